@@ -1,0 +1,23 @@
+"""The JSON API (`/api/v1/`): assembles every app's router behind bearer-token auth."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from baton.core.api import router as core_router
+from baton.core.api_support import BearerAuth, install_error_handlers
+from baton.crm.api import router as crm_router
+from baton.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Baton API",
+    version="1",
+    description="Agency operations: people, clients, delivery, time, money, handoffs and relationships. "
+    "Authenticate with `Authorization: Bearer <token>` (`python manage.py create_api_token`).",
+    auth=BearerAuth(),
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("", core_router)
+api.add_router("", people_router)
+api.add_router("", crm_router)

@@ -1,0 +1,122 @@
+"""`/api/v1/events`, `/api/v1/me`, `/api/v1/workspace`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from baton.core import services
+from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.selectors import event_list, memberships_for_user
+
+router = Router(tags=["core"])
+
+
+class EventOut(Schema):
+    id: int
+    verb: str
+    actor_id: int | None
+    actor_name: str
+    target_type: str
+    target_id: int
+    target_label: str
+    client_id: int | None
+    data: dict[str, Any]
+    occurred_at: datetime
+
+
+class EventFilters(ListParams):
+    verb: str | None = Field(None, description="A full verb (`client.created`) or a target type prefix (`client`).")
+    target_type: str | None = None
+    target_id: int | None = None
+    client_id: int | None = None
+    since: datetime | None = Field(None, description="Only events at or after this ISO 8601 time.")
+    order: str = Field("desc", pattern="^(asc|desc)$", description="desc (newest first, default) or asc.")
+
+
+@router.get("/events", response={200: Page[EventOut], **ERRORS})
+def list_events(request: HttpRequest, filters: Query[EventFilters]) -> Any:
+    qs = event_list(
+        actor=actor_of(request),
+        verb=filters.verb,
+        target_type=filters.target_type,
+        target_id=filters.target_id,
+        client_id=filters.client_id,
+        since=filters.since,
+        newest_first=filters.order == "desc",
+    )
+    return paginate(qs, filters)
+
+
+class WorkspaceOut(Schema):
+    id: int
+    slug: str
+    name: str
+    currency: str
+    timezone: str
+    max_portfolio_size: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class WorkspacePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    max_portfolio_size: int | None = Field(None, ge=1, le=100)
+    version: int | None = None
+
+
+class MembershipOut(Schema):
+    workspace_id: int
+    workspace_slug: str
+    workspace_name: str
+    role: str
+
+
+class MeOut(Schema):
+    person_id: int | None
+    name: str
+    email: str
+    role: str
+    client_id: int | None
+    workspace: WorkspaceOut
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    assert actor.user is not None
+    return {
+        "person_id": actor.person_id,
+        "name": actor.person_name,
+        "email": actor.user.email,
+        "role": actor.role,
+        "client_id": actor.client_id,
+        "workspace": actor.workspace,
+        "memberships": [
+            {
+                "workspace_id": m.workspace_id,
+                "workspace_slug": m.workspace.slug,
+                "workspace_name": m.workspace.name,
+                "role": m.role,
+            }
+            for m in memberships_for_user(actor.user.pk)
+        ],
+    }
+
+
+@router.get("/workspace", response={200: WorkspaceOut, **ERRORS})
+def get_workspace(request: HttpRequest) -> Any:
+    return actor_of(request).workspace
+
+
+@router.patch("/workspace", response={200: WorkspaceOut, **ERRORS})
+def update_workspace(request: HttpRequest, payload: WorkspacePatch) -> Any:
+    changes = payload.model_dump(exclude_unset=True)
+    version = requested_version(request, changes.pop("version", None))
+    return services.workspace_update(actor=actor_of(request), version=version, **changes)

@@ -1,0 +1,186 @@
+"""API plumbing shared by every router: bearer auth, problem+json errors, pagination, versions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from baton.core import throttle
+from baton.core.access import Actor
+from baton.core.errors import BatonError, RateLimited
+from baton.core.models import ApiToken
+from baton.core.selectors import actor_for_token
+
+PROBLEM = "application/problem+json"
+T = TypeVar("T")
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>`: the token's user acting in the token's workspace."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        ip = throttle.client_ip(request)
+        throttle.check("api", ip, settings.API_AUTH_FAILURE_LIMIT)
+        found = actor_for_token(token)
+        if found is None:
+            throttle.record_failure("api", ip)
+            return None
+        actor, api_token = found
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    import json
+
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": errors or []}
+    response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM)
+    for k, v in (headers or {}).items():
+        response[k] = v
+    return response
+
+
+def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
+        parts = parts[1:]
+    if parts and parts[0] in {"payload", "filters", "data", "body"} and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    if hasattr(exc, "error_dict"):
+        for field, field_errors in exc.message_dict.items():
+            name = "body" if field == "__all__" else field
+            for message in field_errors:
+                errors.append({"field": name, "message": message})
+    else:
+        for message in exc.messages:
+            errors.append({"field": "body", "message": message})
+    return errors
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error the API returns is RFC 9457 problem+json, naming each bad field."""
+
+    @api.exception_handler(NinjaValidationError)
+    def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = []
+        for err in exc.errors:
+            message = str(err.get("msg", "Invalid value."))
+            errors.append({"field": _field_of(err.get("loc", [])), "message": message})
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        return problem(422, "Invalid input", f"Check these fields: {fields}.", errors)
+
+    @api.exception_handler(ValidationError)
+    def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = validation_errors(exc)
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        return problem(422, "Invalid input", f"Check these fields: {fields}.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(
+            401,
+            "Unauthorized",
+            "Send a valid API token: Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(403, "Forbidden", str(exc) or "Your role does not allow this.")
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(404, "Not found", str(exc) or "No such record.")
+
+    @api.exception_handler(RateLimited)
+    def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        return problem(429, exc.title, exc.detail, headers={"Retry-After": str(exc.retry_after)})
+
+    @api.exception_handler(BatonError)
+    def _baton_error(request: HttpRequest, exc: BatonError) -> HttpResponse:
+        errors = [{"field": exc.field, "message": exc.detail}] if exc.field else []
+        return problem(exc.status, exc.title, exc.detail, errors)
+
+    @api.exception_handler(IntegrityError)
+    def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        return problem(409, "Conflict", "The change conflicts with existing data (a duplicate or a missing link).")
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem(exc.status_code, "Error", str(exc))
+
+
+class ListParams(Schema):
+    limit: int = Field(50, ge=1, le=500, description="Page size, at most 500.")
+    offset: int = Field(0, ge=0)
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    results: list[T]
+
+
+def paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
+    return {"count": qs.count(), "results": list(qs[params.offset : params.offset + params.limit])}
+
+
+_VERSION_RE = re.compile(r"(\d+)")
+
+
+def requested_version(request: HttpRequest, body_version: int | None) -> int | None:
+    """The version the client read: `If-Match` (`3`, `"3"` or `W/"3"`) or a `version` field in the body."""
+    header = request.headers.get("If-Match")
+    if header:
+        match = _VERSION_RE.search(header)
+        if match is None:
+            raise ValidationError({"If-Match": "Send the record's version number, e.g. If-Match: 3."})
+        return int(match.group(1))
+    return body_version
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]]
+
+
+ERRORS: dict[int, type[Problem]] = {
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    422: Problem,
+    428: Problem,
+    429: Problem,
+}

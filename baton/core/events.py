@@ -1,0 +1,88 @@
+"""The event log. Every service that changes state calls `emit` inside its transaction.
+
+Subscribers (activity feed, automations, webhooks, health, evidence) read the log or register a callback with
+`subscribe`; callbacks run after the transaction commits, so a rolled-back change never reaches them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from baton.core.access import Actor
+from baton.core.models import Event
+
+Subscriber = Callable[[Event], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(callback: Subscriber) -> Subscriber:
+    """Register a callback for every committed event (usable as a decorator)."""
+    _subscribers.append(callback)
+    return callback
+
+
+def target_type_of(obj: models.Model) -> str:
+    """`TimeEntry` -> `time_entry`: the resource's singular snake_case name."""
+    explicit = getattr(obj, "event_target_type", None)
+    if explicit:
+        return str(explicit)
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(obj).__name__).lower()
+
+
+def jsonable(value: Any) -> Any:
+    """Event data is JSON: money stays exact as a string, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def emit(
+    actor: Actor,
+    verb: str,
+    target: models.Model,
+    *,
+    data: dict[str, Any] | None = None,
+    client_id: int | None = None,
+) -> Event:
+    """Append one event in the current transaction."""
+    if client_id is None:
+        client_id = getattr(target, "client_id", None)
+    event = Event.objects.create(
+        workspace=actor.workspace,
+        verb=verb,
+        actor_id=actor.person_id,
+        actor_name=actor.person_name,
+        target_type=target_type_of(target),
+        target_id=target.pk,
+        target_label=str(target)[:300],
+        client_id=client_id,
+        data=jsonable(data or {}),
+    )
+    for callback in list(_subscribers):
+        transaction.on_commit(lambda cb=callback: cb(event))  # type: ignore[misc]
+    return event
+
+
+def diff(obj: models.Model, changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply `changes` to `obj` and return `{field: [old, new]}` for the fields that really changed."""
+    changed: dict[str, list[Any]] = {}
+    for field, new in changes.items():
+        old = getattr(obj, field)
+        if old != new:
+            changed[field] = [jsonable(old), jsonable(new)]
+            setattr(obj, field, new)
+    return changed

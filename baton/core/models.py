@@ -1,0 +1,170 @@
+"""Workspaces (tenants), users, memberships with roles, API tokens, the event log, idempotency records."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    FINANCE = "finance", "Finance"
+    ACCOUNT_MANAGER = "account_manager", "Account manager"
+    PROJECT_MANAGER = "project_manager", "Project manager"
+    MEMBER = "member", "Team member"
+    CLIENT = "client", "Client"
+
+
+class TimestampedModel(models.Model):
+    """Every record carries created_at, updated_at and a version for optimistic concurrency."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. One user can belong to several workspaces through memberships."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Workspace(TimestampedModel):
+    """One agency. Every tenant record carries its workspace."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3, default="USD")
+    timezone = models.CharField(max_length=60, default="UTC")
+    max_portfolio_size = models.PositiveIntegerField(default=5)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimestampedModel):
+    """A user's place in a workspace, with one role. The role decides what the access policy allows."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_one_per_user_per_workspace"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]),
+                name="membership_role_valid",
+                violation_error_message="Unknown role.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} as {self.role}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for one user in one workspace. Only its SHA-256 is stored."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="api")
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class Event(models.Model):
+    """One entry of the append-only event log: who did what to which record, with the change's data."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(max_length=80)
+    actor_id = models.BigIntegerField(null=True, blank=True, help_text="The acting person's id, if any.")
+    actor_name = models.CharField(max_length=200, blank=True)
+    target_type = models.CharField(max_length=60)
+    target_id = models.BigIntegerField()
+    target_label = models.CharField(max_length=300, blank=True)
+    client_id = models.BigIntegerField(null=True, blank=True, help_text="The client the change concerns, if any.")
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "-occurred_at"], name="event_ws_time"),
+            models.Index(fields=["workspace", "verb", "-occurred_at"], name="event_ws_verb_time"),
+            models.Index(fields=["workspace", "target_type", "target_id"], name="event_ws_target"),
+            models.Index(fields=["workspace", "client_id", "-occurred_at"], name="event_ws_client_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.target_type}#{self.target_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an Idempotency-Key, replayed for repeats with the same key and body."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique_per_token")]

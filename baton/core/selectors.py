@@ -1,0 +1,74 @@
+"""Reads for workspaces, memberships and the event log, always through the acting membership."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.models import ApiToken, Event, Membership, hash_token
+
+
+def memberships_for_user(user_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .select_related("workspace", "user", "person")
+        .order_by("workspace__name")
+    )
+
+
+def actor_for_user(user_id: int, workspace_id: int | None) -> Actor | None:
+    """The actor for a logged-in user in the chosen workspace (or their first one)."""
+    memberships = memberships_for_user(user_id)
+    membership = None
+    if workspace_id is not None:
+        membership = memberships.filter(workspace_id=workspace_id).first()
+    if membership is None:
+        membership = memberships.first()
+    return Actor.for_membership(membership) if membership else None
+
+
+def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:
+    token = (
+        ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .select_related("workspace", "user")
+        .first()
+    )
+    if token is None:
+        return None
+    membership = (
+        Membership.objects.filter(workspace=token.workspace, user=token.user, is_active=True)
+        .select_related("workspace", "user", "person")
+        .first()
+    )
+    if membership is None:
+        return None
+    return Actor.for_membership(membership), token
+
+
+def event_list(
+    *,
+    actor: Actor,
+    verb: str | None = None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    client_id: int | None = None,
+    since: datetime | None = None,
+    newest_first: bool = True,
+) -> QuerySet[Event]:
+    """The event log of the actor's workspace, filtered."""
+    access.require(actor, "event", "view")
+    qs = Event.objects.filter(workspace=actor.workspace)
+    if verb:
+        qs = qs.filter(verb=verb) if "." in verb else qs.filter(verb__startswith=f"{verb}.")
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id is not None:
+        qs = qs.filter(target_id=target_id)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if since is not None:
+        qs = qs.filter(occurred_at__gte=since)
+    return qs.order_by("-occurred_at", "-id") if newest_first else qs.order_by("occurred_at", "id")

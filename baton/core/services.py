@@ -1,0 +1,141 @@
+"""Writes for workspaces, users, memberships and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from baton.core import access, events
+from baton.core.access import Actor
+from baton.core.errors import Conflict, PreconditionRequired
+from baton.core.models import ApiToken, Membership, Role, User, Workspace
+
+TOKEN_PREFIX = "btn_"
+
+
+def check_version(obj: models.Model, version: int | None) -> None:
+    """Optimistic concurrency: the caller must name the version it read; a stale one changes nothing (409)."""
+    if version is None:
+        raise PreconditionRequired(
+            "Send the record's current version in an If-Match header or a `version` field.", field="version"
+        )
+    current = getattr(obj, "version")  # noqa: B009
+    if int(version) != current:
+        raise Conflict(
+            f"The record changed since you read it (you sent version {version}, it is now {current}). "
+            "Reload it and apply your change again.",
+            field="version",
+        )
+
+
+def validate(
+    obj: models.Model,
+    errors: dict[str, str] | None = None,
+    *,
+    exclude: list[str] | None = None,
+    validate_constraints: bool = True,
+) -> None:
+    """`full_clean()` plus the service's own field errors, raised together so every bad field is named at once."""
+    collected: dict[str, list[str]] = {k: [v] for k, v in (errors or {}).items()}
+    try:
+        obj.full_clean(exclude=exclude, validate_constraints=validate_constraints)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            collected.setdefault(field, []).extend(m for m in messages if m not in collected.get(field, []))
+    if collected:
+        raise ValidationError(collected)
+
+
+def bump_version(obj: models.Model) -> None:
+    setattr(obj, "version", getattr(obj, "version") + 1)  # noqa: B009, B010
+
+
+@transaction.atomic
+def user_get_or_create(*, email: str, name: str = "", password: str | None = None) -> User:
+    """The login for an email, created when new. An existing user's password is left alone."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, name=name)
+    return user
+
+
+@transaction.atomic
+def workspace_create(
+    *, slug: str, name: str, currency: str = "USD", owner_email: str, owner_password: str | None, owner_name: str = ""
+) -> Workspace:
+    """A new workspace with its owner (a person of the workspace, role owner)."""
+    from baton.people.services import person_create  # people builds on core
+
+    currency = currency.upper()
+    workspace = Workspace(slug=slug, name=name, currency=currency)
+    workspace.full_clean()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError({"currency": "Use a three-letter ISO 4217 code, like USD."})
+    workspace.save()
+    actor = Actor.system(workspace)
+    events.emit(actor, "workspace.created", workspace, data={"slug": slug, "name": name, "currency": currency})
+    person_create(
+        actor=actor,
+        name=owner_name or owner_email.split("@")[0].replace(".", " ").title(),
+        email=owner_email,
+        role=Role.OWNER,
+        password=owner_password,
+    )
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(
+    *,
+    actor: Actor,
+    version: int | None,
+    name: str | None = None,
+    currency: str | None = None,
+    max_portfolio_size: int | None = None,
+) -> Workspace:
+    access.require(actor, "workspace", "update")
+    workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
+    check_version(workspace, version)
+    changes = {
+        k: v
+        for k, v in {"name": name, "currency": currency, "max_portfolio_size": max_portfolio_size}.items()
+        if v is not None
+    }
+    changed = events.diff(workspace, changes)
+    if changed:
+        workspace.full_clean()
+        bump_version(workspace)
+        workspace.save()
+        events.emit(actor, "workspace.updated", workspace, data={"changes": changed})
+    return workspace
+
+
+@transaction.atomic
+def api_token_create(*, actor: Actor, user: User, name: str = "api") -> tuple[ApiToken, str]:
+    """A new bearer token for `user` in the actor's workspace. Returns the record and the raw token (shown once)."""
+    membership = Membership.objects.filter(workspace=actor.workspace, user=user, is_active=True).first()
+    if membership is None:
+        raise ValidationError({"email": f"{user.email} is not an active member of {actor.workspace.slug}."})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        workspace=actor.workspace, user=user, name=name, prefix=raw[:10], token_hash=hash_token_value(raw)
+    )
+    events.emit(actor, "api_token.created", token, data={"user": user.email, "name": name})
+    return token, raw
+
+
+def hash_token_value(raw: str) -> str:
+    from baton.core.models import hash_token
+
+    return hash_token(raw)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    events.emit(actor, "api_token.revoked", token)

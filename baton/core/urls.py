@@ -1,0 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from baton.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("workspace/switch/", views.switch_workspace, name="switch_workspace"),
+    path("activity/", views.activity, name="activity"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="core/password_reset.html",
+            email_template_name="core/password_reset_email.txt",
+            subject_template_name="core/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="core/password_reset_confirm.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="core/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,80 @@
+"""Login, logout, workspace switching, the role home pages and the activity feed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from baton.core import throttle
+from baton.core.errors import RateLimited
+from baton.core.forms import LoginForm
+from baton.core.selectors import event_list, memberships_for_user
+from baton.core.web import SESSION_WORKSPACE, actor_required, get_actor
+from baton.reports.selectors import home_context
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Email + password, throttled per address+email and per address."""
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        ip = throttle.client_ip(request)
+        try:
+            throttle.check("login", f"{ip}:{email}", settings.LOGIN_FAILURE_LIMIT)
+            throttle.check("login-ip", ip, settings.LOGIN_FAILURE_LIMIT * 4)
+        except RateLimited as exc:
+            form.add_error(None, exc.detail)
+            return render(request, "core/login.html", {"form": form}, status=429)
+        user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        if user is None:
+            throttle.record_failure("login", f"{ip}:{email}")
+            throttle.record_failure("login-ip", ip)
+            form.add_error(None, "That email and password do not match an account.")
+            status = 400
+        else:
+            throttle.reset("login", f"{ip}:{email}")
+            login(request, user)
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = ""
+            return redirect(target or "home")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+@require_POST
+@actor_required
+def switch_workspace(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("workspace_id", "")
+    if wanted.isdigit() and memberships_for_user(request.user.pk).filter(workspace_id=int(wanted)).exists():
+        request.session[SESSION_WORKSPACE] = int(wanted)
+    return redirect("home")
+
+
+@actor_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    return render(request, "core/home.html", home_context(actor))
+
+
+@actor_required
+def activity(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    verb = request.GET.get("verb") or None
+    events = event_list(actor=actor, verb=verb)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    template = "core/partials/_feed.html" if request.headers.get("HX-Request") else "core/activity.html"
+    return render(request, template, {"page": page, "events": page.object_list, "verb": verb or ""})

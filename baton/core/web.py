@@ -1,0 +1,108 @@
+"""Web plumbing: the acting membership on every request, role-guarded views, htmx helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from baton.core.access import Actor
+from baton.core.selectors import actor_for_user, memberships_for_user
+
+SESSION_WORKSPACE = "workspace_id"
+
+
+class ActorMiddleware:
+    """Sets `request.actor` (the user's membership in the chosen workspace) and `request.memberships`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            actor = actor_for_user(user.pk, request.session.get(SESSION_WORKSPACE))
+            request.actor = actor  # type: ignore[attr-defined]
+            request.memberships = list(memberships_for_user(user.pk))  # type: ignore[attr-defined]
+            if actor is not None:
+                request.session[SESSION_WORKSPACE] = actor.workspace.pk
+        return self.get_response(request)
+
+
+def actor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A logged-in user with an active membership; the view receives it as `request.actor`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(request, "actor", None) is None:
+            return render(request, "core/no_workspace.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_actor(request: HttpRequest) -> Actor:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        raise PermissionDenied("No workspace.")
+    return actor  # type: ignore[no-any-return]
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def htmx_redirect(url: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    template: str,
+    partial: str,
+    context: dict[str, Any],
+    success_url: Callable[[Any], str],
+    success_message: Callable[[Any], str],
+) -> HttpResponse:
+    """The one create/edit flow: validate the form, call the service, show its field errors in place.
+
+    htmx posts get the form partial back (inline errors, no reload) or an HX-Redirect on success; plain posts get
+    the whole page (status 400 on errors) or a redirect. Nothing is saved unless the service accepted everything.
+    """
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from baton.core.errors import BatonError
+    from baton.core.forms import apply_service_errors
+
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                obj = save(form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            except BatonError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                messages.success(request, success_message(obj))
+                url = success_url(obj)
+                return htmx_redirect(url) if is_htmx(request) else redirect(url)
+        status = 200 if is_htmx(request) else 400
+    ctx = {**context, "form": form}
+    return render(request, partial if is_htmx(request) else template, ctx, status=status)

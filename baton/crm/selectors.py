@@ -1,0 +1,81 @@
+"""Reads for clients and contacts, through the acting membership."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.crm.models import Client, Contact
+
+
+def _visible_clients(actor: Actor) -> QuerySet[Client]:
+    access.require(actor, "client", "view")
+    qs = Client.objects.filter(workspace=actor.workspace)
+    if actor.is_client:
+        qs = qs.filter(pk=actor.client_id or 0)
+    return qs
+
+
+def client_list(
+    *,
+    actor: Actor,
+    status: str | None = None,
+    account_manager_id: int | None = None,
+    search: str | None = None,
+    archived: bool | None = False,
+) -> QuerySet[Client]:
+    """Clients the actor may see, with their AM and contact count; archived ones only when asked."""
+    qs = _visible_clients(actor).select_related("account_manager").annotate(contact_count=Count("contacts"))
+    if status:
+        qs = qs.filter(status=status)
+    if account_manager_id is not None:
+        qs = qs.filter(account_manager_id=account_manager_id)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(industry__icontains=search))
+    if archived is not None:
+        qs = qs.filter(archived_at__isnull=not archived)
+    return qs.order_by("name", "id")
+
+
+def client_get(*, actor: Actor, client_id: int) -> Client:
+    client = _visible_clients(actor).select_related("account_manager").filter(pk=client_id).first()
+    if client is None:
+        raise Http404("No such client.")
+    return client
+
+
+def contact_list(
+    *, actor: Actor, client_id: int | None = None, is_primary: bool | None = None, search: str | None = None
+) -> QuerySet[Contact]:
+    access.require(actor, "contact", "view")
+    qs = Contact.objects.filter(workspace=actor.workspace).select_related("client")
+    if actor.is_client:
+        qs = qs.filter(client_id=actor.client_id or 0)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if is_primary is not None:
+        qs = qs.filter(is_primary=is_primary)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    return qs.order_by("client_id", "-is_primary", "name", "id")
+
+
+def contact_get(*, actor: Actor, contact_id: int) -> Contact:
+    contact = contact_list(actor=actor).filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404("No such contact.")
+    return contact
+
+
+def portfolio_summary(*, actor: Actor) -> list[dict[str, object]]:
+    """Client counts per account manager, for the leadership home."""
+    rows = (
+        _visible_clients(actor)
+        .filter(archived_at__isnull=True)
+        .values("account_manager_id", "account_manager__name")
+        .annotate(clients=Count("id"), active=Count("id", filter=Q(status="active")))
+        .order_by("account_manager__name")
+    )
+    return list(rows)

@@ -1,0 +1,99 @@
+"""People: the workspace's members with capacity, working days, rates and skills."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from baton.core.models import Membership, Role, TimestampedModel, Workspace
+
+
+def default_working_days() -> list[int]:
+    return [1, 2, 3, 4, 5]
+
+
+class Person(TimestampedModel):
+    """A person of the workspace. Every person is a login (through its membership); the role lives there."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="people")
+    membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="person")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    title = models.CharField(max_length=200, blank=True)
+    weekly_capacity_minutes = models.PositiveIntegerField(default=2400, validators=[MinValueValidator(0)])
+    working_days = models.JSONField(default=default_working_days)
+    cost_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    bill_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    skills = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    client = models.ForeignKey(
+        "crm.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_users",
+        help_text="For a client-role person: the client whose portal they use.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                Lower("email"),
+                name="person_email_unique_per_workspace",
+                violation_error_message="A person with this email already exists in this workspace.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekly_capacity_minutes__lte=7 * 24 * 60),
+                name="person_capacity_within_week",
+                violation_error_message="Weekly capacity cannot exceed the minutes in a week.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "active", "name"], name="person_ws_active_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    @property
+    def daily_capacity_minutes(self) -> int:
+        """Weekly capacity spread evenly over the working days (API.md: Capacity)."""
+        days = len(self.working_days or [])
+        return self.weekly_capacity_minutes // days if days else 0
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        days = self.working_days
+        if not isinstance(days, list) or any(
+            not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days
+        ):
+            errors["working_days"] = "List ISO weekdays as numbers from 1 (Monday) to 7 (Sunday)."
+        elif len(set(days)) != len(days):
+            errors["working_days"] = "Each weekday may appear once."
+        else:
+            self.working_days = sorted(days)
+        if not isinstance(self.skills, list) or any(not isinstance(s, str) or not s.strip() for s in self.skills):
+            errors["skills"] = "Skills are a list of non-empty strings."
+        else:
+            self.skills = sorted({s.strip() for s in self.skills}, key=str.lower)
+        role = self.membership.role if self.membership_id else None
+        if role == Role.CLIENT and not self.client_id:
+            errors["client_id"] = "A client-role person must name the client whose portal they use."
+        if role and role != Role.CLIENT and self.client_id:
+            errors["client_id"] = "Only a client-role person belongs to a client."
+        if self.client_id and self.client and self.client.workspace_id != self.workspace_id:
+            errors["client_id"] = "No such client in this workspace."
+        if errors:
+            raise ValidationError(errors)

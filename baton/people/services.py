@@ -1,0 +1,158 @@
+"""Writes for people. A person is a login of the workspace: creating one creates (or reuses) the user and the
+membership in the same transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from baton.core import access, events
+from baton.core.access import Actor
+from baton.core.models import Membership, Role
+from baton.core.services import bump_version, check_version, user_get_or_create
+from baton.people.models import Person
+
+PERSON_FIELDS = (
+    "name",
+    "email",
+    "title",
+    "weekly_capacity_minutes",
+    "working_days",
+    "cost_rate",
+    "bill_rate",
+    "skills",
+    "active",
+    "client_id",
+)
+
+
+def _check_role(role: str) -> str:
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    return role
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Actor,
+    name: str,
+    email: str,
+    role: str = Role.MEMBER,
+    title: str = "",
+    weekly_capacity_minutes: int = 2400,
+    working_days: list[int] | None = None,
+    cost_rate: Decimal = Decimal("0.00"),
+    bill_rate: Decimal = Decimal("0.00"),
+    skills: list[str] | None = None,
+    active: bool = True,
+    client_id: int | None = None,
+    password: str | None = None,
+) -> Person:
+    """Add a person to the actor's workspace: their login (new or existing), membership and profile."""
+    access.require(actor, "person", "create")
+    role = _check_role(str(role))
+    if actor.role != Role.OWNER and role == Role.OWNER:
+        raise ValidationError({"role": "Only an owner can make someone an owner."})
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": "This field is required."})
+    if Person.objects.filter(workspace=actor.workspace, email__iexact=email).exists():
+        raise ValidationError({"email": "A person with this email already exists in this workspace."})
+    person = Person(
+        workspace=actor.workspace,
+        name=(name or "").strip(),
+        email=email,
+        title=title,
+        weekly_capacity_minutes=weekly_capacity_minutes,
+        working_days=working_days or [1, 2, 3, 4, 5],
+        cost_rate=cost_rate,
+        bill_rate=bill_rate,
+        skills=skills or [],
+        active=active,
+        client_id=client_id,
+    )
+    # Validate everything before the login exists, so a bad field leaves nothing behind.
+    person.full_clean(exclude=["membership"])
+    if role == Role.CLIENT and not client_id:
+        raise ValidationError({"client_id": "A client-role person must name the client whose portal they use."})
+    if role != Role.CLIENT and client_id:
+        raise ValidationError({"client_id": "Only a client-role person belongs to a client."})
+    user = user_get_or_create(email=email, name=person.name, password=password)
+    membership, _ = Membership.objects.update_or_create(
+        workspace=actor.workspace, user=user, defaults={"role": role, "is_active": active}
+    )
+    person.membership = membership
+    person.full_clean()
+    person.save()
+    events.emit(actor, "person.created", person, data={"name": person.name, "email": email, "role": role})
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, version: int | None, **changes: Any) -> Person:
+    """Change a person's profile or role. `changes` takes PERSON_FIELDS and `role`."""
+    access.require(actor, "person", "update", person)
+    person = Person.objects.select_for_update().select_related("membership").get(pk=person.pk)
+    check_version(person, version)
+    unknown = set(changes) - set(PERSON_FIELDS) - {"role"}
+    if unknown:
+        raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    role = changes.pop("role", None)
+    if "email" in changes:
+        changes["email"] = (changes["email"] or "").strip().lower()
+        if (
+            changes["email"] != person.email
+            and Person.objects.filter(workspace=person.workspace, email__iexact=changes["email"]).exists()
+        ):
+            raise ValidationError({"email": "A person with this email already exists in this workspace."})
+    changed = events.diff(person, changes)
+    membership = person.membership
+    if role is not None and role != membership.role:
+        _check_role(str(role))
+        if actor.role != Role.OWNER and Role.OWNER in (role, membership.role):
+            raise ValidationError({"role": "Only an owner can grant or remove the owner role."})
+        if membership.role == Role.OWNER and not _other_owner_exists(person):
+            raise ValidationError({"role": "The workspace needs at least one active owner."})
+        changed["role"] = [membership.role, role]
+        membership.role = role
+    if "active" in changed and not person.active and membership.role == Role.OWNER and not _other_owner_exists(person):
+        raise ValidationError({"active": "The workspace needs at least one active owner."})
+    if not changed:
+        return person
+    person.full_clean()
+    if "email" in changed:
+        # The login follows the person's email when no other workspace uses that login.
+        user = membership.user
+        if not Membership.objects.filter(user=user).exclude(pk=membership.pk).exists():
+            user.email = person.email
+            user.save(update_fields=["email"])
+    membership.is_active = person.active
+    membership.save()
+    bump_version(person)
+    person.save()
+    verb = "person.updated"
+    events.emit(actor, verb, person, data={"changes": changed})
+    if "role" in changed:
+        events.emit(actor, "person.role_changed", person, data={"from": changed["role"][0], "to": changed["role"][1]})
+    return person
+
+
+def _other_owner_exists(person: Person) -> bool:
+    return (
+        Membership.objects.filter(workspace=person.workspace, role=Role.OWNER, is_active=True)
+        .exclude(pk=person.membership_id)
+        .exists()
+    )
+
+
+@transaction.atomic
+def person_archive(*, actor: Actor, person: Person) -> Person:
+    """Deactivate a person: they keep their history but can no longer log in to this workspace."""
+    access.require(actor, "person", "archive", person)
+    if not person.active:
+        return person
+    return person_update(actor=actor, person=person, version=person.version, active=False)

@@ -1,0 +1,144 @@
+"""People pages: list, detail, create, edit, deactivate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from baton.core import access
+from baton.core.models import Role
+from baton.core.selectors import event_list
+from baton.core.web import actor_required, form_page, get_actor, is_htmx
+from baton.crm.models import Client
+from baton.people import selectors, services
+from baton.people.forms import PersonForm
+from baton.people.models import Person
+
+
+def _client_choices(actor: access.Actor) -> list[tuple[int, str]]:
+    return list(Client.objects.filter(workspace=actor.workspace).order_by("name").values_list("id", "name"))
+
+
+@actor_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    role = request.GET.get("role") or None
+    search = request.GET.get("q") or None
+    show = request.GET.get("show", "active")
+    people = selectors.person_list(
+        actor=actor, role=role, search=search, active=None if show == "all" else show == "active"
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "people": page.object_list,
+        "roles": Role.choices,
+        "role": role or "",
+        "q": search or "",
+        "show": show,
+        "can_create": access.allowed(actor, "person", "create"),
+        "can_see_rates": access.can_see_rates(actor),
+    }
+    return render(request, "people/partials/_table.html" if is_htmx(request) else "people/list.html", ctx)
+
+
+@actor_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    person = selectors.person_get(actor=actor, person_id=person_id)
+    feed = list(event_list(actor=actor, target_type="person", target_id=person.id)[:20])
+    managed = person.managed_clients.filter(archived_at__isnull=True).order_by("name")
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "events": feed,
+            "managed_clients": managed,
+            "can_edit": access.allowed(actor, "person", "update", person),
+            "can_see_rates": access.can_see_rates(actor),
+        },
+    )
+
+
+def _initial(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "email": person.email,
+        "role": person.role,
+        "title": person.title,
+        "weekly_capacity_minutes": person.weekly_capacity_minutes,
+        "working_days": person.working_days,
+        "cost_rate": person.cost_rate,
+        "bill_rate": person.bill_rate,
+        "skills": ", ".join(person.skills),
+        "client_id": person.client_id,
+        "active": person.active,
+        "version": person.version,
+    }
+
+
+@actor_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    access.require(actor, "person", "create")
+    form = PersonForm(request.POST or None, clients=_client_choices(actor))
+
+    def save(data: dict[str, Any]) -> Person:
+        data.pop("version", None)
+        return services.person_create(actor=actor, **data)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="people/form.html",
+        partial="people/partials/_form.html",
+        context={"title": "Add a person", "action": reverse("people:new")},
+        success_url=lambda p: reverse("people:detail", args=[p.id]),
+        success_message=lambda p: f"{p.name} was added.",
+    )
+
+
+@actor_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    person = selectors.person_get(actor=actor, person_id=person_id)
+    access.require(actor, "person", "update", person)
+    form = PersonForm(request.POST or None, initial=_initial(person), clients=_client_choices(actor))
+
+    def save(data: dict[str, Any]) -> Person:
+        version = data.pop("version", None)
+        return services.person_update(actor=actor, person=person, version=version, **data)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="people/form.html",
+        partial="people/partials/_form.html",
+        context={"title": f"Edit {person.name}", "action": reverse("people:edit", args=[person.id]), "person": person},
+        success_url=lambda p: reverse("people:detail", args=[p.id]),
+        success_message=lambda p: f"{p.name} was saved.",
+    )
+
+
+@require_POST
+@actor_required
+def person_archive(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    person = selectors.person_get(actor=actor, person_id=person_id)
+    try:
+        services.person_archive(actor=actor, person=person)
+    except ValidationError as exc:  # a rule such as "the last owner stays" names itself
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{person.name} was deactivated.")
+    return redirect("people:detail", person_id=person.id)

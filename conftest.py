@@ -1,0 +1,12 @@
+"""Fixtures shared by every test: personas (see baton/core/testing.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from baton.core.testing import Personas, make_personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return make_personas()
