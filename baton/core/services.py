@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -45,6 +45,13 @@ def validate(
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             collected.setdefault(field, []).extend(m for m in messages if m not in collected.get(field, []))
+    # A constraint over an expression (e.g. a case-insensitive unique name) reports on no field; when the service
+    # already named the field with the same message, keep only that one.
+    named = {m for f, ms in collected.items() if f != NON_FIELD_ERRORS for m in ms}
+    if NON_FIELD_ERRORS in collected:
+        collected[NON_FIELD_ERRORS] = [m for m in collected[NON_FIELD_ERRORS] if m not in named]
+        if not collected[NON_FIELD_ERRORS]:
+            del collected[NON_FIELD_ERRORS]
     if collected:
         raise ValidationError(collected)
 

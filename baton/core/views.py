@@ -59,7 +59,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @actor_required
 def switch_workspace(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("workspace_id", "")
-    if wanted.isdigit() and memberships_for_user(request.user.pk).filter(workspace_id=int(wanted)).exists():
+    if wanted.isdigit() and memberships_for_user(int(request.user.pk or 0)).filter(workspace_id=int(wanted)).exists():
         request.session[SESSION_WORKSPACE] = int(wanted)
     return redirect("home")
 

@@ -18,6 +18,16 @@ CLIENT_FIELDS = ("name", "status", "account_manager_id", "currency", "industry",
 CONTACT_FIELDS = ("name", "email", "phone", "role", "is_primary", "notes")
 
 
+DUPLICATE_NAME = "A client with this name already exists."
+
+
+def _name_errors(actor: Actor, name: str, exclude_id: int | None = None) -> dict[str, str]:
+    taken = Client.objects.filter(workspace=actor.workspace, name__iexact=name)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    return {"name": DUPLICATE_NAME} if name and taken.exists() else {}
+
+
 def _person_errors(actor: Actor, person_id: int | None, field: str) -> dict[str, str]:
     if person_id is not None and not Person.objects.filter(workspace=actor.workspace, pk=person_id).exists():
         return {field: "No such person in this workspace."}
@@ -40,7 +50,7 @@ def client_create(
     access.require(actor, "client", "create")
     if account_manager_id is None and actor.role == access.AM:
         account_manager_id = actor.person_id
-    errors = _person_errors(actor, account_manager_id, "account_manager_id")
+    errors = _person_errors(actor, account_manager_id, "account_manager_id") | _name_errors(actor, (name or "").strip())
     client = Client(
         workspace=actor.workspace,
         name=(name or "").strip(),
@@ -81,6 +91,8 @@ def client_update(*, actor: Actor, client: Client, version: int | None, **change
     errors = _person_errors(actor, changes.get("account_manager_id"), "account_manager_id")
     if errors:
         changes.pop("account_manager_id")
+    if changes.get("name"):
+        errors |= _name_errors(actor, changes["name"].strip(), exclude_id=client.pk)
     if changes.get("currency"):
         changes["currency"] = str(changes["currency"]).upper()
     if "name" in changes:

@@ -1,0 +1,63 @@
+# Baton: `make run` to start it, `make test` to test it. Everything else is a step of those two.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.deps-installed
+NPM_STAMP := node_modules/.deps-installed
+
+.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg chromium clean
+
+run: migrate
+	@$(BIN)/python manage.py load_demo --if-empty
+	@bin/run
+
+test: deps chromium lint typecheck pytest
+
+deps: $(PY_STAMP) $(NPM_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+migrate: deps
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Browser tests drive Debian's chromium (no browser download). Install it when missing and we are root.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium. Install it with: sudo apt-get install chromium"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: deps
+	$(BIN)/mypy baton
+
+pytest: deps chromium
+	$(BIN)/pytest -q
+
+# The same suite on PostgreSQL (DATABASE_URL must point at a server; .ci/run sets it).
+pytest-pg: deps chromium
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

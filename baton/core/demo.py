@@ -1,0 +1,318 @@
+"""The demo agency generator: a believable agency built through the service layer, from a fixed random seed.
+
+`generate(size="demo")` is what `manage.py load_demo` and `make run` use (about 25 people, 12 clients). The sizes
+table is the hook for the benchmarks' larger agencies; later capabilities add their own data in `_extend`.
+Everything goes through services, so the demo obeys the same rules (and leaves the same events) as real use.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from baton.core.access import Actor
+from baton.core.models import Workspace
+from baton.core.services import workspace_create
+from baton.crm.models import Client
+from baton.crm.services import client_create, contact_create
+from baton.people.models import Person
+from baton.people.services import person_create
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "baton-demo"
+DEMO_OWNER_EMAIL = "owner@demo.baton.test"
+
+
+@dataclass(frozen=True)
+class Size:
+    account_managers: int
+    project_managers: int
+    members: int
+    clients: int
+
+
+SIZES: dict[str, Size] = {
+    "demo": Size(account_managers=4, project_managers=4, members=14, clients=12),
+    "S": Size(account_managers=3, project_managers=3, members=10, clients=10),
+    "M": Size(account_managers=12, project_managers=10, members=60, clients=80),
+    "L": Size(account_managers=40, project_managers=30, members=127, clients=400),
+}
+
+FIRST = [
+    "Maya",
+    "Jonah",
+    "Priya",
+    "Lucas",
+    "Amara",
+    "Theo",
+    "Sofia",
+    "Kenji",
+    "Leila",
+    "Marcus",
+    "Ines",
+    "Felix",
+    "Hana",
+    "Oscar",
+    "Zara",
+    "Mateo",
+    "Nora",
+    "Elias",
+    "Chloe",
+    "Ravi",
+    "Freya",
+    "Diego",
+    "Aisha",
+    "Tomas",
+    "Yuki",
+    "Samir",
+    "Lena",
+    "Owen",
+    "Clara",
+    "Idris",
+    "Mila",
+    "Arjun",
+    "Elena",
+    "Victor",
+    "Nadia",
+    "Hugo",
+]
+LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Raman",
+    "Moreau",
+    "Castillo",
+    "Brennan",
+    "Nakamura",
+    "Haddad",
+    "Fischer",
+    "Silva",
+    "Kowalski",
+    "Adeyemi",
+    "Larsen",
+    "Duarte",
+    "Novak",
+    "Chen",
+    "Ferreira",
+    "Walsh",
+    "Ibrahim",
+    "Rossi",
+    "Jensen",
+    "Mbeki",
+    "Ortega",
+    "Petrov",
+    "Sato",
+    "Keane",
+    "Varga",
+    "Abbott",
+    "Quinn",
+    "Hale",
+]
+
+# (title, skills pool, bill rate, cost rate)
+MEMBER_PROFILES: list[tuple[str, list[str], int, int]] = [
+    ("Senior Designer", ["ui design", "brand identity", "figma", "illustration"], 150, 62),
+    ("Designer", ["ui design", "figma", "motion"], 120, 48),
+    ("Senior Developer", ["python", "django", "react", "devops"], 165, 70),
+    ("Front-end Developer", ["react", "css", "accessibility", "typescript"], 140, 55),
+    ("Copywriter", ["copywriting", "tone of voice", "seo"], 110, 42),
+    ("Content Strategist", ["content strategy", "seo", "analytics"], 130, 50),
+    ("Paid Media Specialist", ["paid social", "google ads", "analytics"], 125, 47),
+    ("QA Engineer", ["testing", "accessibility", "automation"], 105, 40),
+    ("Data Analyst", ["analytics", "sql", "looker"], 135, 52),
+]
+
+CLIENTS: list[tuple[str, str, str]] = [
+    ("Northwind Outdoor", "Retail", "https://northwind.example"),
+    ("Helio Energy", "Renewables", "https://helio.example"),
+    ("Brightline Dental", "Healthcare", "https://brightline.example"),
+    ("Copperleaf Coffee", "Food & beverage", "https://copperleaf.example"),
+    ("Atlas Freight", "Logistics", "https://atlasfreight.example"),
+    ("Lumen Fintech", "Financial services", "https://lumen.example"),
+    ("Verde Living", "Real estate", "https://verde.example"),
+    ("Kite Learning", "Education", "https://kite.example"),
+    ("Orchid Hotels", "Hospitality", "https://orchid.example"),
+    ("Pulse Fitness", "Health & fitness", "https://pulse.example"),
+    ("Harbor Legal", "Professional services", "https://harbor.example"),
+    ("Nimbus Software", "SaaS", "https://nimbus.example"),
+]
+CONTACT_ROLES = [
+    "CMO",
+    "Marketing Director",
+    "Head of Digital",
+    "Brand Manager",
+    "CEO",
+    "Procurement",
+    "Product Owner",
+    "Communications Lead",
+]
+
+Progress = Callable[[str, int, int], None]
+
+
+def _name(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _email(name: str, domain: str) -> str:
+    return f"{name.lower().replace(' ', '.')}@{domain}"
+
+
+@transaction.atomic
+def generate(
+    *,
+    size: str = "demo",
+    seed: int = 42,
+    slug: str = DEMO_SLUG,
+    name: str = "Lighthouse Studio",
+    progress: Progress | None = None,
+) -> Workspace:
+    """Create the demo workspace with its people, clients and contacts. Deterministic for a given seed."""
+    spec = SIZES[size]
+    rng = random.Random(seed)
+    step = progress or (lambda label, done, total: None)
+    domain = f"{slug}.baton.test"
+    workspace = workspace_create(
+        slug=slug,
+        name=name,
+        currency="USD",
+        owner_email=f"owner@{domain}",
+        owner_password=DEMO_PASSWORD,
+        owner_name="Dana Whitfield",
+    )
+    actor = Actor.system(workspace)
+    used = {"Dana Whitfield"}
+    Person.objects.filter(workspace=workspace).update(
+        title="Founder & CEO", cost_rate=Decimal("95.00"), bill_rate=Decimal("220.00"), skills=["strategy", "sales"]
+    )
+
+    def add(
+        role: str,
+        title: str,
+        skills: list[str],
+        bill: int,
+        cost: int,
+        email: str | None = None,
+        capacity: int = 2400,
+        days: list[int] | None = None,
+    ) -> Person:
+        person_name = _name(rng, used)
+        return person_create(
+            actor=actor,
+            name=person_name,
+            email=email or _email(person_name, domain),
+            role=role,
+            title=title,
+            skills=skills,
+            bill_rate=Decimal(bill),
+            cost_rate=Decimal(cost),
+            weekly_capacity_minutes=capacity,
+            working_days=days or [1, 2, 3, 4, 5],
+            password=DEMO_PASSWORD,
+        )
+
+    total_people = 3 + spec.account_managers + spec.project_managers + spec.members
+    add("admin", "Operations Manager", ["operations", "resourcing"], 140, 60, email=f"ops@{domain}")
+    add("finance", "Finance Manager", ["finance", "invoicing"], 130, 58, email=f"finance@{domain}")
+    ams = [
+        add(
+            "account_manager",
+            "Account Director" if i == 0 else "Account Manager",
+            ["account management", "strategy", "negotiation"],
+            160,
+            64,
+            email=f"am@{domain}" if i == 0 else None,
+        )
+        for i in range(spec.account_managers)
+    ]
+    for i in range(spec.project_managers):
+        add(
+            "project_manager",
+            "Delivery Lead" if i == 0 else "Project Manager",
+            ["project management", "agile"],
+            145,
+            58,
+            email=f"pm@{domain}" if i == 0 else None,
+        )
+    for i in range(spec.members):
+        title, pool, bill, cost = MEMBER_PROFILES[i % len(MEMBER_PROFILES)]
+        part_time = rng.random() < 0.2
+        add(
+            "member",
+            title,
+            rng.sample(pool, k=min(len(pool), rng.randint(2, 3))),
+            bill,
+            cost,
+            email=f"member@{domain}" if i == 0 else None,
+            capacity=1440 if part_time else 2400,
+            days=[1, 2, 3] if part_time else None,
+        )
+        step("people", 3 + spec.account_managers + spec.project_managers + i + 1, total_people)
+
+    clients: list[Client] = []
+    for i in range(spec.clients):
+        base_name, industry, website = CLIENTS[i % len(CLIENTS)]
+        client_name = base_name if i < len(CLIENTS) else f"{base_name} {i // len(CLIENTS) + 1}"
+        status = "active"
+        if i % 6 == 4:
+            status = "prospect"
+        elif i % 11 == 7:
+            status = "paused"
+        client = client_create(
+            actor=actor,
+            name=client_name,
+            status=status,
+            industry=industry,
+            website=website,
+            account_manager_id=ams[i % len(ams)].id,
+        )
+        clients.append(client)
+        contact_domain = website.split("//")[1]
+        used_contacts: set[str] = set()
+        for c in range(rng.randint(2, 4)):
+            contact_name = _name(rng, used_contacts)
+            contact_create(
+                actor=actor,
+                client=client,
+                name=contact_name,
+                email=_email(contact_name, contact_domain),
+                role=CONTACT_ROLES[(i + c) % len(CONTACT_ROLES)],
+                is_primary=c == 0,
+                phone=f"+1 555 01{rng.randint(10, 99)}",
+            )
+        step("clients", i + 1, spec.clients)
+
+    # One client's portal login, so the client view can be tried.
+    person_create(
+        actor=actor,
+        name="Robin Portal",
+        email=f"client@{domain}",
+        role="client",
+        client_id=clients[0].id,
+        password=DEMO_PASSWORD,
+    )
+    _extend(workspace, actor, rng, clients)
+    return workspace
+
+
+def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
+    """Later capabilities (delivery, time, handoffs, ...) add their demo data here."""
+
+
+DEMO_LOGINS = [
+    ("owner", f"owner@{DEMO_SLUG}.baton.test"),
+    ("admin", f"ops@{DEMO_SLUG}.baton.test"),
+    ("finance", f"finance@{DEMO_SLUG}.baton.test"),
+    ("account manager", f"am@{DEMO_SLUG}.baton.test"),
+    ("project manager", f"pm@{DEMO_SLUG}.baton.test"),
+    ("team member", f"member@{DEMO_SLUG}.baton.test"),
+    ("client portal", f"client@{DEMO_SLUG}.baton.test"),
+]
