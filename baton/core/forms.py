@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -19,6 +21,23 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(target, message)
 
 
-class LoginForm(forms.Form):
+class BatonForm(forms.Form):
+    """A form whose invalid fields point screen readers at their error (and help) text."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            auto_id = self[name].auto_id
+            described = [f"{auto_id}_error"]
+            if self.fields[name].help_text:
+                described.append(f"{auto_id}_helptext")
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(described)
+            attrs["aria-invalid"] = "true"
+
+
+class LoginForm(BatonForm):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
+from baton.core.forms import BatonForm
 from baton.crm.models import ClientStatus
 
 
-class ClientForm(forms.Form):
+class ClientForm(BatonForm):
     name = forms.CharField(max_length=200)
     status = forms.ChoiceField(choices=ClientStatus.choices, initial=ClientStatus.ACTIVE)
     account_manager_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Account manager")
@@ -22,7 +23,7 @@ class ClientForm(forms.Form):
         self.fields["account_manager_id"].choices = [("", "— unassigned —"), *managers]  # type: ignore[attr-defined]
 
 
-class ContactForm(forms.Form):
+class ContactForm(BatonForm):
     name = forms.CharField(max_length=200)
     email = forms.EmailField(required=False)
     phone = forms.CharField(max_length=50, required=False)

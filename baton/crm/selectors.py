@@ -79,3 +79,8 @@ def portfolio_summary(*, actor: Actor) -> list[dict[str, object]]:
         .order_by("account_manager__name")
     )
     return list(rows)
+
+
+def client_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the clients the actor may see, for pickers."""
+    return list(_visible_clients(actor).filter(archived_at__isnull=True).order_by("name").values_list("id", "name"))

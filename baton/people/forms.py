@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
+from baton.core.forms import BatonForm
 from baton.core.models import Role
 
 WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
 
 
-class PersonForm(forms.Form):
+class PersonForm(BatonForm):
     name = forms.CharField(max_length=200)
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)

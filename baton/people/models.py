@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -93,7 +93,12 @@ class Person(TimestampedModel):
             errors["client_id"] = "A client-role person must name the client whose portal they use."
         if role and role != Role.CLIENT and self.client_id:
             errors["client_id"] = "Only a client-role person belongs to a client."
-        if self.client_id and self.client and self.client.workspace_id != self.workspace_id:
-            errors["client_id"] = "No such client in this workspace."
+        if self.client_id:
+            try:
+                client_workspace_id = self.client.workspace_id
+            except ObjectDoesNotExist:  # an unknown id: a field error, not a crash
+                client_workspace_id = None
+            if client_workspace_id != self.workspace_id:
+                errors["client_id"] = "No such client in this workspace."
         if errors:
             raise ValidationError(errors)

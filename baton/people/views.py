@@ -16,14 +16,10 @@ from baton.core import access
 from baton.core.models import Role
 from baton.core.selectors import event_list
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
-from baton.crm.models import Client
+from baton.crm.selectors import client_choices
 from baton.people import selectors, services
 from baton.people.forms import PersonForm
 from baton.people.models import Person
-
-
-def _client_choices(actor: access.Actor) -> list[tuple[int, str]]:
-    return list(Client.objects.filter(workspace=actor.workspace).order_by("name").values_list("id", "name"))
 
 
 @actor_required
@@ -89,7 +85,7 @@ def _initial(person: Person) -> dict[str, Any]:
 def person_new(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "person", "create")
-    form = PersonForm(request.POST or None, clients=_client_choices(actor))
+    form = PersonForm(request.POST or None, clients=client_choices(actor=actor))
 
     def save(data: dict[str, Any]) -> Person:
         data.pop("version", None)
@@ -112,7 +108,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = get_actor(request)
     person = selectors.person_get(actor=actor, person_id=person_id)
     access.require(actor, "person", "update", person)
-    form = PersonForm(request.POST or None, initial=_initial(person), clients=_client_choices(actor))
+    form = PersonForm(request.POST or None, initial=_initial(person), clients=client_choices(actor=actor))
 
     def save(data: dict[str, Any]) -> Person:
         version = data.pop("version", None)
