@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "baton.core",
     "baton.people",
     "baton.crm",
+    "baton.delivery",
 ]
 
 MIDDLEWARE = [

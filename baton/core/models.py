@@ -82,6 +82,9 @@ class Workspace(TimestampedModel):
     currency = models.CharField(max_length=3, default="USD")
     timezone = models.CharField(max_length=60, default="UTC")
     max_portfolio_size = models.PositiveIntegerField(default=5)
+    members_see_only_their_projects = models.BooleanField(
+        default=False, help_text="Team members see only projects they manage, belong to or have tasks on."
+    )
 
     def __str__(self) -> str:
         return self.name
