@@ -304,7 +304,12 @@ def generate(
 
 
 def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
-    """Later capabilities (delivery, time, handoffs, ...) add their demo data here."""
+    """Each capability adds its demo data, in dependency order."""
+    from baton.delivery.demo import extend_demo as delivery_demo
+    from baton.knowledge.demo import extend_demo as knowledge_demo
+
+    delivery_demo(workspace, actor, rng, clients)
+    knowledge_demo(workspace, actor, rng, clients)
 
 
 DEMO_LOGINS = [
