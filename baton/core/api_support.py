@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -66,7 +66,7 @@ def problem(
 
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "file", "cookie"}:
         parts = parts[1:]
     if parts and parts[0] in {"payload", "filters", "data", "body"} and len(parts) > 1:
         parts = parts[1:]
@@ -129,6 +129,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _baton_error(request: HttpRequest, exc: BatonError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else []
         return problem(exc.status, exc.title, exc.detail, errors)
+
+    @api.exception_handler(DataError)
+    @api.exception_handler(OverflowError)
+    def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A number beyond the database's range or a NUL byte in text: bad input, not a server error.
+        return problem(422, "Invalid input", "A value is out of range or contains characters that cannot be stored.")
 
     @api.exception_handler(IntegrityError)
     def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:

@@ -14,6 +14,24 @@ from baton.core.models import ApiToken, IdempotencyRecord, hash_token
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+class RejectNulBytesMiddleware:
+    """A NUL byte in a query parameter is never meaningful and some databases refuse it: answer 400 up front."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            if request.path.startswith("/api/"):
+                from baton.core.api_support import problem
+
+                return problem(400, "Bad request", "A query parameter contains a NUL byte.")
+            return HttpResponse(
+                "Bad request: a query parameter contains a NUL byte.", status=400, content_type="text/plain"
+            )
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware:
     """Scripts and styles only from our own static files. The API docs page (Swagger UI) needs one inline script."""
 

@@ -36,7 +36,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         status=status,
         search=search,
         archived=archived,
-        account_manager_id=int(am) if am.isdigit() else None,
+        account_manager_id=int(am) if am.isdigit() and len(am) < 18 else None,
     )
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     ctx = {

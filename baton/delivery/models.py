@@ -50,35 +50,41 @@ class Project(TimestampedModel):
     status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     billing = models.CharField(max_length=30, choices=Billing.choices, default=Billing.TIME_AND_MATERIALS)
     currency = models.CharField(max_length=3, default="USD")
-    budget_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"),
-                                        validators=[MinValueValidator(Decimal("0"))])
+    budget_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
     budget_minutes = models.PositiveIntegerField(default=0)
     retainer_period = models.CharField(max_length=10, blank=True, help_text="`month` for retainer projects.")
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    project_manager = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="managed_projects")
+    project_manager = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="managed_projects"
+    )
     members = models.ManyToManyField("people.Person", blank=True, related_name="member_of_projects")
-    template = models.ForeignKey("ProjectTemplate", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="projects")
+    template = models.ForeignKey(
+        "ProjectTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="project_end_after_start",
                 violation_error_message="The end date cannot be before the start date.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=[s.value for s in ProjectStatus]),
-                name="project_status_valid", violation_error_message="Unknown project status.",
+                name="project_status_valid",
+                violation_error_message="Unknown project status.",
             ),
             models.CheckConstraint(
                 condition=models.Q(billing__in=[b.value for b in Billing]),
-                name="project_billing_valid", violation_error_message="Unknown billing type.",
+                name="project_billing_valid",
+                violation_error_message="Unknown billing type.",
             ),
         ]
         indexes = [
@@ -107,9 +113,14 @@ class Milestone(TimestampedModel):
     name = models.CharField(max_length=200)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.OPEN)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
-                                 validators=[MinValueValidator(Decimal("0"))],
-                                 help_text="For milestone billing (optional).")
+    amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="For milestone billing (optional).",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -130,8 +141,9 @@ class Task(TimestampedModel):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=TaskStatus.choices, default=TaskStatus.TODO)
-    assignee = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="tasks")
+    assignee = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     estimate_minutes = models.PositiveIntegerField(default=0)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
@@ -168,8 +180,12 @@ class ProjectTemplate(TimestampedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("workspace", Lower("name"), name="template_name_unique_per_workspace",
-                                    violation_error_message="A template with this name already exists."),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="template_name_unique_per_workspace",
+                violation_error_message="A template with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,15 +205,17 @@ class TemplateMilestone(models.Model):
 
 class TemplateTask(models.Model):
     template = models.ForeignKey(ProjectTemplate, on_delete=models.CASCADE, related_name="tasks")
-    milestone = models.ForeignKey(TemplateMilestone, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="tasks")
+    milestone = models.ForeignKey(
+        TemplateMilestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     start_offset_days = models.IntegerField(default=0)
     due_offset_days = models.IntegerField(default=0)
     estimate_minutes = models.PositiveIntegerField(default=0)
-    assignee_role = models.CharField(max_length=100, blank=True,
-                                     help_text="A skill or title to staff it with, e.g. `designer`.")
+    assignee_role = models.CharField(
+        max_length=100, blank=True, help_text="A skill or title to staff it with, e.g. `designer`."
+    )
     tags = models.JSONField(default=list, blank=True)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
     position = models.PositiveIntegerField(default=0)

@@ -80,6 +80,8 @@ class Person(TimestampedModel):
             not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days
         ):
             errors["working_days"] = "List ISO weekdays as numbers from 1 (Monday) to 7 (Sunday)."
+        elif not days and self.weekly_capacity_minutes:
+            errors["working_days"] = "Name at least one working day, or set the weekly capacity to 0."
         elif len(set(days)) != len(days):
             errors["working_days"] = "Each weekday may appear once."
         else:
@@ -95,7 +97,7 @@ class Person(TimestampedModel):
             errors["client_id"] = "Only a client-role person belongs to a client."
         if self.client_id:
             try:
-                client_workspace_id = self.client.workspace_id
+                client_workspace_id = self.client.workspace_id  # type: ignore[union-attr]
             except ObjectDoesNotExist:  # an unknown id: a field error, not a crash
                 client_workspace_id = None
             if client_workspace_id != self.workspace_id:

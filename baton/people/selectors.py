@@ -32,7 +32,7 @@ def person_list(
         qs = qs.filter(name__icontains=search) | qs.filter(email__icontains=search)
     if skill:
         # JSON containment is not portable to SQLite; skills lists are short, so filter in Python by id.
-        ids = [p.id for p in qs.only("id", "skills") if any(s.lower() == skill.lower() for s in p.skills)]
+        ids = [pk for pk, skills in qs.values_list("id", "skills") if any(s.lower() == skill.lower() for s in skills)]
         qs = qs.filter(id__in=ids)
     return qs.order_by("name", "id")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from baton.core import access, events
@@ -119,6 +119,8 @@ def person_update(*, actor: Actor, person: Person, version: int | None, **change
             raise ValidationError({"role": "The workspace needs at least one active owner."})
         changed["role"] = [membership.role, role]
         membership.role = role
+    if "active" in changed and membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise PermissionDenied("Only an owner can deactivate or reactivate an owner.")
     if "active" in changed and not person.active and membership.role == Role.OWNER and not _other_owner_exists(person):
         raise ValidationError({"active": "The workspace needs at least one active owner."})
     if not changed:
@@ -138,6 +140,8 @@ def person_update(*, actor: Actor, person: Person, version: int | None, **change
     events.emit(actor, verb, person, data={"changes": changed})
     if "role" in changed:
         events.emit(actor, "person.role_changed", person, data={"from": changed["role"][0], "to": changed["role"][1]})
+    if "active" in changed:
+        events.emit(actor, "person.archived" if not person.active else "person.reactivated", person)
     return person
 
 
