@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.deps-installed
 NPM_STAMP := node_modules/.deps-installed
 
-.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg chromium clean
+.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis chromium clean
 
 run: migrate
 	@$(BIN)/python manage.py load_demo --if-empty
@@ -58,6 +58,10 @@ pytest: deps chromium
 # The same suite on PostgreSQL (DATABASE_URL must point at a server; .ci/run sets it).
 pytest-pg: deps chromium
 	$(BIN)/pytest -q
+
+# The automation tests with the task queue on Redis: a real RedisHuey queue and consumer (.ci/run starts Redis).
+pytest-redis: deps
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/15}" $(BIN)/pytest -q baton/automation
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from baton.automation.api import router as automation_router
 from baton.core.api import router as core_router
 from baton.core.api_support import BearerAuth, install_error_handlers
 from baton.crm.api import router as crm_router
+from baton.delivery.api import router as delivery_router
+from baton.finance.api import router as finance_router
+from baton.knowledge.api import router as knowledge_router
 from baton.people.api import router as people_router
+from baton.resourcing.api import router as resourcing_router
+from baton.timesheets.api import router as timesheets_router
 
 api = NinjaAPI(
     title="Baton API",
@@ -21,3 +27,9 @@ install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("", people_router)
 api.add_router("", crm_router)
+api.add_router("", delivery_router)
+api.add_router("", knowledge_router)
+api.add_router("", resourcing_router)
+api.add_router("", timesheets_router)
+api.add_router("", finance_router)
+api.add_router("", automation_router)

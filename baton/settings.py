@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,11 @@ INSTALLED_APPS = [
     "baton.people",
     "baton.crm",
     "baton.delivery",
+    "baton.knowledge",
+    "baton.finance",
+    "baton.timesheets",
+    "baton.resourcing",
+    "baton.automation",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +236,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+if TESTING:
+    # Uploads made by tests never land in the real data directory (files get random names, so runs can share it).
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / "baton-test-media"
+# Uploaded attachments larger than this are refused (422 naming `file`); 10 MB by default.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 LANGUAGE_CODE = "en-us"

@@ -7,4 +7,10 @@ urlpatterns = [
     path("", include("baton.core.urls")),
     path("people/", include("baton.people.urls")),
     path("clients/", include("baton.crm.urls")),
+    path("projects/", include("baton.delivery.urls")),
+    path("", include("baton.knowledge.urls")),
+    path("schedule/", include("baton.resourcing.urls")),
+    path("time/", include("baton.timesheets.urls")),
+    path("finance/", include("baton.finance.urls")),
+    path("", include("baton.automation.urls")),
 ]

@@ -19,6 +19,7 @@ AM, PM, MEMBER, CLIENT = Role.ACCOUNT_MANAGER.value, Role.PROJECT_MANAGER.value,
 ALL_ROLES = frozenset(r.value for r in Role)
 STAFF = ALL_ROLES - {CLIENT}
 LEADERS = frozenset({OWNER, ADMIN})
+MONEY_ROLES = frozenset({OWNER, ADMIN, FINANCE, AM, PM})
 
 # (resource, action) -> roles allowed at all. Object rules (own client, own portfolio) narrow it further below.
 POLICY: dict[tuple[str, str], frozenset[str]] = {
@@ -39,6 +40,116 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("contact", "delete"): frozenset({OWNER, ADMIN, AM}),
     ("event", "view"): STAFF,
     ("financials", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),  # margins, P&L
+    # Delivery. Writes need a project editor (see `_project_editor`): owner/admin, the project's PM, a project
+    # manager on a project without one, an AM on its portfolio's projects. A client-role user reads its own client's.
+    ("project", "view"): ALL_ROLES,
+    ("project", "view_budget"): STAFF,  # a client-role user gets budget fields as null
+    ("project", "create"): frozenset({OWNER, ADMIN, AM, PM}),  # an AM only for its portfolio's clients
+    ("project", "update"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("project", "archive"): frozenset({OWNER, ADMIN, PM}),
+    ("milestone", "view"): ALL_ROLES,
+    ("milestone", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("milestone", "update"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("milestone", "delete"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("task", "view"): ALL_ROLES,
+    ("task", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("task", "update"): frozenset({OWNER, ADMIN, AM, PM, MEMBER}),  # the assignee: status, description, position
+    ("task", "delete"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("task", "override_dependencies"): frozenset({OWNER, ADMIN, PM}),
+    ("project_template", "view"): STAFF,
+    ("project_template", "create"): frozenset({OWNER, ADMIN, PM}),
+    ("project_template", "update"): frozenset({OWNER, ADMIN, PM}),
+    ("project_template", "delete"): frozenset({OWNER, ADMIN, PM}),
+    # Client knowledge. A client-role user reads its own client's decisions and approved briefs and may comment on
+    # them (never internal comments, the knowledge record or the stakeholder map). Comments and attachments are
+    # removed by their author or an owner/admin; the knowledge record is edited by owner/admin or the client's AM.
+    ("decision", "view"): ALL_ROLES,
+    ("decision", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("decision", "update"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("brief", "view"): ALL_ROLES,
+    ("brief", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("brief", "update"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("brief", "approve"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("comment", "view"): ALL_ROLES,
+    ("comment", "create"): ALL_ROLES,
+    ("comment", "delete"): ALL_ROLES,
+    ("attachment", "view"): ALL_ROLES,
+    ("attachment", "create"): ALL_ROLES,
+    ("attachment", "delete"): ALL_ROLES,
+    ("knowledge", "view"): STAFF,
+    ("knowledge", "update"): frozenset({OWNER, ADMIN, AM}),  # an AM only within its portfolio
+    # Resourcing. Owner/admin/PM book; staff view the schedule; a client-role user sees nothing of it. Time off:
+    # anyone on staff requests its own, owner/admin/PM request for others and approve (a PM not its own); those
+    # three see everyone's time off, the rest only their own. Capacity, holidays and settings: owner/admin.
+    ("booking", "view"): STAFF,
+    ("booking", "create"): frozenset({OWNER, ADMIN, PM}),
+    ("booking", "update"): frozenset({OWNER, ADMIN, PM}),
+    ("booking", "delete"): frozenset({OWNER, ADMIN, PM}),
+    ("time_off", "view"): STAFF,  # members, finance and AMs: their own only
+    ("time_off", "request"): STAFF,  # for oneself; owner/admin/PM for anyone
+    ("time_off", "update"): STAFF,  # the requester while requested; owner/admin/PM always
+    ("time_off", "delete"): STAFF,
+    ("time_off", "approve"): frozenset({OWNER, ADMIN, PM}),
+    ("capacity", "view"): STAFF,
+    ("capacity", "update"): LEADERS,
+    ("holiday", "view"): STAFF,
+    ("holiday", "create"): LEADERS,
+    ("holiday", "delete"): LEADERS,
+    ("resourcing_settings", "view"): STAFF,
+    ("resourcing_settings", "update"): LEADERS,
+    ("utilization", "view"): STAFF,  # a member sees its own row
+    ("demand", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
+    ("staffing", "view"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("calendar_feed", "view"): STAFF,  # one's own; owner/admin anyone's
+    ("calendar_feed", "reset"): STAFF,
+    # Time and money (timesheets, finance; see `_money_allowed`). Owner/admin/finance see all money; a PM the money
+    # of the projects it manages, an AM of its clients' projects; a member only its own time and expenses, and never
+    # rates or amounts; a client-role user only its own client's issued invoices.
+    ("time_entry", "view"): STAFF,  # a member: its own; a PM/AM: its projects' and its own
+    ("time_entry", "create"): STAFF,  # one's own; for someone else: owner/admin/finance or the project's PM
+    ("time_entry", "update"): STAFF,
+    ("time_entry", "delete"): STAFF,
+    ("time_entry", "view_amounts"): MONEY_ROLES,  # members get rates and amounts as null
+    ("timer", "use"): STAFF,  # one's own timer
+    ("timesheet", "view"): STAFF,
+    ("timesheet", "submit"): STAFF,  # one's own week; owner/admin anyone's
+    ("timesheet", "approve"): frozenset({OWNER, ADMIN, FINANCE, PM}),  # never one's own; a PM: weeks on its projects
+    ("timesheet", "reopen"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("rate_card", "view"): MONEY_ROLES,
+    ("rate_card", "update"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("exchange_rate", "view"): MONEY_ROLES,
+    ("exchange_rate", "update"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("budget", "view"): MONEY_ROLES,  # budget burn, scope log; PM/AM: their projects
+    ("budget", "update"): MONEY_ROLES,  # rollover settings; PM/AM: their projects
+    ("change_order", "view"): MONEY_ROLES,
+    ("change_order", "create"): MONEY_ROLES,  # PM/AM: their projects
+    ("change_order", "update"): MONEY_ROLES,
+    ("change_order", "decide"): MONEY_ROLES,  # approve or reject
+    ("expense", "view"): STAFF,  # a member: its own
+    ("expense", "create"): STAFF,
+    ("expense", "update"): STAFF,
+    ("expense", "delete"): STAFF,
+    ("invoice", "view"): MONEY_ROLES | {CLIENT},  # AM/PM: their clients'/projects'; client: its own issued ones
+    ("invoice", "create"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("invoice", "update"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("invoice", "issue"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("invoice", "void"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("payment", "create"): frozenset({OWNER, ADMIN, FINANCE}),
+    # Automation (baton/automation): owners and admins manage rules (and read their runs) and webhooks; everyone,
+    # a client-role user included, reads and marks only their own notifications (anyone else's answer 404).
+    ("automation_rule", "view"): LEADERS,
+    ("automation_rule", "create"): LEADERS,
+    ("automation_rule", "update"): LEADERS,
+    ("automation_rule", "delete"): LEADERS,
+    ("webhook", "view"): LEADERS,
+    ("webhook", "create"): LEADERS,
+    ("webhook", "update"): LEADERS,
+    ("webhook", "delete"): LEADERS,
+    ("webhook", "test"): LEADERS,
+    ("notification", "view"): ALL_ROLES,
+    ("notification", "update"): ALL_ROLES,  # mark read: one's own only
+    ("notification_preference", "view"): ALL_ROLES,
+    ("notification_preference", "update"): ALL_ROLES,
 }
 
 
@@ -97,7 +208,128 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
             return action == "view" and obj.client_id == actor.client_id
         if actor.role == AM and action != "view":
             return obj.client.account_manager_id == actor.person_id
+    if resource in ("project", "milestone", "task"):
+        return _delivery_allowed(actor, resource, action, obj)
+    if resource in ("decision", "brief", "comment", "attachment", "knowledge"):
+        return _knowledge_allowed(actor, resource, action, obj)
+    if resource in ("time_off", "calendar_feed"):
+        return _resourcing_allowed(actor, resource, action, obj)
+    if resource in MONEY_RESOURCES:
+        return _money_allowed(actor, resource, action, obj)
     return True
+
+
+def _project_editor(actor: Actor, project: Any) -> bool:
+    """Who may change a project and its milestones and tasks: owner/admin, the project's PM, a project manager on a
+    project without a PM, an account manager on the projects of its portfolio's clients."""
+    if actor.role in LEADERS:
+        return True
+    if actor.person_id and project.project_manager_id == actor.person_id:
+        return True
+    if actor.role == PM:
+        return project.project_manager_id is None
+    if actor.role == AM:
+        return bool(actor.person_id) and project.client.account_manager_id == actor.person_id
+    return False
+
+
+def _delivery_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    project = obj if resource == "project" else obj.project
+    if actor.role == CLIENT:
+        return action == "view" and project.client_id == actor.client_id
+    if action == "view":
+        return True  # narrowed by the selectors (Workspace.members_see_only_their_projects)
+    if resource == "project" and action == "create":
+        return actor.role != AM or project.client.account_manager_id == actor.person_id
+    if resource == "task" and action == "update" and actor.person_id and obj.assignee_id == actor.person_id:
+        return True  # the assignee; the service limits which fields it may change
+    return _project_editor(actor, project)
+
+
+def _knowledge_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """Object rules of client knowledge. `obj` is the record; for `knowledge` it is the client."""
+    if resource == "knowledge":
+        if actor.role == AM and action != "view":
+            return bool(actor.person_id) and obj.account_manager_id == actor.person_id
+        return True
+    if actor.role == CLIENT:
+        if obj.client_id != actor.client_id:
+            return False
+        if resource == "brief":
+            return action == "view" and obj.approved_version_id is not None
+        if resource == "decision":
+            return action == "view"
+        if getattr(obj, "internal", False) or getattr(obj, "target_type", "") == "client":
+            return False
+    if resource in ("comment", "attachment") and action == "delete":
+        author_id = obj.author_id if resource == "comment" else obj.uploaded_by_id
+        return actor.is_leader or (actor.person_id is not None and author_id == actor.person_id)
+    return True
+
+
+TIME_OFF_APPROVERS = frozenset({OWNER, ADMIN, PM})
+
+
+def _resourcing_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """Object rules of resourcing. `obj` is a TimeOff (person_id, status) or, for `calendar_feed`, the Person."""
+    own = actor.person_id is not None and getattr(obj, "person_id", getattr(obj, "id", None)) == actor.person_id
+    if resource == "calendar_feed":
+        return own or actor.is_leader
+    if action == "approve":
+        return actor.is_leader or not own  # a project manager does not approve its own time off
+    if actor.role in TIME_OFF_APPROVERS:
+        return True
+    if action in ("update", "delete"):
+        return own and obj.status == "requested"
+    return own
+
+
+MONEY_RESOURCES = frozenset({"time_entry", "timer", "timesheet", "expense", "change_order", "budget", "invoice"})
+ALL_MONEY = frozenset({OWNER, ADMIN, FINANCE})
+
+
+def money_scope(actor: Actor, project: Any) -> bool:
+    """Whether the actor sees a project's money: owner/admin/finance always, its PM, its client's AM."""
+    if actor.role in ALL_MONEY:
+        return True
+    if not actor.person_id:
+        return False
+    if actor.role == PM:
+        return bool(project.project_manager_id == actor.person_id)
+    if actor.role == AM:
+        return bool(project.client.account_manager_id == actor.person_id)
+    return False
+
+
+def _money_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """Object rules of time and money. `obj` is the record; for `budget` it is the project."""
+    own = actor.person_id is not None and getattr(obj, "person_id", None) == actor.person_id
+    if resource in ("time_entry", "expense", "timer"):
+        if own:
+            return True  # one's own time, timer and expenses (the services check the locks)
+        if action == "view":
+            return money_scope(actor, obj.project)
+        if action == "view_amounts":
+            return money_scope(actor, obj.project)
+        return actor.role in ALL_MONEY or (actor.role == PM and obj.project.project_manager_id == actor.person_id)
+    if resource == "timesheet":
+        if action == "approve":
+            return not own or actor.is_leader  # nobody but an owner/admin approves its own week
+        if action == "submit":
+            return own or actor.is_leader
+        return own or actor.role in (ALL_MONEY | {PM})  # reopen: finance roles; view: a PM sees weeks to approve
+    if resource == "invoice":
+        if actor.role == CLIENT:
+            return action == "view" and obj.client_id == actor.client_id and obj.status in ("sent", "paid")
+        if actor.role in ALL_MONEY:
+            return True
+        if actor.role == AM:
+            return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
+        if actor.role == PM:
+            return obj.project_id is not None and obj.project.project_manager_id == actor.person_id
+        return False
+    project = obj if resource == "budget" else obj.project
+    return money_scope(actor, project)
 
 
 def require(actor: Actor, resource: str, action: str, obj: Any = None) -> None:
@@ -108,3 +340,7 @@ def require(actor: Actor, resource: str, action: str, obj: Any = None) -> None:
 
 def can_see_rates(actor: Actor) -> bool:
     return allowed(actor, "person", "view_rates")
+
+
+def can_see_budgets(actor: Actor) -> bool:
+    return allowed(actor, "project", "view_budget")

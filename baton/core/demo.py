@@ -310,6 +310,15 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
 
     delivery_demo(workspace, actor, rng, clients)
     knowledge_demo(workspace, actor, rng, clients)
+    from baton.resourcing.demo import extend_demo as resourcing_demo
+
+    resourcing_demo(workspace, actor, rng, clients)
+    from baton.finance.demo import extend_demo as finance_demo
+
+    finance_demo(workspace, actor, rng, clients)
+    from baton.automation.demo import extend_demo as automation_demo
+
+    automation_demo(workspace, actor, rng, clients)
 
 
 DEMO_LOGINS = [

@@ -55,6 +55,17 @@ class Project(TimestampedModel):
     )
     budget_minutes = models.PositiveIntegerField(default=0)
     retainer_period = models.CharField(max_length=10, blank=True, help_text="`month` for retainer projects.")
+    period_budget_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="A retainer's budget per period (money).",
+    )
+    period_budget_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="A retainer's budget per period (minutes)."
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     project_manager = models.ForeignKey(
@@ -86,6 +97,11 @@ class Project(TimestampedModel):
                 name="project_billing_valid",
                 violation_error_message="Unknown billing type.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(budget_amount__gte=0),
+                name="project_budget_not_negative",
+                violation_error_message="A budget cannot be negative.",
+            ),
         ]
         indexes = [
             models.Index(fields=["workspace", "client", "status"], name="project_ws_client_status"),
@@ -101,6 +117,11 @@ class Project(TimestampedModel):
             errors["retainer_period"] = "A retainer project needs a period: month."
         if self.billing != Billing.RETAINER and self.retainer_period:
             errors["retainer_period"] = "Only retainer projects have a period."
+        if self.billing != Billing.RETAINER:
+            if self.period_budget_amount is not None:
+                errors["period_budget_amount"] = "Only retainer projects have a per-period budget."
+            if self.period_budget_minutes is not None:
+                errors["period_budget_minutes"] = "Only retainer projects have a per-period budget."
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = "The end date cannot be before the start date."
         if errors:
@@ -108,6 +129,8 @@ class Project(TimestampedModel):
 
 
 class Milestone(TimestampedModel):
+    """A dated checkpoint of a project, optionally carrying an amount for milestone billing."""
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="milestones")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=200)
@@ -125,6 +148,18 @@ class Milestone(TimestampedModel):
 
     class Meta:
         ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in MilestoneStatus]),
+                name="milestone_status_valid",
+                violation_error_message="Unknown milestone status.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="milestone_amount_not_negative",
+                violation_error_message="An amount cannot be negative.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -135,6 +170,8 @@ class Milestone(TimestampedModel):
 
 
 class Task(TimestampedModel):
+    """A unit of work on a project. `depends_on` lists the tasks that must be done before this one starts."""
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tasks")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
@@ -154,6 +191,20 @@ class Task(TimestampedModel):
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in TaskStatus]),
+                name="task_status_valid",
+                violation_error_message="Unknown task status.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(due_date__gte=models.F("start_date")),
+                name="task_due_after_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+        ]
         indexes = [
             models.Index(fields=["workspace", "project", "status"], name="task_ws_project_status"),
             models.Index(fields=["workspace", "assignee", "status"], name="task_ws_assignee_status"),
@@ -165,6 +216,15 @@ class Task(TimestampedModel):
     @property
     def client_id(self) -> int:
         return self.project.client_id
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.due_date and self.start_date and self.due_date < self.start_date:
+            errors["due_date"] = "The due date cannot be before the start date."
+        if not isinstance(self.tags, list) or any(not isinstance(t, str) or not t.strip() for t in self.tags):
+            errors["tags"] = "Tags are a list of non-empty strings."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProjectTemplate(TimestampedModel):
@@ -193,9 +253,11 @@ class ProjectTemplate(TimestampedModel):
 
 
 class TemplateMilestone(models.Model):
+    """A milestone of a template; its due date is an offset from the new project's start."""
+
     template = models.ForeignKey(ProjectTemplate, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=200)
-    due_offset_days = models.IntegerField(default=0, help_text="Days after the project start.")
+    due_offset_days = models.IntegerField(null=True, blank=True, help_text="Days after the project start.")
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -204,14 +266,16 @@ class TemplateMilestone(models.Model):
 
 
 class TemplateTask(models.Model):
+    """A task of a template: offsets, estimate, the role to staff it with, tags and dependencies."""
+
     template = models.ForeignKey(ProjectTemplate, on_delete=models.CASCADE, related_name="tasks")
     milestone = models.ForeignKey(
         TemplateMilestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    start_offset_days = models.IntegerField(default=0)
-    due_offset_days = models.IntegerField(default=0)
+    start_offset_days = models.IntegerField(null=True, blank=True, help_text="Days after the project start.")
+    due_offset_days = models.IntegerField(null=True, blank=True, help_text="Days after the project start.")
     estimate_minutes = models.PositiveIntegerField(default=0)
     assignee_role = models.CharField(
         max_length=100, blank=True, help_text="A skill or title to staff it with, e.g. `designer`."

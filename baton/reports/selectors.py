@@ -11,7 +11,11 @@ from baton.core.access import Actor
 from baton.core.selectors import event_list
 from baton.crm.models import Client
 from baton.crm.selectors import client_list, contact_list, portfolio_summary
+from baton.delivery.selectors import delivery_home
+from baton.finance.selectors import home_figures as finance_home
 from baton.people.models import Person
+from baton.resourcing.selectors import home_summary as resourcing_home
+from baton.timesheets.selectors import my_week
 
 
 def home_context(actor: Actor) -> dict[str, Any]:
@@ -55,7 +59,11 @@ def home_context(actor: Actor) -> dict[str, Any]:
     if actor.person_id:
         ctx["me"] = Person.objects.filter(pk=actor.person_id).first()
     ctx["skills_top"] = _top_skills(people)
+    ctx["resourcing"] = resourcing_home(actor)
     ctx["prospects"] = clients.filter(Q(status="prospect")).count()
+    ctx["delivery"] = delivery_home(actor)
+    ctx["finance_home"] = finance_home(actor)
+    ctx["my_week"] = my_week(actor=actor, person=ctx.get("me"))
     return ctx
 
 

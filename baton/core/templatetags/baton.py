@@ -17,8 +17,38 @@ ACTIONS = {
     "am_changed": "changed the account manager of",
     "role_changed": "changed the role of",
     "revoked": "revoked",
+    "version_created": "drafted a new version of",
+    "approved": "approved",
+    "submitted": "submitted",
+    "rejected": "rejected",
+    "issued": "issued",
+    "paid": "recorded full payment of",
+    "voided": "voided",
+    "confirmed": "confirmed",
+    "completed": "completed",
+    "assigned": "assigned",
+    "moved": "moved",
+    "split": "split",
+    "staffed": "staffed",
+    "requested": "requested",
+    "threshold_crossed": "crossed a threshold of",
+    "dependency_overridden": "overrode the dependencies of",
+    "budget_changed": "changed the budget of",
+    "scope_flagged": "flagged unmanaged scope on",
+    "frozen": "froze",
+    "applied": "applied",
 }
-TARGETS = {"api_token": "API token", "person": "person", "client": "client", "contact": "contact"}
+TARGETS = {
+    "api_token": "API token",
+    "time_entry": "time entry",
+    "change_order": "change order",
+    "project_template": "project template",
+    "time_off": "time off",
+    "task_brief_link": "brief link of a task",
+    "client_knowledge": "client knowledge record",
+    "scope_baseline": "scope baseline",
+    "automation_rule": "automation rule",
+}
 
 
 @register.filter

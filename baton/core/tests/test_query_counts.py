@@ -21,7 +21,7 @@ WEB_PAGES = {
     "/people/": 12,
     "/clients/": 12,
     "/activity/": 12,
-    "/": 20,
+    "/": 40,  # the home page gathers one block per capability (people, clients, delivery, schedule, money)
 }
 API_LISTS = {
     "/api/v1/people?limit=500": 6,

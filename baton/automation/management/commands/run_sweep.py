@@ -1,0 +1,39 @@
+"""Run a periodic sweep now, by hand: `manage.py run_sweep tasks_overdue [--workspace demo]`, or `--list` them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from baton.automation.sweeps import PLANNED_SWEEPS, registered_sweeps, run_sweep
+from baton.core.models import Workspace
+
+
+class Command(BaseCommand):
+    help = "Run one periodic sweep now (what the worker runs on its schedule); --list shows them all."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", nargs="?", help="The sweep to run, e.g. tasks_overdue.")
+        parser.add_argument("--workspace", help="Only this workspace (its slug).")
+        parser.add_argument("--list", action="store_true", help="List the registered and the planned sweeps.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sweeps = registered_sweeps()
+        if options["list"] or not options["name"]:
+            for sweep in sweeps.values():
+                self.stdout.write(f"{sweep.name:24} {sweep.app:14} {sweep.description}")
+            for name, (app, verb, what) in PLANNED_SWEEPS.items():
+                if name not in sweeps:
+                    self.stdout.write(f"{name:24} {app:14} (waiting for {app}) {what} -> {verb}")
+            return
+        if options["name"] not in sweeps:
+            raise CommandError(f"No sweep named {options['name']!r}; see --list.")
+        workspaces = None
+        if options["workspace"]:
+            workspaces = list(Workspace.objects.filter(slug=options["workspace"]))
+            if not workspaces:
+                raise CommandError(f"No workspace {options['workspace']!r}.")
+        results = run_sweep(options["name"], workspaces=workspaces)
+        total = sum(results.values())
+        self.stdout.write(f"{options['name']}: {total} event(s) emitted in {len(results)} workspace(s).")

@@ -1,0 +1,201 @@
+"""The extension points other apps use. Register at import time (from your app's `ready()` or `tasks.py`):
+
+    from baton.automation.registry import Param, register_action, register_notifier, register_setter, register_sweep
+
+- `register_action("create_handoff", handler, label=..., params=[Param(...)], validate=...)`: a rule action type.
+  `handler(ctx, params) -> str` runs inside the rule's transaction (call your services with `ctx.actor`; raise
+  `ActionError` or a ValidationError to fail the run, which rolls every action of it back) and returns what it did,
+  for the run log. Unknown types are refused when a rule is saved (422 naming `actions[i].type`).
+- `register_setter("task", "status", func, label=..., choices=[...])`: a field the `set_field` action may change;
+  `func(actor, target_id, value) -> str` calls your service.
+- `register_notifier("handoff.sent", func)`: in-app notifications an event always raises (not a rule);
+  `func(event) -> list[NotificationSpec]`. Created once per (recipient, event, source), so retries add none.
+- `register_sweep(name, func, schedule)` (from `baton.automation.sweeps`): a periodic check per workspace that emits
+  events for what is due, once per object per period (`sweep_emit_once`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from baton.core.access import Actor
+from baton.core.models import Event, Workspace
+
+# Action types other apps are expected to register (kept out of the editor until they do).
+PLANNED_ACTIONS = ("create_handoff", "open_escalation")
+
+
+class ActionError(Exception):
+    """An action could not run (a missing project, a disabled webhook, ...): the run fails and rolls back."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an action type, as the editor shows it and validation checks it.
+
+    kind: text | template (text with {data.to}-style placeholders) | recipients (person ids, roles, actor,
+    client_am, ...) | emails (recipients or e-mail addresses) | int | choice | json | webhook | project
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class ActionContext:
+    """What an action handler gets: the workspace, the acting automation (owner rights, named after the rule), the
+    triggering event and helpers to render text and find people."""
+
+    workspace: Workspace
+    actor: Actor
+    event: Event
+    document: dict[str, Any]
+    rule_id: int | None = None
+    rule_name: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def render(self, template: str) -> str:
+        return render_template(template or "", self.document)
+
+    def recipients(self, spec: Any) -> tuple[list[Any], list[str]]:
+        """(people, e-mail addresses) named by a recipients parameter."""
+        from baton.automation.recipients import resolve_recipients
+
+        return resolve_recipients(self.workspace, self.document, spec)
+
+    @property
+    def source(self) -> str:
+        return f"rule:{self.rule_id}" if self.rule_id else "automation"
+
+
+Handler = Callable[[ActionContext, dict[str, Any]], str]
+Validator = Callable[[Workspace, dict[str, Any]], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class ActionType:
+    type: str
+    label: str
+    handler: Handler
+    params: tuple[Param, ...] = ()
+    validate: Validator | None = None
+    description: str = ""
+
+
+_actions: dict[str, ActionType] = {}
+
+
+def register_action(
+    type: str,
+    handler: Handler,
+    *,
+    label: str = "",
+    params: list[Param] | tuple[Param, ...] = (),
+    validate: Validator | None = None,
+    description: str = "",
+) -> ActionType:
+    """Make `type` available to rules. Registering the same type again replaces it (reloads, tests)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", type):
+        raise ValueError(f"Action types are snake_case words, not {type!r}.")
+    action = ActionType(type, label or type.replace("_", " "), handler, tuple(params), validate, description)
+    _actions[type] = action
+    return action
+
+
+def action_types() -> dict[str, ActionType]:
+    return dict(_actions)
+
+
+def get_action(type: str) -> ActionType | None:
+    return _actions.get(type)
+
+
+@dataclass(frozen=True)
+class Setter:
+    target_type: str
+    field: str
+    func: Callable[[Actor, int, Any], str]
+    label: str
+    choices: tuple[str, ...] = ()
+
+
+_setters: dict[tuple[str, str], Setter] = {}
+
+
+def register_setter(
+    target_type: str,
+    field: str,
+    func: Callable[[Actor, int, Any], str],
+    *,
+    label: str = "",
+    choices: list[str] | tuple[str, ...] = (),
+) -> Setter:
+    """Let the `set_field` action change `field` of a `target_type` record through `func` (your service)."""
+    setter = Setter(target_type, field, func, label or f"{target_type} {field}", tuple(choices))
+    _setters[(target_type, field)] = setter
+    return setter
+
+
+def setters() -> dict[tuple[str, str], Setter]:
+    return dict(_setters)
+
+
+@dataclass(frozen=True)
+class NotificationSpec:
+    recipient_id: int
+    title: str
+    body: str = ""
+    url: str = ""
+    source: str = "event"
+
+
+Notifier = Callable[[Event], list[NotificationSpec]]
+_notifiers: dict[str, list[Notifier]] = {}
+
+
+def register_notifier(verb: str, func: Notifier) -> Notifier:
+    """In-app notifications raised by every `verb` event (mentions, a handoff sent to you, ...)."""
+    if func not in _notifiers.setdefault(verb, []):
+        _notifiers[verb].append(func)
+    return func
+
+
+def notifiers_for(verb: str) -> list[Notifier]:
+    return list(_notifiers.get(verb, []))
+
+
+def notified_verbs() -> set[str]:
+    return {verb for verb, funcs in _notifiers.items() if funcs}
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+
+
+def render_template(template: str, document: dict[str, Any]) -> str:
+    """Replace `{data.to}`, `{target_label}`, `{rule.name}` ... with the event's values; unknown ones stay as written.
+    Deliberately not Django's template language: rule authors get placeholders, not tags."""
+    from baton.automation.conditions import MISSING, resolve
+
+    def replace(match: re.Match[str]) -> str:
+        value = resolve(document, match.group(1))
+        if value is MISSING:
+            return match.group(0)
+        return "" if value is None else str(value)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def __getattr__(name: str) -> Any:
+    # `register_sweep` lives with the sweep framework; offered here too so one import serves every extension point.
+    if name in ("register_sweep", "sweep_emit_once"):
+        from baton.automation import sweeps
+
+        return getattr(sweeps, name)
+    raise AttributeError(name)

@@ -1,0 +1,252 @@
+"""Webhooks: signed deliveries to a receiver on 127.0.0.1, retries with backoff, switching off after repeated
+failures, the delivery log, send test, and validation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from baton.automation import services
+from baton.automation.models import Notification, Webhook, WebhookDelivery
+from baton.automation.services import webhooks as hooks
+from baton.core.models import Event
+from baton.crm import services as crm
+
+
+def create(personas, url, events=("*",), who="admin"):
+    response = (
+        personas[who]
+        .api()
+        .post("/api/v1/webhooks", {"url": url, "events": list(events)}, content_type="application/json")
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def verify(secret: str, body: bytes, header: str) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header)
+
+
+def test_a_signed_delivery_reaches_the_receiver(personas, receiver, django_capture_on_commit_callbacks):
+    hook = create(personas, receiver.url, ["client.updated"])
+    secret = hook["secret"]
+    assert secret.startswith("whsec_") and hook["secret_hint"].endswith(secret[-4:])
+    with django_capture_on_commit_callbacks(execute=True):
+        client = crm.client_update(
+            actor=personas["admin"].actor, client=personas.client_a, version=1, notes="Renewal in May"
+        )
+    assert len(receiver.requests) == 1
+    request = receiver.requests[0]
+    assert request.path == "/hooks/baton"
+    assert request.headers["Content-Type"] == "application/json"
+    assert verify(secret, request.body, request.headers["X-Baton-Signature"])
+    assert not verify("whsec_wrong", request.body, request.headers["X-Baton-Signature"])
+    event = Event.objects.get(verb="client.updated", target_id=client.id)
+    assert request.headers["X-Baton-Event"] == "client.updated"
+    delivery = WebhookDelivery.objects.get()
+    assert request.headers["X-Baton-Delivery"] == str(delivery.uuid)
+    assert request.json() == {
+        "id": event.id,
+        "verb": "client.updated",
+        "occurred_at": event.occurred_at.isoformat(),
+        "workspace": "studio",
+        "actor_id": personas["admin"].person.id,
+        "target_type": "client",
+        "target_id": client.id,
+        "data": {"changes": {"notes": ["", "Renewal in May"]}},
+    }
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 1, 200)
+
+    # Only subscribed verbs: client.status_changed is not.
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=client, version=2, status="paused")
+    assert [r.headers["X-Baton-Event"] for r in receiver.requests] == ["client.updated", "client.updated"]
+
+    # The log, through the API.
+    log = personas["admin"].api().get(f"/api/v1/webhooks/{hook['id']}/deliveries").json()
+    assert log["count"] == 2
+    attempt = log["results"][1]["attempt_log"][0]
+    assert attempt["status_code"] == 200 and attempt["response_ms"] >= 0 and attempt["error"] == ""
+    # The secret is shown once, on create.
+    assert personas["admin"].api().get(f"/api/v1/webhooks/{hook['id']}").json()["secret"] is None
+
+
+def test_each_event_is_delivered_once_per_webhook(personas, receiver, django_capture_on_commit_callbacks):
+    create(personas, receiver.url, ["client.updated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="x")
+    event = Event.objects.get(verb="client.updated")
+    assert services.deliveries_for_event(event) == []  # the job again: nothing new
+    assert services.process_event(event.id) is False
+    assert len(receiver.requests) == 1 and WebhookDelivery.objects.count() == 1
+
+
+@override_settings(WEBHOOK_RETRY_BASE_SECONDS=0)
+def test_retries_until_the_receiver_recovers(personas, receiver, django_capture_on_commit_callbacks):
+    receiver.statuses = [500, 503]  # fails twice, then succeeds
+    create(personas, receiver.url, ["client.updated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="x")
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("succeeded", 3)
+    assert [a.status_code for a in delivery.attempt_log.all()] == [500, 503, 200]
+    assert [a.error for a in delivery.attempt_log.all()][:2] == [
+        "HTTP 500 Internal Server Error",
+        "HTTP 503 Service Unavailable",
+    ]
+    ids = {r.headers["X-Baton-Delivery"] for r in receiver.requests}
+    assert ids == {str(delivery.uuid)}  # the same delivery id every time: receivers deduplicate on it
+    assert len({r.body for r in receiver.requests}) == 1
+    assert Webhook.objects.get().consecutive_failures == 0
+
+
+def test_backoff_schedule_and_a_lost_retry_is_picked_up(personas, receiver, django_capture_on_commit_callbacks):
+    assert [hooks.retry_delay(n) for n in range(1, 6)] == [30, 120, 480, 1920, 7680]
+    receiver.statuses = [502]
+    create(personas, receiver.url, ["client.updated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="x")
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.next_attempt_at is not None
+    wait = delivery.next_attempt_at - delivery.attempt_log.get().attempted_at
+    assert timedelta(seconds=29) < wait < timedelta(seconds=31)
+    # Not due yet: a stray job does nothing.
+    assert hooks.delivery_attempt(delivery.id) is None
+    assert hooks.retry_due() == 0
+    # The scheduled retry was lost (say its worker died): once overdue, the recovery sweep queues it.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    assert hooks.retry_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 2, 200)
+
+
+@override_settings(WEBHOOK_RETRY_BASE_SECONDS=0, WEBHOOK_MAX_ATTEMPTS=3, WEBHOOK_DISABLE_AFTER=5)
+def test_switched_off_after_repeated_failures(personas, receiver, django_capture_on_commit_callbacks):
+    receiver.statuses = [500] * 20
+    hook = create(personas, receiver.url, ["client.updated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="one")
+    first = WebhookDelivery.objects.get()
+    assert (first.status, first.attempts) == ("failed", 3)  # gave up after WEBHOOK_MAX_ATTEMPTS
+    assert Webhook.objects.get().active is True
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=2, notes="two")
+    webhook = Webhook.objects.get()
+    assert webhook.active is False and webhook.consecutive_failures == 5
+    assert "5 deliveries in a row failed" in webhook.disabled_reason
+    assert len(receiver.requests) == 5
+    second = WebhookDelivery.objects.exclude(pk=first.pk).get()
+    assert (second.status, second.attempts) == ("cancelled", 2)
+    disabled = Event.objects.get(verb="webhook.disabled")
+    assert disabled.target_id == hook["id"] and disabled.actor_id is None
+    told = Notification.objects.filter(source="webhook_disabled")
+    assert set(told.values_list("recipient_id", flat=True)) == {
+        personas["owner"].person.id,
+        personas["admin"].person.id,
+    }
+    assert told.first().event_id == disabled.id
+
+    # A switched-off webhook receives nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=3, notes="three")
+    assert len(receiver.requests) == 5
+
+    # Switching it back on clears the count.
+    api = personas["admin"].api()
+    back = api.patch(
+        f"/api/v1/webhooks/{hook['id']}",
+        {"active": True},
+        content_type="application/json",
+        headers={"If-Match": str(webhook.version)},
+    ).json()
+    assert back["active"] is True and back["consecutive_failures"] == 0 and back["disabled_at"] is None
+
+
+def test_send_test(personas, receiver):
+    hook = create(personas, receiver.url, ["deal.won"])
+    response = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["is_test"] is True and body["status"] == "succeeded" and body["last_status_code"] == 200
+    request = receiver.requests[0]
+    assert request.headers["X-Baton-Event"] == "webhook.test"
+    assert verify(hook["secret"], request.body, request.headers["X-Baton-Signature"])
+    assert request.json()["data"]["message"].startswith("A test delivery")
+    assert Event.objects.filter(verb="webhook.tested", target_id=hook["id"]).count() == 1
+
+
+def test_send_test_to_a_dead_receiver_reports_the_error(personas):
+    hook = create(personas, "http://127.0.0.1:9/nothing-listens")
+    body = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test").json()
+    assert body["status"] == "failed" and body["last_status_code"] is None
+    assert "Connection refused" in body["last_error"] or "URLError" in body["last_error"]
+    assert Webhook.objects.get().consecutive_failures == 0  # a test does not count towards switching off
+
+
+def test_a_redirect_is_a_failure(personas, receiver):
+    receiver.statuses = [302]
+    hook = create(personas, receiver.url)
+    body = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test").json()
+    assert body["status"] == "failed" and body["last_status_code"] == 302
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"url": "ftp://example.com/hook", "events": ["*"]}, ["url"]),
+        ({"url": "javascript:alert(1)", "events": ["*"]}, ["url"]),
+        ({"url": "not a url", "events": ["*"]}, ["url"]),
+        ({"url": "https://example.com/hook", "events": []}, ["events"]),
+        ({"url": "https://example.com/hook", "events": ["Deal Won", "task.*"]}, ["events"]),
+    ],
+)
+def test_only_http_urls_and_real_verbs(personas, body, fields):
+    response = personas["admin"].api().post("/api/v1/webhooks", body, content_type="application/json")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == fields
+    assert not Webhook.objects.exists()
+
+
+def test_star_and_families(personas):
+    webhook = Webhook(events=["*"])
+    assert hooks.wants(webhook, "deal.won") and hooks.wants(webhook, "automation_rule.created")
+    assert not hooks.wants(webhook, "notification.read") and not hooks.wants(webhook, "webhook.tested")
+    family = Webhook(events=["task.*"])
+    assert hooks.wants(family, "task.status_changed") and not hooks.wants(family, "project.created")
+
+
+def test_rotating_the_secret_shows_the_new_one_once(personas):
+    hook = create(personas, "https://example.com/hook")
+    api = personas["admin"].api()
+    rotated = api.patch(
+        f"/api/v1/webhooks/{hook['id']}",
+        {"rotate_secret": True},
+        content_type="application/json",
+        headers={"If-Match": "1"},
+    ).json()
+    assert rotated["secret"] and rotated["secret"] != hook["secret"]
+    assert Webhook.objects.get().secret == rotated["secret"]
+    updated = Event.objects.get(verb="webhook.updated")
+    assert rotated["secret"] not in json.dumps(updated.data)
+
+
+def test_webhook_events_are_logged(personas):
+    hook = create(personas, "https://example.com/hook", ["deal.won"])
+    api = personas["admin"].api()
+    api.patch(
+        f"/api/v1/webhooks/{hook['id']}",
+        {"events": ["deal.won", "deal.lost"]},
+        content_type="application/json",
+        headers={"If-Match": "1"},
+    )
+    assert api.delete(f"/api/v1/webhooks/{hook['id']}").status_code == 204
+    verbs = list(Event.objects.filter(target_type="webhook").order_by("id").values_list("verb", flat=True))
+    assert verbs == ["webhook.created", "webhook.updated", "webhook.deleted"]

@@ -1,0 +1,85 @@
+"""Run by the crash test in a subprocess (`python -m baton.automation.tests.worker_script setup|status`), against the
+worker's database and queue, so the test process never touches them (and never runs a job itself).
+
+setup: a workspace, a project with a task, a rule on task.status_changed whose actions create a task and then pause;
+       then the task moves to done, which queues the job in the SqliteHuey file. Prints the event id.
+status: prints what happened, as JSON: tasks created by the rule, its runs, whether the event was processed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import django
+
+
+def setup() -> dict[str, int]:
+    from baton.automation.services import rule_create
+    from baton.core.access import Actor
+    from baton.core.models import Event
+    from baton.core.services import workspace_create
+    from baton.crm.services import client_create
+    from baton.delivery import services as delivery
+
+    workspace = workspace_create(
+        slug="crash", name="Crash", currency="USD", owner_email="owner@crash.test", owner_password=None
+    )
+    system = Actor.system(workspace)
+    client = client_create(actor=system, name="Crash Client")
+    project = delivery.project_create(
+        actor=system, client_id=client.id, name="Crash Project", start_date=date(2026, 3, 2)
+    )
+    task = delivery.task_create(actor=system, project=project, title="Ship it")
+    rule = rule_create(
+        actor=system,
+        name="Follow up when done",
+        trigger="task.status_changed",
+        conditions=[{"field": "data.to", "op": "eq", "value": "done"}],
+        actions=[
+            {"type": "create_task", "params": {"project": "event", "title": "Follow up on {target_label}"}},
+            {"type": "test_pause", "params": {"marker": "paused-once"}},
+        ],
+    )
+    delivery.task_change_status(actor=system, task=task, status="done")
+    event = Event.objects.get(verb="task.status_changed", target_id=task.id)
+    return {"event_id": event.id, "rule_id": rule.id}
+
+
+def status() -> dict[str, object]:
+    from baton.automation.models import EventDispatch, RuleRun
+    from baton.delivery.models import Task
+
+    runs = list(RuleRun.objects.values("event_id", "status", "actions_done", "error"))
+    return {
+        "follow_ups": Task.objects.filter(title="Follow up on Ship it").count(),
+        "runs": runs,
+        "processed": list(EventDispatch.objects.filter(processed_at__isnull=False).values_list("event_id", flat=True)),
+    }
+
+
+def again(event_id: int) -> dict[str, object]:
+    """The same event once more, as a duplicate job would: nothing new may happen."""
+    from baton.automation.models import EventDispatch, Rule
+    from baton.automation.services import process_event, rule_run_for_event
+    from baton.core.models import Event
+
+    EventDispatch.objects.filter(pk=event_id).update(processed_at=None)
+    process_event(event_id)
+    event = Event.objects.get(pk=event_id)
+    for rule in Rule.objects.all():
+        rule_run_for_event(rule_id=rule.id, event=event)
+    return status()
+
+
+if __name__ == "__main__":
+    django.setup()
+    command = sys.argv[1]
+    if command == "setup":
+        result: object = setup()
+    elif command == "again":
+        result = again(int(sys.argv[2]))
+    else:
+        result = status()
+    print(json.dumps(result))

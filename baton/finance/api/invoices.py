@@ -1,0 +1,306 @@
+"""`/api/v1/invoices`: drafts (from time, a fixed fee or milestone, a retainer period, or by hand), issue, payments,
+void, credit notes, PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import FileResponse, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.finance import selectors, services
+from baton.finance.api._common import MONEY, body_doc, optional_body
+from baton.finance.models import Invoice, InvoiceLine
+
+router = Router(tags=["invoices"])
+
+StatusName = Literal["draft", "sent", "paid", "void"]
+TAX = 'Percent, e.g. "20.00" for 20 %.'
+TOTALS = (
+    "Line amounts by hand: quantity x unit_price, cents half up; from time: the sum of the entries' bill_amount. "
+    "subtotal = Σ line amounts; tax = subtotal x tax_rate / 100, cents half up; total = subtotal + tax."
+)
+
+
+class LineIn(Schema):
+    description: str = Field(..., min_length=1, max_length=500)
+    quantity: Decimal = Field(Decimal("1"), max_digits=12, decimal_places=2)
+    unit_price: Decimal = Field(..., max_digits=14, decimal_places=2, description=MONEY)
+
+
+class InvoiceIn(Schema):
+    client_id: int | None = Field(None, description="Defaults to the project's client.")
+    project_id: int | None = None
+    lines: list[LineIn] = Field(default_factory=list)
+    tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
+    currency: str | None = Field(None, description="ISO 4217; defaults to the project's or client's.")
+    issue_date: dt.date | None = None
+    due_date: dt.date | None = None
+    notes: str = Field("", max_length=5000)
+
+
+class InvoicePatch(Schema):
+    lines: list[LineIn] | None = Field(None, description="Replaces every line (time goes back to un-invoiced).")
+    tax_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    currency: str | None = None
+    issue_date: dt.date | None = None
+    due_date: dt.date | None = None
+    notes: str | None = Field(None, max_length=5000)
+    version: int | None = None
+
+
+class LineOut(Schema):
+    id: int
+    position: int
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    time_entry_ids: list[int]
+
+    @staticmethod
+    def resolve_time_entry_ids(obj: InvoiceLine) -> list[int]:
+        return sorted(e.pk for e in obj.time_entries.all())
+
+
+class PaymentOut(Schema):
+    id: int
+    amount: Decimal
+    paid_on: dt.date
+    method: str
+    reference: str
+    created_at: datetime
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str | None = Field(..., description="Assigned when issued (gapless per workspace).")
+    kind: str = Field(..., description="invoice or credit_note")
+    client_id: int
+    client_name: str
+    project_id: int | None
+    credit_for_id: int | None
+    issue_date: dt.date | None
+    due_date: dt.date | None
+    status: str
+    currency: str
+    tax_rate: Decimal
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    amount_credited: Decimal
+    balance_due: Decimal
+    source: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    milestone_id: int | None
+    notes: str
+    lines: list[LineOut]
+    payments: list[PaymentOut]
+    sent_at: datetime | None
+    paid_at: datetime | None
+    voided_at: datetime | None
+    void_reason: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @staticmethod
+    def resolve_client_name(obj: Invoice) -> str:
+        return obj.client.name
+
+    @staticmethod
+    def resolve_lines(obj: Invoice) -> list[InvoiceLine]:
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_payments(obj: Invoice) -> list[Any]:
+        return list(obj.payments.all())
+
+
+class InvoiceFilters(ListParams):
+    client_id: int | None = None
+    project_id: int | None = None
+    status: StatusName | None = None
+    kind: Literal["invoice", "credit_note"] | None = None
+
+
+def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+    return selectors.invoice_get(actor=actor_of(request), invoice_id=invoice_id)
+
+
+@router.get("/invoices", response={200: Page[InvoiceOut], **ERRORS})
+def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
+    """Owner/admin/finance: every invoice; an AM its clients'; a PM its projects'; a client-role user its own
+    client's sent and paid invoices."""
+    qs = selectors.invoice_list(
+        actor=actor_of(request),
+        client_id=filters.client_id,
+        project_id=filters.project_id,
+        status=filters.status,
+        kind=filters.kind,
+    )
+    return paginate(qs, filters)
+
+
+@router.post("/invoices", response={201: InvoiceOut, **ERRORS}, description="A draft by hand. " + TOTALS)
+def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
+    data = payload.model_dump()
+    invoice = services.invoice_create(actor=actor_of(request), **data)
+    return 201, _invoice(request, invoice.pk)
+
+
+class FromTimeIn(Schema):
+    project_id: int
+    period_start: dt.date
+    period_end: dt.date
+    tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
+    include_expenses: bool = Field(True, description="Also invoice the period's un-invoiced billable expenses.")
+    approved_only: bool = Field(False, description="Only time of approved weeks.")
+
+
+@router.post(
+    "/invoices/draft-from-time",
+    response={201: InvoiceOut, **ERRORS},
+    description="A draft invoice of the project's un-invoiced billable time in the period: entries grouped by task "
+    "and bill rate, each line's amount the sum of its entries' bill_amount. 422 (project_id) when there is none.",
+)
+def draft_from_time(request: HttpRequest, payload: FromTimeIn) -> Any:
+    invoice = services.invoice_draft_from_time(actor=actor_of(request), **payload.model_dump())
+    return 201, _invoice(request, invoice.pk)
+
+
+class FromFeeIn(Schema):
+    project_id: int
+    milestone_id: int | None = Field(None, description="Invoice one milestone's amount; empty: the (rest of the) fee.")
+    tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
+
+
+@router.post("/invoices/draft-from-fee", response={201: InvoiceOut, **ERRORS})
+def draft_from_fee(request: HttpRequest, payload: FromFeeIn) -> Any:
+    """A draft for a fixed-fee project: in full (what is not invoiced yet) or one milestone (once)."""
+    invoice = services.invoice_draft_from_fee(actor=actor_of(request), **payload.model_dump())
+    return 201, _invoice(request, invoice.pk)
+
+
+class FromRetainerIn(Schema):
+    project_id: int
+    period: dt.date = Field(..., description="Any day of the month to invoice.")
+    tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
+
+
+@router.post("/invoices/draft-from-retainer", response={201: InvoiceOut, **ERRORS})
+def draft_from_retainer(request: HttpRequest, payload: FromRetainerIn) -> Any:
+    """A draft of a retainer's fee for one month (each month once)."""
+    invoice = services.invoice_draft_from_retainer(actor=actor_of(request), **payload.model_dump())
+    return 201, _invoice(request, invoice.pk)
+
+
+@router.get("/invoices/{invoice_id}", response={200: InvoiceOut, **ERRORS})
+def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    return _invoice(request, invoice_id)
+
+
+@router.patch("/invoices/{invoice_id}", response={200: InvoiceOut, **ERRORS}, description="Drafts only. " + TOTALS)
+def update_invoice(request: HttpRequest, invoice_id: int, payload: InvoicePatch) -> Any:
+    actor = actor_of(request)
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = requested_version(request, changes.pop("version", None))
+    services.invoice_update(actor=actor, invoice=invoice, version=version, **changes)
+    return _invoice(request, invoice_id)
+
+
+@router.delete("/invoices/{invoice_id}", response={204: None, **ERRORS})
+def delete_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    """Delete a draft (its time goes back to un-invoiced). Issued invoices are voided or credited (409)."""
+    actor = actor_of(request)
+    services.invoice_delete(actor=actor, invoice=selectors.invoice_get(actor=actor, invoice_id=invoice_id))
+    return 204, None
+
+
+class IssueIn(Schema):
+    issue_date: dt.date | None = Field(None, description="Defaults to the draft's, else today.")
+    due_date: dt.date | None = Field(None, description="Defaults to the draft's, else 30 days after issue.")
+
+
+@router.post("/invoices/{invoice_id}/issue", response={200: InvoiceOut, **ERRORS}, openapi_extra=body_doc(IssueIn))
+def issue_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    """Issue a draft: status sent, the next number of the workspace's gapless sequence, its time entries marked
+    invoiced. 409 when it is not a draft."""
+    actor = actor_of(request)
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
+    payload = optional_body(request, IssueIn)
+    services.invoice_issue(actor=actor, invoice=invoice, issue_date=payload.issue_date, due_date=payload.due_date)
+    return _invoice(request, invoice_id)
+
+
+class VoidIn(Schema):
+    reason: str = Field("", max_length=5000)
+
+
+@router.post("/invoices/{invoice_id}/void", response={200: InvoiceOut, **ERRORS}, openapi_extra=body_doc(VoidIn))
+def void_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    """Void a draft or an unpaid sent invoice (its time goes back to un-invoiced; its number stays used)."""
+    actor = actor_of(request)
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
+    services.invoice_void(actor=actor, invoice=invoice, reason=optional_body(request, VoidIn).reason)
+    return _invoice(request, invoice_id)
+
+
+class PaymentIn(Schema):
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2, description=MONEY)
+    paid_on: dt.date | None = Field(None, description="Defaults to today.")
+    method: str = Field("", max_length=50)
+    reference: str = Field("", max_length=200)
+
+
+@router.post("/invoices/{invoice_id}/payments", response={201: InvoiceOut, **ERRORS})
+def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Any:
+    """Record a (partial) payment; the invoice becomes paid when payments and credits cover its total. Returns the
+    invoice with its payments."""
+    actor = actor_of(request)
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
+    services.payment_record(actor=actor, invoice=invoice, **payload.model_dump())
+    return 201, _invoice(request, invoice_id)
+
+
+class CreditIn(Schema):
+    lines: list[LineIn] | None = Field(
+        None, description="What to credit (positive prices; credited as negative). Empty: reverse every line."
+    )
+    notes: str = Field("", max_length=5000)
+
+
+@router.post(
+    "/invoices/{invoice_id}/credit-note", response={201: InvoiceOut, **ERRORS}, openapi_extra=body_doc(CreditIn)
+)
+def create_credit_note(request: HttpRequest, invoice_id: int) -> Any:
+    """A draft credit note correcting an issued invoice; issue it like an invoice (its own CN- sequence)."""
+    actor = actor_of(request)
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
+    payload = optional_body(request, CreditIn)
+    lines = [line.model_dump() for line in payload.lines] if payload.lines else None
+    note = services.credit_note_create(actor=actor, invoice=invoice, lines=lines, notes=payload.notes)
+    return 201, _invoice(request, note.pk)
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {"200": {"description": "The invoice as a PDF", "content": {"application/pdf": {}}}}},
+)
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
+    """The invoice (or credit note) as a PDF."""
+    from baton.finance.pdf import invoice_pdf_bytes
+
+    invoice = _invoice(request, invoice_id)
+    name = (invoice.number or f"draft-{invoice.pk}").replace("/", "-")
+    return FileResponse(io.BytesIO(invoice_pdf_bytes(invoice)), content_type="application/pdf", filename=f"{name}.pdf")

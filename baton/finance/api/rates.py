@@ -1,0 +1,222 @@
+"""`/api/v1/bill-rates`, `/cost-rates`, `/rates/resolve` and `/exchange-rates`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from baton.core import access
+from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.finance import selectors, services
+from baton.finance.api._common import MONEY
+from baton.finance.rates import resolve_rates
+
+router = Router(tags=["rates"])
+
+ScopeName = Literal["project_person", "project", "client", "person", "role", "workspace"]
+PRECEDENCE = (
+    "Precedence, most specific first: project_person > project > client > person > role > workspace. Within a scope "
+    "the row with the latest effective_from on or before the entry's date applies."
+)
+
+
+class BillRateIn(Schema):
+    scope: ScopeName = Field(..., description=PRECEDENCE)
+    rate: Decimal = Field(..., ge=0, max_digits=10, decimal_places=2, description=MONEY)
+    role: str = Field("", max_length=100, description="role scope: a job title (e.g. Designer) or an access role.")
+    person_id: int | None = Field(None, description="person and project_person scopes.")
+    client_id: int | None = Field(None, description="client scope.")
+    project_id: int | None = Field(None, description="project and project_person scopes.")
+    effective_from: dt.date | None = Field(None, description="Empty: since always.")
+    note: str = Field("", max_length=200)
+
+
+class BillRatePatch(Schema):
+    rate: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    effective_from: dt.date | None = None
+    note: str | None = Field(None, max_length=200)
+    version: int | None = None
+
+
+class BillRateOut(Schema):
+    id: int
+    scope: str
+    role: str
+    person_id: int | None
+    client_id: int | None
+    project_id: int | None
+    rate: Decimal
+    effective_from: dt.date | None
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class BillRateFilters(ListParams):
+    scope: ScopeName | None = None
+    project_id: int | None = None
+    person_id: int | None = None
+
+
+@router.get("/bill-rates", response={200: Page[BillRateOut], **ERRORS})
+def list_bill_rates(request: HttpRequest, filters: Query[BillRateFilters]) -> Any:
+    qs = selectors.bill_rate_list(
+        actor=actor_of(request), scope=filters.scope, project_id=filters.project_id, person_id=filters.person_id
+    )
+    return paginate(qs, filters)
+
+
+@router.post("/bill-rates", response={201: BillRateOut, **ERRORS})
+def create_bill_rate(request: HttpRequest, payload: BillRateIn) -> Any:
+    """A rate card row (owner/admin/finance). It applies to time logged from now on; logged time keeps its rates."""
+    return 201, services.bill_rate_create(actor=actor_of(request), **payload.model_dump())
+
+
+@router.patch("/bill-rates/{bill_rate_id}", response={200: BillRateOut, **ERRORS})
+def update_bill_rate(request: HttpRequest, bill_rate_id: int, payload: BillRatePatch) -> Any:
+    actor = actor_of(request)
+    row = selectors.bill_rate_get(actor=actor, bill_rate_id=bill_rate_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = requested_version(request, changes.pop("version", None))
+    return services.bill_rate_update(actor=actor, bill_rate=row, version=version, **changes)
+
+
+@router.delete("/bill-rates/{bill_rate_id}", response={204: None, **ERRORS})
+def delete_bill_rate(request: HttpRequest, bill_rate_id: int) -> Any:
+    actor = actor_of(request)
+    services.bill_rate_delete(actor=actor, bill_rate=selectors.bill_rate_get(actor=actor, bill_rate_id=bill_rate_id))
+    return 204, None
+
+
+class CostRateIn(Schema):
+    person_id: int
+    rate: Decimal = Field(..., ge=0, max_digits=10, decimal_places=2, description=MONEY)
+    effective_from: dt.date
+    note: str = Field("", max_length=200)
+
+
+class CostRateOut(Schema):
+    id: int
+    person_id: int
+    rate: Decimal
+    effective_from: dt.date
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CostRateFilters(ListParams):
+    person_id: int | None = None
+
+
+@router.get("/cost-rates", response={200: Page[CostRateOut], **ERRORS})
+def list_cost_rates(request: HttpRequest, filters: Query[CostRateFilters]) -> Any:
+    return paginate(selectors.cost_rate_list(actor=actor_of(request), person_id=filters.person_id), filters)
+
+
+@router.post("/cost-rates", response={201: CostRateOut, **ERRORS})
+def create_cost_rate(request: HttpRequest, payload: CostRateIn) -> Any:
+    """A person's cost rate from a date on (a raise does not rewrite logged time)."""
+    return 201, services.cost_rate_create(actor=actor_of(request), **payload.model_dump())
+
+
+@router.delete("/cost-rates/{cost_rate_id}", response={204: None, **ERRORS})
+def delete_cost_rate(request: HttpRequest, cost_rate_id: int) -> Any:
+    actor = actor_of(request)
+    services.cost_rate_delete(actor=actor, cost_rate=selectors.cost_rate_get(actor=actor, cost_rate_id=cost_rate_id))
+    return 204, None
+
+
+class ResolveParams(Schema):
+    person_id: int
+    project_id: int
+    date: dt.date | None = Field(None, description="Defaults to today.")
+
+
+class ResolvedOut(Schema):
+    person_id: int
+    project_id: int
+    date: dt.date
+    bill_rate: Decimal
+    bill_rate_source: str = Field(..., description="The scope that applied (or `none`).")
+    cost_rate: Decimal
+    cost_rate_source: str = Field(..., description="`cost_rate` (a dated row) or `person` (Person.cost_rate).")
+    currency: str
+    cost_currency: str
+
+
+@router.get(
+    "/rates/resolve",
+    response={200: ResolvedOut, **ERRORS},
+    description="Which bill and cost rates a person's time on a project would copy on a day. " + PRECEDENCE,
+)
+def resolve(request: HttpRequest, params: Query[ResolveParams]) -> Any:
+    from django.http import Http404
+
+    from baton.finance.selectors.records import money_project_get
+    from baton.people.models import Person
+
+    actor = actor_of(request)
+    access.require(actor, "rate_card", "view")
+    project = money_project_get(actor=actor, project_id=params.project_id)
+    person = Person.objects.filter(workspace=actor.workspace, pk=params.person_id).select_related("membership").first()
+    if person is None:
+        raise Http404("No such person.")
+    on = params.date or timezone.localdate()
+    found = resolve_rates(person=person, project=project, on=on)
+    return {
+        "person_id": person.pk,
+        "project_id": project.pk,
+        "date": on,
+        "bill_rate": found.bill_rate,
+        "bill_rate_source": found.bill_source,
+        "cost_rate": found.cost_rate,
+        "cost_rate_source": found.cost_source,
+        "currency": project.currency,
+        "cost_currency": actor.workspace.currency,
+    }
+
+
+class ExchangeRateIn(Schema):
+    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217, not the workspace's own.")
+    rate: Decimal = Field(..., gt=0, max_digits=18, decimal_places=8, description="Base-currency units per unit.")
+    effective_on: dt.date
+
+
+class ExchangeRateOut(Schema):
+    id: int
+    currency: str
+    rate: Decimal
+    effective_on: dt.date
+    base_currency: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @staticmethod
+    def resolve_base_currency(obj: Any) -> str:
+        return obj.workspace.currency
+
+
+class ExchangeRateFilters(ListParams):
+    currency: str | None = None
+
+
+@router.get("/exchange-rates", response={200: Page[ExchangeRateOut], **ERRORS})
+def list_exchange_rates(request: HttpRequest, filters: Query[ExchangeRateFilters]) -> Any:
+    qs = selectors.exchange_rate_list(actor=actor_of(request), currency=filters.currency).select_related("workspace")
+    return paginate(qs, filters)
+
+
+@router.post("/exchange-rates", response={201: ExchangeRateOut, **ERRORS})
+def create_exchange_rate(request: HttpRequest, payload: ExchangeRateIn) -> Any:
+    """1 `currency` = `rate` units of the workspace's base currency from `effective_on` on."""
+    return 201, services.exchange_rate_create(actor=actor_of(request), **payload.model_dump())

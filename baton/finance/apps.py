@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "baton.finance"
+    label = "finance"
+    verbose_name = "Finance"
+
+    def ready(self) -> None:
+        # Registers the event subscribers (a project going active freezes its scope baseline).
+        from baton.finance import subscribers  # noqa: F401

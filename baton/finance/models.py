@@ -1,0 +1,483 @@
+"""Rate cards, exchange rates, budgets, scope baselines, change orders, expenses, invoices and payments.
+
+Money is Decimal rounded to cents (half up) and belongs to a currency: bill rates, bill amounts, budgets, expenses and
+invoices are in the project's currency; cost rates and cost amounts in the workspace's (its base currency).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from baton.core.models import TimestampedModel, Workspace
+
+
+class BillRateScope(models.TextChoices):
+    """From the most specific to the least: the first that has a rate for the entry wins."""
+
+    PROJECT_PERSON = "project_person", "Project and person"
+    PROJECT = "project", "Project"
+    CLIENT = "client", "Client"
+    PERSON = "person", "Person"
+    ROLE = "role", "Role"
+    WORKSPACE = "workspace", "Workspace default"
+
+
+BILL_RATE_PRECEDENCE: tuple[str, ...] = tuple(s.value for s in BillRateScope)
+
+# Which of role/person/client/project each scope names (the rest stay empty).
+SCOPE_FIELDS: dict[str, frozenset[str]] = {
+    BillRateScope.PROJECT_PERSON: frozenset({"project", "person"}),
+    BillRateScope.PROJECT: frozenset({"project"}),
+    BillRateScope.CLIENT: frozenset({"client"}),
+    BillRateScope.PERSON: frozenset({"person"}),
+    BillRateScope.ROLE: frozenset({"role"}),
+    BillRateScope.WORKSPACE: frozenset(),
+}
+
+
+def _scope_condition(scope: str) -> models.Q:
+    named = SCOPE_FIELDS[scope]
+    q = models.Q(scope=scope)
+    for f in ("project", "person", "client"):
+        q &= models.Q(**{f"{f}__isnull": f not in named})
+    q &= ~models.Q(role="") if "role" in named else models.Q(role="")
+    return q
+
+
+class BillRate(TimestampedModel):
+    """One row of the rate card: a bill rate for a scope, optionally from a date on.
+
+    The rate is a number in the currency of the project it is applied to (an agency quoting a client in euros puts
+    that client's rate on a client row). `role` matches a person's job title or, failing that, its access role.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="bill_rates")
+    scope = models.CharField(max_length=20, choices=BillRateScope.choices)
+    role = models.CharField(max_length=100, blank=True, help_text="A job title (e.g. Designer) or an access role.")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("crm.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("delivery.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rate = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    effective_from = models.DateField(null=True, blank=True, help_text="Empty: since always.")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["scope", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0),
+                name="bill_rate_not_negative",
+                violation_error_message="A rate cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=_scope_condition(BillRateScope.PROJECT_PERSON)
+                | _scope_condition(BillRateScope.PROJECT)
+                | _scope_condition(BillRateScope.CLIENT)
+                | _scope_condition(BillRateScope.PERSON)
+                | _scope_condition(BillRateScope.ROLE)
+                | _scope_condition(BillRateScope.WORKSPACE),
+                name="bill_rate_scope_fields",
+                violation_error_message="A rate names exactly what its scope needs (e.g. a project rate names a "
+                "project and nothing else).",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "scope"], name="bill_rate_ws_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} rate {self.rate}"
+
+
+class CostRate(TimestampedModel):
+    """A person's loaded cost per hour from a date on (a raise adds a row; logged time keeps the rate it copied).
+    Before a person's first dated row, `Person.cost_rate` applies."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="cost_rates")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="cost_rates")
+    rate = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    effective_from = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "effective_from"],
+                name="cost_rate_one_per_person_per_date",
+                violation_error_message="This person already has a cost rate from that date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0),
+                name="cost_rate_not_negative",
+                violation_error_message="A rate cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rate} from {self.effective_from}"
+
+
+class ExchangeRate(TimestampedModel):
+    """One unit of `currency` is worth `rate` units of the workspace's base currency, from `effective_on` on."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="exchange_rates")
+    currency = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+    effective_on = models.DateField()
+
+    class Meta:
+        ordering = ["currency", "-effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "currency", "effective_on"],
+                name="exchange_rate_one_per_day",
+                violation_error_message="There is already a rate for this currency on that day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message="An exchange rate is more than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate} on {self.effective_on}"
+
+
+class ProjectBudget(TimestampedModel):
+    """Budget settings the project itself does not hold: a retainer's rollover of unused time.
+
+    The amounts live on the project (`budget_amount`, `budget_minutes`, a retainer's `period_budget_*`); a time and
+    materials project with a budget amount treats it as its cap (0: uncapped)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="project_budgets")
+    project = models.OneToOneField("delivery.Project", on_delete=models.CASCADE, related_name="finance_budget")
+    retainer_rollover = models.BooleanField(
+        default=False, help_text="Unused retainer minutes carry over into the next period."
+    )
+    rollover_cap_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="At most this many minutes carry over (empty: no limit)."
+    )
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Budget of {self.project_id}"
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
+class ScopeBaseline(models.Model):
+    """What a project was sold as, frozen when it starts: its budget and its tasks. Later changes are measured
+    against it: approved change orders explain them; tasks added without one are unmanaged scope."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="scope_baselines")
+    project = models.OneToOneField("delivery.Project", on_delete=models.CASCADE, related_name="scope_baseline")
+    budget_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    budget_minutes = models.PositiveIntegerField()
+    end_date = models.DateField(null=True, blank=True)
+    task_ids = models.JSONField(default=list, blank=True)
+    frozen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Baseline of project {self.project_id}"
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
+class ChangeOrderStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ChangeOrder(TimestampedModel):
+    """A change to a project's scope, even an informal one: who asked, when, what it adds in money and time, and
+    its decision. Only an approved change order moves the project's budget."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="change_orders")
+    project = models.ForeignKey("delivery.Project", on_delete=models.PROTECT, related_name="change_orders")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    amount_delta = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    minutes_delta = models.IntegerField(default=0)
+    requested_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_change_orders"
+    )
+    requested_by_contact = models.ForeignKey(
+        "crm.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_change_orders"
+    )
+    requested_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=20, choices=ChangeOrderStatus.choices, default=ChangeOrderStatus.DRAFT)
+    tasks = models.ManyToManyField("delivery.Task", blank=True, related_name="change_orders")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="decided_change_orders"
+    )
+    decision_reason = models.TextField(blank=True)
+    budget_amount_before = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    budget_minutes_before = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ChangeOrderStatus]),
+                name="change_order_status_valid",
+                violation_error_message="Unknown change order status.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "project", "status"], name="co_ws_project_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
+class Expense(TimestampedModel):
+    """Money spent on a project (travel, stock photos, ad spend): billable with a markup, or not.
+    In the project's currency; `billable_amount` is the amount plus the markup, rounded to cents."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="expenses")
+    project = models.ForeignKey("delivery.Project", on_delete=models.PROTECT, related_name="expenses")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    date = models.DateField(default=timezone.localdate)
+    description = models.CharField(max_length=300)
+    category = models.CharField(max_length=100, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(max_length=3)
+    billable = models.BooleanField(default=True)
+    markup_pct = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))],
+    )
+    billable_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    invoice_line = models.ForeignKey(
+        "finance.InvoiceLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="expenses"
+    )
+    invoiced = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="expense_amount_not_negative",
+                violation_error_message="An amount cannot be negative.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "project", "date"], name="expense_ws_project_date")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+
+
+class InvoiceSource(models.TextChoices):
+    TIME = "time", "Tracked time"
+    FIXED_FEE = "fixed_fee", "Fixed fee"
+    MILESTONE = "milestone", "Milestone"
+    RETAINER = "retainer", "Retainer period"
+    MANUAL = "manual", "By hand"
+    CREDIT = "credit", "Credit note"
+
+
+class Invoice(TimestampedModel):
+    """An invoice (or a credit note correcting an issued one). Its number is assigned when it is issued, from a
+    gapless per-workspace sequence; totals are computed by the service from the lines."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invoices")
+    client = models.ForeignKey("crm.Client", on_delete=models.PROTECT, related_name="invoices")
+    project = models.ForeignKey(
+        "delivery.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
+    credit_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
+    number = models.CharField(max_length=30, null=True, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
+    currency = models.CharField(max_length=3)
+    tax_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Percent, e.g. 20.00 for 20 %.",
+    )
+    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    tax = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount_paid = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount_credited = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    source = models.CharField(max_length=20, choices=InvoiceSource.choices, default=InvoiceSource.MANUAL)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    milestone = models.ForeignKey(
+        "delivery.Milestone", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
+    )
+    notes = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "number"],
+                condition=models.Q(number__isnull=False),
+                name="invoice_number_unique_per_workspace",
+                violation_error_message="This invoice number is already used.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in InvoiceStatus]),
+                name="invoice_status_valid",
+                violation_error_message="Unknown invoice status.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tax_rate__gte=0) & models.Q(tax_rate__lte=100),
+                name="invoice_tax_rate_range",
+                violation_error_message="A tax rate is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_date__isnull=True)
+                | models.Q(issue_date__isnull=True)
+                | models.Q(due_date__gte=models.F("issue_date")),
+                name="invoice_due_after_issue",
+                violation_error_message="The due date cannot be before the issue date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "status"], name="invoice_ws_status"),
+            models.Index(fields=["workspace", "client"], name="invoice_ws_client"),
+            models.Index(fields=["workspace", "project"], name="invoice_ws_project"),
+        ]
+
+    def __str__(self) -> str:
+        label = "Credit note" if self.kind == InvoiceKind.CREDIT_NOTE else "Invoice"
+        return f"{label} {self.number}" if self.number else f"Draft {label.lower()} #{self.pk}"
+
+    @property
+    def balance_due(self) -> Decimal:
+        if self.kind == InvoiceKind.CREDIT_NOTE or self.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+            return Decimal("0.00")
+        return max(Decimal("0.00"), self.total - self.amount_paid - self.amount_credited)
+
+
+class InvoiceLine(models.Model):
+    """One line. A line drawn from time groups entries and its amount is the sum of their bill amounts; any other
+    line's amount is quantity x unit price rounded to cents (half up)."""
+
+    KINDS = ("time", "expense", "fee", "milestone", "retainer", "manual", "credit")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, default="manual")
+    description = models.CharField(max_length=500)
+    quantity = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("1.00"))
+    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Payment(TimestampedModel):
+    """Money received against an issued invoice; the invoice is paid when its payments (and credits) cover it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="payments")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    paid_on = models.DateField(default=timezone.localdate)
+    method = models.CharField(max_length=50, blank=True)
+    reference = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message="A payment is more than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment of {self.amount}"
+
+    @property
+    def client_id(self) -> int:
+        return self.invoice.client_id
+
+
+class InvoiceCounter(models.Model):
+    """The next number of a workspace's invoice (or credit note) sequence. Issuing locks this row
+    (select_for_update) inside its transaction, so concurrent issues queue and numbers stay gapless and unique."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invoice_counters")
+    kind = models.CharField(max_length=20, choices=InvoiceKind.choices)
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "kind"], name="invoice_counter_one_per_kind"),
+        ]
+
+
+class BudgetAlert(models.Model):
+    """A budget threshold (50/80/100 %) a project crossed, recorded once (per period for retainers)."""
+
+    event_target_type = "budget"  # its event is `budget.threshold_crossed`
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="budget_alerts")
+    project = models.ForeignKey("delivery.Project", on_delete=models.CASCADE, related_name="budget_alerts")
+    threshold = models.PositiveSmallIntegerField()
+    period = models.CharField(max_length=7, blank=True, help_text="YYYY-MM for a retainer's period.")
+    pct = models.DecimalField(max_digits=9, decimal_places=2)
+    crossed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-crossed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "threshold", "period"], name="budget_alert_once_per_threshold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.threshold}% of the budget of project {self.project_id}"
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id

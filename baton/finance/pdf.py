@@ -1,0 +1,141 @@
+"""Invoices as PDF (fpdf2, pure Python). The built-in Helvetica with the Windows-1252 encoding covers Western
+European text and the euro sign; anything else is replaced rather than failing the download."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fpdf import FPDF
+
+from baton.finance.models import Invoice, InvoiceKind
+
+INK = (29, 35, 48)
+MUTED = (93, 102, 119)
+LINE = (223, 227, 234)
+
+
+def _text(value: object) -> str:
+    return str(value).encode("cp1252", errors="replace").decode("cp1252")
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,.2f} {currency}"
+
+
+class _InvoicePDF(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Helvetica", size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 8, _text(self.footer_text), align="L")
+        self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
+
+
+def invoice_pdf_bytes(invoice: Invoice) -> bytes:
+    """A one-document PDF of the invoice: header, parties, lines, totals, payments."""
+    credit = invoice.kind == InvoiceKind.CREDIT_NOTE
+    title = "Credit note" if credit else "Invoice"
+    pdf = _InvoicePDF(format="A4", unit="mm")
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_title(f"{title} {invoice.number or 'draft'}")
+    pdf.set_author(_text(invoice.workspace.name))
+    pdf.footer_text = f"{invoice.workspace.name} - {title} {invoice.number or '(draft)'}"
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    pdf.set_text_color(*INK)
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.cell(width / 2, 10, _text(invoice.workspace.name))
+    pdf.set_font("Helvetica", "B", 16)
+    label = f"{title} {invoice.number}" if invoice.number else f"Draft {title.lower()}"
+    pdf.cell(width / 2, 10, _text(label), align="R", new_x="LMARGIN", new_y="NEXT")
+    if invoice.status == "void":
+        pdf.set_text_color(180, 35, 24)
+        pdf.cell(width, 8, "VOID", align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*INK)
+    pdf.ln(4)
+
+    pdf.set_font("Helvetica", size=10)
+    left = [("Billed to", invoice.client.name)]
+    if invoice.project_id and invoice.project:
+        left.append(("Project", invoice.project.name))
+    if invoice.credit_for_id and invoice.credit_for:
+        left.append(("Corrects", str(invoice.credit_for)))
+    right = [
+        ("Issued", invoice.issue_date.strftime("%d %b %Y") if invoice.issue_date else "-"),
+        ("Due", invoice.due_date.strftime("%d %b %Y") if invoice.due_date else "-"),
+        ("Currency", invoice.currency),
+    ]
+    if invoice.period_start and invoice.period_end:
+        right.append(("Period", f"{invoice.period_start:%d %b %Y} - {invoice.period_end:%d %b %Y}"))
+    for i in range(max(len(left), len(right))):
+        for pair in (left[i] if i < len(left) else ("", ""), right[i] if i < len(right) else ("", "")):
+            pdf.set_text_color(*MUTED)
+            pdf.cell(25, 6, _text(pair[0]))
+            pdf.set_text_color(*INK)
+            pdf.cell(width / 2 - 25, 6, _text(pair[1])[:60])
+        pdf.ln(6)
+    pdf.ln(6)
+
+    cols = (width - 95, 25, 35, 35)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.set_draw_color(*LINE)
+    for text, w, align in zip(("Description", "Quantity", "Unit price", "Amount"), cols, "LRRR", strict=True):
+        pdf.cell(w, 8, text, border="B", align=align)
+    pdf.ln(8)
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_text_color(*INK)
+    for line in invoice.lines.all():
+        text = _text(line.description)
+        wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES")
+        height = 6.0 * max(1, len(wrapped))
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.multi_cell(cols[0], 6, text, new_x="RIGHT", new_y="TOP")
+        pdf.cell(cols[1], 6, f"{line.quantity:,.2f}", align="R")
+        pdf.cell(cols[2], 6, f"{line.unit_price:,.2f}", align="R")
+        pdf.cell(cols[3], 6, f"{line.amount:,.2f}", align="R")
+        pdf.set_xy(pdf.l_margin, y + height + 1)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+        pdf.ln(1)
+    pdf.ln(4)
+
+    def total_row(label: str, amount: Decimal, bold: bool = False) -> None:
+        pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 10)
+        pdf.cell(width - 60, 7, "")
+        pdf.cell(25, 7, _text(label), align="R")
+        pdf.cell(35, 7, _money(amount, invoice.currency), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    total_row("Subtotal", invoice.subtotal)
+    total_row(f"Tax {invoice.tax_rate:.2f}%", invoice.tax)
+    total_row("Total", invoice.total, bold=True)
+    if not credit and invoice.status in ("sent", "paid"):
+        if invoice.amount_paid:
+            total_row("Paid", -invoice.amount_paid)
+        if invoice.amount_credited:
+            total_row("Credited", -invoice.amount_credited)
+        total_row("Balance due", invoice.balance_due, bold=True)
+
+    payments = list(invoice.payments.all())
+    if payments:
+        pdf.ln(6)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(width, 7, "Payments received", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for payment in payments:
+            detail = f"{payment.paid_on:%d %b %Y}  {_money(payment.amount, invoice.currency)}"
+            if payment.method:
+                detail += f"  ({payment.method})"
+            pdf.cell(width, 6, _text(detail), new_x="LMARGIN", new_y="NEXT")
+    if invoice.notes:
+        pdf.ln(6)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(width, 5, _text(invoice.notes))
+    return bytes(pdf.output())

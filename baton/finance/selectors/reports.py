@@ -1,0 +1,448 @@
+"""Profitability: revenue, cost and margin by client, project, person, month or account manager.
+
+Definitions (API.md, reports/profitability):
+- minutes: every minute logged in the range; billable_minutes: those of billable entries.
+- revenue, time and materials: Σ `bill_amount` of billable entries (= billable minutes x bill rate, each entry
+  rounded when logged).
+- revenue, fixed fee: the fee recognised in proportion to the budget minutes used, capped at the fee:
+  R(x) = fee x min(1, x / budget_minutes) rounded to cents, x = minutes logged on the project so far. The revenue of
+  a range is R(minutes up to its end) - R(minutes before it), split month by month the same way, and within a month
+  between people by their minutes (largest remainder, so cents add up). A fixed fee without budget minutes recognises
+  its billable bill amounts up to the fee.
+- revenue, retainer: the per-period fee of each month the retainer runs (from its start, or first time, to its end),
+  prorated by the days of the month inside the range, split between people by their minutes in that month (a month
+  without time stays on no person).
+- revenue, non-billable: 0.
+- cost: Σ `cost_amount` (every entry; the workspace's currency). margin = revenue - cost; margin_pct = margin /
+  revenue x 100 (null without revenue).
+- Other currencies: a cell's revenue (project x person x month) converts into the workspace's base currency at the
+  exchange rate in force at the end of the month (or of the range when it ends sooner), rounded to cents. A missing
+  rate converts at 1 and is reported in `warnings`.
+- Every row is computed from those rounded cells, and `totals` is the sum of the rows, so it reconciles to the cent.
+Expenses are pass-through costs and are not in this report (see budget burn and invoices).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.money import CENT
+from baton.crm.models import Client
+from baton.delivery.models import Billing, Project, ProjectStatus
+from baton.finance.models import ExchangeRate
+from baton.finance.selectors.burn import month_end, month_start, next_month, pct
+from baton.people.models import Person
+
+GROUPS = ("client", "project", "person", "month", "account_manager")
+ZERO = Decimal("0.00")
+
+
+def money_projects(actor: Actor) -> QuerySet[Project]:
+    """Projects whose money the actor sees: all for owner/admin/finance, its own for a PM, its clients' for an AM."""
+    qs = Project.objects.filter(workspace=actor.workspace)
+    if actor.role in access.ALL_MONEY:
+        return qs
+    if actor.role == access.PM:
+        return qs.filter(project_manager_id=actor.person_id or 0)
+    if actor.role == access.AM:
+        return qs.filter(client__account_manager_id=actor.person_id or 0)
+    return qs.none()
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    minutes: int = 0
+    billable_minutes: int = 0
+    revenue: Decimal = ZERO
+    cost: Decimal = ZERO
+
+    @property
+    def margin(self) -> Decimal:
+        return self.revenue - self.cost
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        return pct(self.margin, self.revenue) if self.revenue else None
+
+    def add(self, other: Row) -> None:
+        self.minutes += other.minutes
+        self.billable_minutes += other.billable_minutes
+        self.revenue += other.revenue
+        self.cost += other.cost
+
+    def as_dict(self) -> dict[str, Any]:
+        margin_pct = self.margin_pct
+        return {
+            "key": self.key,
+            "label": self.label,
+            "minutes": self.minutes,
+            "billable_minutes": self.billable_minutes,
+            "revenue": self.revenue.quantize(CENT),
+            "cost": self.cost.quantize(CENT),
+            "margin": self.margin.quantize(CENT),
+            "margin_pct": float(margin_pct) if margin_pct is not None else None,
+        }
+
+
+@dataclass
+class Report:
+    group_by: str
+    currency: str
+    date_from: date | None
+    date_to: date | None
+    rows: list[Row]
+    totals: Row
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Cell:
+    minutes: int = 0
+    billable_minutes: int = 0
+    bill_amount: Decimal = ZERO
+    cost: Decimal = ZERO
+    revenue: Decimal = ZERO
+
+
+CellKey = tuple[int, int | None, date]  # project, person, month
+
+
+def _split(amount: Decimal, weights: dict[int | None, int]) -> dict[int | None, Decimal]:
+    """Split `amount` by weights to the cent (largest remainder)."""
+    total = sum(weights.values())
+    if not total:
+        return {None: amount}
+    cents = int((amount / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    raw = {k: Decimal(cents) * w / total for k, w in weights.items()}
+    floor = {k: int(v) if v >= 0 else -int(-v) for k, v in raw.items()}
+    left = cents - sum(floor.values())
+    order = sorted(weights, key=lambda k: (-(raw[k] - floor[k]) if left >= 0 else raw[k] - floor[k], str(k)))
+    step = 1 if left >= 0 else -1
+    for k in order[: abs(left)]:
+        floor[k] += step
+    return {k: Decimal(v) * CENT for k, v in floor.items()}
+
+
+class _Rates:
+    """Exchange rates into the base currency, in force on a day (latest on or before it; else the earliest)."""
+
+    def __init__(self, workspace_id: int, base: str, currencies: set[str]) -> None:
+        self.base = base
+        self.rows: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+        self.missing: set[str] = set()
+        wanted = currencies - {base}
+        if wanted:
+            for code, on, rate in (
+                ExchangeRate.objects.filter(workspace_id=workspace_id, currency__in=wanted)
+                .order_by("currency", "effective_on")
+                .values_list("currency", "effective_on", "rate")
+            ):
+                self.rows[code].append((on, rate))
+
+    def convert(self, amount: Decimal, currency: str, on: date) -> Decimal:
+        if currency == self.base or not amount:
+            return amount
+        rows = self.rows.get(currency)
+        if not rows:
+            self.missing.add(currency)
+            return amount
+        rate = rows[0][1]
+        for start, value in rows:
+            if start <= on:
+                rate = value
+            else:
+                break
+        return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _cells(projects: dict[int, Project], date_from: date | None, date_to: date | None) -> dict[CellKey, _Cell]:
+    from baton.timesheets.models import TimeEntry
+
+    entries = TimeEntry.objects.filter(project_id__in=list(projects))
+    if date_from:
+        entries = entries.filter(date__gte=date_from)
+    if date_to:
+        entries = entries.filter(date__lte=date_to)
+    rows = (
+        entries.annotate(month=TruncMonth("date"))
+        .values("project_id", "person_id", "month")
+        .annotate(
+            total_minutes=Sum("minutes"),
+            total_billable_minutes=Sum("minutes", filter=Q(billable=True)),
+            total_bill_amount=Sum("bill_amount", filter=Q(billable=True)),
+            total_cost=Sum("cost_amount"),
+        )
+        .order_by()
+    )
+    cells: dict[CellKey, _Cell] = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") and callable(month.date) else month
+        cells[(row["project_id"], row["person_id"], month_start(month))] = _Cell(
+            minutes=row["total_minutes"] or 0,
+            billable_minutes=row["total_billable_minutes"] or 0,
+            bill_amount=row["total_bill_amount"] or ZERO,
+            cost=row["total_cost"] or ZERO,
+        )
+    return cells
+
+
+def _before(project_ids: list[int], date_from: date | None) -> dict[int, dict[str, Any]]:
+    """Minutes and billable bill amounts logged before the range (for fixed-fee recognition)."""
+    from baton.timesheets.models import TimeEntry
+
+    if not project_ids or date_from is None:
+        return {}
+    return {
+        row["project_id"]: row
+        for row in TimeEntry.objects.filter(project_id__in=project_ids, date__lt=date_from)
+        .values("project_id")
+        .annotate(total_minutes=Sum("minutes"), amount=Sum("bill_amount", filter=Q(billable=True)))
+        .order_by()
+    }
+
+
+def _recognise_fixed_fee(project: Project, cells: dict[CellKey, _Cell], before: dict[str, Any] | None) -> None:
+    fee = project.budget_amount or ZERO
+    budget = project.budget_minutes or 0
+
+    def recognised(measure: Decimal) -> Decimal:
+        if budget:
+            share = min(Decimal(1), measure / Decimal(budget))
+            return (fee * share).quantize(CENT, rounding=ROUND_HALF_UP)
+        return min(fee, measure)
+
+    mine = {k: c for k, c in cells.items() if k[0] == project.pk}
+    by_month: dict[date, dict[int | None, _Cell]] = defaultdict(dict)
+    for (_, person, month), cell in mine.items():
+        by_month[month][person] = cell
+    measure = Decimal((before or {}).get("total_minutes") or 0) if budget else (before or {}).get("amount") or ZERO
+    for month in sorted(by_month):
+        people = by_month[month]
+        step = (
+            Decimal(sum(c.minutes for c in people.values()))
+            if budget
+            else sum((c.bill_amount for c in people.values()), ZERO)
+        )
+        earned = recognised(measure + step) - recognised(measure)
+        measure += step
+        for person, share in _split(earned, {p: c.minutes for p, c in people.items()}).items():
+            people[person].revenue = share
+
+
+def _retainer_months(project: Project, first_logged: date | None, today: date) -> tuple[date, date] | None:
+    if project.status in (ProjectStatus.PLANNED,):
+        return None
+    starts = [d for d in (project.start_date, first_logged) if d]
+    if not starts:
+        return None
+    start = month_start(min(starts))
+    end = month_start(min(project.end_date, today) if project.end_date else today)
+    return (start, end) if end >= start else None
+
+
+def _recognise_retainer(
+    project: Project,
+    cells: dict[CellKey, _Cell],
+    first_logged: date | None,
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
+) -> None:
+    span = _retainer_months(project, first_logged, today)
+    fee = project.period_budget_amount if project.period_budget_amount is not None else project.budget_amount
+    if span is None or not fee:
+        return
+    month = span[0]
+    if date_from:
+        month = max(month, month_start(date_from))
+    last = span[1]
+    if date_to:
+        last = min(last, month_start(date_to))
+    while month <= last:
+        days = calendar.monthrange(month.year, month.month)[1]
+        lo = max(month, date_from) if date_from else month
+        hi = min(month_end(month), date_to) if date_to else month_end(month)
+        inside = (hi - lo).days + 1
+        earned = fee if inside >= days else (fee * Decimal(inside) / Decimal(days)).quantize(CENT, ROUND_HALF_UP)
+        people = {k[1]: c for k, c in cells.items() if k[0] == project.pk and k[2] == month}
+        if not people:
+            cells[(project.pk, None, month)] = _Cell(revenue=earned)
+        else:
+            for person, share in _split(earned, {p: c.minutes for p, c in people.items()}).items():
+                people[person].revenue = share
+        month = next_month(month)
+
+
+def _first_logged(project_ids: list[int]) -> dict[int, date]:
+    from django.db.models import Min
+
+    from baton.timesheets.models import TimeEntry
+
+    if not project_ids:
+        return {}
+    return dict(
+        TimeEntry.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(first=Min("date"))
+        .order_by()
+        .values_list("project_id", "first")
+    )
+
+
+def profitability(
+    *,
+    actor: Actor,
+    group_by: str = "project",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    today: date | None = None,
+) -> Report:
+    """The profitability report (see the module docstring). Rows are limited to the projects whose money the actor
+    sees; `totals` is the sum of the rows."""
+    from django.utils import timezone
+
+    access.require(actor, "financials", "view")
+    if group_by not in GROUPS:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
+    today = today or timezone.localdate()
+    qs = money_projects(actor).select_related("client", "client__account_manager")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if project_id is not None:
+        qs = qs.filter(pk=project_id)
+    projects = {p.pk: p for p in qs}
+    base = actor.workspace.currency
+    cells = _cells(projects, date_from, date_to)
+    fixed = [p for p in projects.values() if p.billing == Billing.FIXED_FEE]
+    retainers = [p for p in projects.values() if p.billing == Billing.RETAINER]
+    before = _before([p.pk for p in fixed], date_from)
+    for project in fixed:
+        _recognise_fixed_fee(project, cells, before.get(project.pk))
+    firsts = _first_logged([p.pk for p in retainers])
+    for project in retainers:
+        _recognise_retainer(project, cells, firsts.get(project.pk), date_from, date_to, today)
+    rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    rows: dict[Any, Row] = {}
+    for (pid, person_id, month), cell in cells.items():
+        project = projects[pid]
+        if project.billing == Billing.TIME_AND_MATERIALS:
+            revenue = cell.bill_amount
+        elif project.billing == Billing.NON_BILLABLE:
+            revenue = ZERO
+        else:
+            revenue = cell.revenue
+        on = min(month_end(month), date_to) if date_to else month_end(month)
+        revenue = rates.convert(revenue, project.currency, on)
+        key = _key(group_by, project, person_id, month)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Row(key=key, label="")
+        row.add(
+            Row(
+                key=key,
+                label="",
+                minutes=cell.minutes,
+                billable_minutes=cell.billable_minutes,
+                revenue=revenue,
+                cost=cell.cost,
+            )
+        )
+    _label(group_by, rows, projects, actor)
+    ordered = sorted(rows.values(), key=lambda r: (str(r.key) if group_by == "month" else r.label.lower(), str(r.key)))
+    totals = Row(key=None, label="Total")
+    for row in ordered:
+        totals.add(row)
+    warnings = [
+        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1. Add one under Finance → Rates."
+        for code in sorted(rates.missing)
+    ]
+    return Report(
+        group_by=group_by,
+        currency=base,
+        date_from=date_from,
+        date_to=date_to,
+        rows=ordered,
+        totals=totals,
+        warnings=warnings,
+    )
+
+
+def _key(group_by: str, project: Project, person_id: int | None, month: date) -> Any:
+    if group_by == "client":
+        return project.client_id
+    if group_by == "project":
+        return project.pk
+    if group_by == "person":
+        return person_id
+    if group_by == "month":
+        return f"{month:%Y-%m}"
+    return project.client.account_manager_id
+
+
+def _label(group_by: str, rows: dict[Any, Row], projects: dict[int, Project], actor: Actor) -> None:
+    if group_by == "month":
+        for key, row in rows.items():
+            row.label = date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+        return
+    if group_by == "project":
+        for key, row in rows.items():
+            row.label = projects[key].name
+        return
+    if group_by == "client":
+        names = dict(Client.objects.filter(pk__in=list(rows)).values_list("id", "name"))
+        for key, row in rows.items():
+            row.label = names.get(key, "-")
+        return
+    names = dict(Person.objects.filter(pk__in=[k for k in rows if k is not None]).values_list("id", "name"))
+    for key, row in rows.items():
+        if key is None:
+            row.label = "No time logged" if group_by == "person" else "Unassigned"
+        else:
+            row.label = names.get(key, "-")
+
+
+def margin_trend(*, actor: Actor, months: int = 12, today: date | None = None) -> dict[str, Any]:
+    """The last `months` months of revenue, cost and margin (money as strings) for the margin trend chart."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    start = month_start(today)
+    for _ in range(months - 1):
+        start = month_start(start - timedelta(days=1))
+    report = profitability(actor=actor, group_by="month", date_from=start, date_to=today, today=today)
+    by_key = {r.key: r for r in report.rows}
+    labels, revenue, cost, margin, margin_pct = [], [], [], [], []
+    month = start
+    while month <= today:
+        row = by_key.get(f"{month:%Y-%m}") or Row(key=None, label="")
+        labels.append(f"{month:%b %Y}")
+        revenue.append(str(row.revenue.quantize(CENT)))
+        cost.append(str(row.cost.quantize(CENT)))
+        margin.append(str(row.margin.quantize(CENT)))
+        margin_pct.append(str(row.margin_pct) if row.margin_pct is not None else "")
+        month = next_month(month)
+    return {
+        "labels": labels,
+        "revenue": revenue,
+        "cost": cost,
+        "margin": margin,
+        "margin_pct": margin_pct,
+        "currency": report.currency,
+    }

@@ -1,0 +1,96 @@
+"""Input checks shared by the finance services: money, percentages, records named by id."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.http import Http404
+
+from baton.core.access import Actor
+from baton.core.money import CENT
+from baton.delivery.models import Project
+
+MAX_MONEY = Decimal("999999999999.99")
+
+
+def money(
+    value: Any, field: str, errors: dict[str, str], *, allow_negative: bool = False, allow_none: bool = False
+) -> Decimal | None:
+    """A money value rounded to cents (half up); a float, non-number or out-of-range value is a field error."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        errors[field] = "Enter an amount, e.g. 1250.00."
+        return None
+    if isinstance(value, float) or isinstance(value, bool):
+        errors[field] = 'Send money as a decimal string, e.g. "1250.00".'
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        errors[field] = "Enter an amount, e.g. 1250.00."
+        return None
+    if amount < 0 and not allow_negative:
+        errors[field] = "An amount cannot be negative."
+        return None
+    if abs(amount) > MAX_MONEY:
+        errors[field] = "This amount is too large."
+        return None
+    return amount
+
+
+def percent(value: Any, field: str, errors: dict[str, str], *, maximum: Decimal = Decimal("100")) -> Decimal | None:
+    if value is None or value == "":
+        return Decimal("0.00")
+    if isinstance(value, float) or isinstance(value, bool):
+        errors[field] = 'Send a percentage as a decimal string, e.g. "20.00".'
+        return None
+    try:
+        number = Decimal(str(value).strip()).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        errors[field] = "Enter a percentage, e.g. 20.00."
+        return None
+    if not Decimal("0") <= number <= maximum:
+        errors[field] = f"Enter a percentage from 0 to {maximum}."
+        return None
+    return number
+
+
+def whole_minutes(value: Any, field: str, errors: dict[str, str], *, allow_negative: bool = False) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[field] = "Durations are whole minutes."
+        return None
+    if value < 0 and not allow_negative:
+        errors[field] = "Minutes cannot be negative."
+        return None
+    if abs(value) > 2_000_000_000:
+        errors[field] = "This is too many minutes."
+        return None
+    return value
+
+
+def visible_project(actor: Actor, project_id: Any, errors: dict[str, str], field: str = "project_id") -> Project | None:
+    """A project the actor may see, or a field error (an unknown or invisible id is the same to the caller)."""
+    if project_id is None:
+        errors[field] = "Choose a project."
+        return None
+    from baton.delivery.selectors import visible_projects
+
+    try:
+        project = visible_projects(actor).select_related("client", "project_manager").filter(pk=project_id).first()
+    except Http404:  # pragma: no cover - visible_projects does not raise
+        project = None
+    if project is None:
+        errors[field] = "No such project in this workspace."
+    return project
+
+
+def currency_code(value: Any, field: str, errors: dict[str, str]) -> str:
+    code = str(value or "").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        errors[field] = "Use a three-letter ISO 4217 code, like USD."
+    return code

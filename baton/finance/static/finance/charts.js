@@ -1,0 +1,69 @@
+// Finance charts. The data comes from a <script type="application/json"> block named by the canvas's
+// data-source (CSP: no inline script). Money arrives as decimal strings and is only turned into numbers to draw.
+(function () {
+  "use strict";
+
+  function read(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function numbers(values) {
+    return (values || []).map(function (v) { return v === "" || v === null ? null : Number(v); });
+  }
+
+  var money = function (currency) {
+    return function (value) { return Number(value).toLocaleString(undefined, { maximumFractionDigits: 0 }) + " " + currency; };
+  };
+
+  var builders = {
+    burn: function (data) {
+      return {
+        type: "line",
+        data: {
+          labels: data.labels,
+          datasets: [
+            { label: "Spent", data: numbers(data.spent), borderColor: "#2f5bea", backgroundColor: "rgba(47,91,234,.12)", fill: true, tension: 0.2, pointRadius: 0, spanGaps: false },
+            { label: "Budget", data: numbers(data.budget), borderColor: "#b42318", borderDash: [6, 4], pointRadius: 0, stepped: true, fill: false }
+          ]
+        },
+        options: { responsive: true, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
+          scales: { y: { beginAtZero: true, ticks: { callback: money(data.currency) } } } }
+      };
+    },
+    margin: function (data) {
+      return {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: [
+            { type: "bar", label: "Revenue", data: numbers(data.revenue), backgroundColor: "rgba(47,91,234,.7)" },
+            { type: "bar", label: "Cost", data: numbers(data.cost), backgroundColor: "rgba(181,71,8,.6)" },
+            { type: "line", label: "Margin", data: numbers(data.margin), borderColor: "#067647", backgroundColor: "#067647", tension: 0.2 }
+          ]
+        },
+        options: { responsive: true, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
+          scales: { y: { ticks: { callback: money(data.currency) } } } }
+      };
+    }
+  };
+
+  function draw() {
+    if (typeof window.Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var build = builders[canvas.dataset.chart];
+      var data = read(canvas.dataset.source);
+      if (!build || !data) { return; }
+      canvas.dataset.drawn = "1";
+      new window.Chart(canvas, build(data));
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+  document.addEventListener("htmx:afterSettle", draw);
+})();

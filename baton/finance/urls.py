@@ -1,0 +1,25 @@
+from django.urls import path
+
+from baton.finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("projects/<int:project_id>/", views.project_money, name="project"),
+    path("projects/<int:project_id>/summary/", views.project_money_summary, name="project_summary"),
+    path("projects/<int:project_id>/change-orders/new/", views.change_order_new, name="change_order_new"),
+    path("projects/<int:project_id>/expenses/new/", views.expense_new, name="expense_new"),
+    path("projects/<int:project_id>/invoice/<str:source>/", views.invoice_from_project, name="invoice_from_project"),
+    path("change-orders/<int:change_order_id>/<str:action>/", views.change_order_decide, name="change_order_decide"),
+    path("expenses/<int:expense_id>/delete/", views.expense_delete, name="expense_delete"),
+    path("invoices/", views.invoice_list, name="invoices"),
+    path("invoices/new/", views.invoice_new, name="invoice_new"),
+    path("invoices/from-time/", views.invoice_from_time, name="invoice_from_time"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:invoice_id>/<str:action>/", views.invoice_action, name="invoice_action"),
+    path("profitability/", views.profitability, name="profitability"),
+    path("pnl/", views.account_pnl, name="pnl"),
+    path("rates/", views.rates, name="rates"),
+    path("rates/<str:kind>/new/", views.rate_new, name="rate_new"),
+]

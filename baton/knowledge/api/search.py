@@ -1,0 +1,67 @@
+"""`/api/v1/search`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from baton.core.api_support import ERRORS, actor_of
+from baton.knowledge import selectors
+
+router = Router(tags=["search"])
+
+
+class SearchFilters(Schema):
+    q: str = Field(..., min_length=1, max_length=200, description='Words to find; "quoted phrase", or, -word.')
+    kinds: str | None = Field(
+        None, description="Comma-separated: client, project, task, brief, decision, comment (default: all)."
+    )
+    limit: int = Field(20, ge=1, le=100)
+
+
+class SearchResultOut(Schema):
+    kind: str
+    id: int
+    title: str
+    snippet: str
+    url: str = Field(description="The record's web page.")
+    rank: float = Field(description="Higher is better; comparable within one response only.")
+    client_id: int | None
+    client_name: str
+
+
+class SearchOut(Schema):
+    count: int
+    results: list[SearchResultOut]
+
+
+@router.get("/search", response={200: SearchOut, **ERRORS}, tags=["search"])
+def search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
+    """Full-text search over what the caller may see, best match first. `count` is the number of results returned
+    (at most `limit`, the best ones)."""
+    kinds = None
+    if filters.kinds:
+        kinds = [k.strip() for k in filters.kinds.split(",") if k.strip()]
+        unknown = [k for k in kinds if k not in selectors.SEARCH_KINDS]
+        if unknown:
+            raise ValidationError(
+                {"kinds": f"Unknown kinds: {', '.join(unknown)}. Use {', '.join(selectors.SEARCH_KINDS)}."}
+            )
+    results = selectors.search(actor_of(request), filters.q, kinds=kinds, limit=filters.limit)
+    rows = [
+        {
+            "kind": r.kind,
+            "id": r.id,
+            "title": r.title,
+            "snippet": r.snippet_text,
+            "url": r.url,
+            "rank": r.rank,
+            "client_id": r.client_id,
+            "client_name": r.client_name,
+        }
+        for r in results
+    ]
+    return {"count": len(rows), "results": rows}

@@ -1,0 +1,489 @@
+"""Resourcing reports (reads): utilization, capacity vs demand, revenue forecast from bookings, find someone.
+
+Two hooks connect other apps' data, each one function:
+- `logged_minutes` aggregates time entries (timesheets.TimeEntry: person, date, minutes, billable) when that model
+  exists, and reports nothing logged until then.
+- `pipeline_demand` turns the weighted sales pipeline into demand; it returns no demand until crm has a Deal model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.models import Workspace
+from baton.core.money import to_money
+from baton.delivery.models import Billing
+from baton.people.models import Person
+from baton.resourcing.calendar import Calendar, daterange, load_calendar, monday_of
+from baton.resourcing.models import Booking
+from baton.resourcing.selectors import check_range, schedule_people, settings_for, today
+
+GROUPS = ("person", "role", "week", "month")
+NO_TITLE = "No title"
+
+
+def pct(part: int, whole: int) -> float:
+    """A percentage rounded half up to one decimal; 0.0 when there is no capacity to measure against."""
+    if whole <= 0:
+        return 0.0
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+# --- Hooks onto other apps --------------------------------------------------------------------------------------------
+
+
+def _time_entry_model() -> Any | None:
+    """timesheets.TimeEntry when installed with the fields we aggregate; None before it exists."""
+    try:
+        model = apps.get_model("timesheets", "TimeEntry")
+    except LookupError:
+        return None
+    names = {f.name for f in model._meta.get_fields()}
+    return model if {"person", "date", "minutes", "billable"} <= names else None
+
+
+def logged_minutes(
+    workspace: Workspace, person_ids: list[int], start: date, end: date
+) -> dict[tuple[int, date], tuple[int, int]]:
+    """(logged, billable) minutes per (person, day) from time entries. The one switch for utilization's logged time:
+    it is on as soon as `timesheets.TimeEntry` exists; until then nothing is logged."""
+    model = _time_entry_model()
+    if model is None or not person_ids:
+        return {}
+    rows = (
+        model.objects.filter(workspace=workspace, person_id__in=person_ids, date__gte=start, date__lte=end)
+        .values("person_id", "date")
+        .annotate(logged=Sum("minutes"), billable=Sum("minutes", filter=Q(billable=True)))
+        .order_by()
+    )
+    return {(r["person_id"], r["date"]): (int(r["logged"] or 0), int(r["billable"] or 0)) for r in rows}
+
+
+def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> dict[tuple[date, str], int]:
+    """Weighted pipeline demand in minutes per (week, skill or role). No demand until crm has a Deal model.
+
+    When deals exist this spreads each open deal's expected effort x probability over the weeks after its expected
+    close; the deals issue decides how a deal names its effort and skills.
+    """
+    try:
+        apps.get_model("crm", "Deal")
+    except LookupError:
+        return {}
+    return {}
+
+
+# --- Utilization ------------------------------------------------------------------------------------------------------
+
+
+def _target(settings: Any, title: str) -> int:
+    targets = settings.role_targets or {}
+    return int(targets.get(title, settings.utilization_target_pct))
+
+
+def utilization(
+    *,
+    actor: Actor,
+    start: date | None,
+    end: date | None,
+    group_by: str = "person",
+    person_id: int | None = None,
+    role: str | None = None,
+) -> list[dict[str, Any]]:
+    """Per person (or role, week, month): capacity, booked, logged and billable minutes and their percentages.
+
+    utilization_pct = logged / capacity; billable_pct = billable / capacity; booked_pct = booked / capacity.
+    Capacity excludes time off, holidays and non-working days. A member sees its own row only.
+    """
+    if actor.is_client:
+        raise PermissionDenied("Your role (client) may not view utilization.")
+    access.require(actor, "utilization", "view")
+    if group_by not in GROUPS:
+        raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
+    start, end = check_range(start, end, default_days=29)
+    people = schedule_people(actor=actor, role=role, active=None)
+    if actor.role == access.MEMBER:
+        people = [p for p in people if p.id == actor.person_id]
+    if person_id is not None:
+        people = [p for p in people if p.id == person_id]
+    settings = settings_for(actor.workspace)
+    calendar = load_calendar(actor.workspace, people, start, end, settings=settings)
+    logged = logged_minutes(actor.workspace, [p.id for p in people], start, end)
+    groups: dict[Any, dict[str, Any]] = {}
+    for person in people:
+        for d in daterange(start, end):
+            day = calendar.day(person.id, d)
+            log, billable = logged.get((person.id, d), (0, 0))
+            if not (day.capacity_minutes or day.booked_minutes or day.time_off_minutes or log):
+                continue
+            key, label = _group(group_by, person, d)
+            row = groups.get(key)
+            if row is None:
+                row = groups[key] = {
+                    "key": key,
+                    "label": label,
+                    "person_id": person.id if group_by == "person" else None,
+                    "capacity_minutes": 0,
+                    "booked_minutes": 0,
+                    "logged_minutes": 0,
+                    "billable_minutes": 0,
+                    "time_off_minutes": 0,
+                    "_people": set(),
+                    "_targets": [],
+                }
+            row["capacity_minutes"] += day.capacity_minutes
+            row["booked_minutes"] += day.booked_minutes
+            row["logged_minutes"] += log
+            row["billable_minutes"] += billable
+            row["time_off_minutes"] += day.time_off_minutes
+            if person.id not in row["_people"]:
+                row["_people"].add(person.id)
+                row["_targets"].append(_target(settings, person.title or NO_TITLE))
+        if group_by == "person" and person.id not in groups:
+            key, label = _group(group_by, person, start)
+            groups[key] = {
+                "key": key,
+                "label": label,
+                "person_id": person.id,
+                "capacity_minutes": 0,
+                "booked_minutes": 0,
+                "logged_minutes": 0,
+                "billable_minutes": 0,
+                "time_off_minutes": 0,
+                "_people": {person.id},
+                "_targets": [_target(settings, person.title or NO_TITLE)],
+            }
+    rows = []
+    for row in groups.values():
+        targets = row.pop("_targets")
+        row["people"] = len(row.pop("_people"))
+        row["utilization_pct"] = pct(row["logged_minutes"], row["capacity_minutes"])
+        row["billable_pct"] = pct(row["billable_minutes"], row["capacity_minutes"])
+        row["booked_pct"] = pct(row["booked_minutes"], row["capacity_minutes"])
+        row["target_pct"] = (
+            float(round(sum(targets) / len(targets), 1)) if targets else float(settings.utilization_target_pct)
+        )
+        row["billable_target_pct"] = float(settings.billable_target_pct)
+        row["key"] = str(row["key"])
+        rows.append(row)
+    if group_by in ("week", "month"):
+        rows.sort(key=lambda r: r["key"])
+    else:
+        rows.sort(key=lambda r: (r["label"].lower(), r["key"]))
+    return rows
+
+
+def _group(group_by: str, person: Person, d: date) -> tuple[Any, str]:
+    if group_by == "person":
+        return person.id, person.name
+    if group_by == "role":
+        title = person.title or NO_TITLE
+        return title, title
+    if group_by == "week":
+        monday = monday_of(d)
+        return monday.isoformat(), f"Week of {monday.isoformat()}"
+    return d.strftime("%Y-%m"), d.strftime("%B %Y")
+
+
+# --- Capacity vs demand -----------------------------------------------------------------------------------------------
+
+
+def _keys_of(person: Person, by: str) -> list[str]:
+    if by == "role":
+        return [person.title or NO_TITLE]
+    return [s.lower() for s in person.skills or []] or ["(no skill listed)"]
+
+
+def capacity_demand(
+    *, actor: Actor, start: date | None = None, end: date | None = None, by: str = "skill"
+) -> list[dict[str, Any]]:
+    """Per week and skill (or job title): capacity against confirmed, tentative, unstaffed and pipeline demand.
+
+    Defaults to the next quarter (13 weeks from this Monday). By skill, a person's capacity and bookings count
+    towards each skill they list (a booking naming a skill counts only there), so compare within a skill, not across.
+    """
+    if actor.is_client:
+        raise PermissionDenied("Your role (client) may not view demand.")
+    access.require(actor, "demand", "view")
+    if by not in ("skill", "role"):
+        raise ValidationError({"by": "Compare by skill or role."})
+    start = monday_of(start or today())
+    end = end or start + timedelta(weeks=13) - timedelta(days=1)
+    start, end = check_range(start, end)
+    settings = settings_for(actor.workspace)
+    people = schedule_people(actor=actor)
+    bookings = list(
+        Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start).only(
+            "id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative", "role", "skill"
+        )
+    )
+    by_id = {p.id: p for p in people}
+    calendar = load_calendar(
+        actor.workspace, people, start, end, settings=settings, bookings=[b for b in bookings if b.person_id in by_id]
+    )
+    cells: dict[tuple[date, str], dict[str, int]] = defaultdict(
+        lambda: {"capacity_minutes": 0, "confirmed_minutes": 0, "tentative_minutes": 0, "unstaffed_minutes": 0}
+    )
+    for person in people:
+        keys = _keys_of(person, by)
+        for d in daterange(start, end):
+            capacity = calendar.capacity(person.id, d)
+            if capacity:
+                for key in keys:
+                    cells[(monday_of(d), key)]["capacity_minutes"] += capacity
+    for b in bookings:
+        if b.person_id is not None and b.person_id not in by_id:
+            continue  # an inactive person's booking
+        named = (b.skill.lower() if by == "skill" else b.role) or ""
+        keys = [named] if named else (_keys_of(by_id[b.person_id], by) if b.person_id else ["(unspecified)"])
+        column = (
+            "unstaffed_minutes"
+            if b.person_id is None
+            else ("tentative_minutes" if b.tentative else "confirmed_minutes")
+        )
+        for d in calendar.booking_days(b.person_id, max(b.start_date, start), min(b.end_date, end)):
+            for key in keys:
+                cells[(monday_of(d), key)][column] += b.minutes_per_day
+    pipeline = pipeline_demand(actor.workspace, start, end, by)
+    for cell_key in pipeline:
+        cells[cell_key]
+    rows = []
+    for (week, key), v in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        demand = v["confirmed_minutes"] + v["tentative_minutes"] + v["unstaffed_minutes"] + pipeline.get((week, key), 0)
+        rows.append(
+            {
+                "week_start": week,
+                "key": key,
+                **v,
+                "pipeline_minutes": pipeline.get((week, key), 0),
+                "demand_minutes": demand,
+                "gap_minutes": v["capacity_minutes"] - demand,
+            }
+        )
+    return rows
+
+
+# --- Revenue forecast ---------------------------------------------------------------------------------------------
+
+
+def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    """Per month: booked minutes x each person's bill rate, confirmed and tentative (Decimal, workspace currency).
+
+    Non-billable projects earn nothing; placeholders have no rate yet and are counted in minutes only.
+    """
+    if actor.is_client:
+        raise PermissionDenied("Your role (client) may not view forecasts.")
+    access.require(actor, "financials", "view")
+    start = (start or today()).replace(day=1)
+    if end is None:
+        month = start
+        for _ in range(3):
+            month = (month + timedelta(days=32)).replace(day=1)
+        end = month - timedelta(days=1)
+    start, end = check_range(start, end)
+    people = schedule_people(actor=actor, active=None)
+    by_id = {p.id: p for p in people}
+    bookings = list(
+        Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start).select_related(
+            "project"
+        )
+    )
+    calendar = load_calendar(
+        actor.workspace, people, start, end, bookings=[b for b in bookings if b.person_id in by_id]
+    )
+    months: dict[str, dict[str, Any]] = {}
+    d = start
+    while d <= end:
+        key = d.strftime("%Y-%m")
+        months[key] = {
+            "month": key,
+            "confirmed_minutes": 0,
+            "tentative_minutes": 0,
+            "unstaffed_minutes": 0,
+            "confirmed_amount": Decimal("0"),
+            "tentative_amount": Decimal("0"),
+            "currency": actor.workspace.currency,
+        }
+        d = (d + timedelta(days=32)).replace(day=1)
+    for b in bookings:
+        person = by_id.get(b.person_id) if b.person_id else None
+        if b.person_id is not None and person is None:
+            continue
+        billable = b.project.billing != Billing.NON_BILLABLE
+        for day in calendar.booking_days(b.person_id, max(b.start_date, start), min(b.end_date, end)):
+            row = months[day.strftime("%Y-%m")]
+            if person is None:
+                row["unstaffed_minutes"] += b.minutes_per_day
+                continue
+            column = "tentative" if b.tentative else "confirmed"
+            row[f"{column}_minutes"] += b.minutes_per_day
+            if billable:
+                row[f"{column}_amount"] += Decimal(b.minutes_per_day) * person.bill_rate / 60
+    rows = []
+    for row in months.values():
+        row["confirmed_amount"] = to_money(row["confirmed_amount"])
+        row["tentative_amount"] = to_money(row["tentative_amount"])
+        row["total_amount"] = row["confirmed_amount"] + row["tentative_amount"]
+        rows.append(row)
+    return rows
+
+
+# --- Find someone -----------------------------------------------------------------------------------------------------
+
+
+def skill_match(person: Person, skill: str) -> str:
+    """`exact` when the person lists the skill, `partial` when a listed skill or the title contains it, else `none`."""
+    wanted = skill.strip().lower()
+    if not wanted:
+        return "exact"
+    skills = [s.lower() for s in person.skills or []]
+    if wanted in skills:
+        return "exact"
+    if any(wanted in s or s in wanted for s in skills) or wanted in (person.title or "").lower():
+        return "partial"
+    return "none"
+
+
+MATCH_RANK = {"exact": 0, "partial": 1, "none": 2}
+
+
+def find_candidates(
+    *,
+    actor: Actor,
+    skill: str = "",
+    start: date | None,
+    end: date | None,
+    minutes: int | None = None,
+    minutes_per_day: int | None = None,
+    include_unskilled: bool = False,
+    calendar: Calendar | None = None,
+) -> list[dict[str, Any]]:
+    """People ranked for work needing `skill` over [start, end]: first those whose free capacity covers the need,
+    then by skill match (exact before partial), free capacity (most first) and cost rate (cheapest first).
+
+    The need is `minutes` in all or `minutes_per_day` on each working day (default: a whole working day)."""
+    if actor.is_client:
+        raise PermissionDenied("Your role (client) may not look for people.")
+    access.require(actor, "staffing", "view")
+    start, end = check_range(start, end, default_days=13)
+    if minutes is not None and minutes_per_day is not None:
+        raise ValidationError({"minutes": "Send minutes or minutes_per_day, not both."})
+    people = schedule_people(actor=actor)
+    calendar = calendar or load_calendar(actor.workspace, people, start, end)
+    see_rates = access.can_see_rates(actor)
+    rows = []
+    for person in people:
+        match = skill_match(person, skill)
+        if match == "none" and not include_unskilled:
+            continue
+        days = calendar.days(person.id)
+        working = [d for d in days if d.capacity_minutes > 0]
+        free = sum(d.free_minutes for d in days)
+        capacity = sum(d.capacity_minutes for d in days)
+        if minutes is not None:
+            needed = minutes
+            short_days = 0
+        else:
+            per_day = minutes_per_day
+            needed = 0
+            short_days = 0
+            for d in calendar.days(person.id):
+                if not calendar.schedule(person.id).works_on(d.date) or d.holiday:
+                    continue
+                want = per_day if per_day is not None else calendar.schedule(person.id).base_minutes(d.date)
+                needed += want
+                if d.free_minutes < want:
+                    short_days += 1
+        covers = free >= needed and short_days == 0
+        reasons = [
+            {"exact": f"lists “{skill}”", "partial": f"close to “{skill}”", "none": f"does not list “{skill}”"}[match]
+            if skill
+            else "any skill",
+            f"{free} of {needed} minutes needed are free" if needed else f"{free} minutes free",
+        ]
+        if short_days:
+            reasons.append(f"short on {short_days} day{'s' if short_days != 1 else ''}")
+        time_off_days = sum(1 for d in days if d.time_off_minutes)
+        if time_off_days:
+            reasons.append(f"away {time_off_days} day{'s' if time_off_days != 1 else ''}")
+        if see_rates:
+            reasons.append(f"cost {person.cost_rate}/h")
+        rows.append(
+            {
+                "person_id": person.id,
+                "name": person.name,
+                "title": person.title,
+                "skills": person.skills,
+                "skill_match": match,
+                "capacity_minutes": capacity,
+                "free_minutes": free,
+                "needed_minutes": needed,
+                "covers": covers,
+                "short_days": short_days,
+                "working_days": len(working),
+                "cost_rate": person.cost_rate if see_rates else None,
+                "bill_rate": person.bill_rate if see_rates else None,
+                "explanation": "; ".join(reasons) + ".",
+                "_cost": person.cost_rate,
+            }
+        )
+    rows.sort(key=lambda r: (not r["covers"], MATCH_RANK[r["skill_match"]], -r["free_minutes"], r["_cost"], r["name"]))
+    for rank, row in enumerate(rows, start=1):
+        row.pop("_cost")
+        row["rank"] = rank
+    return rows
+
+
+# --- Staffing suggestions ---------------------------------------------------------------------------------------------
+
+
+def staffing_plan(
+    *,
+    actor: Actor,
+    project_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    booking_ids: list[int] | None = None,
+    allow_overbooking: bool | None = None,
+) -> Any:
+    """Suggestions for the unstaffed placeholders (optionally of one project, overlapping [start, end]).
+
+    Overbooking is allowed unless the workspace refuses it (or the caller says otherwise)."""
+    from baton.resourcing.models import OverbookingMode
+    from baton.resourcing.solver import solve
+
+    if actor.is_client:
+        raise PermissionDenied("Your role (client) may not view staffing suggestions.")
+    access.require(actor, "staffing", "view")
+    settings = settings_for(actor.workspace)
+    if allow_overbooking is None:
+        allow_overbooking = settings.overbooking_mode != OverbookingMode.REFUSE
+    qs = Booking.objects.filter(workspace=actor.workspace, person__isnull=True).select_related(
+        "project", "project__client"
+    )
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    if booking_ids is not None:
+        qs = qs.filter(id__in=booking_ids)
+    if start is not None:
+        qs = qs.filter(end_date__gte=start)
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    placeholders = list(qs.order_by("start_date", "id")[:200])
+    people = schedule_people(actor=actor)
+    if placeholders:
+        lo = min(b.start_date for b in placeholders)
+        hi = max(b.end_date for b in placeholders)
+    else:
+        lo = hi = today()
+    calendar = load_calendar(actor.workspace, people, lo, hi, settings=settings)
+    return solve(placeholders, people, calendar, allow_overbooking=allow_overbooking)

@@ -1,0 +1,134 @@
+"""Time entries (with the rates copied when they are logged), weekly timesheets and their approval, timers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from baton.core.models import TimestampedModel, Workspace
+
+MINUTES_PER_DAY = 24 * 60
+
+
+class TimeEntry(TimestampedModel):
+    """Minutes a person worked on a project (and task) on a day.
+
+    The bill and cost rates are resolved once, when the entry is logged, and copied here together with the amounts
+    (minutes / 60 x rate, rounded to cents half up): a later raise or rate card change never rewrites history.
+    `bill_rate`/`bill_amount` are in the project's currency (`currency`); `cost_rate`/`cost_amount` in the
+    workspace's. An entry on an approved week or on an invoice is locked.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="time_entries")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="time_entries")
+    project = models.ForeignKey("delivery.Project", on_delete=models.PROTECT, related_name="time_entries")
+    task = models.ForeignKey(
+        "delivery.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
+    )
+    date = models.DateField()
+    minutes = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    billable = models.BooleanField(default=True)
+    bill_rate = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    cost_rate = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    bill_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    cost_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    currency = models.CharField(max_length=3, default="USD", help_text="The currency of the bill rate and amount.")
+    bill_rate_source = models.CharField(max_length=20, blank=True, help_text="The rate card scope that applied.")
+    approved = models.BooleanField(default=False)
+    invoiced = models.BooleanField(default=False)
+    invoice_line = models.ForeignKey(
+        "finance.InvoiceLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "time entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1) & models.Q(minutes__lte=MINUTES_PER_DAY),
+                name="time_entry_minutes_in_a_day",
+                violation_error_message="An entry is between 1 minute and 24 hours.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bill_amount__gte=0) & models.Q(cost_amount__gte=0),
+                name="time_entry_amounts_not_negative",
+                violation_error_message="Amounts cannot be negative.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "person", "date"], name="time_ws_person_date"),
+            models.Index(fields=["workspace", "project", "date"], name="time_ws_project_date"),
+            models.Index(fields=["workspace", "date"], name="time_ws_date"),
+            models.Index(fields=["project", "billable", "invoice_line"], name="time_project_uninvoiced"),
+            models.Index(fields=["task"], name="time_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min on {self.date}"
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
+class TimesheetStatus(models.TextChoices):
+    DRAFT = "draft", "Open"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Timesheet(TimestampedModel):
+    """A person's week (Monday to Sunday). Submitted for approval; an approved week is locked; a rejected one is
+    open again with the reason."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="timesheets")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="timesheets")
+    week_start = models.DateField(help_text="The Monday of the week.")
+    status = models.CharField(max_length=20, choices=TimesheetStatus.choices, default=TimesheetStatus.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="decided_timesheets"
+    )
+    reason = models.TextField(blank=True, help_text="Why it was rejected.")
+
+    class Meta:
+        ordering = ["-week_start", "person_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "week_start"],
+                name="timesheet_one_per_person_per_week",
+                violation_error_message="This person already has a timesheet for that week.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in TimesheetStatus]),
+                name="timesheet_status_valid",
+                violation_error_message="Unknown timesheet status.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "status", "week_start"], name="timesheet_ws_status_week")]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start:%d %b %Y}"
+
+
+class Timer(TimestampedModel):
+    """A running timer: stopping it logs an entry for the minutes since it started. One per person."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="timers")
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="running_timer")
+    project = models.ForeignKey("delivery.Project", on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey("delivery.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+    billable = models.BooleanField(null=True, blank=True, help_text="Empty: the project's default.")
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Timer since {self.started_at:%H:%M}"
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
