@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.automation import selectors, services
 from baton.automation.registry import action_types
@@ -86,7 +86,7 @@ def list_rules(request: HttpRequest, filters: Query[RuleFilters]) -> Any:
 def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
     actor = actor_of(request)
     rule = services.rule_create(actor=actor, **payload.model_dump())
-    return 201, selectors.rule_get(actor=actor, rule_id=rule.pk)
+    return Status(201, selectors.rule_get(actor=actor, rule_id=rule.pk))
 
 
 @router.get("/automation/rules/{rule_id}", response={200: RuleOut, **ERRORS}, tags=["automation"])
@@ -108,7 +108,7 @@ def update_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
 def delete_rule(request: HttpRequest, rule_id: int) -> Any:
     actor = actor_of(request)
     services.rule_delete(actor=actor, rule=selectors.rule_get(actor=actor, rule_id=rule_id))
-    return 204, None
+    return Status(204, None)
 
 
 class DryRunEventOut(Schema):
@@ -288,7 +288,7 @@ def list_webhooks(request: HttpRequest, filters: Query[WebhookFilters]) -> Any:
 def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
     actor = actor_of(request)
     webhook = services.webhook_create(actor=actor, **payload.model_dump())
-    return 201, _reveal(selectors.webhook_get(actor=actor, webhook_id=webhook.pk), webhook.secret)
+    return Status(201, _reveal(selectors.webhook_get(actor=actor, webhook_id=webhook.pk), webhook.secret))
 
 
 @router.get("/webhooks/{webhook_id}", response={200: WebhookOut, **ERRORS}, tags=["webhooks"])
@@ -312,7 +312,7 @@ def update_webhook(request: HttpRequest, webhook_id: int, payload: WebhookPatch)
 def delete_webhook(request: HttpRequest, webhook_id: int) -> Any:
     actor = actor_of(request)
     services.webhook_delete(actor=actor, webhook=selectors.webhook_get(actor=actor, webhook_id=webhook_id))
-    return 204, None
+    return Status(204, None)
 
 
 class AttemptOut(Schema):

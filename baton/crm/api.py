@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.crm import selectors, services
@@ -84,7 +84,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilters]) -> Any:
 
 @router.post("/clients", response={201: ClientOut, **ERRORS})
 def create_client(request: HttpRequest, payload: ClientIn) -> Any:
-    return 201, services.client_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, services.client_create(actor=actor_of(request), **payload.model_dump()))
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
@@ -169,7 +169,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
         client = selectors.client_get(actor=actor, client_id=data.pop("client_id"))
     except Http404 as exc:
         raise ValidationError({"client_id": "No such client in this workspace."}) from exc
-    return 201, services.contact_create(actor=actor, client=client, **data)
+    return Status(201, services.contact_create(actor=actor, client=client, **data))
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
@@ -190,4 +190,4 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 def delete_contact(request: HttpRequest, contact_id: int) -> Any:
     actor = actor_of(request)
     services.contact_delete(actor=actor, contact=selectors.contact_get(actor=actor, contact_id=contact_id))
-    return 204, None
+    return Status(204, None)

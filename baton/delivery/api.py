@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.access import Actor, can_see_budgets
@@ -196,7 +196,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     data = payload.model_dump()
     data["retainer_period"] = data["retainer_period"] or ""
     project = services.project_create(actor=actor, **data)
-    return 201, _project(actor, project.pk)
+    return Status(201, _project(actor, project.pk))
 
 
 class FromTemplateIn(Schema):
@@ -227,7 +227,7 @@ def create_project_from_template(request: HttpRequest, payload: FromTemplateIn) 
     template = _in_body("template_id", selectors.template_get, actor=actor, template_id=data.pop("template_id"))
     data = {k: v for k, v in data.items() if v is not None or k in ("project_manager_id", "client_id")}
     project = services.project_create_from_template(actor=actor, template=template, **data)
-    return 201, _project(actor, project.pk)
+    return Status(201, _project(actor, project.pk))
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS})
@@ -381,7 +381,7 @@ def save_project_as_template(request: HttpRequest, project_id: int, payload: Sav
     template = services.project_save_as_template(
         actor=actor, project=_project(actor, project_id), **payload.model_dump()
     )
-    return 201, selectors.template_get(actor=actor, template_id=template.pk)
+    return Status(201, selectors.template_get(actor=actor, template_id=template.pk))
 
 
 @router.get("/project-templates", response={200: Page[ProjectTemplateOut], **ERRORS}, tags=["project templates"])
@@ -393,7 +393,7 @@ def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> Any
 def create_template(request: HttpRequest, payload: ProjectTemplateIn) -> Any:
     actor = actor_of(request)
     template = services.project_template_create(actor=actor, **_plan_dump(payload.model_dump()))
-    return 201, selectors.template_get(actor=actor, template_id=template.pk)
+    return Status(201, selectors.template_get(actor=actor, template_id=template.pk))
 
 
 @router.get(
@@ -419,7 +419,7 @@ def update_template(request: HttpRequest, template_id: int, payload: ProjectTemp
 def delete_template(request: HttpRequest, template_id: int) -> Any:
     actor = actor_of(request)
     services.project_template_delete(actor=actor, template=selectors.template_get(actor=actor, template_id=template_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Milestones -------------------------------------------------------------------------------------------------
@@ -493,7 +493,7 @@ def create_milestone(request: HttpRequest, payload: MilestoneIn) -> Any:
     data = payload.model_dump()
     project = _in_body("project_id", selectors.project_get, actor=actor, project_id=data.pop("project_id"))
     milestone = services.milestone_create(actor=actor, project=project, **data)
-    return 201, selectors.milestone_get(actor=actor, milestone_id=milestone.pk)
+    return Status(201, selectors.milestone_get(actor=actor, milestone_id=milestone.pk))
 
 
 @router.get("/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS}, tags=["milestones"])
@@ -522,7 +522,7 @@ def complete_milestone(request: HttpRequest, milestone_id: int) -> Any:
 def delete_milestone(request: HttpRequest, milestone_id: int) -> Any:
     actor = actor_of(request)
     services.milestone_delete(actor=actor, milestone=selectors.milestone_get(actor=actor, milestone_id=milestone_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Tasks ------------------------------------------------------------------------------------------------------
@@ -641,7 +641,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
     data = payload.model_dump()
     project = _in_body("project_id", selectors.project_get, actor=actor, project_id=data.pop("project_id"))
     task = services.task_create(actor=actor, project=project, **data)
-    return 201, selectors.task_get(actor=actor, task_id=task.pk)
+    return Status(201, selectors.task_get(actor=actor, task_id=task.pk))
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, tags=["tasks"])
@@ -682,4 +682,4 @@ def change_task_status(request: HttpRequest, task_id: int, payload: TaskStatusIn
 def delete_task(request: HttpRequest, task_id: int) -> Any:
     actor = actor_of(request)
     services.task_delete(actor=actor, task=selectors.task_get(actor=actor, task_id=task_id))
-    return 204, None
+    return Status(204, None)

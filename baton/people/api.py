@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.access import can_see_rates
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
@@ -101,7 +101,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     data = payload.model_dump()
     data["cost_rate"], data["bill_rate"] = to_money(data["cost_rate"]), to_money(data["bill_rate"])
-    return 201, services.person_create(actor=actor_of(request), **data)
+    return Status(201, services.person_create(actor=actor_of(request), **data))
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS})

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import (
     ERRORS,
@@ -185,7 +185,7 @@ def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
 @router.post("/bookings", response={201: BookingOut, **ERRORS}, tags=["bookings"])
 def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
     try:
-        return 201, services.booking_create(actor=actor_of(request), **payload.model_dump())
+        return Status(201, services.booking_create(actor=actor_of(request), **payload.model_dump()))
     except Overbooked as exc:
         return overbooked_problem(exc)
 
@@ -211,7 +211,7 @@ def update_booking(request: HttpRequest, booking_id: int, payload: BookingPatch)
 def delete_booking(request: HttpRequest, booking_id: int) -> Any:
     actor = actor_of(request)
     services.booking_delete(actor=actor, booking=selectors.booking_get(actor=actor, booking_id=booking_id))
-    return 204, None
+    return Status(204, None)
 
 
 class MoveIn(Schema):
@@ -405,7 +405,7 @@ def list_time_off(request: HttpRequest, filters: Query[TimeOffFilters]) -> Any:
 
 @router.post("/time-off", response={201: TimeOffOut, **ERRORS}, tags=["time off"])
 def create_time_off(request: HttpRequest, payload: TimeOffIn) -> Any:
-    return 201, services.time_off_request(actor=actor_of(request), **payload.model_dump())
+    return Status(201, services.time_off_request(actor=actor_of(request), **payload.model_dump()))
 
 
 class TimeOffImportIn(Schema):
@@ -430,7 +430,7 @@ def import_time_off(request: HttpRequest, payload: TimeOffImportIn) -> Any:
         kind=payload.kind,
         status=payload.status,
     )
-    return 201, {"created": created, "skipped": skipped}
+    return Status(201, {"created": created, "skipped": skipped})
 
 
 @router.get("/time-off/{time_off_id}", response={200: TimeOffOut, **ERRORS}, tags=["time off"])
@@ -451,7 +451,7 @@ def update_time_off(request: HttpRequest, time_off_id: int, payload: TimeOffPatc
 def delete_time_off(request: HttpRequest, time_off_id: int) -> Any:
     actor = actor_of(request)
     services.time_off_delete(actor=actor, time_off=selectors.time_off_get(actor=actor, time_off_id=time_off_id))
-    return 204, None
+    return Status(204, None)
 
 
 class DecisionIn(Schema):
@@ -546,14 +546,14 @@ def list_capacity_periods(request: HttpRequest, filters: Query[CapacityFilters])
 @router.post("/capacity-periods", response={201: CapacityPeriodOut, **ERRORS}, tags=["capacity"])
 def create_capacity_period(request: HttpRequest, payload: CapacityPeriodIn) -> Any:
     """A person's weekly capacity and working days from a date on (history; the person's fields follow today's)."""
-    return 201, services.capacity_change(actor=actor_of(request), **payload.model_dump())
+    return Status(201, services.capacity_change(actor=actor_of(request), **payload.model_dump()))
 
 
 @router.delete("/capacity-periods/{period_id}", response={204: None, **ERRORS}, tags=["capacity"])
 def delete_capacity_period(request: HttpRequest, period_id: int) -> Any:
     actor = actor_of(request)
     services.capacity_period_delete(actor=actor, period=selectors.capacity_period_get(actor=actor, period_id=period_id))
-    return 204, None
+    return Status(204, None)
 
 
 class HolidayIn(Schema):
@@ -589,14 +589,14 @@ def list_holidays(request: HttpRequest, filters: Query[HolidayFilters]) -> Any:
 @router.post("/holidays", response={201: HolidayOut, **ERRORS}, tags=["holidays"])
 def create_holiday(request: HttpRequest, payload: HolidayIn) -> Any:
     holiday = services.holiday_create(actor=actor_of(request), date=payload.date, name=payload.name)
-    return 201, {"id": holiday.id, "date": holiday.date, "name": holiday.name, "source": "custom"}
+    return Status(201, {"id": holiday.id, "date": holiday.date, "name": holiday.name, "source": "custom"})
 
 
 @router.delete("/holidays/{holiday_id}", response={204: None, **ERRORS}, tags=["holidays"])
 def delete_holiday(request: HttpRequest, holiday_id: int) -> Any:
     actor = actor_of(request)
     services.holiday_delete(actor=actor, holiday=selectors.custom_holiday_get(actor=actor, holiday_id=holiday_id))
-    return 204, None
+    return Status(204, None)
 
 
 class SettingsOut(Schema):

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, requested_version
 from baton.finance.api._common import body_doc, optional_body
@@ -164,7 +164,7 @@ def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]) ->
 def create_time_entry(request: HttpRequest, payload: TimeEntryIn) -> Any:
     actor = actor_of(request)
     entry = services.time_entry_create(actor=actor, **payload.model_dump())
-    return 201, _entry(request, entry.pk)
+    return Status(201, _entry(request, entry.pk))
 
 
 @router.get("/time-entries/{entry_id}", response={200: TimeEntryOut, **ERRORS})
@@ -187,7 +187,7 @@ def update_time_entry(request: HttpRequest, entry_id: int, payload: TimeEntryPat
 def delete_time_entry(request: HttpRequest, entry_id: int) -> Any:
     actor = actor_of(request)
     services.time_entry_delete(actor=actor, entry=selectors.time_entry_get(actor=actor, entry_id=entry_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Timer --------------------------------------------------------------------------------------------------------
@@ -237,20 +237,20 @@ def get_timer(request: HttpRequest) -> Any:
 def start_timer(request: HttpRequest, payload: TimerIn) -> Any:
     """Start the caller's timer; a running one is stopped first and its time logged."""
     timer = services.timer_start(actor=actor_of(request), **payload.model_dump())
-    return 201, _timer_out(timer)
+    return Status(201, _timer_out(timer))
 
 
 @router.post("/timer/stop", response={201: TimeEntryOut, **ERRORS})
 def stop_timer(request: HttpRequest) -> Any:
     """Stop the caller's timer: the minutes since it started become a time entry (409 when none runs)."""
     entry = services.timer_stop(actor=actor_of(request))
-    return 201, _entry(request, entry.pk)
+    return Status(201, _entry(request, entry.pk))
 
 
 @router.delete("/timer", response={204: None, **ERRORS})
 def discard_timer(request: HttpRequest) -> Any:
     services.timer_discard(actor=actor_of(request))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Timesheets ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.finance import selectors, services
@@ -126,7 +126,7 @@ def list_change_orders(request: HttpRequest, filters: Query[ChangeOrderFilters])
 def create_change_order(request: HttpRequest, payload: ChangeOrderIn) -> Any:
     """Log a change request (draft or submitted). Nothing moves until it is approved."""
     order = services.change_order_create(actor=actor_of(request), **payload.model_dump())
-    return 201, _order(request, order.pk)
+    return Status(201, _order(request, order.pk))
 
 
 @router.get("/change-orders/{change_order_id}", response={200: ChangeOrderOut, **ERRORS})

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.finance import selectors, services
@@ -98,7 +98,7 @@ def list_expenses(request: HttpRequest, filters: Query[ExpenseFilters]) -> Any:
 @router.post("/expenses", response={201: ExpenseOut, **ERRORS})
 def create_expense(request: HttpRequest, payload: ExpenseIn) -> Any:
     expense = services.expense_create(actor=actor_of(request), **payload.model_dump())
-    return 201, _expense(request, expense.pk)
+    return Status(201, _expense(request, expense.pk))
 
 
 @router.get("/expenses/{expense_id}", response={200: ExpenseOut, **ERRORS})
@@ -118,4 +118,4 @@ def update_expense(request: HttpRequest, expense_id: int, payload: ExpensePatch)
 @router.delete("/expenses/{expense_id}", response={204: None, **ERRORS})
 def delete_expense(request: HttpRequest, expense_id: int) -> Any:
     services.expense_delete(actor=actor_of(request), expense=_expense(request, expense_id))
-    return 204, None
+    return Status(204, None)

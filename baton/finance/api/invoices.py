@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.finance import selectors, services
@@ -154,7 +154,7 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
 def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
     data = payload.model_dump()
     invoice = services.invoice_create(actor=actor_of(request), **data)
-    return 201, _invoice(request, invoice.pk)
+    return Status(201, _invoice(request, invoice.pk))
 
 
 class FromTimeIn(Schema):
@@ -174,7 +174,7 @@ class FromTimeIn(Schema):
 )
 def draft_from_time(request: HttpRequest, payload: FromTimeIn) -> Any:
     invoice = services.invoice_draft_from_time(actor=actor_of(request), **payload.model_dump())
-    return 201, _invoice(request, invoice.pk)
+    return Status(201, _invoice(request, invoice.pk))
 
 
 class FromFeeIn(Schema):
@@ -187,7 +187,7 @@ class FromFeeIn(Schema):
 def draft_from_fee(request: HttpRequest, payload: FromFeeIn) -> Any:
     """A draft for a fixed-fee project: in full (what is not invoiced yet) or one milestone (once)."""
     invoice = services.invoice_draft_from_fee(actor=actor_of(request), **payload.model_dump())
-    return 201, _invoice(request, invoice.pk)
+    return Status(201, _invoice(request, invoice.pk))
 
 
 class FromRetainerIn(Schema):
@@ -200,7 +200,7 @@ class FromRetainerIn(Schema):
 def draft_from_retainer(request: HttpRequest, payload: FromRetainerIn) -> Any:
     """A draft of a retainer's fee for one month (each month once)."""
     invoice = services.invoice_draft_from_retainer(actor=actor_of(request), **payload.model_dump())
-    return 201, _invoice(request, invoice.pk)
+    return Status(201, _invoice(request, invoice.pk))
 
 
 @router.get("/invoices/{invoice_id}", response={200: InvoiceOut, **ERRORS})
@@ -223,7 +223,7 @@ def delete_invoice(request: HttpRequest, invoice_id: int) -> Any:
     """Delete a draft (its time goes back to un-invoiced). Issued invoices are voided or credited (409)."""
     actor = actor_of(request)
     services.invoice_delete(actor=actor, invoice=selectors.invoice_get(actor=actor, invoice_id=invoice_id))
-    return 204, None
+    return Status(204, None)
 
 
 class IssueIn(Schema):
@@ -269,7 +269,7 @@ def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) ->
     actor = actor_of(request)
     invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
     services.payment_record(actor=actor, invoice=invoice, **payload.model_dump())
-    return 201, _invoice(request, invoice_id)
+    return Status(201, _invoice(request, invoice_id))
 
 
 class CreditIn(Schema):
@@ -289,7 +289,7 @@ def create_credit_note(request: HttpRequest, invoice_id: int) -> Any:
     payload = optional_body(request, CreditIn)
     lines = [line.model_dump() for line in payload.lines] if payload.lines else None
     note = services.credit_note_create(actor=actor, invoice=invoice, lines=lines, notes=payload.notes)
-    return 201, _invoice(request, note.pk)
+    return Status(201, _invoice(request, note.pk))
 
 
 @router.get(

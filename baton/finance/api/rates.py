@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
@@ -76,7 +76,7 @@ def list_bill_rates(request: HttpRequest, filters: Query[BillRateFilters]) -> An
 @router.post("/bill-rates", response={201: BillRateOut, **ERRORS})
 def create_bill_rate(request: HttpRequest, payload: BillRateIn) -> Any:
     """A rate card row (owner/admin/finance). It applies to time logged from now on; logged time keeps its rates."""
-    return 201, services.bill_rate_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, services.bill_rate_create(actor=actor_of(request), **payload.model_dump()))
 
 
 @router.patch("/bill-rates/{bill_rate_id}", response={200: BillRateOut, **ERRORS})
@@ -92,7 +92,7 @@ def update_bill_rate(request: HttpRequest, bill_rate_id: int, payload: BillRateP
 def delete_bill_rate(request: HttpRequest, bill_rate_id: int) -> Any:
     actor = actor_of(request)
     services.bill_rate_delete(actor=actor, bill_rate=selectors.bill_rate_get(actor=actor, bill_rate_id=bill_rate_id))
-    return 204, None
+    return Status(204, None)
 
 
 class CostRateIn(Schema):
@@ -125,14 +125,14 @@ def list_cost_rates(request: HttpRequest, filters: Query[CostRateFilters]) -> An
 @router.post("/cost-rates", response={201: CostRateOut, **ERRORS})
 def create_cost_rate(request: HttpRequest, payload: CostRateIn) -> Any:
     """A person's cost rate from a date on (a raise does not rewrite logged time)."""
-    return 201, services.cost_rate_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, services.cost_rate_create(actor=actor_of(request), **payload.model_dump()))
 
 
 @router.delete("/cost-rates/{cost_rate_id}", response={204: None, **ERRORS})
 def delete_cost_rate(request: HttpRequest, cost_rate_id: int) -> Any:
     actor = actor_of(request)
     services.cost_rate_delete(actor=actor, cost_rate=selectors.cost_rate_get(actor=actor, cost_rate_id=cost_rate_id))
-    return 204, None
+    return Status(204, None)
 
 
 class ResolveParams(Schema):
@@ -219,4 +219,4 @@ def list_exchange_rates(request: HttpRequest, filters: Query[ExchangeRateFilters
 @router.post("/exchange-rates", response={201: ExchangeRateOut, **ERRORS})
 def create_exchange_rate(request: HttpRequest, payload: ExchangeRateIn) -> Any:
     """1 `currency` = `rate` units of the workspace's base currency from `effective_on` on."""
-    return 201, services.exchange_rate_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, services.exchange_rate_create(actor=actor_of(request), **payload.model_dump()))

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.access import Actor
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
@@ -188,7 +188,7 @@ def list_briefs(request: HttpRequest, filters: Query[BriefFilters]) -> Any:
 def create_brief(request: HttpRequest, payload: BriefIn) -> Any:
     actor = actor_of(request)
     brief = services.brief_create(actor=actor, **payload.model_dump())
-    return 201, _brief_detail(actor, brief.pk)
+    return Status(201, _brief_detail(actor, brief.pk))
 
 
 @router.get("/briefs/{brief_id}", response={200: BriefDetailOut, **ERRORS}, tags=["briefs"])

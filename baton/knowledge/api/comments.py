@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
@@ -77,7 +77,7 @@ def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> Any:
 def create_comment(request: HttpRequest, payload: CommentIn) -> Any:
     actor = actor_of(request)
     comment = services.comment_create(actor=actor, **payload.model_dump())
-    return 201, selectors.comment_get(actor=actor, comment_id=comment.pk)
+    return Status(201, selectors.comment_get(actor=actor, comment_id=comment.pk))
 
 
 @router.get("/comments/{comment_id}", response={200: CommentOut, **ERRORS}, tags=["comments"])
@@ -89,7 +89,7 @@ def get_comment(request: HttpRequest, comment_id: int) -> Any:
 def delete_comment(request: HttpRequest, comment_id: int) -> Any:
     actor = actor_of(request)
     services.comment_delete(actor=actor, comment=selectors.comment_get(actor=actor, comment_id=comment_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Attachments ----------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def create_attachment(
     CSV, DOCX, XLSX or PPTX, checked by content; at most `ATTACHMENT_MAX_BYTES` (10 MB by default)."""
     actor = actor_of(request)
     attachment = services.attachment_create(actor=actor, target_type=target_type, target_id=target_id, upload=file)
-    return 201, selectors.attachment_get(actor=actor, attachment_id=attachment.pk)
+    return Status(201, selectors.attachment_get(actor=actor, attachment_id=attachment.pk))
 
 
 @router.get("/attachments/{attachment_id}", response={200: AttachmentOut, **ERRORS}, tags=["attachments"])
@@ -189,4 +189,4 @@ def delete_attachment(request: HttpRequest, attachment_id: int) -> Any:
     services.attachment_delete(
         actor=actor, attachment=selectors.attachment_get(actor=actor, attachment_id=attachment_id)
     )
-    return 204, None
+    return Status(204, None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.access import Actor
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
@@ -115,7 +115,7 @@ def create_decision(request: HttpRequest, payload: DecisionIn) -> Any:
     data = payload.model_dump()
     client = _client_for_body(actor, data.pop("client_id"))
     decision = services.decision_create(actor=actor, client=client, **data)
-    return 201, selectors.decision_get(actor=actor, decision_id=decision.pk)
+    return Status(201, selectors.decision_get(actor=actor, decision_id=decision.pk))
 
 
 @router.get("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, tags=["decisions"])
