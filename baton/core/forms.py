@@ -13,7 +13,9 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
-    for field, errors in exc.message_dict.items():
+    renames: dict[str, str] = getattr(form, "service_field_names", {})
+    for service_field, errors in exc.message_dict.items():
+        field = renames.get(service_field, service_field)
         target = field if field in form.fields else None
         for message in errors:
             if target is None and field not in (NON_FIELD_ERRORS,):
@@ -23,6 +25,9 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 class BatonForm(forms.Form):
     """A form whose invalid fields point screen readers at their error (and help) text."""
+
+    # Service field -> form field, where the form asks in other units (e.g. estimate_minutes -> estimate_hours).
+    service_field_names: dict[str, str] = {}
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)

@@ -28,7 +28,15 @@ def _hours(label: str, help_text: str = "", required: bool = False) -> forms.Dec
     )
 
 
+RENAMED = {
+    "budget_minutes": "budget_hours",
+    "period_budget_minutes": "period_budget_hours",
+    "estimate_minutes": "estimate_hours",
+}
+
+
 class ProjectForm(BatonForm):
+    service_field_names = RENAMED
     client_id = forms.TypedChoiceField(coerce=int, label="Client")
     name = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -72,13 +80,6 @@ class ProjectForm(BatonForm):
         return data
 
 
-RENAMED = {
-    "budget_minutes": "budget_hours",
-    "period_budget_minutes": "period_budget_hours",
-    "estimate_minutes": "estimate_hours",
-}
-
-
 class FromTemplateForm(BatonForm):
     template_id = forms.TypedChoiceField(coerce=int, label="Template")
     client_id = forms.TypedChoiceField(coerce=int, label="Client")
@@ -112,6 +113,7 @@ class MilestoneForm(BatonForm):
 
 
 class TaskForm(BatonForm):
+    service_field_names = RENAMED
     title = forms.CharField(max_length=300)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     status = forms.ChoiceField(choices=TaskStatus.choices, initial=TaskStatus.TODO)

@@ -23,7 +23,6 @@ from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.crm.selectors import client_choices
 from baton.delivery import selectors, services
 from baton.delivery.forms import (
-    RENAMED,
     AssigneeTaskForm,
     FromTemplateForm,
     MilestoneForm,
@@ -53,20 +52,6 @@ def _people(actor: Actor) -> list[tuple[int, str]]:
         .values_list("id", "name")
     )
     return list(rows)
-
-
-def _renaming(save: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
-    """Service errors about minutes land on the form's hours fields."""
-
-    def wrapped(data: dict[str, Any]) -> Any:
-        try:
-            return save(data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                raise ValidationError({RENAMED.get(k, k): v for k, v in exc.message_dict.items()}) from exc
-            raise
-
-    return wrapped
 
 
 def _client_refused(save: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
@@ -185,7 +170,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_client_refused(_renaming(save)),
+        save=_client_refused(save),
         template="delivery/form.html",
         partial="delivery/partials/_form.html",
         context={"title": "New project", "action": reverse("delivery:project_new"), "submit": "Create project"},
@@ -221,7 +206,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_renaming(save),
+        save=save,
         template="delivery/form.html",
         partial="delivery/partials/_form.html",
         context={
@@ -491,7 +476,7 @@ def task_new(request: HttpRequest, project_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_renaming(save),
+        save=save,
         template="delivery/form.html",
         partial="delivery/partials/_form.html",
         context={
@@ -544,7 +529,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_renaming(save),
+        save=save,
         template="delivery/form.html",
         partial="delivery/partials/_form.html",
         context={
