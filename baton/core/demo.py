@@ -20,7 +20,7 @@ from baton.core.services import workspace_create
 from baton.crm.models import Client
 from baton.crm.services import client_create, contact_create
 from baton.people.models import Person
-from baton.people.services import person_create
+from baton.people.services import person_create, person_update
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "baton-demo"
@@ -233,8 +233,9 @@ def generate(
         )
         for i in range(spec.account_managers)
     ]
+    pms: list[Person] = []
     for i in range(spec.project_managers):
-        add(
+        pm = add(
             "project_manager",
             "Delivery Lead" if i == 0 else "Project Manager",
             ["project management", "agile"],
@@ -242,10 +243,12 @@ def generate(
             58,
             email=f"pm@{domain}" if i == 0 else None,
         )
+        pms.append(pm)
+    members: list[Person] = []
     for i in range(spec.members):
         title, pool, bill, cost = MEMBER_PROFILES[i % len(MEMBER_PROFILES)]
         part_time = rng.random() < 0.2
-        add(
+        member = add(
             "member",
             title,
             rng.sample(pool, k=min(len(pool), rng.randint(2, 3))),
@@ -255,7 +258,17 @@ def generate(
             capacity=1440 if part_time else 2400,
             days=[1, 2, 3] if part_time else None,
         )
+        members.append(member)
         step("people", 3 + spec.account_managers + spec.project_managers + i + 1, total_people)
+
+    # Who reports to whom: the account director leads the AMs, the delivery lead the PMs, PMs their members.
+    owner = Person.objects.get(workspace=workspace, membership__role="owner")
+    ops = Person.objects.get(workspace=workspace, email=f"ops@{domain}")
+    lines = [(ams[0], owner), (pms[0], ops)] if pms else [(ams[0], owner)]
+    lines += [(am, ams[0]) for am in ams[1:]] + [(pm, pms[0]) for pm in pms[1:]]
+    lines += [(member, pms[i % len(pms)]) for i, member in enumerate(members)] if pms else []
+    for person, lead in lines:
+        person_update(actor=actor, person=person, version=person.version, lead_id=lead.id)
 
     clients: list[Client] = []
     for i in range(spec.clients):

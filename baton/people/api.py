@@ -32,6 +32,7 @@ class PersonIn(Schema):
     skills: list[str] = Field(default_factory=list)
     active: bool = True
     client_id: int | None = None
+    lead_id: int | None = Field(None, description="The person this one reports to.")
     password: str | None = Field(None, description="Optional: lets the person log in to the web UI at once.")
 
 
@@ -47,6 +48,7 @@ class PersonPatch(Schema):
     skills: list[str] | None = None
     active: bool | None = None
     client_id: int | None = None
+    lead_id: int | None = None
     version: int | None = None
 
 
@@ -63,6 +65,7 @@ class PersonOut(Schema):
     skills: list[str]
     active: bool
     client_id: int | None
+    lead_id: int | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -81,6 +84,7 @@ class PersonFilters(ListParams):
     active: bool | None = None
     skill: str | None = None
     client_id: int | None = None
+    lead_id: int | None = None
     search: str | None = Field(None, description="Part of a name or email.")
 
 
@@ -93,6 +97,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
         skill=filters.skill,
         search=filters.search,
         client_id=filters.client_id,
+        lead_id=filters.lead_id,
     )
     return paginate(qs, filters)
 

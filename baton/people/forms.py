@@ -36,12 +36,18 @@ class PersonForm(BatonForm):
     )
     skills = forms.CharField(required=False, help_text="Comma-separated, e.g. design, copywriting.")
     client_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Client (portal users only)")
+    lead_id = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Reports to", help_text="Their lead."
+    )
     active = forms.BooleanField(required=False, initial=True)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, clients: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, clients: list[tuple[int, str]], leads: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client_id"].choices = [("", "—"), *clients]  # type: ignore[attr-defined]
+        self.fields["lead_id"].choices = [("", "—"), *(leads or [])]  # type: ignore[attr-defined]
 
     def clean_skills(self) -> list[str]:
         raw = self.cleaned_data.get("skills") or ""

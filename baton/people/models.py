@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
@@ -42,6 +43,14 @@ class Person(TimestampedModel):
         related_name="portal_users",
         help_text="For a client-role person: the client whose portal they use.",
     )
+    lead = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        help_text="Who this person reports to: their lead, who gets their escalations and sees their growth record.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -73,8 +82,18 @@ class Person(TimestampedModel):
         days = len(self.working_days or [])
         return self.weekly_capacity_minutes // days if days else 0
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # `clean()` checks the lead under its API name, lead_id (same workspace, no reporting cycle).
+        super().clean_fields(exclude={*(exclude or ()), "lead"})
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.lead_id is not None:
+            lead = Person.objects.filter(pk=self.lead_id).only("workspace_id", "lead_id").first()
+            if lead is None or lead.workspace_id != self.workspace_id:
+                errors["lead_id"] = "No such person in this workspace."
+            elif self.pk is not None and _reports_chain_reaches(lead, self.pk):
+                errors["lead_id"] = "A person cannot report to themselves or to someone who reports to them."
         days = self.working_days
         if not isinstance(days, list) or any(
             not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days
@@ -104,3 +123,15 @@ class Person(TimestampedModel):
                 errors["client_id"] = "No such client in this workspace."
         if errors:
             raise ValidationError(errors)
+
+
+def _reports_chain_reaches(lead: Person, person_id: int) -> bool:
+    """Whether following `lead` upwards through each person's lead arrives at `person_id` (a cycle)."""
+    seen: set[int] = set()
+    current: Person | None = lead
+    while current is not None and current.pk not in seen:
+        if current.pk == person_id:
+            return True
+        seen.add(current.pk)
+        current = Person.objects.filter(pk=current.lead_id).only("lead_id").first() if current.lead_id else None
+    return False

@@ -18,6 +18,7 @@ def person_list(
     skill: str | None = None,
     search: str | None = None,
     client_id: int | None = None,
+    lead_id: int | None = None,
 ) -> QuerySet[Person]:
     """People of the actor's workspace; client-role users see nobody (PermissionDenied)."""
     access.require(actor, "person", "view")
@@ -28,6 +29,8 @@ def person_list(
         qs = qs.filter(active=active)
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
+    if lead_id is not None:
+        qs = qs.filter(lead_id=lead_id)
     if search:
         qs = qs.filter(name__icontains=search) | qs.filter(email__icontains=search)
     if skill:

@@ -26,6 +26,7 @@ PERSON_FIELDS = (
     "skills",
     "active",
     "client_id",
+    "lead_id",
 )
 
 
@@ -50,6 +51,7 @@ def person_create(
     skills: list[str] | None = None,
     active: bool = True,
     client_id: int | None = None,
+    lead_id: int | None = None,
     password: str | None = None,
 ) -> Person:
     """Add a person to the actor's workspace: their login (new or existing), membership and profile."""
@@ -74,6 +76,7 @@ def person_create(
         skills=skills or [],
         active=active,
         client_id=client_id,
+        lead_id=lead_id,
     )
     # Validate everything before the login exists, so a bad field leaves nothing behind.
     person.full_clean(exclude=["membership"])

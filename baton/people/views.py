@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from baton.core import access
+from baton.core.access import Actor
 from baton.core.models import Role
 from baton.core.selectors import event_list
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
@@ -51,6 +52,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(actor=actor, person_id=person_id)
     feed = list(event_list(actor=actor, target_type="person", target_id=person.id)[:20])
     managed = person.managed_clients.filter(archived_at__isnull=True).order_by("name")
+    reports = person.reports.filter(active=True).order_by("name")
     return render(
         request,
         "people/detail.html",
@@ -58,10 +60,18 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "events": feed,
             "managed_clients": managed,
+            "reports": reports,
             "can_edit": access.allowed(actor, "person", "update", person),
             "can_see_rates": access.can_see_rates(actor),
         },
     )
+
+
+def _leads(actor: Actor, person: Person | None = None) -> list[tuple[int, str]]:
+    qs = selectors.person_list(actor=actor, active=True).exclude(membership__role="client")
+    if person is not None:
+        qs = qs.exclude(pk=person.pk)
+    return list(qs.values_list("id", "name"))
 
 
 def _initial(person: Person) -> dict[str, Any]:
@@ -76,6 +86,7 @@ def _initial(person: Person) -> dict[str, Any]:
         "bill_rate": person.bill_rate,
         "skills": ", ".join(person.skills),
         "client_id": person.client_id,
+        "lead_id": person.lead_id,
         "active": person.active,
         "version": person.version,
     }
@@ -85,7 +96,7 @@ def _initial(person: Person) -> dict[str, Any]:
 def person_new(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "person", "create")
-    form = PersonForm(request.POST or None, clients=client_choices(actor=actor))
+    form = PersonForm(request.POST or None, clients=client_choices(actor=actor), leads=_leads(actor))
 
     def save(data: dict[str, Any]) -> Person:
         data.pop("version", None)
@@ -108,7 +119,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = get_actor(request)
     person = selectors.person_get(actor=actor, person_id=person_id)
     access.require(actor, "person", "update", person)
-    form = PersonForm(request.POST or None, initial=_initial(person), clients=client_choices(actor=actor))
+    form = PersonForm(
+        request.POST or None, initial=_initial(person), clients=client_choices(actor=actor), leads=_leads(actor, person)
+    )
 
     def save(data: dict[str, Any]) -> Person:
         version = data.pop("version", None)
