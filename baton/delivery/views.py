@@ -433,6 +433,8 @@ def _milestone_choices(actor: Actor, project: Project) -> list[tuple[int, str]]:
 
 @actor_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    from baton.knowledge.views import discussion  # knowledge builds on delivery; the page borrows its block
+
     actor = get_actor(request)
     task = selectors.task_get(actor=actor, task_id=task_id)
     editor = services.is_project_editor(actor, task.project)
@@ -452,6 +454,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "events": feed,
             "today": selectors.today(),
             "estimate_hours": minutes_to_hours(task.estimate_minutes),
+            **discussion(actor, "task", task.pk, request.path),
         },
     )
 

@@ -231,3 +231,13 @@ def test_search_box_everywhere(personas, url):
     page = _web(personas["client_a"]).get(url)
     assert page.status_code == 200
     assert 'role="search"' in page.content.decode()
+
+
+def test_the_task_page_carries_its_discussion(personas, work):
+    task = delivery.task_create(actor=personas["owner"].actor, project=work.project_a, title="Homepage hero")
+    services.comment_create(actor=personas["am"].actor, target_type="task", target_id=task.id, body="Client loves v2")
+    page = _web(personas["pm"]).get(f"/projects/tasks/{task.id}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="discussion"' in text and "Client loves v2" in text
+    assert f'name="target_id" value="{task.id}"' in text
