@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.deps-installed
 NPM_STAMP := node_modules/.deps-installed
 
-.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis chromium clean
+.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis chromium clean bench
 
 run: migrate
 	@$(BIN)/python manage.py load_demo --if-empty
@@ -62,6 +62,11 @@ pytest-pg: deps chromium
 # The automation tests with the task queue on Redis: a real RedisHuey queue and consumer (.ci/run starts Redis).
 pytest-redis: deps
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/15}" $(BIN)/pytest -q baton/automation
+
+# Scale benchmarks (issue #10): agency-L on SQLite and PostgreSQL, reports vs the bare SQL aggregate, pages, HTTP
+# time-entry creation, memory; prints a pass/miss table. BENCH_SIZE=S|M for a quick run. See bench/run.py.
+bench: deps
+	BENCH_SIZE="$${BENCH_SIZE:-L}" $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -10,8 +10,11 @@ from baton.core.api_support import BearerAuth, install_error_handlers
 from baton.crm.api import router as crm_router
 from baton.delivery.api import router as delivery_router
 from baton.finance.api import router as finance_router
+from baton.growth.api import router as growth_router
+from baton.handoffs.api import router as handoffs_router
 from baton.knowledge.api import router as knowledge_router
 from baton.people.api import router as people_router
+from baton.relationships.api import router as relationships_router
 from baton.resourcing.api import router as resourcing_router
 from baton.timesheets.api import router as timesheets_router
 
@@ -33,3 +36,6 @@ api.add_router("", resourcing_router)
 api.add_router("", timesheets_router)
 api.add_router("", finance_router)
 api.add_router("", automation_router)
+api.add_router("", relationships_router)
+api.add_router("", handoffs_router)
+api.add_router("", growth_router)

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "baton.timesheets",
     "baton.resourcing",
     "baton.automation",
+    "baton.growth",
+    "baton.handoffs",
+    "baton.relationships",
 ]
 
 MIDDLEWARE = [

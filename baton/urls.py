@@ -13,4 +13,7 @@ urlpatterns = [
     path("time/", include("baton.timesheets.urls")),
     path("finance/", include("baton.finance.urls")),
     path("", include("baton.automation.urls")),
+    path("relationships/", include("baton.relationships.urls")),
+    path("handoffs/", include("baton.handoffs.urls")),
+    path("growth/", include("baton.growth.urls")),
 ]

@@ -25,7 +25,7 @@ from baton.core.access import Actor
 from baton.core.models import Event, Workspace
 
 # Action types other apps are expected to register (kept out of the editor until they do).
-PLANNED_ACTIONS = ("create_handoff", "open_escalation")
+PLANNED_ACTIONS: tuple[str, ...] = ()  # create_handoff (handoffs) and open_escalation (relationships) exist
 
 
 class ActionError(Exception):

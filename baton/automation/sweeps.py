@@ -60,11 +60,7 @@ _periodic: dict[str, Any] = {}
 # Sweeps that belong to apps still to come: the name to register, the owning app, the verb to emit and a schedule.
 # The automation page lists them as waiting until their app registers them.
 PLANNED_SWEEPS: dict[str, tuple[str, str, str]] = {
-    "cadence_due": ("relationships", "cadence.overdue", "hourly: touchpoints due per the client's cadence plan"),
-    "handoffs_unconfirmed": ("handoffs", "handoff.overdue", "every 15 min: sent handoffs past due_by, unconfirmed"),
-    "health_snapshots": ("relationships", "client.health_changed", "daily: snapshot each client's health score"),
     "retainer_rollover": ("finance", "retainer.rolled_over", "daily: close retainer periods, roll unused hours"),
-    "weekly_status_drafts": ("relationships", "status_update.drafted", "weekly: draft each client's status update"),
     "invoice_reminders": ("finance", "invoice.overdue", "daily: sent invoices past their due date"),
 }
 

@@ -150,6 +150,64 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("notification", "update"): ALL_ROLES,  # mark read: one's own only
     ("notification_preference", "view"): ALL_ROLES,
     ("notification_preference", "update"): ALL_ROLES,
+    # Growth (baton/growth): staff read the framework, the evidence mapping and the practice library; owners/admins
+    # edit them. A growth record (evidence, assessments, plans, practice, reviews) is seen by its person, their
+    # manager (Person.lead, up the chain) and owners/admins; a member never sees another person's. Self-assessments
+    # are the person's own; manager assessments are their manager's or an owner/admin's (see `_growth_allowed`).
+    ("growth_framework", "view"): STAFF,
+    ("growth_framework", "update"): LEADERS,
+    ("growth_record", "view"): STAFF,  # one's own, one's reports', owner/admin everyone's
+    ("growth_record", "create"): STAFF,
+    ("growth_record", "update"): STAFF,
+    # Relationships (crm deals, baton/relationships). Deals: sales roles; an AM changes its own deals and its
+    # portfolio's. Touchpoints, protocols, status updates, goals, growth opportunities: owner/admin and the client's
+    # AM write (a PM logs touchpoints too); a client-role user reads its own client's sent status updates and goals
+    # (in the portal). Escalations: resolved by owner/admin, the assignee or the client's AM.
+    ("deal", "view"): frozenset({OWNER, ADMIN, FINANCE, AM}),
+    ("deal", "create"): frozenset({OWNER, ADMIN, AM}),
+    ("deal", "update"): frozenset({OWNER, ADMIN, AM}),
+    ("deal", "win"): frozenset({OWNER, ADMIN, AM}),
+    ("touchpoint", "view"): STAFF,
+    ("touchpoint", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("touchpoint", "update"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("protocol", "view"): STAFF,
+    ("protocol", "update"): frozenset({OWNER, ADMIN, AM}),
+    ("health", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
+    ("status_update", "view"): ALL_ROLES,  # a client-role user: its own client's sent ones
+    ("status_update", "create"): frozenset({OWNER, ADMIN, AM}),
+    ("status_update", "update"): frozenset({OWNER, ADMIN, AM}),
+    ("status_update", "send"): frozenset({OWNER, ADMIN, AM}),
+    ("client_goal", "view"): ALL_ROLES,  # a client-role user: its own client's
+    ("client_goal", "create"): frozenset({OWNER, ADMIN, AM}),
+    ("client_goal", "update"): frozenset({OWNER, ADMIN, AM}),
+    ("client_report", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM, CLIENT}),
+    ("escalation", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
+    ("escalation", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("escalation", "update"): frozenset({OWNER, ADMIN, AM, PM}),  # assign, resolve: leaders, assignee, client's AM
+    ("growth_opportunity", "view"): frozenset({OWNER, ADMIN, FINANCE, AM}),
+    ("growth_opportunity", "create"): frozenset({OWNER, ADMIN, AM}),
+    ("growth_opportunity", "update"): frozenset({OWNER, ADMIN, AM}),
+    ("relationships_settings", "view"): STAFF,
+    ("relationships_settings", "update"): LEADERS,
+    ("portal", "decide_change_order"): frozenset({CLIENT}),
+    # Handoffs (baton/handoffs): staff see every handoff; anyone on staff opens one it owns (owner/admin/AM/PM for
+    # someone else); only the owner (or an owner/admin) sends, only the owner answers gaps, only the receiver raises
+    # gaps and confirms; the owner
+    # or an owner/admin edits and cancels (see `_handoff_allowed`). Templates: owners/admins. Clients: nothing.
+    ("handoff", "view"): STAFF,
+    ("handoff", "create"): STAFF,
+    ("handoff", "update"): STAFF,
+    ("handoff", "send"): STAFF,
+    ("handoff", "answer_gaps"): STAFF,
+    ("handoff", "raise_gaps"): STAFF,
+    ("handoff", "confirm"): STAFF,
+    ("handoff", "cancel"): STAFF,
+    ("handoff_failure", "view"): STAFF,
+    ("handoff_failure", "create"): STAFF,
+    ("handoff_template", "view"): STAFF,
+    ("handoff_template", "create"): LEADERS,
+    ("handoff_template", "update"): LEADERS,
+    ("handoff_report", "view"): STAFF,  # remediation cost is null without person · view_rates
 }
 
 
@@ -216,6 +274,31 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _resourcing_allowed(actor, resource, action, obj)
     if resource in MONEY_RESOURCES:
         return _money_allowed(actor, resource, action, obj)
+    if resource == "growth_record":
+        return _growth_allowed(actor, obj)
+    if resource in RELATIONSHIP_RESOURCES:
+        return _relationships_allowed(actor, resource, action, obj)
+    if resource == "handoff":
+        return _handoff_allowed(actor, action, obj)
+    return True
+
+
+def _handoff_allowed(actor: Actor, action: str, obj: Any) -> bool:
+    """Object rules of a handoff: one owner (`from_person`), one receiver (`to_person`). Baton itself (no person,
+    no user) opens and sends handoffs but never confirms one."""
+    system = actor.person_id is None and actor.user is None
+    owner = actor.person_id is not None and obj.from_person_id == actor.person_id
+    receiver = actor.person_id is not None and obj.to_person_id == actor.person_id
+    if action == "send":
+        return owner or system or actor.is_leader  # an owner/admin may send it on the owner's behalf
+    if action == "answer_gaps":
+        return owner or system
+    if action in ("confirm", "raise_gaps"):
+        return receiver
+    if action in ("update", "cancel"):
+        return owner or actor.is_leader
+    if action == "create":
+        return owner or actor.role in (OWNER, ADMIN, AM, PM)
     return True
 
 
@@ -330,6 +413,59 @@ def _money_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
         return False
     project = obj if resource == "budget" else obj.project
     return money_scope(actor, project)
+
+
+def manages(actor: Actor, person: Any) -> bool:
+    """Whether the actor is `person`'s manager: their lead (`Person.lead`), or their lead's lead, up the chain."""
+    if not actor.person_id or person is None:
+        return False
+    lead_id = getattr(person, "lead_id", None)
+    seen: set[int] = set()
+    while lead_id is not None and lead_id not in seen and len(seen) < 10:
+        if lead_id == actor.person_id:
+            return True
+        seen.add(lead_id)
+        lead_id = type(person).objects.filter(pk=lead_id).values_list("lead_id", flat=True).first()
+    return False
+
+
+def _growth_allowed(actor: Actor, person: Any) -> bool:
+    """Object rule of a growth record; `obj` is the Person whose record it is."""
+    if actor.is_leader:
+        return True
+    if actor.person_id is not None and person.pk == actor.person_id:
+        return True
+    return manages(actor, person)
+
+
+RELATIONSHIP_RESOURCES = frozenset(
+    {"deal", "touchpoint", "protocol", "status_update", "client_goal", "client_report", "escalation"}
+    | {"growth_opportunity", "portal"}
+)
+
+
+def _relationships_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """Object rules of relationships. `obj` has a `client` (for `protocol` and `client_report` it is the client;
+    for `portal` a change order)."""
+    if resource == "portal":
+        return actor.role == CLIENT and obj.project.client_id == actor.client_id
+    client = obj if resource in ("protocol", "client_report") else obj.client
+    if actor.role == CLIENT:
+        if client.id != actor.client_id:
+            return False
+        if resource == "status_update":
+            return action == "view" and obj.status == "sent"
+        return action == "view"
+    if action == "view" or actor.role in LEADERS:
+        return True
+    mine = bool(actor.person_id) and client.account_manager_id == actor.person_id
+    if resource == "deal" and actor.role == AM:
+        return mine or (actor.person_id is not None and obj.owner_id == actor.person_id)
+    if resource == "escalation":
+        return mine or (actor.person_id is not None and obj.assignee_id == actor.person_id) or action == "create"
+    if actor.role == AM:
+        return mine
+    return True
 
 
 def require(actor: Actor, resource: str, action: str, obj: Any = None) -> None:

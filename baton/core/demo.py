@@ -329,9 +329,19 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     from baton.finance.demo import extend_demo as finance_demo
 
     finance_demo(workspace, actor, rng, clients)
+    from baton.handoffs.demo import extend_demo as handoffs_demo
+
+    handoffs_demo(workspace, actor, rng, clients)
+    from baton.relationships.demo import extend_demo as relationships_demo
+
+    relationships_demo(workspace, actor, rng, clients)
     from baton.automation.demo import extend_demo as automation_demo
 
     automation_demo(workspace, actor, rng, clients)
+    # Growth goes last: every other demo's events become evidence too.
+    from baton.growth.demo import extend_demo as growth_demo
+
+    growth_demo(workspace, actor, rng, clients)
 
 
 DEMO_LOGINS = [

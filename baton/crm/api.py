@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -53,6 +54,13 @@ class ClientOut(Schema):
     created_at: datetime
     updated_at: datetime
     version: int
+    warnings: list[str] = Field(
+        default_factory=list, description="E.g. the AM's portfolio passes the workspace maximum (warn mode)."
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Any) -> list[str]:
+        return list(getattr(obj, "warnings", []))
 
     @staticmethod
     def resolve_account_manager_name(obj: Any) -> str | None:
@@ -191,3 +199,214 @@ def delete_contact(request: HttpRequest, contact_id: int) -> Any:
     actor = actor_of(request)
     services.contact_delete(actor=actor, contact=selectors.contact_get(actor=actor, contact_id=contact_id))
     return Status(204, None)
+
+
+# --- Deals ----------------------------------------------------------------------------------------------------
+
+DealStageName = Literal["lead", "qualified", "proposal", "negotiation", "won", "lost"]
+OpenStageName = Literal["lead", "qualified", "proposal", "negotiation"]
+
+
+class DealIn(Schema):
+    client_id: int
+    name: str = Field(..., min_length=1, max_length=200)
+    value: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    currency: str | None = None
+    stage: OpenStageName = "lead"
+    probability: int | None = Field(None, ge=0, le=100, description="Defaults to the stage's usual probability.")
+    expected_close: date | None = None
+    owner_id: int | None = Field(None, description="Defaults to you.")
+    contact_ids: list[int] = []
+    expected_effort_minutes: int = Field(0, ge=0)
+    effort_role: str = ""
+    effort_weeks: int = Field(4, ge=1, le=104)
+    template_id: int | None = None
+    primary_goals: str = ""
+    objections: str = ""
+    agreed_deliverables: str = ""
+    timeline_expectations: str = ""
+    sales_commitments: str = ""
+    notes: str = ""
+
+
+class DealPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str | None = None
+    stage: OpenStageName | None = None
+    probability: int | None = Field(None, ge=0, le=100)
+    expected_close: date | None = None
+    owner_id: int | None = None
+    contact_ids: list[int] | None = None
+    expected_effort_minutes: int | None = Field(None, ge=0)
+    effort_role: str | None = None
+    effort_weeks: int | None = Field(None, ge=1, le=104)
+    template_id: int | None = None
+    primary_goals: str | None = None
+    objections: str | None = None
+    agreed_deliverables: str | None = None
+    timeline_expectations: str | None = None
+    sales_commitments: str | None = None
+    notes: str | None = None
+    version: int | None = None
+
+
+class DealOut(Schema):
+    id: int
+    client_id: int
+    client_name: str
+    name: str
+    value: Decimal
+    currency: str
+    stage: str
+    probability: int
+    weighted_value: Decimal
+    expected_close: date | None
+    owner_id: int | None
+    contact_ids: list[int]
+    expected_effort_minutes: int
+    effort_role: str
+    effort_weeks: int
+    template_id: int | None
+    primary_goals: str
+    objections: str
+    agreed_deliverables: str
+    timeline_expectations: str
+    sales_commitments: str
+    notes: str
+    project_id: int | None
+    handoff_id: int | None
+    closed_on: date | None
+    lost_reason: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @staticmethod
+    def resolve_client_name(obj: Any) -> str:
+        return obj.client.name
+
+    @staticmethod
+    def resolve_contact_ids(obj: Any) -> list[int]:
+        return sorted(c.pk for c in obj.contacts.all())
+
+
+class DealFilters(ListParams):
+    stage: DealStageName | None = None
+    client_id: int | None = None
+    owner_id: int | None = None
+    open: bool = Field(False, description="Only open deals (lead to negotiation).")
+
+
+class DealWinIn(Schema):
+    template_id: int | None = Field(None, description="A delivery project template (defaults to the deal's).")
+    project_name: str | None = None
+    start_date: date | None = None
+    project_manager_id: int | None = None
+
+
+class DealWinOut(Schema):
+    deal: DealOut
+    project_id: int
+    handoff_id: int
+
+
+class DealLoseIn(Schema):
+    reason: str = ""
+
+
+class BoardColumnOut(Schema):
+    stage: str
+    label: str
+    count: int
+    total_value: Decimal
+    weighted_value: Decimal
+    expected_effort_minutes: int
+    weighted_effort_minutes: int
+    deal_ids: list[int]
+
+    @staticmethod
+    def resolve_deal_ids(obj: Any) -> list[int]:
+        return [d.pk for d in obj["deals"]]
+
+
+class BoardOut(Schema):
+    columns: list[BoardColumnOut]
+    open_value: Decimal
+    weighted_open_value: Decimal
+    weighted_effort_minutes: int
+
+
+def _deal_client(actor: Any, client_id: int) -> Any:
+    try:
+        return selectors.client_get(actor=actor, client_id=client_id)
+    except Http404 as exc:
+        raise ValidationError({"client_id": "No such client in this workspace."}) from exc
+
+
+@router.get("/deals", response={200: Page[DealOut], **ERRORS}, tags=["deals"])
+def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
+    qs = selectors.deal_list(
+        actor=actor_of(request),
+        stage=filters.stage,
+        client_id=filters.client_id,
+        owner_id=filters.owner_id,
+        open_only=filters.open,
+    )
+    return paginate(qs, filters)
+
+
+@router.post("/deals", response={201: DealOut, **ERRORS}, tags=["deals"])
+def create_deal(request: HttpRequest, payload: DealIn) -> Any:
+    actor = actor_of(request)
+    data = payload.model_dump()
+    client = _deal_client(actor, data.pop("client_id"))
+    return Status(201, services.deal_create(actor=actor, client=client, **data))
+
+
+@router.get("/deals/board", response={200: BoardOut, **ERRORS}, tags=["deals"])
+def deal_board(request: HttpRequest, owner_id: int | None = None) -> Any:
+    columns = selectors.deal_board(actor=actor_of(request), owner_id=owner_id)
+    open_cols = [c for c in columns if c["stage"] not in ("won", "lost")]
+    return {
+        "columns": columns,
+        "open_value": sum((c["total_value"] for c in open_cols), Decimal("0.00")),
+        "weighted_open_value": sum((c["weighted_value"] for c in open_cols), Decimal("0.00")),
+        "weighted_effort_minutes": sum(c["weighted_effort_minutes"] for c in open_cols),
+    }
+
+
+@router.get("/deals/{deal_id}", response={200: DealOut, **ERRORS}, tags=["deals"])
+def get_deal(request: HttpRequest, deal_id: int) -> Any:
+    return selectors.deal_get(actor=actor_of(request), deal_id=deal_id)
+
+
+@router.patch("/deals/{deal_id}", response={200: DealOut, **ERRORS}, tags=["deals"])
+def update_deal(request: HttpRequest, deal_id: int, payload: DealPatch) -> Any:
+    actor = actor_of(request)
+    deal = selectors.deal_get(actor=actor, deal_id=deal_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = requested_version(request, changes.pop("version", None))
+    return services.deal_update(actor=actor, deal=deal, version=version, **changes)
+
+
+@router.post("/deals/{deal_id}/win", response={200: DealWinOut, **ERRORS}, tags=["deals"])
+def win_deal(request: HttpRequest, deal_id: int, payload: DealWinIn | None = None) -> Any:
+    """Win the deal: a project for its client (optionally from a template) and the sales-to-account handoff."""
+    actor = actor_of(request)
+    deal = selectors.deal_get(actor=actor, deal_id=deal_id)
+    data = payload.model_dump() if payload else {}
+    deal, project, handoff = services.deal_win(actor=actor, deal=deal, **data)
+    return {
+        "deal": selectors.deal_get(actor=actor, deal_id=deal.pk),
+        "project_id": project.pk,
+        "handoff_id": handoff.pk,
+    }
+
+
+@router.post("/deals/{deal_id}/lose", response={200: DealOut, **ERRORS}, tags=["deals"])
+def lose_deal(request: HttpRequest, deal_id: int, payload: DealLoseIn | None = None) -> Any:
+    actor = actor_of(request)
+    deal = selectors.deal_get(actor=actor, deal_id=deal_id)
+    services.deal_lose(actor=actor, deal=deal, reason=payload.reason if payload else "")
+    return selectors.deal_get(actor=actor, deal_id=deal.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -97,3 +99,86 @@ class Contact(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DealStage(models.TextChoices):
+    LEAD = "lead", "Lead"
+    QUALIFIED = "qualified", "Qualified"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+OPEN_DEAL_STAGES = (DealStage.LEAD, DealStage.QUALIFIED, DealStage.PROPOSAL, DealStage.NEGOTIATION)
+
+
+class Deal(TimestampedModel):
+    """A sales opportunity with a client (or prospect): its value, stage, probability and the delivery effort it
+    would bring. Winning it creates the project and opens the sales-to-account handoff (`deal_win`)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="deals")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="deals")
+    name = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    stage = models.CharField(max_length=20, choices=DealStage.choices, default=DealStage.LEAD)
+    probability = models.PositiveSmallIntegerField(default=10, help_text="0-100 %.")
+    expected_close = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_deals"
+    )
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="deals")
+    expected_effort_minutes = models.PositiveIntegerField(default=0, help_text="Delivery effort if won.")
+    effort_role = models.CharField(
+        max_length=100, blank=True, help_text="The skill or job title the effort needs (for the demand forecast)."
+    )
+    effort_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text="Weeks after the close the effort spreads over."
+    )
+    template = models.ForeignKey(
+        "delivery.ProjectTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
+    )
+    primary_goals = models.TextField(blank=True)
+    objections = models.TextField(blank=True)
+    agreed_deliverables = models.TextField(blank=True)
+    timeline_expectations = models.TextField(blank=True)
+    sales_commitments = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    project = models.ForeignKey(
+        "delivery.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
+    )
+    handoff_id = models.BigIntegerField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    lost_reason = models.TextField(blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["expected_close", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=[s.value for s in DealStage]),
+                name="deal_stage_valid",
+                violation_error_message="Unknown deal stage.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(probability__lte=100),
+                name="deal_probability_0_100",
+                violation_error_message="Probability is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0),
+                name="deal_value_not_negative",
+                violation_error_message="A deal's value cannot be negative.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "stage"], name="deal_ws_stage")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weighted_value(self) -> Any:
+        from decimal import ROUND_HALF_UP, Decimal
+
+        return (self.value * Decimal(self.probability) / Decimal(100)).quantize(Decimal("0.01"), ROUND_HALF_UP)

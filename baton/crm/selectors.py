@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.crm.models import Client, Contact
+from baton.crm.models import OPEN_DEAL_STAGES, Client, Contact, Deal, DealStage
 
 
 def _visible_clients(actor: Actor) -> QuerySet[Client]:
@@ -84,3 +87,58 @@ def portfolio_summary(*, actor: Actor) -> list[dict[str, object]]:
 def client_choices(*, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of the clients the actor may see, for pickers."""
     return list(_visible_clients(actor).filter(archived_at__isnull=True).order_by("name").values_list("id", "name"))
+
+
+# --- Deals ----------------------------------------------------------------------------------------------------
+
+
+def deal_list(
+    *,
+    actor: Actor,
+    stage: str | None = None,
+    client_id: int | None = None,
+    owner_id: int | None = None,
+    open_only: bool = False,
+) -> QuerySet[Deal]:
+    access.require(actor, "deal", "view")
+    qs = Deal.objects.filter(workspace=actor.workspace, archived_at__isnull=True).select_related("client", "owner")
+    if stage:
+        qs = qs.filter(stage=stage)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if open_only:
+        qs = qs.filter(stage__in=OPEN_DEAL_STAGES)
+    return qs.prefetch_related("contacts").order_by("expected_close", "id")
+
+
+def deal_get(*, actor: Actor, deal_id: int) -> Deal:
+    if actor.is_client or not Deal.objects.filter(workspace=actor.workspace, pk=deal_id).exists():
+        raise Http404("No such deal.")
+    deal = deal_list(actor=actor).filter(pk=deal_id).first()
+    if deal is None:
+        raise Http404("No such deal.")
+    return deal
+
+
+def deal_board(*, actor: Actor, owner_id: int | None = None) -> list[dict[str, Any]]:
+    """The pipeline by stage: deals, count, total value, weighted value (value x probability) and expected effort
+    (weighted minutes), in stage order."""
+    deals = list(deal_list(actor=actor, owner_id=owner_id))
+    columns = []
+    for stage, label in DealStage.choices:
+        rows = [d for d in deals if d.stage == stage]
+        columns.append(
+            {
+                "stage": stage,
+                "label": label,
+                "count": len(rows),
+                "total_value": sum((d.value for d in rows), Decimal("0.00")),
+                "weighted_value": sum((d.weighted_value for d in rows), Decimal("0.00")),
+                "expected_effort_minutes": sum(d.expected_effort_minutes for d in rows),
+                "weighted_effort_minutes": sum(d.expected_effort_minutes * d.probability // 100 for d in rows),
+                "deals": rows,
+            }
+        )
+    return columns

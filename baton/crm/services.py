@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from baton.core import access, events
 from baton.core.access import Actor
+from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
-from baton.crm.models import Client, Contact
+from baton.crm.models import Client, Contact, Deal, DealStage
 from baton.people.models import Person
 
 CLIENT_FIELDS = ("name", "status", "account_manager_id", "currency", "industry", "website", "notes")
@@ -26,6 +27,38 @@ def _name_errors(actor: Actor, name: str, exclude_id: int | None = None) -> dict
     if exclude_id is not None:
         taken = taken.exclude(pk=exclude_id)
     return {"name": DUPLICATE_NAME} if name and taken.exists() else {}
+
+
+def portfolio_check(actor: Actor, account_manager_id: int | None, exclude_client_id: int | None = None) -> list[str]:
+    """The workspace's maximum portfolio size (`Workspace.max_portfolio_size`): giving an AM one client more than the
+    maximum warns (returned messages) or, with the relationships setting `portfolio_mode = refuse`, is a 422 on
+    `account_manager_id`."""
+    if account_manager_id is None:
+        return []
+    limit = actor.workspace.max_portfolio_size
+    current = Client.objects.filter(
+        workspace=actor.workspace, account_manager_id=account_manager_id, archived_at__isnull=True
+    ).exclude(status="churned")
+    if exclude_client_id is not None:
+        current = current.exclude(pk=exclude_client_id)
+    count = current.count()
+    if not limit or count < limit:
+        return []
+    name = Person.objects.filter(pk=account_manager_id).values_list("name", flat=True).first() or "This person"
+    message = (
+        f"{name} already manages {count} client(s); the workspace maximum portfolio is {limit}. "
+        "Relationships suffer past it."
+    )
+    from django.apps import apps
+
+    try:
+        settings_model = apps.get_model("relationships", "RelationshipsSettings")
+        mode = settings_model.objects.filter(workspace=actor.workspace).values_list("portfolio_mode", flat=True).first()
+    except LookupError:
+        mode = None
+    if mode == "refuse":
+        raise ValidationError({"account_manager_id": message})
+    return [message]
 
 
 def _person_errors(actor: Actor, person_id: int | None, field: str) -> dict[str, str]:
@@ -64,8 +97,10 @@ def client_create(
     if errors:
         client.account_manager_id = None  # keep full_clean from following the unknown id
     validate(client, errors)
+    warnings = portfolio_check(actor, account_manager_id)
     client.account_manager_id = account_manager_id
     client.save()
+    client.warnings = warnings  # type: ignore[attr-defined]
     events.emit(
         actor,
         "client.created",
@@ -97,7 +132,14 @@ def client_update(*, actor: Actor, client: Client, version: int | None, **change
         changes["currency"] = str(changes["currency"]).upper()
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
+    new_am = changes.get("account_manager_id", client.account_manager_id)
+    warnings = (
+        portfolio_check(actor, new_am, exclude_client_id=client.pk)
+        if "account_manager_id" in changes and new_am != client.account_manager_id and not errors
+        else []
+    )
     changed = events.diff(client, changes)
+    client.warnings = warnings  # type: ignore[attr-defined]
     if not changed and not errors:
         return client
     validate(client, errors)
@@ -209,3 +251,273 @@ def contact_delete(*, actor: Actor, contact: Contact) -> None:
     access.require(actor, "contact", "delete", contact)
     events.emit(actor, "contact.deleted", contact, data={"name": contact.name})
     contact.delete()
+
+
+# --- Deals ----------------------------------------------------------------------------------------------------
+
+DEAL_FIELDS = (
+    "name",
+    "value",
+    "currency",
+    "stage",
+    "probability",
+    "expected_close",
+    "owner_id",
+    "contact_ids",
+    "expected_effort_minutes",
+    "effort_role",
+    "effort_weeks",
+    "template_id",
+    "primary_goals",
+    "objections",
+    "agreed_deliverables",
+    "timeline_expectations",
+    "sales_commitments",
+    "notes",
+)
+# The probability a deal gets when it moves to a stage and none is given.
+STAGE_PROBABILITY = {"lead": 10, "qualified": 25, "proposal": 50, "negotiation": 75, "won": 100, "lost": 0}
+
+
+def _deal_refs(actor: Actor, deal: Deal, contact_ids: list[int] | None, template_id: Any) -> dict[str, str]:
+    errors = _person_errors(actor, deal.owner_id, "owner_id")
+    if contact_ids:
+        found = set(
+            Contact.objects.filter(workspace=actor.workspace, client_id=deal.client_id, pk__in=contact_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if found != set(contact_ids):
+            errors["contact_ids"] = "Contacts must be this client's contacts."
+    if template_id is not None:
+        from baton.delivery.models import ProjectTemplate
+
+        if not ProjectTemplate.objects.filter(workspace=actor.workspace, pk=template_id).exists():
+            errors["template_id"] = "No such project template in this workspace."
+    return errors
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    actor: Actor,
+    client: Client,
+    name: str,
+    value: Any = "0",
+    stage: str = DealStage.LEAD,
+    probability: int | None = None,
+    owner_id: int | None = None,
+    contact_ids: list[int] | None = None,
+    template_id: int | None = None,
+    currency: str | None = None,
+    **fields: Any,
+) -> Deal:
+    """A new deal. Its owner defaults to the actor; its probability to the stage's usual one. Won and lost are
+    reached through `deal_win` / `deal_lose`, not set directly."""
+    deal = Deal(
+        workspace=actor.workspace, client=client, owner_id=owner_id if owner_id is not None else actor.person_id
+    )
+    access.require(actor, "deal", "create", deal)
+    unknown = set(fields) - set(DEAL_FIELDS)
+    if unknown:
+        raise ValidationError({f: "Unknown field." for f in unknown})
+    errors: dict[str, str] = {}
+    if stage in (DealStage.WON, DealStage.LOST):
+        errors["stage"] = "Win or lose a deal with its win and lose actions."
+    deal.name = (name or "").strip()
+    deal.value = value
+    deal.stage = stage
+    deal.probability = STAGE_PROBABILITY.get(stage, 10) if probability is None else probability
+    deal.owner_id = owner_id if owner_id is not None else actor.person_id
+    deal.template_id = template_id
+    deal.currency = (currency or client.currency or actor.workspace.currency).upper()
+    for key, val in fields.items():
+        setattr(deal, key, val)
+    errors |= _deal_refs(actor, deal, contact_ids, template_id)
+    if "owner_id" in errors:
+        deal.owner_id = None
+    if "template_id" in errors:
+        deal.template_id = None
+    validate(deal, errors)
+    deal.save()
+    if contact_ids:
+        deal.contacts.set(contact_ids)
+    events.emit(
+        actor,
+        "deal.created",
+        deal,
+        data={"name": deal.name, "stage": deal.stage, "value": deal.value, "owner_id": deal.owner_id},
+    )
+    return deal
+
+
+@transaction.atomic
+def deal_update(*, actor: Actor, deal: Deal, version: int | None, **changes: Any) -> Deal:
+    """Change a deal; a new stage is also `deal.stage_changed` (with the stage's usual probability unless given).
+    A won or lost deal is closed (409)."""
+    access.require(actor, "deal", "update", deal)
+    deal = Deal.objects.select_for_update().select_related("client").get(pk=deal.pk)
+    check_version(deal, version)
+    unknown = set(changes) - set(DEAL_FIELDS)
+    if unknown:
+        raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    if deal.stage in (DealStage.WON, DealStage.LOST):
+        raise Conflict(f"This deal is {deal.stage}; it cannot be changed.", field="stage")
+    errors: dict[str, str] = {}
+    if changes.get("stage") in (DealStage.WON, DealStage.LOST):
+        errors["stage"] = "Win or lose a deal with its win and lose actions."
+        changes.pop("stage")
+    if "stage" in changes and "probability" not in changes and changes["stage"] != deal.stage:
+        changes["probability"] = STAGE_PROBABILITY.get(changes["stage"], deal.probability)
+    if changes.get("currency"):
+        changes["currency"] = str(changes["currency"]).upper()
+    contact_ids = changes.pop("contact_ids", None)
+    old_contacts = sorted(deal.contacts.values_list("pk", flat=True))
+    changed = events.diff(deal, changes)
+    errors |= _deal_refs(actor, deal, contact_ids, changes.get("template_id"))
+    if contact_ids is not None and sorted(contact_ids) != old_contacts:
+        changed["contact_ids"] = [old_contacts, sorted(contact_ids)]
+    if not changed and not errors:
+        return deal
+    validate(deal, errors)
+    bump_version(deal)
+    deal.save()
+    if contact_ids is not None:
+        deal.contacts.set(contact_ids)
+    events.emit(actor, "deal.updated", deal, data={"changes": changed})
+    if "stage" in changed:
+        events.emit(actor, "deal.stage_changed", deal, data={"from": changed["stage"][0], "to": changed["stage"][1]})
+    return deal
+
+
+def _contacts_text(deal: Deal) -> str:
+    rows = []
+    for c in deal.contacts.all() or deal.client.contacts.all():
+        bits = [c.name, c.role, c.email, c.phone]
+        rows.append(" · ".join(b for b in bits if b))
+    return "\n".join(rows)
+
+
+def deal_handoff_fields(deal: Deal) -> dict[str, str]:
+    """The sales-to-account handoff's fields, prefilled from the deal and its contacts."""
+    timeline = deal.timeline_expectations
+    if not timeline and deal.expected_close:
+        timeline = f"Expected to start after {deal.expected_close.isoformat()}."
+    return {
+        "primary_goals": deal.primary_goals,
+        "objections": deal.objections,
+        "agreed_deliverables": deal.agreed_deliverables or deal.name,
+        "timeline_expectations": timeline,
+        "stakeholder_contacts": _contacts_text(deal),
+        "sales_commitments": deal.sales_commitments,
+    }
+
+
+@transaction.atomic
+def deal_win(
+    *,
+    actor: Actor,
+    deal: Deal,
+    template_id: int | None = None,
+    project_name: str | None = None,
+    start_date: Any = None,
+    project_manager_id: int | None = None,
+) -> tuple[Deal, Any, Any]:
+    """Win a deal: it becomes `won` (probability 100), a project is created for its client (from a delivery
+    template when one is named here or on the deal) and a `sales_to_account` handoff is opened from the deal's
+    owner to the client's account manager, prefilled from the deal. Returns (deal, project, handoff)."""
+    from baton.delivery.models import ProjectTemplate
+    from baton.delivery.services import project_create, project_create_from_template
+    from baton.handoffs.services import handoff_open  # the handoffs app builds on crm; imported when used
+
+    access.require(actor, "deal", "win", deal)
+    deal = Deal.objects.select_for_update().select_related("client", "owner").get(pk=deal.pk)
+    if deal.stage in (DealStage.WON, DealStage.LOST):
+        raise Conflict(f"This deal is already {deal.stage}.", field="stage")
+    client = deal.client
+    errors: dict[str, str] = {}
+    if client.account_manager_id is None:
+        errors["client_id"] = "The client has no account manager to hand the deal over to; assign one first."
+    if deal.owner_id is None:
+        errors["owner_id"] = "The deal has no owner to hand over from."
+    elif deal.owner_id == client.account_manager_id:
+        errors["owner_id"] = (
+            "The deal's owner is the client's account manager: name the salesperson who owns the deal, so the "
+            "sales-to-account handoff has someone to hand over from."
+        )
+    template_id = template_id if template_id is not None else deal.template_id
+    template = None
+    if template_id is not None:
+        template = ProjectTemplate.objects.filter(workspace=actor.workspace, pk=template_id).first()
+        if template is None:
+            errors["template_id"] = "No such project template in this workspace."
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    start = start_date or max(today, deal.expected_close or today)
+    name = (project_name or deal.name).strip()
+    common: dict[str, Any] = {"budget_amount": deal.value, "budget_minutes": deal.expected_effort_minutes}
+    if template is not None:
+        project = project_create_from_template(
+            actor=actor,
+            template=template,
+            client_id=client.pk,
+            name=name,
+            start_date=start,
+            project_manager_id=project_manager_id,
+            **common,
+        )
+    else:
+        project = project_create(
+            actor=actor,
+            client_id=client.pk,
+            name=name,
+            start_date=start,
+            project_manager_id=project_manager_id,
+            **common,
+        )
+    handoff = handoff_open(
+        actor=actor,
+        kind="sales_to_account",
+        client=client,
+        project=project,
+        from_person=deal.owner,
+        to_person=client.account_manager,
+        fields=deal_handoff_fields(deal),
+        source="deal_won",
+        source_ref=str(deal.pk),
+    )
+    old_stage = deal.stage
+    deal.stage = DealStage.WON
+    deal.probability = 100
+    deal.closed_on = today
+    deal.project = project
+    deal.handoff_id = handoff.pk
+    bump_version(deal)
+    deal.save()
+    events.emit(actor, "deal.stage_changed", deal, data={"from": old_stage, "to": DealStage.WON})
+    events.emit(
+        actor,
+        "deal.won",
+        deal,
+        data={"project_id": project.pk, "handoff_id": handoff.pk, "owner_id": deal.owner_id, "value": deal.value},
+    )
+    return deal, project, handoff
+
+
+@transaction.atomic
+def deal_lose(*, actor: Actor, deal: Deal, reason: str = "") -> Deal:
+    access.require(actor, "deal", "update", deal)
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if deal.stage in (DealStage.WON, DealStage.LOST):
+        raise Conflict(f"This deal is already {deal.stage}.", field="stage")
+    old_stage = deal.stage
+    deal.stage = DealStage.LOST
+    deal.probability = 0
+    deal.closed_on = timezone.localdate()
+    deal.lost_reason = (reason or "").strip()
+    bump_version(deal)
+    deal.save()
+    events.emit(actor, "deal.stage_changed", deal, data={"from": old_stage, "to": DealStage.LOST})
+    events.emit(actor, "deal.lost", deal, data={"reason": deal.lost_reason, "value": deal.value})
+    return deal

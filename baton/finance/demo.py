@@ -205,6 +205,9 @@ def _time(workspace: Workspace, projects: list[Project], people: list[Person], r
             day_load[(person.pk, day)] += minutes
             logged += minutes
     TimeEntry.objects.bulk_create(entries, batch_size=2000)
+    from baton.timesheets import rollups
+
+    rollups.rebuild(workspace.pk)  # bulk-loaded entries bypass the services that keep the rollup current
 
 
 def _timesheets(workspace: Workspace, today: date, rng: random.Random, approver: Person | None) -> None:

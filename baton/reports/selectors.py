@@ -56,6 +56,9 @@ def home_context(actor: Actor) -> dict[str, Any]:
         ctx["my_clients"] = list(mine)
         ctx["portfolio_limit"] = actor.workspace.max_portfolio_size
         ctx["feed"] = list(event_list(actor=actor).filter(client_id__in=[c.id for c in ctx["my_clients"]])[:15])
+        from baton.relationships.selectors import am_home
+
+        ctx["accounts"] = am_home(actor)
     if actor.person_id:
         ctx["me"] = Person.objects.filter(pk=actor.person_id).first()
     ctx["skills_top"] = _top_skills(people)
@@ -64,6 +67,9 @@ def home_context(actor: Actor) -> dict[str, Any]:
     ctx["delivery"] = delivery_home(actor)
     ctx["finance_home"] = finance_home(actor)
     ctx["my_week"] = my_week(actor=actor, person=ctx.get("me"))
+    from baton.handoffs.selectors import inbox as handoff_inbox
+
+    ctx["handoff_inbox"] = handoff_inbox(actor=actor)
     return ctx
 
 

@@ -3,7 +3,7 @@
 Two hooks connect other apps' data, each one function:
 - `logged_minutes` aggregates time entries (timesheets.TimeEntry: person, date, minutes, billable) when that model
   exists, and reports nothing logged until then.
-- `pipeline_demand` turns the weighted sales pipeline into demand; it returns no demand until crm has a Deal model.
+- `pipeline_demand` turns the weighted sales pipeline (crm `Deal`: effort x probability) into demand.
 """
 
 from __future__ import annotations
@@ -76,10 +76,31 @@ def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> di
     close; the deals issue decides how a deal names its effort and skills.
     """
     try:
-        apps.get_model("crm", "Deal")
+        deal_model = apps.get_model("crm", "Deal")
     except LookupError:
         return {}
-    return {}
+    # A deal names its effort (`expected_effort_minutes`), the skill or job title it needs (`effort_role`) and the
+    # weeks it spreads over after the expected close (`effort_weeks`); weighted by its probability.
+    demand: dict[tuple[date, str], int] = defaultdict(int)
+    deals = deal_model.objects.filter(
+        workspace=workspace,
+        archived_at__isnull=True,
+        stage__in=["lead", "qualified", "proposal", "negotiation"],
+        expected_effort_minutes__gt=0,
+        probability__gt=0,
+    ).only("expected_close", "expected_effort_minutes", "effort_role", "effort_weeks", "probability")
+    for deal in deals:
+        weeks = max(1, int(deal.effort_weeks or 1))
+        weighted = deal.expected_effort_minutes * deal.probability // 100
+        first = monday_of((deal.expected_close or today()) + timedelta(days=7))
+        key = (deal.effort_role or "").strip()
+        key = (key.lower() if by == "skill" else key) or "(unspecified)"
+        per_week, extra = divmod(weighted, weeks)
+        for i in range(weeks):
+            week = first + timedelta(weeks=i)
+            if start <= week <= end:
+                demand[(week, key)] += per_week + (1 if i < extra else 0)
+    return dict(demand)
 
 
 # --- Utilization ------------------------------------------------------------------------------------------------------

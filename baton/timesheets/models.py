@@ -132,3 +132,39 @@ class Timer(TimestampedModel):
     @property
     def client_id(self) -> int:
         return self.project.client_id
+
+
+class TimeRollup(models.Model):
+    """Derived totals of time entries per project x person x month x billable: minutes, money in cents, count.
+
+    Kept current by the time entry services in the same transaction (`baton.timesheets.rollups`), rebuilt by
+    `manage.py rebuild_rollups`, and read by the reports (profitability, budget burn) for whole months so they never
+    scan a year of raw entries. Money is stored as integer cents (exact on SQLite too); the project's client is not
+    stored (the reports join through the project). Derived data: no version, no events.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("delivery.Project", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    billable = models.BooleanField()
+    minutes = models.BigIntegerField(default=0)
+    bill_cents = models.BigIntegerField(default=0)
+    cost_cents = models.BigIntegerField(default=0)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "person", "month", "billable"],
+                name="time_rollup_one_per_cell",
+                violation_error_message="One rollup row per project, person, month and billable flag.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "month"], name="time_rollup_ws_month"),
+            models.Index(fields=["person", "month"], name="time_rollup_person_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min in {self.month:%Y-%m}"

@@ -22,10 +22,15 @@ from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Billing, Project, ProjectStatus, Task
 from baton.finance.rates import amount_for, resolve_rates
 from baton.people.models import Person
+from baton.timesheets import rollups
 from baton.timesheets.models import MINUTES_PER_DAY, TimeEntry, Timer, Timesheet, TimesheetStatus
 
 ENTRY_FIELDS = ("person_id", "project_id", "task_id", "date", "minutes", "note", "billable")
 LOCKED_WEEK = (TimesheetStatus.SUBMITTED, TimesheetStatus.APPROVED)
+# Checked by the service itself before `validate` (loaded and scoped; minutes 1-1440; amounts are never negative), so
+# full_clean skips them: no existence query per foreign key and no constraint queries on the hot path of logging time.
+# The database still enforces the constraints.
+CHECKED_FIELDS = ["workspace", "person", "project", "task", "minutes"]
 
 
 def week_start_of(day: date) -> date:
@@ -230,8 +235,9 @@ def time_entry_create(
     ensure_week_open(person.pk, date)
     _apply_rates(entry, person, project)
     _apply_amounts(entry)
-    validate(entry)
+    validate(entry, exclude=CHECKED_FIELDS, validate_constraints=False)
     entry.save()
+    rollups.entry_added(entry)
     events.emit(actor, "time_entry.created", entry, data=_event_data(entry), client_id=project.client_id)
     _after_logging(actor, entry, project)
     return entry
@@ -246,6 +252,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, version: int | None, **
     )
     access.require(actor, "time_entry", "update", entry)
     check_version(entry, version)
+    before = rollups.snapshot(entry)
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in sorted(unknown)})
@@ -290,9 +297,11 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, version: int | None, **
     if (entry.person_id, entry.project_id, entry.date) != old_rates_key:
         _apply_rates(entry, person, project)
     _apply_amounts(entry)
-    validate(entry)
+    validate(entry, exclude=CHECKED_FIELDS, validate_constraints=False)
     bump_version(entry)
     entry.save()
+    rollups.entry_removed(before)
+    rollups.entry_added(entry)
     events.emit(actor, "time_entry.updated", entry, data={"changes": changed}, client_id=project.client_id)
     _after_logging(actor, entry, project)
     return entry
@@ -305,6 +314,7 @@ def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
     access.require(actor, "time_entry", "delete", entry)
     ensure_entry_editable(entry)
     events.emit(actor, "time_entry.deleted", entry, data=_event_data(entry), client_id=entry.project.client_id)
+    rollups.entry_removed(entry)
     entry.delete()
 
 

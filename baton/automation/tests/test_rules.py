@@ -56,7 +56,12 @@ def test_unknown_action_type_is_422_naming_it(personas):
 
 
 def test_planned_action_types_are_unknown_until_registered(personas):
-    response = post_rule(personas, DONE_RULE | {"actions": [{"type": "create_handoff", "params": {}}]})
+    from baton.automation.registry import PLANNED_ACTIONS, action_types
+
+    waiting = [t for t in PLANNED_ACTIONS if t not in action_types()]
+    if not waiting:
+        pytest.skip("every planned action type is registered")
+    response = post_rule(personas, DONE_RULE | {"actions": [{"type": waiting[0], "params": {}}]})
     assert response.status_code == 422
     assert fields_of(response) == ["actions[0].type"]
 
@@ -380,6 +385,9 @@ def test_a_registered_action_type(personas, work, django_capture_on_commit_callb
         seen.append((ctx.event.verb, params["reason"]))
         return "escalated"
 
+    from baton.automation import registry as actions_registry
+
+    previous = actions_registry.get_action("open_escalation")  # relationships registers the real one
     register_action(
         "open_escalation", escalate, params=[Param("reason", "Why", required=True), Param("fail", "Fail", "json")]
     )
@@ -399,6 +407,8 @@ def test_a_registered_action_type(personas, work, django_capture_on_commit_callb
         from baton.automation import registry
 
         registry._actions.pop("open_escalation", None)
+        if previous is not None:
+            registry._actions["open_escalation"] = previous
 
 
 # --- The chain guard ------------------------------------------------------------------------------------------

@@ -27,17 +27,23 @@ from baton.automation.testing import make_automation_records
 from baton.core.access import POLICY, Actor
 from baton.core.models import Event, Workspace
 from baton.core.testing import PERSONA_NAMES, Personas, make_personas
-from baton.crm.models import Client, Contact
+from baton.crm.models import Client, Contact, Deal
 from baton.crm.services import contact_create
 from baton.delivery import services as delivery
 from baton.delivery.models import Milestone, Project, ProjectTemplate, Task
 from baton.finance.models import BillRate, ChangeOrder, CostRate, Expense, Invoice, Payment, ProjectBudget
 from baton.finance.testing import make_money_records
+from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
+from baton.growth.testing import make_growth_records
+from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
+from baton.handoffs.testing import make_handoff_records
 from baton.knowledge.models import Attachment, Brief, ClientKnowledge, Comment, Decision, Stakeholder
 from baton.knowledge.services import search_index_rebuild
 from baton.knowledge.testing import make_knowledge_records, png_upload
 from baton.people.models import Person
 from baton.people.services import person_create
+from baton.relationships.models import ClientGoal, GrowthOpportunity, StatusUpdate, Touchpoint
+from baton.relationships.testing import make_relationships_records
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff
 from baton.resourcing.testing import make_resourcing_records
 from baton.timesheets.models import TimeEntry, Timesheet
@@ -77,7 +83,15 @@ OWN_OR_PM = ALL_MONEY | {"pm", "member"}  # change the member's own entry or exp
 NO_TIME = (("client_a", 404),)
 NO_MONEY = (("member", 404), ("client_a", 404))
 HIDDEN_WEEK = (("am", 404), ("client_a", 404))  # the member's week
-INVOICE_SEERS = MONEY | {"client_a"}  # a client-role user: its own client's sent invoices
+INVOICE_SEERS = MONEY | {"client_a"}
+# Relationships
+DEAL_SEERS = frozenset({"owner", "admin", "finance", "am", "outsider"})
+HEALTH_SEERS = frozenset({"owner", "admin", "finance", "am", "pm", "outsider"})
+TOUCHPOINT_WRITERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
+NO_CLIENT = (("client_a", 404),)  # a client-role user: its own client's sent invoices
+# Growth: the member's record is seen by the member, its lead (pm) and owners/admins.
+GROWTH_RECORD = frozenset({"owner", "admin", "member", "pm", "outsider"})
+HIDDEN_GROWTH = (("finance", 404), ("am", 404), ("client_a", 404))
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,53 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/attachments/{attachment_id}/download"): Row(200, EVERYONE),
     ("DELETE", "/api/v1/attachments/{attachment_id}"): Row(204, AUTHOR_OR_LEADER),
     ("GET", "/api/v1/search"): Row(200, EVERYONE),  # each finds its own workspace's (client A's) records
+    # Relationships: deals are for sales roles (the am owns the target deal, a deal of client A); touchpoints,
+    # protocols, goals, status updates and opportunities of client A are written by owner/admin and its AM (a PM logs
+    # touchpoints); a client-role user reads its own client's goals and sent status updates; ids of what it cannot
+    # read answer 404. The target escalation is assigned to the owner (the AM has no lead).
+    ("GET", "/api/v1/deals"): Row(200, DEAL_SEERS),
+    ("POST", "/api/v1/deals"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/deals/board"): Row(200, DEAL_SEERS),
+    ("GET", "/api/v1/deals/{deal_id}"): Row(200, DEAL_SEERS, NO_CLIENT),
+    ("PATCH", "/api/v1/deals/{deal_id}"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("POST", "/api/v1/deals/{deal_id}/win"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("POST", "/api/v1/deals/{deal_id}/lose"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("GET", "/api/v1/clients/{client_id}/protocol"): Row(200, STAFF),
+    ("PUT", "/api/v1/clients/{client_id}/protocol"): Row(200, CLIENT_WRITERS),
+    ("GET", "/api/v1/clients/{client_id}/cadence"): Row(200, STAFF),
+    ("GET", "/api/v1/clients/{client_id}/health"): Row(200, HEALTH_SEERS),
+    ("GET", "/api/v1/portfolio"): Row(200, HEALTH_SEERS),
+    ("POST", "/api/v1/clients/{client_id}/onboarding/apply"): Row(200, CLIENT_WRITERS),
+    ("GET", "/api/v1/onboarding-template"): Row(200, STAFF),
+    ("PUT", "/api/v1/onboarding-template"): Row(200, LEADERS),
+    ("GET", "/api/v1/relationships/settings"): Row(200, STAFF),
+    ("PATCH", "/api/v1/relationships/settings"): Row(200, LEADERS),
+    ("GET", "/api/v1/touchpoints"): Row(200, STAFF),
+    ("POST", "/api/v1/touchpoints"): Row(201, TOUCHPOINT_WRITERS),
+    ("GET", "/api/v1/touchpoints/{touchpoint_id}"): Row(200, STAFF, NO_CLIENT),
+    ("PATCH", "/api/v1/touchpoints/{touchpoint_id}"): Row(200, TOUCHPOINT_WRITERS, NO_CLIENT),
+    ("GET", "/api/v1/next-steps"): Row(200, STAFF),
+    ("POST", "/api/v1/next-steps/{next_step_id}/complete"): Row(200, TOUCHPOINT_WRITERS, NO_CLIENT),
+    ("GET", "/api/v1/status-updates"): Row(200, EVERYONE),  # a client-role user: its own client's sent ones
+    ("POST", "/api/v1/status-updates/draft"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/status-updates/{status_update_id}"): Row(200, EVERYONE),  # the sent one
+    ("PATCH", "/api/v1/status-updates/{status_update_id}"): Row(200, CLIENT_WRITERS, NO_CLIENT),  # the draft
+    ("POST", "/api/v1/status-updates/{status_update_id}/send"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("GET", "/api/v1/client-goals"): Row(200, EVERYONE),
+    ("POST", "/api/v1/client-goals"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/client-goals/{goal_id}"): Row(200, EVERYONE),
+    ("PATCH", "/api/v1/client-goals/{goal_id}"): Row(200, CLIENT_WRITERS),
+    ("POST", "/api/v1/client-goals/{goal_id}/values"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/clients/{client_id}/report/pdf"): Row(200, EVERYONE - {"member"}),
+    ("GET", "/api/v1/escalations"): Row(200, HEALTH_SEERS),
+    ("POST", "/api/v1/escalations"): Row(201, TOUCHPOINT_WRITERS),
+    ("GET", "/api/v1/escalations/{escalation_id}"): Row(200, HEALTH_SEERS, NO_CLIENT),
+    ("POST", "/api/v1/escalations/{escalation_id}/assign"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("POST", "/api/v1/escalations/{escalation_id}/resolve"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("GET", "/api/v1/growth-opportunities"): Row(200, DEAL_SEERS),
+    ("POST", "/api/v1/growth-opportunities"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/growth-opportunities/{opportunity_id}"): Row(200, DEAL_SEERS, NO_CLIENT),
+    ("PATCH", "/api/v1/growth-opportunities/{opportunity_id}"): Row(200, CLIENT_WRITERS, NO_CLIENT),
     # Automation
     ("GET", "/api/v1/automation/rules"): Row(200, LEADERS),
     ("POST", "/api/v1/automation/rules"): Row(201, LEADERS),
@@ -274,6 +335,51 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/invoices/{invoice_id}/payments"): Row(201, ALL_MONEY, (("member", 404),)),
     ("POST", "/api/v1/invoices/{invoice_id}/credit-note"): Row(201, ALL_MONEY, (("member", 404),)),
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): Row(200, INVOICE_SEERS, (("member", 404),)),
+    # Handoffs: staff see them all, a client-role user nothing (lists 403, ids 404). The targets are am's (owner)
+    # to the member (receiver): a draft, a sent one and one with gaps raised; the outsider's own workspace has it
+    # the other way round where needed. The owner (or an owner/admin) sends; only the owner answers gaps, only the
+    # receiver raises gaps and confirms (owners and admins included: 403); the owner or an owner/admin edits and
+    # cancels a draft.
+    ("GET", "/api/v1/handoff-templates"): Row(200, STAFF),
+    ("POST", "/api/v1/handoff-templates"): Row(201, LEADERS),
+    ("GET", "/api/v1/handoff-templates/{handoff_template_id}"): Row(200, STAFF, (("client_a", 404),)),
+    ("PATCH", "/api/v1/handoff-templates/{handoff_template_id}"): Row(200, LEADERS, (("client_a", 404),)),
+    ("GET", "/api/v1/handoffs"): Row(200, STAFF),
+    ("POST", "/api/v1/handoffs"): Row(201, STAFF),  # one's own handoff
+    ("GET", "/api/v1/handoffs/{handoff_id}"): Row(200, STAFF, (("client_a", 404),)),
+    ("PATCH", "/api/v1/handoffs/{handoff_id}"): Row(200, LEADERS | {"am"}, (("client_a", 404),)),
+    ("POST", "/api/v1/handoffs/{handoff_id}/send"): Row(200, LEADERS | {"am"}, (("client_a", 404),)),
+    ("POST", "/api/v1/handoffs/{handoff_id}/raise-gaps"): Row(
+        200, frozenset({"member", "outsider"}), (("client_a", 404),)
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/answer-gaps"): Row(
+        200, frozenset({"am", "outsider"}), (("client_a", 404),)
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/confirm"): Row(
+        200, frozenset({"member", "outsider"}), (("client_a", 404),)
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/cancel"): Row(200, LEADERS | {"am"}, (("client_a", 404),)),
+    ("POST", "/api/v1/handoffs/{handoff_id}/failures"): Row(201, STAFF, (("client_a", 404),)),
+    ("GET", "/api/v1/handoff-failures"): Row(200, STAFF),
+    ("GET", "/api/v1/reports/handoffs"): Row(200, STAFF),
+    ("GET", "/api/v1/reports/handoff-map"): Row(200, STAFF),
+    # Growth: staff read the framework and the evidence mapping, owners/admins edit them. The target growth record
+    # is the member's: the member, its lead (pm) and owners/admins see it; finance and am do not (a named person:
+    # 403; an assessment id: 404). Only its author (or an owner/admin) edits an assessment.
+    ("GET", "/api/v1/growth/traits"): Row(200, STAFF),
+    ("PATCH", "/api/v1/growth/traits/{trait_id}"): Row(200, LEADERS, (("client_a", 404),)),
+    ("POST", "/api/v1/growth/behaviours"): Row(201, LEADERS),
+    ("PATCH", "/api/v1/growth/behaviours/{behaviour_id}"): Row(200, LEADERS, (("client_a", 404),)),
+    ("GET", "/api/v1/growth/evidence-rules"): Row(200, STAFF),
+    ("POST", "/api/v1/growth/evidence-rules"): Row(201, LEADERS),
+    ("PATCH", "/api/v1/growth/evidence-rules/{evidence_rule_id}"): Row(200, LEADERS, (("client_a", 404),)),
+    ("GET", "/api/v1/growth/evidence"): Row(200, STAFF),  # one's own and one's reports'
+    ("POST", "/api/v1/growth/evidence"): Row(201, GROWTH_RECORD),  # a note on the member's record
+    ("GET", "/api/v1/growth/assessments"): Row(200, STAFF),
+    ("POST", "/api/v1/growth/assessments"): Row(201, GROWTH_RECORD),  # the member: self; the others: manager
+    ("GET", "/api/v1/growth/assessments/{assessment_id}"): Row(200, GROWTH_RECORD, HIDDEN_GROWTH),
+    ("PATCH", "/api/v1/growth/assessments/{assessment_id}"): Row(200, GROWTH_RECORD - {"pm"}, HIDDEN_GROWTH),
+    ("GET", "/api/v1/growth/profile"): Row(200, GROWTH_RECORD),
 }
 
 # A literal copy of the foundation's policy table: changing these rows of access.POLICY must be a deliberate edit
@@ -463,6 +569,34 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 ("theirs", personas.other_workspace, personas["outsider"].person),
             ):
                 records[side] |= make_automation_records(workspace=ws, recipient=recipient)
+            records["ours"] |= make_growth_records(
+                workspace=personas.workspace, member=personas["member"].person, lead=personas["pm"].person
+            )
+            records["theirs"] |= make_growth_records(workspace=personas.other_workspace, member=other_member)
+            records["ours"] |= make_relationships_records(
+                workspace=personas.workspace,
+                client=personas.client_a,
+                contact=personas.contact_a,
+                am=personas["am"].person,
+                seller=personas["admin"].person,
+            )
+            records["theirs"] |= make_relationships_records(
+                workspace=personas.other_workspace,
+                client=personas.other_client,
+                contact=personas.other_contact,
+                am=personas["outsider"].person,
+                seller=other_member,
+            )
+            am, member, outsider = (personas[n].person for n in ("am", "member", "outsider"))
+            records["ours"] |= make_handoff_records(
+                workspace=personas.workspace, draft=(am, member), sent=(am, member), gaps=(am, member)
+            ) | {"receiver_id": personas["pm"].person.id, "other_receiver_id": personas["admin"].person.id}
+            records["theirs"] |= make_handoff_records(
+                workspace=personas.other_workspace,
+                draft=(outsider, other_member),
+                sent=(other_member, outsider),
+                gaps=(outsider, other_member),
+            ) | {"receiver_id": other_member.id, "other_receiver_id": other_member.id}
             search_index_rebuild()
             yield World(personas=personas, contact_b=contact_b, other_member=other_member, records=records)
         finally:
@@ -489,7 +623,7 @@ def _version(model: type, pk: int) -> int:
 Recipe = Callable[[dict[str, int], str], Call]
 
 RECIPES: dict[tuple[str, str], Recipe] = {
-    ("GET", "/api/v1/events"): lambda t, who: Call("/api/v1/events"),
+    ("GET", "/api/v1/events"): lambda t, who: Call("/api/v1/events?limit=500"),
     ("GET", "/api/v1/me"): lambda t, who: Call("/api/v1/me"),
     ("GET", "/api/v1/workspace"): lambda t, who: Call("/api/v1/workspace"),
     ("PATCH", "/api/v1/workspace"): lambda t, who: Call(
@@ -643,6 +777,102 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("DELETE", "/api/v1/attachments/{attachment_id}"): lambda t, who: Call(f"/api/v1/attachments/{t['attachment_id']}"),
     ("GET", "/api/v1/search"): lambda t, who: Call("/api/v1/search?q=matrix"),
+    # Relationships
+    ("GET", "/api/v1/deals"): lambda t, who: Call("/api/v1/deals"),
+    ("POST", "/api/v1/deals"): lambda t, who: Call(
+        "/api/v1/deals", {"client_id": t["client_id"], "name": f"Deal by {who}", "value": "1000.00"}
+    ),
+    ("GET", "/api/v1/deals/board"): lambda t, who: Call("/api/v1/deals/board"),
+    ("GET", "/api/v1/deals/{deal_id}"): lambda t, who: Call(f"/api/v1/deals/{t['deal_id']}"),
+    ("PATCH", "/api/v1/deals/{deal_id}"): lambda t, who: Call(
+        f"/api/v1/deals/{t['deal_id']}", {"notes": f"by {who}"}, _version(Deal, t["deal_id"])
+    ),
+    ("POST", "/api/v1/deals/{deal_id}/win"): lambda t, who: Call(f"/api/v1/deals/{t['deal_id']}/win", {}),
+    ("POST", "/api/v1/deals/{deal_id}/lose"): lambda t, who: Call(
+        f"/api/v1/deals/{t['deal_id']}/lose", {"reason": f"by {who}"}
+    ),
+    ("GET", "/api/v1/clients/{client_id}/protocol"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}/protocol"),
+    ("PUT", "/api/v1/clients/{client_id}/protocol"): lambda t, who: Call(
+        f"/api/v1/clients/{t['client_id']}/protocol", {"channels": ["email", who], "update_every_days": 5}
+    ),
+    ("GET", "/api/v1/clients/{client_id}/cadence"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}/cadence"),
+    ("GET", "/api/v1/clients/{client_id}/health"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}/health"),
+    ("GET", "/api/v1/portfolio"): lambda t, who: Call("/api/v1/portfolio"),
+    ("POST", "/api/v1/clients/{client_id}/onboarding/apply"): lambda t, who: Call(
+        f"/api/v1/clients/{t['client_id']}/onboarding/apply", {"start": "2030-01-07"}
+    ),
+    ("GET", "/api/v1/onboarding-template"): lambda t, who: Call("/api/v1/onboarding-template"),
+    ("PUT", "/api/v1/onboarding-template"): lambda t, who: Call(
+        "/api/v1/onboarding-template", {"steps": [{"day_offset": 0, "kind": "meeting", "title": f"Kick-off {who}"}]}
+    ),
+    ("GET", "/api/v1/relationships/settings"): lambda t, who: Call("/api/v1/relationships/settings"),
+    ("PATCH", "/api/v1/relationships/settings"): lambda t, who: Call(
+        "/api/v1/relationships/settings", {"escalate_cadence_after_days": 9}
+    ),
+    ("GET", "/api/v1/touchpoints"): lambda t, who: Call("/api/v1/touchpoints"),
+    ("POST", "/api/v1/touchpoints"): lambda t, who: Call(
+        "/api/v1/touchpoints", {"client_id": t["client_id"], "kind": "email", "summary": f"Mail by {who}"}
+    ),
+    ("GET", "/api/v1/touchpoints/{touchpoint_id}"): lambda t, who: Call(f"/api/v1/touchpoints/{t['touchpoint_id']}"),
+    ("PATCH", "/api/v1/touchpoints/{touchpoint_id}"): lambda t, who: Call(
+        f"/api/v1/touchpoints/{t['touchpoint_id']}", {"summary": f"by {who}"}, _version(Touchpoint, t["touchpoint_id"])
+    ),
+    ("GET", "/api/v1/next-steps"): lambda t, who: Call("/api/v1/next-steps"),
+    ("POST", "/api/v1/next-steps/{next_step_id}/complete"): lambda t, who: Call(
+        f"/api/v1/next-steps/{t['next_step_id']}/complete"
+    ),
+    ("GET", "/api/v1/status-updates"): lambda t, who: Call("/api/v1/status-updates"),
+    ("POST", "/api/v1/status-updates/draft"): lambda t, who: Call(
+        "/api/v1/status-updates/draft", {"client_id": t["client_id"], "week_start": "2030-01-07"}
+    ),
+    ("GET", "/api/v1/status-updates/{status_update_id}"): lambda t, who: Call(
+        f"/api/v1/status-updates/{t['status_update_id']}"
+    ),
+    ("PATCH", "/api/v1/status-updates/{status_update_id}"): lambda t, who: Call(
+        f"/api/v1/status-updates/{t['draft_status_update_id']}",
+        {"body": f"Edited by {who}"},
+        _version(StatusUpdate, t["draft_status_update_id"]),
+    ),
+    ("POST", "/api/v1/status-updates/{status_update_id}/send"): lambda t, who: Call(
+        f"/api/v1/status-updates/{t['draft_status_update_id']}/send", {}
+    ),
+    ("GET", "/api/v1/client-goals"): lambda t, who: Call("/api/v1/client-goals"),
+    ("POST", "/api/v1/client-goals"): lambda t, who: Call(
+        "/api/v1/client-goals", {"client_id": t["client_id"], "title": f"Goal {who}", "metric": "Leads", "target": "50"}
+    ),
+    ("GET", "/api/v1/client-goals/{goal_id}"): lambda t, who: Call(f"/api/v1/client-goals/{t['goal_id']}"),
+    ("PATCH", "/api/v1/client-goals/{goal_id}"): lambda t, who: Call(
+        f"/api/v1/client-goals/{t['goal_id']}", {"description": f"by {who}"}, _version(ClientGoal, t["goal_id"])
+    ),
+    ("POST", "/api/v1/client-goals/{goal_id}/values"): lambda t, who: Call(
+        f"/api/v1/client-goals/{t['goal_id']}/values", {"value": "130", "recorded_on": "2030-01-07"}
+    ),
+    ("GET", "/api/v1/clients/{client_id}/report/pdf"): lambda t, who: Call(
+        f"/api/v1/clients/{t['client_id']}/report/pdf"
+    ),
+    ("GET", "/api/v1/escalations"): lambda t, who: Call("/api/v1/escalations"),
+    ("POST", "/api/v1/escalations"): lambda t, who: Call(
+        "/api/v1/escalations", {"client_id": t["client_id"], "title": f"Raised by {who}"}
+    ),
+    ("GET", "/api/v1/escalations/{escalation_id}"): lambda t, who: Call(f"/api/v1/escalations/{t['escalation_id']}"),
+    ("POST", "/api/v1/escalations/{escalation_id}/assign"): lambda t, who: Call(
+        f"/api/v1/escalations/{t['escalation_id']}/assign", {"assignee_id": t["assignee_id"]}
+    ),
+    ("POST", "/api/v1/escalations/{escalation_id}/resolve"): lambda t, who: Call(
+        f"/api/v1/escalations/{t['escalation_id']}/resolve", {"note": f"Resolved by {who}"}
+    ),
+    ("GET", "/api/v1/growth-opportunities"): lambda t, who: Call("/api/v1/growth-opportunities"),
+    ("POST", "/api/v1/growth-opportunities"): lambda t, who: Call(
+        "/api/v1/growth-opportunities", {"client_id": t["client_id"], "title": f"Upsell by {who}", "value": "100.00"}
+    ),
+    ("GET", "/api/v1/growth-opportunities/{opportunity_id}"): lambda t, who: Call(
+        f"/api/v1/growth-opportunities/{t['opportunity_id']}"
+    ),
+    ("PATCH", "/api/v1/growth-opportunities/{opportunity_id}"): lambda t, who: Call(
+        f"/api/v1/growth-opportunities/{t['opportunity_id']}",
+        {"status": "proposed"},
+        _version(GrowthOpportunity, t["opportunity_id"]),
+    ),
     # Automation
     ("GET", "/api/v1/automation/rules"): lambda t, who: Call("/api/v1/automation/rules"),
     ("POST", "/api/v1/automation/rules"): lambda t, who: Call(
@@ -889,6 +1119,97 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/v1/invoices/{t['invoice_id']}/credit-note"
     ),
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): lambda t, who: Call(f"/api/v1/invoices/{t['invoice_id']}/pdf"),
+    ("GET", "/api/v1/handoff-templates"): lambda t, who: Call("/api/v1/handoff-templates"),
+    ("POST", "/api/v1/handoff-templates"): lambda t, who: Call(
+        "/api/v1/handoff-templates",
+        {"kind": f"custom_{who}", "name": f"Custom of {who}", "fields": [{"key": "what", "required": True}]},
+    ),
+    ("GET", "/api/v1/handoff-templates/{handoff_template_id}"): lambda t, who: Call(
+        f"/api/v1/handoff-templates/{t['handoff_template_id']}"
+    ),
+    ("PATCH", "/api/v1/handoff-templates/{handoff_template_id}"): lambda t, who: Call(
+        f"/api/v1/handoff-templates/{t['handoff_template_id']}",
+        {"description": f"Set by {who}"},
+        _version(HandoffTemplate, t["handoff_template_id"]),
+    ),
+    ("GET", "/api/v1/handoffs"): lambda t, who: Call("/api/v1/handoffs"),
+    ("POST", "/api/v1/handoffs"): lambda t, who: Call(
+        "/api/v1/handoffs",
+        {"kind": "delivery_to_qa", "to_person_id": t["other_receiver_id"] if who == "pm" else t["receiver_id"]},
+    ),
+    ("GET", "/api/v1/handoffs/{handoff_id}"): lambda t, who: Call(f"/api/v1/handoffs/{t['handoff_id']}"),
+    ("PATCH", "/api/v1/handoffs/{handoff_id}"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['draft_handoff_id']}",
+        {"title": f"Retitled by {who}"},
+        _version(Handoff, t["draft_handoff_id"]),
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/send"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['draft_handoff_id']}/send"
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/raise-gaps"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['handoff_id']}/raise-gaps", {"gaps": [f"Asked by {who}"]}
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/answer-gaps"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['gaps_handoff_id']}/answer-gaps", {"answers": {"budget": f"Answered by {who}"}}
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/confirm"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['handoff_id']}/confirm"
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/cancel"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['draft_handoff_id']}/cancel"
+    ),
+    ("POST", "/api/v1/handoffs/{handoff_id}/failures"): lambda t, who: Call(
+        f"/api/v1/handoffs/{t['handoff_id']}/failures", {"description": f"Found by {who}", "remediation_minutes": 30}
+    ),
+    ("GET", "/api/v1/handoff-failures"): lambda t, who: Call("/api/v1/handoff-failures"),
+    ("GET", "/api/v1/reports/handoffs"): lambda t, who: Call("/api/v1/reports/handoffs?from=2020-01-01&to=2035-12-31"),
+    ("GET", "/api/v1/reports/handoff-map"): lambda t, who: Call("/api/v1/reports/handoff-map"),
+    ("GET", "/api/v1/growth/traits"): lambda t, who: Call("/api/v1/growth/traits"),
+    ("PATCH", "/api/v1/growth/traits/{trait_id}"): lambda t, who: Call(
+        f"/api/v1/growth/traits/{t['trait_id']}", {"description": f"Set by {who}"}, _version(Trait, t["trait_id"])
+    ),
+    ("POST", "/api/v1/growth/behaviours"): lambda t, who: Call(
+        "/api/v1/growth/behaviours", {"trait_id": t["trait_id"], "key": f"listening_{who}", "name": "Listening"}
+    ),
+    ("PATCH", "/api/v1/growth/behaviours/{behaviour_id}"): lambda t, who: Call(
+        f"/api/v1/growth/behaviours/{t['behaviour_id']}",
+        {"description": f"Set by {who}"},
+        _version(Behaviour, t["behaviour_id"]),
+    ),
+    ("GET", "/api/v1/growth/evidence-rules"): lambda t, who: Call("/api/v1/growth/evidence-rules"),
+    ("POST", "/api/v1/growth/evidence-rules"): lambda t, who: Call(
+        "/api/v1/growth/evidence-rules",
+        {"name": f"Rule by {who}", "verb": "decision.created", "behaviour": "leadership.decision_making"},
+    ),
+    ("PATCH", "/api/v1/growth/evidence-rules/{evidence_rule_id}"): lambda t, who: Call(
+        f"/api/v1/growth/evidence-rules/{t['evidence_rule_id']}",
+        {"name": f"Renamed by {who}"},
+        _version(EvidenceRule, t["evidence_rule_id"]),
+    ),
+    ("GET", "/api/v1/growth/evidence"): lambda t, who: Call("/api/v1/growth/evidence"),
+    ("POST", "/api/v1/growth/evidence"): lambda t, who: Call(
+        "/api/v1/growth/evidence",
+        {"person_id": t["person_id"], "behaviour": "leadership.tone", "summary": f"Noted by {who}"},
+    ),
+    ("GET", "/api/v1/growth/assessments"): lambda t, who: Call("/api/v1/growth/assessments"),
+    ("POST", "/api/v1/growth/assessments"): lambda t, who: Call(
+        "/api/v1/growth/assessments",
+        {
+            "person_id": t["person_id"],
+            "kind": "self" if who == "member" else "manager",
+            "period": "2030-H2",
+            "scores": {"trust.clarity": 4},
+        },
+    ),
+    ("GET", "/api/v1/growth/assessments/{assessment_id}"): lambda t, who: Call(
+        f"/api/v1/growth/assessments/{t['assessment_id']}"
+    ),
+    ("PATCH", "/api/v1/growth/assessments/{assessment_id}"): lambda t, who: Call(
+        f"/api/v1/growth/assessments/{t['assessment_id']}",
+        {"note": f"Edited by {who}"},
+        _version(Assessment, t["assessment_id"]),
+    ),
+    ("GET", "/api/v1/growth/profile"): lambda t, who: Call(f"/api/v1/growth/profile?person_id={t['person_id']}"),
 }
 
 
@@ -945,6 +1266,10 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
             sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
             for model in (Booking, TimeOff, CapacityPeriod, Holiday, ResourcingSettings)
         ],
+        "handoffs": [
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            for model in (Handoff, HandoffFailure, HandoffTemplate)
+        ],
         "automation": [
             sorted(Rule.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version")),
             sorted(Webhook.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version")),
@@ -964,6 +1289,10 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
                 Invoice,
                 Payment,
             )
+        ],
+        "growth": [
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            for model in (Trait, Behaviour, EvidenceRule, Evidence, Assessment)
         ],
     }
 
@@ -1025,9 +1354,10 @@ def test_access_matrix(world, db, method, path, persona):
             assert b"".join(response.streaming_content)  # a file download
             return
         body = response.json()
-        if "count" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
+        if "count" in body and "results" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
             assert body["count"] == len(body["results"]) > 0
-        elif "{" in path and not path.endswith(("/availability", "/calendar-feed")):  # a person's days, a feed URL
+        elif "{" in path and not path.endswith(("/availability", "/calendar-feed", "/cadence", "/health")):
+            # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id)
             assert body["id"] == next(v for k, v in targets.items() if "{" + k + "}" in path)
 
 

@@ -89,3 +89,85 @@ def test_query_counts_do_not_grow_with_rows(personas, web):
     add_rows(personas, ROWS, "Many")
     many = {url: count_queries(web, url) for url in WEB_PAGES} | {url: count_queries(api, url) for url in API_LISTS}
     assert many == few
+
+
+# --- Main pages on a generated agency (issue #10) -------------------------------------------------------------------
+# Two agencies from `generate_agency`'s generator, one four times the other (people, clients, projects, time,
+# bookings): every main page, for every role, costs about the same number of queries on both - a part that only runs
+# when some kind of record exists may add its query once (profitability reads fixed-fee, retainer and foreign-currency
+# projects with a few queries each kind, edge months from raw entries: up to 9), so up to GROWTH_SLACK more; an N+1
+# over 4x the rows (32 projects, 16 clients, 32 people) adds far more - and stays under its ceiling (today's counts
+# plus a little slack).
+
+MAIN_PAGE_CEILINGS = {
+    "home": 50,  # one block per capability
+    "project list": 15,
+    "board": 15,
+    "schedule (12 weeks)": 20,
+    "client page": 15,
+    "time": 25,
+}
+GROWTH_SLACK = 10
+
+
+def _agency(slug: str, scale: int):
+    from baton.core.management.commands.generate_agency import Size, generate
+
+    size = Size(
+        people=8 * scale,
+        clients=4 * scale,
+        projects=8 * scale,
+        entries=300 * scale,
+        bookings=30 * scale,
+        years=1,
+        handoffs=0,
+        touchpoints=0,
+    )
+    return generate(size, seed=7, slug=slug).workspace
+
+
+def _page_counts(workspace) -> dict[tuple[str, str], int]:
+    from datetime import date, timedelta
+
+    from baton.core.models import Membership
+    from baton.crm.models import Client as Customer
+    from baton.delivery.models import Project
+
+    project = Project.objects.filter(workspace=workspace).exclude(name__startswith="Internal").order_by("-pk").first()
+    customer = Customer.objects.filter(workspace=workspace).order_by("pk").first()
+    assert project is not None and customer is not None
+    monday = date.today() - timedelta(days=date.today().weekday())
+    pages = {
+        "home": "/",
+        "project list": "/projects/",
+        "board": f"/projects/{project.pk}/board/",
+        "schedule (12 weeks)": f"/schedule/?scale=weeks&start={monday}",
+        "client page": f"/clients/{customer.pk}/",
+        "time": "/time/",
+    }
+    counts = {}
+    for role in ("owner", "finance", "account_manager", "project_manager", "member"):
+        membership = Membership.objects.filter(workspace=workspace, role=role).select_related("user").first()
+        assert membership is not None
+        web = HttpClient()
+        web.force_login(membership.user)
+        web.get("/")  # settle the session's workspace
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as ctx:
+                response = web.get(url)
+            if response.status_code == 200:
+                counts[(role, name)] = len(ctx)
+            else:
+                assert response.status_code in (302, 403, 404), (role, url, response.status_code)
+    return counts
+
+
+@pytest.mark.django_db
+def test_main_pages_cost_the_same_queries_on_a_bigger_agency():
+    small = _page_counts(_agency("qc-small", 1))
+    big = _page_counts(_agency("qc-big", 4))
+    assert set(small) == set(big)
+    grown = {k: (small[k], big[k]) for k in small if big[k] > small[k] + GROWTH_SLACK}
+    assert not grown, f"queries grow with the data (N+1): {grown}"
+    over = {k: v for k, v in big.items() if v > MAIN_PAGE_CEILINGS[k[1]]}
+    assert not over, f"over the ceiling: {over}"

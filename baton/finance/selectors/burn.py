@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from baton.core.money import CENT
@@ -93,26 +93,22 @@ def _settings(project: Project) -> ProjectBudget | None:
 
 
 def _spent(project: Project, start: date | None = None, end: date | None = None) -> dict[str, Any]:
-    from baton.timesheets.models import TimeEntry
+    """Time (whole months from the time rollup, partial ones from the entries) and billable expenses."""
+    from baton.timesheets import rollups
 
-    entries = TimeEntry.objects.filter(project_id=project.pk)
     expenses = Expense.objects.filter(project_id=project.pk, billable=True)
     if start:
-        entries = entries.filter(date__gte=start)
         expenses = expenses.filter(date__gte=start)
     if end:
-        entries = entries.filter(date__lte=end)
         expenses = expenses.filter(date__lte=end)
-    totals = entries.aggregate(
-        total_minutes=Sum("minutes"),
-        total_billable_minutes=Sum("minutes", filter=Q(billable=True)),
-        amount=Sum("bill_amount", filter=Q(billable=True)),
+    totals = rollups.totals_by(("project_id",), rollups.month_split(start, end), project_id=project.pk).get(
+        (project.pk,), {}
     )
     expense_total = expenses.aggregate(s=Sum("billable_amount"))["s"] or ZERO
     return {
-        "minutes": totals["total_minutes"] or 0,
-        "billable_minutes": totals["total_billable_minutes"] or 0,
-        "amount": (totals["amount"] or ZERO) + expense_total,
+        "minutes": totals.get("minutes") or 0,
+        "billable_minutes": totals.get("billable_minutes") or 0,
+        "amount": (totals.get("bill_amount") or ZERO) + expense_total,
         "expenses": expense_total,
     }
 
@@ -138,29 +134,28 @@ def remaining_estimate_minutes(project: Project) -> int:
 
 
 def retainer_minutes_by_month(project: Project) -> dict[date, int]:
-    from baton.timesheets.models import TimeEntry
+    from baton.timesheets.models import TimeRollup
 
     rows = (
-        TimeEntry.objects.filter(project_id=project.pk)
-        .annotate(m=TruncMonth("date"))
-        .values("m")
+        TimeRollup.objects.filter(project_id=project.pk)
+        .values("month")
         .annotate(total=Sum("minutes"))
-        .order_by("m")
+        .order_by("month")
+        .values_list("month", "total")
     )
-    out: dict[date, int] = {}
-    for row in rows:
-        key = row["m"]
-        key = key.date() if hasattr(key, "date") and callable(key.date) else key
-        out[month_start(key)] = row["total"] or 0
-    return out
+    return {month: int(total or 0) for month, total in rows}
 
 
-def rollover_into(project: Project, period: date, settings: ProjectBudget | None) -> int:
-    """Minutes carried into `period` (a month start) from the periods before it."""
+def rollover_into(
+    project: Project, period: date, settings: ProjectBudget | None, used: dict[date, int] | None = None
+) -> int:
+    """Minutes carried into `period` (a month start) from the periods before it (`used`: the project's minutes by
+    month, when the caller has them)."""
     per_period = project.period_budget_minutes if project.period_budget_minutes is not None else project.budget_minutes
     if not settings or not settings.retainer_rollover or not per_period:
         return 0
-    used = retainer_minutes_by_month(project)
+    if used is None:
+        used = retainer_minutes_by_month(project)
     first = min([*used.keys(), month_start(project.start_date)] if project.start_date else [*used.keys()], default=None)
     if first is None or first >= period:
         return 0
@@ -212,20 +207,31 @@ def budget_burn(project: Project, *, period: date | None = None, today: date | N
 
 
 def _retainer_burn(project: Project, period: date, today: date) -> Burn:
-    settings = _settings(project)
+    return _retainer_burn_of(
+        project, period, today, _settings(project), None, _spent(project, period, month_end(period))
+    )
+
+
+def _retainer_burn_of(
+    project: Project,
+    period: date,
+    today: date,
+    settings: ProjectBudget | None,
+    used: dict[date, int] | None,
+    spent: dict[str, Any],
+) -> Burn:
     end = month_end(period)
     per_minutes = project.period_budget_minutes if project.period_budget_minutes is not None else project.budget_minutes
     per_amount = (
         project.period_budget_amount if project.period_budget_amount is not None else project.budget_amount
     ) or ZERO
-    carried = rollover_into(project, period, settings)
+    carried = rollover_into(project, period, settings, used)
     budget_minutes = (per_minutes or 0) + carried
     budget_amount = per_amount
     if carried and per_minutes:
         budget_amount = (per_amount * Decimal(budget_minutes) / Decimal(per_minutes)).quantize(
             CENT, rounding=ROUND_HALF_UP
         )
-    spent = _spent(project, period, end)
     forecast = spent["amount"]
     if period <= today <= end:
         elapsed = (today - period).days + 1
@@ -312,22 +318,27 @@ def burn_series(project: Project, *, today: date | None = None) -> dict[str, Any
 
 
 def burn_overview(projects: list[Project], *, today: date | None = None) -> dict[int, Burn]:
-    """Burn of many projects at once (grouped queries; no forecast) for lists and the home page. Retainers are
-    computed one by one (their periods and rollover)."""
-    from baton.timesheets.models import TimeEntry
+    """Burn of many projects at once (grouped queries on the time rollup; no forecast) for lists and the home page.
+    Retainers are computed one by one (their periods and rollover)."""
+    from baton.timesheets import rollups
+    from baton.timesheets.models import TimeRollup
 
     today = today or timezone.localdate()
     plain = [p for p in projects if p.billing != Billing.RETAINER]
     ids = [p.pk for p in plain]
     out: dict[int, Burn] = {}
-    entries = {
-        row["project_id"]: row
-        for row in TimeEntry.objects.filter(project_id__in=ids)
+    entries: dict[int, dict[str, Any]] = {
+        row["project_id"]: {
+            "total_minutes": int(row["m"] or 0),
+            "total_billable_minutes": int(row["bm"] or 0),
+            "amount": rollups.money(row["bill"]),
+        }
+        for row in TimeRollup.objects.filter(project_id__in=ids)
         .values("project_id")
         .annotate(
-            total_minutes=Sum("minutes"),
-            total_billable_minutes=Sum("minutes", filter=Q(billable=True)),
-            amount=Sum("bill_amount", filter=Q(billable=True)),
+            m=Sum("minutes"),
+            bm=Sum("minutes", filter=Q(billable=True)),
+            bill=Sum("bill_cents", filter=Q(billable=True)),
         )
         .order_by()
     }
@@ -360,7 +371,49 @@ def burn_overview(projects: list[Project], *, today: date | None = None) -> dict
         )
         burn.thresholds_crossed = [t for t in THRESHOLDS if burn.level >= t]
         out[project.pk] = burn
+    retainers = [p for p in projects if p.billing == Billing.RETAINER]
+    if retainers:
+        out |= _retainer_overview(retainers, today)
+    return out
+
+
+def _retainer_overview(projects: list[Project], today: date) -> dict[int, Burn]:
+    """`budget_burn` of many retainers for the current month, in four queries instead of five per retainer."""
+    from baton.timesheets import rollups
+    from baton.timesheets.models import TimeRollup
+
+    ids = [p.pk for p in projects]
+    period = month_start(today)
+    end = month_end(period)
+    settings = {b.project_id: b for b in ProjectBudget.objects.filter(project_id__in=ids)}
+    used: dict[int, dict[date, int]] = {pk: {} for pk in ids}
+    for pk, month, total in (
+        TimeRollup.objects.filter(project_id__in=ids)
+        .values("project_id", "month")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+        .values_list("project_id", "month", "total")
+    ):
+        used[pk][month] = int(total or 0)
+    times = rollups.totals_by(("project_id",), rollups.month_split(period, end), project_id__in=ids)
+    expenses = dict(
+        Expense.objects.filter(project_id__in=ids, billable=True, date__gte=period, date__lte=end)
+        .values("project_id")
+        .annotate(s=Sum("billable_amount"))
+        .order_by()
+        .values_list("project_id", "s")
+    )
+    out = {}
     for project in projects:
-        if project.billing == Billing.RETAINER:
-            out[project.pk] = budget_burn(project, today=today)
+        time = times.get((project.pk,), {})
+        expense_total = expenses.get(project.pk) or ZERO
+        spent = {
+            "minutes": time.get("minutes") or 0,
+            "billable_minutes": time.get("billable_minutes") or 0,
+            "amount": (time.get("bill_amount") or ZERO) + expense_total,
+            "expenses": expense_total,
+        }
+        out[project.pk] = _retainer_burn_of(
+            project, period, today, settings.get(project.pk), dict(sorted(used[project.pk].items())), spent
+        )
     return out

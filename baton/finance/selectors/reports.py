@@ -31,8 +31,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, QuerySet
 
 from baton.core import access
 from baton.core.access import Actor
@@ -42,8 +41,33 @@ from baton.delivery.models import Billing, Project, ProjectStatus
 from baton.finance.models import ExchangeRate
 from baton.finance.selectors.burn import month_end, month_start, next_month, pct
 from baton.people.models import Person
+from baton.timesheets import rollups
 
 GROUPS = ("client", "project", "person", "month", "account_manager")
+REPORT_PROJECT_FIELDS = (
+    "id",
+    "workspace_id",
+    "name",
+    "status",
+    "billing",
+    "currency",
+    "budget_amount",
+    "budget_minutes",
+    "period_budget_amount",
+    "period_budget_minutes",
+    "start_date",
+    "end_date",
+    "client_id",
+    "client__account_manager_id",
+)
+# The field each grouping reads on a time entry or rollup row.
+GROUP_FIELDS = {
+    "client": "project__client_id",
+    "project": "project_id",
+    "person": "person_id",
+    "month": "month",
+    "account_manager": "project__client__account_manager_id",
+}
 ZERO = Decimal("0.00")
 
 
@@ -167,54 +191,43 @@ class _Rates:
         return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _cells(projects: dict[int, Project], date_from: date | None, date_to: date | None) -> dict[CellKey, _Cell]:
-    from baton.timesheets.models import TimeEntry
-
-    entries = TimeEntry.objects.filter(project_id__in=list(projects))
-    if date_from:
-        entries = entries.filter(date__gte=date_from)
-    if date_to:
-        entries = entries.filter(date__lte=date_to)
-    rows = (
-        entries.annotate(month=TruncMonth("date"))
-        .values("project_id", "person_id", "month")
-        .annotate(
-            total_minutes=Sum("minutes"),
-            total_billable_minutes=Sum("minutes", filter=Q(billable=True)),
-            total_bill_amount=Sum("bill_amount", filter=Q(billable=True)),
-            total_cost=Sum("cost_amount"),
-        )
-        .order_by()
-    )
-    cells: dict[CellKey, _Cell] = {}
-    for row in rows:
-        month = row["month"]
-        month = month.date() if hasattr(month, "date") and callable(month.date) else month
-        cells[(row["project_id"], row["person_id"], month_start(month))] = _Cell(
-            minutes=row["total_minutes"] or 0,
-            billable_minutes=row["total_billable_minutes"] or 0,
-            bill_amount=row["total_bill_amount"] or ZERO,
-            cost=row["total_cost"] or ZERO,
-        )
-    return cells
+def _cells(split: Any, fine: Q, coarse: Q | None) -> dict[CellKey, _Cell]:
+    """Minutes and money per project x person x month (`fine`) or per project x month (`coarse`, person None):
+    whole months from the time rollup, the partial months at the range's edges from the raw entries (identical to
+    aggregating the entries). Coarse cells serve projects in the base currency when not grouping by person:
+    recognition splits a month's revenue between people only to the cent, so the month's sum is the same."""
+    out: dict[CellKey, _Cell] = {}
+    for where, keys in ((fine, ("project_id", "person_id", "month")), (coarse, ("project_id", "month"))):
+        if where is None:
+            continue
+        for key, row in rollups.totals_by(keys, split, where).items():
+            cell_key = key if len(key) == 3 else (key[0], None, key[1])
+            out[cell_key] = _Cell(  # type: ignore[index]
+                minutes=row["minutes"],
+                billable_minutes=row["billable_minutes"],
+                bill_amount=row["bill_amount"],
+                cost=row["cost"],
+            )
+    return out
 
 
-def _before(project_ids: list[int], date_from: date | None) -> dict[int, dict[str, Any]]:
+def _before(where: Q, date_from: date | None) -> dict[int, dict[str, Any]]:
     """Minutes and billable bill amounts logged before the range (for fixed-fee recognition)."""
-    from baton.timesheets.models import TimeEntry
-
-    if not project_ids or date_from is None:
+    if date_from is None:
         return {}
+    totals = rollups.totals_by(("project_id",), rollups.month_split(None, date_from - timedelta(days=1)), where)
     return {
-        row["project_id"]: row
-        for row in TimeEntry.objects.filter(project_id__in=project_ids, date__lt=date_from)
-        .values("project_id")
-        .annotate(total_minutes=Sum("minutes"), amount=Sum("bill_amount", filter=Q(billable=True)))
-        .order_by()
+        project_id: {"project_id": project_id, "total_minutes": row["minutes"], "amount": row["bill_amount"]}
+        for (project_id,), row in totals.items()
     }
 
 
-def _recognise_fixed_fee(project: Project, cells: dict[CellKey, _Cell], before: dict[str, Any] | None) -> None:
+def _recognise_fixed_fee(
+    project: Project,
+    cells: dict[CellKey, _Cell],
+    before: dict[str, Any] | None,
+    mine: dict[CellKey, _Cell] | None = None,
+) -> None:
     fee = project.budget_amount or ZERO
     budget = project.budget_minutes or 0
 
@@ -224,7 +237,7 @@ def _recognise_fixed_fee(project: Project, cells: dict[CellKey, _Cell], before: 
             return (fee * share).quantize(CENT, rounding=ROUND_HALF_UP)
         return min(fee, measure)
 
-    mine = {k: c for k, c in cells.items() if k[0] == project.pk}
+    mine = mine if mine is not None else {k: c for k, c in cells.items() if k[0] == project.pk}
     by_month: dict[date, dict[int | None, _Cell]] = defaultdict(dict)
     for (_, person, month), cell in mine.items():
         by_month[month][person] = cell
@@ -260,8 +273,14 @@ def _recognise_retainer(
     date_from: date | None,
     date_to: date | None,
     today: date,
+    mine: dict[CellKey, _Cell] | None = None,
 ) -> None:
     span = _retainer_months(project, first_logged, today)
+    if mine is None:
+        mine = {k: c for k, c in cells.items() if k[0] == project.pk}
+    by_month: dict[date, dict[int | None, _Cell]] = defaultdict(dict)
+    for (_, person, cell_month), cell in mine.items():
+        by_month[cell_month][person] = cell
     fee = project.period_budget_amount if project.period_budget_amount is not None else project.budget_amount
     if span is None or not fee:
         return
@@ -277,7 +296,7 @@ def _recognise_retainer(
         hi = min(month_end(month), date_to) if date_to else month_end(month)
         inside = (hi - lo).days + 1
         earned = fee if inside >= days else (fee * Decimal(inside) / Decimal(days)).quantize(CENT, ROUND_HALF_UP)
-        people = {k[1]: c for k, c in cells.items() if k[0] == project.pk and k[2] == month}
+        people = by_month.get(month)
         if not people:
             cells[(project.pk, None, month)] = _Cell(revenue=earned)
         else:
@@ -286,20 +305,38 @@ def _recognise_retainer(
         month = next_month(month)
 
 
-def _first_logged(project_ids: list[int]) -> dict[int, date]:
+def _first_logged(where: Q) -> dict[int, date]:
+    """The month (its first day) of each project's first time: only the month matters to retainer recognition."""
     from django.db.models import Min
 
-    from baton.timesheets.models import TimeEntry
+    from baton.timesheets.models import TimeRollup
 
-    if not project_ids:
-        return {}
     return dict(
-        TimeEntry.objects.filter(project_id__in=project_ids)
+        TimeRollup.objects.filter(where)
         .values("project_id")
-        .annotate(first=Min("date"))
+        .annotate(first=Min("month"))
         .order_by()
         .values_list("project_id", "first")
     )
+
+
+class _Client:
+    __slots__ = ("account_manager_id", "id")
+
+    def __init__(self, pk: int, account_manager_id: int | None) -> None:
+        self.id = pk
+        self.account_manager_id = account_manager_id
+
+
+class _ProjectFacts:
+    """The fields of a project the report reads (duck-types `Project` for the helpers above)."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        for name, value in row.items():
+            if "__" not in name:
+                setattr(self, name, value)
+        self.pk = row["id"]
+        self.client = _Client(row["client_id"], row["client__account_manager_id"])
 
 
 def profitability(
@@ -322,24 +359,70 @@ def profitability(
 
         raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
     today = today or timezone.localdate()
-    qs = money_projects(actor).select_related("client", "client__account_manager")
+    qs = money_projects(actor)
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
     if project_id is not None:
         qs = qs.filter(pk=project_id)
-    projects = {p.pk: p for p in qs}
+    # Only what the report reads, as plain values: at thousands of projects, model instances cost more than the sums.
+    projects: dict[int, Any] = {row["id"]: _ProjectFacts(row) for row in qs.values(*REPORT_PROJECT_FIELDS)}
     base = actor.workspace.currency
-    cells = _cells(projects, date_from, date_to)
-    fixed = [p for p in projects.values() if p.billing == Billing.FIXED_FEE]
-    retainers = [p for p in projects.values() if p.billing == Billing.RETAINER]
-    before = _before([p.pk for p in fixed], date_from)
-    for project in fixed:
-        _recognise_fixed_fee(project, cells, before.get(project.pk))
-    firsts = _first_logged([p.pk for p in retainers])
-    for project in retainers:
-        _recognise_retainer(project, cells, firsts.get(project.pk), date_from, date_to, today)
-    rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    whole = actor.role in access.ALL_MONEY and client_id is None and project_id is None
+    split = rollups.month_split(date_from, date_to)
+    # Time and materials and non-billable projects in the base currency add up without any per-cell arithmetic
+    # (revenue = Σ bill_amount, or 0): one grouped query each, by the report's own key. The rest (fixed fee,
+    # retainer, other currencies) is recognised or converted per project x month (x person when grouping by person
+    # or converting) cell, as the module docstring says.
+    plain = {
+        billing: [p.pk for p in projects.values() if p.billing == billing and p.currency == base]
+        for billing in (Billing.TIME_AND_MATERIALS, Billing.NON_BILLABLE)
+    }
+    plain_ids = set(plain[Billing.TIME_AND_MATERIALS]) | set(plain[Billing.NON_BILLABLE])
     rows: dict[Any, Row] = {}
+    for billing, ids in plain.items():
+        if not ids:
+            continue
+        scope: dict[str, Any] = (
+            {"workspace_id": actor.workspace.pk, "project__billing": billing, "project__currency": base}
+            if whole
+            else {"project_id__in": ids}
+        )
+        for (value,), total in rollups.totals_by((GROUP_FIELDS[group_by],), split, **scope).items():
+            key = f"{value:%Y-%m}" if group_by == "month" else value
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = Row(key=key, label="")
+            row.minutes += total["minutes"]
+            row.billable_minutes += total["billable_minutes"]
+            row.revenue += total["bill_amount"] if billing == Billing.TIME_AND_MATERIALS else ZERO
+            row.cost += total["cost"]
+    rest = {pk: p for pk, p in projects.items() if pk not in plain_ids}
+    fixed = [p for p in rest.values() if p.billing == Billing.FIXED_FEE]
+    retainers = [p for p in rest.values() if p.billing == Billing.RETAINER]
+    by_person = group_by == "person"
+    recognised = [Billing.FIXED_FEE, Billing.RETAINER]
+    if whole:  # the same sets as joins, not lists of thousands of ids
+        ws = Q(workspace_id=actor.workspace.pk)
+        fine = ws & (
+            Q(project__billing__in=recognised) | ~Q(project__currency=base) if by_person else ~Q(project__currency=base)
+        )
+        coarse = None if by_person else ws & Q(project__billing__in=recognised, project__currency=base)
+        fixed_q, retainer_q = ws & Q(project__billing=Billing.FIXED_FEE), ws & Q(project__billing=Billing.RETAINER)
+    else:
+        fine = Q(project_id__in=[pk for pk, p in rest.items() if by_person or p.currency != base])
+        coarse = None if by_person else Q(project_id__in=[pk for pk, p in rest.items() if p.currency == base])
+        fixed_q, retainer_q = Q(project_id__in=[p.pk for p in fixed]), Q(project_id__in=[p.pk for p in retainers])
+    cells = {k: c for k, c in _cells(split, fine, coarse).items() if k[0] in rest}
+    before = _before(fixed_q, date_from) if fixed else {}
+    by_project: dict[int, dict[CellKey, _Cell]] = defaultdict(dict)
+    for key, cell in cells.items():
+        by_project[key[0]][key] = cell
+    for project in fixed:
+        _recognise_fixed_fee(project, cells, before.get(project.pk), by_project[project.pk])
+    firsts = _first_logged(retainer_q) if retainers else {}
+    for project in retainers:
+        _recognise_retainer(project, cells, firsts.get(project.pk), date_from, date_to, today, by_project[project.pk])
+    rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
     for (pid, person_id, month), cell in cells.items():
         project = projects[pid]
         if project.billing == Billing.TIME_AND_MATERIALS:
@@ -348,22 +431,17 @@ def profitability(
             revenue = ZERO
         else:
             revenue = cell.revenue
-        on = min(month_end(month), date_to) if date_to else month_end(month)
-        revenue = rates.convert(revenue, project.currency, on)
+        if project.currency != base:
+            on = min(month_end(month), date_to) if date_to else month_end(month)
+            revenue = rates.convert(revenue, project.currency, on)
         key = _key(group_by, project, person_id, month)
         row = rows.get(key)
         if row is None:
             row = rows[key] = Row(key=key, label="")
-        row.add(
-            Row(
-                key=key,
-                label="",
-                minutes=cell.minutes,
-                billable_minutes=cell.billable_minutes,
-                revenue=revenue,
-                cost=cell.cost,
-            )
-        )
+        row.minutes += cell.minutes
+        row.billable_minutes += cell.billable_minutes
+        row.revenue += revenue
+        row.cost += cell.cost
     _label(group_by, rows, projects, actor)
     ordered = sorted(rows.values(), key=lambda r: (str(r.key) if group_by == "month" else r.label.lower(), str(r.key)))
     totals = Row(key=None, label="Total")

@@ -1,0 +1,45 @@
+"""Event subscribers (run after the change's transaction commits; see core/events.py).
+
+- Every event whose verb an evidence rule names becomes evidence for the person the rule credits (once per rule x
+  event; `rebuild_evidence` replays the log for anything missed).
+- A project that goes to done opens a project review for its client's AM.
+
+A failure is logged and never reaches the request that caused the event.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from baton.core import events
+from baton.core.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+@events.subscribe
+def evidence_from_event(event: Event) -> None:
+    from baton.growth.evidence import OWN_VERB_PREFIXES
+
+    if event.verb.startswith(OWN_VERB_PREFIXES):
+        return
+    from baton.core.models import Workspace
+    from baton.growth.services import evidence_for_event, framework_ensure
+
+    try:
+        framework_ensure(Workspace(pk=event.workspace_id))  # only its id is used
+        evidence_for_event(event)
+    except Exception:
+        logger.exception("Could not write evidence for event %s (%s).", event.pk, event.verb)
+
+
+@events.subscribe
+def review_when_project_done(event: Event) -> None:
+    if not (event.verb == "project.status_changed" and (event.data or {}).get("to") == "done"):
+        return
+    from baton.growth.services import review_open_for_event
+
+    try:
+        review_open_for_event(event)
+    except Exception:
+        logger.exception("Could not open a project review for project %s (event %s).", event.target_id, event.pk)

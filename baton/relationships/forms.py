@@ -1,0 +1,74 @@
+"""Forms of the account management pages (the services validate; these only shape the input)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from baton.core.forms import BatonForm
+from baton.relationships.models import TouchpointKind
+
+
+class DealForm(BatonForm):
+    client_id = forms.TypedChoiceField(label="Client", coerce=int)
+    name = forms.CharField(max_length=200)
+    value = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, initial=0)
+    stage = forms.ChoiceField(
+        choices=[("lead", "Lead"), ("qualified", "Qualified"), ("proposal", "Proposal"), ("negotiation", "Negotiation")]
+    )
+    probability = forms.IntegerField(min_value=0, max_value=100, required=False, help_text="Empty: the stage's usual.")
+    expected_close = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expected_effort_minutes = forms.IntegerField(
+        min_value=0, required=False, initial=0, label="Expected effort (minutes)"
+    )
+    primary_goals = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, clients: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["client_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(clients)
+
+
+class ProtocolForm(BatonForm):
+    channels = forms.CharField(required=False, help_text="Comma-separated: email, phone, video, slack.")
+    response_time_hours = forms.IntegerField(min_value=1, max_value=720)
+    update_every_days = forms.IntegerField(min_value=1, max_value=365)
+    meeting_every_days = forms.IntegerField(min_value=1, max_value=365)
+    strategic_review_every_days = forms.IntegerField(min_value=1, max_value=730)
+    onboarding_started_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    share_budget_with_client = forms.BooleanField(required=False, label="Show budget figures in the client portal")
+
+
+class TouchpointForm(BatonForm):
+    kind = forms.ChoiceField(choices=TouchpointKind.choices)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    discussed = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attendees = forms.CharField(required=False, help_text="Comma-separated names.")
+    sentiment = forms.ChoiceField(
+        required=False, choices=[("", "—"), ("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
+    )
+    agenda_prepared = forms.BooleanField(required=False)
+    next_step = forms.CharField(required=False, label="Next step", max_length=500)
+    next_step_due = forms.DateField(
+        required=False, label="Next step due", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StatusUpdateForm(BatonForm):
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}))
+    recipients = forms.CharField(required=False, help_text="Comma-separated e-mail addresses.")
+
+
+class GoalForm(BatonForm):
+    title = forms.CharField(max_length=200)
+    metric = forms.CharField(max_length=200)
+    unit = forms.CharField(max_length=30, required=False)
+    baseline = forms.DecimalField(max_digits=16, decimal_places=2, initial=0)
+    target = forms.DecimalField(max_digits=16, decimal_places=2)
+
+
+class OpportunityForm(BatonForm):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=[("upsell", "Upsell"), ("cross_sell", "Cross-sell")])
+    value = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, initial=0)

@@ -1,0 +1,141 @@
+"""Account health: an explainable 0-100 score from weighted signals. Pure: `compute_health(measures, weights)`.
+
+Each signal turns its measure into a goodness between 0 and 1 (1 = nothing wrong). Its share of the score is
+weight / total weight x 100 x goodness; the shares are rounded to whole points by the largest-remainder method so
+the contributions add up exactly to the score (the rounded sum of the unrounded shares).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+SIGNALS = (
+    "cadence_kept",
+    "overdue_next_steps",
+    "open_escalations",
+    "budget_vs_progress",
+    "unmanaged_scope",
+    "handoff_failures",
+    "response_time",
+    "sentiment",
+)
+SENTIMENT_VALUE = {"positive": Fraction(1), "neutral": Fraction(3, 5), "negative": Fraction(0)}
+
+
+@dataclass(frozen=True)
+class HealthMeasures:
+    cadence_days_overdue: int = 0  # summed over overdue cadence items
+    cadence_items_overdue: int = 0
+    overdue_next_steps: int = 0
+    open_escalations: int = 0
+    burn_minus_progress_pct: Decimal | None = None  # worst live project: budget burn % - progress %
+    unmanaged_scope_tasks: int = 0
+    handoff_failures: int = 0
+    avg_response_hours: Decimal | None = None
+    response_target_hours: int = 24
+    sentiments: tuple[str, ...] = ()  # most recent first
+
+
+def _clamp(x: Fraction) -> Fraction:
+    return max(Fraction(0), min(Fraction(1), x))
+
+
+def goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
+    """(goodness 0..1, the signal's value, its explanation)."""
+    if name == "cadence_kept":
+        g = _clamp(1 - Fraction(m.cadence_days_overdue, 28))
+        if not m.cadence_items_overdue:
+            return g, 0, "Every cadence item is on time."
+        return (
+            g,
+            m.cadence_days_overdue,
+            (f"{m.cadence_items_overdue} cadence item(s) overdue, {m.cadence_days_overdue} day(s) in total."),
+        )
+    if name == "overdue_next_steps":
+        g = _clamp(1 - Fraction(m.overdue_next_steps, 5))
+        return g, m.overdue_next_steps, f"{m.overdue_next_steps} agreed next step(s) past their due date."
+    if name == "open_escalations":
+        g = _clamp(1 - Fraction(m.open_escalations, 2))
+        return g, m.open_escalations, f"{m.open_escalations} open escalation(s)."
+    if name == "budget_vs_progress":
+        if m.burn_minus_progress_pct is None:
+            return Fraction(1), None, "No live project with a budget to compare."
+        gap = Fraction(m.burn_minus_progress_pct)
+        g = _clamp(1 - gap / 50) if gap > 0 else Fraction(1)
+        return (
+            g,
+            str(m.burn_minus_progress_pct),
+            (
+                f"Budget burn runs {m.burn_minus_progress_pct} points ahead of progress on the worst project."
+                if gap > 0
+                else "Budget burn is in line with progress."
+            ),
+        )
+    if name == "unmanaged_scope":
+        g = _clamp(1 - Fraction(m.unmanaged_scope_tasks, 5))
+        return g, m.unmanaged_scope_tasks, f"{m.unmanaged_scope_tasks} task(s) of unmanaged scope (no change order)."
+    if name == "handoff_failures":
+        g = _clamp(1 - Fraction(m.handoff_failures, 3))
+        return g, m.handoff_failures, f"{m.handoff_failures} handoff failure(s) in the last 90 days."
+    if name == "response_time":
+        if m.avg_response_hours is None:
+            return Fraction(1), None, "No response times recorded."
+        target = Fraction(max(1, m.response_target_hours))
+        avg = Fraction(m.avg_response_hours)
+        g = Fraction(1) if avg <= target else _clamp(1 - (avg - target) / (2 * target))
+        return (
+            g,
+            str(m.avg_response_hours),
+            (f"Average response {m.avg_response_hours} h against the agreed {m.response_target_hours} h."),
+        )
+    if name == "sentiment":
+        recent = [s for s in m.sentiments if s in SENTIMENT_VALUE][:5]
+        if not recent:
+            return Fraction(3, 5), None, "No sentiment recorded on recent touchpoints (counted as neutral)."
+        g = sum((SENTIMENT_VALUE[s] for s in recent), Fraction(0)) / len(recent)
+        counts = {k: recent.count(k) for k in ("positive", "neutral", "negative") if recent.count(k)}
+        text = ", ".join(f"{v} {k}" for k, v in counts.items())
+        return g, str(Decimal(g.numerator) / Decimal(g.denominator))[:4], f"Last {len(recent)} touchpoints: {text}."
+    raise ValueError(f"Unknown signal {name!r}.")
+
+
+def band_of(score: int, healthy_from: int = 70, watch_from: int = 50) -> str:
+    if score >= healthy_from:
+        return "healthy"
+    if score >= watch_from:
+        return "watch"
+    return "at_risk"
+
+
+def compute_health(
+    measures: HealthMeasures,
+    weights: dict[str, int] | None = None,
+    *,
+    healthy_from: int = 70,
+    watch_from: int = 50,
+) -> dict[str, Any]:
+    """{score, band, signals: [{name, value, weight, contribution, explanation}]}; Σ contribution == score."""
+    from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS
+
+    weights = {k: max(0, int((weights or DEFAULT_HEALTH_WEIGHTS).get(k, 0))) for k in SIGNALS}
+    total = sum(weights.values())
+    rows = []
+    shares: list[Fraction] = []
+    for name in SIGNALS:
+        g, value, explanation = goodness(name, measures)
+        share = Fraction(100 * weights[name], total) * g if total else Fraction(0)
+        shares.append(share)
+        rows.append({"name": name, "value": value, "weight": weights[name], "explanation": explanation})
+    score = math.floor(sum(shares, Fraction(0)) + Fraction(1, 2)) if total else 0
+    floors = [math.floor(s) for s in shares]
+    left = score - sum(floors)
+    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for i in order[: max(0, left)]:
+        floors[i] += 1
+    for row, points in zip(rows, floors, strict=True):
+        row["contribution"] = points
+    return {"score": score, "band": band_of(score, healthy_from, watch_from), "signals": rows}

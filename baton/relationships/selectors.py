@@ -1,0 +1,655 @@
+"""Reads for account management: the cadence plan and health of a client, portfolios, and the lists behind the
+API and pages. Every list takes the `Actor`; another workspace's or (client role) another client's ids are 404."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.models import Event, Workspace
+from baton.crm.models import Client
+from baton.relationships import cadence as cad
+from baton.relationships.health import HealthMeasures, compute_health
+from baton.relationships.models import (
+    ClientGoal,
+    CommunicationProtocol,
+    Escalation,
+    GrowthOpportunity,
+    HealthSnapshot,
+    NextStep,
+    OnboardingItem,
+    StatusUpdate,
+    Touchpoint,
+)
+
+# --- Clients ------------------------------------------------------------------------------------------------------
+
+
+def client_for(actor: Actor, client_id: int) -> Client:
+    """A client the actor may see (another workspace's, or another client for a client user: 404)."""
+    qs = Client.objects.filter(workspace=actor.workspace).select_related("account_manager")
+    if actor.is_client:
+        qs = qs.filter(pk=actor.client_id or 0)
+    client = qs.filter(pk=client_id).first()
+    if client is None:
+        raise Http404("No such client.")
+    return client
+
+
+def _day_bounds(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# --- Cadence ------------------------------------------------------------------------------------------------------
+
+
+def _spec(protocol: CommunicationProtocol, client: Client) -> cad.ProtocolSpec:
+    anchor = (
+        timezone.localtime(protocol.created_at).date() if protocol.pk else timezone.localtime(client.created_at).date()
+    )
+    return cad.ProtocolSpec(
+        update_every_days=protocol.update_every_days,
+        meeting_every_days=protocol.meeting_every_days,
+        strategic_review_every_days=protocol.strategic_review_every_days,
+        onboarding_started_on=protocol.onboarding_started_on,
+        onboarding_update_every_days=protocol.onboarding_update_every_days,
+        anchor=anchor,
+    )
+
+
+def client_cadence_items(
+    client: Client, today: date, protocol: CommunicationProtocol | None = None
+) -> list[cad.CadenceItem]:
+    """Every cadence item of the client as of `today`."""
+    protocols = {client.pk: protocol} if protocol is not None else None
+    return cadence_items_bulk([client], today, protocols)[client.pk]
+
+
+def cadence_items_bulk(
+    clients: list[Client], today: date, protocols: dict[int, CommunicationProtocol] | None = None
+) -> dict[int, list[cad.CadenceItem]]:
+    """The cadence items of many clients in a fixed number of queries (protocols, touchpoints, milestones,
+    onboarding items), whatever their number."""
+    from baton.delivery.models import Milestone
+
+    ids = [c.pk for c in clients]
+    if protocols is None:
+        protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
+    since = today - timedelta(days=400)
+    logged: dict[int, list[cad.LoggedTouchpoint]] = {i: [] for i in ids}
+    for client_id, kind, at, milestone_id in Touchpoint.objects.filter(
+        client_id__in=ids, occurred_at__gte=_day_bounds(since), occurred_at__lt=_day_bounds(today + timedelta(days=1))
+    ).values_list("client_id", "kind", "occurred_at", "milestone_id"):
+        logged[client_id].append(cad.LoggedTouchpoint(kind, timezone.localtime(at).date(), milestone_id))
+    milestones: dict[int, list[cad.MilestoneFact]] = {i: [] for i in ids}
+    for m in (
+        Milestone.objects.filter(
+            project__client_id__in=ids,
+            project__archived_at__isnull=True,
+            project__status__in=["planned", "active", "on_hold", "done"],
+        )
+        .filter(Q(due_date__gte=today - timedelta(days=cad.MILESTONE_LOOKBACK_DAYS)) | Q(completed_at__isnull=False))
+        .filter(
+            Q(completed_at__isnull=True)
+            | Q(completed_at__gte=_day_bounds(today - timedelta(days=cad.MILESTONE_CONFIRM_DAYS)))
+        )
+        .values_list("project__client_id", "id", "name", "due_date", "completed_at")
+    ):
+        client_id, pk, name, due, completed = m
+        milestones[client_id].append(
+            cad.MilestoneFact(pk, name, due, timezone.localtime(completed).date() if completed else None)
+        )
+    onboarding: dict[int, list[tuple[int, str, str, date]]] = {i: [] for i in ids}
+    for item in OnboardingItem.objects.filter(
+        client_id__in=ids, done_at__isnull=True, due_on__lte=today + timedelta(days=cad.UPCOMING_DAYS)
+    ).values_list("client_id", "id", "kind", "title", "due_on"):
+        onboarding[item[0]].append(item[1:])
+    result = {}
+    for client in clients:
+        protocol = protocols.get(client.pk) or CommunicationProtocol(workspace_id=client.workspace_id, client=client)
+        result[client.pk] = cad.cadence_plan(
+            _spec(protocol, client), today, logged[client.pk], milestones[client.pk], onboarding[client.pk]
+        )
+    return result
+
+
+def cadence_for(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:
+    """What is due and overdue for the client today (and what comes up within a week), each with its reason."""
+    client = client_for(actor, client_id)
+    access.require(actor, "protocol", "view")
+    today = today or timezone.localdate()
+    from baton.relationships.services import protocol_for
+
+    protocol = protocol_for(client)
+    items = client_cadence_items(client, today, protocol)
+    spec = _spec(protocol, client)
+    due = cad.due_items(items)
+    return {
+        "client_id": client.pk,
+        "date": today,
+        "phase": cad.phase(spec, today),
+        "onboarding_day": cad.onboarding_day(spec, today),
+        "due_count": len(due),
+        "overdue_count": sum(1 for i in due if i.status == "overdue"),
+        "items": [i.as_dict() for i in due],
+        "upcoming": [i.as_dict() for i in cad.upcoming_items(items, today)],
+    }
+
+
+def cadence_today(
+    *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Everything due or overdue today across a portfolio (the AM's own by default), most overdue first."""
+    access.require(actor, "protocol", "view")
+    today = today or timezone.localdate()
+    am = account_manager_id if account_manager_id is not None else actor.person_id
+    clients = Client.objects.filter(
+        workspace=actor.workspace, archived_at__isnull=True, status__in=["active", "paused"]
+    )
+    if am is not None and not (actor.is_leader and account_manager_id is None):
+        clients = clients.filter(account_manager_id=am)
+    elif am is None and not actor.is_leader:
+        clients = clients.none()
+    client_rows = list(clients.order_by("name"))
+    plans = cadence_items_bulk(client_rows, today)
+    rows = []
+    for client in client_rows:
+        for item in cad.due_items(plans[client.pk]):
+            rows.append({"client_id": client.pk, "client_name": client.name, **item.as_dict()})
+    rows.sort(key=lambda r: (-r["days_overdue"], r["client_name"]))
+    return rows
+
+
+# --- Health -------------------------------------------------------------------------------------------------------
+
+
+def budget_overruns(client: Client, today: date) -> list[tuple[Any, Decimal]]:
+    """Live projects of the client past 100 % of their budget, with the burn percentage."""
+    return [(p, pct) for p, pct, _ in _project_burns(client, today) if pct is not None and pct > 100]
+
+
+def _project_burns(client: Client, today: date) -> list[tuple[Any, Decimal | None, Decimal | None]]:
+    """(project, burn %, progress %) of the client's live projects with a budget."""
+    from baton.delivery.models import Task
+
+    try:
+        from baton.finance.selectors.burn import budget_burn
+    except ImportError:
+        return []
+    rows = []
+    projects = client.projects.filter(archived_at__isnull=True, status__in=["active", "on_hold"]).select_related(
+        "client"
+    )
+    for project in projects:
+        if not (project.budget_amount or project.budget_minutes or project.billing == "retainer"):
+            continue
+        burn = budget_burn(project, today=today)
+        pct = burn.burn_pct if burn.burn_pct is not None else burn.minutes_pct
+        est = Task.objects.filter(project=project).aggregate(
+            total=Sum("estimate_minutes"), done=Sum("estimate_minutes", filter=Q(status="done"))
+        )
+        progress = (
+            (Decimal(est["done"] or 0) * 100 / Decimal(est["total"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            if est["total"]
+            else None
+        )
+        rows.append((project, pct, progress))
+    return rows
+
+
+def unconfirmed_critical_handoffs(workspace: Workspace, client_id: int) -> list[Any]:
+    try:
+        from baton.handoffs.selectors import unconfirmed_handoffs
+    except ImportError:
+        return []
+    return [
+        h for h in unconfirmed_handoffs(workspace, overdue_only=True, critical_only=True) if h.client_id == client_id
+    ]
+
+
+def _handoff_failures(client: Client, since: date) -> int:
+    try:
+        from baton.handoffs.selectors import handoff_failures_for_client
+    except ImportError:
+        return 0
+    found = handoff_failures_for_client(client.workspace, client.pk, since)
+    return found if isinstance(found, int) else len(list(found))
+
+
+def health_measures(client: Client, today: date) -> HealthMeasures:
+    from baton.relationships.services import protocol_for
+
+    protocol = protocol_for(client)
+    overdue = [i for i in client_cadence_items(client, today, protocol) if i.status == "overdue"]
+    since = today - timedelta(days=90)
+    gaps = [
+        pct - progress for _, pct, progress in _project_burns(client, today) if pct is not None and progress is not None
+    ] + [
+        pct for _, pct, progress in _project_burns(client, today) if pct is not None and progress is None and pct > 100
+    ]
+    recent = Touchpoint.objects.filter(client=client, occurred_at__gte=_day_bounds(since))
+    response = [
+        int(m) for m in recent.filter(response_minutes__isnull=False).values_list("response_minutes", flat=True) if m
+    ]
+    avg = (Decimal(sum(response)) / Decimal(len(response)) / 60).quantize(Decimal("0.1")) if response else None
+    scope = (
+        Event.objects.filter(
+            workspace_id=client.workspace_id,
+            client_id=client.pk,
+            verb="task.scope_flagged",
+            occurred_at__gte=_day_bounds(since),
+        )
+        .values("target_id")
+        .distinct()
+        .count()
+    )
+    return HealthMeasures(
+        cadence_days_overdue=sum(i.days_overdue for i in overdue),
+        cadence_items_overdue=len(overdue),
+        overdue_next_steps=NextStep.objects.filter(client=client, done_at__isnull=True, due_on__lt=today).count(),
+        open_escalations=Escalation.objects.filter(client=client, status="open").count(),
+        burn_minus_progress_pct=max(gaps) if gaps else None,
+        unmanaged_scope_tasks=scope,
+        handoff_failures=_handoff_failures(client, since),
+        avg_response_hours=avg,
+        response_target_hours=protocol.response_time_hours,
+        sentiments=tuple(recent.exclude(sentiment="").order_by("-occurred_at").values_list("sentiment", flat=True)[:5]),
+    )
+
+
+def client_health(client: Client, today: date | None = None) -> dict[str, Any]:
+    from baton.relationships.services import settings_for
+
+    today = today or timezone.localdate()
+    conf = settings_for(client.workspace)
+    result = compute_health(
+        health_measures(client, today), conf.health_weights, healthy_from=conf.healthy_from, watch_from=conf.watch_from
+    )
+    return result
+
+
+def health_for(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:
+    client = client_for(actor, client_id)
+    access.require(actor, "health", "view")
+    result = client_health(client, today)
+    result["client_id"] = client.pk
+    result["trend"] = [
+        {"date": d, "score": s, "band": b}
+        for d, s, b in HealthSnapshot.objects.filter(client=client)
+        .order_by("-taken_on")
+        .values_list("taken_on", "score", "band")[:90]
+    ][::-1]
+    return result
+
+
+def portfolio(
+    *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Clients with their health and today's cadence, riskiest first. An AM sees its own portfolio by default."""
+    access.require(actor, "health", "view")
+    today = today or timezone.localdate()
+    clients = Client.objects.filter(workspace=actor.workspace, archived_at__isnull=True).exclude(status="churned")
+    if account_manager_id is not None:
+        clients = clients.filter(account_manager_id=account_manager_id)
+    elif actor.role == access.AM:
+        clients = clients.filter(account_manager_id=actor.person_id)
+    rows = []
+    for client in clients.select_related("account_manager").order_by("name"):
+        health = client_health(client, today)
+        due = cad.due_items(client_cadence_items(client, today))
+        rows.append(
+            {
+                "client_id": client.pk,
+                "client_name": client.name,
+                "account_manager_id": client.account_manager_id,
+                "account_manager_name": client.account_manager.name if client.account_manager else None,
+                "score": health["score"],
+                "band": health["band"],
+                "cadence_due": len(due),
+                "cadence_overdue": sum(1 for i in due if i.status == "overdue"),
+                "open_escalations": next(s["value"] for s in health["signals"] if s["name"] == "open_escalations"),
+                "top_risk": min(health["signals"], key=lambda s: s["contribution"] - s["weight"])["explanation"],
+            }
+        )
+    rows.sort(key=lambda r: (r["score"], r["client_name"]))
+    return rows
+
+
+# --- Week facts (status updates) ------------------------------------------------------------------------------------
+
+
+def week_facts(client: Client, week_start: date) -> dict[str, Any]:
+    """What happened for the client in the week: milestones reached, tasks done, hours against budget, decisions,
+    open next steps and risks."""
+    from baton.delivery.models import Milestone, Task
+    from baton.knowledge.models import Decision
+
+    start, end = _day_bounds(week_start), _day_bounds(week_start + timedelta(days=7))
+    milestones = list(
+        Milestone.objects.filter(project__client=client, completed_at__gte=start, completed_at__lt=end).values(
+            "id", "name", "project__name"
+        )
+    )
+    tasks = [
+        {"id": t.pk, "title": t.title, "project": t.project.name}
+        for t in Task.objects.filter(
+            project__client=client, status="done", completed_at__gte=start, completed_at__lt=end
+        )
+        .select_related("project")
+        .order_by("completed_at")
+    ]
+    budgets = []
+    try:
+        from baton.timesheets.models import TimeEntry
+    except ImportError:  # pragma: no cover
+        TimeEntry = None  # type: ignore[assignment,misc]
+    for project in client.projects.filter(archived_at__isnull=True).exclude(status__in=["cancelled"]):
+        week_minutes = total_minutes = 0
+        if TimeEntry is not None:
+            week_minutes = (
+                TimeEntry.objects.filter(
+                    project=project, date__gte=week_start, date__lt=week_start + timedelta(days=7)
+                ).aggregate(m=Sum("minutes"))["m"]
+                or 0
+            )
+            total_minutes = TimeEntry.objects.filter(project=project).aggregate(m=Sum("minutes"))["m"] or 0
+        if week_minutes or project.status == "active":
+            budgets.append(
+                {
+                    "project_id": project.pk,
+                    "project": project.name,
+                    "hours_week": round(week_minutes / 60, 1),
+                    "hours_total": round(total_minutes / 60, 1),
+                    "budget_hours": round((project.budget_minutes or 0) / 60, 1),
+                    "over_budget": bool(project.budget_minutes) and total_minutes > project.budget_minutes,
+                }
+            )
+    decisions = list(
+        Decision.objects.filter(
+            client=client, decided_on__gte=week_start, decided_on__lt=week_start + timedelta(days=7)
+        )
+        .order_by("decided_on")
+        .values("id", "title", "decided_on")
+    )
+    steps = [
+        {
+            "id": s.pk,
+            "description": s.description,
+            "owner": s.owner.name if s.owner else (s.owner_contact.name if s.owner_contact else "—"),
+            "due_on": s.due_on,
+        }
+        for s in NextStep.objects.filter(client=client, done_at__isnull=True).select_related("owner", "owner_contact")
+    ]
+    risks = [f"{b['project']} is over its budgeted hours." for b in budgets if b["over_budget"]]
+    risks += [
+        f"Milestone “{m.name}” ({m.project.name}) is past its due date {m.due_date:%d %b}."
+        for m in Milestone.objects.filter(
+            project__client=client,
+            status="open",
+            due_date__lt=week_start + timedelta(days=7),
+            project__archived_at__isnull=True,
+        ).select_related("project")
+        if m.due_date
+    ]
+    risks += [
+        f"Open escalation: {e.title}" for e in Escalation.objects.filter(client=client, status="open").only("title")
+    ]
+    return {
+        "week_start": week_start,
+        "milestones_reached": [{"id": m["id"], "name": m["name"], "project": m["project__name"]} for m in milestones],
+        "tasks_done": tasks,
+        "budgets": budgets,
+        "decisions": decisions,
+        "next_steps": steps,
+        "risks": risks,
+    }
+
+
+# --- Lists --------------------------------------------------------------------------------------------------------
+
+
+def _client_scoped(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    qs = qs.filter(workspace=actor.workspace)
+    if actor.is_client:
+        qs = qs.filter(client_id=actor.client_id or 0)
+    return qs
+
+
+def _one(qs: QuerySet[Any], pk: int, what: str) -> Any:
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
+def touchpoint_list(
+    *, actor: Actor, client_id: int | None = None, kind: str | None = None, person_id: int | None = None
+) -> QuerySet[Touchpoint]:
+    access.require(actor, "touchpoint", "view")
+    qs = _client_scoped(actor, Touchpoint.objects.all()).select_related("client", "person")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    return qs.prefetch_related("contacts", "decisions", "next_steps").order_by("-occurred_at", "-id")
+
+
+def touchpoint_get(*, actor: Actor, touchpoint_id: int) -> Touchpoint:
+    if actor.is_client:
+        raise Http404("No such touchpoint.")
+    return _one(touchpoint_list(actor=actor), touchpoint_id, "touchpoint")
+
+
+def next_step_list(
+    *, actor: Actor, client_id: int | None = None, owner_id: int | None = None, open_only: bool = False
+) -> QuerySet[NextStep]:
+    access.require(actor, "touchpoint", "view")
+    qs = _client_scoped(actor, NextStep.objects.all()).select_related("client", "owner", "owner_contact")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if open_only:
+        qs = qs.filter(done_at__isnull=True)
+    return qs.order_by("done_at", "due_on", "id")
+
+
+def next_step_get(*, actor: Actor, next_step_id: int) -> NextStep:
+    if actor.is_client:
+        raise Http404("No such next step.")
+    return _one(next_step_list(actor=actor), next_step_id, "next step")
+
+
+def status_update_list(
+    *, actor: Actor, client_id: int | None = None, status: str | None = None
+) -> QuerySet[StatusUpdate]:
+    access.require(actor, "status_update", "view")
+    qs = _client_scoped(actor, StatusUpdate.objects.all()).select_related("client")
+    if actor.is_client:
+        qs = qs.filter(status="sent")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-week_start", "-id")
+
+
+def status_update_get(*, actor: Actor, status_update_id: int) -> StatusUpdate:
+    return _one(status_update_list(actor=actor), status_update_id, "status update")
+
+
+def goal_list(*, actor: Actor, client_id: int | None = None) -> QuerySet[ClientGoal]:
+    access.require(actor, "client_goal", "view")
+    qs = _client_scoped(actor, ClientGoal.objects.filter(archived_at__isnull=True)).select_related("client")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    return qs.prefetch_related("values").order_by("client_id", "id")
+
+
+def goal_get(*, actor: Actor, goal_id: int) -> ClientGoal:
+    return _one(goal_list(actor=actor), goal_id, "goal")
+
+
+def goal_progress(goal: ClientGoal) -> dict[str, Any]:
+    """Latest value and the progress from baseline to target, 0-100 % (beyond is capped; backwards is 0)."""
+    values = sorted(goal.values.all(), key=lambda v: (v.recorded_on, v.pk))
+    latest = values[-1] if values else None
+    span = goal.target - goal.baseline
+    pct = None
+    if latest is not None and span:
+        raw = (latest.value - goal.baseline) * 100 / span
+        pct = max(Decimal(0), min(Decimal(100), raw)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return {
+        "latest_value": latest.value if latest else None,
+        "latest_on": latest.recorded_on if latest else None,
+        "progress_pct": pct,
+        "achieved": pct is not None and pct >= 100,
+        "values": [{"recorded_on": v.recorded_on, "value": v.value, "note": v.note} for v in values],
+    }
+
+
+def escalation_list(
+    *, actor: Actor, client_id: int | None = None, status: str | None = None, assignee_id: int | None = None
+) -> QuerySet[Escalation]:
+    access.require(actor, "escalation", "view")
+    qs = _client_scoped(actor, Escalation.objects.all()).select_related("client", "assignee")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if status:
+        qs = qs.filter(status=status)
+    if assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
+    return qs.order_by("status", "-created_at", "-id")
+
+
+def escalation_get(*, actor: Actor, escalation_id: int) -> Escalation:
+    if actor.is_client or not Escalation.objects.filter(workspace=actor.workspace, pk=escalation_id).exists():
+        raise Http404("No such escalation.")
+    return _one(escalation_list(actor=actor), escalation_id, "escalation")
+
+
+def opportunity_list(
+    *, actor: Actor, client_id: int | None = None, status: str | None = None
+) -> QuerySet[GrowthOpportunity]:
+    access.require(actor, "growth_opportunity", "view")
+    qs = _client_scoped(actor, GrowthOpportunity.objects.all()).select_related("client", "owner")
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "-value", "id")
+
+
+def opportunity_get(*, actor: Actor, opportunity_id: int) -> GrowthOpportunity:
+    if actor.is_client or not GrowthOpportunity.objects.filter(workspace=actor.workspace, pk=opportunity_id).exists():
+        raise Http404("No such growth opportunity.")
+    return _one(opportunity_list(actor=actor), opportunity_id, "growth opportunity")
+
+
+def client_report(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:
+    """The client report: progress against each goal, milestones reached, recent status updates and decisions."""
+    from baton.delivery.models import Milestone
+    from baton.knowledge.models import Decision
+
+    client = client_for(actor, client_id)
+    access.require(actor, "client_report", "view", client)
+    today = today or timezone.localdate()
+    goals = [
+        {"goal": g, **goal_progress(g)}
+        for g in ClientGoal.objects.filter(client=client, archived_at__isnull=True).prefetch_related("values")
+    ]
+    since = today - timedelta(days=90)
+    return {
+        "client": client,
+        "date": today,
+        "goals": goals,
+        "milestones": list(
+            Milestone.objects.filter(project__client=client, completed_at__gte=_day_bounds(since))
+            .select_related("project")
+            .order_by("-completed_at")[:20]
+        ),
+        "status_updates": list(StatusUpdate.objects.filter(client=client, status="sent").order_by("-week_start")[:6]),
+        "decisions": list(Decision.objects.filter(client=client, decided_on__gte=since).order_by("-decided_on")[:10]),
+    }
+
+
+def _account_time_pnl(client_ids: list[int], start: date, end: date) -> dict[str, Any]:
+    """Year-to-date time economics per client in one query: billable value and cost of the time logged (the full
+    P&L, with fixed fees and retainers recognised, is finance's profitability report grouped by account manager)."""
+    from baton.timesheets.models import TimeEntry
+
+    rows = list(
+        TimeEntry.objects.filter(project__client_id__in=client_ids, date__gte=start, date__lte=end)
+        .values("project__client_id", "project__client__name")
+        .annotate(
+            revenue=Sum("bill_amount", filter=Q(billable=True)),
+            cost=Sum("cost_amount"),
+            minutes=Sum("minutes"),
+        )
+        .order_by("project__client__name")
+    )
+    out = []
+    for r in rows:
+        revenue, cost = r["revenue"] or Decimal("0"), r["cost"] or Decimal("0")
+        out.append({"label": r["project__client__name"], "revenue": revenue, "cost": cost, "margin": revenue - cost})
+    return {"rows": out}
+
+
+def am_home(actor: Actor, today: date | None = None) -> dict[str, Any] | None:
+    """The account manager's home block, in a fixed number of queries: its portfolio with the latest health
+    snapshot, what the cadence asks for today, open scope changes, the account P&L and growth opportunities."""
+    if actor.role != access.AM or not actor.person_id:
+        return None
+    today = today or timezone.localdate()
+    clients = list(
+        Client.objects.filter(
+            workspace=actor.workspace, account_manager_id=actor.person_id, archived_at__isnull=True
+        ).exclude(status="churned")
+    )
+    ids = [c.pk for c in clients]
+    latest: dict[int, HealthSnapshot] = {}
+    for snap in HealthSnapshot.objects.filter(client_id__in=ids, taken_on__gte=today - timedelta(days=7)).order_by(
+        "taken_on"
+    ):
+        latest[snap.client_id] = snap
+    plans = cadence_items_bulk([c for c in clients if c.status in ("active", "paused")], today)
+    due = [
+        {"client_id": c.pk, "client_name": c.name, **i.as_dict()}
+        for c in clients
+        for i in cad.due_items(plans.get(c.pk, []))
+    ]
+    due.sort(key=lambda r: (-r["days_overdue"], r["client_name"]))
+    rows = sorted(
+        (
+            {
+                "client": c,
+                "score": latest[c.pk].score if c.pk in latest else None,
+                "band": latest[c.pk].band if c.pk in latest else "",
+            }
+            for c in clients
+        ),
+        key=lambda r: (r["score"] if r["score"] is not None else 101, str(r["client"])),
+    )
+    from baton.finance.models import ChangeOrder
+
+    scope = list(
+        ChangeOrder.objects.filter(
+            workspace=actor.workspace, project__client_id__in=ids, status__in=["draft", "submitted"]
+        ).select_related("project")[:10]
+    )
+    pnl = _account_time_pnl(ids, date(today.year, 1, 1), today)
+    opportunities = list(
+        GrowthOpportunity.objects.filter(client_id__in=ids, status__in=["idea", "proposed"]).select_related("client")[
+            :10
+        ]
+    )
+    return {"portfolio": rows, "due": due, "scope": scope, "pnl": pnl, "opportunities": opportunities}

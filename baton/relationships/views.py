@@ -1,0 +1,400 @@
+"""Account management pages: the deals board, the portfolio by risk, an account's page (protocol, cadence, health,
+touchpoints, goals, status updates, escalations, opportunities), the client report, and the client portal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from baton.core import access
+from baton.core.errors import BatonError
+from baton.core.web import actor_required, form_page, get_actor
+from baton.crm import selectors as crm_selectors
+from baton.crm import services as crm_services
+from baton.relationships import selectors, services
+from baton.relationships.forms import (
+    DealForm,
+    GoalForm,
+    OpportunityForm,
+    ProtocolForm,
+    StatusUpdateForm,
+    TouchpointForm,
+)
+from baton.relationships.models import OnboardingItem
+
+
+def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
+        for field, errs in exc.message_dict.items():
+            messages.error(request, f"{field}: {' '.join(errs)}")
+    else:
+        messages.error(request, str(getattr(exc, "detail", exc)))
+
+
+@actor_required
+def deal_board(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    if actor.is_client:
+        raise Http404
+    columns = crm_selectors.deal_board(actor=actor)
+    clients = crm_selectors.client_choices(actor=actor)
+    form = DealForm(request.POST or None, clients=clients)
+    can_create = access.allowed(actor, "deal", "create")
+
+    def save(data: dict[str, Any]) -> Any:
+        client = crm_selectors.client_get(actor=actor, client_id=data.pop("client_id"))
+        data["expected_effort_minutes"] = data.get("expected_effort_minutes") or 0
+        return crm_services.deal_create(actor=actor, client=client, **data)
+
+    open_cols = [c for c in columns if c["stage"] not in ("won", "lost")]
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="relationships/deals.html",
+        partial="relationships/partials/_deal_form.html",
+        context={
+            "columns": columns,
+            "can_create": can_create,
+            "weighted_total": sum(c["weighted_value"] for c in open_cols),
+            "open_total": sum(c["total_value"] for c in open_cols),
+            "currency": actor.workspace.currency,
+        },
+        success_url=lambda d: reverse("relationships:deals"),
+        success_message=lambda d: f"Deal “{d.name}” added.",
+    )
+
+
+@actor_required
+@require_POST
+def deal_win(request: HttpRequest, deal_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    deal = crm_selectors.deal_get(actor=actor, deal_id=deal_id)
+    try:
+        deal, project, _handoff = crm_services.deal_win(actor=actor, deal=deal)
+    except (ValidationError, BatonError) as exc:
+        _errors_to_messages(request, exc)
+        return redirect("relationships:deals")
+    messages.success(request, f"Won “{deal.name}”: project created and the sales-to-account handoff opened.")
+    return redirect("delivery:project_detail", project.pk)
+
+
+@actor_required
+@require_POST
+def deal_lose(request: HttpRequest, deal_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    deal = crm_selectors.deal_get(actor=actor, deal_id=deal_id)
+    try:
+        crm_services.deal_lose(actor=actor, deal=deal, reason=request.POST.get("reason", ""))
+    except (ValidationError, BatonError) as exc:
+        _errors_to_messages(request, exc)
+    return redirect("relationships:deals")
+
+
+@actor_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    am = request.GET.get("am") or ""
+    am_id = int(am) if am.isdigit() and len(am) < 18 else None
+    rows = selectors.portfolio(actor=actor, account_manager_id=am_id)
+    due = selectors.cadence_today(actor=actor, account_manager_id=am_id)
+    return render(request, "relationships/portfolio.html", {"rows": rows, "due": due})
+
+
+@actor_required
+def escalations(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    rows = selectors.escalation_list(actor=actor, status=request.GET.get("status") or "open")
+    return render(request, "relationships/escalations.html", {"escalations": rows[:200]})
+
+
+@actor_required
+@require_POST
+def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    escalation = selectors.escalation_get(actor=actor, escalation_id=escalation_id)
+    try:
+        services.escalation_resolve(actor=actor, escalation=escalation, note=request.POST.get("note", ""))
+        messages.success(request, "Escalation resolved.")
+    except (ValidationError, BatonError) as exc:
+        _errors_to_messages(request, exc)
+    return redirect(request.POST.get("next") or reverse("relationships:escalations"))
+
+
+def _account_context(actor: access.Actor, client: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    protocol = services.protocol_for(client)
+    can_health = access.allowed(actor, "health", "view")
+    return {
+        "client": client,
+        "protocol": protocol,
+        "cadence": selectors.cadence_for(actor=actor, client_id=client.pk, today=today),
+        "health": selectors.health_for(actor=actor, client_id=client.pk) if can_health else None,
+        "touchpoints": list(selectors.touchpoint_list(actor=actor, client_id=client.pk)[:15]),
+        "next_steps": list(selectors.next_step_list(actor=actor, client_id=client.pk, open_only=True)[:20]),
+        "goals": [
+            {"goal": g, **selectors.goal_progress(g)} for g in selectors.goal_list(actor=actor, client_id=client.pk)
+        ],
+        "updates": list(selectors.status_update_list(actor=actor, client_id=client.pk)[:6]),
+        "escalations": list(selectors.escalation_list(actor=actor, client_id=client.pk, status="open"))
+        if access.allowed(actor, "escalation", "view")
+        else [],
+        "opportunities": list(selectors.opportunity_list(actor=actor, client_id=client.pk))
+        if access.allowed(actor, "growth_opportunity", "view")
+        else [],
+        "onboarding": list(OnboardingItem.objects.filter(client=client).order_by("due_on", "id")),
+        "can_write": access.allowed(actor, "protocol", "update", client),
+        "can_log": access.allowed(actor, "touchpoint", "create"),
+        "touchpoint_form": TouchpointForm(),
+        "goal_form": GoalForm(),
+        "opportunity_form": OpportunityForm(),
+        "protocol_form": ProtocolForm(
+            initial={
+                "channels": ", ".join(protocol.channels or []),
+                "response_time_hours": protocol.response_time_hours,
+                "update_every_days": protocol.update_every_days,
+                "meeting_every_days": protocol.meeting_every_days,
+                "strategic_review_every_days": protocol.strategic_review_every_days,
+                "onboarding_started_on": protocol.onboarding_started_on,
+                "share_budget_with_client": protocol.share_budget_with_client,
+            }
+        ),
+    }
+
+
+@actor_required
+def account(request: HttpRequest, client_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    if actor.is_client:
+        return redirect("relationships:portal")
+    client = selectors.client_for(actor, client_id)
+    return render(request, "relationships/account.html", _account_context(actor, client))
+
+
+def _account_post(request: HttpRequest, client_id: int, form_class: type, action: Any) -> HttpResponse:
+    actor = get_actor(request)
+    if actor.is_client:
+        raise Http404
+    client = selectors.client_for(actor, client_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(actor, client, form.cleaned_data)
+            messages.success(request, "Saved.")
+        except (ValidationError, BatonError) as exc:
+            _errors_to_messages(request, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+    else:
+        for field, errs in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errs)}")
+    return redirect("relationships:account", client.pk)
+
+
+@actor_required
+@require_POST
+def protocol_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    def save(actor: access.Actor, client: Any, data: dict[str, Any]) -> Any:
+        data["channels"] = [c.strip() for c in (data.get("channels") or "").split(",") if c.strip()]
+        return services.protocol_put(actor=actor, client=client, **data)
+
+    return _account_post(request, client_id, ProtocolForm, save)
+
+
+@actor_required
+@require_POST
+def touchpoint_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    def save(actor: access.Actor, client: Any, data: dict[str, Any]) -> Any:
+        steps = []
+        if data.get("next_step"):
+            steps.append(
+                {"description": data["next_step"], "owner_id": actor.person_id, "due_on": data.get("next_step_due")}
+            )
+        return services.touchpoint_log(
+            actor=actor,
+            client=client,
+            kind=data["kind"],
+            summary=data["summary"],
+            discussed=data.get("discussed") or "",
+            attendees=[a.strip() for a in (data.get("attendees") or "").split(",") if a.strip()],
+            sentiment=data.get("sentiment") or "",
+            agenda_prepared=bool(data.get("agenda_prepared")),
+            next_steps=steps,
+        )
+
+    return _account_post(request, client_id, TouchpointForm, save)
+
+
+@actor_required
+@require_POST
+def goal_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    return _account_post(
+        request,
+        client_id,
+        GoalForm,
+        lambda actor, client, data: services.goal_create(actor=actor, client=client, **data),
+    )
+
+
+@actor_required
+@require_POST
+def opportunity_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    return _account_post(
+        request,
+        client_id,
+        OpportunityForm,
+        lambda actor, client, data: services.opportunity_create(actor=actor, client=client, **data),
+    )
+
+
+@actor_required
+@require_POST
+def goal_value(request: HttpRequest, goal_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    goal = selectors.goal_get(actor=actor, goal_id=goal_id)
+    try:
+        services.goal_value_record(actor=actor, goal=goal, value=request.POST.get("value") or "x")
+        messages.success(request, "Value recorded.")
+    except (ValidationError, BatonError) as exc:
+        _errors_to_messages(request, exc)
+    return redirect("relationships:account", goal.client_id)
+
+
+@actor_required
+@require_POST
+def onboarding_done(request: HttpRequest, item_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    if actor.is_client:
+        raise Http404
+    item = OnboardingItem.objects.filter(workspace=actor.workspace, pk=item_id).select_related("client").first()
+    if item is None:
+        raise Http404
+    try:
+        services.onboarding_item_done(actor=actor, item=item)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("relationships:account", item.client_id)
+
+
+@actor_required
+@require_POST
+def draft_now(request: HttpRequest, client_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    client = selectors.client_for(actor, client_id)
+    update = services.status_update_draft(actor=actor, client=client)
+    messages.success(request, "Drafted from this week's events: edit it and send it.")
+    return redirect("relationships:status_update", update.pk)
+
+
+@actor_required
+def status_update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    update = selectors.status_update_get(actor=actor, status_update_id=update_id)
+    form = StatusUpdateForm(
+        request.POST or None,
+        initial={"subject": update.subject, "body": update.body, "recipients": ", ".join(update.recipients)},
+    )
+    if request.method == "POST" and form.is_valid():
+        recipients = [r.strip() for r in (form.cleaned_data.get("recipients") or "").split(",") if r.strip()]
+        try:
+            update = services.status_update_edit(
+                actor=actor,
+                update=update,
+                version=update.version,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                recipients=recipients,
+            )
+            if request.POST.get("send"):
+                services.status_update_send(actor=actor, update=update)
+                messages.success(request, "Sent, and logged as a status update touchpoint.")
+                return redirect("relationships:account", update.client_id)
+            messages.success(request, "Draft saved.")
+            return redirect("relationships:status_update", update.pk)
+        except (ValidationError, BatonError) as exc:
+            _errors_to_messages(request, exc)
+    can_edit = update.status == "draft" and access.allowed(actor, "status_update", "update", update)
+    return render(request, "relationships/status_update.html", {"update": update, "form": form, "can_edit": can_edit})
+
+
+@actor_required
+def report(request: HttpRequest, client_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    data = selectors.client_report(actor=actor, client_id=client_id)
+    if request.GET.get("format") == "pdf":
+        from baton.relationships.pdf import render_client_report
+
+        response = HttpResponse(render_client_report(data), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="client-report-{client_id}.pdf"'
+        return response
+    return render(request, "relationships/report.html", data)
+
+
+@actor_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """The client portal: everything a client-role user may see of its own client, nothing of any other."""
+    actor = get_actor(request)
+    if not actor.is_client or not actor.client_id:
+        raise Http404
+    from baton.delivery import selectors as delivery
+    from baton.finance.models import ChangeOrder
+    from baton.knowledge.selectors import decision_list
+
+    client = selectors.client_for(actor, actor.client_id)
+    projects = list(delivery.project_list(actor=actor).filter(client_id=client.pk, archived_at__isnull=True))
+    protocol = services.protocol_for(client)
+    budgets = []
+    if protocol.share_budget_with_client:
+        from baton.finance.selectors.burn import budget_burn
+
+        budgets = [(p, budget_burn(p)) for p in projects if p.status in ("active", "on_hold")]
+    ctx = {
+        "client": client,
+        "projects": projects,
+        "milestones": list(
+            delivery.milestone_list(actor=actor).filter(project__client_id=client.pk, status="open")[:20]
+        ),
+        "awaiting": list(delivery.task_list(actor=actor).filter(project__client_id=client.pk, status="in_review")[:20]),
+        "change_orders": list(
+            ChangeOrder.objects.filter(
+                workspace=actor.workspace, project__client_id=client.pk, status="submitted"
+            ).select_related("project")
+        ),
+        "updates": list(selectors.status_update_list(actor=actor, client_id=client.pk)[:10]),
+        "decisions": list(decision_list(actor=actor, client_id=client.pk)[:10]),
+        "goals": [
+            {"goal": g, **selectors.goal_progress(g)} for g in selectors.goal_list(actor=actor, client_id=client.pk)
+        ],
+        "budgets": budgets,
+    }
+    return render(request, "relationships/portal.html", ctx)
+
+
+@actor_required
+@require_POST
+def portal_decide(request: HttpRequest, order_id: int, decision: str) -> HttpResponse:
+    actor = get_actor(request)
+    from baton.finance.models import ChangeOrder
+
+    order = (
+        ChangeOrder.objects.filter(workspace=actor.workspace, pk=order_id, project__client_id=actor.client_id or 0)
+        .select_related("project")
+        .first()
+    )
+    if order is None or not actor.is_client or decision not in ("approve", "reject"):
+        raise Http404
+    try:
+        services.portal_change_order_decide(
+            actor=actor, order=order, approve=decision == "approve", reason=request.POST.get("reason", "")
+        )
+        messages.success(request, f"Change order {'approved' if decision == 'approve' else 'rejected'}.")
+    except (ValidationError, BatonError) as exc:
+        _errors_to_messages(request, exc)
+    return redirect("relationships:portal")

@@ -1,0 +1,287 @@
+"""The time rollup: minutes and money per project x person x month x billable, kept equal to the raw entries.
+
+Writers: `entry_added` / `entry_removed`, called by the time entry services in their transaction (an update removes
+the old figures and adds the new ones); `rebuild` for a whole workspace (the command `rebuild_rollups`, bulk loaders).
+The change is one `INSERT ... ON CONFLICT DO UPDATE` (SQLite and PostgreSQL both have it), so two transactions
+logging time into the same new cell at once cannot both insert it. A cell whose last entry goes is deleted, so the
+rollup holds exactly the cells the entries have.
+
+Readers: `month_split` cuts a date range into whole months (read from the rollup) and the partial edge days (read
+from raw entries), so every figure is identical to the cent to aggregating the entries themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from baton.timesheets.models import TimeEntry, TimeRollup
+
+CENTS = Decimal(100)
+
+
+def cents(amount: Decimal | None) -> int:
+    return int(((amount or Decimal(0)) * CENTS).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def money(value: int | None) -> Decimal:
+    return (Decimal(value or 0) / CENTS).quantize(Decimal("0.01"))
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+# --- Writes ------------------------------------------------------------------------------------------------------
+
+
+# The table is timesheets_timerollup (TimeRollup._meta.db_table); literal SQL so nothing is interpolated.
+_UPSERT = (
+    "INSERT INTO timesheets_timerollup (workspace_id, project_id, person_id, month, billable, minutes, bill_cents, "
+    "cost_cents, entries) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (project_id, person_id, month, billable) DO UPDATE SET "
+    "minutes = timesheets_timerollup.minutes + excluded.minutes, "
+    "bill_cents = timesheets_timerollup.bill_cents + excluded.bill_cents, "
+    "cost_cents = timesheets_timerollup.cost_cents + excluded.cost_cents, "
+    "entries = timesheets_timerollup.entries + excluded.entries"
+)
+_DROP_EMPTY = (
+    "DELETE FROM timesheets_timerollup WHERE project_id = %s AND person_id = %s AND month = %s AND billable = %s "
+    "AND entries <= 0"
+)
+
+
+def _apply(entry: TimeEntry, sign: int) -> None:
+    month = month_of(entry.date)
+    params: list[Any] = [
+        entry.workspace_id,
+        entry.project_id,
+        entry.person_id,
+        month,
+        bool(entry.billable),
+        sign * int(entry.minutes),
+        sign * cents(entry.bill_amount),
+        sign * cents(entry.cost_amount),
+        sign,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, params)
+        if sign < 0:
+            cursor.execute(_DROP_EMPTY, [entry.project_id, entry.person_id, month, bool(entry.billable)])
+
+
+def entry_added(entry: TimeEntry) -> None:
+    """Count a new (or changed, after `entry_removed` of its old figures) entry. Call inside the write's
+    transaction."""
+    _apply(entry, 1)
+
+
+def entry_removed(entry: TimeEntry) -> None:
+    """Take an entry's figures out (it is deleted, or about to change)."""
+    _apply(entry, -1)
+
+
+def snapshot(entry: TimeEntry) -> TimeEntry:
+    """A detached copy of the figures the rollup counts, taken before an update changes them."""
+    return TimeEntry(
+        workspace_id=entry.workspace_id,
+        project_id=entry.project_id,
+        person_id=entry.person_id,
+        date=entry.date,
+        billable=entry.billable,
+        minutes=entry.minutes,
+        bill_amount=entry.bill_amount,
+        cost_amount=entry.cost_amount,
+    )
+
+
+def bare_cells(workspace_id: int) -> dict[tuple[int, int, date, bool], tuple[int, int, int, int]]:
+    """The rollup computed from the raw entries: (project, person, month, billable) -> (minutes, bill cents,
+    cost cents, entries)."""
+    rows = (
+        TimeEntry.objects.filter(workspace_id=workspace_id)
+        .annotate(m=TruncMonth("date"))
+        .values("project_id", "person_id", "m", "billable")
+        .annotate(minutes_sum=Sum("minutes"), bill=Sum("bill_amount"), cost=Sum("cost_amount"), n=Count("id"))
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        month = row["m"]
+        month = month.date() if hasattr(month, "date") and callable(month.date) else month
+        out[(row["project_id"], row["person_id"], month_of(month), row["billable"])] = (
+            int(row["minutes_sum"] or 0),
+            cents(row["bill"]),
+            cents(row["cost"]),
+            int(row["n"] or 0),
+        )
+    return out
+
+
+def stored_cells(workspace_id: int) -> dict[tuple[int, int, date, bool], tuple[int, int, int, int]]:
+    return {
+        (r.project_id, r.person_id, r.month, r.billable): (r.minutes, r.bill_cents, r.cost_cents, r.entries)
+        for r in TimeRollup.objects.filter(workspace_id=workspace_id)
+    }
+
+
+@transaction.atomic
+def rebuild(workspace_id: int) -> int:
+    """Recompute a workspace's rollup from its entries (one grouped query); returns the number of cells."""
+    TimeRollup.objects.filter(workspace_id=workspace_id).delete()
+    rows = [
+        TimeRollup(
+            workspace_id=workspace_id,
+            project_id=project_id,
+            person_id=person_id,
+            month=month,
+            billable=billable,
+            minutes=figures[0],
+            bill_cents=figures[1],
+            cost_cents=figures[2],
+            entries=figures[3],
+        )
+        for (project_id, person_id, month, billable), figures in bare_cells(workspace_id).items()
+    ]
+    TimeRollup.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+# --- Reads -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Split:
+    """A date range cut into whole months [first_month, end_month) and the raw-entry days around them."""
+
+    first_month: date | None  # None: from the beginning
+    end_month: date | None  # exclusive; None: to the end
+    empty_months: bool
+    raw: Q | None  # the days outside the whole months (None: no raw days)
+
+
+def month_split(date_from: date | None, date_to: date | None) -> Split:
+    lo = None if date_from is None else (date_from if date_from.day == 1 else _next_month(date_from))
+    if date_to is None:
+        hi = None
+    else:
+        after = date_to + timedelta(days=1)
+        hi = after if after.day == 1 else month_of(date_to)
+    if lo is not None and hi is not None and hi <= lo:
+        # No whole month inside: every day is raw.
+        raw = Q()
+        if date_from:
+            raw &= Q(date__gte=date_from)
+        if date_to:
+            raw &= Q(date__lte=date_to)
+        return Split(first_month=None, end_month=None, empty_months=True, raw=raw)
+    parts = Q()
+    has_raw = False
+    if date_from is not None and lo is not None and lo > date_from:
+        parts |= Q(date__gte=date_from, date__lt=lo)
+        has_raw = True
+    if date_to is not None and hi is not None and hi <= date_to:
+        parts |= Q(date__gte=hi, date__lte=date_to)
+        has_raw = True
+    return Split(first_month=lo, end_month=hi, empty_months=False, raw=parts if has_raw else None)
+
+
+def rollup_in(split: Split, where: Q | None = None, **filters: Any) -> Any:
+    """Rollup rows of the split's whole months (a queryset, empty when there are none)."""
+    qs = TimeRollup.objects.filter(where or Q(), **filters)
+    if split.empty_months:
+        return qs.none()
+    if split.first_month is not None:
+        qs = qs.filter(month__gte=split.first_month)
+    if split.end_month is not None:
+        qs = qs.filter(month__lt=split.end_month)
+    return qs
+
+
+def raw_in(split: Split, where: Q | None = None, **filters: Any) -> Any:
+    """Raw entries of the split's partial days (a queryset, empty when there are none)."""
+    if split.raw is None:
+        return TimeEntry.objects.none()
+    return TimeEntry.objects.filter(split.raw, where or Q(), **filters)
+
+
+def totals_by(
+    keys: tuple[str, ...], split: Split, where: Q | None = None, **filters: Any
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """minutes, billable_minutes, bill_amount (billable only), cost per key (fields both tables share: project_id,
+    person_id, workspace_id, project__...; `month` is the month start), whole months from the rollup plus partial
+    days from the entries. `where` and `filters` narrow both."""
+    # Rollup money stays in integer cents while adding up; converted once per key at the end.
+    cents_by: dict[tuple[Any, ...], list[int]] = {}
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    if not split.empty_months:
+        for row in (
+            rollup_in(split, where, **filters)
+            .values_list(*keys)
+            .annotate(
+                m=Sum("minutes"),
+                bm=Sum("minutes", filter=Q(billable=True)),
+                bill=Sum("bill_cents", filter=Q(billable=True)),
+                cost=Sum("cost_cents"),
+            )
+            .order_by()
+        ):
+            n = len(keys)
+            key = tuple(row[:n])
+            m, bm, bill, cost = row[n:]
+            acc = cents_by.get(key)
+            if acc is None:
+                cents_by[key] = [int(m or 0), int(bm or 0), int(bill or 0), int(cost or 0)]
+            else:
+                acc[0] += int(m or 0)
+                acc[1] += int(bm or 0)
+                acc[2] += int(bill or 0)
+                acc[3] += int(cost or 0)
+    for key, (m, bm, bill, cost) in cents_by.items():
+        out[key] = {"minutes": m, "billable_minutes": bm, "bill_amount": money(bill), "cost": money(cost)}
+    if split.raw is not None:
+        raw = raw_in(split, where, **filters)
+        raw_keys = tuple("_month" if k == "month" else k for k in keys)
+        if "month" in keys:
+            raw = raw.annotate(_month=TruncMonth("date"))
+        for row in (
+            raw.values(*raw_keys)
+            .annotate(
+                m=Sum("minutes"),
+                bm=Sum("minutes", filter=Q(billable=True)),
+                bill=Sum("bill_amount", filter=Q(billable=True)),
+                cost=Sum("cost_amount"),
+            )
+            .order_by()
+        ):
+            parts = []
+            for k in raw_keys:
+                value = row[k]
+                if k == "_month":
+                    value = value.date() if hasattr(value, "date") and callable(value.date) else value
+                    value = month_of(value)
+                parts.append(value)
+            key = tuple(parts)
+            cell = out.get(key)
+            if cell is None:
+                cell = out[key] = {
+                    "minutes": 0,
+                    "billable_minutes": 0,
+                    "bill_amount": Decimal("0.00"),
+                    "cost": Decimal("0.00"),
+                }
+            cell["minutes"] += int(row["m"] or 0)
+            cell["billable_minutes"] += int(row["bm"] or 0)
+            cell["bill_amount"] += row["bill"] or Decimal("0.00")
+            cell["cost"] += row["cost"] or Decimal("0.00")
+    return out

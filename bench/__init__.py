@@ -1,0 +1,1 @@
+"""Scale benchmarks (issue #10): `make bench`. See bench/run.py."""
