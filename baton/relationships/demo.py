@@ -16,7 +16,7 @@ from baton.crm.models import Client
 from baton.crm.services import deal_create, deal_lose, deal_win
 from baton.people.models import Person
 from baton.relationships import services
-from baton.relationships.models import NextStep, Touchpoint
+from baton.relationships.models import NextStep, OnboardingItem, Touchpoint
 
 DEALS = (
     ("lead", "Podcast series", "12000.00", 2400),
@@ -91,6 +91,13 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                 share_budget_with_client=rng.random() < 0.5,
             )
         _touchpoints(actor, rng, client, start, today, at_risk=client == at_risk)
+        # The touchpoints above are bulk-inserted, so nothing ticked the onboarding plan off: an established account
+        # did its onboarding long ago, each step on the day it was due.
+        done: list[OnboardingItem] = []
+        for item in OnboardingItem.objects.filter(client=client, done_at__isnull=True, due_on__lt=today - timedelta(3)):
+            item.done_at = _at(item.due_on, 11)
+            done.append(item)
+        OnboardingItem.objects.bulk_update(done, ["done_at"])
         with transaction.atomic():
             for title, metric, unit, baseline, target in GOALS:
                 goal = services.goal_create(
@@ -147,10 +154,15 @@ def _touchpoints(actor: Actor, rng: random.Random, client: Client, start, today,
     rows = []
     steps = []
     am_id = client.account_manager_id
+    # A strategic review a little before each one falls due (onboarding's end, then every 90 days).
+    next_review = start + timedelta(days=30 + 85)
+    while next_review < begin:
+        next_review += timedelta(days=88)
     while day <= stop:
         onboarding = (day - start).days < 30
-        if (day - start).days % 90 == 89:
+        if day >= next_review:
             kind = "strategic_review"
+            next_review = day + timedelta(days=88)
         else:
             kind = (
                 rng.choice(["call", "email", "status_update", "meeting"])

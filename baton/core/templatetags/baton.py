@@ -56,3 +56,10 @@ def event_sentence(verb: str) -> str:
     """`client.am_changed` -> `changed the account manager of client`."""
     target, _, action = verb.partition(".")
     return f"{ACTIONS.get(action, action.replace('_', ' '))} {TARGETS.get(target, target.replace('_', ' '))}"
+
+
+@register.filter
+def words(key: str) -> str:
+    """A snake_case key as words with a capital: "strategic_review" -> "Strategic review"."""
+    text = str(key or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]

@@ -134,3 +134,25 @@ def test_onboarding_task_done_by_hand(personas):
     task.refresh_from_db()
     assert task.done_at is not None
     assert web(personas["client_a"]).post(f"/relationships/onboarding/{task.id}/done/").status_code == 404
+
+
+def test_account_page_names_the_owner_of_each_next_step(personas, data):
+    """A next step is owned by a person or by a client contact; the account page names either (and does not break on
+    the one it lacks)."""
+    system = Actor.system(personas.workspace)
+    due = timezone.localdate().isoformat()
+    services.touchpoint_log(
+        actor=system,
+        client=personas.client_a,
+        kind="meeting",
+        summary="Planning",
+        next_steps=[
+            {"description": "Send the media plan", "owner_id": personas["am"].person.id, "due_on": due},
+            {"description": "Share the sales figures", "owner_contact_id": personas.contact_a.id, "due_on": due},
+        ],
+    )
+    response = web(personas["am"]).get(f"/relationships/accounts/{personas.client_a.id}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Send the media plan — {personas['am'].person.name}" in page
+    assert f"Share the sales figures — {personas.contact_a.name}" in page
