@@ -431,7 +431,7 @@ def deal_win(
     from baton.handoffs.services import handoff_open  # the handoffs app builds on crm; imported when used
 
     access.require(actor, "deal", "win", deal)
-    deal = Deal.objects.select_for_update().select_related("client", "owner").get(pk=deal.pk)
+    deal = Deal.objects.select_for_update(of=("self",)).select_related("client", "owner").get(pk=deal.pk)
     if deal.stage in (DealStage.WON, DealStage.LOST):
         raise Conflict(f"This deal is already {deal.stage}.", field="stage")
     client = deal.client
