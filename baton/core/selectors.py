@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from baton.core import access
 from baton.core.access import Actor
@@ -31,20 +31,29 @@ def actor_for_user(user_id: int, workspace_id: int | None) -> Actor | None:
 
 
 def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:
-    token = (
-        ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .select_related("workspace", "user")
-        .first()
-    )
-    if token is None:
-        return None
+    """The actor of a bearer token: an unrevoked token of an active user, acting through that user's active membership
+    of the token's workspace. One query (every API request authenticates); the returned token carries its id,
+    workspace, user and last_used_at only."""
     membership = (
-        Membership.objects.filter(workspace=token.workspace, user=token.user, is_active=True)
+        Membership.objects.filter(
+            is_active=True,
+            user__is_active=True,
+            user__api_tokens__token_hash=hash_token(raw),
+            user__api_tokens__revoked_at__isnull=True,
+            user__api_tokens__workspace_id=F("workspace_id"),  # the same token row (one filter call: one join)
+        )
+        .annotate(token_id=F("user__api_tokens__id"), token_last_used_at=F("user__api_tokens__last_used_at"))
         .select_related("workspace", "user", "person")
         .first()
     )
     if membership is None:
         return None
+    token = ApiToken(
+        pk=membership.token_id,  # type: ignore[attr-defined]
+        workspace=membership.workspace,
+        user=membership.user,
+        last_used_at=membership.token_last_used_at,  # type: ignore[attr-defined]
+    )
     return Actor.for_membership(membership), token
 
 

@@ -23,11 +23,29 @@ def evidence_from_event(event: Event) -> None:
 
     if event.verb.startswith(OWN_VERB_PREFIXES):
         return
+    from django.db.models import Exists, OuterRef
+
     from baton.core.models import Workspace
+    from baton.growth.models import EvidenceRule, GrowthSetup
     from baton.growth.services import evidence_for_event, framework_ensure
 
     try:
-        framework_ensure(Workspace(pk=event.workspace_id))  # only its id is used
+        # One query for the usual case (the framework is seeded and no active rule names this verb): nothing to do;
+        # seeding (first use) and applying the rules as before otherwise.
+        state = (
+            Workspace.objects.filter(pk=event.workspace_id)
+            .annotate(
+                seeded=Exists(GrowthSetup.objects.filter(workspace_id=OuterRef("pk"))),
+                ruled=Exists(EvidenceRule.objects.filter(workspace_id=OuterRef("pk"), verb=event.verb, active=True)),
+            )
+            .values_list("seeded", "ruled")
+            .first()
+        )
+        seeded, ruled = state if state is not None else (False, True)
+        if seeded and not ruled:
+            return
+        if not seeded:
+            framework_ensure(Workspace(pk=event.workspace_id))  # only its id is used
         evidence_for_event(event)
     except Exception:
         logger.exception("Could not write evidence for event %s (%s).", event.pk, event.verb)

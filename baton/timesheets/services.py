@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import CharField, IntegerField, Q, Subquery, Sum
 from django.utils import timezone
 
 from baton.core import access, events
@@ -117,8 +117,33 @@ def week_status(person_id: int, day: date) -> str:
     return status or TimesheetStatus.DRAFT
 
 
-def ensure_week_open(person_id: int, day: date) -> None:
-    status = week_status(person_id, day)
+def _day_logged_and_week_status(person_id: int, day: date) -> tuple[int, str]:
+    """(minutes the person has logged on `day`, `week_status(person_id, day)`) in one query: logging a new entry
+    needs both."""
+    logged = (
+        TimeEntry.objects.filter(person_id=person_id, date=day)
+        .order_by()
+        .values("person_id")
+        .annotate(m=Sum("minutes"))
+        .values("m")
+    )
+    status = Timesheet.objects.filter(person_id=person_id, week_start=week_start_of(day)).values("status")[:1]
+    row = (
+        Person.objects.filter(pk=person_id)
+        .annotate(
+            logged=Subquery(logged, output_field=IntegerField()),
+            week=Subquery(status, output_field=CharField()),
+        )
+        .values_list("logged", "week")
+        .first()
+    )
+    logged_minutes, week = row if row is not None else (None, None)
+    return int(logged_minutes or 0), week or TimesheetStatus.DRAFT
+
+
+def ensure_week_open(person_id: int, day: date, *, status: str | None = None) -> None:
+    if status is None:
+        status = week_status(person_id, day)
     if status in LOCKED_WEEK:
         what = "approved" if status == TimesheetStatus.APPROVED else "submitted for approval"
         raise Conflict(
@@ -145,11 +170,14 @@ def ensure_entry_editable(entry: TimeEntry) -> None:
     ensure_week_open(entry.person_id, entry.date)
 
 
-def _day_total_errors(person_id: int, day: date, minutes: int, exclude_id: int | None) -> dict[str, str]:
-    qs = TimeEntry.objects.filter(person_id=person_id, date=day)
-    if exclude_id:
-        qs = qs.exclude(pk=exclude_id)
-    logged = qs.aggregate(m=Sum("minutes"))["m"] or 0
+def _day_total_errors(
+    person_id: int, day: date, minutes: int, exclude_id: int | None, *, logged: int | None = None
+) -> dict[str, str]:
+    if logged is None:
+        qs = TimeEntry.objects.filter(person_id=person_id, date=day)
+        if exclude_id:
+            qs = qs.exclude(pk=exclude_id)
+        logged = qs.aggregate(m=Sum("minutes"))["m"] or 0
     if logged + minutes > MINUTES_PER_DAY:
         return {
             "minutes": f"That makes {(logged + minutes) / 60:.2f} h on {day:%d %b %Y}; a day has 24 hours "
@@ -218,8 +246,10 @@ def time_entry_create(
         errors["date"] = "Enter the day the time was spent."
     if person is not None and project is not None:
         access.require(actor, "time_entry", "create", TimeEntry(person=person, project=project))
+    week: str | None = None
     if person is not None and date is not None and mins is not None:
-        errors |= _day_total_errors(person.pk, date, mins, None)
+        logged, week = _day_logged_and_week_status(person.pk, date)
+        errors |= _day_total_errors(person.pk, date, mins, None, logged=logged)
     if errors or person is None or project is None or date is None:
         raise ValidationError(errors or {"body": "Incomplete entry."})
     entry = TimeEntry(
@@ -232,7 +262,7 @@ def time_entry_create(
         note=(note or "").strip(),
         billable=is_billable,
     )
-    ensure_week_open(person.pk, date)
+    ensure_week_open(person.pk, date, status=week)
     _apply_rates(entry, person, project)
     _apply_amounts(entry)
     validate(entry, exclude=CHECKED_FIELDS, validate_constraints=False)

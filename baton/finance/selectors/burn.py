@@ -170,22 +170,27 @@ def rollover_into(
     return carry
 
 
-def budget_burn(project: Project, *, period: date | None = None, today: date | None = None) -> Burn:
-    """The budget-burn figures of a project (see the module docstring for every formula)."""
+def budget_burn(
+    project: Project, *, period: date | None = None, today: date | None = None, forecast: bool = True
+) -> Burn:
+    """The budget-burn figures of a project (see the module docstring for every formula).
+
+    `forecast=False` (the threshold check after logging) leaves out the remaining-estimate query: the forecast of a
+    non-retainer is then the spend alone (remaining 0); the spend, budget, percentages and thresholds are the same."""
     today = today or timezone.localdate()
     if project.billing == Billing.RETAINER:
         return _retainer_burn(project, month_start(period or today), today)
     spent = _spent(project)
     budget_amount = project.budget_amount or ZERO
     budget_minutes = project.budget_minutes or 0
-    remaining = remaining_estimate_minutes(project)
+    remaining = remaining_estimate_minutes(project) if forecast else 0
     if spent["minutes"]:
         rate = spent["amount"] / Decimal(spent["minutes"])
     elif budget_minutes:
         rate = budget_amount / Decimal(budget_minutes)
     else:
         rate = ZERO
-    forecast = (spent["amount"] + Decimal(remaining) * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    at_completion = (spent["amount"] + Decimal(remaining) * rate).quantize(CENT, rounding=ROUND_HALF_UP)
     burn = Burn(
         project_id=project.pk,
         billing=project.billing,
@@ -196,7 +201,7 @@ def budget_burn(project: Project, *, period: date | None = None, today: date | N
         budget_minutes=budget_minutes,
         spent_minutes=spent["minutes"],
         minutes_pct=pct(spent["minutes"], budget_minutes),
-        forecast_at_completion=forecast,
+        forecast_at_completion=at_completion,
         forecast_minutes=spent["minutes"] + remaining,
         remaining_estimate_minutes=remaining,
         billable_minutes=spent["billable_minutes"],

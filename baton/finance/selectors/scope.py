@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from baton.core.models import Event
 from baton.delivery.models import Project, ProjectStatus, Task
@@ -87,6 +87,17 @@ def unmanaged_task_ids(project: Project, baseline: ScopeBaseline | None = None) 
     in_baseline = set(baseline.task_ids or [])
     later = Task.objects.filter(project_id=project.pk).exclude(id__in=in_baseline)
     return set(later.values_list("id", flat=True)) - managed_task_ids(project)
+
+
+def task_is_unmanaged(project: Project, baseline: ScopeBaseline, task_id: int) -> bool:
+    """Whether `task_id` is in `unmanaged_task_ids(project, baseline)`, in at most one query (none for a task in the
+    baseline): the hot path of logging time asks about one task only."""
+    if task_id in set(baseline.task_ids or []):
+        return False
+    managed = ChangeOrder.tasks.through.objects.filter(
+        changeorder__project_id=project.pk, task_id=OuterRef("pk")
+    ).exclude(changeorder__status=ChangeOrderStatus.REJECTED)
+    return Task.objects.filter(~Exists(managed), project_id=project.pk, pk=task_id).exists()
 
 
 @dataclass

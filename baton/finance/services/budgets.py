@@ -14,10 +14,10 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
-from baton.delivery.models import Project, ProjectStatus
+from baton.delivery.models import Billing, Project, ProjectStatus
 from baton.finance.models import BudgetAlert, ChangeOrder, ProjectBudget, ScopeBaseline
 from baton.finance.selectors.burn import budget_burn
-from baton.finance.selectors.scope import derived_baseline, unmanaged_task_ids
+from baton.finance.selectors.scope import derived_baseline, task_is_unmanaged
 from baton.finance.services._common import whole_minutes
 
 
@@ -74,7 +74,9 @@ def budget_check(*, actor: Actor, project: Project, on: date | None = None) -> l
     """Record and announce (`budget.threshold_crossed`) each 50/80/100 % threshold the project has newly reached;
     each is announced once (per period for a retainer: the period of `on`, today by default). Called when time or
     expenses land and by the sweep."""
-    burn = budget_burn(project, period=on)
+    if project.billing != Billing.RETAINER and not project.budget_amount and not project.budget_minutes:
+        return []  # no budget in money or time: no percentage, so no threshold can be reached (no query)
+    burn = budget_burn(project, period=on, forecast=False)  # thresholds need the spend only
     if not burn.thresholds_crossed:
         return []
     period = burn.period or ""
@@ -160,7 +162,7 @@ def scope_check_entry(*, actor: Actor, entry: Any, project: Project) -> bool:
     if project.status == ProjectStatus.PLANNED:
         return False
     baseline = baseline_freeze(actor=actor, project=project)  # time on a started project: freeze at first need
-    if baseline is None or entry.task_id is None or entry.task_id not in unmanaged_task_ids(project, baseline):
+    if baseline is None or entry.task_id is None or not task_is_unmanaged(project, baseline, entry.task_id):
         return False
     from baton.timesheets.models import TimeEntry
 

@@ -1,0 +1,58 @@
+"""Query ceiling of logging time (`POST /api/v1/time-entries`), the hottest write: see BENCHMARKS.md, "time-entry
+create path". The ceiling counts everything one create costs — bearer auth, the service, the response, and the
+subscribers that run after commit — so a new per-entry query fails CI instead of slowing every timesheet."""
+
+from __future__ import annotations
+
+import pytest
+
+from baton.finance.testing import make_project, make_task
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+# The token with its membership, person, project, task, the day's total with the week's lock, bill and cost rates, the
+# insert, the rollup upsert, the event, the scope baseline, the budget's spend (time rollup, expenses), the response's
+# read; after commit automation's and growth's "anything listening?"; plus the service's savepoint and its release
+# (the test runs inside a transaction). It was 26 before the time-entry create path was trimmed.
+CREATE_CEILING = 18
+
+
+def test_logging_time_costs_a_fixed_number_of_queries(
+    personas, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    project = make_project(personas)
+    task = make_task(personas, project)
+    api = personas["member"].api()
+    with django_capture_on_commit_callbacks(execute=True):  # first use of the workspace seeds growth's framework
+        first = api.post(
+            "/api/v1/time-entries", {"project_id": project.id, "date": "2026-03-02", "minutes": 20}, content_type=JSON
+        )
+    assert first.status_code == 201, first.content
+    with django_assert_max_num_queries(CREATE_CEILING):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = api.post(
+                "/api/v1/time-entries",
+                {"project_id": project.id, "task_id": task.id, "date": "2026-03-03", "minutes": 30},
+                content_type=JSON,
+            )
+    assert response.status_code == 201, response.content
+    assert callbacks  # the subscribers ran inside the counted block
+
+
+def test_logging_time_without_a_task_costs_one_query_less(
+    personas, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    project = make_project(personas)
+    api = personas["member"].api()
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(
+            "/api/v1/time-entries", {"project_id": project.id, "date": "2026-03-02", "minutes": 20}, content_type=JSON
+        )
+    with django_assert_max_num_queries(CREATE_CEILING - 1):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(
+                "/api/v1/time-entries",
+                {"project_id": project.id, "date": "2026-03-03", "minutes": 30},
+                content_type=JSON,
+            )
+    assert response.status_code == 201, response.content
