@@ -2,7 +2,7 @@
 
 Every action calls the owning app's service as the rule's automation actor, inside the rule's transaction; nothing
 here writes another app's models. `create_handoff` and `open_escalation` are registered by the handoffs and
-relationships apps when they exist (see registry.PLANNED_ACTIONS).
+relationships apps (their `automation.py`).
 """
 
 from __future__ import annotations

@@ -24,9 +24,6 @@ from typing import Any
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
 
-# Action types other apps are expected to register (kept out of the editor until they do).
-PLANNED_ACTIONS: tuple[str, ...] = ()  # create_handoff (handoffs) and open_escalation (relationships) exist
-
 
 class ActionError(Exception):
     """An action could not run (a missing project, a disabled webhook, ...): the run fails and rolls back."""

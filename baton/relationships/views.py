@@ -340,41 +340,7 @@ def report(request: HttpRequest, client_id: int) -> HttpResponse:
 @actor_required
 def portal(request: HttpRequest) -> HttpResponse:
     """The client portal: everything a client-role user may see of its own client, nothing of any other."""
-    actor = get_actor(request)
-    if not actor.is_client or not actor.client_id:
-        raise Http404
-    from baton.delivery import selectors as delivery
-    from baton.finance.models import ChangeOrder
-    from baton.knowledge.selectors import decision_list
-
-    client = selectors.client_for(actor, actor.client_id)
-    projects = list(delivery.project_list(actor=actor).filter(client_id=client.pk, archived_at__isnull=True))
-    protocol = services.protocol_for(client)
-    budgets = []
-    if protocol.share_budget_with_client:
-        from baton.finance.selectors.burn import budget_burn
-
-        budgets = [(p, budget_burn(p)) for p in projects if p.status in ("active", "on_hold")]
-    ctx = {
-        "client": client,
-        "projects": projects,
-        "milestones": list(
-            delivery.milestone_list(actor=actor).filter(project__client_id=client.pk, status="open")[:20]
-        ),
-        "awaiting": list(delivery.task_list(actor=actor).filter(project__client_id=client.pk, status="in_review")[:20]),
-        "change_orders": list(
-            ChangeOrder.objects.filter(
-                workspace=actor.workspace, project__client_id=client.pk, status="submitted"
-            ).select_related("project")
-        ),
-        "updates": list(selectors.status_update_list(actor=actor, client_id=client.pk)[:10]),
-        "decisions": list(decision_list(actor=actor, client_id=client.pk)[:10]),
-        "goals": [
-            {"goal": g, **selectors.goal_progress(g)} for g in selectors.goal_list(actor=actor, client_id=client.pk)
-        ],
-        "budgets": budgets,
-    }
-    return render(request, "relationships/portal.html", ctx)
+    return render(request, "relationships/portal.html", selectors.portal_overview(get_actor(request)))
 
 
 @actor_required
