@@ -14,10 +14,12 @@ time off, bookings); the people are passed in. Nothing here queries per person o
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from django.db.models import Q
@@ -64,6 +66,19 @@ class Schedule:
         i = bisect.bisect_right(self.starts, d)
         return self.periods[i - 1] if i else (self.weekly, self.working_days)
 
+    def segments(self, start: date, end: date) -> Iterator[tuple[date, date, tuple[int, tuple[int, ...]]]]:
+        """[start, end] cut where a period starts: (first day, last day, (weekly minutes, working days))."""
+        i = bisect.bisect_right(self.starts, start)
+        current = self.periods[i - 1] if i else (self.weekly, self.working_days)
+        lo = start
+        while i < len(self.starts) and self.starts[i] <= end:
+            if self.starts[i] > lo:
+                yield lo, self.starts[i] - timedelta(days=1), current
+                lo = self.starts[i]
+            current = self.periods[i]
+            i += 1
+        yield lo, end, current
+
     def works_on(self, d: date) -> bool:
         return d.isoweekday() in self.on(d)[1]
 
@@ -89,6 +104,30 @@ class Span:
     end: date
     minutes_per_day: int
     tentative: bool
+
+
+@dataclass(frozen=True)
+class Load:
+    """One person's days over a calendar's range (index 0 = its start): read-only lists, one per figure."""
+
+    works: list[bool]  # a working day by their schedule (holiday or not)
+    counts: list[bool]  # a day bookings count on: working and not a workspace holiday
+    capacity: list[int]
+    booked: list[int]
+    tentative: list[int]
+    time_off: list[int]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums of a person's days over a range; `overbooked_days` counts the days booked over capacity."""
+
+    capacity_minutes: int = 0
+    booked_minutes: int = 0
+    tentative_minutes: int = 0
+    time_off_minutes: int = 0
+    overbooked_days: int = 0
+    over_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,7 +167,14 @@ class Day:
 
 
 class Calendar:
-    """Capacity and bookings of some people over a date range, computed in memory."""
+    """Capacity and bookings of some people over a date range, computed in memory.
+
+    Each person's days are computed in bulk the first time they are asked for (`load`): one list per figure, index 0
+    being `start` — working days from their schedule's periods, holidays as one mask for everyone, time off only on
+    the days it covers, bookings as a running sum of +minutes at their first day and -minutes after their last. Every
+    per-day answer (`day`, `days`, `capacity`, `booked`, `booking_days`) and every sum (`totals`, `totals_by`) reads
+    those lists, so a week's cell and the days inside it always agree.
+    """
 
     def __init__(
         self,
@@ -145,15 +191,107 @@ class Calendar:
         self.holidays = holidays
         self.time_off = time_off
         self.spans = spans
-        self._booked: dict[tuple[int, date], int] = defaultdict(int)
-        self._tentative: dict[tuple[int, date], int] = defaultdict(int)
+        self.size = max((end - start).days + 1, 0)
+        self.dates = [start + timedelta(days=i) for i in range(self.size)]
+        self._weekdays = [d.isoweekday() for d in self.dates]
+        self._closed = [d in holidays for d in self.dates]
+        self._zeros = [0] * self.size
+        self._spans: dict[int, list[Span]] = defaultdict(list)
         for span in spans:
-            if span.person_id is None or span.person_id not in schedules:
-                continue
-            for d in self.booking_days(span.person_id, max(span.start, start), min(span.end, end)):
-                self._booked[(span.person_id, d)] += span.minutes_per_day
+            if span.person_id is not None and span.person_id in schedules:
+                self._spans[span.person_id].append(span)
+        self._loads: dict[int, Load] = {}
+        self._patterns: dict[tuple[Any, ...], tuple[list[bool], list[bool], list[int]]] = {}
+
+    # --- Bulk: one person's days as lists ----------------------------------------------------------------------
+
+    def index(self, d: date) -> int:
+        return (d - self.start).days
+
+    def _pattern(self, schedule: Schedule) -> tuple[list[bool], list[bool], list[int]]:
+        """(works, counts, base) per day: a working day by the schedule, a day bookings count on (working and not a
+        holiday), daily capacity before time off. Shared by everyone on the same schedule over the range."""
+        segments = tuple(schedule.segments(self.start, self.end)) if self.size else ()
+        found = self._patterns.get(segments)
+        if found is not None:
+            return found
+        works: list[bool] = []
+        base: list[int] = []
+        for lo, hi, (weekly, days) in segments:
+            a, b = self.index(lo), self.index(hi) + 1
+            on = [w in days for w in range(8)]
+            daily = weekly // len(days) if days else 0
+            seg = [on[w] for w in self._weekdays[a:b]]
+            works += seg
+            base += [daily if w and not c else 0 for w, c in zip(seg, self._closed[a:b], strict=True)]
+        counts = [w and not c for w, c in zip(works, self._closed, strict=True)]
+        self._patterns[segments] = found = (works, counts, base)
+        return found
+
+    def load(self, person_id: int) -> Load:
+        """The person's days over the calendar's range, computed once (read-only lists)."""
+        found = self._loads.get(person_id)
+        if found is not None:
+            return found
+        works, counts, base = self._pattern(self.schedules[person_id])
+        off, capacity = self._zeros, base
+        if self.time_off.get(person_id):
+            taken: dict[int, int] = defaultdict(int)
+            for t_start, t_end, minutes in self.time_off[person_id]:
+                lo, hi = max(t_start, self.start), min(t_end, self.end)
+                for i in range(self.index(lo), self.index(hi) + 1):
+                    if base[i]:
+                        taken[i] += base[i] if minutes is None else minutes
+            if taken:
+                off = list(self._zeros)
+                for i, minutes in taken.items():
+                    off[i] = min(minutes, base[i])
+                capacity = [b - o for b, o in zip(base, off, strict=True)]
+        booked = tentative = self._zeros
+        if self._spans.get(person_id):
+            change = [0] * (self.size + 1)
+            tentative_change = [0] * (self.size + 1)
+            for span in self._spans[person_id]:
+                lo, hi = max(span.start, self.start), min(span.end, self.end)
+                if lo > hi:
+                    continue
+                a, b = self.index(lo), self.index(hi) + 1
+                change[a] += span.minutes_per_day
+                change[b] -= span.minutes_per_day
                 if span.tentative:
-                    self._tentative[(span.person_id, d)] += span.minutes_per_day
+                    tentative_change[a] += span.minutes_per_day
+                    tentative_change[b] -= span.minutes_per_day
+            booked = [m if c else 0 for m, c in zip(accumulate(change), counts, strict=False)]
+            if any(tentative_change):
+                tentative = [m if c else 0 for m, c in zip(accumulate(tentative_change), counts, strict=False)]
+        found = self._loads[person_id] = Load(works, counts, capacity, booked, tentative, off)
+        return found
+
+    def totals(self, person_id: int, start: date | None = None, end: date | None = None) -> Totals:
+        """Sums over [start, end] (default: the calendar's range; clipped to it)."""
+        load = self.load(person_id)
+        a = self.index(max(start or self.start, self.start))
+        b = self.index(min(end or self.end, self.end)) + 1
+        if a >= b:
+            return Totals()
+        capacity, booked = load.capacity[a:b], load.booked[a:b]
+        return Totals(
+            capacity_minutes=sum(capacity),
+            booked_minutes=sum(booked),
+            tentative_minutes=sum(load.tentative[a:b]),
+            time_off_minutes=sum(load.time_off[a:b]),
+            overbooked_days=sum(map(operator.gt, booked, capacity)),
+            over_minutes=sum(max(m - c, 0) for m, c in zip(booked, capacity, strict=True)),
+        )
+
+    def totals_by(self, person_id: int, ranges: Iterable[tuple[date, date]]) -> list[Totals]:
+        """`totals` for each range (a schedule's columns, a report's weeks or months)."""
+        return [self.totals(person_id, lo, hi) for lo, hi in ranges]
+
+    # --- Per day --------------------------------------------------------------------------------------------------
+
+    def _inside(self, person_id: int | None, d: date) -> bool:
+        return person_id is not None and person_id in self.schedules and self.start <= d <= self.end
 
     def schedule(self, person_id: int | None) -> Schedule:
         if person_id is None:
@@ -163,9 +301,13 @@ class Calendar:
     def booking_days(self, person_id: int | None, start: date, end: date) -> list[date]:
         """The days in [start, end] on which a booking of this person counts (placeholders: Monday to Friday)."""
         schedule = self.schedule(person_id)
+        if self.start <= start and end <= self.end:
+            counts = self._pattern(schedule)[1]
+            a, b = self.index(start), self.index(end) + 1
+            return [d for d, c in zip(self.dates[a:b], counts[a:b], strict=True) if c]
         return [d for d in daterange(start, end) if d not in self.holidays and schedule.works_on(d)]
 
-    def time_off_minutes(self, person_id: int, d: date, base: int) -> int:
+    def _time_off_outside(self, person_id: int, d: date, base: int) -> int:
         taken = 0
         for start, end, minutes in self.time_off.get(person_id, ()):
             if start <= d <= end:
@@ -173,25 +315,39 @@ class Calendar:
         return min(taken, base)
 
     def capacity(self, person_id: int, d: date) -> int:
-        if d in self.holidays:
-            return 0
-        base = self.schedule(person_id).base_minutes(d)
-        if base == 0:
-            return 0
-        return base - self.time_off_minutes(person_id, d, base)
+        if self._inside(person_id, d):
+            return self.load(person_id).capacity[self.index(d)]
+        return self._day_outside(person_id, d).capacity_minutes
 
     def booked(self, person_id: int, d: date) -> int:
-        return self._booked.get((person_id, d), 0)
+        if self._inside(person_id, d):
+            return self.load(person_id).booked[self.index(d)]
+        return 0
 
     def day(self, person_id: int, d: date) -> Day:
+        if not self._inside(person_id, d):
+            return self._day_outside(person_id, d)
+        load, i = self.load(person_id), self.index(d)
+        return Day(
+            date=d,
+            capacity_minutes=load.capacity[i],
+            booked_minutes=load.booked[i],
+            tentative_minutes=load.tentative[i],
+            time_off_minutes=load.time_off[i],
+            working=load.works[i],
+            holiday=self.holidays.get(d, ""),
+        )
+
+    def _day_outside(self, person_id: int | None, d: date) -> Day:
+        """A day outside the range (or of someone not loaded): its capacity by the same rules, nothing booked."""
         schedule = self.schedule(person_id)
         base = 0 if d in self.holidays else schedule.base_minutes(d)
-        off = self.time_off_minutes(person_id, d, base) if base else 0
+        off = self._time_off_outside(person_id, d, base) if base and person_id is not None else 0
         return Day(
             date=d,
             capacity_minutes=base - off,
-            booked_minutes=self._booked.get((person_id, d), 0),
-            tentative_minutes=self._tentative.get((person_id, d), 0),
+            booked_minutes=0,
+            tentative_minutes=0,
             time_off_minutes=off,
             working=schedule.works_on(d),
             holiday=self.holidays.get(d, ""),

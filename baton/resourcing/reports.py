@@ -9,13 +9,14 @@ Two hooks connect other apps' data, each one function:
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import DateField, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from baton.core import access
 from baton.core.access import Actor
@@ -52,21 +53,39 @@ def _time_entry_model() -> Any | None:
     return model if {"person", "date", "minutes", "billable"} <= names else None
 
 
+LOGGED_BUCKETS = ("day", "week", "month", "range")
+
+
 def logged_minutes(
-    workspace: Workspace, person_ids: list[int], start: date, end: date
+    workspace: Workspace, person_ids: list[int], start: date, end: date, *, per: str = "day"
 ) -> dict[tuple[int, date], tuple[int, int]]:
-    """(logged, billable) minutes per (person, day) from time entries. The one switch for utilization's logged time:
-    it is on as soon as `timesheets.TimeEntry` exists; until then nothing is logged."""
+    """(logged, billable) minutes per (person, bucket) from time entries, the bucket named by its first day: `day`,
+    `week` (its Monday), `month` (its 1st) or the whole `range` (`start`), summed by the database. The one switch for
+    utilization's logged time: it is on as soon as `timesheets.TimeEntry` exists; until then nothing is logged."""
     model = _time_entry_model()
     if model is None or not person_ids:
         return {}
+    if per not in LOGGED_BUCKETS:
+        raise ValueError(f"per must be one of {LOGGED_BUCKETS}")
+    qs = model.objects.filter(workspace=workspace, person_id__in=person_ids, date__gte=start, date__lte=end)
+    if per == "week":
+        qs = qs.annotate(bucket=TruncWeek("date", output_field=DateField()))
+    elif per == "month":
+        qs = qs.annotate(bucket=TruncMonth("date", output_field=DateField()))
+    bucket = {"day": "date", "week": "bucket", "month": "bucket", "range": None}[per]
     rows = (
-        model.objects.filter(workspace=workspace, person_id__in=person_ids, date__gte=start, date__lte=end)
-        .values("person_id", "date")
+        qs.values(*(["person_id", bucket] if bucket else ["person_id"]))
         .annotate(logged=Sum("minutes"), billable=Sum("minutes", filter=Q(billable=True)))
         .order_by()
+        .values_list("person_id", *([bucket] if bucket else []), "logged", "billable")
     )
-    return {(r["person_id"], r["date"]): (int(r["logged"] or 0), int(r["billable"] or 0)) for r in rows}
+    if bucket is None:
+        return {(r[0], start): (int(r[1] or 0), int(r[2] or 0)) for r in rows}
+    return {(r[0], _as_date(r[1])): (int(r[2] or 0), int(r[3] or 0)) for r in rows}
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> dict[tuple[date, str], int]:
@@ -138,51 +157,35 @@ def utilization(
         people = [p for p in people if p.id == person_id]
     settings = settings_for(actor.workspace)
     calendar = load_calendar(actor.workspace, people, start, end, settings=settings)
-    logged = logged_minutes(actor.workspace, [p.id for p in people], start, end)
+    buckets = _buckets(group_by, start, end)
+    per = {"week": "week", "month": "month"}.get(group_by, "range")
+    logged = logged_minutes(actor.workspace, [p.id for p in people], start, end, per=per)
+    ranges = [(lo, hi) for _, lo, hi in buckets]
     groups: dict[Any, dict[str, Any]] = {}
     for person in people:
-        for d in daterange(start, end):
-            day = calendar.day(person.id, d)
-            log, billable = logged.get((person.id, d), (0, 0))
-            if not (day.capacity_minutes or day.booked_minutes or day.time_off_minutes or log):
+        target = _target(settings, person.title or NO_TITLE)
+        for (bucket, lo, _), totals in zip(buckets, calendar.totals_by(person.id, ranges), strict=True):
+            log, billable = logged.get((person.id, bucket), (0, 0))
+            # Every figure is a sum of non-negative days: a zero sum is a bucket with nothing on any day.
+            if not (totals.capacity_minutes or totals.booked_minutes or totals.time_off_minutes or log):
                 continue
-            key, label = _group(group_by, person, d)
+            key, label = _group(group_by, person, lo)
             row = groups.get(key)
             if row is None:
-                row = groups[key] = {
-                    "key": key,
-                    "label": label,
-                    "person_id": person.id if group_by == "person" else None,
-                    "capacity_minutes": 0,
-                    "booked_minutes": 0,
-                    "logged_minutes": 0,
-                    "billable_minutes": 0,
-                    "time_off_minutes": 0,
-                    "_people": set(),
-                    "_targets": [],
-                }
-            row["capacity_minutes"] += day.capacity_minutes
-            row["booked_minutes"] += day.booked_minutes
+                row = groups[key] = _empty_row(key, label, person.id if group_by == "person" else None)
+            row["capacity_minutes"] += totals.capacity_minutes
+            row["booked_minutes"] += totals.booked_minutes
             row["logged_minutes"] += log
             row["billable_minutes"] += billable
-            row["time_off_minutes"] += day.time_off_minutes
+            row["time_off_minutes"] += totals.time_off_minutes
             if person.id not in row["_people"]:
                 row["_people"].add(person.id)
-                row["_targets"].append(_target(settings, person.title or NO_TITLE))
+                row["_targets"].append(target)
         if group_by == "person" and person.id not in groups:
             key, label = _group(group_by, person, start)
-            groups[key] = {
-                "key": key,
-                "label": label,
-                "person_id": person.id,
-                "capacity_minutes": 0,
-                "booked_minutes": 0,
-                "logged_minutes": 0,
-                "billable_minutes": 0,
-                "time_off_minutes": 0,
-                "_people": {person.id},
-                "_targets": [_target(settings, person.title or NO_TITLE)],
-            }
+            groups[key] = _empty_row(key, label, person.id)
+            groups[key]["_people"].add(person.id)
+            groups[key]["_targets"].append(target)
     rows = []
     for row in groups.values():
         targets = row.pop("_targets")
@@ -201,6 +204,39 @@ def utilization(
     else:
         rows.sort(key=lambda r: (r["label"].lower(), r["key"]))
     return rows
+
+
+def _buckets(group_by: str, start: date, end: date) -> list[tuple[date, date, date]]:
+    """(bucket, first day, last day) over [start, end]: one for person and role, else each week (its Monday) or
+    month (its 1st), clipped to the range. The bucket is how `logged_minutes` names it."""
+    if group_by == "week":
+        weeks = range(0, (end - monday_of(start)).days + 1, 7)
+        mondays = [monday_of(start) + timedelta(days=offset) for offset in weeks]
+        return [(m, max(m, start), min(m + timedelta(days=6), end)) for m in mondays]
+    if group_by == "month":
+        out = []
+        first = start.replace(day=1)
+        while first <= end:
+            following = (first + timedelta(days=32)).replace(day=1)
+            out.append((first, max(first, start), min(following - timedelta(days=1), end)))
+            first = following
+        return out
+    return [(start, start, end)]
+
+
+def _empty_row(key: Any, label: str, person_id: int | None) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": label,
+        "person_id": person_id,
+        "capacity_minutes": 0,
+        "booked_minutes": 0,
+        "logged_minutes": 0,
+        "billable_minutes": 0,
+        "time_off_minutes": 0,
+        "_people": set(),
+        "_targets": [],
+    }
 
 
 def _group(group_by: str, person: Person, d: date) -> tuple[Any, str]:

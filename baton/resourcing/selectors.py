@@ -6,6 +6,7 @@ A client-role user sees nothing of resourcing: lists answer 403, ids 404.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.people.models import Person
-from baton.resourcing.calendar import Calendar, Day, daterange, load_calendar, monday_of, workspace_holidays
+from baton.resourcing.calendar import Calendar, Day, load_calendar, monday_of, workspace_holidays
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff
 
 MAX_RANGE_DAYS = 731
@@ -362,10 +363,11 @@ def _columns(start: date, count: int, scale: str, holidays: dict[date, str]) -> 
 def _lanes(bookings: list[Booking], columns: list[Column], focus_project: int | None) -> list[Lane]:
     """Pack bookings into as few rows of bars as possible (a bar is a table cell spanning its columns)."""
     placed: list[tuple[int, list[tuple[int, int, Booking]]]] = []  # (next free column, [(first, last, booking)])
+    starts, ends = [c.start for c in columns], [c.end for c in columns]
     for booking in sorted(bookings, key=lambda b: (b.start_date, b.id)):
-        first = next((i for i, c in enumerate(columns) if c.end >= booking.start_date), None)
-        last = next((i for i in range(len(columns) - 1, -1, -1) if columns[i].start <= booking.end_date), None)
-        if first is None or last is None or first > last:
+        first = bisect.bisect_left(ends, booking.start_date)  # the first column ending on or after its start
+        last = bisect.bisect_right(starts, booking.end_date) - 1  # the last column starting on or before its end
+        if first >= len(columns) or last < 0 or first > last:
             continue
         for k, (free_from, items) in enumerate(placed):
             if first >= free_from:
@@ -398,24 +400,24 @@ def _lanes(bookings: list[Booking], columns: list[Column], focus_project: int | 
 
 
 def _cells(calendar: Calendar, person_id: int, columns: list[Column]) -> tuple[list[Cell], int, int, int]:
+    """One heat cell per column (a day, or a whole week summed from the same days), and the row's totals."""
     cells, over, cap_total, booked_total = [], 0, 0, 0
-    for col in columns:
-        days = [calendar.day(person_id, d) for d in daterange(col.start, col.end)]
-        capacity = sum(d.capacity_minutes for d in days)
-        booked = sum(d.booked_minutes for d in days)
-        over_days = sum(1 for d in days if d.overbooked)
+    spans = calendar.totals_by(person_id, [(col.start, col.end) for col in columns])
+    for col, totals in zip(columns, spans, strict=True):
+        capacity, booked, over_days = totals.capacity_minutes, totals.booked_minutes, totals.overbooked_days
         cap_total += capacity
         booked_total += booked
         css = "over" if over_days else load_class(capacity, booked)
         if over_days:
             over += 1
+        single = col.start == col.end
         reason = ""
-        if len(days) == 1 and capacity == 0:
-            d = days[0]
+        if single and capacity == 0:
+            d = calendar.day(person_id, col.start)
             reason = d.holiday or ("time off" if d.time_off_minutes else "not a working day")
         label = f"{booked // 60}h{booked % 60:02d} of {capacity // 60}h{capacity % 60:02d}"
         if over_days:
-            label += f", overbooked{f' on {over_days} days' if len(days) > 1 else ''}"
+            label += f", overbooked{'' if single else f' on {over_days} days'}"
         if reason:
             label += f" ({reason})"
         cells.append(Cell(css=css, capacity=capacity, booked=booked, label=label))
