@@ -20,13 +20,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 
 from baton.core.models import Workspace
 
 DEFAULT_DAYS = (1, 2, 3, 4, 5)
+MANY_PEOPLE = 20  # above this, load_calendar reads the workspace's rows instead of binding every person's id
 
 
 def daterange(start: date, end: date) -> Iterator[date]:
@@ -93,9 +94,8 @@ class Schedule:
 PLACEHOLDER_SCHEDULE = Schedule(person_id=0, weekly=2400, working_days=DEFAULT_DAYS)
 
 
-@dataclass(frozen=True)
-class Span:
-    """A booking reduced to what the arithmetic needs."""
+class Span(NamedTuple):
+    """A booking reduced to what the arithmetic needs (a tuple: thousands are made per report)."""
 
     id: int
     person_id: int | None
@@ -249,21 +249,24 @@ class Calendar:
                 capacity = [b - o for b, o in zip(base, off, strict=True)]
         booked = tentative = self._zeros
         if self._spans.get(person_id):
+            # +minutes on a booking's first day, -minutes after its last: the running sum is booked per day.
             change = [0] * (self.size + 1)
             tentative_change = [0] * (self.size + 1)
+            first, last = self.start, self.end
             for span in self._spans[person_id]:
-                lo, hi = max(span.start, self.start), min(span.end, self.end)
-                if lo > hi:
+                a = (span.start - first).days if span.start > first else 0
+                b = (span.end - first).days + 1 if span.end < last else self.size
+                if a >= b:
                     continue
-                a, b = self.index(lo), self.index(hi) + 1
                 change[a] += span.minutes_per_day
                 change[b] -= span.minutes_per_day
                 if span.tentative:
                     tentative_change[a] += span.minutes_per_day
                     tentative_change[b] -= span.minutes_per_day
-            booked = [m if c else 0 for m, c in zip(accumulate(change), counts, strict=False)]
+            # `counts` is a list of bools: minutes x True = minutes, x False = 0 (a day bookings do not count on)
+            booked = list(map(operator.mul, accumulate(change), counts))
             if any(tentative_change):
-                tentative = [m if c else 0 for m, c in zip(accumulate(tentative_change), counts, strict=False)]
+                tentative = list(map(operator.mul, accumulate(tentative_change), counts))
         found = self._loads[person_id] = Load(works, counts, capacity, booked, tentative, off)
         return found
 
@@ -275,13 +278,15 @@ class Calendar:
         if a >= b:
             return Totals()
         capacity, booked = load.capacity[a:b], load.booked[a:b]
+        booked_minutes = sum(booked)
+        over = [m - c for m, c in zip(booked, capacity, strict=True) if m > c] if booked_minutes else []
         return Totals(
             capacity_minutes=sum(capacity),
-            booked_minutes=sum(booked),
+            booked_minutes=booked_minutes,
             tentative_minutes=sum(load.tentative[a:b]),
             time_off_minutes=sum(load.time_off[a:b]),
-            overbooked_days=sum(map(operator.gt, booked, capacity)),
-            over_minutes=sum(max(m - c, 0) for m, c in zip(booked, capacity, strict=True)),
+            overbooked_days=len(over),
+            over_minutes=sum(over),
         )
 
     def totals_by(self, person_id: int, ranges: Iterable[tuple[date, date]]) -> list[Totals]:
@@ -410,10 +415,13 @@ def load_calendar(
     from baton.resourcing.models import Booking, CapacityPeriod, TimeOff, TimeOffStatus
 
     people = list(people)
-    ids = [p.id for p in people]
+    ids = {p.id for p in people}
+    # Many people: the whole workspace's rows, the others dropped here (a few hundred ids bound into three queries
+    # cost more than the rows of people not asked for, who are rare: inactive staff).
+    mine = Q(person_id__in=ids) if len(ids) <= MANY_PEOPLE else Q()
     periods: dict[int, list[Any]] = defaultdict(list)
     if ids:
-        for period in CapacityPeriod.objects.filter(workspace=workspace, person_id__in=ids).only(
+        for period in CapacityPeriod.objects.filter(mine, workspace=workspace).only(
             "person_id", "effective_from", "weekly_capacity_minutes", "working_days"
         ):
             periods[period.person_id].append(period)
@@ -423,24 +431,30 @@ def load_calendar(
     time_off: dict[int, list[tuple[date, date, int | None]]] = defaultdict(list)
     if ids:
         for person_id, t_start, t_end, minutes in TimeOff.objects.filter(
+            mine,
             workspace=workspace,
-            person_id__in=ids,
             status=TimeOffStatus.APPROVED,
             start_date__lte=end,
             end_date__gte=start,
         ).values_list("person_id", "start_date", "end_date", "minutes_per_day"):
-            time_off[person_id].append((t_start, t_end, minutes))
+            if person_id in ids:
+                time_off[person_id].append((t_start, t_end, minutes))
+    excluded = set(exclude_booking_ids)
     if bookings is None:
-        who = Q(person_id__in=ids) | Q(person__isnull=True) if with_placeholders else Q(person_id__in=ids)
-        rows = (
-            Booking.objects.filter(workspace=workspace, start_date__lte=end, end_date__gte=start)
-            .filter(who)
-            .exclude(id__in=list(exclude_booking_ids))
-            .values_list("id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative")
-        )
-        spans = [Span(*row) for row in rows] if ids or with_placeholders else []
+        spans = []
+        if ids or with_placeholders:
+            who = mine | Q(person__isnull=True) if with_placeholders and mine else mine
+            rows = Booking.objects.filter(who, workspace=workspace, start_date__lte=end, end_date__gte=start)
+            if excluded:
+                rows = rows.exclude(id__in=excluded)
+            spans = [
+                Span._make(row)
+                for row in rows.values_list(
+                    "id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative"
+                )
+                if row[1] in ids or (row[1] is None and with_placeholders)
+            ]
     else:
-        excluded = set(exclude_booking_ids)
         spans = [
             Span(b.id, b.person_id, b.project_id, b.start_date, b.end_date, b.minutes_per_day, b.tentative)
             for b in bookings
