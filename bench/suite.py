@@ -90,6 +90,29 @@ def bare_burn(project_id: int) -> tuple[int, Decimal]:
     return int(row[0] or 0), _dec(row[1])
 
 
+def bare_handoffs(workspace_id: int, tz: str, lo: date, hi: date) -> tuple[int, int, int, int, int, Decimal]:
+    """Handoffs sent in [lo, hi] (days in the workspace's time zone), confirmed, gap questions on them; failures in
+    [lo, hi], their minutes and cost: the headline figures of /reports/handoffs as plain SQL."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    start = datetime.combine(lo, time.min, tzinfo=ZoneInfo(tz or "UTC"))
+    end = datetime.combine(hi + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz or "UTC"))
+    count, confirmed, gaps = _sql(
+        "SELECT COUNT(*), SUM(CASE WHEN h.status = 'confirmed' THEN 1 ELSE 0 END), "
+        "(SELECT COUNT(*) FROM handoffs_handoffgap g JOIN handoffs_handoff h2 ON h2.id = g.handoff_id "
+        " WHERE h2.workspace_id = %s AND h2.sent_at >= %s AND h2.sent_at < %s) "
+        "FROM handoffs_handoff h WHERE h.workspace_id = %s AND h.sent_at >= %s AND h.sent_at < %s",
+        [workspace_id, start, end, workspace_id, start, end],
+    )[0]
+    failures, minutes, cost = _sql(
+        "SELECT COUNT(*), SUM(remediation_minutes), SUM(remediation_cost) FROM handoffs_handofffailure "
+        "WHERE workspace_id = %s AND occurred_on >= %s AND occurred_on <= %s",
+        [workspace_id, lo, hi],
+    )[0]
+    return int(count), int(confirmed or 0), int(gaps or 0), int(failures), int(minutes or 0), _dec(cost)
+
+
 def reports(slug: str) -> list[dict[str, Any]]:
     from django.db.models import Count
     from django.test import Client
@@ -161,6 +184,22 @@ def reports(slug: str) -> list[dict[str, Any]]:
     body = response.json()
     equal = (body["spent_minutes"], _dec(body["spent_amount"]) - _dec(body["expenses_amount"])) == bare
     row(f"budget burn, largest project ({big['n']:,} entries)", ms, bare_ms, equal)
+    lo = today.replace(year=today.year - 1) + timedelta(days=1)
+    url = f"/api/v1/reports/handoffs?from={lo}&to={today}"
+    ms, response = _timed(lambda: client.get(url))
+    assert response.status_code == 200, response.content[:300]
+    bare_ms, bare_h = _timed(lambda: bare_handoffs(workspace.pk, workspace.timezone, lo, today))
+    body = response.json()
+    got_h = (
+        body["count"],
+        body["confirmed"],
+        body["gaps"],
+        body["failures"],
+        body["remediation_minutes"],
+        _dec(body["remediation_cost"]),
+    )
+    equal = got_h == bare_h
+    row("handoff metrics, 1 y", ms, bare_ms, equal, note=f"{body['count']:,} handoffs")
     return results
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from wsgiref.types import WSGIApplication
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("BATON_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -14,6 +19,35 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are still
 # synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_SHARED_CONNECTION = threading.Lock()
+
+
+class _SerialWSGIServer(ThreadedWSGIServer):
+    """The live server on SQLite's in-memory test database hands every request thread the *same* connection, so two
+    requests at once (a page and its htmx fragments, or two browser contexts) can collide on it ("cannot start a
+    transaction within a transaction"). Keep the threads (keep-alive connections), but run the application for one
+    request at a time when a connection is shared. PostgreSQL gives each thread its own connection and is left be."""
+
+    def set_app(self, application: WSGIApplication | None) -> None:
+        if application is None or not self.connections_override:
+            super().set_app(application)
+            return
+
+        def serial(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            with _SHARED_CONNECTION:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(serial)
+
+
+LiveServerThread.server_class = _SerialWSGIServer
 
 
 @pytest.fixture(scope="session")
