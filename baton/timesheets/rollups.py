@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, DateField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from baton.timesheets.models import TimeEntry, TimeRollup
@@ -168,6 +168,8 @@ class Split:
     end_month: date | None  # exclusive; None: to the end
     empty_months: bool
     raw: Q | None  # the days outside the whole months (None: no raw days)
+    date_from: date | None = None  # the range itself
+    date_to: date | None = None
 
 
 def month_split(date_from: date | None, date_to: date | None) -> Split:
@@ -184,7 +186,7 @@ def month_split(date_from: date | None, date_to: date | None) -> Split:
             raw &= Q(date__gte=date_from)
         if date_to:
             raw &= Q(date__lte=date_to)
-        return Split(first_month=None, end_month=None, empty_months=True, raw=raw)
+        return Split(first_month=None, end_month=None, empty_months=True, raw=raw, date_from=date_from, date_to=date_to)
     parts = Q()
     has_raw = False
     if date_from is not None and lo is not None and lo > date_from:
@@ -193,7 +195,25 @@ def month_split(date_from: date | None, date_to: date | None) -> Split:
     if date_to is not None and hi is not None and hi <= date_to:
         parts |= Q(date__gte=hi, date__lte=date_to)
         has_raw = True
-    return Split(first_month=lo, end_month=hi, empty_months=False, raw=parts if has_raw else None)
+    return Split(
+        first_month=lo,
+        end_month=hi,
+        empty_months=False,
+        raw=parts if has_raw else None,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def raw_month(split: Split) -> Any:
+    """The month (its first day) of a raw entry of the split, or of the days before it in the range's first month, as
+    an expression: those days lie in the range's first or last month, so a CASE on the date says which, without a
+    per-row date function (SQLite's TruncMonth is a Python function called for every row)."""
+    first = month_of(split.date_from) if split.date_from else None
+    last = month_of(split.date_to) if split.date_to else None
+    if first is None or last is None or first == last:
+        return Value(first or last, output_field=DateField())
+    return Case(When(date__lt=last, then=Value(first)), default=Value(last), output_field=DateField())
 
 
 def rollup_in(split: Split, where: Q | None = None, **filters: Any) -> Any:

@@ -20,18 +20,29 @@ Definitions (API.md, reports/profitability):
   rate converts at 1 and is reported in `warnings`.
 - Every row is computed from those rounded cells, and `totals` is the sum of the rows, so it reconciles to the cent.
 Expenses are pass-through costs and are not in this report (see budget burn and invoices).
+
+How it is computed (the figures above, to the cent, in few queries and integer cents):
+- Minutes, billable minutes, cost and time-and-materials revenue (base currency) of every project: one grouped
+  query by the report's own key over the rollup's whole months, one over the raw entries of the edge days.
+- Recognised revenue (fixed fee, retainer) and other currencies: one query over the rollup (and one over the edge
+  days) for those projects only, at the grain the grouping needs: per project when grouping by client, project or
+  account manager (a fixed fee's monthly recognition telescopes to R(minutes to the end) - R(minutes before), a
+  retainer's months add up), per project x month by month, per project x person x month by person; other currencies
+  always per project x person x month (each cell converts and rounds on its own). The same query brings the minutes
+  before the range and the first month with time (retainers start there when they have no start date).
+- The arithmetic is in integer cents (`recognition.py`), identical to the Decimal definitions; reference
+  comparison in `baton/finance/tests/test_profitability_fast.py`.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateField, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
 
 from baton.core import access
 from baton.core.access import Actor
@@ -40,13 +51,23 @@ from baton.crm.models import Client
 from baton.delivery.models import Billing, Project, ProjectStatus
 from baton.finance.models import ExchangeRate
 from baton.finance.selectors.burn import month_end, month_start, next_month, pct
+from baton.finance.selectors.recognition import (
+    fixed_fee_curve,
+    from_cents,
+    month_index,
+    month_of_index,
+    retainer_month_cents,
+    split_cents,
+    to_cents,
+)
 from baton.people.models import Person
 from baton.timesheets import rollups
+from baton.timesheets.models import TimeRollup
 
 GROUPS = ("client", "project", "person", "month", "account_manager")
+# What the report reads of a project whose revenue is recognised or converted (values_list order: see _Facts).
 REPORT_PROJECT_FIELDS = (
     "id",
-    "workspace_id",
     "name",
     "status",
     "billing",
@@ -54,7 +75,6 @@ REPORT_PROJECT_FIELDS = (
     "budget_amount",
     "budget_minutes",
     "period_budget_amount",
-    "period_budget_minutes",
     "start_date",
     "end_date",
     "client_id",
@@ -69,6 +89,9 @@ GROUP_FIELDS = {
     "account_manager": "project__client__account_manager_id",
 }
 ZERO = Decimal("0.00")
+RECOGNISED = (Billing.FIXED_FEE, Billing.RETAINER)
+# Phases of a row of the recognition query.
+BEFORE, INSIDE, EDGE = 0, 1, 2
 
 
 def money_projects(actor: Actor) -> QuerySet[Project]:
@@ -131,34 +154,6 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Cell:
-    minutes: int = 0
-    billable_minutes: int = 0
-    bill_amount: Decimal = ZERO
-    cost: Decimal = ZERO
-    revenue: Decimal = ZERO
-
-
-CellKey = tuple[int, int | None, date]  # project, person, month
-
-
-def _split(amount: Decimal, weights: dict[int | None, int]) -> dict[int | None, Decimal]:
-    """Split `amount` by weights to the cent (largest remainder)."""
-    total = sum(weights.values())
-    if not total:
-        return {None: amount}
-    cents = int((amount / CENT).to_integral_value(rounding=ROUND_HALF_UP))
-    raw = {k: Decimal(cents) * w / total for k, w in weights.items()}
-    floor = {k: int(v) if v >= 0 else -int(-v) for k, v in raw.items()}
-    left = cents - sum(floor.values())
-    order = sorted(weights, key=lambda k: (-(raw[k] - floor[k]) if left >= 0 else raw[k] - floor[k], str(k)))
-    step = 1 if left >= 0 else -1
-    for k in order[: abs(left)]:
-        floor[k] += step
-    return {k: Decimal(v) * CENT for k, v in floor.items()}
-
-
 class _Rates:
     """Exchange rates into the base currency, in force on a day (latest on or before it; else the earliest)."""
 
@@ -191,152 +186,423 @@ class _Rates:
         return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _cells(split: Any, fine: Q, coarse: Q | None) -> dict[CellKey, _Cell]:
-    """Minutes and money per project x person x month (`fine`) or per project x month (`coarse`, person None):
-    whole months from the time rollup, the partial months at the range's edges from the raw entries (identical to
-    aggregating the entries). Coarse cells serve projects in the base currency when not grouping by person:
-    recognition splits a month's revenue between people only to the cent, so the month's sum is the same."""
-    out: dict[CellKey, _Cell] = {}
-    for where, keys in ((fine, ("project_id", "person_id", "month")), (coarse, ("project_id", "month"))):
-        if where is None:
-            continue
-        for key, row in rollups.totals_by(keys, split, where).items():
-            cell_key = key if len(key) == 3 else (key[0], None, key[1])
-            out[cell_key] = _Cell(  # type: ignore[index]
-                minutes=row["minutes"],
-                billable_minutes=row["billable_minutes"],
-                bill_amount=row["bill_amount"],
-                cost=row["cost"],
+class _Facts:
+    """A project whose revenue is recognised or converted: the fields the report reads."""
+
+    __slots__ = (
+        "am_id",
+        "billing",
+        "budget",
+        "client_id",
+        "currency",
+        "end_date",
+        "fee",
+        "name",
+        "period_fee",
+        "pk",
+        "start_date",
+        "status",
+    )
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        (
+            self.pk,
+            self.name,
+            self.status,
+            self.billing,
+            self.currency,
+            self.fee,
+            budget,
+            self.period_fee,
+            self.start_date,
+            self.end_date,
+            self.client_id,
+            self.am_id,
+        ) = row
+        self.budget = budget or 0
+
+
+class _Inputs:
+    """What the recognition query found for one project: minutes and billable bill cents before the range, the first
+    month with time (up to the range's last month), and the range's cells (person, month index) -> [minutes, bill
+    cents], with person and month None where the grain does not need them."""
+
+    __slots__ = ("before_bill", "before_minutes", "cells", "first")
+
+    def __init__(self) -> None:
+        self.before_minutes = 0
+        self.before_bill = 0
+        self.first: date | None = None
+        self.cells: dict[tuple[int | None, int | None], list[int]] = {}
+
+
+def _by_key(group_by: str, split: rollups.Split, scope: Q, base: str) -> dict[Any, list[int]]:
+    """[minutes, billable minutes, revenue cents of time and materials in the base currency, cost cents] per key of
+    the report, every project of the scope."""
+    key_field = GROUP_FIELDS[group_by]
+    tm_revenue = Q(billable=True, project__billing=Billing.TIME_AND_MATERIALS, project__currency=base)
+    out: dict[Any, list[int]] = {}
+    if not split.empty_months:
+        for key, m, bm, revenue, cost in (
+            rollups.rollup_in(split, scope)
+            .values_list(key_field)
+            .annotate(
+                m=Sum("minutes"),
+                bm=Sum("minutes", filter=Q(billable=True)),
+                revenue=Sum("bill_cents", filter=tm_revenue),
+                cost=Sum("cost_cents"),
             )
+            .order_by()
+        ):
+            if group_by == "month":
+                key = f"{key:%Y-%m}"
+            out[key] = [int(m or 0), int(bm or 0), int(revenue or 0), int(cost or 0)]
+    if split.raw is not None:
+        raw = rollups.raw_in(split, scope)
+        if group_by == "month":
+            raw, key_field = raw.annotate(_month=rollups.raw_month(split)), "_month"
+        for key, m, bm, revenue, cost in (
+            raw.values_list(key_field)
+            .annotate(
+                m=Sum("minutes"),
+                bm=Sum("minutes", filter=Q(billable=True)),
+                revenue=Sum("bill_amount", filter=tm_revenue),
+                cost=Sum("cost_amount"),
+            )
+            .order_by()
+        ):
+            if group_by == "month":
+                key = f"{key:%Y-%m}"
+            acc = out.get(key)
+            if acc is None:
+                acc = out[key] = [0, 0, 0, 0]
+            acc[0] += int(m or 0)
+            acc[1] += int(bm or 0)
+            acc[2] += to_cents(revenue)
+            acc[3] += to_cents(cost)
     return out
 
 
-def _before(where: Q, date_from: date | None) -> dict[int, dict[str, Any]]:
-    """Minutes and billable bill amounts logged before the range (for fixed-fee recognition)."""
-    if date_from is None:
-        return {}
-    totals = rollups.totals_by(("project_id",), rollups.month_split(None, date_from - timedelta(days=1)), where)
-    return {
-        project_id: {"project_id": project_id, "total_minutes": row["minutes"], "amount": row["bill_amount"]}
-        for (project_id,), row in totals.items()
-    }
+def _recognition_inputs(
+    split: rollups.Split, scope: Q, base: str, *, by_person: bool, by_month: bool
+) -> dict[int, _Inputs]:
+    """One pass over the rollup (and one over the edge days) for the recognised and foreign projects of `scope`:
+    before the range per project, the first month with time, and the range at the grain asked (other currencies
+    always per person x month)."""
+    date_from, date_to = split.date_from, split.date_to
+    first_of_range = rollups.month_of(date_from) if date_from else None
+    foreign = ~Q(project__currency=base)
+    out: dict[int, _Inputs] = defaultdict(_Inputs)
 
+    # Whole months inside the range (phase INSIDE), months before it (BEFORE, one group per project) and the partial
+    # months at the edges (EDGE: their time comes from the raw entries; the rollup only tells their month).
+    inside = Q()
+    if split.first_month is not None:
+        inside &= Q(month__gte=split.first_month)
+    if split.end_month is not None:
+        inside &= Q(month__lt=split.end_month)
+    phases: list[When] = []
+    if first_of_range is not None:
+        phases.append(When(month__lt=first_of_range, then=Value(BEFORE)))
+    if split.empty_months:
+        inside_q: Q | None = None
+    else:
+        inside_q = inside
+        if inside:
+            phases.append(When(inside, then=Value(INSIDE)))
+    if not split.empty_months and not inside:
+        phase: Any = Value(INSIDE)
+    else:
+        phase = Case(*phases, default=Value(EDGE), output_field=IntegerField())
 
-def _recognise_fixed_fee(
-    project: Project,
-    cells: dict[CellKey, _Cell],
-    before: dict[str, Any] | None,
-    mine: dict[CellKey, _Cell] | None = None,
-) -> None:
-    fee = project.budget_amount or ZERO
-    budget = project.budget_minutes or 0
+    def grain(always: bool, where: Q | None, value: Any, output_field: Any) -> Any:
+        """`value` where the grain needs it (inside the range; every project or only the foreign ones), else NULL."""
+        if where is None:
+            return Value(None, output_field=output_field)
+        condition = where if always else where & foreign
+        if not condition:
+            return value
+        return Case(When(condition, then=value), default=Value(None), output_field=output_field)
 
-    def recognised(measure: Decimal) -> Decimal:
-        if budget:
-            share = min(Decimal(1), measure / Decimal(budget))
-            return (fee * share).quantize(CENT, rounding=ROUND_HALF_UP)
-        return min(fee, measure)
-
-    mine = mine if mine is not None else {k: c for k, c in cells.items() if k[0] == project.pk}
-    by_month: dict[date, dict[int | None, _Cell]] = defaultdict(dict)
-    for (_, person, month), cell in mine.items():
-        by_month[month][person] = cell
-    measure = Decimal((before or {}).get("total_minutes") or 0) if budget else (before or {}).get("amount") or ZERO
-    for month in sorted(by_month):
-        people = by_month[month]
-        step = (
-            Decimal(sum(c.minutes for c in people.values()))
-            if budget
-            else sum((c.bill_amount for c in people.values()), ZERO)
+    qs = TimeRollup.objects.filter(scope)
+    if date_to is not None:
+        qs = qs.filter(month__lte=rollups.month_of(date_to))
+    rows = (
+        qs.annotate(
+            _phase=phase,
+            _person=grain(by_person, inside_q, F("person_id"), IntegerField()),
+            _month=grain(by_person or by_month, inside_q, F("month"), DateField()),
         )
-        earned = recognised(measure + step) - recognised(measure)
+        .values_list("project_id", "_phase", "_person", "_month")
+        .annotate(m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), first=Min("month"))
+        .order_by()
+    )
+    for project_id, row_phase, person, month, m, bill, first in rows:
+        inputs = out[project_id]
+        if inputs.first is None or first < inputs.first:
+            inputs.first = first
+        if row_phase == BEFORE:
+            inputs.before_minutes += int(m or 0)
+            inputs.before_bill += int(bill or 0)
+        elif row_phase == INSIDE:
+            inputs.cells[(person, month_index(month) if month is not None else None)] = [int(m or 0), int(bill or 0)]
+
+    # The raw days: the range's edges, and the days of its first month before it (time before the range).
+    raw_where = split.raw
+    if date_from is not None and first_of_range is not None and date_from > first_of_range:
+        before_days = Q(date__gte=first_of_range, date__lt=date_from)
+        raw_where = before_days if raw_where is None else raw_where | before_days
+    if raw_where is None:
+        return out
+    if date_from is not None:
+        in_range: Q = Q(date__gte=date_from)
+        raw_phase: Any = Case(When(in_range, then=Value(INSIDE)), default=Value(BEFORE), output_field=IntegerField())
+    else:
+        in_range = Q()
+        raw_phase = Value(INSIDE)
+    month_value = rollups.raw_month(split)
+    raw_rows = (
+        rollups.raw_in(rollups.Split(None, None, False, raw_where), scope)
+        .annotate(
+            _phase=raw_phase,
+            _person=grain(by_person, in_range, F("person_id"), IntegerField()),
+            _month=grain(by_person or by_month, in_range, month_value, DateField()),
+        )
+        .values_list("project_id", "_phase", "_person", "_month")
+        .annotate(m=Sum("minutes"), bill=Sum("bill_amount", filter=Q(billable=True)))
+        .order_by()
+    )
+    for project_id, row_phase, person, month, m, bill in raw_rows:
+        inputs = out[project_id]
+        if row_phase == BEFORE:
+            inputs.before_minutes += int(m or 0)
+            inputs.before_bill += to_cents(bill)
+        else:
+            key = (person, month_index(month) if month is not None else None)
+            cell = inputs.cells.get(key)
+            if cell is None:
+                inputs.cells[key] = [int(m or 0), to_cents(bill)]
+            else:
+                cell[0] += int(m or 0)
+                cell[1] += to_cents(bill)
+    return out
+
+
+def _month_key(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _add(sums: dict[Any, list[int]], key: Any, cents: int) -> None:
+    acc = sums.get(key)
+    if acc is None:
+        acc = sums[key] = [0, 0, 0, 0]
+    acc[2] += cents
+
+
+def _project_key(group_by: str, project: _Facts) -> Any:
+    if group_by == "client":
+        return project.client_id
+    if group_by == "project":
+        return project.pk
+    return project.am_id
+
+
+def _by_month(cells: dict[tuple[int | None, int | None], list[int]]) -> dict[int, dict[int | None, list[int]]]:
+    months: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
+    for (person, index), cell in cells.items():
+        months[index][person] = cell  # type: ignore[index]
+    return months
+
+
+def _fixed_fee_cells(project: _Facts, inputs: _Inputs) -> dict[tuple[int | None, int | None], int]:
+    """Recognised cents per cell: month by month R(measure + step) - R(measure), split between the cell's people by
+    minutes (largest remainder)."""
+    curve = fixed_fee_curve(project.fee or ZERO, project.budget)
+    by_minutes = bool(project.budget)
+    measure = inputs.before_minutes if by_minutes else inputs.before_bill
+    out: dict[tuple[int | None, int | None], int] = {}
+    months = _by_month(inputs.cells)
+    for index in sorted(months, key=lambda i: -1 if i is None else i):
+        people = months[index]
+        step = sum(c[0] for c in people.values()) if by_minutes else sum(c[1] for c in people.values())
+        earned = curve(measure + step) - curve(measure)
         measure += step
-        for person, share in _split(earned, {p: c.minutes for p, c in people.items()}).items():
-            people[person].revenue = share
+        for person, share in split_cents(earned, {p: c[0] for p, c in people.items()}).items():
+            out[(person, index)] = share
+    return out
 
 
-def _retainer_months(project: Project, first_logged: date | None, today: date) -> tuple[date, date] | None:
-    if project.status in (ProjectStatus.PLANNED,):
+def _retainer_span(
+    project: _Facts, first: date | None, date_from: date | None, date_to: date | None, today: date
+) -> tuple[int, int] | None:
+    """The months (indexes, inclusive) a retainer earns inside the range: from its start (or first time) to its end
+    (or today)."""
+    if project.status == ProjectStatus.PLANNED:
         return None
-    starts = [d for d in (project.start_date, first_logged) if d]
+    starts = [d for d in (project.start_date, first) if d]
     if not starts:
         return None
-    start = month_start(min(starts))
-    end = month_start(min(project.end_date, today) if project.end_date else today)
-    return (start, end) if end >= start else None
+    start = month_index(min(starts))
+    end = month_index(min(project.end_date, today) if project.end_date else today)
+    if end < start:
+        return None
+    if date_from:
+        start = max(start, month_index(date_from))
+    if date_to:
+        end = min(end, month_index(date_to))
+    return (start, end) if start <= end else None
 
 
-def _recognise_retainer(
-    project: Project,
-    cells: dict[CellKey, _Cell],
-    first_logged: date | None,
+class _Retainer:
+    """A retainer's fee per month of the range (prorated by days in the edge months)."""
+
+    def __init__(self, fee: Decimal, span: tuple[int, int], date_from: date | None, date_to: date | None) -> None:
+        self.fee = fee
+        self.fee_cents = to_cents(fee)
+        self.first, self.last = span
+        self.date_from, self.date_to = date_from, date_to
+        edges = {month_index(d) for d in (date_from, date_to) if d}
+        self.edges = {
+            i: retainer_month_cents(fee, i, date_from, date_to) for i in edges if self.first <= i <= self.last
+        }
+
+    def month(self, index: int) -> int:
+        earned = self.edges.get(index)
+        return self.fee_cents if earned is None else earned
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def total(self) -> int:
+        return self.months * self.fee_cents + sum(e - self.fee_cents for e in self.edges.values())
+
+
+class _MonthFees:
+    """Retainer fees by month of the range, added up as differences (O(retainers + months), not their product)."""
+
+    def __init__(self) -> None:
+        self.fees: dict[int, int] = defaultdict(int)
+        self.running: dict[int, int] = defaultdict(int)
+        self.adjust: dict[int, int] = defaultdict(int)
+
+    def add(self, retainer: _Retainer) -> None:
+        self.fees[retainer.first] += retainer.fee_cents
+        self.fees[retainer.last + 1] -= retainer.fee_cents
+        self.running[retainer.first] += 1
+        self.running[retainer.last + 1] -= 1
+        for index, earned in retainer.edges.items():
+            self.adjust[index] += earned - retainer.fee_cents
+
+    def into(self, sums: dict[Any, list[int]]) -> None:
+        if not self.running:
+            return
+        fee = running = 0
+        for index in range(min(self.running), max(self.running) + 1):
+            fee += self.fees.get(index, 0)
+            running += self.running.get(index, 0)
+            if running:
+                _add(sums, _month_key(index), fee + self.adjust.get(index, 0))
+
+
+def _retainer_cells(retainer: _Retainer, inputs: _Inputs) -> dict[tuple[int | None, int | None], int]:
+    """Per person x month cell (person None: a month without time): each month's fee split by minutes."""
+    out: dict[tuple[int | None, int | None], int] = {}
+    months = _by_month(inputs.cells)
+    for index in range(retainer.first, retainer.last + 1):
+        earned = retainer.month(index)
+        people = months.get(index)
+        if not people:
+            out[(None, index)] = earned
+        else:
+            for person, share in split_cents(earned, {p: c[0] for p, c in people.items()}).items():
+                out[(person, index)] = share
+    return out
+
+
+def _recognise(
+    group_by: str,
+    projects: dict[int, _Facts],
+    inputs: dict[int, _Inputs],
+    sums: dict[Any, list[int]],
+    rates: _Rates,
     date_from: date | None,
     date_to: date | None,
     today: date,
-    mine: dict[CellKey, _Cell] | None = None,
+    base: str,
 ) -> None:
-    span = _retainer_months(project, first_logged, today)
-    if mine is None:
-        mine = {k: c for k, c in cells.items() if k[0] == project.pk}
-    by_month: dict[date, dict[int | None, _Cell]] = defaultdict(dict)
-    for (_, person, cell_month), cell in mine.items():
-        by_month[cell_month][person] = cell
-    fee = project.period_budget_amount if project.period_budget_amount is not None else project.budget_amount
-    if span is None or not fee:
+    """Add the revenue of fixed-fee, retainer and foreign-currency projects to the rows' sums (cents)."""
+    by_person, by_month = group_by == "person", group_by == "month"
+    month_fees = _MonthFees()
+    empty = _Inputs()
+    for project in projects.values():
+        got = inputs.get(project.pk, empty)
+        billing = project.billing
+        if project.currency != base:
+            _foreign(group_by, project, got, sums, rates, date_from, date_to, today)
+            continue
+        if billing == Billing.FIXED_FEE:
+            if not got.cells:
+                continue
+            if by_person or by_month:
+                for (person, index), cents in _fixed_fee_cells(project, got).items():
+                    _add(sums, person if by_person else _month_key(index), cents)  # type: ignore[arg-type]
+            else:  # the months telescope: R(before + range) - R(before)
+                curve = fixed_fee_curve(project.fee or ZERO, project.budget)
+                ((m, bill),) = got.cells.values()
+                measure, step = (got.before_minutes, m) if project.budget else (got.before_bill, bill)
+                _add(sums, _project_key(group_by, project), curve(measure + step) - curve(measure))
+        elif billing == Billing.RETAINER:
+            fee = project.period_fee if project.period_fee is not None else project.fee
+            span = _retainer_span(project, got.first, date_from, date_to, today) if fee else None
+            if span is None:
+                continue
+            retainer = _Retainer(fee, span, date_from, date_to)
+            if by_person:
+                for (person, _), cents in _retainer_cells(retainer, got).items():
+                    _add(sums, person, cents)
+            elif by_month:
+                month_fees.add(retainer)
+            else:
+                _add(sums, _project_key(group_by, project), retainer.total)
+    month_fees.into(sums)
+
+
+def _foreign(
+    group_by: str,
+    project: _Facts,
+    inputs: _Inputs,
+    sums: dict[Any, list[int]],
+    rates: _Rates,
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
+) -> None:
+    """A project in another currency: revenue per person x month cell, each converted at the month's end rate."""
+    billing = project.billing
+    cells: dict[tuple[int | None, int | None], int]
+    if billing == Billing.TIME_AND_MATERIALS:
+        cells = {key: cell[1] for key, cell in inputs.cells.items()}
+    elif billing == Billing.FIXED_FEE:
+        cells = _fixed_fee_cells(project, inputs)
+    elif billing == Billing.RETAINER:
+        fee = project.period_fee if project.period_fee is not None else project.fee
+        span = _retainer_span(project, inputs.first, date_from, date_to, today) if fee else None
+        cells = _retainer_cells(_Retainer(fee, span, date_from, date_to), inputs) if span else {}
+    else:
         return
-    month = span[0]
-    if date_from:
-        month = max(month, month_start(date_from))
-    last = span[1]
-    if date_to:
-        last = min(last, month_start(date_to))
-    while month <= last:
-        days = calendar.monthrange(month.year, month.month)[1]
-        lo = max(month, date_from) if date_from else month
-        hi = min(month_end(month), date_to) if date_to else month_end(month)
-        inside = (hi - lo).days + 1
-        earned = fee if inside >= days else (fee * Decimal(inside) / Decimal(days)).quantize(CENT, ROUND_HALF_UP)
-        people = by_month.get(month)
-        if not people:
-            cells[(project.pk, None, month)] = _Cell(revenue=earned)
+    for (person, index), cents in cells.items():
+        month = month_of_index(index)  # type: ignore[arg-type]
+        on = min(month_end(month), date_to) if date_to else month_end(month)
+        converted = to_cents(rates.convert(from_cents(cents), project.currency, on))
+        if group_by == "person":
+            key: Any = person
+        elif group_by == "month":
+            key = _month_key(index)  # type: ignore[arg-type]
         else:
-            for person, share in _split(earned, {p: c.minutes for p, c in people.items()}).items():
-                people[person].revenue = share
-        month = next_month(month)
-
-
-def _first_logged(where: Q) -> dict[int, date]:
-    """The month (its first day) of each project's first time: only the month matters to retainer recognition."""
-    from django.db.models import Min
-
-    from baton.timesheets.models import TimeRollup
-
-    return dict(
-        TimeRollup.objects.filter(where)
-        .values("project_id")
-        .annotate(first=Min("month"))
-        .order_by()
-        .values_list("project_id", "first")
-    )
-
-
-class _Client:
-    __slots__ = ("account_manager_id", "id")
-
-    def __init__(self, pk: int, account_manager_id: int | None) -> None:
-        self.id = pk
-        self.account_manager_id = account_manager_id
-
-
-class _ProjectFacts:
-    """The fields of a project the report reads (duck-types `Project` for the helpers above)."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        for name, value in row.items():
-            if "__" not in name:
-                setattr(self, name, value)
-        self.pk = row["id"]
-        self.client = _Client(row["client_id"], row["client__account_manager_id"])
+            key = _project_key(group_by, project)
+        _add(sums, key, converted)
 
 
 def profitability(
@@ -364,85 +630,39 @@ def profitability(
         qs = qs.filter(client_id=client_id)
     if project_id is not None:
         qs = qs.filter(pk=project_id)
-    # Only what the report reads, as plain values: at thousands of projects, model instances cost more than the sums.
-    projects: dict[int, Any] = {row["id"]: _ProjectFacts(row) for row in qs.values(*REPORT_PROJECT_FIELDS)}
     base = actor.workspace.currency
     whole = actor.role in access.ALL_MONEY and client_id is None and project_id is None
-    split = rollups.month_split(date_from, date_to)
-    # Time and materials and non-billable projects in the base currency add up without any per-cell arithmetic
-    # (revenue = Σ bill_amount, or 0): one grouped query each, by the report's own key. The rest (fixed fee,
-    # retainer, other currencies) is recognised or converted per project x month (x person when grouping by person
-    # or converting) cell, as the module docstring says.
-    plain = {
-        billing: [p.pk for p in projects.values() if p.billing == billing and p.currency == base]
-        for billing in (Billing.TIME_AND_MATERIALS, Billing.NON_BILLABLE)
-    }
-    plain_ids = set(plain[Billing.TIME_AND_MATERIALS]) | set(plain[Billing.NON_BILLABLE])
-    rows: dict[Any, Row] = {}
-    for billing, ids in plain.items():
-        if not ids:
-            continue
-        scope: dict[str, Any] = (
-            {"workspace_id": actor.workspace.pk, "project__billing": billing, "project__currency": base}
-            if whole
-            else {"project_id__in": ids}
-        )
-        for (value,), total in rollups.totals_by((GROUP_FIELDS[group_by],), split, **scope).items():
-            key = f"{value:%Y-%m}" if group_by == "month" else value
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = Row(key=key, label="")
-            row.minutes += total["minutes"]
-            row.billable_minutes += total["billable_minutes"]
-            row.revenue += total["bill_amount"] if billing == Billing.TIME_AND_MATERIALS else ZERO
-            row.cost += total["cost"]
-    rest = {pk: p for pk, p in projects.items() if pk not in plain_ids}
-    fixed = [p for p in rest.values() if p.billing == Billing.FIXED_FEE]
-    retainers = [p for p in rest.values() if p.billing == Billing.RETAINER]
-    by_person = group_by == "person"
-    recognised = [Billing.FIXED_FEE, Billing.RETAINER]
-    if whole:  # the same sets as joins, not lists of thousands of ids
-        ws = Q(workspace_id=actor.workspace.pk)
-        fine = ws & (
-            Q(project__billing__in=recognised) | ~Q(project__currency=base) if by_person else ~Q(project__currency=base)
-        )
-        coarse = None if by_person else ws & Q(project__billing__in=recognised, project__currency=base)
-        fixed_q, retainer_q = ws & Q(project__billing=Billing.FIXED_FEE), ws & Q(project__billing=Billing.RETAINER)
+    names: dict[int, str] | None = None
+    if whole:  # the project sets as joins, not lists of thousands of ids; only the recognised projects loaded
+        projects = {
+            row[0]: _Facts(row)
+            for row in qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base)).values_list(*REPORT_PROJECT_FIELDS)
+        }
+        scope = Q(workspace_id=actor.workspace.pk)
+        recognised_scope = scope & (Q(project__billing__in=RECOGNISED) | ~Q(project__currency=base))
     else:
-        fine = Q(project_id__in=[pk for pk, p in rest.items() if by_person or p.currency != base])
-        coarse = None if by_person else Q(project_id__in=[pk for pk, p in rest.items() if p.currency == base])
-        fixed_q, retainer_q = Q(project_id__in=[p.pk for p in fixed]), Q(project_id__in=[p.pk for p in retainers])
-    cells = {k: c for k, c in _cells(split, fine, coarse).items() if k[0] in rest}
-    before = _before(fixed_q, date_from) if fixed else {}
-    by_project: dict[int, dict[CellKey, _Cell]] = defaultdict(dict)
-    for key, cell in cells.items():
-        by_project[key[0]][key] = cell
-    for project in fixed:
-        _recognise_fixed_fee(project, cells, before.get(project.pk), by_project[project.pk])
-    firsts = _first_logged(retainer_q) if retainers else {}
-    for project in retainers:
-        _recognise_retainer(project, cells, firsts.get(project.pk), date_from, date_to, today, by_project[project.pk])
+        projects, names = {}, {}
+        for row in qs.values_list(*REPORT_PROJECT_FIELDS):
+            names[row[0]] = row[1]
+            if row[3] in RECOGNISED or row[4] != base:
+                projects[row[0]] = _Facts(row)
+        scope = Q(project_id__in=list(names))
+        recognised_scope = Q(project_id__in=list(projects))
+    split = rollups.month_split(date_from, date_to)
+    sums = _by_key(group_by, split, scope, base)
     rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
-    for (pid, person_id, month), cell in cells.items():
-        project = projects[pid]
-        if project.billing == Billing.TIME_AND_MATERIALS:
-            revenue = cell.bill_amount
-        elif project.billing == Billing.NON_BILLABLE:
-            revenue = ZERO
-        else:
-            revenue = cell.revenue
-        if project.currency != base:
-            on = min(month_end(month), date_to) if date_to else month_end(month)
-            revenue = rates.convert(revenue, project.currency, on)
-        key = _key(group_by, project, person_id, month)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = Row(key=key, label="")
-        row.minutes += cell.minutes
-        row.billable_minutes += cell.billable_minutes
-        row.revenue += revenue
-        row.cost += cell.cost
-    _label(group_by, rows, projects, actor)
+    if projects:
+        inputs = _recognition_inputs(
+            split, recognised_scope, base, by_person=group_by == "person", by_month=group_by == "month"
+        )
+        _recognise(group_by, projects, inputs, sums, rates, date_from, date_to, today, base)
+    rows = {
+        key: Row(key=key, label="", minutes=m, billable_minutes=bm, revenue=from_cents(revenue), cost=from_cents(cost))
+        for key, (m, bm, revenue, cost) in sums.items()
+    }
+    if group_by == "project" and names is None:
+        names = dict(qs.values_list("id", "name"))
+    _label(group_by, rows, names or {})
     ordered = sorted(rows.values(), key=lambda r: (str(r.key) if group_by == "month" else r.label.lower(), str(r.key)))
     totals = Row(key=None, label="Total")
     for row in ordered:
@@ -462,26 +682,14 @@ def profitability(
     )
 
 
-def _key(group_by: str, project: Project, person_id: int | None, month: date) -> Any:
-    if group_by == "client":
-        return project.client_id
-    if group_by == "project":
-        return project.pk
-    if group_by == "person":
-        return person_id
-    if group_by == "month":
-        return f"{month:%Y-%m}"
-    return project.client.account_manager_id
-
-
-def _label(group_by: str, rows: dict[Any, Row], projects: dict[int, Project], actor: Actor) -> None:
+def _label(group_by: str, rows: dict[Any, Row], project_names: dict[int, str]) -> None:
     if group_by == "month":
         for key, row in rows.items():
             row.label = date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
         return
     if group_by == "project":
         for key, row in rows.items():
-            row.label = projects[key].name
+            row.label = project_names[key]
         return
     if group_by == "client":
         names = dict(Client.objects.filter(pk__in=list(rows)).values_list("id", "name"))
