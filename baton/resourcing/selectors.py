@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -20,7 +20,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.people.models import Person
-from baton.resourcing.calendar import Calendar, Day, load_calendar, monday_of, workspace_holidays
+from baton.resourcing.calendar import MANY_PEOPLE, Calendar, Day, load_calendar, monday_of, workspace_holidays
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff
 
 MAX_RANGE_DAYS = 731
@@ -293,9 +293,25 @@ class Cell:
     label: str
 
 
+class GridBooking(NamedTuple):
+    """A booking as the schedule draws it: read as plain values (thousands of bars on a large team's schedule)."""
+
+    id: int
+    person_id: int | None
+    project_id: int
+    start_date: date
+    end_date: date
+    minutes_per_day: int
+    tentative: bool
+    role: str
+    skill: str
+    project_name: str
+    client_name: str
+
+
 @dataclass
 class Bar:
-    booking: Booking
+    booking: GridBooking
     colspan: int
     focus: bool = False
     clipped_left: bool = False
@@ -360,9 +376,9 @@ def _columns(start: date, count: int, scale: str, holidays: dict[date, str]) -> 
     return cols
 
 
-def _lanes(bookings: list[Booking], columns: list[Column], focus_project: int | None) -> list[Lane]:
+def _lanes(bookings: list[GridBooking], columns: list[Column], focus_project: int | None) -> list[Lane]:
     """Pack bookings into as few rows of bars as possible (a bar is a table cell spanning its columns)."""
-    placed: list[tuple[int, list[tuple[int, int, Booking]]]] = []  # (next free column, [(first, last, booking)])
+    placed: list[tuple[int, list[tuple[int, int, GridBooking]]]] = []  # (next free column, [(first, last, booking)])
     starts, ends = [c.start for c in columns], [c.end for c in columns]
     for booking in sorted(bookings, key=lambda b: (b.start_date, b.id)):
         first = bisect.bisect_left(ends, booking.start_date)  # the first column ending on or after its start
@@ -449,12 +465,31 @@ def schedule_grid(
         end = start + timedelta(days=count - 1)
     settings = settings_for(actor.workspace)
     people = schedule_people(actor=actor, skill=skill, role=role)
-    bookings = list(
-        Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
-        .filter(Q(person_id__in=[p.id for p in people]) | Q(person__isnull=True))
-        .select_related("project", "project__client", "person")
-        .order_by("start_date", "id")
-    )
+    ids = {p.id for p in people}
+    # a large team: the workspace's bookings in the range, others' dropped below (cheaper than binding every id)
+    who = Q(person_id__in=ids) | Q(person__isnull=True) if len(ids) <= MANY_PEOPLE else Q()
+    bookings = [
+        booking
+        for booking in map(
+            GridBooking._make,
+            Booking.objects.filter(who, workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
+            .order_by("start_date", "id")
+            .values_list(
+                "id",
+                "person_id",
+                "project_id",
+                "start_date",
+                "end_date",
+                "minutes_per_day",
+                "tentative",
+                "role",
+                "skill",
+                "project__name",
+                "project__client__name",
+            ),
+        )
+        if booking.person_id is None or booking.person_id in ids
+    ]
     if project_id is not None:
         on_project = {b.person_id for b in bookings if b.project_id == project_id}
         people = [p for p in people if p.id in on_project]
@@ -469,7 +504,7 @@ def schedule_grid(
         holidays=holidays,
     )
     columns = _columns(start, count, scale, holidays)
-    by_person: dict[int, list[Booking]] = {}
+    by_person: dict[int, list[GridBooking]] = {}
     for b in bookings:
         if b.person_id is not None:
             by_person.setdefault(b.person_id, []).append(b)
@@ -573,10 +608,10 @@ def calendar_feed_content(*, person_id: int, token: str) -> bytes | None:
     return build_feed(person=person, bookings=bookings, time_off=time_off, tasks=tasks, domain=domain)
 
 
-def home_summary(actor: Actor) -> dict[str, Any]:
+def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, Any]:
     """The home page's resourcing block: who is overbooked this week and next, unstaffed placeholders, time off
     waiting for approval; for everyone, their own bookings these two weeks. Seven queries at most, whatever the
-    team's size."""
+    team's size (six when the caller passes `people`, the rows of `schedule_people`, already read)."""
     if actor.is_client or not access.allowed(actor, "booking", "view"):
         return {}
     from django.db.models import Count, OuterRef, Subquery
@@ -587,7 +622,7 @@ def home_summary(actor: Actor) -> dict[str, Any]:
     summary: dict[str, Any] = {"start": start, "end": end}
     window = Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
     if actor.role in access.TIME_OFF_APPROVERS:
-        people = schedule_people(actor=actor)
+        people = schedule_people(actor=actor) if people is None else people
         bookings = list(window.filter(person__isnull=False).select_related("project", "project__client"))
         calendar = load_calendar(actor.workspace, people, start, end, bookings=bookings)
         over: list[dict[str, Any]] = []

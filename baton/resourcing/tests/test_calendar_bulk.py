@@ -209,8 +209,8 @@ def test_bulk_days_and_sums_equal_the_rules_day_by_day(world, cut):
     }
     for pid in world["people"]:
         for d in (start - timedelta(days=1), end + timedelta(days=1)):
-            day = calendar.day(pid, d)
-            assert (day.capacity_minutes, day.booked_minutes) == (reference_day(loaded, pid, d)["capacity"], 0)
+            outside = calendar.day(pid, d)
+            assert (outside.capacity_minutes, outside.booked_minutes) == (reference_day(loaded, pid, d)["capacity"], 0)
     assert calendar.schedule(None) is PLACEHOLDER_SCHEDULE
 
 
