@@ -165,6 +165,10 @@ def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]) ->
 def create_time_entry(request: HttpRequest, payload: TimeEntryIn) -> Any:
     actor = actor_of(request)
     entry = services.time_entry_create(actor=actor, **payload.model_dump())
+    if selectors.plainly_visible(actor, entry):
+        # The service returns the entry as stored, with its person, project (and client) and workspace: reading it
+        # back would only repeat the same row. Others (a PM's or AM's projects) read it through the visibility filter.
+        return Status(201, entry)
     return Status(201, _entry(request, entry.pk))
 
 

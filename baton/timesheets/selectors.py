@@ -38,6 +38,14 @@ def _scope(actor: Actor) -> Q:
     return mine
 
 
+def plainly_visible(actor: Actor, entry: TimeEntry) -> bool:
+    """Whether `visible_entries(actor)` includes `entry` by the rule alone, without a query: one's own entry, or any
+    entry of the workspace for owner/admin/finance. False means "ask the database" (a PM's or AM's projects)."""
+    if entry.workspace_id != actor.workspace.pk or not access.allowed(actor, "time_entry", "view"):
+        return False
+    return actor.role in access.ALL_MONEY or (actor.person_id is not None and entry.person_id == actor.person_id)
+
+
 def visible_entries(actor: Actor) -> QuerySet[TimeEntry]:
     access.require(actor, "time_entry", "view")
     return TimeEntry.objects.filter(workspace=actor.workspace).filter(_scope(actor))
@@ -327,26 +335,43 @@ def week_grid(
     )
 
 
-def my_week(*, actor: Actor, today: date | None = None, person: Person | None = None) -> dict[str, Any]:
-    """The actor's hours this week (for its home page)."""
+def my_week(*, actor: Actor, today: date | None = None) -> dict[str, Any]:
+    """The actor's hours this week (for its home page): its minutes, billable minutes, capacity and timesheet status
+    in one query."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+
     today = today or timezone.localdate()
     monday = week_start_of(today)
     if not actor.person_id:
         return {}
-    totals = TimeEntry.objects.filter(
-        workspace=actor.workspace, person_id=actor.person_id, date__range=(monday, monday + timedelta(days=6))
-    ).aggregate(total_minutes=Sum("minutes"), total_billable=Sum("minutes", filter=Q(billable=True)))
-    if person is None or person.pk != actor.person_id:
-        person = Person.objects.filter(pk=actor.person_id).first()
-    status = (
-        Timesheet.objects.filter(person_id=actor.person_id, week_start=monday).values_list("status", flat=True).first()
-        or TimesheetStatus.DRAFT
-    )
+    week = TimeEntry.objects.filter(
+        workspace=actor.workspace, person_id=OuterRef("pk"), date__range=(monday, monday + timedelta(days=6))
+    ).order_by()
+
+    def total(entries: QuerySet[TimeEntry]) -> Subquery:
+        return Subquery(
+            entries.values("person_id").annotate(s=Sum("minutes")).values("s")[:1], output_field=IntegerField()
+        )
+
+    row = (
+        Person.objects.filter(pk=actor.person_id)
+        .annotate(
+            week_minutes=total(week),
+            week_billable=total(week.filter(billable=True)),
+            sheet_status=Subquery(
+                Timesheet.objects.filter(person_id=OuterRef("pk"), week_start=monday).values("status")[:1]
+            ),
+        )
+        .values("weekly_capacity_minutes", "week_minutes", "week_billable", "sheet_status")
+        .first()
+    ) or {}
+    totals = {"total_minutes": row.get("week_minutes"), "total_billable": row.get("week_billable")}
+    status = row.get("sheet_status") or TimesheetStatus.DRAFT
     return {
         "week_start": monday,
         "minutes": totals["total_minutes"] or 0,
         "billable_minutes": totals["total_billable"] or 0,
-        "capacity_minutes": person.weekly_capacity_minutes if person else 0,
+        "capacity_minutes": row.get("weekly_capacity_minutes") or 0,
         "status": status,
         "status_label": TimesheetStatus(status).label,
     }

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, IntegerField, Q, Subquery, Sum
+from django.db.models import CharField, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from baton.core import access, events
@@ -47,7 +47,8 @@ def _project(actor: Actor, project_id: Any, errors: dict[str, str]) -> Project |
         return None
     from baton.delivery.selectors import visible_projects
 
-    project = visible_projects(actor).select_related("client").filter(pk=project_id).first()
+    # The scope baseline comes along (a one-to-one join): logging time checks it right after (`scope_check_entry`).
+    project = visible_projects(actor).select_related("client", "scope_baseline").filter(pk=project_id).first()
     if project is None:
         errors["project_id"] = "No such project in this workspace."
         return None
@@ -71,13 +72,18 @@ def _task(project: Project | None, task_id: Any, errors: dict[str, str]) -> Task
     return task
 
 
-def _person(actor: Actor, person_id: Any, errors: dict[str, str]) -> Person | None:
+def _person(actor: Actor, person_id: Any, errors: dict[str, str], *, day: date | None = None) -> Person | None:
+    """The person whose time this is. With `day`, the same query also reads what logging a new entry on that day
+    needs: the minutes the person has logged that day (`day_logged`) and the week's status (`week_status`)."""
     if person_id is None:
         if actor.person_id is None:
             errors["person_id"] = "Name the person whose time this is."
             return None
         person_id = actor.person_id
-    person = Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership").first()
+    people = Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership")
+    if day is not None:
+        people = people.annotate(**_day_logged_and_week_status_columns(day))
+    person = people.first()
     if person is None or (actor.role == access.MEMBER and person.pk != actor.person_id):
         errors["person_id"] = "No such person in this workspace."
         return None
@@ -117,28 +123,21 @@ def week_status(person_id: int, day: date) -> str:
     return status or TimesheetStatus.DRAFT
 
 
-def _day_logged_and_week_status(person_id: int, day: date) -> tuple[int, str]:
-    """(minutes the person has logged on `day`, `week_status(person_id, day)`) in one query: logging a new entry
-    needs both."""
+def _day_logged_and_week_status_columns(day: date) -> dict[str, Subquery]:
+    """Annotations for a person query: the minutes logged on `day` (null: none) and the status of `day`'s week (null:
+    no timesheet, a draft week). Read together with the person: logging a new entry needs all three."""
     logged = (
-        TimeEntry.objects.filter(person_id=person_id, date=day)
+        TimeEntry.objects.filter(person_id=OuterRef("pk"), date=day)
         .order_by()
         .values("person_id")
         .annotate(m=Sum("minutes"))
         .values("m")
     )
-    status = Timesheet.objects.filter(person_id=person_id, week_start=week_start_of(day)).values("status")[:1]
-    row = (
-        Person.objects.filter(pk=person_id)
-        .annotate(
-            logged=Subquery(logged, output_field=IntegerField()),
-            week=Subquery(status, output_field=CharField()),
-        )
-        .values_list("logged", "week")
-        .first()
-    )
-    logged_minutes, week = row if row is not None else (None, None)
-    return int(logged_minutes or 0), week or TimesheetStatus.DRAFT
+    status = Timesheet.objects.filter(person_id=OuterRef("pk"), week_start=week_start_of(day)).values("status")[:1]
+    return {
+        "day_logged": Subquery(logged, output_field=IntegerField()),
+        "week_status": Subquery(status, output_field=CharField()),
+    }
 
 
 def ensure_week_open(person_id: int, day: date, *, status: str | None = None) -> None:
@@ -237,7 +236,7 @@ def time_entry_create(
     """Log time. The bill and cost rates that apply on that date are resolved now and copied onto the entry."""
     access.require(actor, "time_entry", "create")
     errors: dict[str, str] = {}
-    person = _person(actor, person_id, errors)
+    person = _person(actor, person_id, errors, day=date)
     project = _project(actor, project_id, errors)
     task = _task(project, task_id, errors)
     mins = _minutes(minutes, errors)
@@ -248,7 +247,8 @@ def time_entry_create(
         access.require(actor, "time_entry", "create", TimeEntry(person=person, project=project))
     week: str | None = None
     if person is not None and date is not None and mins is not None:
-        logged, week = _day_logged_and_week_status(person.pk, date)
+        week = person.week_status or TimesheetStatus.DRAFT  # type: ignore[attr-defined]
+        logged = int(person.day_logged or 0)  # type: ignore[attr-defined]
         errors |= _day_total_errors(person.pk, date, mins, None, logged=logged)
     if errors or person is None or project is None or date is None:
         raise ValidationError(errors or {"body": "Incomplete entry."})

@@ -128,9 +128,21 @@ def sweep_budget_thresholds() -> int:
     return raised
 
 
+def _loaded_baseline(project: Project) -> ScopeBaseline | None:
+    """The baseline when the project was read with `select_related("scope_baseline")` and has one (no query)."""
+    if not Project.scope_baseline.is_cached(project):  # type: ignore[attr-defined]
+        return None
+    try:
+        return project.scope_baseline  # type: ignore[no-any-return]
+    except ScopeBaseline.DoesNotExist:
+        return None  # none when the project was read: look again, a concurrent request may have frozen it
+
+
 def baseline_freeze(*, actor: Actor, project: Project) -> ScopeBaseline | None:
     """Freeze the project's scope baseline once it has started (idempotent). Returns None before it starts."""
-    existing = ScopeBaseline.objects.filter(project_id=project.pk).first()
+    existing = _loaded_baseline(project)
+    if existing is None:
+        existing = ScopeBaseline.objects.filter(project_id=project.pk).first()
     if existing is not None:
         return existing
     derived = derived_baseline(project)
