@@ -21,13 +21,23 @@ def memberships_for_user(user_id: int) -> QuerySet[Membership]:
 
 def actor_for_user(user_id: int, workspace_id: int | None) -> Actor | None:
     """The actor for a logged-in user in the chosen workspace (or their first one)."""
-    memberships = memberships_for_user(user_id)
+    return actor_and_memberships(user_id, workspace_id)[0]
+
+
+def actor_and_memberships(
+    user_id: int, workspace_id: int | None, memberships: list[Membership] | None = None
+) -> tuple[Actor | None, list[Membership]]:
+    """The actor for a logged-in user in the chosen workspace (or their first one by name), and all the user's active
+    memberships (the workspace switcher): one query for both, none when `memberships` (as `memberships_for_user`
+    lists them) were read with the user."""
+    if memberships is None:
+        memberships = list(memberships_for_user(user_id))
     membership = None
     if workspace_id is not None:
-        membership = memberships.filter(workspace_id=workspace_id).first()
-    if membership is None:
-        membership = memberships.first()
-    return Actor.for_membership(membership) if membership else None
+        membership = next((m for m in memberships if m.workspace_id == workspace_id), None)
+    if membership is None and memberships:
+        membership = memberships[0]
+    return (Actor.for_membership(membership) if membership else None), memberships
 
 
 def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:

@@ -10,11 +10,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from baton.core.access import Actor
-from baton.core.selectors import actor_for_user, memberships_for_user
+from baton.core.selectors import actor_and_memberships
 
 SESSION_WORKSPACE = "workspace_id"
+SESSION_SEEN = "seen_on"
 
 
 class ActorMiddleware:
@@ -28,12 +30,33 @@ class ActorMiddleware:
         request.memberships = []  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
-            actor = actor_for_user(user.pk, request.session.get(SESSION_WORKSPACE))
+            chosen = request.session.get(SESSION_WORKSPACE)
+            actor, memberships = actor_and_memberships(user.pk, chosen, getattr(user, "active_memberships", None))
             request.actor = actor  # type: ignore[attr-defined]
-            request.memberships = list(memberships_for_user(user.pk))  # type: ignore[attr-defined]
-            if actor is not None:
+            request.memberships = memberships  # type: ignore[attr-defined]
+            # The session is written only when something in it changes (not one UPDATE on every page): the
+            # workspace, or the day of the last visit, which keeps its expiry rolling as saving every page did.
+            if actor is not None and chosen != actor.workspace.pk:
                 request.session[SESSION_WORKSPACE] = actor.workspace.pk
+            seen = timezone.localdate().isoformat()
+            if request.session.get(SESSION_SEEN) != seen:
+                request.session[SESSION_SEEN] = seen
         return self.get_response(request)
+
+
+def settle_session_on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """On login (`user_logged_in`), write what `ActorMiddleware` keeps in the session (the default workspace, the day
+    of the visit) into the session being saved anyway, so the first page after it does not save it again."""
+    session = getattr(request, "session", None)
+    if session is None or user is None:
+        return
+    if session.get(SESSION_WORKSPACE) is None:
+        from baton.core.selectors import memberships_for_user
+
+        first = memberships_for_user(user.pk).values_list("workspace_id", flat=True).first()
+        if first is not None:
+            session[SESSION_WORKSPACE] = first
+    session[SESSION_SEEN] = timezone.localdate().isoformat()
 
 
 def actor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

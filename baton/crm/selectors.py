@@ -74,14 +74,45 @@ def contact_get(*, actor: Actor, contact_id: int) -> Contact:
 
 def portfolio_summary(*, actor: Actor) -> list[dict[str, object]]:
     """Client counts per account manager, for the leadership home."""
+    return client_figures(actor=actor)["portfolios"]  # type: ignore[return-value]
+
+
+def client_figures(*, actor: Actor) -> dict[str, object]:
+    """The current (unarchived) clients the actor sees, counted in one grouped query (per account manager and status):
+    `by_status` {status: n}, `count`, `unassigned` (no AM), and `portfolios` (per AM: clients, active; ordered by the
+    AM's name, as `portfolio_summary`)."""
     rows = (
         _visible_clients(actor)
         .filter(archived_at__isnull=True)
-        .values("account_manager_id", "account_manager__name")
-        .annotate(clients=Count("id"), active=Count("id", filter=Q(status="active")))
-        .order_by("account_manager__name")
+        .values("account_manager_id", "account_manager__name", "status")
+        .annotate(n=Count("id"))
+        .order_by("account_manager__name", "account_manager_id", "status")
     )
-    return list(rows)
+    by_status: dict[str, int] = {}
+    portfolios: dict[int | None, dict[str, object]] = {}
+    for row in rows:
+        n = int(row["n"])
+        by_status[row["status"]] = by_status.get(row["status"], 0) + n
+        am = row["account_manager_id"]
+        entry = portfolios.setdefault(
+            am,
+            {
+                "account_manager_id": am,
+                "account_manager__name": row["account_manager__name"],
+                "clients": 0,
+                "active": 0,
+            },
+        )
+        entry["clients"] = int(entry["clients"]) + n  # type: ignore[call-overload]
+        if row["status"] == "active":
+            entry["active"] = n
+    unassigned = portfolios.get(None)
+    return {
+        "by_status": by_status,
+        "count": sum(by_status.values()),
+        "unassigned": int(unassigned["clients"]) if unassigned else 0,  # type: ignore[call-overload]
+        "portfolios": list(portfolios.values()),
+    }
 
 
 def client_choices(*, actor: Actor) -> list[tuple[int, str]]:

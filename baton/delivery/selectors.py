@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.models import Workspace
 from baton.delivery.models import (
     Milestone,
     Project,
@@ -341,11 +342,21 @@ def delivery_home(actor: Actor) -> dict[str, Any]:
         if actor.role == access.AM:
             live = live.filter(client__account_manager_id=actor.person_id or 0)
             tasks = tasks.filter(project__client__account_manager_id=actor.person_id or 0)
-        figures = tasks.aggregate(
-            overdue=Count("id", filter=Q(due_date__lt=today_)),
-            blocked=Count("id", filter=Q(status=TaskStatus.BLOCKED)),
+        # The three figures as counts of one statement (scalar subqueries on the workspace row).
+        active = visible_projects(actor).filter(status=ProjectStatus.ACTIVE, archived_at__isnull=True)
+        if actor.role == access.AM:
+            active = active.filter(client__account_manager_id=actor.person_id or 0)
+        figures = (
+            Workspace.objects.filter(pk=actor.workspace.pk)
+            .annotate(
+                overdue=_count_in(tasks.filter(due_date__lt=today_)),
+                blocked=_count_in(tasks.filter(status=TaskStatus.BLOCKED)),
+                active=_count_in(active),
+            )
+            .values("overdue", "blocked", "active")
+            .get()
         )
-        out["active_projects"] = live.filter(status=ProjectStatus.ACTIVE).values("id").order_by().count()
+        out["active_projects"] = figures["active"]
         out["overdue_tasks"] = figures["overdue"]
         out["blocked_tasks"] = figures["blocked"]
         out["attention"] = list(live.filter(Q(overdue_task_count__gt=0)).order_by("-overdue_task_count", "name")[:8])
@@ -357,10 +368,27 @@ def delivery_home(actor: Actor) -> dict[str, Any]:
             .filter(OPEN_TASK, assignee_id=actor.person_id, project__archived_at__isnull=True)
             .select_related("project")
         )
-        out["my_open_tasks"] = list(assigned.order_by(Coalesce("due_date", Value(date.max)), "id")[:10])
-        counts = assigned.aggregate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today_)))
-        out["my_open_count"], out["my_overdue_count"] = counts["n"], counts["overdue"]
+        # The first ten and the counts of all of them in one query (window counts over the whole set).
+        out["my_open_tasks"] = list(
+            assigned.annotate(
+                all_open=Window(Count("id")),
+                all_overdue=Window(Count("id", filter=Q(due_date__lt=today_))),
+            ).order_by(Coalesce("due_date", Value(date.max)), "id")[:10]
+        )
+        first = out["my_open_tasks"][0] if out["my_open_tasks"] else None
+        out["my_open_count"] = first.all_open if first else 0
+        out["my_overdue_count"] = first.all_overdue if first else 0
     return out
+
+
+def _count_in(qs: QuerySet[Any]) -> Any:
+    """COUNT of a workspace's rows as a scalar subquery on the workspace row (0 when none)."""
+    return Coalesce(
+        Subquery(
+            qs.order_by().values("workspace_id").annotate(n=Count("id")).values("n")[:1], output_field=IntegerField()
+        ),
+        0,
+    )
 
 
 # --- Templates --------------------------------------------------------------------------------------------------

@@ -182,6 +182,19 @@ def handoff_failures_for_client(
     return HandoffFailure.objects.filter(workspace=workspace, handoff__client_id=client_id, occurred_on__gte=day)
 
 
+def handoff_failure_counts(client_ids: list[int], since: date | datetime) -> dict[int, int]:
+    """How many failures traced to each client's handoffs occurred on or after `since` (one grouped query; the
+    count `handoff_failures_for_client` gives for one client)."""
+    day = since.date() if isinstance(since, datetime) else since
+    return dict(
+        HandoffFailure.objects.filter(handoff__client_id__in=client_ids, occurred_on__gte=day)
+        .values("handoff__client_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("handoff__client_id", "n")
+    )
+
+
 def unconfirmed_handoffs(
     workspace: Workspace, *, overdue_only: bool = False, critical_only: bool = False
 ) -> QuerySet[Handoff]:

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -168,6 +169,9 @@ def cadence_today(
 
 
 # --- Health -------------------------------------------------------------------------------------------------------
+# The signals of many clients are measured together, a fixed number of grouped queries whatever their number; the
+# per-client reads (`health_measures`, `client_health`, `budget_overruns`) are the same functions over one client,
+# so an account's health page and the portfolio cannot disagree.
 
 
 def budget_overruns(client: Client, today: date) -> list[tuple[Any, Decimal]]:
@@ -177,31 +181,52 @@ def budget_overruns(client: Client, today: date) -> list[tuple[Any, Decimal]]:
 
 def _project_burns(client: Client, today: date) -> list[tuple[Any, Decimal | None, Decimal | None]]:
     """(project, burn %, progress %) of the client's live projects with a budget."""
-    from baton.delivery.models import Task
+    return _project_burns_bulk([client.pk], today)[client.pk]
 
+
+def _project_burns_bulk(
+    client_ids: list[int], today: date
+) -> dict[int, list[tuple[Any, Decimal | None, Decimal | None]]]:
+    """(project, burn %, progress %) of the clients' live projects with a budget, by client: one query for the
+    projects with their estimate totals, then finance's grouped burn (the same figures as `budget_burn`)."""
+    from baton.delivery.models import Project, Task
+
+    out: dict[int, list[tuple[Any, Decimal | None, Decimal | None]]] = {pk: [] for pk in client_ids}
     try:
-        from baton.finance.selectors.burn import budget_burn
+        from baton.finance.selectors.burn import burn_overview
     except ImportError:
-        return []
-    rows = []
-    projects = client.projects.filter(archived_at__isnull=True, status__in=["active", "on_hold"]).select_related(
-        "client"
-    )
+        return out
+    if not client_ids:
+        return out
+
+    def estimates(done: bool) -> Any:
+        tasks = Task.objects.filter(project_id=OuterRef("pk"))
+        if done:
+            tasks = tasks.filter(status="done")
+        return Subquery(
+            tasks.order_by().values("project_id").annotate(s=Sum("estimate_minutes")).values("s")[:1],
+            output_field=IntegerField(),
+        )
+
+    projects: list[Project] = [
+        p
+        for p in Project.objects.filter(
+            client_id__in=client_ids, archived_at__isnull=True, status__in=["active", "on_hold"]
+        )
+        .select_related("client")
+        .annotate(estimate_total=estimates(False), estimate_done=estimates(True))
+        if p.budget_amount or p.budget_minutes or p.billing == "retainer"
+    ]
+    burns = burn_overview(projects, today=today)
     for project in projects:
-        if not (project.budget_amount or project.budget_minutes or project.billing == "retainer"):
-            continue
-        burn = budget_burn(project, today=today)
+        burn = burns[project.pk]
         pct = burn.burn_pct if burn.burn_pct is not None else burn.minutes_pct
-        est = Task.objects.filter(project=project).aggregate(
-            total=Sum("estimate_minutes"), done=Sum("estimate_minutes", filter=Q(status="done"))
-        )
+        total, done = project.estimate_total, project.estimate_done  # type: ignore[attr-defined]
         progress = (
-            (Decimal(est["done"] or 0) * 100 / Decimal(est["total"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
-            if est["total"]
-            else None
+            (Decimal(done or 0) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP) if total else None
         )
-        rows.append((project, pct, progress))
-    return rows
+        out[project.client_id].append((project, pct, progress))
+    return out
 
 
 def unconfirmed_critical_handoffs(workspace: Workspace, client_id: int) -> list[Any]:
@@ -214,65 +239,122 @@ def unconfirmed_critical_handoffs(workspace: Workspace, client_id: int) -> list[
     ]
 
 
-def _handoff_failures(client: Client, since: date) -> int:
+def _handoff_failures_bulk(clients: list[Client], since: date) -> dict[int, int]:
     try:
-        from baton.handoffs.selectors import handoff_failures_for_client
+        from baton.handoffs.selectors import handoff_failure_counts
     except ImportError:
-        return 0
-    found = handoff_failures_for_client(client.workspace, client.pk, since)
-    return found if isinstance(found, int) else len(list(found))
+        return {}
+    return handoff_failure_counts([c.pk for c in clients], since)
+
+
+def _count_of(qs: QuerySet[Any], field: str = "id", distinct: bool = False) -> Any:
+    """A correlated count (0 when none) to annotate a client with."""
+    return Coalesce(
+        Subquery(
+            qs.order_by().values("client_id").annotate(n=Count(field, distinct=distinct)).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _health_facts_bulk(
+    clients: list[Client], today: date
+) -> tuple[dict[int, HealthMeasures], dict[int, list[cad.CadenceItem]]]:
+    """The health measures and the cadence plan of each client, in a fixed number of queries: protocols, the cadence
+    facts (three), projects and their burn (three, four more with retainers), recent touchpoints, the counts of
+    overdue next steps, open escalations and unmanaged-scope tasks (one), handoff failures (one)."""
+    ids = [c.pk for c in clients]
+    if not ids:
+        return {}, {}
+    protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
+    for client in clients:
+        if client.pk not in protocols:
+            protocols[client.pk] = CommunicationProtocol(workspace_id=client.workspace_id, client=client)
+    plans = cadence_items_bulk(clients, today, protocols)
+    since = today - timedelta(days=90)
+    start = _day_bounds(since)
+    burns = _project_burns_bulk(ids, today)
+    responses: dict[int, list[int]] = {pk: [] for pk in ids}
+    sentiments: dict[int, list[str]] = {pk: [] for pk in ids}
+    for client_id, minutes, sentiment in (
+        Touchpoint.objects.filter(client_id__in=ids, occurred_at__gte=start)
+        .order_by("client_id", "-occurred_at", "-id")
+        .values_list("client_id", "response_minutes", "sentiment")
+    ):
+        if minutes:
+            responses[client_id].append(int(minutes))
+        if sentiment and len(sentiments[client_id]) < 5:
+            sentiments[client_id].append(sentiment)
+    counts = {
+        row["pk"]: row
+        for row in Client.objects.filter(pk__in=ids)
+        .annotate(
+            n_steps=_count_of(
+                NextStep.objects.filter(client_id=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
+            ),
+            n_escalations=_count_of(Escalation.objects.filter(client_id=OuterRef("pk"), status="open")),
+            n_scope=_count_of(
+                Event.objects.filter(
+                    workspace_id=OuterRef("workspace_id"),
+                    client_id=OuterRef("pk"),
+                    verb="task.scope_flagged",
+                    occurred_at__gte=start,
+                ),
+                "target_id",
+                distinct=True,
+            ),
+        )
+        .values("pk", "n_steps", "n_escalations", "n_scope")
+    }
+    failures = _handoff_failures_bulk(clients, since)
+    measures = {}
+    for client in clients:
+        pk = client.pk
+        overdue = [i for i in plans[pk] if i.status == "overdue"]
+        project_burns = burns[pk]
+        gaps = [pct - progress for _, pct, progress in project_burns if pct is not None and progress is not None] + [
+            pct for _, pct, progress in project_burns if pct is not None and progress is None and pct > 100
+        ]
+        response = responses[pk]
+        avg = (Decimal(sum(response)) / Decimal(len(response)) / 60).quantize(Decimal("0.1")) if response else None
+        measures[pk] = HealthMeasures(
+            cadence_days_overdue=sum(i.days_overdue for i in overdue),
+            cadence_items_overdue=len(overdue),
+            overdue_next_steps=counts[pk]["n_steps"],
+            open_escalations=counts[pk]["n_escalations"],
+            burn_minus_progress_pct=max(gaps) if gaps else None,
+            unmanaged_scope_tasks=counts[pk]["n_scope"],
+            handoff_failures=failures.get(pk, 0),
+            avg_response_hours=avg,
+            response_target_hours=protocols[pk].response_time_hours,
+            sentiments=tuple(sentiments[pk]),
+        )
+    return measures, plans
 
 
 def health_measures(client: Client, today: date) -> HealthMeasures:
-    from baton.relationships.services import protocol_for
+    return _health_facts_bulk([client], today)[0][client.pk]
 
-    protocol = protocol_for(client)
-    overdue = [i for i in client_cadence_items(client, today, protocol) if i.status == "overdue"]
-    since = today - timedelta(days=90)
-    gaps = [
-        pct - progress for _, pct, progress in _project_burns(client, today) if pct is not None and progress is not None
-    ] + [
-        pct for _, pct, progress in _project_burns(client, today) if pct is not None and progress is None and pct > 100
-    ]
-    recent = Touchpoint.objects.filter(client=client, occurred_at__gte=_day_bounds(since))
-    response = [
-        int(m) for m in recent.filter(response_minutes__isnull=False).values_list("response_minutes", flat=True) if m
-    ]
-    avg = (Decimal(sum(response)) / Decimal(len(response)) / 60).quantize(Decimal("0.1")) if response else None
-    scope = (
-        Event.objects.filter(
-            workspace_id=client.workspace_id,
-            client_id=client.pk,
-            verb="task.scope_flagged",
-            occurred_at__gte=_day_bounds(since),
-        )
-        .values("target_id")
-        .distinct()
-        .count()
-    )
-    return HealthMeasures(
-        cadence_days_overdue=sum(i.days_overdue for i in overdue),
-        cadence_items_overdue=len(overdue),
-        overdue_next_steps=NextStep.objects.filter(client=client, done_at__isnull=True, due_on__lt=today).count(),
-        open_escalations=Escalation.objects.filter(client=client, status="open").count(),
-        burn_minus_progress_pct=max(gaps) if gaps else None,
-        unmanaged_scope_tasks=scope,
-        handoff_failures=_handoff_failures(client, since),
-        avg_response_hours=avg,
-        response_target_hours=protocol.response_time_hours,
-        sentiments=tuple(recent.exclude(sentiment="").order_by("-occurred_at").values_list("sentiment", flat=True)[:5]),
-    )
+
+def _scored(measures: HealthMeasures, conf: Any) -> dict[str, Any]:
+    return compute_health(measures, conf.health_weights, healthy_from=conf.healthy_from, watch_from=conf.watch_from)
 
 
 def client_health(client: Client, today: date | None = None) -> dict[str, Any]:
+    return client_health_bulk([client], today)[client.pk]
+
+
+def client_health_bulk(clients: list[Client], today: date | None = None) -> dict[int, dict[str, Any]]:
+    """`client_health` of many clients of one workspace, in the queries of `_health_facts_bulk` plus the settings."""
     from baton.relationships.services import settings_for
 
+    if not clients:
+        return {}
     today = today or timezone.localdate()
-    conf = settings_for(client.workspace)
-    result = compute_health(
-        health_measures(client, today), conf.health_weights, healthy_from=conf.healthy_from, watch_from=conf.watch_from
-    )
-    return result
+    conf = settings_for(clients[0].workspace)
+    measures, _ = _health_facts_bulk(clients, today)
+    return {pk: _scored(m, conf) for pk, m in measures.items()}
 
 
 def health_for(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:
@@ -300,10 +382,15 @@ def portfolio(
         clients = clients.filter(account_manager_id=account_manager_id)
     elif actor.role == access.AM:
         clients = clients.filter(account_manager_id=actor.person_id)
+    from baton.relationships.services import settings_for
+
+    client_rows = list(clients.select_related("account_manager").order_by("name"))
+    measures, plans = _health_facts_bulk(client_rows, today)
+    conf = settings_for(actor.workspace)
     rows = []
-    for client in clients.select_related("account_manager").order_by("name"):
-        health = client_health(client, today)
-        due = cad.due_items(client_cadence_items(client, today))
+    for client in client_rows:
+        health = _scored(measures[client.pk], conf)
+        due = cad.due_items(plans[client.pk])
         rows.append(
             {
                 "client_id": client.pk,
@@ -604,17 +691,19 @@ def _account_time_pnl(client_ids: list[int], start: date, end: date) -> dict[str
     return {"rows": out}
 
 
-def am_home(actor: Actor, today: date | None = None) -> dict[str, Any] | None:
+def am_home(actor: Actor, today: date | None = None, clients: list[Client] | None = None) -> dict[str, Any] | None:
     """The account manager's home block, in a fixed number of queries: its portfolio with the latest health
-    snapshot, what the cadence asks for today, open scope changes, the account P&L and growth opportunities."""
+    snapshot, what the cadence asks for today, open scope changes, the account P&L and growth opportunities.
+    `clients`: its current clients (unarchived, not churned) when the caller has read them already."""
     if actor.role != access.AM or not actor.person_id:
         return None
     today = today or timezone.localdate()
-    clients = list(
-        Client.objects.filter(
-            workspace=actor.workspace, account_manager_id=actor.person_id, archived_at__isnull=True
-        ).exclude(status="churned")
-    )
+    if clients is None:
+        clients = list(
+            Client.objects.filter(
+                workspace=actor.workspace, account_manager_id=actor.person_id, archived_at__isnull=True
+            ).exclude(status="churned")
+        )
     ids = [c.pk for c in clients]
     latest: dict[int, HealthSnapshot] = {}
     for snap in HealthSnapshot.objects.filter(client_id__in=ids, taken_on__gte=today - timedelta(days=7)).order_by(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
-
-from django.db.models import Count, Q, Sum
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.selectors import event_list
 from baton.crm.models import Client
-from baton.crm.selectors import client_list, contact_list, portfolio_summary
+from baton.crm.selectors import client_figures, client_list, contact_list
 from baton.delivery.selectors import delivery_home
 from baton.finance.selectors import home_figures as finance_home
 from baton.people.models import Person
@@ -19,7 +18,11 @@ from baton.timesheets.selectors import my_week
 
 
 def home_context(actor: Actor) -> dict[str, Any]:
-    """Figures for the actor's home page, computed from what exists so far."""
+    """Figures for the actor's home page, computed from what exists so far.
+
+    Each block is read once and shared: the people (figures, skills and the schedule's overbooking), the clients
+    (figures and portfolios, one grouped query), the actor's own person (from its membership), the AM's clients (its
+    table and its accounts block)."""
     ctx: dict[str, Any] = {"role": actor.role}
     if actor.is_client:
         client = (
@@ -31,51 +34,68 @@ def home_context(actor: Actor) -> dict[str, Any]:
         ctx["contacts"] = list(contact_list(actor=actor, client_id=actor.client_id)) if client else []
         return ctx
 
-    people = Person.objects.filter(workspace=actor.workspace, active=True).exclude(membership__role="client")
-    totals = people.aggregate(n=Count("id"), capacity=Sum("weekly_capacity_minutes"))
-    clients = Client.objects.filter(workspace=actor.workspace, archived_at__isnull=True)
-    by_status = {row["status"]: row["n"] for row in clients.values("status").annotate(n=Count("id"))}
+    # The same rows as resourcing's `schedule_people`: every active person who is not a client user.
+    people = list(
+        Person.objects.filter(workspace=actor.workspace, active=True)
+        .exclude(membership__role=access.CLIENT)
+        .select_related("membership")
+        .order_by("name", "id")
+    )
+    clients = client_figures(actor=actor)
+    by_status: dict[str, int] = clients["by_status"]  # type: ignore[assignment]
     ctx.update(
-        people_count=totals["n"] or 0,
-        capacity_hours=(totals["capacity"] or 0) // 60,
+        people_count=len(people),
+        capacity_hours=sum(p.weekly_capacity_minutes or 0 for p in people) // 60,
         clients_by_status=by_status,
-        client_count=sum(by_status.values()),
-        unassigned_clients=clients.filter(account_manager__isnull=True).count(),
-        roles=dict(people.values_list("membership__role").annotate(n=Count("id")).order_by()),
-        feed=list(event_list(actor=actor)[:15]),
+        client_count=clients["count"],
+        unassigned_clients=clients["unassigned"],
+        prospects=by_status.get("prospect", 0),
+        roles=dict(Counter(p.membership.role for p in people)),
+        skills_top=_top_skills(people),
     )
     if actor.role in (access.OWNER, access.ADMIN, access.FINANCE):
         limit = actor.workspace.max_portfolio_size
-        portfolios = portfolio_summary(actor=actor)
+        portfolios: list[dict[str, Any]] = clients["portfolios"]  # type: ignore[assignment]
         for row in portfolios:
-            row["over_limit"] = bool(row["account_manager_id"]) and int(row["clients"]) > limit  # type: ignore[call-overload]
+            row["over_limit"] = bool(row["account_manager_id"]) and int(row["clients"]) > limit
         ctx["portfolios"] = portfolios
         ctx["portfolio_limit"] = limit
     if actor.role == access.AM:
-        mine = client_list(actor=actor, account_manager_id=actor.person_id)
-        ctx["my_clients"] = list(mine)
-        ctx["portfolio_limit"] = actor.workspace.max_portfolio_size
-        ctx["feed"] = list(event_list(actor=actor).filter(client_id__in=[c.id for c in ctx["my_clients"]])[:15])
         from baton.relationships.selectors import am_home
 
-        ctx["accounts"] = am_home(actor)
-    if actor.person_id:
-        ctx["me"] = Person.objects.filter(pk=actor.person_id).first()
-    ctx["skills_top"] = _top_skills(people)
-    ctx["resourcing"] = resourcing_home(actor)
-    ctx["prospects"] = clients.filter(Q(status="prospect")).count()
+        mine = list(client_list(actor=actor, account_manager_id=actor.person_id))
+        ctx["my_clients"] = mine
+        ctx["portfolio_limit"] = actor.workspace.max_portfolio_size
+        ctx["feed"] = list(event_list(actor=actor).filter(client_id__in=[c.id for c in mine])[:15])
+        ctx["accounts"] = am_home(actor, clients=[c for c in mine if c.status != "churned"])
+    else:
+        ctx["feed"] = list(event_list(actor=actor)[:15])
+    me = _own_person(actor)
+    if me is not None:
+        ctx["me"] = me
+    ctx["resourcing"] = resourcing_home(actor, people=people)
     ctx["delivery"] = delivery_home(actor)
     ctx["finance_home"] = finance_home(actor)
-    ctx["my_week"] = my_week(actor=actor, person=ctx.get("me"))
+    ctx["my_week"] = my_week(actor=actor)
     from baton.handoffs.selectors import inbox as handoff_inbox
 
     ctx["handoff_inbox"] = handoff_inbox(actor=actor)
     return ctx
 
 
-def _top_skills(people: Any) -> list[tuple[str, int]]:
+def _own_person(actor: Actor) -> Person | None:
+    """The actor's person, as its membership already carries it (read with the membership on every request)."""
+    if not actor.person_id:
+        return None
+    person = getattr(actor.membership, "person", None) if actor.membership is not None else None
+    if person is None or person.pk != actor.person_id:
+        person = Person.objects.filter(pk=actor.person_id).first()
+    return person
+
+
+def _top_skills(people: list[Person]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
-    for skills in people.values_list("skills", flat=True):
-        for skill in skills or []:
+    for person in people:
+        for skill in person.skills or []:
             counts[skill] = counts.get(skill, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
