@@ -85,6 +85,21 @@ def schedule_people(
     return people
 
 
+def schedule_skills(*, actor: Actor) -> list[str]:
+    """The skills listed by the people on the schedule (the first spelling met, by name, for each), sorted."""
+    access.require(actor, "booking", "view")
+    found: dict[str, str] = {}
+    for skills in (
+        Person.objects.filter(workspace=actor.workspace, active=True)
+        .exclude(membership__role=access.CLIENT)
+        .order_by("name", "id")
+        .values_list("skills", flat=True)
+    ):
+        for s in skills or []:
+            found.setdefault(s.lower(), s)
+    return sorted(found.values(), key=str.lower)
+
+
 def bookable_person(*, actor: Actor, person_id: int) -> Person:
     """A person of the workspace who can be booked, or 404 (client-role users and other workspaces included)."""
     if actor.is_client:

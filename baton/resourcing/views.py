@@ -96,7 +96,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "next_query": urlencode({**base, "start": (grid.start + step).isoformat()}),
         "today_query": urlencode({**base, "start": default_start.isoformat()}),
         "projects": project_choices(actor=actor),
-        "skills": _skills(actor),
+        "skills": selectors.schedule_skills(actor=actor),
         "can_book": access.allowed(actor, "booking", "create"),
     }
     template = (
@@ -105,14 +105,6 @@ def schedule(request: HttpRequest) -> HttpResponse:
         else ("resourcing/schedule.html")
     )
     return render(request, template, ctx)
-
-
-def _skills(actor: access.Actor) -> list[str]:
-    found: dict[str, str] = {}
-    for person in selectors.schedule_people(actor=actor):
-        for s in person.skills or []:
-            found.setdefault(s.lower(), s)
-    return sorted(found.values(), key=str.lower)
 
 
 # --- Bookings ------------------------------------------------------------------------------------------------------
