@@ -46,14 +46,6 @@ def plainly_visible(actor: Actor, entry: TimeEntry) -> bool:
     return actor.role in access.ALL_MONEY or (actor.person_id is not None and entry.person_id == actor.person_id)
 
 
-def plainly_visible(actor: Actor, entry: TimeEntry) -> bool:
-    """Whether `visible_entries(actor)` includes `entry` by the rule alone, without a query: one's own entry, or any
-    entry of the workspace for owner/admin/finance. False means "ask the database" (a PM's or AM's projects)."""
-    if entry.workspace_id != actor.workspace.pk or not access.allowed(actor, "time_entry", "view"):
-        return False
-    return actor.role in access.ALL_MONEY or (actor.person_id is not None and entry.person_id == actor.person_id)
-
-
 def visible_entries(actor: Actor) -> QuerySet[TimeEntry]:
     access.require(actor, "time_entry", "view")
     return TimeEntry.objects.filter(workspace=actor.workspace).filter(_scope(actor))
