@@ -9,13 +9,13 @@ markup (every value escaped) in one pass per row or lane.
 from __future__ import annotations
 
 from datetime import date
+from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
 from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from baton.resourcing.selectors import Bar, Cell, Lane
