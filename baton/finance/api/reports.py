@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from baton.core.api_support import ERRORS, actor_of
@@ -66,12 +67,16 @@ def profitability(request: HttpRequest, params: Query[ProfitabilityParams]) -> A
         client_id=params.client_id,
         project_id=params.project_id,
     )
-    return {
+    body = {
         "group_by": report.group_by,
         "currency": report.currency,
-        "from": report.date_from,
-        "to": report.date_to,
-        "rows": [r.as_dict() for r in report.rows],
-        "totals": report.totals.as_dict(),
+        "from": report.date_from.isoformat() if report.date_from else None,
+        "to": report.date_to.isoformat() if report.date_to else None,
+        "rows": [r.as_json() for r in report.rows],
+        "totals": report.totals.as_json(),
         "warnings": report.warnings,
     }
+    # A report by project has thousands of rows: validating each one again through ProfitabilityOut cost more than
+    # computing the report (~40 ms for 3,000 rows). The body is already in the schema's JSON types (money as its
+    # decimal strings), so it is rendered as is; test_profitability_fast.py checks it equals the schema's output.
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")

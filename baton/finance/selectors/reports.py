@@ -42,6 +42,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, DateField, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
 
 from baton.core import access
@@ -142,6 +143,20 @@ class Row:
             "margin_pct": float(margin_pct) if margin_pct is not None else None,
         }
 
+    def as_json(self) -> dict[str, Any]:
+        """`as_dict` in JSON types, money as decimal strings (what ProfitRow serialises to)."""
+        margin_pct = self.margin_pct
+        return {
+            "key": self.key,
+            "label": self.label,
+            "minutes": self.minutes,
+            "billable_minutes": self.billable_minutes,
+            "revenue": str(self.revenue.quantize(CENT)),
+            "cost": str(self.cost.quantize(CENT)),
+            "margin": str(self.margin.quantize(CENT)),
+            "margin_pct": float(margin_pct) if margin_pct is not None else None,
+        }
+
 
 @dataclass
 class Report:
@@ -224,16 +239,43 @@ class _Facts:
 
 class _Inputs:
     """What the recognition query found for one project: minutes and billable bill cents before the range, the first
-    month with time (up to the range's last month), and the range's cells (person, month index) -> [minutes, bill
-    cents], with person and month None where the grain does not need them."""
+    month with time (up to the range's last month), and the range's minutes per month index -> person, and billable
+    bill cents per (person, month index); person and month are None where the grain does not need them."""
 
-    __slots__ = ("before_bill", "before_minutes", "cells", "first")
+    __slots__ = ("before_bill", "before_minutes", "bills", "first", "months")
 
     def __init__(self) -> None:
         self.before_minutes = 0
         self.before_bill = 0
         self.first: date | None = None
-        self.cells: dict[tuple[int | None, int | None], list[int]] = {}
+        self.months: dict[int | None, dict[int | None, int]] = {}
+        self.bills: dict[tuple[int | None, int | None], int] = {}
+
+    def add(self, person: int | None, index: int | None, minutes: int, bill: int) -> None:
+        people = self.months.get(index)
+        if people is None:
+            people = self.months[index] = {}
+        people[person] = people.get(person, 0) + minutes
+        key = (person, index)
+        self.bills[key] = self.bills.get(key, 0) + bill
+
+
+def _month_index(value: date | str | None) -> int | None:
+    """The month index of a date read without Django's converters (SQLite gives 'YYYY-MM-DD')."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return int(value[:4]) * 12 + int(value[5:7]) - 1
+    return value.year * 12 + value.month - 1
+
+
+def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A values_list query's rows as the driver returns them: tens of thousands of integer rows cost more in
+    Django's per-value converters than in the database."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _by_key(group_by: str, split: rollups.Split, scope: Q, base: str) -> dict[Any, list[int]]:
@@ -337,15 +379,17 @@ def _recognition_inputs(
         .annotate(m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), first=Min("month"))
         .order_by()
     )
-    for project_id, row_phase, person, month, m, bill, first in rows:
+    for project_id, row_phase, person, month, m, bill, first in _fetch(rows):
         inputs = out[project_id]
+        if isinstance(first, str):
+            first = date.fromisoformat(first)
         if inputs.first is None or first < inputs.first:
             inputs.first = first
         if row_phase == BEFORE:
             inputs.before_minutes += int(m or 0)
             inputs.before_bill += int(bill or 0)
         elif row_phase == INSIDE:
-            inputs.cells[(person, month_index(month) if month is not None else None)] = [int(m or 0), int(bill or 0)]
+            inputs.add(person, _month_index(month), int(m or 0), int(bill or 0))
 
     # The raw days: the range's edges, and the days of its first month before it (time before the range).
     raw_where = split.raw
@@ -378,13 +422,7 @@ def _recognition_inputs(
             inputs.before_minutes += int(m or 0)
             inputs.before_bill += to_cents(bill)
         else:
-            key = (person, month_index(month) if month is not None else None)
-            cell = inputs.cells.get(key)
-            if cell is None:
-                inputs.cells[key] = [int(m or 0), to_cents(bill)]
-            else:
-                cell[0] += int(m or 0)
-                cell[1] += to_cents(bill)
+            inputs.add(person, month_index(month) if month is not None else None, int(m or 0), to_cents(bill))
     return out
 
 
@@ -407,28 +445,25 @@ def _project_key(group_by: str, project: _Facts) -> Any:
     return project.am_id
 
 
-def _by_month(cells: dict[tuple[int | None, int | None], list[int]]) -> dict[int, dict[int | None, list[int]]]:
-    months: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
-    for (person, index), cell in cells.items():
-        months[index][person] = cell  # type: ignore[index]
-    return months
-
-
-def _fixed_fee_cells(project: _Facts, inputs: _Inputs) -> dict[tuple[int | None, int | None], int]:
-    """Recognised cents per cell: month by month R(measure + step) - R(measure), split between the cell's people by
-    minutes (largest remainder)."""
+def _fixed_fee_cells(project: _Facts, inputs: _Inputs) -> list[tuple[int | None, int, int]]:
+    """(person, month index, recognised cents): month by month R(measure + step) - R(measure), split between the
+    month's people by minutes (largest remainder)."""
     curve = fixed_fee_curve(project.fee or ZERO, project.budget)
     by_minutes = bool(project.budget)
     measure = inputs.before_minutes if by_minutes else inputs.before_bill
-    out: dict[tuple[int | None, int | None], int] = {}
-    months = _by_month(inputs.cells)
-    for index in sorted(months, key=lambda i: -1 if i is None else i):
+    month_bill: dict[int | None, int] = defaultdict(int)
+    if not by_minutes:
+        for (_, index), bill in inputs.bills.items():
+            month_bill[index] += bill
+    out: list[tuple[int | None, int, int]] = []
+    months = inputs.months
+    for index in sorted(i for i in months if i is not None):  # this grain always has months
         people = months[index]
-        step = sum(c[0] for c in people.values()) if by_minutes else sum(c[1] for c in people.values())
+        step = sum(people.values()) if by_minutes else month_bill[index]
         earned = curve(measure + step) - curve(measure)
         measure += step
-        for person, share in split_cents(earned, {p: c[0] for p, c in people.items()}).items():
-            out[(person, index)] = share
+        for person, share in split_cents(earned, people).items():
+            out.append((person, index, share))
     return out
 
 
@@ -506,18 +541,31 @@ class _MonthFees:
                 _add(sums, _month_key(index), fee + self.adjust.get(index, 0))
 
 
-def _retainer_cells(retainer: _Retainer, inputs: _Inputs) -> dict[tuple[int | None, int | None], int]:
-    """Per person x month cell (person None: a month without time): each month's fee split by minutes."""
-    out: dict[tuple[int | None, int | None], int] = {}
-    months = _by_month(inputs.cells)
+def _retainer_by_person(retainer: _Retainer, inputs: _Inputs, sums: dict[Any, list[int]]) -> None:
+    """Each month's fee split between its people by minutes; the months without time go to no person (None)."""
+    covered = months = 0
+    for index, people in inputs.months.items():
+        if index is not None and retainer.first <= index <= retainer.last:
+            earned = retainer.month(index)
+            covered += earned
+            months += 1
+            for person, share in split_cents(earned, people).items():
+                _add(sums, person, share)
+    if months < retainer.months:
+        _add(sums, None, retainer.total - covered)
+
+
+def _retainer_cells(retainer: _Retainer, inputs: _Inputs) -> list[tuple[int | None, int, int]]:
+    """(person, month index, cents) for every month of the retainer (person None: a month without time)."""
+    out: list[tuple[int | None, int, int]] = []
     for index in range(retainer.first, retainer.last + 1):
         earned = retainer.month(index)
-        people = months.get(index)
+        people = inputs.months.get(index)
         if not people:
-            out[(None, index)] = earned
+            out.append((None, index, earned))
         else:
-            for person, share in split_cents(earned, {p: c[0] for p, c in people.items()}).items():
-                out[(person, index)] = share
+            for person, share in split_cents(earned, people).items():
+                out.append((person, index, share))
     return out
 
 
@@ -543,15 +591,20 @@ def _recognise(
             _foreign(group_by, project, got, sums, rates, date_from, date_to, today)
             continue
         if billing == Billing.FIXED_FEE:
-            if not got.cells:
+            if not got.months:
                 continue
-            if by_person or by_month:
-                for (person, index), cents in _fixed_fee_cells(project, got).items():
-                    _add(sums, person if by_person else _month_key(index), cents)  # type: ignore[arg-type]
+            if by_person:
+                for person, _, cents in _fixed_fee_cells(project, got):
+                    _add(sums, person, cents)
+            elif by_month:
+                for _, index, cents in _fixed_fee_cells(project, got):
+                    _add(sums, _month_key(index), cents)
             else:  # the months telescope: R(before + range) - R(before)
                 curve = fixed_fee_curve(project.fee or ZERO, project.budget)
-                ((m, bill),) = got.cells.values()
-                measure, step = (got.before_minutes, m) if project.budget else (got.before_bill, bill)
+                if project.budget:
+                    measure, step = got.before_minutes, sum(got.months[None].values())
+                else:
+                    measure, step = got.before_bill, sum(got.bills.values())
                 _add(sums, _project_key(group_by, project), curve(measure + step) - curve(measure))
         elif billing == Billing.RETAINER:
             fee = project.period_fee if project.period_fee is not None else project.fee
@@ -560,8 +613,7 @@ def _recognise(
                 continue
             retainer = _Retainer(fee, span, date_from, date_to)
             if by_person:
-                for (person, _), cents in _retainer_cells(retainer, got).items():
-                    _add(sums, person, cents)
+                _retainer_by_person(retainer, got, sums)
             elif by_month:
                 month_fees.add(retainer)
             else:
@@ -581,25 +633,25 @@ def _foreign(
 ) -> None:
     """A project in another currency: revenue per person x month cell, each converted at the month's end rate."""
     billing = project.billing
-    cells: dict[tuple[int | None, int | None], int]
+    cells: list[tuple[int | None, int, int]]
     if billing == Billing.TIME_AND_MATERIALS:
-        cells = {key: cell[1] for key, cell in inputs.cells.items()}
+        cells = [(person, index, bill) for (person, index), bill in inputs.bills.items()]  # type: ignore[misc]
     elif billing == Billing.FIXED_FEE:
         cells = _fixed_fee_cells(project, inputs)
     elif billing == Billing.RETAINER:
         fee = project.period_fee if project.period_fee is not None else project.fee
         span = _retainer_span(project, inputs.first, date_from, date_to, today) if fee else None
-        cells = _retainer_cells(_Retainer(fee, span, date_from, date_to), inputs) if span else {}
+        cells = _retainer_cells(_Retainer(fee, span, date_from, date_to), inputs) if span else []
     else:
         return
-    for (person, index), cents in cells.items():
-        month = month_of_index(index)  # type: ignore[arg-type]
+    for person, index, cents in cells:
+        month = month_of_index(index)
         on = min(month_end(month), date_to) if date_to else month_end(month)
         converted = to_cents(rates.convert(from_cents(cents), project.currency, on))
         if group_by == "person":
             key: Any = person
         elif group_by == "month":
-            key = _month_key(index)  # type: ignore[arg-type]
+            key = _month_key(index)
         else:
             key = _project_key(group_by, project)
         _add(sums, key, converted)
