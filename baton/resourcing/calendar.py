@@ -202,6 +202,7 @@ class Calendar:
                 self._spans[span.person_id].append(span)
         self._loads: dict[int, Load] = {}
         self._patterns: dict[tuple[Any, ...], tuple[list[bool], list[bool], list[int]]] = {}
+        self._counted: dict[tuple[Any, ...], list[int]] = {}  # per pattern: booking days before each index
 
     # --- Bulk: one person's days as lists ----------------------------------------------------------------------
 
@@ -226,7 +227,20 @@ class Calendar:
             base += [daily if w and not c else 0 for w, c in zip(seg, self._closed[a:b], strict=True)]
         counts = [w and not c for w, c in zip(works, self._closed, strict=True)]
         self._patterns[segments] = found = (works, counts, base)
+        self._counted[segments] = list(accumulate(counts, initial=0))
         return found
+
+    def booking_day_counts(self, person_id: int | None, ranges: Iterable[tuple[date, date]]) -> list[int]:
+        """How many days of each range a booking of this person counts on (`len(booking_days(...))` for each range,
+        clipped to the calendar's range) from a running count of those days: no day-by-day walk."""
+        schedule = self.schedule(person_id)
+        self._pattern(schedule)
+        counted = self._counted[tuple(schedule.segments(self.start, self.end)) if self.size else ()]
+        out = []
+        for lo, hi in ranges:
+            a, b = self.index(max(lo, self.start)), self.index(min(hi, self.end)) + 1
+            out.append(counted[b] - counted[a] if a < b else 0)
+        return out
 
     def load(self, person_id: int) -> Load:
         """The person's days over the calendar's range, computed once (read-only lists)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,7 @@ from baton.core.models import Workspace
 from baton.core.money import to_money
 from baton.delivery.models import Billing
 from baton.people.models import Person
-from baton.resourcing.calendar import Calendar, daterange, load_calendar, monday_of
+from baton.resourcing.calendar import Calendar, load_calendar, monday_of
 from baton.resourcing.models import Booking
 from baton.resourcing.selectors import check_range, schedule_people, settings_for, today
 
@@ -120,6 +120,29 @@ def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> di
             if start <= week <= end:
                 demand[(week, key)] += per_week + (1 if i < extra else 0)
     return dict(demand)
+
+
+class _DemandBooking(NamedTuple):
+    id: int
+    person_id: int | None
+    project_id: int
+    start_date: date
+    end_date: date
+    minutes_per_day: int
+    tentative: bool
+    role: str
+    skill: str
+
+
+class _ForecastBooking(NamedTuple):
+    id: int
+    person_id: int | None
+    project_id: int
+    start_date: date
+    end_date: date
+    minutes_per_day: int
+    tentative: bool
+    billing: str  # the project's
 
 
 # --- Utilization ------------------------------------------------------------------------------------------------------
@@ -278,25 +301,27 @@ def capacity_demand(
     start, end = check_range(start, end)
     settings = settings_for(actor.workspace)
     people = schedule_people(actor=actor)
-    bookings = list(
-        Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start).only(
-            "id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative", "role", "skill"
-        )
-    )
+    bookings = [
+        _DemandBooking._make(row)
+        for row in Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
+        .order_by("start_date", "id")
+        .values_list(*_DemandBooking._fields)
+    ]
     by_id = {p.id: p for p in people}
     calendar = load_calendar(
         actor.workspace, people, start, end, settings=settings, bookings=[b for b in bookings if b.person_id in by_id]
     )
+    weeks = _buckets("week", start, end)
+    ranges = [(lo, hi) for _, lo, hi in weeks]
     cells: dict[tuple[date, str], dict[str, int]] = defaultdict(
         lambda: {"capacity_minutes": 0, "confirmed_minutes": 0, "tentative_minutes": 0, "unstaffed_minutes": 0}
     )
     for person in people:
         keys = _keys_of(person, by)
-        for d in daterange(start, end):
-            capacity = calendar.capacity(person.id, d)
-            if capacity:
+        for (week, _, _), totals in zip(weeks, calendar.totals_by(person.id, ranges), strict=True):
+            if totals.capacity_minutes:
                 for key in keys:
-                    cells[(monday_of(d), key)]["capacity_minutes"] += capacity
+                    cells[(week, key)]["capacity_minutes"] += totals.capacity_minutes
     for b in bookings:
         if b.person_id is not None and b.person_id not in by_id:
             continue  # an inactive person's booking
@@ -307,9 +332,11 @@ def capacity_demand(
             if b.person_id is None
             else ("tentative_minutes" if b.tentative else "confirmed_minutes")
         )
-        for d in calendar.booking_days(b.person_id, max(b.start_date, start), min(b.end_date, end)):
-            for key in keys:
-                cells[(monday_of(d), key)][column] += b.minutes_per_day
+        spans = [(max(lo, b.start_date), min(hi, b.end_date)) for lo, hi in ranges]
+        for (week, _, _), days in zip(weeks, calendar.booking_day_counts(b.person_id, spans), strict=True):
+            if days:
+                for key in keys:
+                    cells[(week, key)][column] += b.minutes_per_day * days
     pipeline = pipeline_demand(actor.workspace, start, end, by)
     for cell_key in pipeline:
         cells[cell_key]
@@ -349,20 +376,19 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
     start, end = check_range(start, end)
     people = schedule_people(actor=actor, active=None)
     by_id = {p.id: p for p in people}
-    bookings = list(
-        Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start).select_related(
-            "project"
-        )
-    )
+    bookings = [
+        _ForecastBooking._make(row)
+        for row in Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
+        .order_by("start_date", "id")
+        .values_list(*_ForecastBooking._fields[:-1], "project__billing")
+    ]
     calendar = load_calendar(
         actor.workspace, people, start, end, bookings=[b for b in bookings if b.person_id in by_id]
     )
     months: dict[str, dict[str, Any]] = {}
-    d = start
-    while d <= end:
-        key = d.strftime("%Y-%m")
-        months[key] = {
-            "month": key,
+    for first, _, _ in _buckets("month", start, end):
+        months[first.strftime("%Y-%m")] = {
+            "month": first.strftime("%Y-%m"),
             "confirmed_minutes": 0,
             "tentative_minutes": 0,
             "unstaffed_minutes": 0,
@@ -370,21 +396,30 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
             "tentative_amount": Decimal("0"),
             "currency": actor.workspace.currency,
         }
-        d = (d + timedelta(days=32)).replace(day=1)
+    ranges = [(lo, hi) for _, lo, hi in _buckets("month", start, end)]
+    rows_by_month = list(months.values())
     for b in bookings:
         person = by_id.get(b.person_id) if b.person_id else None
         if b.person_id is not None and person is None:
             continue
-        billable = b.project.billing != Billing.NON_BILLABLE
-        for day in calendar.booking_days(b.person_id, max(b.start_date, start), min(b.end_date, end)):
-            row = months[day.strftime("%Y-%m")]
+        billable = b.billing != Billing.NON_BILLABLE
+        spans = [(max(lo, b.start_date), min(hi, b.end_date)) for lo, hi in ranges]
+        for row, days in zip(rows_by_month, calendar.booking_day_counts(b.person_id, spans), strict=True):
+            if not days:
+                continue
             if person is None:
-                row["unstaffed_minutes"] += b.minutes_per_day
+                row["unstaffed_minutes"] += b.minutes_per_day * days
                 continue
             column = "tentative" if b.tentative else "confirmed"
-            row[f"{column}_minutes"] += b.minutes_per_day
+            row[f"{column}_minutes"] += b.minutes_per_day * days
             if billable:
-                row[f"{column}_amount"] += Decimal(b.minutes_per_day) * person.bill_rate / 60
+                # added day by day, as the figure was always summed (Decimal division rounds; n additions of a
+                # rounded quotient are not always n x it)
+                amount = Decimal(b.minutes_per_day) * person.bill_rate / 60
+                total = row[f"{column}_amount"]
+                for _ in range(days):
+                    total += amount
+                row[f"{column}_amount"] = total
     rows = []
     for row in months.values():
         row["confirmed_amount"] = to_money(row["confirmed_amount"])

@@ -198,7 +198,14 @@ def test_bulk_days_and_sums_equal_the_rules_day_by_day(world, cut):
                 sum(max(d["booked"] - d["capacity"], 0) for d in days),
             ), (a, b)
         assert calendar.booking_days(pid, lo, hi) == reference_booking_days(world, pid, lo, hi)
+        assert calendar.booking_day_counts(pid, [(lo, hi), *weeks]) == [
+            len(reference_booking_days(world, pid, a, b)) for a, b in [(lo, hi), *weeks]
+        ]
     assert calendar.booking_days(None, start, end) == reference_booking_days(world, None, start, end)
+    assert calendar.booking_day_counts(None, [(start, end), (end, start - timedelta(days=1))]) == [
+        len(reference_booking_days(world, None, start, end)),
+        0,
+    ]
     # outside the loaded range: the same rules for capacity with the time off that was loaded, nothing booked
     loaded = world | {
         "spans": [],
