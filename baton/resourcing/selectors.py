@@ -625,8 +625,8 @@ def calendar_feed_content(*, person_id: int, token: str) -> bytes | None:
 
 def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, Any]:
     """The home page's resourcing block: who is overbooked this week and next, unstaffed placeholders, time off
-    waiting for approval; for everyone, their own bookings these two weeks. Seven queries at most, whatever the
-    team's size (six when the caller passes `people`, the rows of `schedule_people`, already read)."""
+    waiting for approval; for everyone, their own bookings these two weeks. Six queries at most, whatever the
+    team's size (five when the caller passes `people`, the rows of `schedule_people`, already read)."""
     if actor.is_client or not access.allowed(actor, "booking", "view"):
         return {}
     from django.db.models import Count, OuterRef, Subquery
@@ -637,19 +637,14 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
     summary: dict[str, Any] = {"start": start, "end": end}
     window = Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
     if actor.role in access.TIME_OFF_APPROVERS:
-        people = schedule_people(actor=actor) if people is None else people
-        bookings = list(window.filter(person__isnull=False).select_related("project", "project__client"))
-        calendar = load_calendar(actor.workspace, people, start, end, bookings=bookings)
-        over: list[dict[str, Any]] = []
-        for person in people:
-            days = [d for d in calendar.days(person.id) if d.overbooked]
-            if days:
-                over.append({"person": person, "days": len(days), "minutes": sum(d.over_minutes for d in days)})
-        summary["overbooked"] = sorted(over, key=lambda r: -int(r["minutes"]))[:8]
 
         def count(qs: QuerySet[Any]) -> Any:
             return Coalesce(Subquery(qs.values("workspace").annotate(n=Count("id")).values("n")[:1]), 0)
 
+        def setting(name: str) -> Subquery:
+            return Subquery(ResourcingSettings.objects.filter(workspace=OuterRef("pk")).values(name)[:1])
+
+        # The two counts and the holiday settings the calendar needs (`settings_for`'s), in one statement.
         counts = (
             Workspace.objects.filter(pk=actor.workspace.pk)
             .annotate(
@@ -659,10 +654,26 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
                 pending=count(
                     TimeOff.objects.filter(workspace=OuterRef("pk"), status="requested", end_date__gte=today())
                 ),
+                has_settings=count(ResourcingSettings.objects.filter(workspace=OuterRef("pk"))),
+                holiday_country=setting("holiday_country"),
+                holiday_subdivision=setting("holiday_subdivision"),
             )
-            .values("placeholders", "pending")
+            .values("placeholders", "pending", "has_settings", "holiday_country", "holiday_subdivision")
             .get()
         )
+        settings = ResourcingSettings(workspace=actor.workspace)  # the defaults, as `settings_for` without a row
+        if counts["has_settings"]:
+            settings.holiday_country = counts["holiday_country"]
+            settings.holiday_subdivision = counts["holiday_subdivision"]
+        people = schedule_people(actor=actor) if people is None else people
+        bookings = list(window.filter(person__isnull=False).select_related("project", "project__client"))
+        calendar = load_calendar(actor.workspace, people, start, end, bookings=bookings, settings=settings)
+        over: list[dict[str, Any]] = []
+        for person in people:
+            days = [d for d in calendar.days(person.id) if d.overbooked]
+            if days:
+                over.append({"person": person, "days": len(days), "minutes": sum(d.over_minutes for d in days)})
+        summary["overbooked"] = sorted(over, key=lambda r: -int(r["minutes"]))[:8]
         summary["placeholders"] = counts["placeholders"]
         summary["pending_time_off"] = counts["pending"]
         mine = [b for b in bookings if b.person_id == actor.person_id]

@@ -5,7 +5,11 @@ Split by subject; import from here (`from baton.finance import selectors`).
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from baton.core.access import Actor
+from baton.delivery.models import Project
 from baton.finance.selectors.burn import THRESHOLDS, Burn, budget_burn, burn_overview, burn_series
 from baton.finance.selectors.records import (
     bill_rate_get,
@@ -76,10 +80,129 @@ def home_figures(actor: Actor) -> dict[str, object] | None:
         return None
     today = timezone.localdate()
     month = profitability(actor=actor, group_by="month", date_from=month_start(today), date_to=today, today=today)
-    projects = list(money_project_table(actor=actor))
-    burns = burn_overview(projects, today=today)
+    projects, burns = current_burns(actor, today)
     over = sorted(
         ((p, burns[p.pk]) for p in projects if burns[p.pk].level >= 80),
         key=lambda pb: -(pb[1].level_pct or 0),
     )
     return {"month": month.totals, "currency": actor.workspace.currency, "over": over[:8]}
+
+
+def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, Burn]]:
+    """The current projects of `money_project_table` (client and budget settings joined) with the burn
+    `burn_overview` gives each, read in one statement: the spend sums are correlated subqueries on the project rows
+    (all time; for a retainer, the current month), plus one grouped query for the monthly minutes of retainers that
+    roll unused time over."""
+    from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum
+
+    from baton.delivery.models import Billing
+    from baton.finance.models import Expense
+    from baton.finance.selectors.burn import (
+        THRESHOLDS,
+        ZERO,
+        _retainer_burn_of,
+        month_end,
+        month_start,
+        pct,
+    )
+    from baton.timesheets import rollups
+    from baton.timesheets.models import TimeRollup
+
+    period = month_start(today)
+    end = month_end(period)
+
+    def rollup_sum(field: str, billable: bool | None = None, month: bool = False) -> Subquery:
+        rows = TimeRollup.objects.filter(project_id=OuterRef("pk"))
+        if billable is not None:
+            rows = rows.filter(billable=billable)
+        if month:  # the period as `totals_by(month_split(period, end))` reads it: the month's rollup rows
+            rows = rows.filter(month=period)
+        return Subquery(
+            rows.order_by().values("project_id").annotate(s=Sum(field)).values("s")[:1], output_field=IntegerField()
+        )
+
+    def expense_sum(month: bool = False) -> Subquery:
+        rows = Expense.objects.filter(project_id=OuterRef("pk"), billable=True)
+        if month:
+            rows = rows.filter(date__gte=period, date__lte=end)
+        return Subquery(
+            rows.order_by().values("project_id").annotate(s=Sum("billable_amount")).values("s")[:1],
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+
+    projects: list[Project] = list(
+        money_projects(actor)
+        .filter(archived_at__isnull=True)
+        .exclude(status__in=["done", "cancelled"])
+        .select_related("client", "finance_budget")
+        .annotate(
+            all_minutes=rollup_sum("minutes"),
+            all_billable_minutes=rollup_sum("minutes", billable=True),
+            all_bill_cents=rollup_sum("bill_cents", billable=True),
+            all_expenses=expense_sum(),
+            month_minutes=rollup_sum("minutes", month=True),
+            month_billable_minutes=rollup_sum("minutes", billable=True, month=True),
+            month_bill_cents=rollup_sum("bill_cents", billable=True, month=True),
+            month_expenses=expense_sum(month=True),
+        )
+        .order_by("client__name", "name")
+    )
+
+    def settings_of(project: Project) -> Any:
+        return getattr(project, "finance_budget", None)
+
+    rolling = [
+        p.pk
+        for p in projects
+        if p.billing == Billing.RETAINER
+        and settings_of(p) is not None
+        and settings_of(p).retainer_rollover
+        and (p.period_budget_minutes if p.period_budget_minutes is not None else p.budget_minutes)
+    ]
+    used: dict[int, dict[date, int]] = {pk: {} for pk in rolling}
+    if rolling:
+        for pk, month, total in (
+            TimeRollup.objects.filter(project_id__in=rolling)
+            .values("project_id", "month")
+            .annotate(total=Sum("minutes"))
+            .order_by()
+            .values_list("project_id", "month", "total")
+        ):
+            used[pk][month] = int(total or 0)
+    burns: dict[int, Burn] = {}
+    for p in projects:
+        facts: Any = p
+        if p.billing == Billing.RETAINER:
+            expenses = facts.month_expenses or ZERO
+            spent = {
+                "minutes": int(facts.month_minutes or 0),
+                "billable_minutes": int(facts.month_billable_minutes or 0),
+                "amount": rollups.money(facts.month_bill_cents) + expenses,
+                "expenses": expenses,
+            }
+            burns[p.pk] = _retainer_burn_of(
+                p, period, today, settings_of(p), dict(sorted(used.get(p.pk, {}).items())), spent
+            )
+            continue
+        expenses = facts.all_expenses or ZERO
+        spent_amount = rollups.money(facts.all_bill_cents) + expenses
+        minutes = int(facts.all_minutes or 0)
+        burn = Burn(
+            project_id=p.pk,
+            billing=p.billing,
+            currency=p.currency,
+            budget_amount=p.budget_amount,
+            spent_amount=spent_amount,
+            burn_pct=pct(spent_amount, p.budget_amount),
+            budget_minutes=p.budget_minutes,
+            spent_minutes=minutes,
+            minutes_pct=pct(minutes, p.budget_minutes),
+            forecast_at_completion=spent_amount,
+            forecast_minutes=minutes,
+            remaining_estimate_minutes=0,
+            billable_minutes=int(facts.all_billable_minutes or 0),
+            expenses_amount=expenses,
+        )
+        burn.thresholds_crossed = [t for t in THRESHOLDS if burn.level >= t]
+        burns[p.pk] = burn
+    return projects, burns
