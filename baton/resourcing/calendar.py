@@ -203,6 +203,7 @@ class Calendar:
         self._loads: dict[int, Load] = {}
         self._patterns: dict[tuple[Any, ...], tuple[list[bool], list[bool], list[int]]] = {}
         self._counted: dict[tuple[Any, ...], list[int]] = {}  # per pattern: booking days before each index
+        self._counted_by_person: dict[int | None, list[int]] = {}
 
     # --- Bulk: one person's days as lists ----------------------------------------------------------------------
 
@@ -230,15 +231,25 @@ class Calendar:
         self._counted[segments] = list(accumulate(counts, initial=0))
         return found
 
-    def booking_day_counts(self, person_id: int | None, ranges: Iterable[tuple[date, date]]) -> list[int]:
-        """How many days of each range a booking of this person counts on (`len(booking_days(...))` for each range,
-        clipped to the calendar's range) from a running count of those days: no day-by-day walk."""
-        schedule = self.schedule(person_id)
-        self._pattern(schedule)
-        counted = self._counted[tuple(schedule.segments(self.start, self.end)) if self.size else ()]
+    def booking_day_counts(
+        self, person_id: int | None, start: date, end: date, ranges: Iterable[tuple[date, date]]
+    ) -> list[int]:
+        """For each range: on how many of its days within [start, end] (a booking's dates) a booking of this person
+        counts — `len(booking_days(...))` of the overlap, clipped to the calendar — from a running count of those
+        days, without walking them."""
+        counted = self._counted_by_person.get(person_id)
+        if counted is None:
+            schedule = self.schedule(person_id)
+            self._pattern(schedule)
+            counted = self._counted[tuple(schedule.segments(self.start, self.end)) if self.size else ()]
+            self._counted_by_person[person_id] = counted
+        first = self.start
+        lo_bound = max((start - first).days, 0)
+        hi_bound = min((end - first).days + 1, self.size)
         out = []
         for lo, hi in ranges:
-            a, b = self.index(max(lo, self.start)), self.index(min(hi, self.end)) + 1
+            a = max((lo - first).days, lo_bound)
+            b = min((hi - first).days + 1, hi_bound)
             out.append(counted[b] - counted[a] if a < b else 0)
         return out
 

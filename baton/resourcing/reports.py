@@ -332,8 +332,8 @@ def capacity_demand(
             if b.person_id is None
             else ("tentative_minutes" if b.tentative else "confirmed_minutes")
         )
-        spans = [(max(lo, b.start_date), min(hi, b.end_date)) for lo, hi in ranges]
-        for (week, _, _), days in zip(weeks, calendar.booking_day_counts(b.person_id, spans), strict=True):
+        counts = calendar.booking_day_counts(b.person_id, b.start_date, b.end_date, ranges)
+        for (week, _, _), days in zip(weeks, counts, strict=True):
             if days:
                 for key in keys:
                     cells[(week, key)][column] += b.minutes_per_day * days
@@ -403,8 +403,8 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
         if b.person_id is not None and person is None:
             continue
         billable = b.billing != Billing.NON_BILLABLE
-        spans = [(max(lo, b.start_date), min(hi, b.end_date)) for lo, hi in ranges]
-        for row, days in zip(rows_by_month, calendar.booking_day_counts(b.person_id, spans), strict=True):
+        counts = calendar.booking_day_counts(b.person_id, b.start_date, b.end_date, ranges)
+        for row, days in zip(rows_by_month, counts, strict=True):
             if not days:
                 continue
             if person is None:

@@ -198,11 +198,19 @@ def test_bulk_days_and_sums_equal_the_rules_day_by_day(world, cut):
                 sum(max(d["booked"] - d["capacity"], 0) for d in days),
             ), (a, b)
         assert calendar.booking_days(pid, lo, hi) == reference_booking_days(world, pid, lo, hi)
-        assert calendar.booking_day_counts(pid, [(lo, hi), *weeks]) == [
-            len(reference_booking_days(world, pid, a, b)) for a, b in [(lo, hi), *weeks]
-        ]
+        # a booking's days per week, and in one sub-range (its overlap with the calendar, clipped)
+        for span in world["spans"]:
+            if span.person_id == pid:
+                assert calendar.booking_day_counts(pid, span.start, span.end, [(lo, hi), *weeks]) == [
+                    len(reference_booking_days(world, pid, max(a, span.start), min(b, span.end)))
+                    if max(a, span.start) <= min(b, span.end)
+                    else 0
+                    for a, b in [(lo, hi), *weeks]
+                ]
     assert calendar.booking_days(None, start, end) == reference_booking_days(world, None, start, end)
-    assert calendar.booking_day_counts(None, [(start, end), (end, start - timedelta(days=1))]) == [
+    outer = (start - timedelta(days=9), end + timedelta(days=9))
+    assert calendar.booking_day_counts(None, *outer, [outer, (start, end), (end, start - timedelta(days=1))]) == [
+        len(reference_booking_days(world, None, start, end)),
         len(reference_booking_days(world, None, start, end)),
         0,
     ]
