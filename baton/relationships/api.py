@@ -170,8 +170,7 @@ class PortfolioOut(Schema):
 def get_portfolio(request: HttpRequest, account_manager_id: int | None = None) -> Any:
     """Clients by risk (lowest health first) with today's cadence across them; an AM gets its own portfolio."""
     actor = actor_of(request)
-    rows = selectors.portfolio(actor=actor, account_manager_id=account_manager_id)
-    due = selectors.cadence_today(actor=actor, account_manager_id=account_manager_id)
+    rows, due = selectors.portfolio_and_due(actor=actor, account_manager_id=account_manager_id)
     return {"count": len(rows), "results": rows, "cadence_due_today": due}
 
 

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -84,11 +84,20 @@ def cadence_items_bulk(
     if protocols is None:
         protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
     since = today - timedelta(days=400)
+    tz = timezone.get_current_timezone()  # once: `localtime` looks it up again for each row
     logged: dict[int, list[cad.LoggedTouchpoint]] = {i: [] for i in ids}
-    for client_id, kind, at, milestone_id in Touchpoint.objects.filter(
-        client_id__in=ids, occurred_at__gte=_day_bounds(since), occurred_at__lt=_day_bounds(today + timedelta(days=1))
-    ).values_list("client_id", "kind", "occurred_at", "milestone_id"):
-        logged[client_id].append(cad.LoggedTouchpoint(kind, timezone.localtime(at).date(), milestone_id))
+    # The local day of each touchpoint computed by the database (thousands of rows over a portfolio: a date is far
+    # cheaper to read than a timestamp with its time zone).
+    for client_id, kind, day, milestone_id in (
+        Touchpoint.objects.filter(
+            client_id__in=ids,
+            occurred_at__gte=_day_bounds(since),
+            occurred_at__lt=_day_bounds(today + timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values_list("client_id", "kind", "day", "milestone_id")
+    ):
+        logged[client_id].append(cad.LoggedTouchpoint(kind, day, milestone_id))
     milestones: dict[int, list[cad.MilestoneFact]] = {i: [] for i in ids}
     for m in (
         Milestone.objects.filter(
@@ -105,7 +114,7 @@ def cadence_items_bulk(
     ):
         client_id, pk, name, due, completed = m
         milestones[client_id].append(
-            cad.MilestoneFact(pk, name, due, timezone.localtime(completed).date() if completed else None)
+            cad.MilestoneFact(pk, name, due, completed.astimezone(tz).date() if completed else None)
         )
     onboarding: dict[int, list[tuple[int, str, str, date]]] = {i: [] for i in ids}
     for item in OnboardingItem.objects.filter(
@@ -145,9 +154,14 @@ def cadence_for(*, actor: Actor, client_id: int, today: date | None = None) -> d
 
 
 def cadence_today(
-    *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
+    *,
+    actor: Actor,
+    account_manager_id: int | None = None,
+    today: date | None = None,
+    plans: dict[int, list[cad.CadenceItem]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Everything due or overdue today across a portfolio (the AM's own by default), most overdue first."""
+    """Everything due or overdue today across a portfolio (the AM's own by default), most overdue first. `plans`:
+    cadence plans (`cadence_items_bulk`, same day) the caller already has, by client; only the others are computed."""
     access.require(actor, "protocol", "view")
     today = today or timezone.localdate()
     am = account_manager_id if account_manager_id is not None else actor.person_id
@@ -159,7 +173,9 @@ def cadence_today(
     elif am is None and not actor.is_leader:
         clients = clients.none()
     client_rows = list(clients.order_by("name"))
-    plans = cadence_items_bulk(client_rows, today)
+    known = plans or {}
+    missing = [c for c in client_rows if c.pk not in known]
+    plans = {**known, **(cadence_items_bulk(missing, today) if missing else {})}
     rows = []
     for client in client_rows:
         for item in cad.due_items(plans[client.pk]):
@@ -375,6 +391,24 @@ def portfolio(
     *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
 ) -> list[dict[str, Any]]:
     """Clients with their health and today's cadence, riskiest first. An AM sees its own portfolio by default."""
+    return portfolio_with_plans(actor=actor, account_manager_id=account_manager_id, today=today)[0]
+
+
+def portfolio_and_due(
+    *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The portfolio page: `portfolio` and `cadence_today` for the same choice of AM, each client's cadence
+    computed once for both."""
+    today = today or timezone.localdate()
+    rows, plans = portfolio_with_plans(actor=actor, account_manager_id=account_manager_id, today=today)
+    due = cadence_today(actor=actor, account_manager_id=account_manager_id, today=today, plans=plans)
+    return rows, due
+
+
+def portfolio_with_plans(
+    *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
+) -> tuple[list[dict[str, Any]], dict[int, list[cad.CadenceItem]]]:
+    """`portfolio`, with the cadence plan of each of its clients."""
     access.require(actor, "health", "view")
     today = today or timezone.localdate()
     clients = Client.objects.filter(workspace=actor.workspace, archived_at__isnull=True).exclude(status="churned")
@@ -406,7 +440,7 @@ def portfolio(
             }
         )
     rows.sort(key=lambda r: (r["score"], r["client_name"]))
-    return rows
+    return rows, plans
 
 
 # --- Week facts (status updates) ------------------------------------------------------------------------------------

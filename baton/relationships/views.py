@@ -103,8 +103,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     am = request.GET.get("am") or ""
     am_id = int(am) if am.isdigit() and len(am) < 18 else None
-    rows = selectors.portfolio(actor=actor, account_manager_id=am_id)
-    due = selectors.cadence_today(actor=actor, account_manager_id=am_id)
+    rows, due = selectors.portfolio_and_due(actor=actor, account_manager_id=am_id)
     return render(request, "relationships/portfolio.html", {"rows": rows, "due": due})
 
 
