@@ -626,11 +626,14 @@ def calendar_feed_content(*, person_id: int, token: str) -> bytes | None:
 def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, Any]:
     """The home page's resourcing block: who is overbooked this week and next, unstaffed placeholders, time off
     waiting for approval; for everyone, their own bookings these two weeks. Six queries at most, whatever the
-    team's size (five when the caller passes `people`, the rows of `schedule_people`, already read)."""
+    team's size (five when the caller passes `people`, the rows of `schedule_people`, already read; one less when the
+    workspace has no holidays of its own in the fortnight)."""
     if actor.is_client or not access.allowed(actor, "booking", "view"):
         return {}
     from django.db.models import Count, OuterRef, Subquery
     from django.db.models.functions import Coalesce
+
+    from baton.resourcing.calendar import country_holidays
 
     start = monday_of(today())
     end = start + timedelta(days=13)
@@ -655,19 +658,30 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
                     TimeOff.objects.filter(workspace=OuterRef("pk"), status="requested", end_date__gte=today())
                 ),
                 has_settings=count(ResourcingSettings.objects.filter(workspace=OuterRef("pk"))),
+                own_holidays=count(Holiday.objects.filter(workspace=OuterRef("pk"), date__gte=start, date__lte=end)),
                 holiday_country=setting("holiday_country"),
                 holiday_subdivision=setting("holiday_subdivision"),
             )
-            .values("placeholders", "pending", "has_settings", "holiday_country", "holiday_subdivision")
+            .values("placeholders", "pending", "has_settings", "own_holidays", "holiday_country", "holiday_subdivision")
             .get()
         )
         settings = ResourcingSettings(workspace=actor.workspace)  # the defaults, as `settings_for` without a row
         if counts["has_settings"]:
             settings.holiday_country = counts["holiday_country"]
             settings.holiday_subdivision = counts["holiday_subdivision"]
+        # Without holidays of its own in these two weeks, the closed days are the country's (no query).
+        closed = (
+            None
+            if counts["own_holidays"]
+            else dict(
+                sorted(country_holidays(settings.holiday_country, settings.holiday_subdivision, start, end).items())
+            )
+        )
         people = schedule_people(actor=actor) if people is None else people
         bookings = list(window.filter(person__isnull=False).select_related("project", "project__client"))
-        calendar = load_calendar(actor.workspace, people, start, end, bookings=bookings, settings=settings)
+        calendar = load_calendar(
+            actor.workspace, people, start, end, bookings=bookings, settings=settings, holidays=closed
+        )
         over: list[dict[str, Any]] = []
         for person in people:
             days = [d for d in calendar.days(person.id) if d.overbooked]
