@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.models import Workspace
 from baton.delivery.models import (
     Milestone,
     Project,
@@ -317,10 +316,30 @@ def project_figures(project: Project) -> dict[str, Any]:
     }
 
 
-def delivery_home(actor: Actor) -> dict[str, Any]:
+def delivery_figures(actor: Actor) -> dict[str, Any]:
+    """The delivery figures of the home of leaders, finance and AMs (its portfolio) as scalar subqueries, for
+    `core.selectors.workspace_figures`: active projects, overdue and blocked open tasks. {} for other roles."""
+    if actor.role not in (access.OWNER, access.ADMIN, access.FINANCE, access.AM):
+        return {}
+    today_ = today()
+    tasks = _scope_by_project(actor, Task.objects.filter(workspace=actor.workspace)).filter(
+        OPEN_TASK, project__archived_at__isnull=True
+    )
+    active = visible_projects(actor).filter(status=ProjectStatus.ACTIVE, archived_at__isnull=True)
+    if actor.role == access.AM:
+        tasks = tasks.filter(project__client__account_manager_id=actor.person_id or 0)
+        active = active.filter(client__account_manager_id=actor.person_id or 0)
+    return {
+        "delivery_overdue": _count_in(tasks.filter(due_date__lt=today_)),
+        "delivery_blocked": _count_in(tasks.filter(status=TaskStatus.BLOCKED)),
+        "delivery_active": _count_in(active),
+    }
+
+
+def delivery_home(actor: Actor, figures: dict[str, Any] | None = None) -> dict[str, Any]:
     """The delivery block of the role home pages, in a handful of queries: leaders (and finance, AMs for their
     portfolio) get live figures and the projects with overdue tasks; a PM its projects; PMs and members their
-    open tasks."""
+    open tasks. `figures`: `delivery_figures(actor)` already evaluated by the caller (with other blocks')."""
     if actor.is_client:
         return {}
     today_ = today()
@@ -336,29 +355,15 @@ def delivery_home(actor: Actor) -> dict[str, Any]:
         )
     )
     if actor.role in (access.OWNER, access.ADMIN, access.FINANCE, access.AM):
-        tasks = _scope_by_project(actor, Task.objects.filter(workspace=actor.workspace)).filter(
-            OPEN_TASK, project__archived_at__isnull=True
-        )
         if actor.role == access.AM:
             live = live.filter(client__account_manager_id=actor.person_id or 0)
-            tasks = tasks.filter(project__client__account_manager_id=actor.person_id or 0)
-        # The three figures as counts of one statement (scalar subqueries on the workspace row).
-        active = visible_projects(actor).filter(status=ProjectStatus.ACTIVE, archived_at__isnull=True)
-        if actor.role == access.AM:
-            active = active.filter(client__account_manager_id=actor.person_id or 0)
-        figures = (
-            Workspace.objects.filter(pk=actor.workspace.pk)
-            .annotate(
-                overdue=_count_in(tasks.filter(due_date__lt=today_)),
-                blocked=_count_in(tasks.filter(status=TaskStatus.BLOCKED)),
-                active=_count_in(active),
-            )
-            .values("overdue", "blocked", "active")
-            .get()
-        )
-        out["active_projects"] = figures["active"]
-        out["overdue_tasks"] = figures["overdue"]
-        out["blocked_tasks"] = figures["blocked"]
+        if figures is None or "delivery_active" not in figures:
+            from baton.core.selectors import workspace_figures
+
+            figures = workspace_figures(actor.workspace, delivery_figures(actor))
+        out["active_projects"] = figures["delivery_active"]
+        out["overdue_tasks"] = figures["delivery_overdue"]
+        out["blocked_tasks"] = figures["delivery_blocked"]
         out["attention"] = list(live.filter(Q(overdue_task_count__gt=0)).order_by("-overdue_task_count", "name")[:8])
     if actor.role == access.PM:
         out["my_projects"] = list(live.filter(project_manager_id=actor.person_id or 0).order_by("end_date", "name"))

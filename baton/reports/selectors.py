@@ -7,14 +7,14 @@ from typing import Any
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.selectors import event_list
+from baton.core.selectors import event_list, workspace_figures
 from baton.crm.models import Client
 from baton.crm.selectors import client_figures, client_list, contact_list
-from baton.delivery.selectors import delivery_home
+from baton.delivery.selectors import delivery_figures, delivery_home
 from baton.finance.selectors import home_figures as finance_home
 from baton.people.models import Person
 from baton.resourcing.selectors import home_summary as resourcing_home
-from baton.timesheets.selectors import my_week
+from baton.timesheets.selectors import my_week, my_week_figures
 
 
 def home_context(actor: Actor) -> dict[str, Any]:
@@ -74,9 +74,11 @@ def home_context(actor: Actor) -> dict[str, Any]:
     if me is not None:
         ctx["me"] = me
     ctx["resourcing"] = resourcing_home(actor, people=people)
-    ctx["delivery"] = delivery_home(actor)
+    # The delivery figures and the actor's week: scalar subqueries of one statement.
+    figures = workspace_figures(actor.workspace, {**delivery_figures(actor), **my_week_figures(actor)})
+    ctx["delivery"] = delivery_home(actor, figures=figures)
     ctx["finance_home"] = finance_home(actor)
-    ctx["my_week"] = my_week(actor=actor)
+    ctx["my_week"] = my_week(actor=actor, figures=figures)
     from baton.handoffs.selectors import inbox as handoff_inbox
 
     ctx["handoff_inbox"] = handoff_inbox(actor=actor)

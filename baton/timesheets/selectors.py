@@ -335,17 +335,16 @@ def week_grid(
     )
 
 
-def my_week(*, actor: Actor, today: date | None = None) -> dict[str, Any]:
-    """The actor's hours this week (for its home page): its minutes, billable minutes, capacity and timesheet status
-    in one query."""
-    from django.db.models import IntegerField, OuterRef, Subquery
+def my_week_figures(actor: Actor, today: date | None = None) -> dict[str, Any]:
+    """The actor's week for its home page as scalar subqueries, for `core.selectors.workspace_figures`: its minutes
+    and billable minutes this week, its weekly capacity and its timesheet's status. {} without a person."""
+    from django.db.models import IntegerField, Subquery
 
-    today = today or timezone.localdate()
-    monday = week_start_of(today)
     if not actor.person_id:
         return {}
+    monday = week_start_of(today or timezone.localdate())
     week = TimeEntry.objects.filter(
-        workspace=actor.workspace, person_id=OuterRef("pk"), date__range=(monday, monday + timedelta(days=6))
+        workspace=actor.workspace, person_id=actor.person_id, date__range=(monday, monday + timedelta(days=6))
     ).order_by()
 
     def total(entries: QuerySet[TimeEntry]) -> Subquery:
@@ -353,25 +352,38 @@ def my_week(*, actor: Actor, today: date | None = None) -> dict[str, Any]:
             entries.values("person_id").annotate(s=Sum("minutes")).values("s")[:1], output_field=IntegerField()
         )
 
-    row = (
-        Person.objects.filter(pk=actor.person_id)
-        .annotate(
-            week_minutes=total(week),
-            week_billable=total(week.filter(billable=True)),
-            sheet_status=Subquery(
-                Timesheet.objects.filter(person_id=OuterRef("pk"), week_start=monday).values("status")[:1]
-            ),
-        )
-        .values("weekly_capacity_minutes", "week_minutes", "week_billable", "sheet_status")
-        .first()
-    ) or {}
+    return {
+        "week_minutes": total(week),
+        "week_billable": total(week.filter(billable=True)),
+        "week_capacity": Subquery(
+            Person.objects.filter(pk=actor.person_id).values("weekly_capacity_minutes")[:1],
+            output_field=IntegerField(),
+        ),
+        "week_status": Subquery(
+            Timesheet.objects.filter(person_id=actor.person_id, week_start=monday).values("status")[:1]
+        ),
+    }
+
+
+def my_week(*, actor: Actor, today: date | None = None, figures: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The actor's hours this week (for its home page), in one query; none when the caller passes `figures`
+    (`my_week_figures(actor, today)` already evaluated, with other blocks')."""
+    today = today or timezone.localdate()
+    monday = week_start_of(today)
+    if not actor.person_id:
+        return {}
+    if figures is None or "week_minutes" not in figures:
+        from baton.core.selectors import workspace_figures
+
+        figures = workspace_figures(actor.workspace, my_week_figures(actor, today))
+    row = figures
     totals = {"total_minutes": row.get("week_minutes"), "total_billable": row.get("week_billable")}
-    status = row.get("sheet_status") or TimesheetStatus.DRAFT
+    status = row.get("week_status") or TimesheetStatus.DRAFT
     return {
         "week_start": monday,
         "minutes": totals["total_minutes"] or 0,
         "billable_minutes": totals["total_billable"] or 0,
-        "capacity_minutes": row.get("weekly_capacity_minutes") or 0,
+        "capacity_minutes": row.get("week_capacity") or 0,
         "status": status,
         "status_label": TimesheetStatus(status).label,
     }
