@@ -24,9 +24,16 @@ from baton.core.models import Workspace
 from baton.core.money import to_money
 from baton.delivery.models import Billing
 from baton.people.models import Person
-from baton.resourcing.calendar import Calendar, load_calendar, monday_of
+from baton.resourcing.calendar import MANY_PEOPLE, Calendar, load_calendar, monday_of
 from baton.resourcing.models import Booking
-from baton.resourcing.selectors import check_range, schedule_people, settings_for, today
+from baton.resourcing.selectors import (
+    StaffRow,
+    check_range,
+    schedule_people,
+    schedule_people_rows,
+    settings_for,
+    today,
+)
 
 GROUPS = ("person", "role", "week", "month")
 NO_TITLE = "No title"
@@ -67,7 +74,10 @@ def logged_minutes(
         return {}
     if per not in LOGGED_BUCKETS:
         raise ValueError(f"per must be one of {LOGGED_BUCKETS}")
-    qs = model.objects.filter(workspace=workspace, person_id__in=person_ids, date__gte=start, date__lte=end)
+    qs = model.objects.filter(workspace=workspace, date__gte=start, date__lte=end)
+    wanted = set(person_ids)
+    if len(wanted) <= MANY_PEOPLE:  # else the whole workspace's sums, others dropped below (see load_calendar)
+        qs = qs.filter(person_id__in=wanted)
     if per == "week":
         qs = qs.annotate(bucket=TruncWeek("date", output_field=DateField()))
     elif per == "month":
@@ -80,8 +90,8 @@ def logged_minutes(
         .values_list("person_id", *([bucket] if bucket else []), "logged", "billable")
     )
     if bucket is None:
-        return {(r[0], start): (int(r[1] or 0), int(r[2] or 0)) for r in rows}
-    return {(r[0], _as_date(r[1])): (int(r[2] or 0), int(r[3] or 0)) for r in rows}
+        return {(r[0], start): (int(r[1] or 0), int(r[2] or 0)) for r in rows if r[0] in wanted}
+    return {(r[0], _as_date(r[1])): (int(r[2] or 0), int(r[3] or 0)) for r in rows if r[0] in wanted}
 
 
 def _as_date(value: Any) -> date:
@@ -173,7 +183,7 @@ def utilization(
     if group_by not in GROUPS:
         raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
     start, end = check_range(start, end, default_days=29)
-    people = schedule_people(actor=actor, role=role, active=None)
+    people = schedule_people_rows(actor=actor, role=role, active=None)
     if actor.role == access.MEMBER:
         people = [p for p in people if p.id == actor.person_id]
     if person_id is not None:
@@ -262,7 +272,7 @@ def _empty_row(key: Any, label: str, person_id: int | None) -> dict[str, Any]:
     }
 
 
-def _group(group_by: str, person: Person, d: date) -> tuple[Any, str]:
+def _group(group_by: str, person: Person | StaffRow, d: date) -> tuple[Any, str]:
     if group_by == "person":
         return person.id, person.name
     if group_by == "role":
@@ -277,7 +287,7 @@ def _group(group_by: str, person: Person, d: date) -> tuple[Any, str]:
 # --- Capacity vs demand -----------------------------------------------------------------------------------------------
 
 
-def _keys_of(person: Person, by: str) -> list[str]:
+def _keys_of(person: Person | StaffRow, by: str) -> list[str]:
     if by == "role":
         return [person.title or NO_TITLE]
     return [s.lower() for s in person.skills or []] or ["(no skill listed)"]
@@ -300,7 +310,7 @@ def capacity_demand(
     end = end or start + timedelta(weeks=13) - timedelta(days=1)
     start, end = check_range(start, end)
     settings = settings_for(actor.workspace)
-    people = schedule_people(actor=actor)
+    people = schedule_people_rows(actor=actor)
     bookings = [
         _DemandBooking._make(row)
         for row in Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
@@ -374,7 +384,7 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
             month = (month + timedelta(days=32)).replace(day=1)
         end = month - timedelta(days=1)
     start, end = check_range(start, end)
-    people = schedule_people(actor=actor, active=None)
+    people = schedule_people_rows(actor=actor, active=None)
     by_id = {p.id: p for p in people}
     bookings = [
         _ForecastBooking._make(row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,6 +57,23 @@ def _deny_client(actor: Actor, resource: str) -> None:
 # --- People on the schedule --------------------------------------------------------------------------------------
 
 
+def _staff(actor: Actor, *, role: str | None, person_ids: list[int] | None, active: bool | None) -> QuerySet[Person]:
+    access.require(actor, "booking", "view")
+    qs = Person.objects.filter(workspace=actor.workspace).exclude(membership__role=access.CLIENT).order_by("name", "id")
+    if active is not None:
+        qs = qs.filter(active=active)
+    if person_ids is not None:
+        qs = qs.filter(id__in=person_ids)
+    if role:
+        qs = qs.filter(title__icontains=role)
+    return qs
+
+
+def _has_skill(skills: list[str] | None, skill: str) -> bool:
+    wanted = skill.strip().lower()
+    return any(s.lower() == wanted for s in skills or [])
+
+
 def schedule_people(
     *,
     actor: Actor,
@@ -65,24 +83,35 @@ def schedule_people(
     active: bool | None = True,
 ) -> list[Person]:
     """Staff who can be booked (client-role users never are), filtered by skill (exact, any case) or job title."""
-    access.require(actor, "booking", "view")
-    qs = (
-        Person.objects.filter(workspace=actor.workspace)
-        .exclude(membership__role=access.CLIENT)
-        .select_related("membership")
-        .order_by("name", "id")
-    )
-    if active is not None:
-        qs = qs.filter(active=active)
-    if person_ids is not None:
-        qs = qs.filter(id__in=person_ids)
-    if role:
-        qs = qs.filter(title__icontains=role)
-    people = list(qs)
+    people = list(_staff(actor, role=role, person_ids=person_ids, active=active).select_related("membership"))
     if skill:
-        wanted = skill.strip().lower()
-        people = [p for p in people if any(s.lower() == wanted for s in p.skills or [])]
+        people = [p for p in people if _has_skill(p.skills, skill)]
     return people
+
+
+class StaffRow(NamedTuple):
+    """A person on the schedule as the reports read them: plain values, no model instance (a team of hundreds)."""
+
+    id: int
+    name: str
+    title: str
+    weekly_capacity_minutes: int
+    working_days: list[int]
+    skills: list[str]
+    bill_rate: Decimal
+
+
+def schedule_people_rows(
+    *, actor: Actor, skill: str | None = None, role: str | None = None, active: bool | None = True
+) -> list[StaffRow]:
+    """`schedule_people` (the same people, order and filters) as StaffRow values."""
+    rows = [
+        StaffRow._make(row)
+        for row in _staff(actor, role=role, person_ids=None, active=active).values_list(*StaffRow._fields)
+    ]
+    if skill:
+        rows = [r for r in rows if _has_skill(r.skills, skill)]
+    return rows
 
 
 def schedule_skills(*, actor: Actor) -> list[str]:
