@@ -406,3 +406,45 @@ def test_utilization_equals_the_day_by_day_report(personas, project, world, entr
         got = {row["key"]: {name: row[name] for name in FIGURES} for row in rows}
         assert got == expected
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_utilization_api_renders_what_the_schema_would(personas, make_person, project):
+    """The endpoint writes the report's rows straight to JSON: the same document as validating them through
+    UtilizationRow, field for field and in its order, for every grouping."""
+    import json
+
+    from baton.resourcing.api import UtilizationRow
+    from baton.resourcing.reports import utilization
+    from baton.resourcing.tests.conftest import MONDAY, post
+
+    ann = make_person("Ann", title="Designer")
+    make_person("Pat", weekly=1440, days=[1, 2, 3], title="")
+    post(
+        personas["pm"].api(),
+        "/api/v1/bookings",
+        {
+            "person_id": ann.id,
+            "project_id": project.id,
+            "start_date": str(MONDAY),
+            "end_date": str(MONDAY + timedelta(days=9)),
+            "minutes_per_day": 300,
+            "tentative": True,
+        },
+    )
+    apps.get_model("timesheets", "TimeEntry").objects.create(
+        workspace=personas.workspace, person=ann, project=project, date=MONDAY, minutes=200, billable=True
+    )
+    for group_by in ("person", "role", "week", "month"):
+        span = f"from={MONDAY - timedelta(days=3)}&to={MONDAY + timedelta(days=40)}"
+        response = personas["owner"].api().get(f"/api/v1/reports/utilization?{span}&group_by={group_by}")
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+        rows = utilization(
+            actor=personas["owner"].actor,
+            start=MONDAY - timedelta(days=3),
+            end=MONDAY + timedelta(days=40),
+            group_by=group_by,
+        )
+        schema = [UtilizationRow.model_validate(row).model_dump(mode="json") for row in rows]
+        assert response.json() == schema
+        assert response.content == json.dumps(schema).encode()  # the same keys in the same order, the same numbers
