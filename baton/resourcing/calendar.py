@@ -118,8 +118,7 @@ class Load:
     time_off: list[int]
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     """Sums of a person's days over a range; `overbooked_days` counts the days booked over capacity."""
 
     capacity_minutes: int = 0
@@ -201,6 +200,7 @@ class Calendar:
             if span.person_id is not None and span.person_id in schedules:
                 self._spans[span.person_id].append(span)
         self._loads: dict[int, Load] = {}
+        self._sums: dict[int, tuple[list[int], ...]] = {}
         self._patterns: dict[tuple[Any, ...], tuple[list[bool], list[bool], list[int]]] = {}
         self._counted: dict[tuple[Any, ...], list[int]] = {}  # per pattern: booking days before each index
         self._counted_by_person: dict[int | None, list[int]] = {}
@@ -315,8 +315,46 @@ class Calendar:
         )
 
     def totals_by(self, person_id: int, ranges: Iterable[tuple[date, date]]) -> list[Totals]:
-        """`totals` for each range (a schedule's columns, a report's weeks or months)."""
-        return [self.totals(person_id, lo, hi) for lo, hi in ranges]
+        """`totals` for each range (a schedule's columns, a report's weeks or months), each the difference of two
+        running sums of the person's days (computed once per person)."""
+        capacity, booked, tentative, time_off, over_days, over_minutes = self._running_sums(person_id)
+        first, size = self.start, self.size
+        out = []
+        for lo, hi in ranges:
+            a, b = max((lo - first).days, 0), min((hi - first).days + 1, size)
+            if a >= b:
+                out.append(Totals())
+                continue
+            out.append(
+                Totals(
+                    capacity[b] - capacity[a],
+                    booked[b] - booked[a],
+                    tentative[b] - tentative[a],
+                    time_off[b] - time_off[a],
+                    over_days[b] - over_days[a],
+                    over_minutes[b] - over_minutes[a],
+                )
+            )
+        return out
+
+    def _running_sums(self, person_id: int) -> tuple[list[int], ...]:
+        """Per figure of `Totals`, in its order: the sum of the person's days before each index."""
+        found = self._sums.get(person_id)
+        if found is None:
+            load = self.load(person_id)
+            excess = list(map(operator.sub, load.booked, load.capacity))
+            found = self._sums[person_id] = tuple(
+                list(accumulate(values, initial=0))
+                for values in (
+                    load.capacity,
+                    load.booked,
+                    load.tentative,
+                    load.time_off,
+                    [1 if x > 0 else 0 for x in excess],
+                    [x if x > 0 else 0 for x in excess],
+                )
+            )
+        return found
 
     # --- Per day --------------------------------------------------------------------------------------------------
 

@@ -369,7 +369,7 @@ class Lane:
 
 @dataclass
 class Row:
-    person: Person | None
+    person: StaffRow | None
     cells: list[Cell]
     lanes: list[Lane]
     overbooked_columns: int = 0
@@ -508,7 +508,7 @@ def schedule_grid(
         count = count or 28
         end = start + timedelta(days=count - 1)
     settings = settings_for(actor.workspace)
-    people = schedule_people(actor=actor, skill=skill, role=role)
+    people = schedule_people_rows(actor=actor, skill=skill, role=role)
     ids = {p.id for p in people}
     # a large team: the workspace's bookings in the range, others' dropped below (cheaper than binding every id)
     who = Q(person_id__in=ids) | Q(person__isnull=True) if len(ids) <= MANY_PEOPLE else Q()
@@ -668,6 +668,11 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
     end = start + timedelta(days=13)
     summary: dict[str, Any] = {"start": start, "end": end}
     window = Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
+    # What the calendar and the block read of a booking (hundreds of them in a fortnight of a large agency).
+    fields = (
+        *("id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative"),
+        *("project__name", "project__client__name"),
+    )
     if actor.role in access.TIME_OFF_APPROVERS:
 
         def count(qs: QuerySet[Any]) -> Any:
@@ -707,7 +712,7 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
             )
         )
         people = schedule_people(actor=actor) if people is None else people
-        bookings = list(window.filter(person__isnull=False).select_related("project", "project__client"))
+        bookings = list(window.filter(person__isnull=False).select_related("project", "project__client").only(*fields))
         calendar = load_calendar(
             actor.workspace, people, start, end, bookings=bookings, settings=settings, holidays=closed
         )
@@ -721,7 +726,7 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
         summary["pending_time_off"] = counts["pending"]
         mine = [b for b in bookings if b.person_id == actor.person_id]
     elif actor.person_id:
-        mine = list(window.filter(person_id=actor.person_id).select_related("project", "project__client"))
+        mine = list(window.filter(person_id=actor.person_id).select_related("project", "project__client").only(*fields))
     else:
         mine = []
     if actor.person_id:

@@ -64,7 +64,16 @@ def heat_cells(cells: list[Cell]) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def lane_cells(context: Any, lane: Lane, here: str, placeholder: bool = False) -> SafeString:
+def lane_rows(context: Any, lanes: list[Lane], here: str, placeholder: bool = False) -> SafeString:
+    """A person's (or the unstaffed) lanes of booking bars, one table row each."""
+    return mark_safe(  # noqa: S308 - lane_cells escapes every value
+        "\n    ".join(
+            f'<tr class="lane">\n      {_lane_cells(context, lane, here, placeholder)}\n    </tr>' for lane in lanes
+        )
+    )
+
+
+def _lane_cells(context: Any, lane: Lane, here: str, placeholder: bool) -> str:
     """One lane: a cell spanning each bar's columns (a link to the booking's panel) and empty cells between."""
     before, after = _links(context, here)
     out = []
@@ -100,7 +109,7 @@ def lane_cells(context: Any, lane: Lane, here: str, placeholder: bool = False) -
             f'<td colspan="{item.colspan}" class="bar-cell"><a class="{css}" href="{href}" hx-get="{href}" '
             f'hx-target="#panel" title="{title}">{text}</a></td>'
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+    return "".join(out)
 
 
 @register.simple_tag
