@@ -157,6 +157,41 @@ def inbox(*, actor: Actor) -> Inbox:
     )
 
 
+@dataclass
+class InboxCounts:
+    """How many of each `Inbox` list a person has (the home page shows the numbers, not the handoffs)."""
+
+    to_send: int
+    to_confirm: int
+    gaps_to_answer: int
+    waiting: int
+    overdue: int
+
+    @property
+    def count(self) -> int:
+        return self.to_send + self.to_confirm + self.gaps_to_answer
+
+
+def inbox_counts(*, actor: Actor) -> InboxCounts:
+    """The sizes of `inbox(actor=...)`'s lists, counted by the database in one query."""
+    _require_staff(actor, "handoff")
+    pid = actor.person_id or 0
+    mine, theirs = Q(from_person_id=pid), Q(to_person_id=pid)
+    counts = (
+        Handoff.objects.filter(workspace=actor.workspace)
+        .filter(mine | theirs)
+        .filter(status__in=[HandoffStatus.DRAFT, *OPEN_STATUSES])
+        .aggregate(
+            to_send=Count("id", filter=Q(status=HandoffStatus.DRAFT) & mine),
+            to_confirm=Count("id", filter=Q(status=HandoffStatus.SENT) & theirs),
+            gaps_to_answer=Count("id", filter=Q(status=HandoffStatus.GAPS_RAISED) & mine),
+            waiting=Count("id", filter=Q(status=HandoffStatus.SENT) & mine),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_by__lt=timezone.now())),
+        )
+    )
+    return InboxCounts(**{k: int(v or 0) for k, v in counts.items()})
+
+
 def failure_list(
     *, actor: Actor, handoff_id: int | None = None, kind: str | None = None, client_id: int | None = None
 ) -> QuerySet[HandoffFailure]:

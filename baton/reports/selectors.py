@@ -79,9 +79,9 @@ def home_context(actor: Actor) -> dict[str, Any]:
     ctx["delivery"] = delivery_home(actor, figures=figures)
     ctx["finance_home"] = finance_home(actor)
     ctx["my_week"] = my_week(actor=actor, figures=figures)
-    from baton.handoffs.selectors import inbox as handoff_inbox
+    from baton.handoffs.selectors import inbox_counts
 
-    ctx["handoff_inbox"] = handoff_inbox(actor=actor)
+    ctx["handoff_inbox"] = inbox_counts(actor=actor)  # the block shows how many, not which
     return ctx
 
 

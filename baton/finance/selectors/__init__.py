@@ -135,6 +135,15 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
         .filter(archived_at__isnull=True)
         .exclude(status__in=["done", "cancelled"])
         .select_related("client", "finance_budget")
+        .only(  # what the burn and the home's table read (a thousand projects at scale)
+            *("id", "name", "billing", "currency", "start_date", "client__name"),
+            *("budget_amount", "budget_minutes", "period_budget_amount", "period_budget_minutes"),
+            *(
+                "finance_budget__project_id",
+                "finance_budget__retainer_rollover",
+                "finance_budget__rollover_cap_minutes",
+            ),
+        )
         .annotate(
             all_minutes=rollup_sum("minutes"),
             all_billable_minutes=rollup_sum("minutes", billable=True),
