@@ -1,10 +1,18 @@
 """Time-entry creation over HTTP under concurrency, against a bare one-INSERT view on the same server.
 
-Starts gunicorn (bench.settings, `BENCH_WORKERS` sync workers, default 4) on 127.0.0.1, then with a thread pool
-(`BENCH_THREADS`, default 8, one person and keep-alive connection per thread) posts `BENCH_REQUESTS` time entries to
-`POST /api/v1/time-entries` (bearer tokens, the full service: access, validation, rates, rollup, event) and as many
-rows to `/bench/bare-insert/`; then one client alone, sequentially, for the single-request median. Reports
-throughput, p50/p99 and the peak RSS (VmHWM) of the web workers. Run as `python -m bench.http_load --slug S --out F`.
+Starts gunicorn (bench.settings, `BENCH_WORKERS` workers, default 4, of `BENCH_WORKER_CLASS`, default `sync` as in the
+README's production command) on 127.0.0.1, then with a thread pool (`BENCH_THREADS`, default 8, one person and one
+client connection per thread) posts `BENCH_REQUESTS` time entries to `POST /api/v1/time-entries` (bearer tokens, the
+full service: access, validation, rates, rollup, event) and as many rows to `/bench/bare-insert/`; then one client
+alone, sequentially, for the single-request median. Reports throughput, p50/p99 and the peak RSS (VmHWM) of the web
+workers. Run as `python -m bench.http_load --slug S --out F`.
+
+Fair to both views: the same server, workers and client code. Sync workers close the connection after every
+response, so each request of either view opens a new one (no keep-alive; `BENCH_WORKER_CLASS=gthread` keeps them
+alive). The bare view is an ordinary view of the same project, so it passes through the same middleware stack as the
+API (security, WhiteNoise, CSP, NUL check, sessions, CSRF — exempt, as the bearer-token API is —, auth, the actor
+middleware, idempotency without a key: nothing to do); what it skips is everything the API does beyond the
+middleware: bearer auth and its throttle, django-ninja and pydantic, the service and the after-commit subscribers.
 """
 
 from __future__ import annotations
@@ -140,6 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     threads = int(os.environ.get("BENCH_THREADS", "8"))
     workers = int(os.environ.get("BENCH_WORKERS", "4"))
+    worker_class = os.environ.get("BENCH_WORKER_CLASS", "sync")
     total = int(os.environ.get("BENCH_REQUESTS", "1600"))
     clients, workspace_id = _setup(args.slug, threads)
     port = _free_port()
@@ -152,6 +161,8 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            worker_class,
             "--log-level",
             "warning",
         ],
@@ -179,6 +190,7 @@ def main() -> None:
     _cleanup(workspace_id)
     result = {
         "workers": workers,
+        "worker_class": worker_class,
         "threads": threads,
         "api": concurrent_api,
         "bare": concurrent_bare,

@@ -18,13 +18,52 @@ from baton.core.access import Actor
 from baton.core.models import Event
 
 Subscriber = Callable[[Event], None]
+Probe = Callable[[Event], dict[str, Any]]
 _subscribers: list[Subscriber] = []
+_probes: list[Probe] = []
+PROBED = "_probed"  # where `probed` keeps its answers on the event while its subscribers run
 
 
 def subscribe(callback: Subscriber) -> Subscriber:
     """Register a callback for every committed event (usable as a decorator)."""
     _subscribers.append(callback)
     return callback
+
+
+def probe(question: Probe) -> Probe:
+    """Register a question subscribers ask about the event's workspace before doing any work ("does an active rule
+    name this verb?"): a function of the event returning named annotations (`Exists(...)`, `Value(...)`) for the
+    workspace's row. Names are global: prefix them with the app's name."""
+    _probes.append(question)
+    return question
+
+
+def probed(event: Event) -> dict[str, Any]:
+    """The answers to every registered probe for `event`, read in one statement on its workspace's row. While the
+    event's subscribers run after its commit, the answers are kept on the event, so they share that one statement
+    (every write emits an event, and most events have no listener)."""
+    answers: dict[str, Any] | None = getattr(event, PROBED, None)
+    if answers is not None:
+        return answers
+    questions: dict[str, Any] = {}
+    for question in _probes:
+        questions |= question(event)
+    answers = {}
+    if questions:
+        from baton.core.models import Workspace
+
+        rows = Workspace.objects.filter(pk=event.workspace_id).annotate(**questions).values(*questions)
+        answers = next(iter(rows), None) or {}
+    if hasattr(event, PROBED):  # its subscribers are running: they share these answers
+        setattr(event, PROBED, answers)
+    return answers
+
+
+def _share_probes(event: Event, sharing: bool) -> None:
+    if sharing:
+        setattr(event, PROBED, None)
+    elif hasattr(event, PROBED):
+        delattr(event, PROBED)
 
 
 def target_type_of(obj: models.Model) -> str:
@@ -72,8 +111,11 @@ def emit(
         client_id=client_id,
         data=jsonable(data or {}),
     )
+    # After commit, in this order: the subscribers, sharing one read of the probes' answers while they run.
+    transaction.on_commit(lambda: _share_probes(event, True))
     for callback in list(_subscribers):
         transaction.on_commit(lambda cb=callback: cb(event))  # type: ignore[misc]
+    transaction.on_commit(lambda: _share_probes(event, False))
     return event
 
 

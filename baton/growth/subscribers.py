@@ -10,11 +10,25 @@ A failure is logged and never reaches the request that caused the event.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from baton.core import events
 from baton.core.models import Event
 
 logger = logging.getLogger(__name__)
+
+
+@events.probe
+def _evidence_state(event: Event) -> dict[str, Any]:
+    """Is the framework seeded, and does an active evidence rule name this verb?"""
+    from django.db.models import Exists, OuterRef
+
+    from baton.growth.models import EvidenceRule, GrowthSetup
+
+    return {
+        "growth_seeded": Exists(GrowthSetup.objects.filter(workspace_id=OuterRef("pk"))),
+        "growth_ruled": Exists(EvidenceRule.objects.filter(workspace_id=OuterRef("pk"), verb=event.verb, active=True)),
+    }
 
 
 @events.subscribe
@@ -23,25 +37,15 @@ def evidence_from_event(event: Event) -> None:
 
     if event.verb.startswith(OWN_VERB_PREFIXES):
         return
-    from django.db.models import Exists, OuterRef
-
     from baton.core.models import Workspace
-    from baton.growth.models import EvidenceRule, GrowthSetup
     from baton.growth.services import evidence_for_event, framework_ensure
 
     try:
-        # One query for the usual case (the framework is seeded and no active rule names this verb): nothing to do;
-        # seeding (first use) and applying the rules as before otherwise.
-        state = (
-            Workspace.objects.filter(pk=event.workspace_id)
-            .annotate(
-                seeded=Exists(GrowthSetup.objects.filter(workspace_id=OuterRef("pk"))),
-                ruled=Exists(EvidenceRule.objects.filter(workspace_id=OuterRef("pk"), verb=event.verb, active=True)),
-            )
-            .values_list("seeded", "ruled")
-            .first()
-        )
-        seeded, ruled = state if state is not None else (False, True)
+        # No query of its own for the usual case (the framework is seeded and no active rule names this verb: nothing
+        # to do; `core.events.probed` is one statement shared with automation's); seeding (first use) and applying the
+        # rules as before otherwise.
+        state = events.probed(event)
+        seeded, ruled = (state["growth_seeded"], state["growth_ruled"]) if state else (False, True)
         if seeded and not ruled:
             return
         if not seeded:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
+from baton.core.models import Membership
 from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Billing, Project, ProjectStatus, Task
 from baton.finance.rates import amount_for, resolve_rates
@@ -41,14 +42,21 @@ def week_start_of(day: date) -> date:
 # --- Checks -------------------------------------------------------------------------------------------------------
 
 
-def _project(actor: Actor, project_id: Any, errors: dict[str, str]) -> Project | None:
+def _project(
+    actor: Actor, project_id: Any, errors: dict[str, str], *, day_of: tuple[int, date] | None = None
+) -> Project | None:
+    """The visible project to log on. With `day_of` (person id, day), the same query also reads that person's minutes
+    that day (`day_logged`) and that week's status (`week_status`), which logging a new entry needs."""
     if project_id is None:
         errors["project_id"] = "Choose the project the time was spent on."
         return None
     from baton.delivery.selectors import visible_projects
 
     # The scope baseline comes along (a one-to-one join): logging time checks it right after (`scope_check_entry`).
-    project = visible_projects(actor).select_related("client", "scope_baseline").filter(pk=project_id).first()
+    projects = visible_projects(actor).select_related("client", "scope_baseline").filter(pk=project_id)
+    if day_of is not None:
+        projects = projects.annotate(**_day_logged_and_week_status_columns(*day_of))
+    project = projects.first()
     if project is None:
         errors["project_id"] = "No such project in this workspace."
         return None
@@ -72,6 +80,20 @@ def _task(project: Project | None, task_id: Any, errors: dict[str, str]) -> Task
     return task
 
 
+def _actors_person(actor: Actor, person_id: Any) -> Person | None:
+    """The actor's own person as it was read with the actor (with the token's membership, no query), when `person_id`
+    names it (or names nobody); None otherwise."""
+    if person_id is not None and person_id != actor.person_id:
+        return None
+    membership = actor.membership
+    if membership is None or not Membership.person.is_cached(membership):  # type: ignore[attr-defined]
+        return None
+    person = getattr(membership, "person", None)
+    if person is None or person.pk != actor.person_id or person.workspace_id != actor.workspace.pk:
+        return None
+    return person  # type: ignore[no-any-return]
+
+
 def _person(actor: Actor, person_id: Any, errors: dict[str, str], *, day: date | None = None) -> Person | None:
     """The person whose time this is. With `day`, the same query also reads what logging a new entry on that day
     needs: the minutes the person has logged that day (`day_logged`) and the week's status (`week_status`)."""
@@ -82,8 +104,11 @@ def _person(actor: Actor, person_id: Any, errors: dict[str, str], *, day: date |
         person_id = actor.person_id
     people = Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership")
     if day is not None:
-        people = people.annotate(**_day_logged_and_week_status_columns(day))
-    person = people.first()
+        people = people.annotate(**_day_logged_and_week_status_columns(OuterRef("pk"), day))
+    return _person_checked(actor, people.first(), errors)
+
+
+def _person_checked(actor: Actor, person: Person | None, errors: dict[str, str]) -> Person | None:
     if person is None or (actor.role == access.MEMBER and person.pk != actor.person_id):
         errors["person_id"] = "No such person in this workspace."
         return None
@@ -123,21 +148,33 @@ def week_status(person_id: int, day: date) -> str:
     return status or TimesheetStatus.DRAFT
 
 
-def _day_logged_and_week_status_columns(day: date) -> dict[str, Subquery]:
-    """Annotations for a person query: the minutes logged on `day` (null: none) and the status of `day`'s week (null:
-    no timesheet, a draft week). Read together with the person: logging a new entry needs all three."""
+def _day_logged_and_week_status_columns(person_id: Any, day: date) -> dict[str, Subquery]:
+    """Annotations for the person or project read of logging time: the minutes the person has logged on `day` (null:
+    none) and the status of `day`'s week (null: no timesheet, a draft week)."""
     logged = (
-        TimeEntry.objects.filter(person_id=OuterRef("pk"), date=day)
+        TimeEntry.objects.filter(person_id=person_id, date=day)
         .order_by()
         .values("person_id")
         .annotate(m=Sum("minutes"))
         .values("m")
     )
-    status = Timesheet.objects.filter(person_id=OuterRef("pk"), week_start=week_start_of(day)).values("status")[:1]
+    status = Timesheet.objects.filter(person_id=person_id, week_start=week_start_of(day)).values("status")[:1]
     return {
         "day_logged": Subquery(logged, output_field=IntegerField()),
         "week_status": Subquery(status, output_field=CharField()),
     }
+
+
+def _day_logged_and_week_status(person_id: int, day: date) -> tuple[int, str]:
+    """(minutes the person has logged on `day`, `week_status(person_id, day)`) in one query."""
+    row = (
+        Person.objects.filter(pk=person_id)
+        .annotate(**_day_logged_and_week_status_columns(OuterRef("pk"), day))
+        .values_list("day_logged", "week_status")  # type: ignore[misc]
+        .first()
+    )
+    logged_minutes, week = row if row is not None else (None, None)
+    return int(logged_minutes or 0), week or TimesheetStatus.DRAFT
 
 
 def ensure_week_open(person_id: int, day: date, *, status: str | None = None) -> None:
@@ -232,12 +269,21 @@ def time_entry_create(
     task_id: int | None = None,
     note: str = "",
     billable: bool | None = None,
+    actor_read_now: bool = False,
 ) -> TimeEntry:
-    """Log time. The bill and cost rates that apply on that date are resolved now and copied onto the entry."""
+    """Log time. The bill and cost rates that apply on that date are resolved now and copied onto the entry.
+
+    `actor_read_now`: the actor, with its membership and person, was read for this request (the API's token auth), so
+    its own person is used as read instead of being read again. Callers holding an actor longer leave it off."""
     access.require(actor, "time_entry", "create")
     errors: dict[str, str] = {}
-    person = _person(actor, person_id, errors, day=date)
-    project = _project(actor, project_id, errors)
+    # The day's total and the week's lock come with the first read that can carry them: the project read when the
+    # person is the actor's own and was read with it for this request, else the person read.
+    own = _actors_person(actor, person_id) if actor_read_now else None
+    person = _person_checked(actor, own, errors) if own is not None else _person(actor, person_id, errors, day=date)
+    day_of = (own.pk, date) if own is not None and date is not None else None
+    project = _project(actor, project_id, errors, day_of=day_of)
+    day_read: Any = project if day_of is not None else person
     task = _task(project, task_id, errors)
     mins = _minutes(minutes, errors)
     is_billable = _billable(project, billable, errors)
@@ -247,8 +293,11 @@ def time_entry_create(
         access.require(actor, "time_entry", "create", TimeEntry(person=person, project=project))
     week: str | None = None
     if person is not None and date is not None and mins is not None:
-        week = person.week_status or TimesheetStatus.DRAFT  # type: ignore[attr-defined]
-        logged = int(person.day_logged or 0)  # type: ignore[attr-defined]
+        if day_read is not None and hasattr(day_read, "week_status"):
+            week = day_read.week_status or TimesheetStatus.DRAFT
+            logged = int(day_read.day_logged or 0)
+        else:  # the project was not found: its error stands, and so does the day's
+            logged, week = _day_logged_and_week_status(person.pk, date)
         errors |= _day_total_errors(person.pk, date, mins, None, logged=logged)
     if errors or person is None or project is None or date is None:
         raise ValidationError(errors or {"body": "Incomplete entry."})
