@@ -216,6 +216,92 @@ def raw_month(split: Split) -> Any:
     return Case(When(date__lt=last, then=Value(first)), default=Value(last), output_field=DateField())
 
 
+@dataclass
+class Cut:
+    """A date range as whole rollup months [first_month, end_month) plus raw days added (`plus`) or subtracted
+    (`minus`): a partial month at an edge is read from the raw entries of its smaller side, so a range from the 2nd
+    of a month reads that month from the rollup less its 1st day instead of 30 days of entries."""
+
+    first_month: date | None  # None: from the beginning
+    end_month: date | None  # exclusive; None: to the end
+    plus: Q | None
+    minus: Q | None
+    date_from: date | None
+    date_to: date | None
+
+    @property
+    def no_months(self) -> bool:
+        return self.first_month is not None and self.end_month is not None and self.end_month <= self.first_month
+
+    def months_q(self) -> Q:
+        """The rollup rows of the whole months (Q(pk__in=[]) when there are none)."""
+        if self.no_months:
+            return Q(pk__in=[])
+        where = Q()
+        if self.first_month is not None:
+            where &= Q(month__gte=self.first_month)
+        if self.end_month is not None:
+            where &= Q(month__lt=self.end_month)
+        return where
+
+    def raw_month(self) -> Any:
+        """The month of a raw day of the cut (they lie in the range's first or last month), as an expression."""
+        return raw_month(Split(None, None, False, None, self.date_from, self.date_to))
+
+
+def _month_end(day: date) -> date:
+    return _next_month(day) - timedelta(days=1)
+
+
+def month_cut(date_from: date | None, date_to: date | None) -> Cut:
+    plus: list[Q] = []
+    minus: list[Q] = []
+    if date_from is not None and date_to is not None and month_of(date_from) == month_of(date_to):
+        month = month_of(date_from)
+        days = (_next_month(month) - month).days
+        inside = (date_to - date_from).days + 1
+        if inside * 2 <= days:
+            return Cut(month, month, Q(date__gte=date_from, date__lte=date_to), None, date_from, date_to)
+        if date_from > month:
+            minus.append(Q(date__gte=month, date__lt=date_from))
+        if date_to < _month_end(month):
+            minus.append(Q(date__gt=date_to, date__lte=_month_end(month)))
+        return Cut(month, _next_month(month), None, any_of(minus), date_from, date_to)
+    first = end = None
+    if date_from is not None:
+        first = month_of(date_from)
+        if date_from.day > 1:
+            outside = date_from.day - 1
+            inside = (_next_month(first) - first).days - outside
+            if inside > outside:
+                minus.append(Q(date__gte=first, date__lt=date_from))
+            else:
+                plus.append(Q(date__gte=date_from, date__lt=_next_month(first)))
+                first = _next_month(first)
+    if date_to is not None:
+        last = month_of(date_to)
+        end = _next_month(last)
+        if date_to < _month_end(last):
+            inside = date_to.day
+            outside = (end - last).days - inside
+            if inside > outside:
+                minus.append(Q(date__gt=date_to, date__lt=end))
+            else:
+                plus.append(Q(date__gte=last, date__lte=date_to))
+                end = last
+    return Cut(first, end, any_of(plus), any_of(minus), date_from, date_to)
+
+
+def any_of(parts: list[Q]) -> Q | None:
+    """The union of `parts` (None when there are none)."""
+    if not parts:
+        return None
+    out = parts[0]
+    for part in parts[1:]:
+        out |= part
+    return out
+
+
 def rollup_in(split: Split, where: Q | None = None, **filters: Any) -> Any:
     """Rollup rows of the split's whole months (a queryset, empty when there are none)."""
     qs = TimeRollup.objects.filter(where or Q(), **filters)

@@ -43,7 +43,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, DateField, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
 
 from baton.core import access
 from baton.core.access import Actor
@@ -63,7 +63,7 @@ from baton.finance.selectors.recognition import (
 )
 from baton.people.models import Person
 from baton.timesheets import rollups
-from baton.timesheets.models import TimeRollup
+from baton.timesheets.models import TimeEntry, TimeRollup
 
 GROUPS = ("client", "project", "person", "month", "account_manager")
 # What the report reads of a project whose revenue is recognised or converted (values_list order: see _Facts).
@@ -92,7 +92,7 @@ GROUP_FIELDS = {
 ZERO = Decimal("0.00")
 RECOGNISED = (Billing.FIXED_FEE, Billing.RETAINER)
 # Phases of a row of the recognition query.
-BEFORE, INSIDE, EDGE = 0, 1, 2
+BEFORE, INSIDE, EDGE, AFTER = 0, 1, 2, 3
 
 
 def money_projects(actor: Actor) -> QuerySet[Project]:
@@ -238,26 +238,46 @@ class _Facts:
 
 
 class _Inputs:
-    """What the recognition query found for one project: minutes and billable bill cents before the range, the first
-    month with time (up to the range's last month), and the range's minutes per month index -> person, and billable
-    bill cents per (person, month index); person and month are None where the grain does not need them."""
+    """What the recognition queries found for one project: minutes and billable bill cents before the range, the
+    first month with time (when it matters), and the range's cells. After `settle`: minutes per month index ->
+    person, and billable bill cents per (person, month index); person and month are None where the grain does not
+    need them."""
 
-    __slots__ = ("before_bill", "before_minutes", "bills", "first", "months")
+    __slots__ = ("before_bill", "before_minutes", "bills", "cells", "first", "months")
 
     def __init__(self) -> None:
         self.before_minutes = 0
         self.before_bill = 0
         self.first: date | None = None
+        self.cells: dict[tuple[int | None, int | None], list[int]] = {}  # [minutes, bill cents, entries]
         self.months: dict[int | None, dict[int | None, int]] = {}
         self.bills: dict[tuple[int | None, int | None], int] = {}
 
-    def add(self, person: int | None, index: int | None, minutes: int, bill: int) -> None:
-        people = self.months.get(index)
-        if people is None:
-            people = self.months[index] = {}
-        people[person] = people.get(person, 0) + minutes
+    def add(self, person: int | None, index: int | None, minutes: int, bill: int, entries: int) -> None:
         key = (person, index)
-        self.bills[key] = self.bills.get(key, 0) + bill
+        cell = self.cells.get(key)
+        if cell is None:
+            self.cells[key] = [minutes, bill, entries]
+        else:
+            cell[0] += minutes
+            cell[1] += bill
+            cell[2] += entries
+
+    def see(self, month: date | str | None) -> None:
+        if isinstance(month, str):
+            month = date.fromisoformat(month)
+        if month is not None and (self.first is None or month < self.first):
+            self.first = month
+
+    def settle(self) -> None:
+        """Cells without entries left (their days were all subtracted) are not cells."""
+        for (person, index), (minutes, bill, entries) in self.cells.items():
+            if entries > 0:
+                people = self.months.get(index)
+                if people is None:
+                    people = self.months[index] = {}
+                people[person] = minutes
+                self.bills[(person, index)] = bill
 
 
 def _month_index(value: date | str | None) -> int | None:
@@ -278,87 +298,76 @@ def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _by_key(group_by: str, split: rollups.Split, scope: Q, base: str) -> dict[Any, list[int]]:
+def _by_key(group_by: str, cut: rollups.Cut, scope: Q, base: str) -> dict[Any, list[int]]:
     """[minutes, billable minutes, revenue cents of time and materials in the base currency, cost cents] per key of
-    the report, every project of the scope."""
+    the report, every project of the scope: the cut's whole months from the rollup, its raw days added or
+    subtracted; a key whose entries all went is dropped."""
     key_field = GROUP_FIELDS[group_by]
     tm_revenue = Q(billable=True, project__billing=Billing.TIME_AND_MATERIALS, project__currency=base)
     out: dict[Any, list[int]] = {}
-    if not split.empty_months:
-        for key, m, bm, revenue, cost in (
-            rollups.rollup_in(split, scope)
+    if not cut.no_months:
+        for key, m, bm, revenue, cost, n in (
+            TimeRollup.objects.filter(scope, cut.months_q())
             .values_list(key_field)
             .annotate(
                 m=Sum("minutes"),
                 bm=Sum("minutes", filter=Q(billable=True)),
                 revenue=Sum("bill_cents", filter=tm_revenue),
                 cost=Sum("cost_cents"),
+                n=Sum("entries"),
             )
             .order_by()
         ):
             if group_by == "month":
                 key = f"{key:%Y-%m}"
-            out[key] = [int(m or 0), int(bm or 0), int(revenue or 0), int(cost or 0)]
-    if split.raw is not None:
-        raw = rollups.raw_in(split, scope)
+            out[key] = [int(m or 0), int(bm or 0), int(revenue or 0), int(cost or 0), int(n or 0)]
+    raw_days = rollups.any_of([q for q in (cut.plus, cut.minus) if q is not None])
+    if raw_days is None:
+        return {k: v[:4] for k, v in out.items()}
+    raw = TimeEntry.objects.filter(scope, raw_days)
+    sign: Any = Value(1) if cut.minus is None else Case(When(cut.minus, then=Value(-1)), default=Value(1))
+    raw = raw.annotate(_sign=sign)
+    if group_by == "month":
+        raw, key_field = raw.annotate(_month=cut.raw_month()), "_month"
+    for key, sign_value, m, bm, revenue, cost, n in (
+        raw.values_list(key_field, "_sign")
+        .annotate(
+            m=Sum("minutes"),
+            bm=Sum("minutes", filter=Q(billable=True)),
+            revenue=Sum("bill_amount", filter=tm_revenue),
+            cost=Sum("cost_amount"),
+            n=Count("id"),
+        )
+        .order_by()
+    ):
         if group_by == "month":
-            raw, key_field = raw.annotate(_month=rollups.raw_month(split)), "_month"
-        for key, m, bm, revenue, cost in (
-            raw.values_list(key_field)
-            .annotate(
-                m=Sum("minutes"),
-                bm=Sum("minutes", filter=Q(billable=True)),
-                revenue=Sum("bill_amount", filter=tm_revenue),
-                cost=Sum("cost_amount"),
-            )
-            .order_by()
-        ):
-            if group_by == "month":
-                key = f"{key:%Y-%m}"
-            acc = out.get(key)
-            if acc is None:
-                acc = out[key] = [0, 0, 0, 0]
-            acc[0] += int(m or 0)
-            acc[1] += int(bm or 0)
-            acc[2] += to_cents(revenue)
-            acc[3] += to_cents(cost)
-    return out
+            key = f"{key:%Y-%m}"
+        acc = out.get(key)
+        if acc is None:
+            acc = out[key] = [0, 0, 0, 0, 0]
+        acc[0] += sign_value * int(m or 0)
+        acc[1] += sign_value * int(bm or 0)
+        acc[2] += sign_value * to_cents(revenue)
+        acc[3] += sign_value * to_cents(cost)
+        acc[4] += sign_value * int(n or 0)
+    return {k: v[:4] for k, v in out.items() if v[4] > 0}
 
 
 def _recognition_inputs(
-    split: rollups.Split, scope: Q, base: str, *, by_person: bool, by_month: bool
+    cut: rollups.Cut, scope: Q, base: str, projects: dict[int, _Facts], *, by_person: bool, by_month: bool
 ) -> dict[int, _Inputs]:
-    """One pass over the rollup (and one over the edge days) for the recognised and foreign projects of `scope`:
-    before the range per project, the first month with time, and the range at the grain asked (other currencies
-    always per person x month)."""
-    date_from, date_to = split.date_from, split.date_to
+    """The recognised and foreign projects of `scope`: the range's cells at the grain asked (other currencies always
+    per person x month) from the rollup's months and the raw days added or subtracted, the first month with time,
+    and the time before the range, read only for the projects that need it: fixed fees with time in the range, and
+    retainers that do not start on or before the range's first month (they may start at their first time)."""
+    date_from, date_to = cut.date_from, cut.date_to
     first_of_range = rollups.month_of(date_from) if date_from else None
+    last_of_range = rollups.month_of(date_to) if date_to else None
     foreign = ~Q(project__currency=base)
     out: dict[int, _Inputs] = defaultdict(_Inputs)
 
-    # Whole months inside the range (phase INSIDE), months before it (BEFORE, one group per project) and the partial
-    # months at the edges (EDGE: their time comes from the raw entries; the rollup only tells their month).
-    inside = Q()
-    if split.first_month is not None:
-        inside &= Q(month__gte=split.first_month)
-    if split.end_month is not None:
-        inside &= Q(month__lt=split.end_month)
-    phases: list[When] = []
-    if first_of_range is not None:
-        phases.append(When(month__lt=first_of_range, then=Value(BEFORE)))
-    if split.empty_months:
-        inside_q: Q | None = None
-    else:
-        inside_q = inside
-        if inside:
-            phases.append(When(inside, then=Value(INSIDE)))
-    if not split.empty_months and not inside:
-        phase: Any = Value(INSIDE)
-    else:
-        phase = Case(*phases, default=Value(EDGE), output_field=IntegerField())
-
     def grain(always: bool, where: Q | None, value: Any, output_field: Any) -> Any:
-        """`value` where the grain needs it (inside the range; every project or only the foreign ones), else NULL."""
+        """`value` where the grain needs it (every project or only the foreign ones), else NULL."""
         if where is None:
             return Value(None, output_field=output_field)
         condition = where if always else where & foreign
@@ -366,63 +375,98 @@ def _recognition_inputs(
             return value
         return Case(When(condition, then=value), default=Value(None), output_field=output_field)
 
+    # The rollup months of the range's first to last month: the cut's whole months (INSIDE) at the grain; the others
+    # (EDGE: partial months read from raw days) only tell their month.
     qs = TimeRollup.objects.filter(scope)
-    if date_to is not None:
-        qs = qs.filter(month__lte=rollups.month_of(date_to))
+    if first_of_range is not None:
+        qs = qs.filter(month__gte=first_of_range)
+    if last_of_range is not None:
+        qs = qs.filter(month__lte=last_of_range)
+    inside: Q | None = None if cut.no_months else cut.months_q()
+    if inside is None:
+        phase: Any = Value(EDGE)
+    elif not inside:
+        phase = Value(INSIDE)
+    else:
+        phase = Case(When(inside, then=Value(INSIDE)), default=Value(EDGE), output_field=IntegerField())
     rows = (
         qs.annotate(
             _phase=phase,
-            _person=grain(by_person, inside_q, F("person_id"), IntegerField()),
-            _month=grain(by_person or by_month, inside_q, F("month"), DateField()),
+            _person=grain(by_person, inside, F("person_id"), IntegerField()),
+            _month=grain(by_person or by_month, inside, F("month"), DateField()),
         )
         .values_list("project_id", "_phase", "_person", "_month")
-        .annotate(m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), first=Min("month"))
-        .order_by()
-    )
-    for project_id, row_phase, person, month, m, bill, first in _fetch(rows):
-        inputs = out[project_id]
-        if isinstance(first, str):
-            first = date.fromisoformat(first)
-        if inputs.first is None or first < inputs.first:
-            inputs.first = first
-        if row_phase == BEFORE:
-            inputs.before_minutes += int(m or 0)
-            inputs.before_bill += int(bill or 0)
-        elif row_phase == INSIDE:
-            inputs.add(person, _month_index(month), int(m or 0), int(bill or 0))
-
-    # The raw days: the range's edges, and the days of its first month before it (time before the range).
-    raw_where = split.raw
-    if date_from is not None and first_of_range is not None and date_from > first_of_range:
-        before_days = Q(date__gte=first_of_range, date__lt=date_from)
-        raw_where = before_days if raw_where is None else raw_where | before_days
-    if raw_where is None:
-        return out
-    if date_from is not None:
-        in_range: Q = Q(date__gte=date_from)
-        raw_phase: Any = Case(When(in_range, then=Value(INSIDE)), default=Value(BEFORE), output_field=IntegerField())
-    else:
-        in_range = Q()
-        raw_phase = Value(INSIDE)
-    month_value = rollups.raw_month(split)
-    raw_rows = (
-        rollups.raw_in(rollups.Split(None, None, False, raw_where), scope)
         .annotate(
-            _phase=raw_phase,
-            _person=grain(by_person, in_range, F("person_id"), IntegerField()),
-            _month=grain(by_person or by_month, in_range, month_value, DateField()),
+            m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), n=Sum("entries"), first=Min("month")
         )
-        .values_list("project_id", "_phase", "_person", "_month")
-        .annotate(m=Sum("minutes"), bill=Sum("bill_amount", filter=Q(billable=True)))
         .order_by()
     )
-    for project_id, row_phase, person, month, m, bill in raw_rows:
+    for project_id, row_phase, person, month, m, bill, n, first in _fetch(rows):
         inputs = out[project_id]
-        if row_phase == BEFORE:
-            inputs.before_minutes += int(m or 0)
-            inputs.before_bill += to_cents(bill)
-        else:
-            inputs.add(person, month_index(month) if month is not None else None, int(m or 0), to_cents(bill))
+        inputs.see(first)
+        if row_phase == INSIDE:
+            inputs.add(person, _month_index(month), int(m or 0), int(bill or 0), int(n or 0))
+
+    # Raw days: added (inside the range), subtracted (outside it, in a month read whole), and before the range in
+    # its first month (time before the range; subtracted too when that month is read whole).
+    days = [q for q in (cut.plus, cut.minus) if q is not None]
+    if date_from is not None and first_of_range is not None and date_from > first_of_range:
+        days.append(Q(date__gte=first_of_range, date__lt=date_from))
+    first_read_whole = first_of_range is not None and cut.first_month == first_of_range and not cut.no_months
+    if days:
+        classes = []
+        if date_from is not None:
+            classes.append(When(date__lt=date_from, then=Value(BEFORE)))
+        if date_to is not None:
+            classes.append(When(date__gt=date_to, then=Value(AFTER)))
+        day_class = Case(*classes, default=Value(INSIDE), output_field=IntegerField()) if classes else Value(INSIDE)
+        month_value = cut.raw_month()
+        raw_rows = (
+            TimeEntry.objects.filter(scope, rollups.any_of(days))
+            .annotate(
+                _class=day_class,
+                _person=grain(by_person, Q(), F("person_id"), IntegerField()),
+                _month=grain(by_person or by_month, Q(), month_value, DateField()),
+            )
+            .values_list("project_id", "_class", "_person", "_month")
+            .annotate(m=Sum("minutes"), bill=Sum("bill_amount", filter=Q(billable=True)), n=Count("id"))
+            .order_by()
+        )
+        for project_id, day_class_value, person, month, m, bill, n in raw_rows:
+            inputs = out[project_id]
+            minutes, cents, entries = int(m or 0), to_cents(bill), int(n or 0)
+            index = month_index(month) if month is not None else None
+            if day_class_value == INSIDE:
+                inputs.add(person, index, minutes, cents, entries)
+            elif day_class_value == AFTER:
+                inputs.add(person, index, -minutes, -cents, -entries)
+            else:
+                inputs.before_minutes += minutes
+                inputs.before_bill += cents
+                if first_read_whole:
+                    inputs.add(person, index, -minutes, -cents, -entries)
+
+    # Before the range's first month: only for the projects whose figures depend on it.
+    if first_of_range is not None:
+        needed = [
+            pk
+            for pk, p in projects.items()
+            if (p.billing == Billing.FIXED_FEE and pk in out and out[pk].cells)
+            or (p.billing == Billing.RETAINER and (p.start_date is None or p.start_date > first_of_range))
+        ]
+        if needed:
+            for project_id, m, bill, first in (
+                TimeRollup.objects.filter(project_id__in=needed, month__lt=first_of_range)
+                .values_list("project_id")
+                .annotate(m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), first=Min("month"))
+                .order_by()
+            ):
+                inputs = out[project_id]
+                inputs.before_minutes += int(m or 0)
+                inputs.before_bill += int(bill or 0)
+                inputs.see(first)
+    for inputs in out.values():
+        inputs.settle()
     return out
 
 
@@ -700,12 +744,12 @@ def profitability(
                 projects[row[0]] = _Facts(row)
         scope = Q(project_id__in=list(names))
         recognised_scope = Q(project_id__in=list(projects))
-    split = rollups.month_split(date_from, date_to)
-    sums = _by_key(group_by, split, scope, base)
+    cut = rollups.month_cut(date_from, date_to)
+    sums = _by_key(group_by, cut, scope, base)
     rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
     if projects:
         inputs = _recognition_inputs(
-            split, recognised_scope, base, by_person=group_by == "person", by_month=group_by == "month"
+            cut, recognised_scope, base, projects, by_person=group_by == "person", by_month=group_by == "month"
         )
         _recognise(group_by, projects, inputs, sums, rates, date_from, date_to, today, base)
     rows = {
