@@ -122,8 +122,12 @@ def cadence_items_bulk(
     ).values_list("client_id", "id", "kind", "title", "due_on"):
         onboarding[item[0]].append(item[1:])
     result = {}
+    default: CommunicationProtocol | None = None  # the unsaved defaults, one instance shared (only values are read)
     for client in clients:
-        protocol = protocols.get(client.pk) or CommunicationProtocol(workspace_id=client.workspace_id, client=client)
+        protocol = protocols.get(client.pk)
+        if protocol is None:
+            default = default or CommunicationProtocol(workspace_id=client.workspace_id)
+            protocol = default
         result[client.pk] = cad.cadence_plan(
             _spec(protocol, client), today, logged[client.pk], milestones[client.pk], onboarding[client.pk]
         )
@@ -284,9 +288,9 @@ def _health_facts_bulk(
     if not ids:
         return {}, {}
     protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
+    default = CommunicationProtocol(workspace_id=clients[0].workspace_id)  # the unsaved defaults (`protocol_for`)
     for client in clients:
-        if client.pk not in protocols:
-            protocols[client.pk] = CommunicationProtocol(workspace_id=client.workspace_id, client=client)
+        protocols.setdefault(client.pk, default)  # one shared instance: only its values are read
     plans = cadence_items_bulk(clients, today, protocols)
     since = today - timedelta(days=90)
     start = _day_bounds(since)
