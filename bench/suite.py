@@ -228,12 +228,11 @@ def pages(slug: str) -> list[dict[str, Any]]:
         ("schedule, everyone x 12 weeks", "owner", f"/schedule/?scale=weeks&start={monday}"),
         ("client page", "owner", f"/clients/{customer.pk}/" if customer else "/clients/"),
     ]
-    try:
-        from django.urls import reverse
+    from django.urls import reverse
 
-        targets.append(("handoff inbox", "member", reverse("handoff_inbox")))
-    except Exception:
-        pass
+    targets.append(("handoff inbox", "member", reverse("handoffs:inbox")))
+    targets.append(("accounts portfolio (account manager)", "account_manager", reverse("relationships:portfolio")))
+    targets.append(("accounts portfolio (owner: every client)", "owner", reverse("relationships:portfolio")))
     out = []
     for name, role, url in targets:
         client = Client()
