@@ -43,7 +43,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, DateField, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 
 from baton.core import access
 from baton.core.access import Actor
@@ -271,13 +285,14 @@ class _Inputs:
 
     def settle(self) -> None:
         """Cells without entries left (their days were all subtracted) are not cells."""
-        for (person, index), (minutes, bill, entries) in self.cells.items():
+        months, bills = self.months, self.bills
+        for key, (minutes, bill, entries) in self.cells.items():
             if entries > 0:
-                people = self.months.get(index)
+                people = months.get(key[1])
                 if people is None:
-                    people = self.months[index] = {}
-                people[person] = minutes
-                self.bills[(person, index)] = bill
+                    people = months[key[1]] = {}
+                people[key[0]] = minutes
+                bills[key] = bill
 
 
 def _month_index(value: date | str | None) -> int | None:
@@ -397,15 +412,28 @@ def _recognition_inputs(
         )
         .values_list("project_id", "_phase", "_person", "_month")
         .annotate(
-            m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), n=Sum("entries"), first=Min("month")
+            # bigint, not numeric: integers from the driver without a Decimal per value
+            m=Cast(Sum("minutes"), BigIntegerField()),
+            bill=Cast(Sum("bill_cents", filter=Q(billable=True)), BigIntegerField()),
+            n=Cast(Sum("entries"), BigIntegerField()),
+            first=Min("month"),
         )
         .order_by()
     )
+    firsts: dict[int, Any] = {}
+    indexes: dict[Any, int | None] = {None: None}
     for project_id, row_phase, person, month, m, bill, n, first in _fetch(rows):
-        inputs = out[project_id]
-        inputs.see(first)
+        seen = firsts.get(project_id)
+        if seen is None or first < seen:
+            firsts[project_id] = first
         if row_phase == INSIDE:
-            inputs.add(person, _month_index(month), int(m or 0), int(bill or 0), int(n or 0))
+            index = indexes.get(month, -1)
+            if index == -1:
+                index = indexes[month] = _month_index(month)
+            # One row per (person, month) of a project: GROUP BY gives each once.
+            out[project_id].cells[(person, index)] = [m or 0, bill or 0, n or 0]
+    for project_id, first in firsts.items():
+        out[project_id].see(first)
 
     # Raw days: added (inside the range), subtracted (outside it, in a month read whole), and before the range in
     # its first month (time before the range; subtracted too when that month is read whole).
@@ -594,7 +622,10 @@ def _retainer_by_person(retainer: _Retainer, inputs: _Inputs, sums: dict[Any, li
             covered += earned
             months += 1
             for person, share in split_cents(earned, people).items():
-                _add(sums, person, share)
+                acc = sums.get(person)
+                if acc is None:
+                    acc = sums[person] = [0, 0, 0, 0]
+                acc[2] += share
     if months < retainer.months:
         _add(sums, None, retainer.total - covered)
 
