@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 SIGNALS = (
@@ -44,8 +45,53 @@ def _clamp(x: Fraction) -> Fraction:
     return max(Fraction(0), min(Fraction(1), x))
 
 
+def _inputs(name: str, m: HealthMeasures) -> tuple[Any, ...]:
+    """The measures the signal reads (its goodness is a function of these alone)."""
+    if name == "cadence_kept":
+        return (m.cadence_days_overdue, m.cadence_items_overdue)
+    if name == "overdue_next_steps":
+        return (m.overdue_next_steps,)
+    if name == "open_escalations":
+        return (m.open_escalations,)
+    if name == "budget_vs_progress":
+        return (m.burn_minus_progress_pct,)
+    if name == "unmanaged_scope":
+        return (m.unmanaged_scope_tasks,)
+    if name == "handoff_failures":
+        return (m.handoff_failures,)
+    if name == "response_time":
+        return (m.avg_response_hours, m.response_target_hours)
+    if name == "sentiment":
+        return (m.sentiments,)
+    raise ValueError(f"Unknown signal {name!r}.")
+
+
 def goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
     """(goodness 0..1, the signal's value, its explanation)."""
+    inputs = _inputs(name, m)
+    return _goodness_of(name, inputs, tuple(str(x) if isinstance(x, Decimal) else None for x in inputs))
+
+
+@lru_cache(maxsize=8192)
+def _goodness_of(name: str, inputs: tuple[Any, ...], texts: tuple[str | None, ...]) -> tuple[Fraction, Any, str]:
+    """`goodness` of the signal's own measures: many clients share them, so each is computed once (the result is
+    immutable). `texts` is only part of the key: equal Decimals (1.0 and 1.00) are one key but print differently."""
+    return _goodness(name, HealthMeasures(**dict(zip(_FIELDS[name], inputs, strict=True))))
+
+
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "cadence_kept": ("cadence_days_overdue", "cadence_items_overdue"),
+    "overdue_next_steps": ("overdue_next_steps",),
+    "open_escalations": ("open_escalations",),
+    "budget_vs_progress": ("burn_minus_progress_pct",),
+    "unmanaged_scope": ("unmanaged_scope_tasks",),
+    "handoff_failures": ("handoff_failures",),
+    "response_time": ("avg_response_hours", "response_target_hours"),
+    "sentiment": ("sentiments",),
+}
+
+
+def _goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
     if name == "cadence_kept":
         g = _clamp(1 - Fraction(m.cadence_days_overdue, 28))
         if not m.cadence_items_overdue:
@@ -124,16 +170,25 @@ def compute_health(
     weights = {k: max(0, int((weights or DEFAULT_HEALTH_WEIGHTS).get(k, 0))) for k in SIGNALS}
     total = sum(weights.values())
     rows = []
-    shares: list[Fraction] = []
+    # Share i = 100 x weight / total x goodness = nums[i] / dens[i], exactly, in integers: the score is the rounded
+    # (half up) sum of the shares, each share gets its floor, and the points left go to the largest remainders
+    # (ties to the earlier signal) — the same as with Fractions, without building a Fraction per step.
+    nums: list[int] = []
+    dens: list[int] = []
     for name in SIGNALS:
         g, value, explanation = goodness(name, measures)
-        share = Fraction(100 * weights[name], total) * g if total else Fraction(0)
-        shares.append(share)
+        nums.append(100 * weights[name] * g.numerator)
+        dens.append(total * g.denominator if total else 1)
         rows.append({"name": name, "value": value, "weight": weights[name], "explanation": explanation})
-    score = math.floor(sum(shares, Fraction(0)) + Fraction(1, 2)) if total else 0
-    floors = [math.floor(s) for s in shares]
+    if not total:
+        nums = [0] * len(SIGNALS)
+    common = math.lcm(*dens)
+    scaled = [n * (common // d) for n, d in zip(nums, dens, strict=True)]
+    score = (2 * sum(scaled) + common) // (2 * common) if total else 0
+    floors = [n // d for n, d in zip(nums, dens, strict=True)]
     left = score - sum(floors)
-    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    remainders = [s % common for s in scaled]  # share - floor, over `common`
+    order = sorted(range(len(scaled)), key=lambda i: (-remainders[i], i))
     for i in order[: max(0, left)]:
         floors[i] += 1
     for row, points in zip(rows, floors, strict=True):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -78,24 +78,51 @@ def cadence_items_bulk(
 ) -> dict[int, list[cad.CadenceItem]]:
     """The cadence items of many clients in a fixed number of queries (protocols, touchpoints, milestones,
     onboarding items), whatever their number."""
-    from baton.delivery.models import Milestone
-
     ids = [c.pk for c in clients]
     if protocols is None:
         protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
+    logged, milestones, onboarding = _cadence_inputs(ids, today)
+    result = {}
+    default: CommunicationProtocol | None = None  # the unsaved defaults, one instance shared (only values are read)
+    for client in clients:
+        protocol = protocols.get(client.pk)
+        if protocol is None:
+            default = default or CommunicationProtocol(workspace_id=client.workspace_id)
+            protocol = default
+        result[client.pk] = cad.cadence_plan(
+            _spec(protocol, client), today, logged[client.pk], milestones[client.pk], onboarding[client.pk]
+        )
+    return result
+
+
+def _cadence_inputs(
+    ids: list[int], today: date
+) -> tuple[
+    dict[int, list[cad.LoggedTouchpoint]],
+    dict[int, list[cad.MilestoneFact]],
+    dict[int, list[tuple[int, str, str, date]]],
+]:
+    """What the cadence plans of these clients read, by client: touchpoints (the latest per kind and milestone),
+    milestones, open onboarding items. Three queries."""
+    from baton.delivery.models import Milestone
+
     since = today - timedelta(days=400)
     tz = timezone.get_current_timezone()  # once: `localtime` looks it up again for each row
     logged: dict[int, list[cad.LoggedTouchpoint]] = {i: [] for i in ids}
-    # The local day of each touchpoint computed by the database (thousands of rows over a portfolio: a date is far
-    # cheaper to read than a timestamp with its time zone).
-    for client_id, kind, day, milestone_id in (
+    # Only the latest local day per client, kind and milestone can matter: the plan asks for the last touchpoint of a
+    # set of kinds up to today (from some day on: the latest is then in range or none is) and whether one naming a
+    # milestone falls in a window ending today (the latest does, or none does). The database groups a year of
+    # touchpoints into those few rows and computes their local days.
+    for client_id, kind, milestone_id, day in (
         Touchpoint.objects.filter(
             client_id__in=ids,
             occurred_at__gte=_day_bounds(since),
             occurred_at__lt=_day_bounds(today + timedelta(days=1)),
         )
-        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
-        .values_list("client_id", "kind", "day", "milestone_id")
+        .order_by()
+        .values("client_id", "kind", "milestone_id")
+        .annotate(day=Max(TruncDate("occurred_at", tzinfo=tz)))
+        .values_list("client_id", "kind", "milestone_id", "day")
     ):
         logged[client_id].append(cad.LoggedTouchpoint(kind, day, milestone_id))
     milestones: dict[int, list[cad.MilestoneFact]] = {i: [] for i in ids}
@@ -121,17 +148,7 @@ def cadence_items_bulk(
         client_id__in=ids, done_at__isnull=True, due_on__lte=today + timedelta(days=cad.UPCOMING_DAYS)
     ).values_list("client_id", "id", "kind", "title", "due_on"):
         onboarding[item[0]].append(item[1:])
-    result = {}
-    default: CommunicationProtocol | None = None  # the unsaved defaults, one instance shared (only values are read)
-    for client in clients:
-        protocol = protocols.get(client.pk)
-        if protocol is None:
-            default = default or CommunicationProtocol(workspace_id=client.workspace_id)
-            protocol = default
-        result[client.pk] = cad.cadence_plan(
-            _spec(protocol, client), today, logged[client.pk], milestones[client.pk], onboarding[client.pk]
-        )
-    return result
+    return logged, milestones, onboarding
 
 
 def cadence_for(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:

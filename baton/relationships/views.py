@@ -98,13 +98,24 @@ def deal_lose(request: HttpRequest, deal_id: int) -> HttpResponse:
     return redirect("relationships:deals")
 
 
+PORTFOLIO_DUE_SHOWN = 50  # due items listed on the whole agency's portfolio
+
+
 @actor_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     am = request.GET.get("am") or ""
     am_id = int(am) if am.isdigit() and len(am) < 18 else None
     rows, due = selectors.portfolio_and_due(actor=actor, account_manager_id=am_id)
-    return render(request, "relationships/portfolio.html", {"rows": rows, "due": due})
+    # The whole agency's due list (hundreds of items for a leader) shows the most overdue first and how many more; the
+    # table counts each client's, and a client's account page lists them. One account manager's list stays complete.
+    whole_agency = am_id is None and actor.role != access.AM
+    more = max(0, len(due) - PORTFOLIO_DUE_SHOWN) if whole_agency else 0
+    return render(
+        request,
+        "relationships/portfolio.html",
+        {"rows": rows, "due": due[: len(due) - more], "due_more": more, "due_total": len(due)},
+    )
 
 
 @actor_required

@@ -150,3 +150,86 @@ def test_bands_follow_thresholds():
         compute_health(HealthMeasures(open_escalations=2, overdue_next_steps=5, unmanaged_scope_tasks=5))["band"]
         == "watch"
     )
+
+
+def _reference_health(measures: HealthMeasures, weights: dict[str, int] | None = None) -> dict[str, Any]:
+    """The score as computed with a Fraction per step (before the integer arithmetic), for comparison."""
+    import math
+    from fractions import Fraction
+
+    from baton.relationships.health import _goodness, band_of
+    from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS
+
+    weights = {k: max(0, int((weights or DEFAULT_HEALTH_WEIGHTS).get(k, 0))) for k in SIGNALS}
+    total = sum(weights.values())
+    rows, shares = [], []
+    for name in SIGNALS:
+        g, value, explanation = _goodness(name, measures)
+        shares.append(Fraction(100 * weights[name], total) * g if total else Fraction(0))
+        rows.append({"name": name, "value": value, "weight": weights[name], "explanation": explanation})
+    score = math.floor(sum(shares, Fraction(0)) + Fraction(1, 2)) if total else 0
+    floors = [math.floor(s) for s in shares]
+    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for i in order[: max(0, score - sum(floors))]:
+        floors[i] += 1
+    for row, points in zip(rows, floors, strict=True):
+        row["contribution"] = points
+    return {"score": score, "band": band_of(score), "signals": rows}
+
+
+@given(measures, st.one_of(st.none(), weights, st.fixed_dictionaries({k: st.just(0) for k in SIGNALS})))
+def test_integer_arithmetic_equals_the_fractions(m, w):
+    assert compute_health(m, w) == _reference_health(m, w)
+
+
+def test_equal_decimals_keep_their_own_text():
+    """The goodness of a signal is cached by its measures; 1.0 and 1.00 are equal keys but print differently."""
+    for pct in (Decimal("12.5"), Decimal("12.50"), Decimal("12.500")):
+        for hours in (Decimal("30"), Decimal("30.0")):
+            health = compute_health(HealthMeasures(burn_minus_progress_pct=pct, avg_response_hours=hours))
+            signals = {s["name"]: s for s in health["signals"]}
+            assert (
+                signals["budget_vs_progress"]["value"] == str(pct)
+                and str(pct) in (signals["budget_vs_progress"]["explanation"])
+            )
+            assert signals["response_time"]["value"] == str(hours)
+            assert health == _reference_health(HealthMeasures(burn_minus_progress_pct=pct, avg_response_hours=hours))
+
+
+def _latest_only(logged: list[cad.LoggedTouchpoint]) -> list[cad.LoggedTouchpoint]:
+    """What `cadence_items_bulk` reads: the latest day per kind and milestone."""
+    latest: dict[tuple[str, int | None], date] = {}
+    for t in logged:
+        key = (t.kind, t.milestone_id)
+        latest[key] = max(latest.get(key, t.on), t.on)
+    return [cad.LoggedTouchpoint(kind, on, milestone) for (kind, milestone), on in latest.items()]
+
+
+KINDS = ["status_update", "email", "call", "meeting", "strategic_review", "note"]
+
+
+@given(
+    st.lists(
+        st.builds(
+            cad.LoggedTouchpoint,
+            st.sampled_from(KINDS),
+            st.dates(START - timedelta(days=200), START + timedelta(days=120)),
+            st.one_of(st.none(), st.sampled_from([1, 2])),
+        ),
+        max_size=25,
+    ),
+    st.integers(-10, 110),
+    st.booleans(),
+)
+def test_the_latest_touchpoint_per_kind_and_milestone_gives_the_same_plan(logged, offset, onboarding):
+    today = START + timedelta(days=offset)
+    spec = SPEC if onboarding else cad.ProtocolSpec(anchor=START - timedelta(days=100))
+    milestones = [
+        cad.MilestoneFact(1, "Launch", today + timedelta(days=2)),
+        cad.MilestoneFact(2, "Sign-off", today - timedelta(days=6), done_on=today - timedelta(days=2)),
+    ]
+    # The database reads only touchpoints up to today.
+    logged = [t for t in logged if t.on <= today]
+    assert cad.cadence_plan(spec, today, _latest_only(logged), milestones) == cad.cadence_plan(
+        spec, today, logged, milestones
+    )

@@ -13,11 +13,14 @@ from django.db.models import Q, Sum
 from baton.core.access import Actor
 from baton.core.models import Event, Membership
 from baton.crm.models import Client
+from baton.relationships import cadence as cad
 from baton.relationships.health import HealthMeasures
 from baton.relationships.models import CommunicationProtocol, Escalation, NextStep, Touchpoint
 from baton.relationships.selectors import (
+    _cadence_inputs,
     _day_bounds,
     _health_facts_bulk,
+    _spec,
     cadence_for,
     client_cadence_items,
     health_for,
@@ -94,6 +97,25 @@ def test_portfolio_agrees_with_each_clients_health_and_cadence():
         assert plans[client.pk] == client_cadence_items(client, today)
     assert any(m.burn_minus_progress_pct is not None for m in measures.values())  # the data exercise the signals
     assert any(m.cadence_items_overdue for m in measures.values())
+
+    # The plan reads only the latest touchpoint per kind and milestone: the same plan as over every touchpoint.
+    tz = timezone.get_current_timezone()
+    for client in clients:
+        protocol = CommunicationProtocol.objects.filter(client=client).first() or CommunicationProtocol(
+            workspace_id=client.workspace_id
+        )
+        every = [
+            cad.LoggedTouchpoint(t.kind, t.occurred_at.astimezone(tz).date(), t.milestone_id)
+            for t in Touchpoint.objects.filter(
+                client=client,
+                occurred_at__gte=_day_bounds(today - timedelta(days=400)),
+                occurred_at__lt=_day_bounds(today + timedelta(days=1)),
+            ).order_by("occurred_at")
+        ]
+        _, milestones, onboarding = _cadence_inputs([client.pk], today)
+        assert len(every) > 3
+        plan = cad.cadence_plan(_spec(protocol, client), today, every, milestones[client.pk], onboarding[client.pk])
+        assert plan == client_cadence_items(client, today) == plans[client.pk], client.name
 
     owner = Actor.for_membership(Membership.objects.filter(workspace=workspace, role="owner").first())
     rows = portfolio(actor=owner, today=today)

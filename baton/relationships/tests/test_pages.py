@@ -156,3 +156,27 @@ def test_account_page_names_the_owner_of_each_next_step(personas, data):
     page = response.content.decode()
     assert f"Send the media plan — {personas['am'].person.name}" in page
     assert f"Share the sales figures — {personas.contact_a.name}" in page
+
+
+def test_the_whole_agencys_due_list_is_cut_and_one_account_managers_is_complete(personas, data, monkeypatch):
+    from baton.relationships import selectors, views
+
+    owner, am = personas["owner"], personas["am"]
+    every = selectors.cadence_today(actor=owner.actor, account_manager_id=None)
+    assert every
+    monkeypatch.setattr(views, "PORTFOLIO_DUE_SHOWN", len(every) - 1)
+    page = web(owner).get("/relationships/portfolio/").content.decode()
+    due = page.split("Cadence due today", 1)[1]
+    assert due.count("<li><a") == len(every) - 1 and "and 1 more" in due
+    assert f"({len(every)}, most overdue first)" in due
+    # The table still has every client, with its count.
+    assert all(f"/relationships/accounts/{r['client_id']}/" in page for r in selectors.portfolio(actor=owner.actor))
+
+    mine = selectors.cadence_today(actor=am.actor)
+    page = web(am).get("/relationships/portfolio/").content.decode()
+    due = page.split("Cadence due today", 1)[1]
+    assert due.count("<li><a") == len(mine) and "more" not in due
+    # A leader choosing one account manager sees that portfolio's list complete too.
+    page = web(owner).get(f"/relationships/portfolio/?am={am.person.id}").content.decode()
+    due = page.split("Cadence due today", 1)[1]
+    assert due.count("<li><a") == len(mine) and "more" not in due
