@@ -213,15 +213,14 @@ def test_the_map_ranks_points_by_risk_times_frequency(personas):
 
 def test_handoffs_are_counted_in_the_month_of_the_workspace_zone(personas):
     """A handoff sent at 02:00 UTC on 1 April is sent on 31 March in New York: the month is the workspace's."""
-    from datetime import datetime
-    from datetime import timezone as dt_timezone
+    from datetime import UTC, datetime
 
     personas.workspace.timezone = "America/New_York"
     personas.workspace.save(update_fields=["timezone"])
     late_march = _sent(personas, title="Late March")
-    Handoff.objects.filter(pk=late_march.pk).update(sent_at=datetime(2026, 4, 1, 2, 0, tzinfo=dt_timezone.utc))
+    Handoff.objects.filter(pk=late_march.pk).update(sent_at=datetime(2026, 4, 1, 2, 0, tzinfo=UTC))
     april = _sent(personas, title="April")
-    Handoff.objects.filter(pk=april.pk).update(sent_at=datetime(2026, 4, 1, 5, 0, tzinfo=dt_timezone.utc))
+    Handoff.objects.filter(pk=april.pk).update(sent_at=datetime(2026, 4, 1, 5, 0, tzinfo=UTC))
     owner = personas["owner"].actor
     owner.workspace.refresh_from_db()
     report = selectors.handoff_metrics(actor=owner, date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
