@@ -3,7 +3,7 @@ API and pages. Every list takes the `Actor`; another workspace's or (client role
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -51,10 +51,9 @@ def _day_bounds(day: date) -> datetime:
 # --- Cadence ------------------------------------------------------------------------------------------------------
 
 
-def _spec(protocol: CommunicationProtocol, client: Client) -> cad.ProtocolSpec:
-    anchor = (
-        timezone.localtime(protocol.created_at).date() if protocol.pk else timezone.localtime(client.created_at).date()
-    )
+def _spec(protocol: CommunicationProtocol, client: Client, tz: Any = None) -> cad.ProtocolSpec:
+    tz = tz or timezone.get_current_timezone()  # a caller computing many passes it once
+    anchor = (protocol.created_at if protocol.pk else client.created_at).astimezone(tz).date()
     return cad.ProtocolSpec(
         update_every_days=protocol.update_every_days,
         meeting_every_days=protocol.meeting_every_days,
@@ -81,8 +80,9 @@ def cadence_items_bulk(
     ids = [c.pk for c in clients]
     if protocols is None:
         protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
-    logged, milestones, onboarding = _cadence_inputs(ids, today)
+    logged, milestones, onboarding = _cadence_inputs(ids, today, {c.workspace_id for c in clients})
     result = {}
+    tz = timezone.get_current_timezone()
     default: CommunicationProtocol | None = None  # the unsaved defaults, one instance shared (only values are read)
     for client in clients:
         protocol = protocols.get(client.pk)
@@ -90,13 +90,50 @@ def cadence_items_bulk(
             default = default or CommunicationProtocol(workspace_id=client.workspace_id)
             protocol = default
         result[client.pk] = cad.cadence_plan(
-            _spec(protocol, client), today, logged[client.pk], milestones[client.pk], onboarding[client.pk]
+            _spec(protocol, client, tz), today, logged[client.pk], milestones[client.pk], onboarding[client.pk]
         )
     return result
 
 
+def _touchpoints_of(ids: list[int], workspace_ids: set[int] | None) -> QuerySet[Touchpoint]:
+    """The clients' touchpoints, narrowed by their workspaces too (a touchpoint is always its client's workspace's)
+    so that SQLite and PostgreSQL search the (workspace, client, occurred_at) index instead of scanning the table."""
+    qs = Touchpoint.objects.filter(client_id__in=ids)
+    if workspace_ids is not None:
+        qs = (
+            qs.filter(workspace_id__in=sorted(workspace_ids))
+            if len(workspace_ids) > 1
+            else qs.filter(workspace_id=next(iter(workspace_ids), 0))
+        )
+    return qs
+
+
+def _local_day_never_steps_back(tz: Any, start: datetime, end: datetime) -> bool:
+    """Whether a later moment between `start` and `end` is never on an earlier local day in `tz`: false only when
+    the UTC offset falls back across local midnight in the window (Goose Bay's 00:01 -> 23:01 until 2010, say).
+    Each day's offset is compared with the previous one's, and a fall-back is located to the minute."""
+    step = timedelta(days=1)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # arithmetic on moments, not on `tz`'s wall clock
+    at, offset = start, start.astimezone(tz).utcoffset()
+    while at < end:
+        nxt = min(at + step, end)
+        offset_next = nxt.astimezone(tz).utcoffset()
+        if offset_next is not None and offset is not None and offset_next < offset:
+            before, after = at, nxt  # the fall-back is in (before, after]
+            while after - before > timedelta(minutes=1):
+                mid = before + (after - before) / 2
+                if mid.astimezone(tz).utcoffset() == offset:
+                    before = mid
+                else:
+                    after = mid
+            if after.astimezone(tz).date() < before.astimezone(tz).date():
+                return False
+        at, offset = nxt, offset_next
+    return True
+
+
 def _cadence_inputs(
-    ids: list[int], today: date
+    ids: list[int], today: date, workspace_ids: set[int] | None = None
 ) -> tuple[
     dict[int, list[cad.LoggedTouchpoint]],
     dict[int, list[cad.MilestoneFact]],
@@ -112,19 +149,26 @@ def _cadence_inputs(
     # Only the latest local day per client, kind and milestone can matter: the plan asks for the last touchpoint of a
     # set of kinds up to today (from some day on: the latest is then in range or none is) and whether one naming a
     # milestone falls in a window ending today (the latest does, or none does). The database groups a year of
-    # touchpoints into those few rows and computes their local days.
-    for client_id, kind, milestone_id, day in (
-        Touchpoint.objects.filter(
-            client_id__in=ids,
-            occurred_at__gte=_day_bounds(since),
-            occurred_at__lt=_day_bounds(today + timedelta(days=1)),
-        )
+    # touchpoints into those few rows. Their latest moment's local day is their latest local day unless the zone's
+    # local date steps back in the window (a fall-back just after midnight); only then does the database compute each
+    # touchpoint's local day, which on SQLite is a Python function called per row (20,000 times at agency-L).
+    lo, hi = _day_bounds(since), _day_bounds(today + timedelta(days=1))
+    touchpoints = (
+        _touchpoints_of(ids, workspace_ids)
+        .filter(occurred_at__gte=lo, occurred_at__lt=hi)
         .order_by()
         .values("client_id", "kind", "milestone_id")
-        .annotate(day=Max(TruncDate("occurred_at", tzinfo=tz)))
-        .values_list("client_id", "kind", "milestone_id", "day")
-    ):
-        logged[client_id].append(cad.LoggedTouchpoint(kind, day, milestone_id))
+    )
+    if _local_day_never_steps_back(tz, lo, hi):
+        for client_id, kind, milestone_id, at in touchpoints.annotate(at=Max("occurred_at")).values_list(
+            "client_id", "kind", "milestone_id", "at"
+        ):
+            logged[client_id].append(cad.LoggedTouchpoint(kind, at.astimezone(tz).date(), milestone_id))
+    else:
+        for client_id, kind, milestone_id, day in touchpoints.annotate(
+            day=Max(TruncDate("occurred_at", tzinfo=tz))
+        ).values_list("client_id", "kind", "milestone_id", "day"):
+            logged[client_id].append(cad.LoggedTouchpoint(kind, day, milestone_id))
     milestones: dict[int, list[cad.MilestoneFact]] = {i: [] for i in ids}
     for m in (
         Milestone.objects.filter(
@@ -315,7 +359,8 @@ def _health_facts_bulk(
     responses: dict[int, list[int]] = {pk: [] for pk in ids}
     sentiments: dict[int, list[str]] = {pk: [] for pk in ids}
     for client_id, minutes, sentiment in (
-        Touchpoint.objects.filter(client_id__in=ids, occurred_at__gte=start)
+        _touchpoints_of(ids, {c.workspace_id for c in clients})
+        .filter(occurred_at__gte=start)
         .order_by("client_id", "-occurred_at", "-id")
         .values_list("client_id", "response_minutes", "sentiment")
     ):

@@ -114,7 +114,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "relationships/portfolio.html",
-        {"rows": rows, "due": due[: len(due) - more], "due_more": more, "due_total": len(due)},
+        {
+            "rows": rows,
+            "due": due[: len(due) - more],
+            "due_more": more,
+            "due_total": len(due),
+            # each row links to its account page: one reverse for the table instead of one per row (371 at agency-L)
+            "account_url_prefix": reverse("relationships:account", args=[0]).removesuffix("0/"),
+        },
     )
 
 

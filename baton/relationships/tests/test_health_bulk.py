@@ -125,3 +125,40 @@ def test_portfolio_agrees_with_each_clients_health_and_cadence():
         assert (row["score"], row["band"]) == (health["score"], health["band"])
         cadence = cadence_for(actor=owner, client_id=row["client_id"], today=today)
         assert (row["cadence_due"], row["cadence_overdue"]) == (cadence["due_count"], cadence["overdue_count"])
+
+
+def test_latest_local_day_where_the_clock_falls_back_across_midnight(personas):
+    """The cadence reads each group's latest moment and takes its local day, except in a window where the zone's local
+    date steps back (Goose Bay fell back from 00:01 to 23:01 until 2010): there the latest local day can belong to an
+    earlier moment, and the database computes every touchpoint's local day."""
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from baton.relationships.selectors import _local_day_never_steps_back
+
+    window = (datetime(2025, 10, 27, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC))
+    assert _local_day_never_steps_back(ZoneInfo("UTC"), *window)
+    assert _local_day_never_steps_back(ZoneInfo("Europe/London"), *window)
+    assert _local_day_never_steps_back(ZoneInfo("America/St_Johns"), *window)
+    old = (datetime(2004, 12, 1, tzinfo=UTC), datetime(2005, 12, 1, tzinfo=UTC))
+    assert not _local_day_never_steps_back(ZoneInfo("America/Goose_Bay"), *old)
+    assert _local_day_never_steps_back(ZoneInfo("America/Goose_Bay"), *window)
+
+    client = personas.client_a
+    # 2005-10-30 03:00 UTC is 00:00 on the 30th in Goose Bay (ADT); 03:30 UTC, after the fall-back, 23:30 on the 29th.
+    for hour, minute in ((3, 0), (3, 30)):
+        Touchpoint.objects.create(
+            workspace=client.workspace,
+            client=client,
+            kind="call",
+            summary="Fall-back call",
+            occurred_at=datetime(2005, 10, 30, hour, minute, tzinfo=UTC),
+        )
+    with timezone.override(ZoneInfo("America/Goose_Bay")):
+        logged, _, _ = _cadence_inputs([client.pk], date(2005, 11, 15), {client.workspace_id})
+    assert [(t.kind, t.on) for t in logged[client.pk]] == [("call", date(2005, 10, 30))]
+    with timezone.override(ZoneInfo("UTC")):
+        logged, _, _ = _cadence_inputs([client.pk], date(2005, 11, 15), {client.workspace_id})
+    assert [(t.kind, t.on) for t in logged[client.pk]] == [("call", date(2005, 10, 30))]
