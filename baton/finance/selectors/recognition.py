@@ -16,11 +16,13 @@ import calendar
 from collections.abc import Callable, Hashable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import TypeVar
 
 from baton.core.money import CENT
 
 K = TypeVar("K", bound=Hashable)
+_REMAINDER = itemgetter(0)
 
 
 def to_cents(amount: Decimal | None) -> int:
@@ -86,19 +88,21 @@ def split_cents(cents: int, weights: dict[K, int]) -> dict[K | None, int]:
     if cents < 0 or total <= 0 or min(weights.values()) < 0:
         return {k: to_cents(v) for k, v in split_decimal(from_cents(cents), weights).items()}
     shares: dict[K | None, int] = {}
-    remainders = []
+    remainders: list[tuple[int, K]] = []
+    left = cents
     for key, weight in weights.items():
         q, r = divmod(cents * weight, total)
         shares[key] = q
+        left -= q
         if r:
-            remainders.append((-r, str(key), key))
-    left = cents - sum(shares.values())
+            remainders.append((r, key))
     if left:
-        remainders.sort()
+        # Largest remainders first. Among equal remainders the order does not matter unless they lie on both sides
+        # of the cut, and that case goes to the Decimal split (its rounding decides their order), so no tie-break.
+        remainders.sort(key=_REMAINDER, reverse=True)
         if left < len(remainders) and remainders[left - 1][0] == remainders[left][0]:
-            # Equal remainders on both sides of the cut: the Decimal split's rounding decides their order.
             return {k: to_cents(v) for k, v in split_decimal(from_cents(cents), weights).items()}
-        for _, _, key in remainders[:left]:
+        for _, key in remainders[:left]:
             shares[key] += 1
     return shares
 

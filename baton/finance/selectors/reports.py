@@ -29,7 +29,9 @@ How it is computed (the figures above, to the cent, in few queries and integer c
   account manager (a fixed fee's monthly recognition telescopes to R(minutes to the end) - R(minutes before), a
   retainer's months add up), per project x month by month, per project x person x month by person; other currencies
   always per project x person x month (each cell converts and rounds on its own). The same query brings the minutes
-  before the range and the first month with time (retainers start there when they have no start date).
+  before the range and the first month with time (retainers start there when they have no start date). By person it
+  groups by the plain columns and tells each month's phase in Python; cells of months without raw days are filed
+  once, straight into the month's people.
 - The arithmetic is in integer cents (`recognition.py`), identical to the Decimal definitions; reference
   comparison in `baton/finance/tests/test_profitability_fast.py`.
 """
@@ -284,7 +286,8 @@ class _Inputs:
             self.first = month
 
     def settle(self) -> None:
-        """Cells without entries left (their days were all subtracted) are not cells."""
+        """The cells left in `cells` (those the raw days may change) join `months` and `bills`; cells without entries
+        left (their days were all subtracted) are not cells."""
         months, bills = self.months, self.bills
         for key, (minutes, bill, entries) in self.cells.items():
             if entries > 0:
@@ -404,25 +407,62 @@ def _recognition_inputs(
         phase = Value(INSIDE)
     else:
         phase = Case(When(inside, then=Value(INSIDE)), default=Value(EDGE), output_field=IntegerField())
-    rows = (
-        qs.annotate(
-            _phase=phase,
-            _person=grain(by_person, inside, F("person_id"), IntegerField()),
-            _month=grain(by_person or by_month, inside, F("month"), DateField()),
-        )
-        .values_list("project_id", "_phase", "_person", "_month")
-        .annotate(
-            # bigint, not numeric: integers from the driver without a Decimal per value
-            m=Cast(Sum("minutes"), BigIntegerField()),
-            bill=Cast(Sum("bill_cents", filter=Q(billable=True)), BigIntegerField()),
-            n=Cast(Sum("entries"), BigIntegerField()),
-            first=Min("month"),
-        )
-        .order_by()
-    )
     firsts: dict[int, Any] = {}
     indexes: dict[Any, int | None] = {None: None}
-    for project_id, row_phase, person, month, m, bill, n, first in _fetch(rows):
+    # Raw days lie only in the range's first and last months: a cell of another month is final as the rollup gives
+    # it, so it goes straight into `months` (and `bills`, for the projects that read them) when it has entries.
+    # Other cells (an edge month, or no month at this grain) wait in `cells` for the raw days (see `settle`).
+    edges = {month_index(d) for d in (date_from, date_to) if d is not None}
+    with_bills = {
+        pk for pk, p in projects.items() if p.currency != base or (p.billing == Billing.FIXED_FEE and not p.budget)
+    }
+    rows: list[tuple[Any, ...]]
+    if by_person:
+        # Every row is a person x month cell: grouped by the plain columns (no CASE per row in the GROUP BY), the
+        # phase told here from the month, the first month being the cell's own.
+        cells = _fetch(
+            qs.values_list("project_id", "person_id", "month")
+            .annotate(
+                m=Cast(Sum("minutes"), BigIntegerField()),
+                bill=Cast(Sum("bill_cents", filter=Q(billable=True)), BigIntegerField()),
+                n=Cast(Sum("entries"), BigIntegerField()),
+            )
+            .order_by()
+        )
+        lo = None if cut.first_month is None else month_index(cut.first_month)
+        hi = None if cut.end_month is None else month_index(cut.end_month)
+        phases: dict[Any, int] = {}
+        rows = []
+        for project_id, person, month, m, bill, n in cells:
+            row_phase = phases.get(month)
+            if row_phase is None:
+                index = _month_index(month)
+                inside_month = (
+                    inside is not None
+                    and index is not None
+                    and (lo is None or index >= lo)
+                    and (hi is None or index < hi)
+                )
+                row_phase = phases[month] = INSIDE if inside_month else EDGE
+            rows.append((project_id, row_phase, person, month, m, bill, n, month))
+    else:
+        rows = _fetch(
+            qs.annotate(
+                _phase=phase,
+                _person=grain(by_person, inside, F("person_id"), IntegerField()),
+                _month=grain(by_person or by_month, inside, F("month"), DateField()),
+            )
+            .values_list("project_id", "_phase", "_person", "_month")
+            .annotate(
+                # bigint, not numeric: integers from the driver without a Decimal per value
+                m=Cast(Sum("minutes"), BigIntegerField()),
+                bill=Cast(Sum("bill_cents", filter=Q(billable=True)), BigIntegerField()),
+                n=Cast(Sum("entries"), BigIntegerField()),
+                first=Min("month"),
+            )
+            .order_by()
+        )
+    for project_id, row_phase, person, month, m, bill, n, first in rows:
         seen = firsts.get(project_id)
         if seen is None or first < seen:
             firsts[project_id] = first
@@ -430,8 +470,17 @@ def _recognition_inputs(
             index = indexes.get(month, -1)
             if index == -1:
                 index = indexes[month] = _month_index(month)
+            inputs = out[project_id]
             # One row per (person, month) of a project: GROUP BY gives each once.
-            out[project_id].cells[(person, index)] = [m or 0, bill or 0, n or 0]
+            if index is None or index in edges:
+                inputs.cells[(person, index)] = [m or 0, bill or 0, n or 0]
+            elif (n or 0) > 0:  # `n` is a sum of entry counts: cells without entries are not cells
+                people = inputs.months.get(index)
+                if people is None:
+                    people = inputs.months[index] = {}
+                people[person] = m or 0
+                if project_id in with_bills:
+                    inputs.bills[(person, index)] = bill or 0
     for project_id, first in firsts.items():
         out[project_id].see(first)
 
@@ -479,7 +528,7 @@ def _recognition_inputs(
         needed = [
             pk
             for pk, p in projects.items()
-            if (p.billing == Billing.FIXED_FEE and pk in out and out[pk].cells)
+            if (p.billing == Billing.FIXED_FEE and pk in out and (out[pk].cells or out[pk].months))
             or (p.billing == Billing.RETAINER and (p.start_date is None or p.start_date > first_of_range))
         ]
         if needed:
@@ -613,21 +662,26 @@ class _MonthFees:
                 _add(sums, _month_key(index), fee + self.adjust.get(index, 0))
 
 
-def _retainer_by_person(retainer: _Retainer, inputs: _Inputs, sums: dict[Any, list[int]]) -> None:
-    """Each month's fee split between its people by minutes; the months without time go to no person (None)."""
+def _retainer_by_person(retainer: _Retainer, inputs: _Inputs, cents: dict[Any, int]) -> None:
+    """Each month's fee split between its people by minutes, added to `cents` per person; the months without time
+    go to no person (None)."""
     covered = months = 0
+    first, last, edges, fee = retainer.first, retainer.last, retainer.edges, retainer.fee_cents
     for index, people in inputs.months.items():
-        if index is not None and retainer.first <= index <= retainer.last:
-            earned = retainer.month(index)
-            covered += earned
-            months += 1
-            for person, share in split_cents(earned, people).items():
-                acc = sums.get(person)
-                if acc is None:
-                    acc = sums[person] = [0, 0, 0, 0]
-                acc[2] += share
+        if index is None or index < first or index > last:
+            continue
+        earned = edges.get(index, fee)
+        covered += earned
+        months += 1
+        if len(people) == 1:  # split_cents's own first case, without the call
+            ((person, weight),) = people.items()
+            if weight > 0:
+                cents[person] = cents.get(person, 0) + earned
+                continue
+        for person, share in split_cents(earned, people).items():
+            cents[person] = cents.get(person, 0) + share
     if months < retainer.months:
-        _add(sums, None, retainer.total - covered)
+        cents[None] = cents.get(None, 0) + retainer.total - covered
 
 
 def _retainer_cells(retainer: _Retainer, inputs: _Inputs) -> list[tuple[int | None, int, int]]:
@@ -659,6 +713,7 @@ def _recognise(
     by_person, by_month = group_by == "person", group_by == "month"
     month_fees = _MonthFees()
     empty = _Inputs()
+    person_cents: dict[Any, int] = {}  # by person: recognised cents per person, added to `sums` once at the end
     for project in projects.values():
         got = inputs.get(project.pk, empty)
         billing = project.billing
@@ -670,7 +725,7 @@ def _recognise(
                 continue
             if by_person:
                 for person, _, cents in _fixed_fee_cells(project, got):
-                    _add(sums, person, cents)
+                    person_cents[person] = person_cents.get(person, 0) + cents
             elif by_month:
                 for _, index, cents in _fixed_fee_cells(project, got):
                     _add(sums, _month_key(index), cents)
@@ -688,12 +743,14 @@ def _recognise(
                 continue
             retainer = _Retainer(fee, span, date_from, date_to)
             if by_person:
-                _retainer_by_person(retainer, got, sums)
+                _retainer_by_person(retainer, got, person_cents)
             elif by_month:
                 month_fees.add(retainer)
             else:
                 _add(sums, _project_key(group_by, project), retainer.total)
     month_fees.into(sums)
+    for person, cents in person_cents.items():
+        _add(sums, person, cents)
 
 
 def _foreign(
@@ -763,13 +820,15 @@ def profitability(
     if whole:  # the project sets as joins, not lists of thousands of ids; only the recognised projects loaded
         projects = {
             row[0]: _Facts(row)
-            for row in qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base)).values_list(*REPORT_PROJECT_FIELDS)
+            for row in qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base))
+            .values_list(*REPORT_PROJECT_FIELDS)
+            .order_by()  # the order does not matter (rows are sorted at the end): no sort by name
         }
         scope = Q(workspace_id=actor.workspace.pk)
         recognised_scope = scope & (Q(project__billing__in=RECOGNISED) | ~Q(project__currency=base))
     else:
         projects, names = {}, {}
-        for row in qs.values_list(*REPORT_PROJECT_FIELDS):
+        for row in qs.values_list(*REPORT_PROJECT_FIELDS).order_by():
             names[row[0]] = row[1]
             if row[3] in RECOGNISED or row[4] != base:
                 projects[row[0]] = _Facts(row)
@@ -788,7 +847,7 @@ def profitability(
         for key, (m, bm, revenue, cost) in sums.items()
     }
     if group_by == "project" and names is None:
-        names = dict(qs.values_list("id", "name"))
+        names = dict(qs.values_list("id", "name").order_by())
     _label(group_by, rows, names or {})
     ordered = sorted(rows.values(), key=lambda r: (str(r.key) if group_by == "month" else r.label.lower(), str(r.key)))
     totals = Row(key=None, label="Total")
