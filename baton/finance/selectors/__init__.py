@@ -98,12 +98,11 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
     from baton.delivery.models import Billing
     from baton.finance.models import Expense
     from baton.finance.selectors.burn import (
-        THRESHOLDS,
         ZERO,
         _retainer_burn_of,
         month_end,
         month_start,
-        pct,
+        plain_burn,
     )
     from baton.timesheets import rollups
     from baton.timesheets.models import TimeRollup
@@ -194,24 +193,11 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
             )
             continue
         expenses = facts.all_expenses or ZERO
-        spent_amount = rollups.money(facts.all_bill_cents) + expenses
-        minutes = int(facts.all_minutes or 0)
-        burn = Burn(
-            project_id=p.pk,
-            billing=p.billing,
-            currency=p.currency,
-            budget_amount=p.budget_amount,
-            spent_amount=spent_amount,
-            burn_pct=pct(spent_amount, p.budget_amount),
-            budget_minutes=p.budget_minutes,
-            spent_minutes=minutes,
-            minutes_pct=pct(minutes, p.budget_minutes),
-            forecast_at_completion=spent_amount,
-            forecast_minutes=minutes,
-            remaining_estimate_minutes=0,
+        burns[p.pk] = plain_burn(
+            p,
+            spent=rollups.money(facts.all_bill_cents) + expenses,
+            minutes=int(facts.all_minutes or 0),
             billable_minutes=int(facts.all_billable_minutes or 0),
-            expenses_amount=expenses,
+            expenses=expenses,
         )
-        burn.thresholds_crossed = [t for t in THRESHOLDS if burn.level >= t]
-        burns[p.pk] = burn
     return projects, burns

@@ -322,6 +322,30 @@ def burn_series(project: Project, *, today: date | None = None) -> dict[str, Any
     return {"labels": labels, "spent": spent, "budget": budget, "currency": project.currency}
 
 
+def plain_burn(project: Any, *, spent: Decimal, minutes: int, billable_minutes: int, expenses: Decimal) -> Burn:
+    """The overview's burn of a project that is not a retainer: what is spent so far stands as the forecast (the
+    overviews skip the remaining-estimate query), with the thresholds it has crossed. `project` needs pk, billing,
+    currency, budget_amount and budget_minutes."""
+    burn = Burn(
+        project_id=project.pk,
+        billing=project.billing,
+        currency=project.currency,
+        budget_amount=project.budget_amount,
+        spent_amount=spent,
+        burn_pct=pct(spent, project.budget_amount),
+        budget_minutes=project.budget_minutes,
+        spent_minutes=minutes,
+        minutes_pct=pct(minutes, project.budget_minutes),
+        forecast_at_completion=spent,
+        forecast_minutes=minutes,
+        remaining_estimate_minutes=0,
+        billable_minutes=billable_minutes,
+        expenses_amount=expenses,
+    )
+    burn.thresholds_crossed = [t for t in THRESHOLDS if burn.level >= t]
+    return burn
+
+
 def burn_overview(projects: list[Project], *, today: date | None = None) -> dict[int, Burn]:
     """Burn of many projects at once (grouped queries on the time rollup; no forecast) for lists and the home page.
     Retainers are computed one by one (their periods and rollover)."""
@@ -356,26 +380,14 @@ def burn_overview(projects: list[Project], *, today: date | None = None) -> dict
     )
     for project in plain:
         row = entries.get(project.pk, {})
-        spent = (row.get("amount") or ZERO) + (expenses.get(project.pk) or ZERO)
-        minutes = row.get("total_minutes") or 0
-        burn = Burn(
-            project_id=project.pk,
-            billing=project.billing,
-            currency=project.currency,
-            budget_amount=project.budget_amount,
-            spent_amount=spent,
-            burn_pct=pct(spent, project.budget_amount),
-            budget_minutes=project.budget_minutes,
-            spent_minutes=minutes,
-            minutes_pct=pct(minutes, project.budget_minutes),
-            forecast_at_completion=spent,
-            forecast_minutes=minutes,
-            remaining_estimate_minutes=0,
+        project_expenses = expenses.get(project.pk) or ZERO
+        out[project.pk] = plain_burn(
+            project,
+            spent=(row.get("amount") or ZERO) + project_expenses,
+            minutes=row.get("total_minutes") or 0,
             billable_minutes=row.get("total_billable_minutes") or 0,
-            expenses_amount=expenses.get(project.pk) or ZERO,
+            expenses=project_expenses,
         )
-        burn.thresholds_crossed = [t for t in THRESHOLDS if burn.level >= t]
-        out[project.pk] = burn
     retainers = [p for p in projects if p.billing == Billing.RETAINER]
     if retainers:
         out |= _retainer_overview(retainers, today)
