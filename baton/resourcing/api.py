@@ -18,6 +18,7 @@ from baton.core.api_support import (
     Page,
     actor_of,
     paginate,
+    rendered_json,
     requested_version,
 )
 from baton.resourcing import reports, selectors, services
@@ -660,6 +661,9 @@ class UtilizationRow(Schema):
     billable_target_pct: float
 
 
+UTILIZATION_FIELDS = tuple(UtilizationRow.model_fields)
+
+
 @router.get("/reports/utilization", response={200: list[UtilizationRow], **ERRORS}, tags=["reports"])
 def utilization_report(request: HttpRequest, params: Query[UtilizationParams]) -> Any:
     """Per person (or role = job title, week, month). Capacity excludes time off, holidays and non-working days."""
@@ -674,11 +678,7 @@ def utilization_report(request: HttpRequest, params: Query[UtilizationParams]) -
     # The rows are already in the schema's JSON types (str keys, int minutes, float percentages): rendered as they
     # are, in the schema's field order, instead of validated again one by one (a 200-person team's rows cost more
     # through the schema than the report's arithmetic). test_calendar_bulk.py checks it equals the schema's output.
-    body = [{name: row[name] for name in UTILIZATION_FIELDS} for row in rows]
-    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
-
-
-UTILIZATION_FIELDS = tuple(UtilizationRow.model_fields)
+    return rendered_json([{name: row[name] for name in UTILIZATION_FIELDS} for row in rows])
 
 
 class DemandParams(RangeParams):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from baton.core.api_support import ERRORS, actor_of
+from baton.core.api_support import ERRORS, actor_of, rendered_json
 from baton.finance import selectors
 
 router = Router(tags=["reports"])
@@ -79,4 +78,4 @@ def profitability(request: HttpRequest, params: Query[ProfitabilityParams]) -> A
     # A report by project has thousands of rows: validating each one again through ProfitabilityOut cost more than
     # computing the report (~40 ms for 3,000 rows). The body is already in the schema's JSON types (money as its
     # decimal strings), so it is rendered as is; test_profitability_fast.py checks it equals the schema's output.
-    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
+    return rendered_json(body)

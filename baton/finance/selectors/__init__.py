@@ -103,6 +103,7 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
         month_end,
         month_start,
         plain_burn,
+        retainer_minutes_by_month_of,
     )
     from baton.timesheets import rollups
     from baton.timesheets.models import TimeRollup
@@ -167,16 +168,7 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
         and settings_of(p).retainer_rollover
         and (p.period_budget_minutes if p.period_budget_minutes is not None else p.budget_minutes)
     ]
-    used: dict[int, dict[date, int]] = {pk: {} for pk in rolling}
-    if rolling:
-        for pk, month, total in (
-            TimeRollup.objects.filter(project_id__in=rolling)
-            .values("project_id", "month")
-            .annotate(total=Sum("minutes"))
-            .order_by()
-            .values_list("project_id", "month", "total")
-        ):
-            used[pk][month] = int(total or 0)
+    used = retainer_minutes_by_month_of(rolling)
     burns: dict[int, Burn] = {}
     for p in projects:
         facts: Any = p

@@ -134,16 +134,25 @@ def remaining_estimate_minutes(project: Project) -> int:
 
 
 def retainer_minutes_by_month(project: Project) -> dict[date, int]:
+    return retainer_minutes_by_month_of([project.pk])[project.pk]
+
+
+def retainer_minutes_by_month_of(project_ids: list[int]) -> dict[int, dict[date, int]]:
+    """Each project's logged minutes by month (from the rollup, months in order), for many projects in one query."""
     from baton.timesheets.models import TimeRollup
 
-    rows = (
-        TimeRollup.objects.filter(project_id=project.pk)
-        .values("month")
+    used: dict[int, dict[date, int]] = {pk: {} for pk in project_ids}
+    if not project_ids:
+        return used
+    for pk, month, total in (
+        TimeRollup.objects.filter(project_id__in=project_ids)
+        .values("project_id", "month")
         .annotate(total=Sum("minutes"))
-        .order_by("month")
-        .values_list("month", "total")
-    )
-    return {month: int(total or 0) for month, total in rows}
+        .order_by("project_id", "month")
+        .values_list("project_id", "month", "total")
+    ):
+        used[pk][month] = int(total or 0)
+    return used
 
 
 def rollover_into(
@@ -397,21 +406,12 @@ def burn_overview(projects: list[Project], *, today: date | None = None) -> dict
 def _retainer_overview(projects: list[Project], today: date) -> dict[int, Burn]:
     """`budget_burn` of many retainers for the current month, in four queries instead of five per retainer."""
     from baton.timesheets import rollups
-    from baton.timesheets.models import TimeRollup
 
     ids = [p.pk for p in projects]
     period = month_start(today)
     end = month_end(period)
     settings = {b.project_id: b for b in ProjectBudget.objects.filter(project_id__in=ids)}
-    used: dict[int, dict[date, int]] = {pk: {} for pk in ids}
-    for pk, month, total in (
-        TimeRollup.objects.filter(project_id__in=ids)
-        .values("project_id", "month")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-        .values_list("project_id", "month", "total")
-    ):
-        used[pk][month] = int(total or 0)
+    used = retainer_minutes_by_month_of(ids)
     times = rollups.totals_by(("project_id",), rollups.month_split(period, end), project_id__in=ids)
     expenses = dict(
         Expense.objects.filter(project_id__in=ids, billable=True, date__gte=period, date__lte=end)
