@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -182,6 +183,7 @@ def test_portfolio_limit_warns_then_refuses(personas, system):
 # --- Protocol, touchpoints, cadence -------------------------------------------------------------------------------
 
 
+@time_machine.travel(datetime(2026, 12, 2, 14, 0, tzinfo=UTC), tick=False)  # a Wednesday: an update falls due today
 def test_new_client_gets_protocol_and_onboarding_plan(personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client = client_create(actor=personas["am"].actor, name="Fresh")
