@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "baton.growth",
     "baton.handoffs",
     "baton.relationships",
+    "baton.home",
 ]
 
 MIDDLEWARE = [

@@ -16,11 +16,10 @@ from django.db import transaction
 
 from baton.core.access import Actor
 from baton.core.models import Workspace
-from baton.core.services import workspace_create
 from baton.crm.models import Client
 from baton.crm.services import client_create, contact_create
 from baton.people.models import Person
-from baton.people.services import person_create, person_update
+from baton.people.services import person_create, person_update, workspace_create
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "baton-demo"

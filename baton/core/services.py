@@ -11,7 +11,7 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict, PreconditionRequired
-from baton.core.models import ApiToken, Membership, Role, User, Workspace
+from baton.core.models import ApiToken, Membership, User, Workspace
 
 TOKEN_PREFIX = "btn_"
 
@@ -68,31 +68,6 @@ def user_get_or_create(*, email: str, name: str = "", password: str | None = Non
     if user is None:
         user = User.objects.create_user(email=email, password=password, name=name)
     return user
-
-
-@transaction.atomic
-def workspace_create(
-    *, slug: str, name: str, currency: str = "USD", owner_email: str, owner_password: str | None, owner_name: str = ""
-) -> Workspace:
-    """A new workspace with its owner (a person of the workspace, role owner)."""
-    from baton.people.services import person_create  # people builds on core
-
-    currency = currency.upper()
-    workspace = Workspace(slug=slug, name=name, currency=currency)
-    workspace.full_clean()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ValidationError({"currency": "Use a three-letter ISO 4217 code, like USD."})
-    workspace.save()
-    actor = Actor.system(workspace)
-    events.emit(actor, "workspace.created", workspace, data={"slug": slug, "name": name, "currency": currency})
-    person_create(
-        actor=actor,
-        name=owner_name or owner_email.split("@")[0].replace(".", " ").title(),
-        email=owner_email,
-        role=Role.OWNER,
-        password=owner_password,
-    )
-    return workspace
 
 
 @transaction.atomic

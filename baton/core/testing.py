@@ -10,11 +10,11 @@ from django.test import Client as HttpClient
 
 from baton.core.access import Actor
 from baton.core.models import Workspace
-from baton.core.services import api_token_create, workspace_create
+from baton.core.services import api_token_create
 from baton.crm.models import Client, Contact
 from baton.crm.services import client_create, contact_create
 from baton.people.models import Person
-from baton.people.services import person_create
+from baton.people.services import person_create, workspace_create
 
 PASSWORD = "persona-pass-1"
 PERSONA_NAMES = ("owner", "admin", "finance", "am", "pm", "member", "client_a", "outsider")

@@ -1,4 +1,4 @@
-"""Login, logout, workspace switching, the role home pages and the activity feed."""
+"""Login, logout, workspace switching and the activity feed (the role home pages are `baton.home`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from baton.core.errors import RateLimited
 from baton.core.forms import LoginForm
 from baton.core.selectors import event_list, memberships_for_user
 from baton.core.web import SESSION_WORKSPACE, actor_required, get_actor
-from baton.reports.selectors import home_context
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -62,12 +61,6 @@ def switch_workspace(request: HttpRequest) -> HttpResponse:
     if wanted.isdigit() and memberships_for_user(int(request.user.pk or 0)).filter(workspace_id=int(wanted)).exists():
         request.session[SESSION_WORKSPACE] = int(wanted)
     return redirect("home")
-
-
-@actor_required
-def home(request: HttpRequest) -> HttpResponse:
-    actor = get_actor(request)
-    return render(request, "core/home.html", home_context(actor))
 
 
 @actor_required

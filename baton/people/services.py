@@ -1,5 +1,5 @@
 """Writes for people. A person is a login of the workspace: creating one creates (or reuses) the user and the
-membership in the same transaction."""
+membership in the same transaction. A new workspace is made here too, with its owner as its first person."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db import transaction
 
 from baton.core import access, events
 from baton.core.access import Actor
-from baton.core.models import Membership, Role
+from baton.core.models import Membership, Role, Workspace
 from baton.core.services import bump_version, check_version, user_get_or_create
 from baton.people.models import Person
 
@@ -163,3 +163,26 @@ def person_archive(*, actor: Actor, person: Person) -> Person:
     if not person.active:
         return person
     return person_update(actor=actor, person=person, version=person.version, active=False)
+
+
+@transaction.atomic
+def workspace_create(
+    *, slug: str, name: str, currency: str = "USD", owner_email: str, owner_password: str | None, owner_name: str = ""
+) -> Workspace:
+    """A new workspace with its owner (a person of the workspace, role owner)."""
+    currency = currency.upper()
+    workspace = Workspace(slug=slug, name=name, currency=currency)
+    workspace.full_clean()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError({"currency": "Use a three-letter ISO 4217 code, like USD."})
+    workspace.save()
+    actor = Actor.system(workspace)
+    events.emit(actor, "workspace.created", workspace, data={"slug": slug, "name": name, "currency": currency})
+    person_create(
+        actor=actor,
+        name=owner_name or owner_email.split("@")[0].replace(".", " ").title(),
+        email=owner_email,
+        role=Role.OWNER,
+        password=owner_password,
+    )
+    return workspace

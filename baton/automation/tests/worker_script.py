@@ -19,9 +19,9 @@ def setup() -> dict[str, int]:
     from baton.automation.services import rule_create
     from baton.core.access import Actor
     from baton.core.models import Event
-    from baton.core.services import workspace_create
     from baton.crm.services import client_create
     from baton.delivery import services as delivery
+    from baton.people.services import workspace_create
 
     workspace = workspace_create(
         slug="crash", name="Crash", currency="USD", owner_email="owner@crash.test", owner_password=None

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from baton.core import events
 from baton.core.models import Event, Membership, User, Workspace
-from baton.core.services import workspace_create, workspace_update
+from baton.core.services import workspace_update
 from baton.crm import services as crm
 from baton.crm.models import Client, Contact
 from baton.people import services as people
 from baton.people.models import Person
+from baton.people.services import workspace_create
 
 
 def new_events(since_id: int) -> list[Event]:

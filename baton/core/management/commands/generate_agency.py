@@ -748,7 +748,7 @@ OPTIONAL_STEPS: list[tuple[str, str, Callable[[World, Progress], None] | None]] 
 
 def generate(size: str | Size, seed: int, slug: str, progress: Progress | None = None) -> World:
     from baton.core.access import Actor
-    from baton.core.services import workspace_create
+    from baton.people.services import workspace_create
 
     spec = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(seed)  # noqa: S311 - reproducible sample data

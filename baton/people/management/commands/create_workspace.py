@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from baton.core.services import workspace_create
+from baton.people.services import workspace_create
 
 
 class Command(BaseCommand):
