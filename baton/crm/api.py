@@ -298,19 +298,6 @@ class DealFilters(ListParams):
     open: bool = Field(False, description="Only open deals (lead to negotiation).")
 
 
-class DealWinIn(Schema):
-    template_id: int | None = Field(None, description="A delivery project template (defaults to the deal's).")
-    project_name: str | None = None
-    start_date: date | None = None
-    project_manager_id: int | None = None
-
-
-class DealWinOut(Schema):
-    deal: DealOut
-    project_id: int
-    handoff_id: int
-
-
 class DealLoseIn(Schema):
     reason: str = ""
 
@@ -388,20 +375,6 @@ def update_deal(request: HttpRequest, deal_id: int, payload: DealPatch) -> Any:
     changes = payload.model_dump(exclude_unset=True)
     version = requested_version(request, changes.pop("version", None))
     return services.deal_update(actor=actor, deal=deal, version=version, **changes)
-
-
-@router.post("/deals/{deal_id}/win", response={200: DealWinOut, **ERRORS}, tags=["deals"])
-def win_deal(request: HttpRequest, deal_id: int, payload: DealWinIn | None = None) -> Any:
-    """Win the deal: a project for its client (optionally from a template) and the sales-to-account handoff."""
-    actor = actor_of(request)
-    deal = selectors.deal_get(actor=actor, deal_id=deal_id)
-    data = payload.model_dump() if payload else {}
-    deal, project, handoff = services.deal_win(actor=actor, deal=deal, **data)
-    return {
-        "deal": selectors.deal_get(actor=actor, deal_id=deal.pk),
-        "project_id": project.pk,
-        "handoff_id": handoff.pk,
-    }
 
 
 @router.post("/deals/{deal_id}/lose", response={200: DealOut, **ERRORS}, tags=["deals"])

@@ -43,6 +43,10 @@ from baton.delivery.models import (
 from baton.delivery.timeline import gantt
 from baton.people.models import Person
 
+# Blocks that apps above delivery add to the task page (knowledge: comments and attachments), registered from their
+# AppConfig.ready(): each returns template context for (actor, target type, target id, the page's path).
+TASK_PAGE_BLOCKS: list[Callable[[Actor, str, int, str], dict[str, Any]]] = []
+
 
 def _people(actor: Actor) -> list[tuple[int, str]]:
     rows = (
@@ -433,8 +437,6 @@ def _milestone_choices(actor: Actor, project: Project) -> list[tuple[int, str]]:
 
 @actor_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    from baton.knowledge.views import discussion  # knowledge builds on delivery; the page borrows its block
-
     actor = get_actor(request)
     task = selectors.task_get(actor=actor, task_id=task_id)
     editor = services.is_project_editor(actor, task.project)
@@ -454,7 +456,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "events": feed,
             "today": selectors.today(),
             "estimate_hours": minutes_to_hours(task.estimate_minutes),
-            **discussion(actor, "task", task.pk, request.path),
+            **{k: v for block in TASK_PAGE_BLOCKS for k, v in block(actor, "task", task.pk, request.path).items()},
         },
     )
 

@@ -13,18 +13,25 @@ Reads here are the service's own, scoped to the handoff's workspace; nothing is 
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-
-from baton.crm.models import Client
+from baton.crm.models import Client, Contact
 from baton.delivery.models import Milestone, Project, Task, TaskStatus
+from baton.knowledge.models import Brief, ClientKnowledge, Decision, Stakeholder
 from baton.people.models import Person
 
-logger = logging.getLogger(__name__)
 LIVE = ("planned", "active", "on_hold")
 MAX_LINES = 25
+
+# Apps above handoffs add lines to an account transition's next steps (relationships: the latest touchpoint's next
+# steps), registered from their AppConfig.ready(); handoffs never imports them.
+NEXT_STEP_SOURCES: list[Callable[[Client], list[str]]] = []
+
+
+def register_next_step_source(source: Callable[[Client], list[str]]) -> None:
+    if source not in NEXT_STEP_SOURCES:
+        NEXT_STEP_SOURCES.append(source)
 
 
 def _lines(items: list[str], empty: str = "") -> str:
@@ -54,8 +61,6 @@ def _campaign_history(client: Client) -> str:
 
 
 def _decisions(client: Client) -> str:
-    from baton.knowledge.models import Decision
-
     lines = []
     for d in Decision.objects.filter(workspace_id=client.workspace_id, client=client).order_by("-decided_on", "-id")[
         :MAX_LINES
@@ -70,8 +75,6 @@ def _decisions(client: Client) -> str:
 
 
 def _knowledge(client: Client) -> Any:
-    from baton.knowledge.models import ClientKnowledge
-
     return ClientKnowledge.objects.filter(pk=client.pk).first()
 
 
@@ -96,8 +99,6 @@ def _preferences(client: Client) -> str:
 
 
 def _sensitivities(client: Client) -> str:
-    from baton.knowledge.models import Stakeholder
-
     record = _knowledge(client)
     parts = []
     if record and record.sensitivities.strip():
@@ -135,20 +136,12 @@ def _next_steps(client: Client) -> str:
     )
     for m in upcoming:
         lines.append(f"{m.project.name}: {m.name}" + (f" by {m.due_date}" if m.due_date else ""))
-    if apps.is_installed("baton.relationships"):
-        try:  # the relationships app's touchpoints, when they exist (their next_steps text)
-            touchpoint = apps.get_model("relationships", "Touchpoint")
-            latest = touchpoint.objects.filter(client=client).exclude(next_steps="").order_by("-occurred_at").first()
-            if latest is not None:
-                lines.append(f"From the last {latest.kind} ({latest.occurred_at:%Y-%m-%d}): {latest.next_steps}")
-        except Exception:  # a model shape we do not know: the prefill is a convenience, never a failure
-            logger.debug("No touchpoint next steps for client %s.", client.pk, exc_info=True)
+    for source in NEXT_STEP_SOURCES:  # e.g. relationships: the latest touchpoint's next steps
+        lines.extend(source(client))
     return _lines(lines)
 
 
 def _contacts(client: Client) -> str:
-    from baton.crm.models import Contact
-
     lines = []
     for c in Contact.objects.filter(client=client).order_by("-is_primary", "name"):
         bits = [b for b in (c.role, c.email, getattr(c, "phone", "")) if b]
@@ -157,8 +150,6 @@ def _contacts(client: Client) -> str:
 
 
 def _brief(project: Project | None, task: Task | None) -> dict[str, str]:
-    from baton.knowledge.models import Brief
-
     brief = None
     if task is not None:
         brief = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,6 @@ from baton.core.access import Actor
 from baton.core.models import Role
 from baton.core.selectors import event_list
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
-from baton.crm.selectors import client_choices
 from baton.people import selectors, services
 from baton.people.forms import PersonForm
 from baton.people.models import Person
@@ -67,6 +67,20 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _no_clients(actor: Actor) -> list[tuple[int, str]]:
+    return []
+
+
+# The person form's client picker (a client user belongs to a client): crm, above people, plugs its picker in from
+# its AppConfig.ready(), so people never imports crm.
+client_choices: Callable[[Actor], list[tuple[int, str]]] = _no_clients
+
+
+def set_client_choices(provider: Callable[[Actor], list[tuple[int, str]]]) -> None:
+    global client_choices
+    client_choices = provider
+
+
 def _leads(actor: Actor, person: Person | None = None) -> list[tuple[int, str]]:
     qs = selectors.person_list(actor=actor, active=True).exclude(membership__role="client")
     if person is not None:
@@ -96,7 +110,7 @@ def _initial(person: Person) -> dict[str, Any]:
 def person_new(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "person", "create")
-    form = PersonForm(request.POST or None, clients=client_choices(actor=actor), leads=_leads(actor))
+    form = PersonForm(request.POST or None, clients=client_choices(actor), leads=_leads(actor))
 
     def save(data: dict[str, Any]) -> Person:
         data.pop("version", None)
@@ -120,7 +134,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(actor=actor, person_id=person_id)
     access.require(actor, "person", "update", person)
     form = PersonForm(
-        request.POST or None, initial=_initial(person), clients=client_choices(actor=actor), leads=_leads(actor, person)
+        request.POST or None, initial=_initial(person), clients=client_choices(actor), leads=_leads(actor, person)
     )
 
     def save(data: dict[str, Any]) -> Person:

@@ -13,7 +13,9 @@ from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
-from baton.relationships import selectors, services
+from baton.crm import selectors as crm_selectors
+from baton.crm.api import DealOut
+from baton.relationships import deals, selectors, services
 
 router = Router(tags=["relationships"])
 
@@ -801,4 +803,34 @@ def apply_onboarding(request: HttpRequest, client_id: int, payload: OnboardingAp
         "client_id": client.pk,
         "started_on": services.protocol_for(client).onboarding_started_on,
         "items": list(OnboardingItem.objects.filter(client=client).order_by("due_on", "id")),
+    }
+
+
+# --- Winning a deal (the orchestration lives in relationships.deals) --------------------------------------------
+
+
+class DealWinIn(Schema):
+    template_id: int | None = Field(None, description="A delivery project template (defaults to the deal's).")
+    project_name: str | None = None
+    start_date: date | None = None
+    project_manager_id: int | None = None
+
+
+class DealWinOut(Schema):
+    deal: DealOut
+    project_id: int
+    handoff_id: int
+
+
+@router.post("/deals/{deal_id}/win", response={200: DealWinOut, **ERRORS}, tags=["deals"])
+def win_deal(request: HttpRequest, deal_id: int, payload: DealWinIn | None = None) -> Any:
+    """Win the deal: a project for its client (optionally from a template) and the sales-to-account handoff."""
+    actor = actor_of(request)
+    deal = crm_selectors.deal_get(actor=actor, deal_id=deal_id)
+    data = payload.model_dump() if payload else {}
+    deal, project, handoff = deals.deal_win(actor=actor, deal=deal, **data)
+    return {
+        "deal": crm_selectors.deal_get(actor=actor, deal_id=deal.pk),
+        "project_id": project.pk,
+        "handoff_id": handoff.pk,
     }

@@ -13,9 +13,10 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.crm.models import Client
-from baton.crm.services import deal_create, deal_lose, deal_win
+from baton.crm.services import deal_create, deal_lose
 from baton.people.models import Person
 from baton.relationships import services
+from baton.relationships.deals import deal_win
 from baton.relationships.models import NextStep, OnboardingItem, Touchpoint
 
 DEALS = (

@@ -26,6 +26,7 @@ from baton.relationships.models import (
     HealthSnapshot,
     NextStep,
     OnboardingItem,
+    RelationshipsSettings,
     StatusUpdate,
     Touchpoint,
 )
@@ -876,3 +877,24 @@ def portal_overview(actor: Actor) -> dict[str, Any]:
         "goals": [{"goal": g, **goal_progress(g)} for g in goal_list(actor=actor, client_id=client.pk)],
         "budgets": [(p, budget_burn(p)) for p in projects if p.status in ("active", "on_hold")] if shared else [],
     }
+
+
+def portfolio_mode(workspace: Workspace) -> str | None:
+    """Whether a full portfolio warns or refuses in this workspace (crm's portfolio check reads it through the
+    reader relationships plugs in at start-up)."""
+    return RelationshipsSettings.objects.filter(workspace=workspace).values_list("portfolio_mode", flat=True).first()
+
+
+def touchpoint_next_steps(client: Client) -> list[str]:
+    """The open next steps agreed at the client's latest touchpoint that has any, for an account transition
+    handoff's prefill. (Until the renovation this read a `next_steps` text that the touchpoint does not have and
+    the prefill swallowed the error, so these lines never appeared.)"""
+    latest = (
+        Touchpoint.objects.filter(client=client, next_steps__done_at__isnull=True)
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return []
+    steps = NextStep.objects.filter(touchpoint=latest, done_at__isnull=True).order_by("due_on", "id")
+    return [f"From the last {latest.kind} ({latest.occurred_at:%Y-%m-%d}): {step.description}" for step in steps]

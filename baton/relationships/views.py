@@ -18,7 +18,7 @@ from baton.core.errors import BatonError
 from baton.core.web import actor_required, form_page, get_actor
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
-from baton.relationships import selectors, services
+from baton.relationships import deals, selectors, services
 from baton.relationships.forms import (
     DealForm,
     GoalForm,
@@ -78,7 +78,7 @@ def deal_win(request: HttpRequest, deal_id: int) -> HttpResponse:
     actor = get_actor(request)
     deal = crm_selectors.deal_get(actor=actor, deal_id=deal_id)
     try:
-        deal, project, _handoff = crm_services.deal_win(actor=actor, deal=deal)
+        deal, project, _handoff = deals.deal_win(actor=actor, deal=deal)
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
         return redirect("relationships:deals")
