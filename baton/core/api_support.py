@@ -56,8 +56,6 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> HttpResponse:
-    import json
-
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": errors or []}
     response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM)
     for k, v in (headers or {}).items():

@@ -8,14 +8,13 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from baton.core.models import User
+from baton.core.selectors import memberships_for_user
 
 
 class EmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         """The session's user, read together with its active memberships (one query instead of two on every page):
         `ActorMiddleware` takes the acting membership and the workspace switcher from `user.active_memberships`."""
-        from baton.core.selectors import memberships_for_user
-
         memberships = list(memberships_for_user(user_id))
         user = memberships[0].user if memberships else User._default_manager.filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):

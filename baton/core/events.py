@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models, transaction
 
 from baton.core.access import Actor
-from baton.core.models import Event
+from baton.core.models import Event, Workspace
 
 Subscriber = Callable[[Event], None]
 Probe = Callable[[Event], dict[str, Any]]
@@ -50,8 +50,6 @@ def probed(event: Event) -> dict[str, Any]:
         questions |= question(event)
     answers = {}
     if questions:
-        from baton.core.models import Workspace
-
         rows = Workspace.objects.filter(pk=event.workspace_id).annotate(**questions).values(*questions)
         answers = next(iter(rows), None) or {}
     if hasattr(event, PROBED):  # its subscribers are running: they share these answers

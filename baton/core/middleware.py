@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
+from baton.core.api_support import problem
 from baton.core.models import ApiToken, IdempotencyRecord, hash_token
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -23,8 +24,6 @@ class RejectNulBytesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in value for values in request.GET.lists() for value in values[1]):
             if request.path.startswith("/api/"):
-                from baton.core.api_support import problem
-
                 return problem(400, "Bad request", "A query parameter contains a NUL byte.")
             return HttpResponse(
                 "Bad request: a query parameter contains a NUL byte.", status=400, content_type="text/plain"
@@ -97,8 +96,6 @@ class IdempotencyMiddleware:
     @staticmethod
     def _replay(record: IdempotencyRecord, request_hash: str) -> HttpResponse:
         if record.request_hash != request_hash:
-            from baton.core.api_support import problem
-
             return problem(
                 422,
                 "Idempotency key reused",

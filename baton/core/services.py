@@ -11,7 +11,7 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict, PreconditionRequired
-from baton.core.models import ApiToken, Membership, User, Workspace
+from baton.core.models import ApiToken, Membership, User, Workspace, hash_token
 
 TOKEN_PREFIX = "btn_"
 
@@ -111,8 +111,6 @@ def api_token_create(*, actor: Actor, user: User, name: str = "api") -> tuple[Ap
 
 
 def hash_token_value(raw: str) -> str:
-    from baton.core.models import hash_token
-
     return hash_token(raw)
 
 

@@ -6,14 +6,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from baton.core.access import Actor
-from baton.core.selectors import actor_and_memberships
+from baton.core.errors import BatonError
+from baton.core.forms import apply_service_errors
+from baton.core.selectors import actor_and_memberships, memberships_for_user
 
 SESSION_WORKSPACE = "workspace_id"
 SESSION_SEEN = "seen_on"
@@ -51,8 +54,6 @@ def settle_session_on_login(sender: Any, request: HttpRequest | None, user: Any,
     if session is None or user is None:
         return
     if session.get(SESSION_WORKSPACE) is None:
-        from baton.core.selectors import memberships_for_user
-
         first = memberships_for_user(user.pk).values_list("workspace_id", flat=True).first()
         if first is not None:
             session[SESSION_WORKSPACE] = first
@@ -106,13 +107,6 @@ def form_page(
     htmx posts get the form partial back (inline errors, no reload) or an HX-Redirect on success; plain posts get
     the whole page (status 400 on errors) or a redirect. Nothing is saved unless the service accepted everything.
     """
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.shortcuts import redirect
-
-    from baton.core.errors import BatonError
-    from baton.core.forms import apply_service_errors
-
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -179,6 +180,4 @@ class Deal(TimestampedModel):
 
     @property
     def weighted_value(self) -> Any:
-        from decimal import ROUND_HALF_UP, Decimal
-
         return (self.value * Decimal(self.probability) / Decimal(100)).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -302,6 +302,7 @@ def _deal_refs(actor: Actor, deal: Deal, contact_ids: list[int] | None, template
     if template_id is not None:
         # The template is delivery's model: crm (below delivery) knows it only through the FK its Deal declares.
         template_model = Deal._meta.get_field("template").related_model
+        assert not isinstance(template_model, str)  # resolved once the apps are loaded
         if not template_model._default_manager.filter(workspace=actor.workspace, pk=template_id).exists():
             errors["template_id"] = "No such project template in this workspace."
     return errors

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import workspace_figures
 from baton.delivery.models import (
     Milestone,
     Project,
@@ -358,8 +359,6 @@ def delivery_home(actor: Actor, figures: dict[str, Any] | None = None) -> dict[s
         if actor.role == access.AM:
             live = live.filter(client__account_manager_id=actor.person_id or 0)
         if figures is None or "delivery_active" not in figures:
-            from baton.core.selectors import workspace_figures
-
             figures = workspace_figures(actor.workspace, delivery_figures(actor))
         out["active_projects"] = figures["delivery_active"]
         out["overdue_tasks"] = figures["delivery_overdue"]

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -334,8 +334,6 @@ def profile(actor: Actor, person_id: int, *, period: str | None = None) -> dict[
     `trend` has the self and manager means of every assessed period, oldest first."""
     person = growth_person(actor, person_id)
     if period is not None and not PERIOD_RE.match(period):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"period": "Name the period as a half or a quarter: 2026-H1, 2026-Q3."})
     trait_rows, behaviour_rows = _framework_rows(actor)
     assessments = list(Assessment.objects.filter(person=person).order_by("period", "kind"))

@@ -21,6 +21,7 @@ from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Event, Workspace
 from baton.core.services import bump_version, check_version, validate
+from baton.delivery.models import Project
 from baton.growth import defaults
 from baton.growth import evidence as matching
 from baton.growth.models import (
@@ -767,8 +768,6 @@ def scenario_save(
 
 def review_open_for_event(event: Event) -> ProjectReview | None:
     """A project that went to done opens a review for its client's AM (once per project x AM)."""
-    from baton.delivery.models import Project
-
     project = (
         Project.objects.select_related("client", "workspace")
         .filter(pk=event.target_id, workspace_id=event.workspace_id)

@@ -12,8 +12,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from baton.core import events
-from baton.core.models import Event
+from baton.core.models import Event, Workspace
+from baton.growth.evidence import OWN_VERB_PREFIXES
+from baton.growth.models import EvidenceRule, GrowthSetup
+from baton.growth.services import evidence_for_event, framework_ensure, review_open_for_event
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +26,6 @@ logger = logging.getLogger(__name__)
 @events.probe
 def _evidence_state(event: Event) -> dict[str, Any]:
     """Is the framework seeded, and does an active evidence rule name this verb?"""
-    from django.db.models import Exists, OuterRef
-
-    from baton.growth.models import EvidenceRule, GrowthSetup
-
     return {
         "growth_seeded": Exists(GrowthSetup.objects.filter(workspace_id=OuterRef("pk"))),
         "growth_ruled": Exists(EvidenceRule.objects.filter(workspace_id=OuterRef("pk"), verb=event.verb, active=True)),
@@ -33,12 +34,8 @@ def _evidence_state(event: Event) -> dict[str, Any]:
 
 @events.subscribe
 def evidence_from_event(event: Event) -> None:
-    from baton.growth.evidence import OWN_VERB_PREFIXES
-
     if event.verb.startswith(OWN_VERB_PREFIXES):
         return
-    from baton.core.models import Workspace
-    from baton.growth.services import evidence_for_event, framework_ensure
 
     try:
         # No query of its own for the usual case (the framework is seeded and no active rule names this verb: nothing
@@ -59,7 +56,6 @@ def evidence_from_event(event: Event) -> None:
 def review_when_project_done(event: Event) -> None:
     if not (event.verb == "project.status_changed" and (event.data or {}).get("to") == "done"):
         return
-    from baton.growth.services import review_open_for_event
 
     try:
         review_open_for_event(event)

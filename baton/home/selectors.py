@@ -12,7 +12,9 @@ from baton.crm.models import Client
 from baton.crm.selectors import client_figures, client_list, contact_list
 from baton.delivery.selectors import delivery_figures, delivery_home
 from baton.finance.selectors import home_figures as finance_home
+from baton.handoffs.selectors import inbox_counts
 from baton.people.models import Person
+from baton.relationships.selectors import am_home
 from baton.resourcing.selectors import home_summary as resourcing_home
 from baton.timesheets.selectors import my_week, my_week_figures
 
@@ -61,8 +63,6 @@ def home_context(actor: Actor) -> dict[str, Any]:
         ctx["portfolios"] = portfolios
         ctx["portfolio_limit"] = limit
     if actor.role == access.AM:
-        from baton.relationships.selectors import am_home
-
         mine = list(client_list(actor=actor, account_manager_id=actor.person_id))
         ctx["my_clients"] = mine
         ctx["portfolio_limit"] = actor.workspace.max_portfolio_size
@@ -79,7 +79,6 @@ def home_context(actor: Actor) -> dict[str, Any]:
     ctx["delivery"] = delivery_home(actor, figures=figures)
     ctx["finance_home"] = finance_home(actor)
     ctx["my_week"] = my_week(actor=actor, figures=figures)
-    from baton.handoffs.selectors import inbox_counts
 
     ctx["handoff_inbox"] = inbox_counts(actor=actor)  # the block shows how many, not which
     return ctx

@@ -7,6 +7,9 @@ new AM reads the client knowledge page on day one, and a task can always answer 
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.db import models
 
 from baton.core.models import TimestampedModel, Workspace
@@ -322,9 +325,6 @@ class Comment(TimestampedModel):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     """Stored under a random name: the uploaded name is kept in the record, never trusted as a path."""
-    import uuid
-    from pathlib import PurePosixPath
-
     suffix = PurePosixPath(filename).suffix.lower()[:10]
     return f"attachments/{instance.workspace_id}/{uuid.uuid4().hex}{suffix}"
 

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Event
+from baton.core.selectors import event_list
 from baton.crm.models import Client, Contact
 from baton.crm.selectors import client_get
 from baton.delivery import selectors as delivery_selectors
@@ -457,8 +458,6 @@ def knowledge_page(*, actor: Actor, client_id: int) -> dict[str, Any]:
     attachments = list(attachment_list(actor=actor).filter(target_type="client", target_id=client.pk)[:50])
     activity: list[Event] = []
     if access.allowed(actor, "event", "view"):
-        from baton.core.selectors import event_list
-
         activity = list(event_list(actor=actor, client_id=client.pk)[:30])
     return {
         "client": client,

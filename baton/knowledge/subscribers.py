@@ -14,6 +14,12 @@ import logging
 
 from baton.core import events
 from baton.core.models import Event
+from baton.knowledge.services import (
+    INDEXED_KINDS,
+    discussion_orphans_remove,
+    search_index_refresh,
+    task_brief_link_for_event,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +32,6 @@ def link_started_task_to_brief(event: Event) -> None:
     )
     if not started:
         return
-    from baton.knowledge.services import task_brief_link_for_event
 
     try:
         task_brief_link_for_event(event)
@@ -36,8 +41,6 @@ def link_started_task_to_brief(event: Event) -> None:
 
 @events.subscribe
 def keep_search_index_current(event: Event) -> None:
-    from baton.knowledge.services import INDEXED_KINDS, search_index_refresh
-
     if event.target_type not in INDEXED_KINDS:
         return
     try:
@@ -56,7 +59,6 @@ def remove_orphaned_discussion(event: Event) -> None:
     """A deleted task (and the brief it took with it) leaves no comments or files behind."""
     if event.verb not in ("task.deleted", "project.deleted"):
         return
-    from baton.knowledge.services import discussion_orphans_remove
 
     try:
         discussion_orphans_remove(workspace_id=event.workspace_id)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.forms import apply_service_errors
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.crm.models import Contact
 from baton.crm.selectors import client_get
@@ -400,8 +401,6 @@ def comment_new(request: HttpRequest) -> HttpResponse:
         try:
             services.comment_create(actor=actor, target_type=target_type, target_id=target_id, **form.cleaned_data)
         except ValidationError as exc:
-            from baton.core.forms import apply_service_errors
-
             apply_service_errors(form, exc)
         else:
             form = CommentForm()

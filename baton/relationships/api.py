@@ -12,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from baton.core import access
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.crm import selectors as crm_selectors
 from baton.crm.api import DealOut
 from baton.relationships import deals, selectors, services
+from baton.relationships.models import OnboardingItem
+from baton.relationships.pdf import render_client_report
 
 router = Router(tags=["relationships"])
 
@@ -70,7 +73,6 @@ class ProtocolOut(Schema):
 @router.get("/clients/{client_id}/protocol", response={200: ProtocolOut, **ERRORS})
 def get_protocol(request: HttpRequest, client_id: int) -> Any:
     actor = actor_of(request)
-    from baton.core import access
 
     client = selectors.client_for(actor, client_id)
     access.require(actor, "protocol", "view")
@@ -523,8 +525,6 @@ def record_goal_value(request: HttpRequest, goal_id: int, payload: GoalValueIn) 
 @router.get("/clients/{client_id}/report/pdf", response={200: None, **ERRORS}, tags=["goals"])
 def client_report_pdf(request: HttpRequest, client_id: int) -> Any:
     """The client report as a PDF: progress against the client's goals, milestones, updates and decisions."""
-    from baton.relationships.pdf import render_client_report
-
     report = selectors.client_report(actor=actor_of(request), client_id=client_id)
     return FileResponse(
         io.BytesIO(render_client_report(report)),
@@ -725,7 +725,6 @@ class SettingsPatch(Schema):
 @router.get("/relationships/settings", response={200: SettingsOut, **ERRORS})
 def get_settings(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    from baton.core import access
 
     access.require(actor, "relationships_settings", "view")
     return services.settings_for(actor.workspace)
@@ -773,7 +772,6 @@ class OnboardingOut(Schema):
 @router.get("/onboarding-template", response={200: OnboardingTemplateIO, **ERRORS})
 def get_onboarding_template(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    from baton.core import access
 
     access.require(actor, "relationships_settings", "view")
     plan = services.onboarding_plan(actor.workspace)
@@ -797,7 +795,6 @@ def apply_onboarding(request: HttpRequest, client_id: int, payload: OnboardingAp
     actor = actor_of(request)
     client = selectors.client_for(actor, client_id)
     services.onboarding_apply(actor=actor, client=client, start=payload.start if payload else None)
-    from baton.relationships.models import OnboardingItem
 
     return {
         "client_id": client.pk,

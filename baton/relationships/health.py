@@ -14,6 +14,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS
+
 SIGNALS = (
     "cadence_kept",
     "overdue_next_steps",
@@ -165,8 +167,6 @@ def compute_health(
     watch_from: int = 50,
 ) -> dict[str, Any]:
     """{score, band, signals: [{name, value, weight, contribution, explanation}]}; Σ contribution == score."""
-    from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS
-
     weights = {k: max(0, int((weights or DEFAULT_HEALTH_WEIGHTS).get(k, 0))) for k in SIGNALS}
     total = sum(weights.values())
     rows = []

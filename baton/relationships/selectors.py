@@ -16,6 +16,13 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
 from baton.crm.models import Client
+from baton.delivery import selectors as delivery
+from baton.delivery.models import Milestone, Project, Task
+from baton.finance.models import ChangeOrder
+from baton.finance.selectors.burn import budget_burn, burn_overview
+from baton.handoffs.selectors import handoff_failure_counts, unconfirmed_handoffs
+from baton.knowledge.models import Decision
+from baton.knowledge.selectors import decision_list
 from baton.relationships import cadence as cad
 from baton.relationships.health import HealthMeasures, compute_health
 from baton.relationships.models import (
@@ -30,8 +37,21 @@ from baton.relationships.models import (
     StatusUpdate,
     Touchpoint,
 )
+from baton.timesheets.models import TimeEntry
 
 # --- Clients ------------------------------------------------------------------------------------------------------
+
+
+def settings_for(workspace: Workspace) -> RelationshipsSettings:
+    """The workspace's settings (an unsaved default until first changed)."""
+    found = RelationshipsSettings.objects.filter(workspace=workspace).first()
+    return found or RelationshipsSettings(workspace=workspace)
+
+
+def protocol_for(client: Client) -> CommunicationProtocol:
+    """The client's protocol (an unsaved default when none was agreed yet)."""
+    found = CommunicationProtocol.objects.filter(client=client).first()
+    return found or CommunicationProtocol(workspace_id=client.workspace_id, client=client)
 
 
 def client_for(actor: Actor, client_id: int) -> Client:
@@ -142,8 +162,6 @@ def _cadence_inputs(
 ]:
     """What the cadence plans of these clients read, by client: touchpoints (the latest per kind and milestone),
     milestones, open onboarding items. Three queries."""
-    from baton.delivery.models import Milestone
-
     since = today - timedelta(days=400)
     tz = timezone.get_current_timezone()  # once: `localtime` looks it up again for each row
     logged: dict[int, list[cad.LoggedTouchpoint]] = {i: [] for i in ids}
@@ -201,7 +219,6 @@ def cadence_for(*, actor: Actor, client_id: int, today: date | None = None) -> d
     client = client_for(actor, client_id)
     access.require(actor, "protocol", "view")
     today = today or timezone.localdate()
-    from baton.relationships.services import protocol_for
 
     protocol = protocol_for(client)
     items = client_cadence_items(client, today, protocol)
@@ -271,13 +288,7 @@ def _project_burns_bulk(
 ) -> dict[int, list[tuple[Any, Decimal | None, Decimal | None]]]:
     """(project, burn %, progress %) of the clients' live projects with a budget, by client: one query for the
     projects with their estimate totals, then finance's grouped burn (the same figures as `budget_burn`)."""
-    from baton.delivery.models import Project, Task
-
     out: dict[int, list[tuple[Any, Decimal | None, Decimal | None]]] = {pk: [] for pk in client_ids}
-    try:
-        from baton.finance.selectors.burn import burn_overview
-    except ImportError:
-        return out
     if not client_ids:
         return out
 
@@ -312,20 +323,12 @@ def _project_burns_bulk(
 
 
 def unconfirmed_critical_handoffs(workspace: Workspace, client_id: int) -> list[Any]:
-    try:
-        from baton.handoffs.selectors import unconfirmed_handoffs
-    except ImportError:
-        return []
     return [
         h for h in unconfirmed_handoffs(workspace, overdue_only=True, critical_only=True) if h.client_id == client_id
     ]
 
 
 def _handoff_failures_bulk(clients: list[Client], since: date) -> dict[int, int]:
-    try:
-        from baton.handoffs.selectors import handoff_failure_counts
-    except ImportError:
-        return {}
     return handoff_failure_counts([c.pk for c in clients], since)
 
 
@@ -430,8 +433,6 @@ def client_health(client: Client, today: date | None = None) -> dict[str, Any]:
 
 def client_health_bulk(clients: list[Client], today: date | None = None) -> dict[int, dict[str, Any]]:
     """`client_health` of many clients of one workspace, in the queries of `_health_facts_bulk` plus the settings."""
-    from baton.relationships.services import settings_for
-
     if not clients:
         return {}
     today = today or timezone.localdate()
@@ -483,7 +484,6 @@ def portfolio_with_plans(
         clients = clients.filter(account_manager_id=account_manager_id)
     elif actor.role == access.AM:
         clients = clients.filter(account_manager_id=actor.person_id)
-    from baton.relationships.services import settings_for
 
     client_rows = list(clients.select_related("account_manager").order_by("name"))
     measures, plans = _health_facts_bulk(client_rows, today)
@@ -516,9 +516,6 @@ def portfolio_with_plans(
 def week_facts(client: Client, week_start: date) -> dict[str, Any]:
     """What happened for the client in the week: milestones reached, tasks done, hours against budget, decisions,
     open next steps and risks."""
-    from baton.delivery.models import Milestone, Task
-    from baton.knowledge.models import Decision
-
     start, end = _day_bounds(week_start), _day_bounds(week_start + timedelta(days=7))
     milestones = list(
         Milestone.objects.filter(project__client=client, completed_at__gte=start, completed_at__lt=end).values(
@@ -534,20 +531,14 @@ def week_facts(client: Client, week_start: date) -> dict[str, Any]:
         .order_by("completed_at")
     ]
     budgets = []
-    try:
-        from baton.timesheets.models import TimeEntry
-    except ImportError:  # pragma: no cover
-        TimeEntry = None  # type: ignore[assignment,misc]
     for project in client.projects.filter(archived_at__isnull=True).exclude(status__in=["cancelled"]):
-        week_minutes = total_minutes = 0
-        if TimeEntry is not None:
-            week_minutes = (
-                TimeEntry.objects.filter(
-                    project=project, date__gte=week_start, date__lt=week_start + timedelta(days=7)
-                ).aggregate(m=Sum("minutes"))["m"]
-                or 0
-            )
-            total_minutes = TimeEntry.objects.filter(project=project).aggregate(m=Sum("minutes"))["m"] or 0
+        week_minutes = (
+            TimeEntry.objects.filter(
+                project=project, date__gte=week_start, date__lt=week_start + timedelta(days=7)
+            ).aggregate(m=Sum("minutes"))["m"]
+            or 0
+        )
+        total_minutes = TimeEntry.objects.filter(project=project).aggregate(m=Sum("minutes"))["m"] or 0
         if week_minutes or project.status == "active":
             budgets.append(
                 {
@@ -745,9 +736,6 @@ def opportunity_get(*, actor: Actor, opportunity_id: int) -> GrowthOpportunity:
 
 def client_report(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:
     """The client report: progress against each goal, milestones reached, recent status updates and decisions."""
-    from baton.delivery.models import Milestone
-    from baton.knowledge.models import Decision
-
     client = client_for(actor, client_id)
     access.require(actor, "client_report", "view", client)
     today = today or timezone.localdate()
@@ -773,8 +761,6 @@ def client_report(*, actor: Actor, client_id: int, today: date | None = None) ->
 def _account_time_pnl(client_ids: list[int], start: date, end: date) -> dict[str, Any]:
     """Year-to-date time economics per client in one query: billable value and cost of the time logged (the full
     P&L, with fixed fees and retainers recognised, is finance's profitability report grouped by account manager)."""
-    from baton.timesheets.models import TimeEntry
-
     rows = list(
         TimeEntry.objects.filter(project__client_id__in=client_ids, date__gte=start, date__lte=end)
         .values("project__client_id", "project__client__name")
@@ -829,7 +815,6 @@ def am_home(actor: Actor, today: date | None = None, clients: list[Client] | Non
         ),
         key=lambda r: (r["score"] if r["score"] is not None else 101, str(r["client"])),
     )
-    from baton.finance.models import ChangeOrder
 
     scope = list(
         ChangeOrder.objects.filter(
@@ -849,12 +834,6 @@ def portal_overview(actor: Actor) -> dict[str, Any]:
     """What the client portal shows a client-role user of its own client: projects, open milestones, tasks awaiting
     approval, change orders to decide, sent status updates, decisions, goals, and budget figures only when the
     client's protocol shares them."""
-    from baton.delivery import selectors as delivery
-    from baton.finance.models import ChangeOrder
-    from baton.finance.selectors.burn import budget_burn
-    from baton.knowledge.selectors import decision_list
-    from baton.relationships.services import protocol_for
-
     if not actor.is_client or not actor.client_id:
         raise Http404("No portal here.")
     client = client_for(actor, actor.client_id)

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,8 +21,12 @@ from baton.core.errors import Conflict
 from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client, Contact
+from baton.delivery.models import Milestone, Project
+from baton.finance.services.change_orders import change_order_approve, change_order_reject
+from baton.knowledge.models import Decision
 from baton.people.models import Person
 from baton.relationships import cadence as cad
+from baton.relationships import selectors
 from baton.relationships.models import (
     DEFAULT_HEALTH_WEIGHTS,
     ClientGoal,
@@ -40,6 +45,7 @@ from baton.relationships.models import (
     Touchpoint,
     TouchpointKind,
 )
+from baton.relationships.selectors import client_cadence_items, client_health, protocol_for, settings_for, week_facts
 
 # --- Settings ------------------------------------------------------------------------------------------------
 
@@ -54,12 +60,6 @@ SETTINGS_FIELDS = (
     "escalate_on_unconfirmed_handoff",
     "status_update_weekday",
 )
-
-
-def settings_for(workspace: Workspace) -> RelationshipsSettings:
-    """The workspace's settings (an unsaved default until first changed)."""
-    found = RelationshipsSettings.objects.filter(workspace=workspace).first()
-    return found or RelationshipsSettings(workspace=workspace)
 
 
 @transaction.atomic
@@ -125,12 +125,6 @@ DEFAULT_ONBOARDING: tuple[tuple[int, str, str], ...] = (
     (21, "status_update", "Week three status update"),
     (28, "strategic_review", "30-day review: validate goals, agree the ongoing rhythm"),
 )
-
-
-def protocol_for(client: Client) -> CommunicationProtocol:
-    """The client's protocol (an unsaved default when none was agreed yet)."""
-    found = CommunicationProtocol.objects.filter(client=client).first()
-    return found or CommunicationProtocol(workspace_id=client.workspace_id, client=client)
 
 
 @transaction.atomic
@@ -282,9 +276,6 @@ def touchpoint_log(
     """Log a call, e-mail, meeting, status update or strategic review with its structured summary. It satisfies the
     matching cadence item (reported in the event: cadence_met, cadence_on_time) and the first open onboarding item
     of its kind."""
-    from baton.delivery.models import Milestone, Project
-    from baton.knowledge.models import Decision
-
     touchpoint = Touchpoint(
         workspace=actor.workspace,
         client=client,
@@ -324,7 +315,6 @@ def touchpoint_log(
     _next_step_errors(actor, next_steps or [], errors)
     validate(touchpoint, errors)
     # What the cadence asked for before this touchpoint, as of its day.
-    from baton.relationships.selectors import client_cadence_items
 
     on = timezone.localtime(touchpoint.occurred_at).date()
     before = client_cadence_items(client, on)
@@ -393,7 +383,6 @@ def touchpoint_update(*, actor: Actor, touchpoint: Touchpoint, version: int | No
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
     errors: dict[str, str] = {}
-    from baton.knowledge.models import Decision
 
     _ids_in(Decision, actor.workspace, decision_ids or [], "decision_ids", errors, client=touchpoint.client)
     _ids_in(Contact, actor.workspace, contact_ids or [], "contact_ids", errors, client=touchpoint.client)
@@ -478,8 +467,6 @@ def _render_status(client: Client, week_start: date, facts: dict[str, Any]) -> t
 def status_update_draft(*, actor: Actor, client: Client, week_start: date | None = None) -> StatusUpdate:
     """Draft (or re-draft, while still a draft) the client's status update for a week from that week's events:
     milestones reached, tasks done, hours against budget, decisions, open next steps and risks."""
-    from baton.relationships.selectors import week_facts
-
     week_start = week_start_of(week_start or timezone.localdate())
     probe = StatusUpdate(workspace=actor.workspace, client=client)
     access.require(actor, "status_update", "create", probe)
@@ -532,8 +519,6 @@ def status_update_edit(*, actor: Actor, update: StatusUpdate, version: int | Non
 
 
 def _recipient_errors(recipients: list[str] | None) -> dict[str, str]:
-    from django.core.validators import validate_email
-
     for r in recipients or []:
         try:
             validate_email(r)
@@ -773,8 +758,6 @@ def escalation_resolve(*, actor: Actor, escalation: Escalation, note: str) -> Es
 def escalation_rules_check(workspace: Workspace, today: date) -> list[Escalation]:
     """Apply the escalation rules to every live client: health at risk, a cadence item overdue by N days, a live
     project over 100 % of its budget, an unconfirmed critical handoff. Each raises one open escalation per cause."""
-    from baton.relationships import selectors
-
     actor = Actor.system(workspace)
     conf = settings_for(workspace)
     opened: list[Escalation] = []
@@ -843,8 +826,6 @@ def escalation_rules_check(workspace: Workspace, today: date) -> list[Escalation
 def health_snapshot_take(workspace: Workspace, today: date) -> list[tuple[HealthSnapshot, int | None]]:
     """Today's health of every live client, kept once a day (re-running updates today's row). Returns (snapshot,
     the previous day's score)."""
-    from baton.relationships.selectors import client_health
-
     made = []
     for client in Client.objects.filter(workspace=workspace, archived_at__isnull=True).exclude(status="churned"):
         health = client_health(client, today)
@@ -932,8 +913,6 @@ def opportunity_update(
 def portal_change_order_decide(*, actor: Actor, order: Any, approve: bool, reason: str = "") -> Any:
     """A client-role user approves or rejects a submitted change order of its own client's project, through
     finance's services (acting for the client: the decision and its event name the client's portal user)."""
-    from baton.finance.services.change_orders import change_order_approve, change_order_reject
-
     access.require(actor, "portal", "decide_change_order", order)
     if order.status != "submitted":
         raise Conflict("Only a submitted change order waits for your decision.", field="status")

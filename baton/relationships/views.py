@@ -18,6 +18,7 @@ from baton.core.errors import BatonError
 from baton.core.web import actor_required, form_page, get_actor
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
+from baton.finance.models import ChangeOrder
 from baton.relationships import deals, selectors, services
 from baton.relationships.forms import (
     DealForm,
@@ -28,6 +29,7 @@ from baton.relationships.forms import (
     TouchpointForm,
 )
 from baton.relationships.models import OnboardingItem
+from baton.relationships.pdf import render_client_report
 
 
 def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
@@ -346,8 +348,6 @@ def report(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = get_actor(request)
     data = selectors.client_report(actor=actor, client_id=client_id)
     if request.GET.get("format") == "pdf":
-        from baton.relationships.pdf import render_client_report
-
         response = HttpResponse(render_client_report(data), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="client-report-{client_id}.pdf"'
         return response
@@ -364,7 +364,6 @@ def portal(request: HttpRequest) -> HttpResponse:
 @require_POST
 def portal_decide(request: HttpRequest, order_id: int, decision: str) -> HttpResponse:
     actor = get_actor(request)
-    from baton.finance.models import ChangeOrder
 
     order = (
         ChangeOrder.objects.filter(workspace=actor.workspace, pk=order_id, project__client_id=actor.client_id or 0)

@@ -10,7 +10,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
+from baton.core import access
 from baton.core.api_support import (
     ERRORS,
     PROBLEM,
@@ -462,9 +465,6 @@ class DecisionIn(Schema):
 
 def _optional_body(request: HttpRequest) -> DecisionIn:
     """Approve/reject take an optional JSON body ({"reason", "version"}); no body at all is fine."""
-    from ninja.errors import ValidationError as NinjaValidationError
-    from pydantic import ValidationError as PydanticValidationError
-
     if request.content_type != "application/json" or not request.body.strip():
         return DecisionIn(reason="", version=None)
     try:
@@ -840,8 +840,6 @@ def feed_url(request: HttpRequest, person: Any) -> str:
 @router.get("/people/{person_id}/calendar-feed", response={200: FeedOut, **ERRORS}, tags=["people"])
 def get_calendar_feed(request: HttpRequest, person_id: int) -> Any:
     """The person's private iCalendar URL (bookings, time off, task due dates): one's own, or anyone's for leaders."""
-    from baton.core import access
-
     actor = actor_of(request)
     person = selectors.bookable_person(actor=actor, person_id=person_id)
     access.require(actor, "calendar_feed", "view", person)

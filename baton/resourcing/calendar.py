@@ -22,12 +22,20 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any, NamedTuple
 
+import holidays
 from django.db.models import Q
 
 from baton.core.models import Workspace
+from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff, TimeOffStatus
 
 DEFAULT_DAYS = (1, 2, 3, 4, 5)
 MANY_PEOPLE = 20  # above this, load_calendar reads the workspace's rows instead of binding every person's id
+
+
+def settings_for(workspace: Workspace) -> ResourcingSettings:
+    """The workspace's resourcing settings; the defaults (unsaved) until someone changes them."""
+    found = ResourcingSettings.objects.filter(workspace=workspace).first()
+    return found or ResourcingSettings(workspace=workspace)
 
 
 def daterange(start: date, end: date) -> Iterator[date]:
@@ -439,7 +447,6 @@ def country_holidays(country: str, subdivision: str, start: date, end: date) -> 
     """Public holidays of a country (the `holidays` package; no database)."""
     if not country:
         return {}
-    import holidays
 
     found = holidays.country_holidays(country, subdiv=subdivision or None, years=range(start.year, end.year + 1))
     return {d: str(name) for d, name in sorted(found.items()) if start <= d <= end}
@@ -447,9 +454,6 @@ def country_holidays(country: str, subdivision: str, start: date, end: date) -> 
 
 def workspace_holidays(workspace: Workspace, start: date, end: date, settings: Any | None = None) -> dict[date, str]:
     """The workspace's closed days in [start, end]: its country's public holidays plus its own (one query)."""
-    from baton.resourcing.models import Holiday
-    from baton.resourcing.selectors import settings_for
-
     settings = settings or settings_for(workspace)
     days = country_holidays(settings.holiday_country, settings.holiday_subdivision, start, end)
     for d, name in Holiday.objects.filter(workspace=workspace, date__gte=start, date__lte=end).values_list(
@@ -475,8 +479,6 @@ def load_calendar(
 
     Pass `bookings` (or `holidays`) to use what the caller already fetched instead of querying again.
     """
-    from baton.resourcing.models import Booking, CapacityPeriod, TimeOff, TimeOffStatus
-
     people = list(people)
     ids = {p.id for p in people}
     # Many people: the whole workspace's rows, the others dropped here (a few hundred ids bound into three queries

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -59,8 +60,6 @@ class ResourcingSettings(TimestampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.holiday_country:
-            import holidays
-
             self.holiday_country = self.holiday_country.upper()
             supported = holidays.list_supported_countries()
             if self.holiday_country not in supported:

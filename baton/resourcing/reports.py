@@ -1,8 +1,7 @@
 """Resourcing reports (reads): utilization, capacity vs demand, revenue forecast from bookings, find someone.
 
-Two hooks connect other apps' data, each one function:
-- `logged_minutes` aggregates time entries (timesheets.TimeEntry: person, date, minutes, billable) when that model
-  exists, and reports nothing logged until then.
+Two functions read other apps' data:
+- `logged_minutes` aggregates time entries (timesheets.TimeEntry: person, date, minutes, billable);
 - `pipeline_demand` turns the weighted sales pipeline (crm `Deal`: effort x probability) into demand.
 """
 
@@ -13,7 +12,6 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DateField, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -22,10 +20,11 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.money import to_money
+from baton.crm.models import Deal
 from baton.delivery.models import Billing
 from baton.people.models import Person
 from baton.resourcing.calendar import MANY_PEOPLE, Calendar, load_calendar, monday_of
-from baton.resourcing.models import Booking
+from baton.resourcing.models import Booking, OverbookingMode
 from baton.resourcing.selectors import (
     StaffRow,
     check_range,
@@ -34,6 +33,8 @@ from baton.resourcing.selectors import (
     settings_for,
     today,
 )
+from baton.resourcing.solver import solve
+from baton.timesheets.models import TimeEntry
 
 GROUPS = ("person", "role", "week", "month")
 NO_TITLE = "No title"
@@ -47,19 +48,6 @@ def pct(part: int, whole: int) -> float:
     return float(value)
 
 
-# --- Hooks onto other apps --------------------------------------------------------------------------------------------
-
-
-def _time_entry_model() -> Any | None:
-    """timesheets.TimeEntry when installed with the fields we aggregate; None before it exists."""
-    try:
-        model = apps.get_model("timesheets", "TimeEntry")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    return model if {"person", "date", "minutes", "billable"} <= names else None
-
-
 LOGGED_BUCKETS = ("day", "week", "month", "range")
 
 
@@ -68,13 +56,12 @@ def logged_minutes(
 ) -> dict[tuple[int, date], tuple[int, int]]:
     """(logged, billable) minutes per (person, bucket) from time entries, the bucket named by its first day: `day`,
     `week` (its Monday), `month` (its 1st) or the whole `range` (`start`), summed by the database. The one switch for
-    utilization's logged time: it is on as soon as `timesheets.TimeEntry` exists; until then nothing is logged."""
-    model = _time_entry_model()
-    if model is None or not person_ids:
+    utilization's logged time."""
+    if not person_ids:
         return {}
     if per not in LOGGED_BUCKETS:
         raise ValueError(f"per must be one of {LOGGED_BUCKETS}")
-    qs = model.objects.filter(workspace=workspace, date__gte=start, date__lte=end)
+    qs = TimeEntry.objects.filter(workspace=workspace, date__gte=start, date__lte=end)
     wanted = set(person_ids)
     if len(wanted) <= MANY_PEOPLE:  # else the whole workspace's sums, others dropped below (see load_calendar)
         qs = qs.filter(person_id__in=wanted)
@@ -99,19 +86,12 @@ def _as_date(value: Any) -> date:
 
 
 def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> dict[tuple[date, str], int]:
-    """Weighted pipeline demand in minutes per (week, skill or role). No demand until crm has a Deal model.
-
-    When deals exist this spreads each open deal's expected effort x probability over the weeks after its expected
-    close; the deals issue decides how a deal names its effort and skills.
-    """
-    try:
-        deal_model = apps.get_model("crm", "Deal")
-    except LookupError:
-        return {}
+    """Weighted pipeline demand in minutes per (week, skill or role): each open deal's expected effort x probability
+    spread over the weeks after its expected close."""
     # A deal names its effort (`expected_effort_minutes`), the skill or job title it needs (`effort_role`) and the
     # weeks it spreads over after the expected close (`effort_weeks`); weighted by its probability.
     demand: dict[tuple[date, str], int] = defaultdict(int)
-    deals = deal_model.objects.filter(
+    deals = Deal.objects.filter(
         workspace=workspace,
         archived_at__isnull=True,
         stage__in=["lead", "qualified", "proposal", "negotiation"],
@@ -560,9 +540,6 @@ def staffing_plan(
     """Suggestions for the unstaffed placeholders (optionally of one project, overlapping [start, end]).
 
     Overbooking is allowed unless the workspace refuses it (or the caller says otherwise)."""
-    from baton.resourcing.models import OverbookingMode
-    from baton.resourcing.solver import solve
-
     if actor.is_client:
         raise PermissionDenied("Your role (client) may not view staffing suggestions.")
     access.require(actor, "staffing", "view")

@@ -13,28 +13,43 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
+from baton.delivery.models import Task, TaskStatus
 from baton.people.models import Person
-from baton.resourcing.calendar import MANY_PEOPLE, Calendar, Day, load_calendar, monday_of, workspace_holidays
-from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff
+from baton.resourcing.calendar import (
+    MANY_PEOPLE,
+    Calendar,
+    Day,
+    country_holidays,
+    load_calendar,
+    monday_of,
+    settings_for,
+    workspace_holidays,
+)
+from baton.resourcing.ical import FEED_FUTURE_DAYS, FEED_PAST_DAYS, build_feed, feed_matches, feed_token
+from baton.resourcing.models import (
+    Booking,
+    CalendarFeed,
+    CapacityPeriod,
+    Holiday,
+    ResourcingSettings,
+    TimeOff,
+    TimeOffStatus,
+)
 
 MAX_RANGE_DAYS = 731
 
 
 def today() -> date:
     return timezone.localdate()
-
-
-def settings_for(workspace: Workspace) -> ResourcingSettings:
-    """The workspace's resourcing settings; the defaults (unsaved) until someone changes them."""
-    found = ResourcingSettings.objects.filter(workspace=workspace).first()
-    return found or ResourcingSettings(workspace=workspace)
 
 
 def check_range(start: date | None, end: date | None, *, default_days: int = 27) -> tuple[date, date]:
@@ -268,7 +283,6 @@ def holiday_list(*, actor: Actor, start: date, end: date) -> list[HolidayRow]:
     """The workspace's closed days in the range: its country's public holidays and its own."""
     access.require(actor, "holiday", "view")
     settings = settings_for(actor.workspace)
-    from baton.resourcing.calendar import country_holidays
 
     rows = {
         d: HolidayRow(d, name, "country")
@@ -604,21 +618,12 @@ def require_staff_view(actor: Actor, resource: str) -> None:
 
 def calendar_feed_path(person: Person) -> str:
     """The path of the person's private iCalendar feed (the secret is in it)."""
-    from django.urls import reverse
-
-    from baton.resourcing.ical import feed_token
-    from baton.resourcing.models import CalendarFeed
-
     nonce = CalendarFeed.objects.filter(person=person).values_list("nonce", flat=True).first() or ""
     return reverse("resourcing:calendar_feed", args=[person.id, feed_token(person.id, nonce)])
 
 
 def calendar_feed_content(*, person_id: int, token: str) -> bytes | None:
     """The feed for a (person, secret) pair, or None when the secret is wrong (the view answers 404)."""
-    from baton.delivery.models import Task, TaskStatus
-    from baton.resourcing.ical import FEED_FUTURE_DAYS, FEED_PAST_DAYS, build_feed, feed_matches
-    from baton.resourcing.models import CalendarFeed, TimeOffStatus
-
     person = (
         Person.objects.filter(pk=person_id, active=True)
         .exclude(membership__role=access.CLIENT)
@@ -659,10 +664,6 @@ def home_summary(actor: Actor, people: list[Person] | None = None) -> dict[str, 
     workspace has no holidays of its own in the fortnight)."""
     if actor.is_client or not access.allowed(actor, "booking", "view"):
         return {}
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from baton.resourcing.calendar import country_holidays
 
     start = monday_of(today())
     end = start + timedelta(days=13)

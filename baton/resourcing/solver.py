@@ -19,6 +19,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from baton.resourcing.calendar import Calendar
 
 TIME_LIMIT_SECONDS = 10.0
@@ -164,8 +166,6 @@ def solve(
     time_limit: float = TIME_LIMIT_SECONDS,
 ) -> Plan:
     """The CP-SAT plan for the placeholders (see the module docstring)."""
-    from ortools.sat.python import cp_model
-
     if not placeholders:
         return Plan(status="nothing_to_staff", message="There are no unstaffed placeholder bookings.")
     problem = _Problem(placeholders, people, calendar)

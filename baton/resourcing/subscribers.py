@@ -12,6 +12,7 @@ import logging
 
 from baton.core import events
 from baton.core.models import Event
+from baton.resourcing.services import capacity_record_person_edit
 
 logger = logging.getLogger(__name__)
 CAPACITY_FIELDS = ("weekly_capacity_minutes", "working_days")
@@ -24,7 +25,6 @@ def record_capacity_history(event: Event) -> None:
     changes = (event.data or {}).get("changes") or {}
     if not any(f in changes for f in CAPACITY_FIELDS):
         return
-    from baton.resourcing.services import capacity_record_person_edit
 
     try:
         capacity_record_person_edit(workspace=event.workspace, person_id=event.target_id, changes=changes)

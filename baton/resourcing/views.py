@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.errors import BatonError
+from baton.core.forms import apply_service_errors
 from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx
 from baton.delivery.selectors import project_choices
 from baton.resourcing import reports, selectors, services
@@ -200,8 +201,6 @@ def _booking_action(
         try:
             result = act(actor, booking, form.cleaned_data)
         except ValidationError as exc:
-            from baton.core.forms import apply_service_errors
-
             apply_service_errors(form, exc)
         except BatonError as exc:
             form.add_error(None, exc.detail)
@@ -407,8 +406,6 @@ def time_off_import(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
             )
         except ValidationError as exc:
-            from baton.core.forms import apply_service_errors
-
             apply_service_errors(form, exc)
         else:
             messages.success(
@@ -466,8 +463,6 @@ def find(request: HttpRequest) -> HttpResponse:
                 minutes_per_day=form.cleaned_data["minutes_per_day"],
             )
         except ValidationError as exc:
-            from baton.core.forms import apply_service_errors
-
             apply_service_errors(form, exc)
     return render(
         request,
@@ -587,8 +582,6 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 services.settings_update(actor=actor, version=data.pop("version", None), **data)
                 ok, message = True, "Resourcing settings were saved."
         except ValidationError as exc:
-            from baton.core.forms import apply_service_errors
-
             target = {"holiday": holiday_form, "capacity": capacity_form}.get(kind or "", form)
             apply_service_errors(target, exc)
         except BatonError as exc:

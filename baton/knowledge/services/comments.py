@@ -22,6 +22,7 @@ from baton.knowledge.models import (
     Attachment,
     Brief,
     Comment,
+    SearchEntry,
 )
 from baton.knowledge.selectors import target_get
 from baton.people.models import Person
@@ -214,8 +215,6 @@ def discussion_orphans_remove(*, workspace_id: int) -> int:
     """Remove the comments and attachments of tasks and briefs that no longer exist (a deleted task takes its own
     brief with it), with their search entries and files. A cascade, like the database's: no events of its own.
     Returns how many records went."""
-    from baton.knowledge.models import SearchEntry
-
     tasks = Task.objects.filter(workspace_id=workspace_id).values("pk")
     briefs = Brief.objects.filter(workspace_id=workspace_id).values("pk")
     gone = Q(target_type="task") & ~Q(target_id__in=tasks) | Q(target_type="brief") & ~Q(target_id__in=briefs)

@@ -14,6 +14,7 @@ from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
 from baton.people.models import Person
+from baton.people.services import person_update
 from baton.resourcing.calendar import Schedule
 from baton.resourcing.models import CapacityPeriod, Holiday, ResourcingSettings
 from baton.resourcing.services._common import date_or_error, person_or_error
@@ -30,8 +31,6 @@ SETTINGS_FIELDS = (
 
 def _sync_person(actor: Actor, person: Person, today: date | None = None) -> None:
     """Keep the Person's own capacity fields equal to the capacity period in force today."""
-    from baton.people.services import person_update
-
     today = today or timezone.localdate()
     periods = list(CapacityPeriod.objects.filter(person=person, effective_from__lte=today).order_by("effective_from"))
     if not periods:
