@@ -1,7 +1,8 @@
-"""The access policy: what each role may see and do. The one place that decides; see ARCHITECTURE.md.
+"""The access policy: what each role may see and do. The one place that decides; see baton/core/RULES.md.
 
-Selectors narrow querysets with the `scope_*` helpers (an invisible record answers 404); services call `require`
-before every write (a visible record the role may not change answers 403).
+Each app's selectors narrow their querysets to what `Actor` may see (an invisible record answers 404), asking this
+module's predicates (`allowed`, `money_scope`, `can_see_rates`, ...); services call `require` before every write (a
+visible record the role may not change answers 403).
 """
 
 from __future__ import annotations
