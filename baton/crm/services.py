@@ -16,6 +16,7 @@ from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client, Contact, Deal, DealStage
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 CLIENT_FIELDS = ("name", "status", "account_manager_id", "currency", "industry", "website", "notes")
 CONTACT_FIELDS = ("name", "email", "phone", "role", "is_primary", "notes")
@@ -72,9 +73,9 @@ def portfolio_check(actor: Actor, account_manager_id: int | None, exclude_client
 
 
 def _person_errors(actor: Actor, person_id: int | None, field: str) -> dict[str, str]:
-    if person_id is not None and not Person.objects.filter(workspace=actor.workspace, pk=person_id).exists():
-        return {field: "No such person in this workspace."}
-    return {}
+    errors: dict[str, str] = {}
+    person_of_workspace(actor.workspace, person_id, field, errors)
+    return errors
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ from baton.growth.models import (
     Trait,
 )
 from baton.people.models import Person
+from baton.people.validators import NO_SUCH_PERSON, person_of_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -353,15 +354,10 @@ def evidence_rebuild(*, workspace: Workspace, since: datetime | None = None) -> 
 
 
 def _growth_person(actor: Actor, person_id: Any, errors: dict[str, str], field: str = "person_id") -> Person | None:
-    person = (
-        Person.objects.select_related("membership").filter(workspace=actor.workspace, pk=person_id).first()
-        if isinstance(person_id, int) and not isinstance(person_id, bool)
-        else None
-    )
-    if person is None or person.role == "client":
-        errors[field] = "No such person in this workspace."
+    if person_id is None:
+        errors[field] = NO_SUCH_PERSON
         return None
-    return person
+    return person_of_workspace(actor.workspace, person_id, field, errors, staff=True)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from baton.delivery.models import Milestone, Project
 from baton.finance.services.change_orders import change_order_approve, change_order_reject
 from baton.knowledge.models import Decision
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 from baton.relationships import cadence as cad
 from baton.relationships import selectors
 from baton.relationships.models import (
@@ -244,8 +245,7 @@ def _next_step_errors(actor: Actor, steps: list[dict[str, Any]], errors: dict[st
         if not str(step.get("description") or "").strip():
             errors[f"next_steps[{i}].description"] = "Say what happens next."
         owner = step.get("owner_id")
-        if owner is not None and not Person.objects.filter(workspace=actor.workspace, pk=owner).exists():
-            errors[f"next_steps[{i}].owner_id"] = "No such person in this workspace."
+        person_of_workspace(actor.workspace, owner, f"next_steps[{i}].owner_id", errors)
         if owner is None and step.get("owner_contact_id") is None:
             errors[f"next_steps[{i}].owner_id"] = "Every next step needs an owner (a person or a client contact)."
         if not step.get("due_on"):
@@ -294,8 +294,7 @@ def touchpoint_log(
     )
     access.require(actor, "touchpoint", "create", touchpoint)
     errors: dict[str, str] = {}
-    if person_id is not None and not Person.objects.filter(workspace=actor.workspace, pk=person_id).exists():
-        errors["person_id"] = "No such person in this workspace."
+    if person_id is not None and person_of_workspace(actor.workspace, person_id, "person_id", errors) is None:
         touchpoint.person_id = None
     _ids_in(Contact, actor.workspace, contact_ids or [], "contact_ids", errors, client=client)
     _ids_in(Decision, actor.workspace, decision_ids or [], "decision_ids", errors, client=client)
@@ -866,8 +865,7 @@ def opportunity_create(*, actor: Actor, client: Client, title: str, **fields: An
         if v is not None:
             setattr(opp, k, v)
     errors = {}
-    if opp.owner_id and not Person.objects.filter(workspace=actor.workspace, pk=opp.owner_id).exists():
-        errors["owner_id"] = "No such person in this workspace."
+    if opp.owner_id and person_of_workspace(actor.workspace, opp.owner_id, "owner_id", errors) is None:
         opp.owner_id = None
     validate(opp, errors)
     opp.save()
@@ -893,9 +891,8 @@ def opportunity_update(
     errors = {}
     if (
         changes.get("owner_id")
-        and not Person.objects.filter(workspace=actor.workspace, pk=changes["owner_id"]).exists()
+        and person_of_workspace(actor.workspace, changes["owner_id"], "owner_id", errors) is None
     ):
-        errors["owner_id"] = "No such person in this workspace."
         changes.pop("owner_id")
     changed = events.diff(opp, changes)
     validate(opp, errors)

@@ -10,21 +10,21 @@ from django.core.exceptions import ValidationError
 
 from baton.core.access import Actor
 from baton.core.money import to_money
+from baton.core.validators import whole_minutes
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 
 def staff_person_error(actor: Actor, person_id: int | None, field: str) -> dict[str, str]:
     """A person named on a project or task must be an active, non-client person of the workspace."""
     if person_id is None:
         return {}
-    person = Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership").first()
-    if person is None:
-        return {field: "No such person in this workspace."}
-    if person.membership.role == "client":
-        return {field: "A client portal user cannot be given delivery work."}
-    if not person.active:
-        return {field: f"{person.name} is inactive."}
-    return {}
+    errors: dict[str, str] = {}
+    client_message = "A client portal user cannot be given delivery work."
+    person_of_workspace(
+        actor.workspace, person_id, field, errors, staff=True, active=True, client_message=client_message
+    )
+    return errors
 
 
 def people_errors(actor: Actor, person_ids: Iterable[int], field: str) -> dict[str, str]:
@@ -68,16 +68,7 @@ def money_or_error(value: Any, field: str, errors: dict[str, str], *, allow_none
 def minutes_or_error(value: Any, field: str, errors: dict[str, str], *, allow_none: bool = False) -> int | None:
     if value is None or value == "":
         return None if allow_none else 0
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = "Durations are whole minutes."
-        return None
-    if value < 0:
-        errors[field] = "Minutes cannot be negative."
-        return None
-    if value > 2_000_000_000:
-        errors[field] = "This is too many minutes."
-        return None
-    return value
+    return whole_minutes(value, field, errors)
 
 
 def reject_unknown(changes: dict[str, Any], allowed: Iterable[str]) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baton.core import access
 from baton.core.access import Actor
+from baton.core.validators import whole_minutes
 from baton.delivery.models import Project
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 
 def person_or_error(actor: Actor, person_id: Any, errors: dict[str, str], field: str = "person_id") -> Person | None:
@@ -18,18 +19,7 @@ def person_or_error(actor: Actor, person_id: Any, errors: dict[str, str], field:
     if isinstance(person_id, bool) or not isinstance(person_id, int):
         errors[field] = "Send a person id (a number)."
         return None
-    person = (
-        Person.objects.filter(workspace=actor.workspace, pk=person_id)
-        .exclude(membership__role=access.CLIENT)
-        .select_related("membership")
-        .first()
-    )
-    if person is None:
-        errors[field] = "No such person in this workspace."
-    elif not person.active:
-        errors[field] = f"{person.name} is inactive."
-        return None
-    return person
+    return person_of_workspace(actor.workspace, person_id, field, errors, staff=True, active=True)
 
 
 def project_or_error(actor: Actor, project_id: Any, errors: dict[str, str]) -> Project | None:
@@ -65,13 +55,7 @@ def date_or_error(value: Any, field: str, errors: dict[str, str], *, required: b
 def minutes_or_error(value: Any, field: str, errors: dict[str, str], *, low: int = 1, high: int = 1440) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = "Send whole minutes (a number)."
-        return None
-    if not low <= value <= high:
-        errors[field] = f"Use between {low} and {high} minutes."
-        return None
-    return value
+    return whole_minutes(value, field, errors, low=low, high=high)
 
 
 def describe_minutes(minutes: int) -> str:

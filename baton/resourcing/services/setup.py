@@ -13,6 +13,7 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
+from baton.core.validators import whole_minutes
 from baton.people.models import Person
 from baton.people.services import person_update
 from baton.resourcing.calendar import Schedule
@@ -71,8 +72,8 @@ def capacity_change(
     start = date_or_error(effective_from, "effective_from", errors)
     if weekly_capacity_minutes is None:
         errors["weekly_capacity_minutes"] = "This field is required."
-    elif isinstance(weekly_capacity_minutes, bool) or not isinstance(weekly_capacity_minutes, int):
-        errors["weekly_capacity_minutes"] = "Send whole minutes (a number)."
+    else:
+        whole_minutes(weekly_capacity_minutes, "weekly_capacity_minutes", errors)
     if errors:
         raise ValidationError(errors)
     assert person is not None and start is not None

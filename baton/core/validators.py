@@ -1,0 +1,27 @@
+"""Field checks every app shares, each rule once. A check adds its message to `errors` under the caller's field name
+and returns the clean value, or None when the value is bad (so a service collects every bad field before it raises).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_MINUTES = 2_000_000_000  # what a 32-bit column holds, with room to spare
+
+
+def whole_minutes(
+    value: Any, field: str, errors: dict[str, str], *, low: int = 0, high: int = MAX_MINUTES
+) -> int | None:
+    """Durations are whole minutes (an int, never a bool or a float) in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[field] = "Durations are whole minutes."
+        return None
+    if low <= value <= high:
+        return value
+    if value < 0 <= low:
+        errors[field] = "Minutes cannot be negative."
+    elif high == MAX_MINUTES and value > high:
+        errors[field] = "This is too many minutes."
+    else:
+        errors[field] = f"Use between {low} and {high} minutes."
+    return None
