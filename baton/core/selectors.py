@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
+from django.http import Http404
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import ApiToken, Event, Membership, Workspace, hash_token
+
+M = TypeVar("M", bound=Model)
+
+
+def one_or_404(qs: QuerySet[M], what: str) -> M:
+    """The first record of an actor-scoped queryset, or a 404 "No such <what>." (the one way a selector says a record
+    does not exist for this actor: another workspace's, or one the role may not see, is simply not found)."""
+    found = qs.first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
 
 
 def memberships_for_user(user_id: int) -> QuerySet[Membership]:

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import one_or_404
 from baton.crm.models import OPEN_DEAL_STAGES, Client, Contact, Deal, DealStage
 
 
@@ -43,10 +44,7 @@ def client_list(
 
 
 def client_get(*, actor: Actor, client_id: int) -> Client:
-    client = _visible_clients(actor).select_related("account_manager").filter(pk=client_id).first()
-    if client is None:
-        raise Http404("No such client.")
-    return client
+    return one_or_404(_visible_clients(actor).select_related("account_manager").filter(pk=client_id), "client")
 
 
 def contact_list(
@@ -66,10 +64,7 @@ def contact_list(
 
 
 def contact_get(*, actor: Actor, contact_id: int) -> Contact:
-    contact = contact_list(actor=actor).filter(pk=contact_id).first()
-    if contact is None:
-        raise Http404("No such contact.")
-    return contact
+    return one_or_404(contact_list(actor=actor).filter(pk=contact_id), "contact")
 
 
 def portfolio_summary(*, actor: Actor) -> list[dict[str, object]]:
@@ -147,10 +142,7 @@ def deal_list(
 def deal_get(*, actor: Actor, deal_id: int) -> Deal:
     if actor.is_client or not Deal.objects.filter(workspace=actor.workspace, pk=deal_id).exists():
         raise Http404("No such deal.")
-    deal = deal_list(actor=actor).filter(pk=deal_id).first()
-    if deal is None:
-        raise Http404("No such deal.")
-    return deal
+    return one_or_404(deal_list(actor=actor).filter(pk=deal_id), "deal")
 
 
 def deal_board(*, actor: Actor, owner_id: int | None = None) -> list[dict[str, Any]]:

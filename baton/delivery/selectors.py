@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.selectors import workspace_figures
+from baton.core.selectors import one_or_404, workspace_figures
 from baton.delivery.models import (
     Milestone,
     Project,
@@ -117,10 +117,7 @@ def project_list(
 
 def project_get(*, actor: Actor, project_id: int) -> Project:
     """One project the actor may see, with its counts, or 404 (another workspace's id included)."""
-    project = project_list(actor=actor, archived=None).filter(pk=project_id).first()
-    if project is None:
-        raise Http404("No such project.")
-    return project
+    return one_or_404(project_list(actor=actor, archived=None).filter(pk=project_id), "project")
 
 
 def project_choices(*, actor: Actor) -> list[tuple[int, str]]:
@@ -153,10 +150,7 @@ def milestone_list(
 
 
 def milestone_get(*, actor: Actor, milestone_id: int) -> Milestone:
-    milestone = milestone_list(actor=actor).filter(pk=milestone_id).first()
-    if milestone is None:
-        raise Http404("No such milestone.")
-    return milestone
+    return one_or_404(milestone_list(actor=actor).filter(pk=milestone_id), "milestone")
 
 
 def _dependencies() -> Prefetch:
@@ -202,14 +196,16 @@ def task_list(
 
 
 def task_get(*, actor: Actor, task_id: int) -> Task:
-    task = (
-        task_list(actor=actor)
-        .prefetch_related(Prefetch("dependents", queryset=Task.objects.only("id", "title", "status").order_by("id")))
-        .filter(pk=task_id)
-        .first()
+    task = one_or_404(
+        (
+            task_list(actor=actor)
+            .prefetch_related(
+                Prefetch("dependents", queryset=Task.objects.only("id", "title", "status").order_by("id"))
+            )
+            .filter(pk=task_id)
+        ),
+        "task",
     )
-    if task is None:
-        raise Http404("No such task.")
     return task
 
 
@@ -434,10 +430,7 @@ def template_get(*, actor: Actor, template_id: int) -> ProjectTemplate:
     """One template, or 404 (another workspace's, and any for a client-role user, who is not told it exists)."""
     if actor.is_client:
         raise Http404("No such project template.")
-    template = template_list(actor=actor, archived=None).filter(pk=template_id).first()
-    if template is None:
-        raise Http404("No such project template.")
-    return template
+    return one_or_404(template_list(actor=actor, archived=None).filter(pk=template_id), "project template")
 
 
 def template_choices(*, actor: Actor) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import one_or_404
 from baton.growth.models import (
     Assessment,
     Behaviour,
@@ -78,14 +79,14 @@ def growth_person(actor: Actor, person_id: int) -> Person:
     """A person whose growth record the actor may see: another workspace's or unknown → 404; a known person whose
     record the actor may not see → 403."""
     require_record_view(actor)
-    person = (
-        Person.objects.select_related("membership")
-        .filter(workspace=actor.workspace, pk=person_id)
-        .exclude(membership__role="client")
-        .first()
+    person = one_or_404(
+        (
+            Person.objects.select_related("membership")
+            .filter(workspace=actor.workspace, pk=person_id)
+            .exclude(membership__role="client")
+        ),
+        "person",
     )
-    if person is None:
-        raise Http404("No such person.")
     if not access.allowed(actor, "growth_record", "view", person):
         raise PermissionDenied("You may see only your own growth record and your reports'.")
     return person
@@ -117,19 +118,16 @@ def trait_get(actor: Actor, trait_id: int) -> Trait:
     if actor.is_client:
         raise Http404("No such trait.")
     require_framework_view(actor)
-    trait = Trait.objects.filter(workspace=actor.workspace, pk=trait_id).first()
-    if trait is None:
-        raise Http404("No such trait.")
-    return trait
+    return one_or_404(Trait.objects.filter(workspace=actor.workspace, pk=trait_id), "trait")
 
 
 def behaviour_get(actor: Actor, behaviour_id: int) -> Behaviour:
     if actor.is_client:
         raise Http404("No such behaviour.")
     require_framework_view(actor)
-    behaviour = Behaviour.objects.select_related("trait").filter(workspace=actor.workspace, pk=behaviour_id).first()
-    if behaviour is None:
-        raise Http404("No such behaviour.")
+    behaviour = one_or_404(
+        Behaviour.objects.select_related("trait").filter(workspace=actor.workspace, pk=behaviour_id), "behaviour"
+    )
     return behaviour
 
 
@@ -149,10 +147,7 @@ def rules(actor: Actor) -> QuerySet[EvidenceRule]:
 def rule_get(actor: Actor, rule_id: int) -> EvidenceRule:
     if actor.is_client:
         raise Http404("No such rule.")
-    rule = rules(actor).filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404("No such rule.")
-    return rule
+    return one_or_404(rules(actor).filter(pk=rule_id), "rule")
 
 
 def scenarios(actor: Actor) -> list[PracticeScenario]:
@@ -162,10 +157,7 @@ def scenarios(actor: Actor) -> list[PracticeScenario]:
 
 def scenario_get(actor: Actor, scenario_id: int) -> PracticeScenario:
     require_framework_view(actor)
-    scenario = PracticeScenario.objects.filter(workspace=actor.workspace, pk=scenario_id).first()
-    if scenario is None:
-        raise Http404("No such scenario.")
-    return scenario
+    return one_or_404(PracticeScenario.objects.filter(workspace=actor.workspace, pk=scenario_id), "scenario")
 
 
 # --- Evidence -----------------------------------------------------------------------------------------------------
@@ -229,10 +221,7 @@ def assessment_list(
 def assessment_get(actor: Actor, assessment_id: int) -> Assessment:
     if actor.is_client:
         raise Http404("No such assessment.")
-    assessment = assessment_list(actor).filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such assessment.")
-    return assessment
+    return one_or_404(assessment_list(actor).filter(pk=assessment_id), "assessment")
 
 
 # --- The profile --------------------------------------------------------------------------------------------------

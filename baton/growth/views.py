@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
+from baton.core.selectors import one_or_404
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.growth import selectors, services
 from baton.growth.forms import (
@@ -321,9 +322,9 @@ def goal_status(request: HttpRequest, goal_id: int) -> HttpResponse:
 @actor_required
 def goal_action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
     actor = _staff(request)
-    action = GoalAction.objects.filter(workspace=actor.workspace, pk=action_id).select_related("goal").first()
-    if action is None:
-        raise Http404("No such action.")
+    action = one_or_404(
+        GoalAction.objects.filter(workspace=actor.workspace, pk=action_id).select_related("goal"), "action"
+    )
     return _goal_post(request, action.goal_id, lambda a, goal: services.goal_action_toggle(actor=a, action=action))
 
 

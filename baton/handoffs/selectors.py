@@ -21,6 +21,7 @@ from django.utils import timezone
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
+from baton.core.selectors import one_or_404
 from baton.handoffs.kinds import BUILTIN_POINTS
 from baton.handoffs.models import (
     OPEN_STATUSES,
@@ -57,10 +58,7 @@ def template_list(*, actor: Actor, active: bool | None = None, kind: str | None 
 def template_get(*, actor: Actor, template_id: int) -> HandoffTemplate:
     if actor.is_client:
         raise Http404("No such handoff template.")
-    found = HandoffTemplate.objects.filter(workspace=actor.workspace, pk=template_id).first()
-    if found is None:
-        raise Http404("No such handoff template.")
-    return found
+    return one_or_404(HandoffTemplate.objects.filter(workspace=actor.workspace, pk=template_id), "handoff template")
 
 
 def kind_choices(*, actor: Actor) -> list[tuple[str, str]]:
@@ -117,10 +115,7 @@ def handoff_list(
 def handoff_get(*, actor: Actor, handoff_id: int) -> Handoff:
     if actor.is_client:
         raise Http404("No such handoff.")
-    found = handoff_list(actor=actor).filter(pk=handoff_id).first()
-    if found is None:
-        raise Http404("No such handoff.")
-    return found
+    return one_or_404(handoff_list(actor=actor).filter(pk=handoff_id), "handoff")
 
 
 @dataclass

@@ -22,11 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Event
-from baton.core.selectors import event_list
+from baton.core.selectors import event_list, one_or_404
 from baton.crm.models import Client, Contact
 from baton.crm.selectors import client_get
-from baton.delivery import selectors as delivery_selectors
-from baton.delivery.models import Project, Task
+from baton.delivery.models import Task
+from baton.delivery.selectors import visible_projects  # the one rule of which projects an actor sees
 from baton.knowledge import search_backend
 from baton.knowledge.models import (
     Attachment,
@@ -46,13 +46,6 @@ from baton.knowledge.models import (
 
 def _members_restricted(actor: Actor) -> bool:
     return actor.role == access.MEMBER and bool(actor.workspace.members_see_only_their_projects)
-
-
-def visible_projects(actor: Actor) -> QuerySet[Project]:
-    """Projects the actor may see, by the delivery policy (one rule, kept in delivery's selectors)."""
-    if not access.allowed(actor, "project", "view"):
-        return Project.objects.none()
-    return delivery_selectors.visible_projects(actor)
 
 
 def visible_tasks(actor: Actor) -> QuerySet[Task]:
@@ -104,10 +97,7 @@ def decision_list(
 
 
 def decision_get(*, actor: Actor, decision_id: int) -> Decision:
-    decision = decision_list(actor=actor).filter(pk=decision_id).first()
-    if decision is None:
-        raise Http404("No such decision.")
-    return decision
+    return one_or_404(decision_list(actor=actor).filter(pk=decision_id), "decision")
 
 
 # --- Briefs ---------------------------------------------------------------------------------------------------
@@ -145,10 +135,7 @@ def brief_list(
 
 
 def brief_get(*, actor: Actor, brief_id: int) -> Brief:
-    brief = brief_list(actor=actor).filter(pk=brief_id).first()
-    if brief is None:
-        raise Http404("No such brief.")
-    return brief
+    return one_or_404(brief_list(actor=actor).filter(pk=brief_id), "brief")
 
 
 def shown_version(actor: Actor, brief: Brief) -> BriefVersion | None:
@@ -225,9 +212,9 @@ def stakeholder_map(*, actor: Actor, client: Client) -> list[Contact]:
 
 def stakeholder_contact_get(*, actor: Actor, client: Client, contact_id: int) -> Contact:
     access.require(actor, "knowledge", "view", client)
-    contact = Contact.objects.filter(workspace=actor.workspace, client=client, pk=contact_id).first()
-    if contact is None:
-        raise Http404("No such contact at this client.")
+    contact = one_or_404(
+        Contact.objects.filter(workspace=actor.workspace, client=client, pk=contact_id), "contact at this client"
+    )
     return contact
 
 
@@ -255,9 +242,7 @@ def target_get(*, actor: Actor, target_type: str, target_id: int) -> Target:
         brief = brief_get(actor=actor, brief_id=target_id)
         return Target("brief", brief.pk, brief, brief.client_id, brief.project_id, brief.title)
     if target_type == "task":
-        task = visible_tasks(actor).select_related("project").filter(pk=target_id).first()
-        if task is None:
-            raise Http404("No such task.")
+        task = one_or_404(visible_tasks(actor).select_related("project").filter(pk=target_id), "task")
         return Target("task", task.pk, task, task.project.client_id, task.project_id, task.title)
     if target_type == "client":
         client = client_get(actor=actor, client_id=target_id)
@@ -316,10 +301,7 @@ def comment_list(
 
 
 def comment_get(*, actor: Actor, comment_id: int) -> Comment:
-    comment = comment_list(actor=actor).filter(pk=comment_id).first()
-    if comment is None:
-        raise Http404("No such comment.")
-    return comment
+    return one_or_404(comment_list(actor=actor).filter(pk=comment_id), "comment")
 
 
 def attachment_list(
@@ -337,10 +319,7 @@ def attachment_list(
 
 
 def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
-    attachment = attachment_list(actor=actor).filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
-    return attachment
+    return one_or_404(attachment_list(actor=actor).filter(pk=attachment_id), "attachment")
 
 
 # --- Search ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import one_or_404
 from baton.people.models import Person
 
 
@@ -44,9 +45,9 @@ def person_get(*, actor: Actor, person_id: int) -> Person:
     """One person of the actor's workspace, or 404 (another workspace's id included)."""
     if actor.is_client:
         raise Http404("No such person.")
-    person = Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership").first()
-    if person is None:
-        raise Http404("No such person.")
+    person = one_or_404(
+        Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership"), "person"
+    )
     return person
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
+from baton.core.selectors import one_or_404
 from baton.crm.models import Client
 from baton.delivery import selectors as delivery
 from baton.delivery.models import Milestone, Project, Task
@@ -59,10 +60,7 @@ def client_for(actor: Actor, client_id: int) -> Client:
     qs = Client.objects.filter(workspace=actor.workspace).select_related("account_manager")
     if actor.is_client:
         qs = qs.filter(pk=actor.client_id or 0)
-    client = qs.filter(pk=client_id).first()
-    if client is None:
-        raise Http404("No such client.")
-    return client
+    return one_or_404(qs.filter(pk=client_id), "client")
 
 
 def _day_bounds(day: date) -> datetime:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
+from baton.core.selectors import one_or_404
 from baton.delivery.models import Task, TaskStatus
 from baton.people.models import Person
 from baton.resourcing.calendar import (
@@ -148,14 +149,14 @@ def bookable_person(*, actor: Actor, person_id: int) -> Person:
     """A person of the workspace who can be booked, or 404 (client-role users and other workspaces included)."""
     if actor.is_client:
         raise Http404("No such person.")
-    person = (
-        Person.objects.filter(workspace=actor.workspace, pk=person_id)
-        .exclude(membership__role=access.CLIENT)
-        .select_related("membership")
-        .first()
+    person = one_or_404(
+        (
+            Person.objects.filter(workspace=actor.workspace, pk=person_id)
+            .exclude(membership__role=access.CLIENT)
+            .select_related("membership")
+        ),
+        "person",
     )
-    if person is None:
-        raise Http404("No such person.")
     return person
 
 
@@ -202,10 +203,7 @@ def booking_list(
 def booking_get(*, actor: Actor, booking_id: int) -> Booking:
     if actor.is_client:
         raise Http404("No such booking.")
-    booking = booking_list(actor=actor).filter(pk=booking_id).first()
-    if booking is None:
-        raise Http404("No such booking.")
-    return booking
+    return one_or_404(booking_list(actor=actor).filter(pk=booking_id), "booking")
 
 
 # --- Time off ------------------------------------------------------------------------------------------------------
@@ -245,10 +243,7 @@ def time_off_list(
 def time_off_get(*, actor: Actor, time_off_id: int) -> TimeOff:
     if actor.is_client:
         raise Http404("No such time off.")
-    found = time_off_list(actor=actor).filter(pk=time_off_id).first()
-    if found is None:
-        raise Http404("No such time off.")
-    return found
+    return one_or_404(time_off_list(actor=actor).filter(pk=time_off_id), "time off")
 
 
 # --- Capacity history, holidays --------------------------------------------------------------------------------------
@@ -265,10 +260,7 @@ def capacity_period_list(*, actor: Actor, person_id: int | None = None) -> Query
 def capacity_period_get(*, actor: Actor, period_id: int) -> CapacityPeriod:
     if actor.is_client:
         raise Http404("No such capacity change.")
-    found = capacity_period_list(actor=actor).filter(pk=period_id).first()
-    if found is None:
-        raise Http404("No such capacity change.")
-    return found
+    return one_or_404(capacity_period_list(actor=actor).filter(pk=period_id), "capacity change")
 
 
 @dataclass(frozen=True)
@@ -297,10 +289,7 @@ def custom_holiday_get(*, actor: Actor, holiday_id: int) -> Holiday:
     if actor.is_client:
         raise Http404("No such holiday.")
     access.require(actor, "holiday", "view")
-    found = Holiday.objects.filter(workspace=actor.workspace, pk=holiday_id).first()
-    if found is None:
-        raise Http404("No such holiday.")
-    return found
+    return one_or_404(Holiday.objects.filter(workspace=actor.workspace, pk=holiday_id), "holiday")
 
 
 # --- Availability ----------------------------------------------------------------------------------------------------
