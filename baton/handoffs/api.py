@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pydantic
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
@@ -229,8 +232,6 @@ class HandoffOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Any) -> bool:
-        from django.utils import timezone
-
         return obj.status in ("sent", "gaps_raised") and obj.due_by < timezone.now()  # type: ignore[no-any-return]
 
     @staticmethod
@@ -407,10 +408,6 @@ def answer_gaps(request: HttpRequest, handoff_id: int, payload: AnswerGapsIn) ->
 def _optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
     """A body that may be left out entirely (`POST /handoffs/{id}/confirm` with nothing): parsed and validated by
     hand, naming each bad field (ninja refuses an empty body for a declared one)."""
-    import json
-
-    import pydantic
-
     raw = request.body.strip()
     if not raw or not (request.content_type or "").endswith("json"):
         return schema()

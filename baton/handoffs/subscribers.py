@@ -17,6 +17,7 @@ from django.db import transaction
 
 from baton.core import events
 from baton.core.models import Event
+from baton.handoffs import services
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ def _am_change(event: Event) -> tuple[object, object] | None:
 def open_handoffs_for_event(event: Event) -> None:
     if event.verb not in ("client.am_changed", "task.status_changed", "workspace.created"):
         return
-    from baton.handoffs import services
 
     try:
         with transaction.atomic():

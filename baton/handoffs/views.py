@@ -18,6 +18,7 @@ from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
 from baton.core.web import actor_required, get_actor, htmx_redirect, is_htmx
+from baton.crm.models import Client
 from baton.crm.selectors import client_choices
 from baton.handoffs import selectors, services
 from baton.handoffs.forms import ConfirmForm, FailureForm, GapsForm, HandoffFieldsForm, HandoffNewForm, PeriodForm
@@ -86,7 +87,6 @@ def handoff_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from baton.crm.models import Client
 
         client = Client.objects.filter(workspace=actor.workspace, pk=data.get("client_id") or 0).first()
         to_person = Person.objects.filter(workspace=actor.workspace, pk=data["to_person_id"]).first()
