@@ -12,9 +12,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
 from baton.finance import selectors, services
-from baton.finance.api._common import MONEY
 from baton.finance.rates import resolve_rates
 
 router = Router(tags=["rates"])
