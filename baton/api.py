@@ -14,6 +14,7 @@ from baton.growth.api import router as growth_router
 from baton.handoffs.api import router as handoffs_router
 from baton.knowledge.api import router as knowledge_router
 from baton.people.api import router as people_router
+from baton.rates.api import router as rates_router
 from baton.relationships.api import router as relationships_router
 from baton.resourcing.api import router as resourcing_router
 from baton.timesheets.api import router as timesheets_router
@@ -34,6 +35,7 @@ api.add_router("", delivery_router)
 api.add_router("", knowledge_router)
 api.add_router("", resourcing_router)
 api.add_router("", timesheets_router)
+api.add_router("", rates_router)  # before finance: the paths keep their place in the OpenAPI document
 api.add_router("", finance_router)
 api.add_router("", automation_router)
 api.add_router("", relationships_router)

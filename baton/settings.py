@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "baton.people",
     "baton.crm",
     "baton.delivery",
+    "baton.rates",
     "baton.knowledge",
     "baton.finance",
     "baton.timesheets",

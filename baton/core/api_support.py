@@ -1,4 +1,4 @@
-"""API plumbing shared by every router: bearer auth, problem+json errors, pagination, versions."""
+"""API plumbing shared by every router: bearer auth, problem+json errors, pagination, versions, optional bodies."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import ValidationError as PydanticError
 
 from baton.core import throttle
 from baton.core.access import Actor
@@ -24,6 +25,7 @@ from baton.core.models import ApiToken
 from baton.core.selectors import actor_for_token
 
 PROBLEM = "application/problem+json"
+MONEY = "Money as a decimal string, rounded to cents (half up)."  # the description of every money field
 T = TypeVar("T")
 
 
@@ -178,6 +180,42 @@ def requested_version(request: HttpRequest, body_version: int | None) -> int | N
             raise ValidationError({"If-Match": "Send the record's version number, e.g. If-Match: 3."})
         return int(match.group(1))
     return body_version
+
+
+def optional_body(request: HttpRequest, schema: Any) -> Any:
+    """An optional JSON body for an action (approve, issue, void…): nothing, an empty body or a non-JSON one gives the
+    schema's defaults; a JSON body is validated (422 naming each bad field)."""
+    raw = request.body or b""
+    if request.content_type != "application/json" or not raw.strip():
+        return schema()
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ValidationError({"body": "Send a JSON object, or nothing."}) from exc
+    if data is None:
+        return schema()
+    if not isinstance(data, dict):
+        raise ValidationError({"body": "Send a JSON object, or nothing."})
+    try:
+        return schema.model_validate(data)
+    except PydanticError as exc:
+        errors: dict[str, list[str]] = {}
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err.get("loc", ())) or "body"
+            errors.setdefault(field, []).append(str(err.get("msg", "Invalid value.")))
+        raise ValidationError(errors) from exc
+
+
+def body_doc(schema: Any) -> dict[str, Any]:
+    """OpenAPI for an optional JSON body read by `optional_body`."""
+    return {
+        "requestBody": {
+            "required": False,
+            "content": {
+                "application/json": {"schema": schema.model_json_schema(ref_template="#/components/schemas/{model}")}
+            },
+        }
+    }
 
 
 class Problem(Schema):

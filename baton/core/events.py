@@ -2,6 +2,10 @@
 
 Subscribers (activity feed, automations, webhooks, health, evidence) read the log or register a callback with
 `subscribe`; callbacks run after the transaction commits, so a rolled-back change never reaches them.
+
+A few reactions are part of the change itself and must happen in its transaction, right after its event (time logged
+on a project checks the project's budget thresholds and scope): a higher app registers them for a verb with `on_emit`
+(from its `AppConfig.ready`), so the app emitting the verb need not import it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from baton.core.models import Event, Workspace
 
 Subscriber = Callable[[Event], None]
 Probe = Callable[[Event], dict[str, Any]]
+Reaction = Callable[[Actor, Any], None]
 _subscribers: list[Subscriber] = []
+_reactions: dict[str, list[Reaction]] = {}
 _probes: list[Probe] = []
 PROBED = "_probed"  # where `probed` keeps its answers on the event while its subscribers run
 
@@ -28,6 +34,16 @@ def subscribe(callback: Subscriber) -> Subscriber:
     """Register a callback for every committed event (usable as a decorator)."""
     _subscribers.append(callback)
     return callback
+
+
+def on_emit(verb: str, reaction: Reaction) -> Reaction:
+    """Register `reaction(actor, target)` to run inside the emitting transaction each time `verb` is emitted, right
+    after the event is written (and before `emit` returns): its writes and events come after the event, and an error
+    rolls the whole change back. For reactions that are part of the change; anything that can wait: `subscribe`."""
+    reactions = _reactions.setdefault(verb, [])
+    if reaction not in reactions:  # registering twice (a second `ready()`) must not react twice
+        reactions.append(reaction)
+    return reaction
 
 
 def probe(question: Probe) -> Probe:
@@ -114,6 +130,8 @@ def emit(
     for callback in list(_subscribers):
         transaction.on_commit(lambda cb=callback: cb(event))  # type: ignore[misc]
     transaction.on_commit(lambda: _share_probes(event, False))
+    for reaction in _reactions.get(verb, ()):
+        reaction(actor, target)
     return event
 
 

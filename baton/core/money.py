@@ -2,12 +2,51 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 CENT = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")
 
 
 def to_money(value: Decimal | int | str) -> Decimal:
     if isinstance(value, float):
         raise TypeError("Money is never a float; pass a Decimal or a string.")
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(
+    value: Any, field: str, errors: dict[str, str], *, allow_negative: bool = False, allow_none: bool = False
+) -> Decimal | None:
+    """A money value rounded to cents (half up); a float, non-number or out-of-range value is a field error."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        errors[field] = "Enter an amount, e.g. 1250.00."
+        return None
+    if isinstance(value, float) or isinstance(value, bool):
+        errors[field] = 'Send money as a decimal string, e.g. "1250.00".'
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        errors[field] = "Enter an amount, e.g. 1250.00."
+        return None
+    if amount < 0 and not allow_negative:
+        errors[field] = "An amount cannot be negative."
+        return None
+    if abs(amount) > MAX_MONEY:
+        errors[field] = "This amount is too large."
+        return None
+    return amount
+
+
+def currency_code(value: Any, field: str, errors: dict[str, str]) -> str:
+    """An ISO 4217 code, upper-cased; anything else is a field error."""
+    code = str(value or "").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        errors[field] = "Use a three-letter ISO 4217 code, like USD."
+    return code

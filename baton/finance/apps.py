@@ -7,5 +7,10 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finance"
 
     def ready(self) -> None:
-        # Registers the event subscribers (a project going active freezes its scope baseline).
-        from baton.finance import subscribers  # noqa: F401
+        # Imported once the models are loaded: registering its module-level subscribers (a project going active
+        # freezes its scope baseline), and reacting in the logging transaction when time lands on a project.
+        from baton.core import events
+        from baton.finance import subscribers
+
+        for verb in subscribers.LOGGED_TIME_VERBS:
+            events.on_emit(verb, subscribers.check_logged_time)

@@ -26,10 +26,11 @@ from baton.core.models import Workspace
 from baton.crm.models import Client
 from baton.delivery.models import Billing, Project, ProjectStatus, Task
 from baton.finance import services
-from baton.finance.models import BillRate, BillRateScope, CostRate, ExchangeRate, Invoice
-from baton.finance.rates import RateBook, amount_for
+from baton.finance.models import Invoice
 from baton.finance.selectors.burn import month_end, month_start
 from baton.people.models import Person
+from baton.rates.models import BillRate, BillRateScope, CostRate, ExchangeRate
+from baton.rates.resolution import RateBook, amount_for
 from baton.timesheets.models import TimeEntry, Timesheet, TimesheetStatus
 
 HISTORY_DAYS = 730

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from baton.core.forms import BatonForm
-from baton.finance.models import BillRateScope
+from baton.rates.models import BillRateScope
 from baton.timesheets.forms import HoursField
 
 

@@ -40,6 +40,8 @@ from baton.finance.forms import (
 from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, InvoiceStatus
 from baton.finance.selectors.burn import month_start
 from baton.people.models import Person
+from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
+from baton.rates.services import bill_rate_create, cost_rate_create, exchange_rate_create
 
 
 def _int(value: str | None) -> int | None:
@@ -65,7 +67,7 @@ def _staff(actor: Actor) -> list[tuple[int, str]]:
 
 def _money_project_choices(actor: Actor) -> list[tuple[int, str]]:
     rows = (
-        selectors.money_projects(actor)
+        money_projects(actor)
         .filter(archived_at__isnull=True)
         .exclude(billing=Billing.NON_BILLABLE)
         .order_by("client__name", "name")
@@ -114,7 +116,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _project_money_context(actor: Actor, project_id: int) -> dict[str, Any]:
-    project = selectors.money_project_get(actor=actor, project_id=project_id)
+    project = money_project_get(actor=actor, project_id=project_id)
     burn = selectors.budget_burn(project)
     log = selectors.scope_log(project)
     return {
@@ -168,7 +170,7 @@ def project_money_summary(request: HttpRequest, project_id: int) -> HttpResponse
 @actor_required
 def change_order_new(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = get_actor(request)
-    project = selectors.money_project_get(actor=actor, project_id=project_id)
+    project = money_project_get(actor=actor, project_id=project_id)
     access.require(actor, "change_order", "create", ChangeOrder(project=project))
     contacts = list(Contact.objects.filter(client_id=project.client_id).order_by("name").values_list("id", "name"))
     tasks = list(Task.objects.filter(project=project).order_by("title").values_list("id", "title"))
@@ -226,7 +228,7 @@ def change_order_decide(request: HttpRequest, change_order_id: int, action: str)
 @actor_required
 def expense_new(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = get_actor(request)
-    project = selectors.money_project_get(actor=actor, project_id=project_id)
+    project = money_project_get(actor=actor, project_id=project_id)
     access.require(actor, "expense", "create")
     form = ExpenseForm(
         request.POST or None,
@@ -364,7 +366,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
 def invoice_from_project(request: HttpRequest, project_id: int, source: str) -> HttpResponse:
     """A fixed fee (in full or a milestone) or a retainer period, from the project's money page."""
     actor = get_actor(request)
-    project = selectors.money_project_get(actor=actor, project_id=project_id)
+    project = money_project_get(actor=actor, project_id=project_id)
     try:
         if source == "fee":
             invoice = services.invoice_draft_from_fee(
@@ -536,9 +538,9 @@ def rates(request: HttpRequest) -> HttpResponse:
         request,
         "finance/rates.html",
         {
-            "bill_rates": list(selectors.bill_rate_list(actor=actor)),
-            "cost_rates": list(selectors.cost_rate_list(actor=actor)),
-            "exchange_rates": list(selectors.exchange_rate_list(actor=actor)[:50]),
+            "bill_rates": list(bill_rate_list(actor=actor)),
+            "cost_rates": list(cost_rate_list(actor=actor)),
+            "exchange_rates": list(exchange_rate_list(actor=actor)[:50]),
             "people": Person.objects.filter(workspace=actor.workspace, active=True)
             .exclude(membership__role="client")
             .select_related("membership")
@@ -574,11 +576,11 @@ def rate_new(request: HttpRequest, kind: str) -> HttpResponse:
             raise ValidationError({k: v for k, v in form.errors.items()})
         data = form.cleaned_data
         if kind == "bill":
-            services.bill_rate_create(actor=actor, **data)
+            bill_rate_create(actor=actor, **data)
         elif kind == "cost":
-            services.cost_rate_create(actor=actor, **data)
+            cost_rate_create(actor=actor, **data)
         else:
-            services.exchange_rate_create(actor=actor, **data)
+            exchange_rate_create(actor=actor, **data)
         messages.success(request, "The rate was added. Time logged from now on uses it; logged time keeps its rates.")
     except (BatonError, ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))

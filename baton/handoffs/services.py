@@ -36,6 +36,7 @@ from baton.handoffs.models import (
     HandoffTemplate,
 )
 from baton.people.models import Person
+from baton.rates.resolution import RateBook, amount_for
 
 logger = logging.getLogger(__name__)
 
@@ -719,9 +720,7 @@ def handoff_cancel(*, actor: Actor, handoff: Handoff, reason: str = "") -> Hando
 
 
 def cost_rate_on(person: Person, on: date) -> Any:
-    """The person's loaded cost rate on a day (finance's resolution: latest dated CostRate, else Person.cost_rate)."""
-    from baton.finance.rates import RateBook
-
+    """The person's loaded cost rate on a day (the rate resolution's: latest dated CostRate, else Person.cost_rate)."""
     book = RateBook.load(person.workspace_id, person_ids=[person.pk], only=Q(pk__in=[]))
     return book.resolve(
         person_id=person.pk,
@@ -748,8 +747,6 @@ def failure_record(
 ) -> HandoffFailure:
     """A downstream failure traced to `handoff`: the remediation time of `remediated_by` (default: whoever
     records it) at their cost rate on the day, copied now like a time entry's."""
-    from baton.finance.rates import amount_for
-
     access.require(actor, "handoff_failure", "create", handoff)
     if handoff.status == HandoffStatus.DRAFT:
         raise Conflict("A draft was never handed over; record failures against a sent handoff.", field="status")

@@ -12,8 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, requested_version
-from baton.finance.api._common import body_doc, optional_body
+from baton.core.api_support import ERRORS, ListParams, Page, actor_of, body_doc, optional_body, requested_version
 from baton.timesheets import selectors, services
 from baton.timesheets.models import TimeEntry, Timer, Timesheet
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from baton.core import access
 from baton.core.access import Actor
 from baton.delivery.models import Project, Task
-from baton.finance.selectors.reports import money_projects
 from baton.people.models import Person
+from baton.rates.selectors import own_or_money
 from baton.timesheets.models import TimeEntry, Timer, Timesheet, TimesheetStatus
 from baton.timesheets.services import LOCKED_WEEK, week_start_of
 
@@ -27,15 +27,6 @@ from baton.timesheets.services import LOCKED_WEEK, week_start_of
 def can_see_amounts(actor: Actor) -> bool:
     """Rates and amounts of the entries the actor sees (members: never, not even their own)."""
     return access.allowed(actor, "time_entry", "view_amounts")
-
-
-def _scope(actor: Actor) -> Q:
-    mine = Q(person_id=actor.person_id) if actor.person_id else Q(pk__in=[])
-    if actor.role in access.ALL_MONEY:
-        return Q()
-    if actor.role in (access.PM, access.AM):
-        return mine | Q(project_id__in=money_projects(actor).values("id"))
-    return mine
 
 
 def plainly_visible(actor: Actor, entry: TimeEntry) -> bool:
@@ -48,7 +39,7 @@ def plainly_visible(actor: Actor, entry: TimeEntry) -> bool:
 
 def visible_entries(actor: Actor) -> QuerySet[TimeEntry]:
     access.require(actor, "time_entry", "view")
-    return TimeEntry.objects.filter(workspace=actor.workspace).filter(_scope(actor))
+    return TimeEntry.objects.filter(workspace=actor.workspace).filter(own_or_money(actor))
 
 
 def time_entry_list(

@@ -21,8 +21,8 @@ from baton.core.errors import Conflict
 from baton.core.models import Membership
 from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Billing, Project, ProjectStatus, Task
-from baton.finance.rates import amount_for, resolve_rates
 from baton.people.models import Person
+from baton.rates.resolution import amount_for, resolve_rates
 from baton.timesheets import rollups
 from baton.timesheets.models import MINUTES_PER_DAY, TimeEntry, Timer, Timesheet, TimesheetStatus
 
@@ -52,7 +52,7 @@ def _project(
         return None
     from baton.delivery.selectors import visible_projects
 
-    # The scope baseline comes along (a one-to-one join): logging time checks it right after (`scope_check_entry`).
+    # The scope baseline comes along (a one-to-one join): finance checks it right after logging (`events.on_emit`).
     projects = visible_projects(actor).select_related("client", "scope_baseline").filter(pk=project_id)
     if day_of is not None:
         projects = projects.annotate(**_day_logged_and_week_status_columns(*day_of))
@@ -247,14 +247,6 @@ def _event_data(entry: TimeEntry) -> dict[str, Any]:
     }
 
 
-def _after_logging(actor: Actor, entry: TimeEntry, project: Project) -> None:
-    """Budget thresholds and unmanaged scope are checked whenever time lands on a project."""
-    from baton.finance.services import budget_check, scope_check_entry
-
-    scope_check_entry(actor=actor, entry=entry, project=project)
-    budget_check(actor=actor, project=project, on=entry.date)
-
-
 # --- Entries ------------------------------------------------------------------------------------------------------
 
 
@@ -317,8 +309,8 @@ def time_entry_create(
     validate(entry, exclude=CHECKED_FIELDS, validate_constraints=False)
     entry.save()
     rollups.entry_added(entry)
+    # Finance reacts in this transaction (`events.on_emit`): budget thresholds and unmanaged scope are checked.
     events.emit(actor, "time_entry.created", entry, data=_event_data(entry), client_id=project.client_id)
-    _after_logging(actor, entry, project)
     return entry
 
 
@@ -382,7 +374,6 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, version: int | None, **
     rollups.entry_removed(before)
     rollups.entry_added(entry)
     events.emit(actor, "time_entry.updated", entry, data={"changes": changed}, client_id=project.client_id)
-    _after_logging(actor, entry, project)
     return entry
 
 

@@ -31,7 +31,7 @@ from baton.crm.models import Client, Contact, Deal
 from baton.crm.services import contact_create
 from baton.delivery import services as delivery
 from baton.delivery.models import Milestone, Project, ProjectTemplate, Task
-from baton.finance.models import BillRate, ChangeOrder, CostRate, Expense, Invoice, Payment, ProjectBudget
+from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget
 from baton.finance.testing import make_money_records
 from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
 from baton.growth.testing import make_growth_records
@@ -42,6 +42,7 @@ from baton.knowledge.services import search_index_rebuild
 from baton.knowledge.testing import make_knowledge_records, png_upload
 from baton.people.models import Person
 from baton.people.services import person_create
+from baton.rates.models import BillRate, CostRate
 from baton.relationships.models import ClientGoal, GrowthOpportunity, StatusUpdate, Touchpoint
 from baton.relationships.testing import make_relationships_records
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
 from baton.finance import selectors, services
 from baton.finance.selectors.burn import Burn
-from baton.finance.selectors.records import money_project_get
+from baton.rates.selectors import money_project_get
 
 router = Router(tags=["budgets"])
 

@@ -10,9 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
 from baton.finance import selectors, services
-from baton.finance.api._common import MONEY
 from baton.finance.models import Expense
 
 router = Router(tags=["expenses"])

@@ -12,9 +12,18 @@ from typing import Any, Literal
 from django.http import FileResponse, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.api_support import (
+    ERRORS,
+    MONEY,
+    ListParams,
+    Page,
+    actor_of,
+    body_doc,
+    optional_body,
+    paginate,
+    requested_version,
+)
 from baton.finance import selectors, services
-from baton.finance.api._common import MONEY, body_doc, optional_body
 from baton.finance.models import Invoice, InvoiceLine
 
 router = Router(tags=["invoices"])

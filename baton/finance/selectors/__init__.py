@@ -1,4 +1,5 @@
-"""Every read of finance: records through the acting membership, budget burn, the scope log, profitability.
+"""Every read of finance: records through the acting membership, budget burn, the scope log, profitability (rate
+cards and who sees money: `baton.rates.selectors`).
 
 Split by subject; import from here (`from baton.finance import selectors`).
 """
@@ -12,26 +13,21 @@ from baton.core.access import Actor
 from baton.delivery.models import Project
 from baton.finance.selectors.burn import THRESHOLDS, Burn, budget_burn, burn_overview, burn_series
 from baton.finance.selectors.records import (
-    bill_rate_get,
-    bill_rate_list,
     budget_burn_for,
     change_order_get,
     change_order_list,
-    cost_rate_get,
-    cost_rate_list,
-    exchange_rate_list,
     expense_get,
     expense_list,
     invoice_get,
     invoice_list,
-    money_project_get,
     money_project_table,
     project_budget_list,
     receivables,
     scope_log_for,
 )
-from baton.finance.selectors.reports import GROUPS, Report, Row, margin_trend, money_projects, profitability
+from baton.finance.selectors.reports import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.scope import ScopeLog, baseline_for, scope_log, unmanaged_task_ids
+from baton.rates.selectors import money_projects
 
 __all__ = [
     "GROUPS",
@@ -41,25 +37,18 @@ __all__ = [
     "Row",
     "ScopeLog",
     "baseline_for",
-    "bill_rate_get",
-    "bill_rate_list",
     "budget_burn",
     "budget_burn_for",
     "burn_overview",
     "burn_series",
     "change_order_get",
     "change_order_list",
-    "cost_rate_get",
-    "cost_rate_list",
-    "exchange_rate_list",
     "expense_get",
     "expense_list",
     "invoice_get",
     "invoice_list",
     "margin_trend",
-    "money_project_get",
     "money_project_table",
-    "money_projects",
     "profitability",
     "project_budget_list",
     "receivables",

@@ -13,10 +13,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.delivery.models import Project
 from baton.finance.models import (
-    BillRate,
     ChangeOrder,
-    CostRate,
-    ExchangeRate,
     Expense,
     Invoice,
     InvoiceKind,
@@ -25,21 +22,9 @@ from baton.finance.models import (
     ProjectBudget,
 )
 from baton.finance.selectors.burn import Burn, budget_burn
-from baton.finance.selectors.reports import money_projects
 from baton.finance.selectors.scope import ScopeLog, scope_log
+from baton.rates.selectors import money_project_get, money_projects, own_or_money
 from baton.timesheets.models import TimeEntry
-
-
-def money_project_get(*, actor: Actor, project_id: int) -> Project:
-    """A project whose money the actor may see. Invisible projects are 404; visible ones whose money is not the
-    actor's (another PM's project) are 403."""
-    from baton.delivery.selectors import visible_projects
-
-    project = visible_projects(actor).select_related("client", "project_manager").filter(pk=project_id).first()
-    if project is None:
-        raise Http404("No such project.")
-    access.require(actor, "budget", "view", project)
-    return project
 
 
 def budget_burn_for(*, actor: Actor, project_id: int, period: date | None = None) -> Burn:
@@ -87,15 +72,6 @@ def change_order_get(*, actor: Actor, change_order_id: int) -> ChangeOrder:
     return order
 
 
-def _own_or_money(actor: Actor) -> Q:
-    mine = Q(person_id=actor.person_id) if actor.person_id else Q(pk__in=[])
-    if actor.role in access.ALL_MONEY:
-        return Q()
-    if actor.role in (access.PM, access.AM):
-        return mine | Q(project_id__in=money_projects(actor).values("id"))
-    return mine
-
-
 def expense_list(
     *,
     actor: Actor,
@@ -105,7 +81,7 @@ def expense_list(
     invoiced: bool | None = None,
 ) -> QuerySet[Expense]:
     access.require(actor, "expense", "view")
-    qs = Expense.objects.filter(workspace=actor.workspace).filter(_own_or_money(actor))
+    qs = Expense.objects.filter(workspace=actor.workspace).filter(own_or_money(actor))
     qs = qs.select_related("project", "project__client", "person")
     if project_id is not None:
         qs = qs.filter(project_id=project_id)
@@ -188,54 +164,6 @@ def receivables(*, actor: Actor) -> dict[str, Any]:
         if row["due_date"] and row["due_date"] < today:
             overdue += 1
     return {"count": len(rows), "owed": sorted(owed.items()), "overdue": overdue}
-
-
-def bill_rate_list(
-    *, actor: Actor, scope: str | None = None, project_id: int | None = None, person_id: int | None = None
-) -> QuerySet[BillRate]:
-    access.require(actor, "rate_card", "view")
-    qs = BillRate.objects.filter(workspace=actor.workspace).select_related("person", "client", "project")
-    if scope:
-        qs = qs.filter(scope=scope)
-    if project_id is not None:
-        qs = qs.filter(project_id=project_id)
-    if person_id is not None:
-        qs = qs.filter(person_id=person_id)
-    return qs.order_by("scope", "role", "person_id", "client_id", "project_id", "effective_from", "id")
-
-
-def bill_rate_get(*, actor: Actor, bill_rate_id: int) -> BillRate:
-    if not access.allowed(actor, "rate_card", "view"):
-        raise Http404("No such rate.")  # a role that sees none of them learns nothing about an id
-    row = bill_rate_list(actor=actor).filter(pk=bill_rate_id).first()
-    if row is None:
-        raise Http404("No such rate.")
-    return row
-
-
-def cost_rate_list(*, actor: Actor, person_id: int | None = None) -> QuerySet[CostRate]:
-    access.require(actor, "rate_card", "view")
-    qs = CostRate.objects.filter(workspace=actor.workspace).select_related("person")
-    if person_id is not None:
-        qs = qs.filter(person_id=person_id)
-    return qs.order_by("person__name", "effective_from", "id")
-
-
-def cost_rate_get(*, actor: Actor, cost_rate_id: int) -> CostRate:
-    if not access.allowed(actor, "rate_card", "view"):
-        raise Http404("No such cost rate.")  # a role that sees none of them learns nothing about an id
-    row = cost_rate_list(actor=actor).filter(pk=cost_rate_id).first()
-    if row is None:
-        raise Http404("No such cost rate.")
-    return row
-
-
-def exchange_rate_list(*, actor: Actor, currency: str | None = None) -> QuerySet[ExchangeRate]:
-    access.require(actor, "exchange_rate", "view")
-    qs = ExchangeRate.objects.filter(workspace=actor.workspace)
-    if currency:
-        qs = qs.filter(currency=currency.upper())
-    return qs.order_by("currency", "-effective_on", "id")
 
 
 def money_project_table(*, actor: Actor, include_done: bool = False) -> QuerySet[Project]:

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -65,8 +65,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.crm.models import Client
-from baton.delivery.models import Billing, Project, ProjectStatus
-from baton.finance.models import ExchangeRate
+from baton.delivery.models import Billing, ProjectStatus
 from baton.finance.selectors.burn import month_end, month_start, next_month, pct
 from baton.finance.selectors.recognition import (
     fixed_fee_curve,
@@ -78,6 +77,7 @@ from baton.finance.selectors.recognition import (
     to_cents,
 )
 from baton.people.models import Person
+from baton.rates.selectors import ExchangeRates, money_projects
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, TimeRollup
 
@@ -109,18 +109,6 @@ ZERO = Decimal("0.00")
 RECOGNISED = (Billing.FIXED_FEE, Billing.RETAINER)
 # Phases of a row of the recognition query.
 BEFORE, INSIDE, EDGE, AFTER = 0, 1, 2, 3
-
-
-def money_projects(actor: Actor) -> QuerySet[Project]:
-    """Projects whose money the actor sees: all for owner/admin/finance, its own for a PM, its clients' for an AM."""
-    qs = Project.objects.filter(workspace=actor.workspace)
-    if actor.role in access.ALL_MONEY:
-        return qs
-    if actor.role == access.PM:
-        return qs.filter(project_manager_id=actor.person_id or 0)
-    if actor.role == access.AM:
-        return qs.filter(client__account_manager_id=actor.person_id or 0)
-    return qs.none()
 
 
 @dataclass
@@ -183,38 +171,6 @@ class Report:
     rows: list[Row]
     totals: Row
     warnings: list[str] = field(default_factory=list)
-
-
-class _Rates:
-    """Exchange rates into the base currency, in force on a day (latest on or before it; else the earliest)."""
-
-    def __init__(self, workspace_id: int, base: str, currencies: set[str]) -> None:
-        self.base = base
-        self.rows: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
-        self.missing: set[str] = set()
-        wanted = currencies - {base}
-        if wanted:
-            for code, on, rate in (
-                ExchangeRate.objects.filter(workspace_id=workspace_id, currency__in=wanted)
-                .order_by("currency", "effective_on")
-                .values_list("currency", "effective_on", "rate")
-            ):
-                self.rows[code].append((on, rate))
-
-    def convert(self, amount: Decimal, currency: str, on: date) -> Decimal:
-        if currency == self.base or not amount:
-            return amount
-        rows = self.rows.get(currency)
-        if not rows:
-            self.missing.add(currency)
-            return amount
-        rate = rows[0][1]
-        for start, value in rows:
-            if start <= on:
-                rate = value
-            else:
-                break
-        return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class _Facts:
@@ -703,7 +659,7 @@ def _recognise(
     projects: dict[int, _Facts],
     inputs: dict[int, _Inputs],
     sums: dict[Any, list[int]],
-    rates: _Rates,
+    rates: ExchangeRates,
     date_from: date | None,
     date_to: date | None,
     today: date,
@@ -758,7 +714,7 @@ def _foreign(
     project: _Facts,
     inputs: _Inputs,
     sums: dict[Any, list[int]],
-    rates: _Rates,
+    rates: ExchangeRates,
     date_from: date | None,
     date_to: date | None,
     today: date,
@@ -836,7 +792,7 @@ def profitability(
         recognised_scope = Q(project_id__in=list(projects))
     cut = rollups.month_cut(date_from, date_to)
     sums = _by_key(group_by, cut, scope, base)
-    rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    rates = ExchangeRates(actor.workspace.pk, base, {p.currency for p in projects.values()})
     if projects:
         inputs = _recognition_inputs(
             cut, recognised_scope, base, projects, by_person=group_by == "person", by_month=group_by == "month"

@@ -1,4 +1,5 @@
-"""Every write of finance: rate cards, budgets, change orders, expenses, invoices and payments.
+"""Every write of finance: budgets, change orders, expenses, invoices and payments, plus the rate-card writes
+finance's callers have always found here (they live in `baton.rates.services`; new code imports them from there).
 
 Split by resource; import from here (`from baton.finance import services`).
 """
@@ -42,7 +43,7 @@ from baton.finance.services.invoices import (
     payment_record,
     totals_of,
 )
-from baton.finance.services.rates import (
+from baton.rates.services import (
     bill_rate_create,
     bill_rate_delete,
     bill_rate_update,

@@ -1,4 +1,5 @@
-"""Input checks shared by the finance services: money, percentages, records named by id."""
+"""Input checks shared by the finance services: percentages, minutes, projects named by id (money and currency
+codes: `baton.core.money`)."""
 
 from __future__ import annotations
 
@@ -10,37 +11,6 @@ from django.http import Http404
 from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.delivery.models import Project
-
-MAX_MONEY = Decimal("999999999999.99")
-
-
-def money(
-    value: Any, field: str, errors: dict[str, str], *, allow_negative: bool = False, allow_none: bool = False
-) -> Decimal | None:
-    """A money value rounded to cents (half up); a float, non-number or out-of-range value is a field error."""
-    if value is None or value == "":
-        if allow_none:
-            return None
-        errors[field] = "Enter an amount, e.g. 1250.00."
-        return None
-    if isinstance(value, float) or isinstance(value, bool):
-        errors[field] = 'Send money as a decimal string, e.g. "1250.00".'
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-        if not amount.is_finite():
-            raise InvalidOperation
-        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        errors[field] = "Enter an amount, e.g. 1250.00."
-        return None
-    if amount < 0 and not allow_negative:
-        errors[field] = "An amount cannot be negative."
-        return None
-    if abs(amount) > MAX_MONEY:
-        errors[field] = "This amount is too large."
-        return None
-    return amount
 
 
 def percent(value: Any, field: str, errors: dict[str, str], *, maximum: Decimal = Decimal("100")) -> Decimal | None:
@@ -87,10 +57,3 @@ def visible_project(actor: Actor, project_id: Any, errors: dict[str, str], field
     if project is None:
         errors[field] = "No such project in this workspace."
     return project
-
-
-def currency_code(value: Any, field: str, errors: dict[str, str]) -> str:
-    code = str(value or "").strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        errors[field] = "Use a three-letter ISO 4217 code, like USD."
-    return code

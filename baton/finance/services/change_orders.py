@@ -13,11 +13,12 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
+from baton.core.money import money
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Contact
 from baton.delivery.models import Project, Task
 from baton.finance.models import ChangeOrder, ChangeOrderStatus
-from baton.finance.services._common import money, visible_project, whole_minutes
+from baton.finance.services._common import visible_project, whole_minutes
 from baton.finance.services.budgets import baseline_freeze, project_budget_move
 from baton.people.models import Person
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
-from baton.core.money import CENT
+from baton.core.money import CENT, money
 from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Billing
 from baton.finance.models import Expense
-from baton.finance.services._common import money, percent, visible_project
+from baton.finance.services._common import percent, visible_project
 from baton.finance.services.budgets import budget_check
 from baton.people.models import Person
 

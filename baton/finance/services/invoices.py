@@ -28,7 +28,7 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
-from baton.core.money import CENT
+from baton.core.money import CENT, currency_code, money
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client
 from baton.delivery.models import Billing, Milestone, Project
@@ -43,7 +43,7 @@ from baton.finance.models import (
     Payment,
 )
 from baton.finance.selectors.burn import month_end, month_start
-from baton.finance.services._common import currency_code, money, percent, visible_project
+from baton.finance.services._common import percent, visible_project
 
 PAYMENT_TERMS_DAYS = 30
 NUMBER_PREFIX = {InvoiceKind.INVOICE: "INV-", InvoiceKind.CREDIT_NOTE: "CN-"}

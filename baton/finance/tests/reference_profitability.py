@@ -18,9 +18,9 @@ from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.crm.models import Client
 from baton.delivery.models import Billing, Project, ProjectStatus
-from baton.finance.models import ExchangeRate
 from baton.finance.selectors.burn import month_end, month_start, next_month, pct
 from baton.people.models import Person
+from baton.rates.models import ExchangeRate
 from baton.timesheets import rollups
 
 GROUPS = ("client", "project", "person", "month", "account_manager")

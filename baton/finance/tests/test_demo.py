@@ -12,8 +12,8 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.finance.demo import extend_demo
 from baton.finance.models import ChangeOrder, Invoice
-from baton.finance.rates import amount_for
 from baton.finance.testing import make_project, make_task
+from baton.rates.resolution import amount_for
 from baton.timesheets.models import TimeEntry, Timesheet
 
 pytestmark = pytest.mark.django_db

@@ -163,7 +163,7 @@ def step_people(w: World, advance: Progress) -> None:
 
 def step_rates(w: World, advance: Progress) -> None:
     """Dated cost rates (a raise every January), role bill rates, a client rate card for one client in ten."""
-    from baton.finance.models import BillRate, CostRate
+    from baton.rates.models import BillRate, CostRate
 
     rows = []
     for person in w.people:
@@ -196,7 +196,7 @@ def step_rates(w: World, advance: Progress) -> None:
 
 def step_clients(w: World, advance: Progress) -> None:
     from baton.crm.models import Client
-    from baton.finance.models import BillRate, ExchangeRate
+    from baton.rates.models import BillRate, ExchangeRate
 
     rng = w.rng
     ams = [p for p in w.people if p.membership.role == "account_manager"]
@@ -356,7 +356,7 @@ def step_time(w: World, advance: Progress) -> None:
     """Time entries person by person and day by day on the projects they are staffed on, invoiced monthly for T&M
     (older than the last two months), weeks approved up to a fortnight ago; timesheets for every logged week."""
     from baton.finance.models import Invoice, InvoiceCounter, InvoiceLine
-    from baton.finance.rates import RateBook, amount_for
+    from baton.rates.resolution import RateBook, amount_for
     from baton.timesheets.models import TimeEntry, Timesheet
 
     rng = w.rng

@@ -27,7 +27,7 @@ from typing import Any
 from django.db.models import CharField, IntegerField, Q, Value
 
 from baton.core.money import CENT
-from baton.finance.models import BILL_RATE_PRECEDENCE, BillRate, BillRateScope, CostRate
+from baton.rates.models import BILL_RATE_PRECEDENCE, BillRate, BillRateScope, CostRate
 
 ZERO = Decimal("0.00")
 SIXTY = Decimal(60)

@@ -7,17 +7,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
-from baton.finance import selectors, services
-from baton.finance.api._common import MONEY
-from baton.finance.rates import resolve_rates
+from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.people.models import Person
+from baton.rates import selectors, services
+from baton.rates.resolution import resolve_rates
 
 router = Router(tags=["rates"])
+# The operation ids these endpoints had when they were finance's (`baton.finance.api.rates`): clients generated from
+# the OpenAPI document keep working. django-ninja derives an id from the module, so it is given here.
+OPERATION = "baton_finance_api_rates_"
 
 ScopeName = Literal["project_person", "project", "client", "person", "role", "workspace"]
 PRECEDENCE = (
@@ -65,7 +68,7 @@ class BillRateFilters(ListParams):
     person_id: int | None = None
 
 
-@router.get("/bill-rates", response={200: Page[BillRateOut], **ERRORS})
+@router.get("/bill-rates", response={200: Page[BillRateOut], **ERRORS}, operation_id=OPERATION + "list_bill_rates")
 def list_bill_rates(request: HttpRequest, filters: Query[BillRateFilters]) -> Any:
     qs = selectors.bill_rate_list(
         actor=actor_of(request), scope=filters.scope, project_id=filters.project_id, person_id=filters.person_id
@@ -73,13 +76,15 @@ def list_bill_rates(request: HttpRequest, filters: Query[BillRateFilters]) -> An
     return paginate(qs, filters)
 
 
-@router.post("/bill-rates", response={201: BillRateOut, **ERRORS})
+@router.post("/bill-rates", response={201: BillRateOut, **ERRORS}, operation_id=OPERATION + "create_bill_rate")
 def create_bill_rate(request: HttpRequest, payload: BillRateIn) -> Any:
     """A rate card row (owner/admin/finance). It applies to time logged from now on; logged time keeps its rates."""
     return Status(201, services.bill_rate_create(actor=actor_of(request), **payload.model_dump()))
 
 
-@router.patch("/bill-rates/{bill_rate_id}", response={200: BillRateOut, **ERRORS})
+@router.patch(
+    "/bill-rates/{bill_rate_id}", response={200: BillRateOut, **ERRORS}, operation_id=OPERATION + "update_bill_rate"
+)
 def update_bill_rate(request: HttpRequest, bill_rate_id: int, payload: BillRatePatch) -> Any:
     actor = actor_of(request)
     row = selectors.bill_rate_get(actor=actor, bill_rate_id=bill_rate_id)
@@ -88,7 +93,9 @@ def update_bill_rate(request: HttpRequest, bill_rate_id: int, payload: BillRateP
     return services.bill_rate_update(actor=actor, bill_rate=row, version=version, **changes)
 
 
-@router.delete("/bill-rates/{bill_rate_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/bill-rates/{bill_rate_id}", response={204: None, **ERRORS}, operation_id=OPERATION + "delete_bill_rate"
+)
 def delete_bill_rate(request: HttpRequest, bill_rate_id: int) -> Any:
     actor = actor_of(request)
     services.bill_rate_delete(actor=actor, bill_rate=selectors.bill_rate_get(actor=actor, bill_rate_id=bill_rate_id))
@@ -117,18 +124,20 @@ class CostRateFilters(ListParams):
     person_id: int | None = None
 
 
-@router.get("/cost-rates", response={200: Page[CostRateOut], **ERRORS})
+@router.get("/cost-rates", response={200: Page[CostRateOut], **ERRORS}, operation_id=OPERATION + "list_cost_rates")
 def list_cost_rates(request: HttpRequest, filters: Query[CostRateFilters]) -> Any:
     return paginate(selectors.cost_rate_list(actor=actor_of(request), person_id=filters.person_id), filters)
 
 
-@router.post("/cost-rates", response={201: CostRateOut, **ERRORS})
+@router.post("/cost-rates", response={201: CostRateOut, **ERRORS}, operation_id=OPERATION + "create_cost_rate")
 def create_cost_rate(request: HttpRequest, payload: CostRateIn) -> Any:
     """A person's cost rate from a date on (a raise does not rewrite logged time)."""
     return Status(201, services.cost_rate_create(actor=actor_of(request), **payload.model_dump()))
 
 
-@router.delete("/cost-rates/{cost_rate_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/cost-rates/{cost_rate_id}", response={204: None, **ERRORS}, operation_id=OPERATION + "delete_cost_rate"
+)
 def delete_cost_rate(request: HttpRequest, cost_rate_id: int) -> Any:
     actor = actor_of(request)
     services.cost_rate_delete(actor=actor, cost_rate=selectors.cost_rate_get(actor=actor, cost_rate_id=cost_rate_id))
@@ -157,16 +166,12 @@ class ResolvedOut(Schema):
     "/rates/resolve",
     response={200: ResolvedOut, **ERRORS},
     description="Which bill and cost rates a person's time on a project would copy on a day. " + PRECEDENCE,
+    operation_id=OPERATION + "resolve",
 )
 def resolve(request: HttpRequest, params: Query[ResolveParams]) -> Any:
-    from django.http import Http404
-
-    from baton.finance.selectors.records import money_project_get
-    from baton.people.models import Person
-
     actor = actor_of(request)
     access.require(actor, "rate_card", "view")
-    project = money_project_get(actor=actor, project_id=params.project_id)
+    project = selectors.money_project_get(actor=actor, project_id=params.project_id)
     person = Person.objects.filter(workspace=actor.workspace, pk=params.person_id).select_related("membership").first()
     if person is None:
         raise Http404("No such person.")
@@ -210,13 +215,17 @@ class ExchangeRateFilters(ListParams):
     currency: str | None = None
 
 
-@router.get("/exchange-rates", response={200: Page[ExchangeRateOut], **ERRORS})
+@router.get(
+    "/exchange-rates", response={200: Page[ExchangeRateOut], **ERRORS}, operation_id=OPERATION + "list_exchange_rates"
+)
 def list_exchange_rates(request: HttpRequest, filters: Query[ExchangeRateFilters]) -> Any:
     qs = selectors.exchange_rate_list(actor=actor_of(request), currency=filters.currency).select_related("workspace")
     return paginate(qs, filters)
 
 
-@router.post("/exchange-rates", response={201: ExchangeRateOut, **ERRORS})
+@router.post(
+    "/exchange-rates", response={201: ExchangeRateOut, **ERRORS}, operation_id=OPERATION + "create_exchange_rate"
+)
 def create_exchange_rate(request: HttpRequest, payload: ExchangeRateIn) -> Any:
     """1 `currency` = `rate` units of the workspace's base currency from `effective_on` on."""
     return Status(201, services.exchange_rate_create(actor=actor_of(request), **payload.model_dump()))

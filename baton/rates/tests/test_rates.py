@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baton.finance import services
-from baton.finance.rates import amount_for, resolve_rates
 from baton.finance.testing import log, make_project
 from baton.people.models import Person
+from baton.rates import services
+from baton.rates.resolution import amount_for, resolve_rates
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -6,6 +6,7 @@ Changing a rate never changes logged time: entries copied their rates when they 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,12 +14,12 @@ from django.db import transaction
 
 from baton.core import access, events
 from baton.core.access import Actor
+from baton.core.money import currency_code, money
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client
 from baton.delivery.models import Project
-from baton.finance.models import SCOPE_FIELDS, BillRate, BillRateScope, CostRate, ExchangeRate
-from baton.finance.services._common import currency_code, money
 from baton.people.models import Person
+from baton.rates.models import SCOPE_FIELDS, BillRate, BillRateScope, CostRate, ExchangeRate
 
 
 def _scope_targets(
@@ -209,8 +210,6 @@ def exchange_rate_create(*, actor: Actor, currency: str, rate: Any, effective_on
         errors["currency"] = f"{code} is the workspace's base currency."
     value = None
     try:
-        from decimal import Decimal, InvalidOperation
-
         value = Decimal(str(rate))
         if isinstance(rate, float | bool) or not value.is_finite() or value <= 0 or value.adjusted() > 9:
             raise InvalidOperation
