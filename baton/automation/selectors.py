@@ -18,6 +18,7 @@ from baton.automation.models import (
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Event
+from baton.core.selectors import one_or_404
 
 
 def rule_list(
@@ -44,10 +45,7 @@ def rule_get(*, actor: Actor, rule_id: int) -> Rule:
     """One rule of the workspace; another workspace's id is 404 whatever the role (then the role check: 403)."""
     if not Rule.objects.filter(workspace=actor.workspace, pk=rule_id).exists():
         raise Http404("No such rule.")
-    rule = rule_list(actor=actor).filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404("No such rule.")
-    return rule
+    return one_or_404(rule_list(actor=actor).filter(pk=rule_id), "rule")
 
 
 def run_list(
@@ -85,10 +83,7 @@ def webhook_list(*, actor: Actor, active: bool | None = None) -> QuerySet[Webhoo
 def webhook_get(*, actor: Actor, webhook_id: int) -> Webhook:
     if not Webhook.objects.filter(workspace=actor.workspace, pk=webhook_id).exists():
         raise Http404("No such webhook.")
-    webhook = webhook_list(actor=actor).filter(pk=webhook_id).first()
-    if webhook is None:
-        raise Http404("No such webhook.")
-    return webhook
+    return one_or_404(webhook_list(actor=actor).filter(pk=webhook_id), "webhook")
 
 
 def delivery_list(*, actor: Actor, webhook: Webhook, status: str | None = None) -> QuerySet[WebhookDelivery]:
@@ -112,10 +107,7 @@ def notification_list(*, actor: Actor, unread: bool | None = None) -> QuerySet[N
 
 
 def notification_get(*, actor: Actor, notification_id: int) -> Notification:
-    notification = notification_list(actor=actor).filter(pk=notification_id).first()
-    if notification is None:
-        raise Http404("No such notification.")
-    return notification
+    return one_or_404(notification_list(actor=actor).filter(pk=notification_id), "notification")
 
 
 def unread_count(*, actor: Actor) -> int:

@@ -18,10 +18,10 @@ def whole_minutes(
         return None
     if low <= value <= high:
         return value
-    if value < 0 <= low:
-        errors[field] = "Minutes cannot be negative."
-    elif high == MAX_MINUTES and value > high:
+    if abs(value) > MAX_MINUTES:
         errors[field] = "This is too many minutes."
+    elif value < 0 <= low:
+        errors[field] = "Minutes cannot be negative."
     else:
         errors[field] = f"Use between {low} and {high} minutes."
     return None

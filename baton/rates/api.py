@@ -7,12 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.selectors import one_or_404
 from baton.people.models import Person
 from baton.rates import selectors, services
 from baton.rates.resolution import resolve_rates
@@ -172,9 +173,9 @@ def resolve(request: HttpRequest, params: Query[ResolveParams]) -> Any:
     actor = actor_of(request)
     access.require(actor, "rate_card", "view")
     project = selectors.money_project_get(actor=actor, project_id=params.project_id)
-    person = Person.objects.filter(workspace=actor.workspace, pk=params.person_id).select_related("membership").first()
-    if person is None:
-        raise Http404("No such person.")
+    person = one_or_404(
+        Person.objects.filter(workspace=actor.workspace, pk=params.person_id).select_related("membership"), "person"
+    )
     on = params.date or timezone.localdate()
     found = resolve_rates(person=person, project=project, on=on)
     return {

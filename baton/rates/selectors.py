@@ -17,6 +17,7 @@ from django.http import Http404
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.money import CENT
+from baton.core.selectors import one_or_404
 from baton.delivery.models import Project
 from baton.delivery.selectors import visible_projects
 from baton.rates.models import BillRate, CostRate, ExchangeRate
@@ -39,9 +40,9 @@ def money_projects(actor: Actor) -> QuerySet[Project]:
 def money_project_get(*, actor: Actor, project_id: int) -> Project:
     """A project whose money the actor may see. Invisible projects are 404; visible ones whose money is not the
     actor's (another PM's project) are 403."""
-    project = visible_projects(actor).select_related("client", "project_manager").filter(pk=project_id).first()
-    if project is None:
-        raise Http404("No such project.")
+    project = one_or_404(
+        visible_projects(actor).select_related("client", "project_manager").filter(pk=project_id), "project"
+    )
     access.require(actor, "budget", "view", project)
     return project
 
@@ -77,10 +78,7 @@ def bill_rate_list(
 def bill_rate_get(*, actor: Actor, bill_rate_id: int) -> BillRate:
     if not access.allowed(actor, "rate_card", "view"):
         raise Http404("No such rate.")  # a role that sees none of them learns nothing about an id
-    row = bill_rate_list(actor=actor).filter(pk=bill_rate_id).first()
-    if row is None:
-        raise Http404("No such rate.")
-    return row
+    return one_or_404(bill_rate_list(actor=actor).filter(pk=bill_rate_id), "rate")
 
 
 def cost_rate_list(*, actor: Actor, person_id: int | None = None) -> QuerySet[CostRate]:
@@ -94,10 +92,7 @@ def cost_rate_list(*, actor: Actor, person_id: int | None = None) -> QuerySet[Co
 def cost_rate_get(*, actor: Actor, cost_rate_id: int) -> CostRate:
     if not access.allowed(actor, "rate_card", "view"):
         raise Http404("No such cost rate.")  # a role that sees none of them learns nothing about an id
-    row = cost_rate_list(actor=actor).filter(pk=cost_rate_id).first()
-    if row is None:
-        raise Http404("No such cost rate.")
-    return row
+    return one_or_404(cost_rate_list(actor=actor).filter(pk=cost_rate_id), "cost rate")
 
 
 def exchange_rate_list(*, actor: Actor, currency: str | None = None) -> QuerySet[ExchangeRate]:

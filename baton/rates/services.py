@@ -18,7 +18,7 @@ from baton.core.money import currency_code, money
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client
 from baton.delivery.models import Project
-from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 from baton.rates.models import SCOPE_FIELDS, BillRate, BillRateScope, CostRate, ExchangeRate
 
 
@@ -52,9 +52,7 @@ def _scope_targets(
     if "role" in needed and given["role"]:
         out["role"] = role.strip()
     if "person" in needed and person_id is not None:
-        out["person"] = Person.objects.filter(workspace=actor.workspace, pk=person_id).first()
-        if out["person"] is None:
-            errors["person_id"] = "No such person in this workspace."
+        out["person"] = person_of_workspace(actor.workspace, person_id, "person_id", errors)
     if "client" in needed and client_id is not None:
         out["client"] = Client.objects.filter(workspace=actor.workspace, pk=client_id).first()
         if out["client"] is None:
@@ -165,9 +163,7 @@ def cost_rate_create(
     """A person's cost rate from a date on (a raise). Time already logged keeps the cost rate it copied."""
     access.require(actor, "rate_card", "update")
     errors: dict[str, str] = {}
-    person = Person.objects.filter(workspace=actor.workspace, pk=person_id or 0).first()
-    if person is None:
-        errors["person_id"] = "No such person in this workspace."
+    person = person_of_workspace(actor.workspace, person_id or 0, "person_id", errors)
     value = money(rate, "rate", errors)
     if effective_from is None:
         errors["effective_from"] = "Enter the day the rate starts."

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from baton.core.forms import BatonForm
 
@@ -79,7 +80,6 @@ class TimeEntryForm(BatonForm):
         self.fields["person_id"].choices = people  # type: ignore[attr-defined]
         self.fields["project_id"].choices = [("", "Choose a project"), *projects]  # type: ignore[attr-defined]
         self.fields["task_id"].choices = [("", "- no task -"), *tasks]  # type: ignore[attr-defined]
-        from django.urls import reverse
 
         self.fields["project_id"].widget.attrs.update(
             {

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import IntegerField, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import one_or_404, workspace_figures
 from baton.delivery.models import Project, Task
+from baton.delivery.selectors import visible_projects
 from baton.people.models import Person
 from baton.rates.selectors import own_or_money
 from baton.timesheets.models import TimeEntry, Timer, Timesheet, TimesheetStatus
@@ -80,10 +82,7 @@ def time_entry_list(
 def time_entry_get(*, actor: Actor, entry_id: int) -> TimeEntry:
     if not access.allowed(actor, "time_entry", "view"):
         raise Http404("No such time entry.")  # a role that sees no time learns nothing about an id
-    entry = time_entry_list(actor=actor).filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such time entry.")
-    return entry
+    return one_or_404(time_entry_list(actor=actor).filter(pk=entry_id), "time entry")
 
 
 def current_timer(*, actor: Actor) -> Timer | None:
@@ -128,10 +127,7 @@ def timesheet_list(
 def timesheet_get(*, actor: Actor, timesheet_id: int) -> Timesheet:
     if not access.allowed(actor, "timesheet", "view"):
         raise Http404("No such timesheet.")
-    timesheet = timesheet_list(actor=actor).filter(pk=timesheet_id).first()
-    if timesheet is None:
-        raise Http404("No such timesheet.")
-    return timesheet
+    return one_or_404(timesheet_list(actor=actor).filter(pk=timesheet_id), "timesheet")
 
 
 def week_totals(timesheets: list[Timesheet]) -> dict[int, dict[str, int]]:
@@ -295,8 +291,6 @@ def week_grid(
     wanted += [(p, t) for p, t in previous]
     missing = [(p, t) for p, t in wanted if _row_key(p, t) not in rows]
     if missing:
-        from baton.delivery.selectors import visible_projects
-
         projects = {
             p.pk: p
             for p in visible_projects(actor)
@@ -329,8 +323,6 @@ def week_grid(
 def my_week_figures(actor: Actor, today: date | None = None) -> dict[str, Any]:
     """The actor's week for its home page as scalar subqueries, for `core.selectors.workspace_figures`: its minutes
     and billable minutes this week, its weekly capacity and its timesheet's status. {} without a person."""
-    from django.db.models import IntegerField, Subquery
-
     if not actor.person_id:
         return {}
     monday = week_start_of(today or timezone.localdate())
@@ -364,8 +356,6 @@ def my_week(*, actor: Actor, today: date | None = None, figures: dict[str, Any] 
     if not actor.person_id:
         return {}
     if figures is None or "week_minutes" not in figures:
-        from baton.core.selectors import workspace_figures
-
         figures = workspace_figures(actor.workspace, my_week_figures(actor, today))
     row = figures
     totals = {"total_minutes": row.get("week_minutes"), "total_billable": row.get("week_billable")}

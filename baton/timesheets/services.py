@@ -20,7 +20,9 @@ from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Membership
 from baton.core.services import bump_version, check_version, validate
+from baton.core.validators import whole_minutes
 from baton.delivery.models import Billing, Project, ProjectStatus, Task
+from baton.delivery.selectors import visible_projects
 from baton.people.models import Person
 from baton.rates.resolution import amount_for, resolve_rates
 from baton.timesheets import rollups
@@ -50,7 +52,6 @@ def _project(
     if project_id is None:
         errors["project_id"] = "Choose the project the time was spent on."
         return None
-    from baton.delivery.selectors import visible_projects
 
     # The scope baseline comes along (a one-to-one join): finance checks it right after logging (`events.on_emit`).
     projects = visible_projects(actor).select_related("client", "scope_baseline").filter(pk=project_id)
@@ -121,13 +122,8 @@ def _person_checked(actor: Actor, person: Person | None, errors: dict[str, str])
 
 
 def _minutes(value: Any, errors: dict[str, str]) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors["minutes"] = "Minutes are a whole number."
-        return None
-    if not 1 <= value <= MINUTES_PER_DAY:
-        errors["minutes"] = "An entry is between 1 minute and 24 hours (1440 minutes)."
-        return None
-    return value
+    """An entry is between 1 minute and 24 hours."""
+    return whole_minutes(value, "minutes", errors, low=1, high=MINUTES_PER_DAY)
 
 
 def _billable(project: Project | None, billable: bool | None, errors: dict[str, str]) -> bool:

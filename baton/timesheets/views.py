@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.selectors import one_or_404
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
-from baton.delivery.selectors import project_choices
+from baton.delivery.selectors import project_choices, task_list
 from baton.people.models import Person
 from baton.timesheets import selectors, services
-from baton.timesheets.forms import ReasonForm, TimeEntryForm, parse_hours
+from baton.timesheets.forms import ReasonForm, TimeEntryForm, format_hours, parse_hours
 from baton.timesheets.models import TimeEntry
 
 
@@ -57,10 +58,7 @@ def _grid_person(request: HttpRequest, actor: Actor) -> Person:
         raise Http404("No person.")
     if wanted != actor.person_id and wanted not in {pk for pk, _ in _people_for(actor)}:
         raise Http404("No such person.")
-    person = Person.objects.filter(workspace=actor.workspace, pk=wanted).first()
-    if person is None:
-        raise Http404("No such person.")
-    return person
+    return one_or_404(Person.objects.filter(workspace=actor.workspace, pk=wanted), "person")
 
 
 def _grid_context(actor: Actor, person: Person, week: date, extra: list[tuple[int, int | None]] | None = None) -> dict:
@@ -162,7 +160,6 @@ def grid_row(request: HttpRequest) -> HttpResponse:
 def task_options(request: HttpRequest) -> HttpResponse:
     """The tasks of a project, as <option>s for the grid's and the form's task pickers (htmx)."""
     actor = get_actor(request)
-    from baton.delivery.selectors import task_list
 
     project_id = _int(request.GET.get("project") or request.GET.get("project_id"))
     tasks = list(task_list(actor=actor, project_id=project_id).values_list("id", "title")) if project_id else []
@@ -248,7 +245,6 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 def _task_choices(actor: Actor, project_id: Any) -> list[tuple[int, str]]:
     if not project_id or not str(project_id).isdigit():
         return []
-    from baton.delivery.selectors import task_list
 
     return list(task_list(actor=actor, project_id=int(project_id)).values_list("id", "title"))
 
@@ -292,7 +288,6 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = get_actor(request)
     entry = selectors.time_entry_get(actor=actor, entry_id=entry_id)
     access.require(actor, "time_entry", "update", entry)
-    from baton.timesheets.forms import format_hours
 
     initial = {
         "person_id": entry.person_id,

@@ -9,9 +9,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from baton.core import access
 from baton.core.access import Actor
-from baton.delivery.models import Project
-from baton.finance.selectors.burn import THRESHOLDS, Burn, budget_burn, burn_overview, burn_series
+from baton.delivery.models import Billing, Project
+from baton.finance.models import Expense
+from baton.finance.selectors.burn import (
+    THRESHOLDS,
+    ZERO,
+    Burn,
+    _retainer_burn_of,
+    budget_burn,
+    burn_overview,
+    burn_series,
+    month_end,
+    month_start,
+    plain_burn,
+    retainer_minutes_by_month_of,
+)
 from baton.finance.selectors.records import (
     budget_burn_for,
     change_order_get,
@@ -28,6 +45,8 @@ from baton.finance.selectors.records import (
 from baton.finance.selectors.reports import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.scope import ScopeLog, baseline_for, scope_log, unmanaged_task_ids
 from baton.rates.selectors import money_projects
+from baton.timesheets import rollups
+from baton.timesheets.models import TimeRollup
 
 __all__ = [
     "GROUPS",
@@ -60,11 +79,6 @@ __all__ = [
 
 def home_figures(actor: Actor) -> dict[str, object] | None:
     """The finance block of the home page (owner, admin, finance): revenue and margin this month, budgets past 80 %."""
-    from django.utils import timezone
-
-    from baton.core import access
-    from baton.finance.selectors.burn import month_start
-
     if actor.role not in access.ALL_MONEY:
         return None
     today = timezone.localdate()
@@ -82,21 +96,6 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
     `burn_overview` gives each, read in one statement: the spend sums are correlated subqueries on the project rows
     (all time; for a retainer, the current month), plus one grouped query for the monthly minutes of retainers that
     roll unused time over."""
-    from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum
-
-    from baton.delivery.models import Billing
-    from baton.finance.models import Expense
-    from baton.finance.selectors.burn import (
-        ZERO,
-        _retainer_burn_of,
-        month_end,
-        month_start,
-        plain_burn,
-        retainer_minutes_by_month_of,
-    )
-    from baton.timesheets import rollups
-    from baton.timesheets.models import TimeRollup
-
     period = month_start(today)
     end = month_end(period)
 

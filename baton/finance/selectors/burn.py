@@ -29,7 +29,9 @@ from django.utils import timezone
 
 from baton.core.money import CENT
 from baton.delivery.models import Billing, Project, Task, TaskStatus
-from baton.finance.models import Expense, ProjectBudget
+from baton.finance.models import ChangeOrder, ChangeOrderStatus, Expense, ProjectBudget
+from baton.timesheets import rollups
+from baton.timesheets.models import TimeEntry, TimeRollup
 
 THRESHOLDS = (50, 80, 100)
 ZERO = Decimal("0.00")
@@ -94,8 +96,6 @@ def _settings(project: Project) -> ProjectBudget | None:
 
 def _spent(project: Project, start: date | None = None, end: date | None = None) -> dict[str, Any]:
     """Time (whole months from the time rollup, partial ones from the entries) and billable expenses."""
-    from baton.timesheets import rollups
-
     expenses = Expense.objects.filter(project_id=project.pk, billable=True)
     if start:
         expenses = expenses.filter(date__gte=start)
@@ -115,8 +115,6 @@ def _spent(project: Project, start: date | None = None, end: date | None = None)
 
 def remaining_estimate_minutes(project: Project) -> int:
     """Σ over open tasks of max(0, estimate - minutes logged on the task)."""
-    from baton.timesheets.models import TimeEntry
-
     logged = (
         TimeEntry.objects.filter(task_id=OuterRef("pk"))
         .order_by()
@@ -139,8 +137,6 @@ def retainer_minutes_by_month(project: Project) -> dict[date, int]:
 
 def retainer_minutes_by_month_of(project_ids: list[int]) -> dict[int, dict[date, int]]:
     """Each project's logged minutes by month (from the rollup, months in order), for many projects in one query."""
-    from baton.timesheets.models import TimeRollup
-
     used: dict[int, dict[date, int]] = {pk: {} for pk in project_ids}
     if not project_ids:
         return used
@@ -281,9 +277,6 @@ def _retainer_burn_of(
 def burn_series(project: Project, *, today: date | None = None) -> dict[str, Any]:
     """Cumulative spend by week against the budget line (which steps when change orders are approved), for the
     burn chart. Money as strings."""
-    from baton.finance.models import ChangeOrder, ChangeOrderStatus
-    from baton.timesheets.models import TimeEntry
-
     today = today or timezone.localdate()
     by_day: dict[date, Decimal] = {}
     for day, amount in (
@@ -358,9 +351,6 @@ def plain_burn(project: Any, *, spent: Decimal, minutes: int, billable_minutes: 
 def burn_overview(projects: list[Project], *, today: date | None = None) -> dict[int, Burn]:
     """Burn of many projects at once (grouped queries on the time rollup; no forecast) for lists and the home page.
     Retainers are computed one by one (their periods and rollover)."""
-    from baton.timesheets import rollups
-    from baton.timesheets.models import TimeRollup
-
     today = today or timezone.localdate()
     plain = [p for p in projects if p.billing != Billing.RETAINER]
     ids = [p.pk for p in plain]
@@ -405,8 +395,6 @@ def burn_overview(projects: list[Project], *, today: date | None = None) -> dict
 
 def _retainer_overview(projects: list[Project], today: date) -> dict[int, Burn]:
     """`budget_burn` of many retainers for the current month, in four queries instead of five per retainer."""
-    from baton.timesheets import rollups
-
     ids = [p.pk for p in projects]
     period = month_start(today)
     end = month_end(period)

@@ -8,9 +8,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import one_or_404
 from baton.delivery.models import Project
 from baton.finance.models import (
     ChangeOrder,
@@ -66,10 +68,7 @@ def change_order_list(
 def change_order_get(*, actor: Actor, change_order_id: int) -> ChangeOrder:
     if not access.allowed(actor, "change_order", "view"):
         raise Http404("No such change order.")  # a role that sees none of them learns nothing about an id
-    order = change_order_list(actor=actor).filter(pk=change_order_id).first()
-    if order is None:
-        raise Http404("No such change order.")
-    return order
+    return one_or_404(change_order_list(actor=actor).filter(pk=change_order_id), "change order")
 
 
 def expense_list(
@@ -97,10 +96,7 @@ def expense_list(
 def expense_get(*, actor: Actor, expense_id: int) -> Expense:
     if not access.allowed(actor, "expense", "view"):
         raise Http404("No such expense.")  # a role that sees none of them learns nothing about an id
-    expense = expense_list(actor=actor).filter(pk=expense_id).first()
-    if expense is None:
-        raise Http404("No such expense.")
-    return expense
+    return one_or_404(expense_list(actor=actor).filter(pk=expense_id), "expense")
 
 
 def invoice_list(
@@ -143,16 +139,11 @@ def invoice_list(
 def invoice_get(*, actor: Actor, invoice_id: int) -> Invoice:
     if not access.allowed(actor, "invoice", "view"):
         raise Http404("No such invoice.")  # a role that sees none of them learns nothing about an id
-    invoice = invoice_list(actor=actor).filter(pk=invoice_id).first()
-    if invoice is None:
-        raise Http404("No such invoice.")
-    return invoice
+    return one_or_404(invoice_list(actor=actor).filter(pk=invoice_id), "invoice")
 
 
 def receivables(*, actor: Actor) -> dict[str, Any]:
     """Open invoices (sent, unpaid): count and what is owed per currency; overdue ones."""
-    from django.utils import timezone
-
     today = timezone.localdate()
     qs = invoice_list(actor=actor, status=InvoiceStatus.SENT, kind=InvoiceKind.INVOICE)
     rows = list(qs.values("currency", "total", "amount_paid", "amount_credited", "due_date"))

@@ -44,6 +44,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -60,6 +61,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
@@ -757,12 +759,8 @@ def profitability(
 ) -> Report:
     """The profitability report (see the module docstring). Rows are limited to the projects whose money the actor
     sees; `totals` is the sum of the rows."""
-    from django.utils import timezone
-
     access.require(actor, "financials", "view")
     if group_by not in GROUPS:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
     today = today or timezone.localdate()
     qs = money_projects(actor)
@@ -848,8 +846,6 @@ def _label(group_by: str, rows: dict[Any, Row], project_names: dict[int, str]) -
 
 def margin_trend(*, actor: Actor, months: int = 12, today: date | None = None) -> dict[str, Any]:
     """The last `months` months of revenue, cost and margin (money as strings) for the margin trend chart."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     start = month_start(today)
     for _ in range(months - 1):

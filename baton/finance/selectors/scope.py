@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from baton.core.models import Event
 from baton.delivery.models import Project, ProjectStatus, Task
 from baton.finance.models import ChangeOrder, ChangeOrderStatus, ScopeBaseline
+from baton.timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
 
@@ -120,8 +121,6 @@ class ScopeLog:
 def scope_log(project: Project) -> ScopeLog:
     """Baseline, every change order (newest first), what the approved ones add, any budget change no change order
     explains, and the unmanaged scope with the time logged on it."""
-    from baton.timesheets.models import TimeEntry
-
     baseline, frozen = baseline_for(project)
     orders = list(
         ChangeOrder.objects.filter(project_id=project.pk)

@@ -10,7 +10,10 @@ from django.http import Http404
 
 from baton.core.access import Actor
 from baton.core.money import CENT
+from baton.core.validators import MAX_MINUTES
+from baton.core.validators import whole_minutes as core_whole_minutes
 from baton.delivery.models import Project
+from baton.delivery.selectors import visible_projects
 
 
 def percent(value: Any, field: str, errors: dict[str, str], *, maximum: Decimal = Decimal("100")) -> Decimal | None:
@@ -31,16 +34,8 @@ def percent(value: Any, field: str, errors: dict[str, str], *, maximum: Decimal 
 
 
 def whole_minutes(value: Any, field: str, errors: dict[str, str], *, allow_negative: bool = False) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = "Durations are whole minutes."
-        return None
-    if value < 0 and not allow_negative:
-        errors[field] = "Minutes cannot be negative."
-        return None
-    if abs(value) > 2_000_000_000:
-        errors[field] = "This is too many minutes."
-        return None
-    return value
+    """Whole minutes (core's one rule); a change order's delta may be negative."""
+    return core_whole_minutes(value, field, errors, low=-MAX_MINUTES if allow_negative else 0)
 
 
 def visible_project(actor: Actor, project_id: Any, errors: dict[str, str], field: str = "project_id") -> Project | None:
@@ -48,7 +43,6 @@ def visible_project(actor: Actor, project_id: Any, errors: dict[str, str], field
     if project_id is None:
         errors[field] = "Choose a project."
         return None
-    from baton.delivery.selectors import visible_projects
 
     try:
         project = visible_projects(actor).select_related("client", "project_manager").filter(pk=project_id).first()

@@ -19,6 +19,7 @@ from baton.finance.models import BudgetAlert, ChangeOrder, ProjectBudget, ScopeB
 from baton.finance.selectors.burn import budget_burn
 from baton.finance.selectors.scope import derived_baseline, task_is_unmanaged
 from baton.finance.services._common import whole_minutes
+from baton.timesheets.models import TimeEntry
 
 
 def project_budget_settings(project: Project) -> ProjectBudget:
@@ -176,7 +177,6 @@ def scope_check_entry(*, actor: Actor, entry: Any, project: Project) -> bool:
     baseline = baseline_freeze(actor=actor, project=project)  # time on a started project: freeze at first need
     if baseline is None or entry.task_id is None or not task_is_unmanaged(project, baseline, entry.task_id):
         return False
-    from baton.timesheets.models import TimeEntry
 
     if TimeEntry.objects.filter(task_id=entry.task_id).exclude(pk=entry.pk).exists():
         return True  # flagged when the first time landed on it

@@ -21,6 +21,7 @@ from baton.finance.models import ChangeOrder, ChangeOrderStatus
 from baton.finance.services._common import visible_project, whole_minutes
 from baton.finance.services.budgets import baseline_freeze, project_budget_move
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 OPEN = (ChangeOrderStatus.DRAFT, ChangeOrderStatus.SUBMITTED)
 CHANGE_ORDER_FIELDS = (
@@ -45,9 +46,7 @@ def _requesters(
                 "Name the requesting person by id (or the client contact in requested_by_contact_id)."
             )
         else:
-            person = Person.objects.filter(workspace=actor.workspace, pk=requested_by).first()
-            if person is None:
-                errors["requested_by"] = "No such person in this workspace."
+            person = person_of_workspace(actor.workspace, requested_by, "requested_by", errors)
     if contact_id is not None:
         contact = Contact.objects.filter(workspace=actor.workspace, pk=contact_id).first()
         if contact is None or (project is not None and contact.client_id != project.client_id):

@@ -19,7 +19,7 @@ from baton.delivery.models import Billing
 from baton.finance.models import Expense
 from baton.finance.services._common import percent, visible_project
 from baton.finance.services.budgets import budget_check
-from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 EXPENSE_FIELDS = ("date", "description", "category", "amount", "billable", "markup_pct", "person_id")
 
@@ -61,9 +61,7 @@ def expense_create(
     value = money(amount, "amount", errors)
     markup = percent(markup_pct, "markup_pct", errors, maximum=Decimal("1000"))
     person_id = person_id if person_id is not None else actor.person_id
-    person = Person.objects.filter(workspace=actor.workspace, pk=person_id).first() if person_id else None
-    if person_id and person is None:
-        errors["person_id"] = "No such person in this workspace."
+    person = person_of_workspace(actor.workspace, person_id, "person_id", errors) if person_id else None
     if not (description or "").strip():
         errors["description"] = "Say what the money was spent on."
     if project is not None:
@@ -123,8 +121,7 @@ def expense_update(*, actor: Actor, expense: Expense, version: int | None, **cha
         if not changes["description"]:
             errors["description"] = "Say what the money was spent on."
     if "person_id" in changes and changes["person_id"] is not None:
-        if not Person.objects.filter(workspace=actor.workspace, pk=changes["person_id"]).exists():
-            errors["person_id"] = "No such person in this workspace."
+        person_of_workspace(actor.workspace, changes["person_id"], "person_id", errors)
     if errors:
         raise ValidationError(errors)
     changed = events.diff(expense, changes)

@@ -44,6 +44,7 @@ from baton.finance.models import (
 )
 from baton.finance.selectors.burn import month_end, month_start
 from baton.finance.services._common import percent, visible_project
+from baton.timesheets.models import TimeEntry
 
 PAYMENT_TERMS_DAYS = 30
 NUMBER_PREFIX = {InvoiceKind.INVOICE: "INV-", InvoiceKind.CREDIT_NOTE: "CN-"}
@@ -135,8 +136,6 @@ def _replace_lines(invoice: Invoice, lines: list[dict[str, Any]]) -> None:
 
 def _release(invoice: Invoice) -> None:
     """Give the invoice's time and expenses back to un-invoiced."""
-    from baton.timesheets.models import TimeEntry
-
     now = timezone.now()
     TimeEntry.objects.filter(invoice_line__invoice=invoice).update(invoice_line=None, invoiced=False, updated_at=now)
     Expense.objects.filter(invoice_line__invoice=invoice).update(invoice_line=None, invoiced=False, updated_at=now)
@@ -315,8 +314,6 @@ def invoice_draft_from_time(
 ) -> Invoice:
     """A draft of the project's un-invoiced billable time in the period (and, unless told otherwise, its billable
     expenses). Entries are grouped by task and bill rate; a line's amount is the sum of its entries' bill_amount."""
-    from baton.timesheets.models import TimeEntry
-
     access.require(actor, "invoice", "create")
     errors: dict[str, str] = {}
     project = _billing_project(actor, project_id, errors)
@@ -574,7 +571,6 @@ def invoice_issue(
     validate(invoice)
     bump_version(invoice)
     invoice.save()
-    from baton.timesheets.models import TimeEntry
 
     now = timezone.now()
     TimeEntry.objects.filter(invoice_line__invoice=invoice).update(invoiced=True, updated_at=now)

@@ -5,15 +5,15 @@ from typing import Any
 from baton.core.access import Actor
 from baton.crm.models import Client
 from baton.delivery.models import Project, Task
-from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 # --- Shared checks --------------------------------------------------------------------------------------------
 
 
 def person_errors(actor: Actor, person_id: int | None, field: str) -> dict[str, str]:
-    if person_id is not None and not Person.objects.filter(workspace=actor.workspace, pk=person_id).exists():
-        return {field: "No such person in this workspace."}
-    return {}
+    errors: dict[str, str] = {}
+    person_of_workspace(actor.workspace, person_id, field, errors)
+    return errors
 
 
 def project_and_task(
