@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "baton.growth",
     "baton.handoffs",
     "baton.relationships",
+    "baton.devdata",  # last: the demo, test personas and scale generator; it may import every app above
 ]
 
 MIDDLEWARE = [

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from baton.devdata.testing.finance import log, make_project
 from baton.finance import services
 from baton.finance.rates import amount_for, resolve_rates
-from baton.finance.testing import log, make_project
 from baton.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.crm.services import client_create
+from baton.devdata.testing.handoffs import FIELDS, make_sent_handoff
 from baton.finance.services.rates import cost_rate_create
 from baton.handoffs import selectors, services
 from baton.handoffs.models import Handoff
-from baton.handoffs.testing import FIELDS, make_sent_handoff
 from baton.people.services import person_create
 
 pytestmark = pytest.mark.django_db
