@@ -1,10 +1,10 @@
-"""Fixtures shared by every test: personas (see baton/core/testing.py)."""
+"""Fixtures shared by every test: personas (see baton/devdata/testing/personas.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from baton.core.testing import Personas, make_personas
+from baton.devdata.testing.personas import Personas, make_personas
 
 
 @pytest.fixture

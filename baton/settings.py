@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "baton.handoffs",
     "baton.relationships",
     "baton.home",
+    "baton.devdata",  # last: the demo, test personas and scale generator; it may import every app above
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from baton.automation.models import Notification, Rule, RuleRun
 from baton.core.access import Actor
-from baton.core.testing import PASSWORD
 from baton.delivery import services as delivery
+from baton.devdata.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from baton.core.events import Event
-from baton.core.testing import PASSWORD
 from baton.crm.models import Client
+from baton.devdata.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

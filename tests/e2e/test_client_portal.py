@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from baton.core.access import Actor
-from baton.core.testing import PASSWORD
 from baton.delivery import services as delivery
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance.models import ChangeOrder
 from baton.finance.services.change_orders import change_order_create, change_order_submit
 from baton.relationships import services

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from baton.core import events
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.personas import PASSWORD
 from baton.growth import services
 from baton.growth.models import Assessment
 from baton.people.models import Person

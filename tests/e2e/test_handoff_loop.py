@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.handoffs import FIELDS
+from baton.devdata.testing.personas import PASSWORD
 from baton.handoffs.models import Handoff
-from baton.handoffs.testing import FIELDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

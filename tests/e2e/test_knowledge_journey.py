@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.personas import PASSWORD
 from baton.knowledge.models import ClientKnowledge, Decision
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from baton.core.events import Event
-from baton.core.testing import PASSWORD
 from baton.delivery import services
 from baton.delivery.models import Project, Task
+from baton.devdata.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

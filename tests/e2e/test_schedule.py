@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from baton.core.access import Actor
-from baton.core.testing import PASSWORD
 from baton.delivery import services as delivery
+from baton.devdata.testing.personas import PASSWORD
 from baton.people.services import person_create
 from baton.resourcing import services as resourcing
 from baton.resourcing.models import Booking

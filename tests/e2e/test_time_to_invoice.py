@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.finance import make_project, make_task
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance.models import Invoice
-from baton.finance.testing import make_project, make_task
 from baton.timesheets.models import TimeEntry, Timesheet
 
 from .conftest import ARTIFACTS

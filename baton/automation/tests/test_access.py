@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 
 from baton.automation import services
 from baton.automation.models import Rule, Webhook
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.personas import PASSWORD
 
 RULE = {
     "name": "Notify",

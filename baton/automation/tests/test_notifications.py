@@ -10,9 +10,9 @@ from django.test import Client as HttpClient
 from baton.automation import services
 from baton.automation.models import Notification, NotificationPreference
 from baton.core.models import Event
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.knowledge import make_knowledge_records
+from baton.devdata.testing.personas import PASSWORD
 from baton.knowledge.services import comment_create
-from baton.knowledge.testing import make_knowledge_records
 
 
 def login(personas, who):

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from baton.automation import services
 from baton.automation.models import Rule, Webhook
-from baton.core.testing import PASSWORD
 from baton.delivery import services as delivery
+from baton.devdata.testing.personas import PASSWORD
 
 HTMX = {"HX-Request": "true"}
 

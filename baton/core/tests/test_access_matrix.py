@@ -23,30 +23,30 @@ from django.test import override_settings
 
 from baton.api import api
 from baton.automation.models import Notification, Rule, Webhook, WebhookDelivery
-from baton.automation.testing import make_automation_records
 from baton.core.access import POLICY, Actor
 from baton.core.models import Event, Workspace
-from baton.core.testing import PERSONA_NAMES, Personas, make_personas
 from baton.crm.models import Client, Contact, Deal
 from baton.crm.services import contact_create
 from baton.delivery import services as delivery
 from baton.delivery.models import Milestone, Project, ProjectTemplate, Task
+from baton.devdata.testing.automation import make_automation_records
+from baton.devdata.testing.finance import make_money_records
+from baton.devdata.testing.growth import make_growth_records
+from baton.devdata.testing.handoffs import make_handoff_records
+from baton.devdata.testing.knowledge import make_knowledge_records, png_upload
+from baton.devdata.testing.personas import PERSONA_NAMES, Personas, make_personas
+from baton.devdata.testing.relationships import make_relationships_records
+from baton.devdata.testing.resourcing import make_resourcing_records
 from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget
-from baton.finance.testing import make_money_records
 from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
-from baton.growth.testing import make_growth_records
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
-from baton.handoffs.testing import make_handoff_records
 from baton.knowledge.models import Attachment, Brief, ClientKnowledge, Comment, Decision, Stakeholder
 from baton.knowledge.services import search_index_rebuild
-from baton.knowledge.testing import make_knowledge_records, png_upload
 from baton.people.models import Person
 from baton.people.services import person_create
 from baton.rates.models import BillRate, CostRate
 from baton.relationships.models import ClientGoal, GrowthOpportunity, StatusUpdate, Touchpoint
-from baton.relationships.testing import make_relationships_records
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff
-from baton.resourcing.testing import make_resourcing_records
 from baton.timesheets.models import TimeEntry, Timesheet
 
 PERSONAS = list(PERSONA_NAMES)  # owner, admin, finance, am, pm, member, client_a, outsider

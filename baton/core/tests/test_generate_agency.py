@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from baton.core.access import Actor
-from baton.core.management.commands.generate_agency import Size, generate
+from baton.devdata.scale import Size, generate
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffGap
 from baton.handoffs.selectors import handoff_metrics
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from baton.core.testing import PASSWORD
 from baton.crm.services import client_create, contact_create
+from baton.devdata.testing.personas import PASSWORD
 from baton.people.services import person_create
 
 ROWS = 30
@@ -114,7 +114,7 @@ GROWTH_SLACK = 10
 
 
 def _agency(slug: str, scale: int):
-    from baton.core.management.commands.generate_agency import Size, generate
+    from baton.devdata.scale import Size, generate
 
     size = Size(
         people=8 * scale,
@@ -198,8 +198,8 @@ HOME_CEILING = 20
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["owner", "admin", "finance", "account_manager", "project_manager", "member"])
 def test_role_home_page_costs_at_most_20_queries(role, django_assert_max_num_queries):
-    from baton.core.management.commands.generate_agency import Size, generate
     from baton.core.models import Membership
+    from baton.devdata.scale import Size, generate
 
     size = Size(people=12, clients=6, projects=12, entries=400, bookings=40, years=1, handoffs=12, touchpoints=30)
     workspace = generate(size, seed=11, slug=f"home-{role.replace('_', '-')}").workspace

@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client as HttpClient
 
 from baton.core.access import Actor
-from baton.core.testing import PASSWORD, PERSONA_NAMES
 from baton.crm.services import client_create
+from baton.devdata.testing.personas import PASSWORD, PERSONA_NAMES
 from baton.people.services import person_create
 
 

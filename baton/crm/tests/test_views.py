@@ -6,8 +6,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from baton.core.models import Event
-from baton.core.testing import PASSWORD
 from baton.crm.models import Client, Contact
+from baton.devdata.testing.personas import PASSWORD
 
 HTMX = {"HX-Request": "true"}
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.core.cache import cache as django_cache
 
-from baton.core.testing import Personas
 from baton.delivery import services
 from baton.delivery.models import Project
+from baton.devdata.testing.personas import Personas
 
 
 @pytest.fixture(autouse=True)

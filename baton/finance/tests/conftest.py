@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from baton.core.testing import Personas, make_personas
+from baton.devdata.testing.personas import Personas, make_personas
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from baton.core.models import Event
+from baton.devdata.testing.finance import log, make_project, make_task
 from baton.finance import services
 from baton.finance.models import BudgetAlert, ProjectBudget
 from baton.finance.selectors import budget_burn
-from baton.finance.testing import log, make_project, make_task
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -10,8 +10,8 @@ import pytest
 from baton.core.models import Event
 from baton.delivery import services as delivery
 from baton.delivery.models import Project
+from baton.devdata.testing.finance import log, make_project, make_task
 from baton.finance.models import ChangeOrder, ScopeBaseline
-from baton.finance.testing import log, make_project, make_task
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from baton.core.access import Actor
-from baton.finance.demo import extend_demo
+from baton.devdata.demo.finance import extend_demo
+from baton.devdata.testing.finance import make_project, make_task
 from baton.finance.models import ChangeOrder, Invoice
-from baton.finance.testing import make_project, make_task
 from baton.rates.resolution import amount_for
 from baton.timesheets.models import TimeEntry, Timesheet
 

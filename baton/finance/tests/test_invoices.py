@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from baton.core.models import Event
 from baton.delivery import services as delivery
+from baton.devdata.testing.finance import log, make_project, make_task
 from baton.finance import services
 from baton.finance.models import Invoice
 from baton.finance.services.invoices import line_amount, totals_of
-from baton.finance.testing import log, make_project, make_task
 from baton.timesheets.models import TimeEntry
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from baton.devdata.testing.finance import log, make_project
 from baton.finance import services
 from baton.finance.selectors import profitability
-from baton.finance.testing import log, make_project
 
 pytestmark = pytest.mark.django_db
 FIELDS = ("minutes", "billable_minutes", "revenue", "cost", "margin")

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from baton.core.access import Actor
 from baton.core.money import CENT
+from baton.devdata.testing.finance import log, make_project
 from baton.finance import services
 from baton.finance.selectors import profitability
 from baton.finance.selectors.recognition import (
@@ -28,7 +29,6 @@ from baton.finance.selectors.recognition import (
     split_decimal,
     to_cents,
 )
-from baton.finance.testing import log, make_project
 from baton.finance.tests import reference_profitability as reference
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, TimeRollup
@@ -217,8 +217,8 @@ def test_report_equals_the_reference_on_random_data(personas_for_hypothesis, spe
 
 
 def test_report_equals_the_reference_on_a_generated_agency():
-    from baton.core.management.commands.generate_agency import Size, generate
     from baton.core.models import Membership
+    from baton.devdata.scale import Size, generate
 
     size = Size(people=12, clients=8, projects=40, entries=3000, bookings=10, years=2, handoffs=10, touchpoints=10)
     world = generate(size, seed=7, slug="gen-profitability")

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from django.test import Client as HttpClient
 
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.finance import log, make_project, make_task
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance import services
 from baton.finance.models import ChangeOrder, Invoice
-from baton.finance.testing import log, make_project, make_task
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from baton.core.testing import Personas
+from baton.devdata.testing.personas import Personas
 from baton.growth import selectors, services
 from baton.growth.models import Assessment, Behaviour, Evidence
 from baton.people.models import Person

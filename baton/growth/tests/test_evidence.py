@@ -13,8 +13,8 @@ from django.core.management import call_command
 from baton.core import events
 from baton.core.access import Actor
 from baton.core.models import Event
-from baton.core.testing import Personas
 from baton.delivery import services as delivery
+from baton.devdata.testing.personas import Personas
 from baton.growth import services
 from baton.growth.models import Evidence, EvidenceRule
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from baton.core.testing import Personas
 from baton.delivery import services as delivery
+from baton.devdata.testing.personas import Personas
 from baton.growth import selectors, services
 from baton.growth.models import PracticeScenario, ProjectReview
 from baton.people.models import Person

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from baton.core.testing import Personas
+from baton.devdata.testing.personas import Personas
 from baton.growth import services
 from baton.growth.models import Assessment, DevelopmentGoal, EvidenceRule, PracticeScenario, PracticeSession
 from baton.people.models import Person

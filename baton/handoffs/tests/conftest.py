@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from baton.core.testing import Personas
+from baton.devdata.testing.personas import Personas
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from baton.devdata.testing.handoffs import FIELDS
 from baton.handoffs.models import Handoff
-from baton.handoffs.testing import FIELDS
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 
 from baton.core.access import Actor
 from baton.delivery import services as delivery
+from baton.devdata.demo.handoffs import extend_demo
 from baton.handoffs import selectors
-from baton.handoffs.demo import extend_demo
 from baton.handoffs.kinds import BUILTIN_KINDS
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffStatus
 

@@ -14,9 +14,9 @@ from baton.automation.models import Notification
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Event
+from baton.devdata.testing.handoffs import FIELDS
 from baton.handoffs import services
 from baton.handoffs.models import Handoff, HandoffStatus, HandoffTemplate
-from baton.handoffs.testing import FIELDS
 
 pytestmark = pytest.mark.django_db
 

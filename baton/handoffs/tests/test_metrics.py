@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.crm.services import client_create
+from baton.devdata.testing.handoffs import FIELDS, make_sent_handoff
 from baton.handoffs import selectors, services
 from baton.handoffs.models import Handoff
-from baton.handoffs.testing import FIELDS, make_sent_handoff
 from baton.people.services import person_create
 from baton.rates.services import cost_rate_create
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client as HttpClient
 
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.handoffs import FIELDS, make_sent_handoff
+from baton.devdata.testing.personas import PASSWORD
 from baton.handoffs.models import Handoff
-from baton.handoffs.testing import FIELDS, make_sent_handoff
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from baton.core.access import Actor
 from baton.core.models import Event
 from baton.crm.services import client_update
 from baton.delivery import services as delivery
+from baton.devdata.testing.handoffs import make_sent_handoff
 from baton.handoffs import services
 from baton.handoffs.models import Handoff, HandoffTemplate
 from baton.handoffs.subscribers import open_handoffs_for_event
-from baton.handoffs.testing import make_sent_handoff
 from baton.knowledge import services as knowledge
 from baton.people.services import person_update
 

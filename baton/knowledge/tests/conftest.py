@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache as django_cache
 
 from baton.core.access import Actor
-from baton.core.testing import Personas
 from baton.delivery import services as delivery
 from baton.delivery.models import Project, Task
+from baton.devdata.testing.personas import Personas
 
 
 @pytest.fixture(autouse=True)

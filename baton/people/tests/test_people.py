@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 from baton.core.access import Actor
 from baton.core.models import Membership, User
 from baton.core.services import api_token_create
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.personas import PASSWORD
 from baton.people import services
 from baton.people.models import Person
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from baton.core.models import Membership
-from baton.core.testing import PASSWORD
+from baton.devdata.testing.personas import PASSWORD
 from baton.people.models import Person
 
 HTMX = {"HX-Request": "true"}

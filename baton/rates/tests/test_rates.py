@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baton.finance.testing import log, make_project
+from baton.devdata.testing.finance import log, make_project
 from baton.people.models import Person
 from baton.rates import services
 from baton.rates.resolution import amount_for, resolve_rates

@@ -9,7 +9,7 @@ import pytest
 from baton.core.access import Actor
 from baton.crm.models import Client, Deal
 from baton.crm.services import client_create
-from baton.relationships.demo import extend_demo
+from baton.devdata.demo.relationships import extend_demo
 from baton.relationships.models import ClientGoal, Escalation, HealthSnapshot, Touchpoint
 from baton.relationships.selectors import portfolio
 

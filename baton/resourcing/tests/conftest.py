@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache as django_cache
 
 from baton.core.access import Actor
-from baton.core.testing import Personas
 from baton.delivery import services as delivery
 from baton.delivery.models import Project
+from baton.devdata.testing.personas import Personas
 from baton.people.models import Person
 from baton.people.services import person_create
 

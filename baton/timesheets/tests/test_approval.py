@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from baton.core.models import Event
-from baton.finance.testing import log, make_project
+from baton.devdata.testing.finance import log, make_project
 from baton.timesheets import services
 from baton.timesheets.models import TimeEntry, Timesheet
 

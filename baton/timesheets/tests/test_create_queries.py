@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from baton.finance.testing import make_project, make_task
+from baton.devdata.testing.finance import make_project, make_task
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -9,7 +9,7 @@ import pytest
 from baton.automation.models import Rule
 from baton.automation.services import is_relevant
 from baton.core.models import Event
-from baton.finance.testing import log, make_project, make_task
+from baton.devdata.testing.finance import log, make_project, make_task
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from baton.core.models import Event
+from baton.devdata.testing.finance import log, make_project, make_task
 from baton.finance import services as finance
-from baton.finance.testing import log, make_project, make_task
 from baton.timesheets.models import TimeEntry
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baton.core.errors import Conflict
+from baton.devdata.testing.finance import make_project
 from baton.finance import services as finance
-from baton.finance.testing import make_project
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, TimeRollup
 from baton.timesheets.services import time_entry_create, time_entry_delete, time_entry_update, timesheet_submit

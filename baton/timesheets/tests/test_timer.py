@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from baton.core.models import Event
-from baton.finance.testing import make_project
+from baton.devdata.testing.finance import make_project
 from baton.timesheets import services
 from baton.timesheets.models import Timer
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client as HttpClient
 
-from baton.core.testing import PASSWORD
-from baton.finance.testing import log, make_project, make_task
+from baton.devdata.testing.finance import log, make_project, make_task
+from baton.devdata.testing.personas import PASSWORD
 from baton.timesheets import services
 from baton.timesheets.forms import parse_hours
 from baton.timesheets.models import TimeEntry

@@ -1,4 +1,4 @@
-"""`manage.py generate_agency --size S|M|L [--seed N]`: a large agency with years of history, for the benchmarks.
+"""The scale generator behind `manage.py generate_agency`: a large agency with years of history, for the benchmarks.
 
 Unlike the demo (`load_demo`, through the services), this writes in bulk (`bulk_create` in batches) so agency-L
 (200 people, 400 clients, 3,000 projects, 1,000,000 time entries over 5 years, 50,000 bookings) loads in minutes.
@@ -14,19 +14,34 @@ T&M, fixed-fee, retainer and non-billable projects, a few foreign-currency clien
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
+
+from baton.core.access import Actor
+from baton.core.models import Membership, User
+from baton.crm.models import Client
+from baton.delivery.models import Milestone, Project, Task
+from baton.finance.models import Invoice, InvoiceCounter, InvoiceLine
+from baton.handoffs.models import Handoff, HandoffFailure, HandoffGap, HandoffTemplate
+from baton.handoffs.services import templates_ensure
+from baton.people.models import Person
+from baton.people.services import workspace_create
+from baton.rates.models import BillRate, CostRate, ExchangeRate
+from baton.rates.resolution import RateBook, amount_for
+from baton.relationships.models import Touchpoint
+from baton.resourcing.models import Booking
+from baton.timesheets import rollups
+from baton.timesheets.models import TimeEntry, Timesheet
 
 DAY = timedelta(days=1)
 
@@ -105,9 +120,6 @@ def _batched(items: list[Any], n: int) -> Iterator[list[Any]]:
 
 
 def step_people(w: World, advance: Progress) -> None:
-    from baton.core.models import Membership, User
-    from baton.people.models import Person
-
     rng = w.rng
     owner = Person.objects.get(workspace=w.workspace, membership__role="owner")
     password = make_password("baton-bench")
@@ -149,12 +161,11 @@ def step_people(w: World, advance: Progress) -> None:
             for m, s in zip(members, specs, strict=True)
         ]
     )
-    # Who reports to whom (Person.lead, when it exists): AMs and PMs to the owner, members to a PM.
-    if any(f.name == "lead" for f in Person._meta.get_fields()):
-        leads = [p for p in people if p.membership.role == "project_manager"] or [owner]
-        for i, p in enumerate(people):
-            p.lead_id = owner.pk if p.membership.role != "member" else leads[i % len(leads)].pk
-        Person.objects.bulk_update(people, ["lead"], batch_size=1000)
+    # Who reports to whom: AMs and PMs to the owner, members to a PM.
+    leads = [p for p in people if p.membership.role == "project_manager"] or [owner]
+    for i, p in enumerate(people):
+        p.lead_id = owner.pk if p.membership.role != "member" else leads[i % len(leads)].pk
+    Person.objects.bulk_update(people, ["lead"], batch_size=1000)
     w.people = [owner, *people]
     w.staff = [p for p in people if p.membership.role in ("member", "project_manager", "account_manager")]
     w.counts["people"] = len(w.people)
@@ -163,8 +174,6 @@ def step_people(w: World, advance: Progress) -> None:
 
 def step_rates(w: World, advance: Progress) -> None:
     """Dated cost rates (a raise every January), role bill rates, a client rate card for one client in ten."""
-    from baton.rates.models import BillRate, CostRate
-
     rows = []
     for person in w.people:
         for k in range(w.size.years + 1):
@@ -195,9 +204,6 @@ def step_rates(w: World, advance: Progress) -> None:
 
 
 def step_clients(w: World, advance: Progress) -> None:
-    from baton.crm.models import Client
-    from baton.rates.models import BillRate, ExchangeRate
-
     rng = w.rng
     ams = [p for p in w.people if p.membership.role == "account_manager"]
     clients = []
@@ -240,8 +246,6 @@ def step_clients(w: World, advance: Progress) -> None:
 
 def step_projects(w: World, advance: Progress) -> None:
     """Projects spread over the years, each 1-9 months, with milestones, tasks and a team of 2-6."""
-    from baton.delivery.models import Milestone, Project, Task
-
     rng = w.rng
     pms = [p for p in w.people if p.membership.role == "project_manager"]
     span_days = (w.today - w.start).days
@@ -355,10 +359,6 @@ def _busy_factor(day: date) -> float:
 def step_time(w: World, advance: Progress) -> None:
     """Time entries person by person and day by day on the projects they are staffed on, invoiced monthly for T&M
     (older than the last two months), weeks approved up to a fortnight ago; timesheets for every logged week."""
-    from baton.finance.models import Invoice, InvoiceCounter, InvoiceLine
-    from baton.rates.resolution import RateBook, amount_for
-    from baton.timesheets.models import TimeEntry, Timesheet
-
     rng = w.rng
     book = RateBook.load(w.workspace.pk)
     by_id = {p.pk: p for p in w.projects}
@@ -465,9 +465,6 @@ def step_time(w: World, advance: Progress) -> None:
     w.counts["timesheets"] = len(sheets)
     advance("timesheets", len(sheets))
     # Invoices: one per T&M project and month before the last two, issued, most paid; entries linked to the line.
-    from django.db.models import Q, Sum
-    from django.db.models.functions import TruncMonth
-
     tm = {p.pk: p for p in w.projects if p.billing == "time_and_materials"}
     cells = (
         TimeEntry.objects.filter(workspace=w.workspace, billable=True, project_id__in=list(tm), date__lt=invoice_before)
@@ -532,8 +529,6 @@ def _workdays(person: Any, start: date, end: date) -> Iterator[date]:
 
 def step_bookings(w: World, advance: Progress) -> None:
     """Bookings of one to four weeks on a person's projects; one in eight overlaps another (an overbooked week)."""
-    from baton.resourcing.models import Booking
-
     rng = w.rng
     by_person: dict[int, list[Any]] = defaultdict(list)
     by_id = {p.pk: p for p in w.projects}
@@ -570,8 +565,6 @@ def step_bookings(w: World, advance: Progress) -> None:
 
 
 def step_rollups(w: World, advance: Progress) -> None:
-    from baton.timesheets import rollups
-
     w.counts["rollup cells"] = rollups.rebuild(w.workspace.pk)
     advance("rollups", w.counts["rollup cells"])
 
@@ -581,8 +574,6 @@ def analyze() -> None:
     the CI machine; SQLite has none until asked), so the first queries do not plan for empty tables. On PostgreSQL,
     outside a transaction, VACUUM as well: the rollup rebuild and the generator's updates leave dead rows (356k in
     the entries at L), and the visibility map lets the reports use index-only scans."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             cursor.execute("VACUUM (ANALYZE)")
@@ -593,8 +584,6 @@ def analyze() -> None:
 def step_touchpoints(w: World, advance: Progress) -> None:
     """Client touchpoints (relationships app): calls, e-mails, meetings, status updates, reviews by the account
     managers, spread over the years (100,000 at L)."""
-    from baton.relationships.models import Touchpoint
-
     rng = w.rng
     span = (w.today - w.start).days
     ams = {p.pk for p in w.people if p.membership.role == "account_manager"}
@@ -629,11 +618,6 @@ def step_handoffs(w: World, advance: Progress) -> None:
     """Handoffs of every kind (handoffs app; 20,000 at L) from each client's AM or a lead to someone on the work,
     spread over the years: most confirmed (a quarter after gaps were raised), some waiting, drafts and cancellations,
     and downstream failures on about one in sixteen, costed at the fixer's cost rate."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    from baton.handoffs.models import Handoff, HandoffFailure, HandoffGap, HandoffTemplate
-    from baton.handoffs.services import templates_ensure
-
     if not w.size.handoffs:
         return
     templates_ensure(w.workspace)
@@ -737,19 +721,12 @@ STEPS: list[tuple[str, Callable[[World, Progress], None]]] = [
     ("time", step_time),
     ("bookings", step_bookings),
     ("rollups", step_rollups),
-]
-# Apps built alongside add their steps here; each runs only when its model exists (apps.is_installed + the model),
-# so this command works before and after them.
-OPTIONAL_STEPS: list[tuple[str, str, Callable[[World, Progress], None] | None]] = [
-    ("relationships", "Touchpoint", step_touchpoints),
-    ("handoffs", "Handoff", step_handoffs),
+    ("touchpoints", step_touchpoints),
+    ("handoffs", step_handoffs),
 ]
 
 
 def generate(size: str | Size, seed: int, slug: str, progress: Progress | None = None) -> World:
-    from baton.core.access import Actor
-    from baton.people.services import workspace_create
-
     spec = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(seed)  # noqa: S311 - reproducible sample data
     today = timezone.localdate()
@@ -767,60 +744,5 @@ def generate(size: str | Size, seed: int, slug: str, progress: Progress | None =
     for _, func in STEPS:
         with transaction.atomic():
             func(w, advance)
-    for app, model, step in OPTIONAL_STEPS:
-        if not apps.is_installed(f"baton.{app}"):
-            continue
-        try:
-            apps.get_model(app, model)
-        except LookupError:
-            continue
-        if step is None:
-            w.counts[f"{model.lower()}s (no step yet)"] = 0
-            continue
-        with transaction.atomic():
-            step(w, advance)
     analyze()
     return w
-
-
-class Command(BaseCommand):
-    help = "Generate a large agency (S, M or L) in bulk for the benchmarks."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--size", choices=sorted(SIZES), default="S")
-        parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--slug", default=None, help="Workspace slug (default agency-<size>).")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        from baton.core.models import Workspace
-
-        size = options["size"]
-        slug = options["slug"] or f"agency-{size.lower()}"
-        if Workspace.objects.filter(slug=slug).exists():
-            raise CommandError(f"Workspace {slug!r} exists; use another --slug or a fresh database.")
-        spec = SIZES[size]
-        total = (
-            spec.people
-            + spec.clients
-            + spec.projects * 11
-            + spec.entries * 21 // 20
-            + spec.bookings
-            + spec.touchpoints
-            + spec.handoffs
-        )
-        started = time.monotonic()
-        with Progress(
-            TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.completed:>9,}"), TimeElapsedColumn()
-        ) as bar:
-            task = bar.add_task("starting", total=total)
-
-            def advance(label: str, n: int) -> None:
-                bar.update(task, description=label, advance=n)
-
-            w = generate(size, options["seed"], slug, advance)
-            bar.update(task, completed=total)
-        for label, n in w.counts.items():
-            self.stdout.write(f"{label:>16}: {n:,}")
-        self.stdout.write(f"workspace {slug} (id {w.workspace.pk}) in {time.monotonic() - started:.1f} s")

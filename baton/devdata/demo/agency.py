@@ -1,7 +1,7 @@
 """The demo agency generator: a believable agency built through the service layer, from a fixed random seed.
 
 `generate(size="demo")` is what `manage.py load_demo` and `make run` use (about 25 people, 12 clients). The sizes
-table is the hook for the benchmarks' larger agencies; later capabilities add their own data in `_extend`.
+table is the hook for the benchmarks' larger agencies; each app's module beside this one adds its data in `_extend`.
 Everything goes through services, so the demo obeys the same rules (and leaves the same events) as real use.
 """
 
@@ -18,6 +18,16 @@ from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.crm.models import Client
 from baton.crm.services import client_create, contact_create
+from baton.devdata.demo import (
+    automation,
+    delivery,
+    finance,
+    growth,
+    handoffs,
+    knowledge,
+    relationships,
+    resourcing,
+)
 from baton.people.models import Person
 from baton.people.services import person_create, person_update, workspace_create
 
@@ -317,30 +327,15 @@ def generate(
 
 def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Each capability adds its demo data, in dependency order."""
-    from baton.delivery.demo import extend_demo as delivery_demo
-    from baton.knowledge.demo import extend_demo as knowledge_demo
-
-    delivery_demo(workspace, actor, rng, clients)
-    knowledge_demo(workspace, actor, rng, clients)
-    from baton.resourcing.demo import extend_demo as resourcing_demo
-
-    resourcing_demo(workspace, actor, rng, clients)
-    from baton.finance.demo import extend_demo as finance_demo
-
-    finance_demo(workspace, actor, rng, clients)
-    from baton.handoffs.demo import extend_demo as handoffs_demo
-
-    handoffs_demo(workspace, actor, rng, clients)
-    from baton.relationships.demo import extend_demo as relationships_demo
-
-    relationships_demo(workspace, actor, rng, clients)
-    from baton.automation.demo import extend_demo as automation_demo
-
-    automation_demo(workspace, actor, rng, clients)
+    delivery.extend_demo(workspace, actor, rng, clients)
+    knowledge.extend_demo(workspace, actor, rng, clients)
+    resourcing.extend_demo(workspace, actor, rng, clients)
+    finance.extend_demo(workspace, actor, rng, clients)
+    handoffs.extend_demo(workspace, actor, rng, clients)
+    relationships.extend_demo(workspace, actor, rng, clients)
+    automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.
-    from baton.growth.demo import extend_demo as growth_demo
-
-    growth_demo(workspace, actor, rng, clients)
+    growth.extend_demo(workspace, actor, rng, clients)
 
 
 DEMO_LOGINS = [

@@ -6,10 +6,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from baton.core.testing import Personas
+from django.utils import timezone
+
+from baton.core.access import Actor
 from baton.delivery import services as delivery
 from baton.delivery.models import Project, Task
-from baton.timesheets.models import TimeEntry
+from baton.devdata.testing.personas import Personas
+from baton.finance import services
+from baton.timesheets import services as time
+from baton.timesheets.models import TimeEntry, Timer, Timesheet
 from baton.timesheets.services import time_entry_create
 
 
@@ -68,10 +73,6 @@ def make_money_records(
     (`invoice_id`, by hand) and a draft (`draft_invoice_id`), plus a fixed-fee and a retainer project to draft from.
     The member and `others` each have a running timer on `project`; `others` an open timesheet of their own.
     """
-    from baton.core.access import Actor
-    from baton.finance import services
-    from baton.timesheets import services as time
-
     system = Actor.system(workspace)
     as_member = Actor.for_membership(member.membership)
     entry = time.time_entry_create(actor=as_member, project_id=project.pk, date=date(2030, 3, 4), minutes=60)
@@ -114,10 +115,6 @@ def make_money_records(
         period_budget_minutes=600,
         project_manager_id=project.project_manager_id,
     )
-    from django.utils import timezone
-
-    from baton.timesheets.models import Timer, Timesheet
-
     for person in [member, *(others or [])]:
         Timer.objects.create(workspace=workspace, person=person, project=project, started_at=timezone.now())
     for person in others or []:

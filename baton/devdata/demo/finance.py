@@ -31,6 +31,7 @@ from baton.finance.selectors.burn import month_end, month_start
 from baton.people.models import Person
 from baton.rates.models import BillRate, BillRateScope, CostRate, ExchangeRate
 from baton.rates.resolution import RateBook, amount_for
+from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, Timesheet, TimesheetStatus
 
 HISTORY_DAYS = 730
@@ -206,8 +207,6 @@ def _time(workspace: Workspace, projects: list[Project], people: list[Person], r
             day_load[(person.pk, day)] += minutes
             logged += minutes
     TimeEntry.objects.bulk_create(entries, batch_size=2000)
-    from baton.timesheets import rollups
-
     rollups.rebuild(workspace.pk)  # bulk-loaded entries bypass the services that keep the rollup current
 
 

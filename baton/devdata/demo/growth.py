@@ -18,6 +18,7 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
 from baton.crm.models import Client
+from baton.delivery.models import Project
 from baton.growth import services
 from baton.growth.models import Behaviour, PracticeScenario
 from baton.people.models import Person
@@ -206,8 +207,6 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                     scores={t: rng.randint(2, 5) for t in ("trust", "alignment", "leadership")},
                     feedback="Clear on cost; could ask more about the client's goal.",
                 )
-
-    from baton.delivery.models import Project
 
     for project in Project.objects.filter(workspace=workspace, status="done").select_related("client")[:6]:
         am_id = project.client.account_manager_id

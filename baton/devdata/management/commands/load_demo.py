@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from baton.core import demo
 from baton.core.models import Workspace
+from baton.devdata.demo import agency as demo
 
 
 class Command(BaseCommand):

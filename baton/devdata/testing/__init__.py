@@ -1,0 +1,1 @@
+"""Test helpers: the shared personas (`personas`) and each app's records for its tests and the access matrix."""
