@@ -266,7 +266,7 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         if actor.role == CLIENT:
             return action == "view" and obj.client_id == actor.client_id
         if actor.role == AM and action != "view":
-            return obj.client.account_manager_id == actor.person_id
+            return bool(obj.client.account_manager_id == actor.person_id)
     if resource in ("project", "milestone", "task"):
         return _delivery_allowed(actor, resource, action, obj)
     if resource in ("decision", "brief", "comment", "attachment", "knowledge"):

@@ -209,7 +209,7 @@ class ExchangeRateOut(Schema):
 
     @staticmethod
     def resolve_base_currency(obj: Any) -> str:
-        return obj.workspace.currency
+        return str(obj.workspace.currency)
 
 
 class ExchangeRateFilters(ListParams):

@@ -580,7 +580,7 @@ def goal_create(*, actor: Actor, client: Client, title: str, metric: str, target
     for k, v in fields.items():
         if v is not None:
             setattr(goal, k, v)
-    errors = {}
+    errors: dict[str, str] = {}
     if goal.target is not None and Decimal(str(goal.target)) == Decimal(str(goal.baseline)):
         errors["target"] = "The target must differ from the baseline."
     validate(goal, errors)
@@ -598,7 +598,7 @@ def goal_update(*, actor: Actor, goal: ClientGoal, version: int | None, **change
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
     changed = events.diff(goal, changes)
-    errors = {}
+    errors: dict[str, str] = {}
     if Decimal(str(goal.target)) == Decimal(str(goal.baseline)):
         errors["target"] = "The target must differ from the baseline."
     validate(goal, errors)
@@ -864,7 +864,7 @@ def opportunity_create(*, actor: Actor, client: Client, title: str, **fields: An
     for k, v in fields.items():
         if v is not None:
             setattr(opp, k, v)
-    errors = {}
+    errors: dict[str, str] = {}
     if opp.owner_id and person_of_workspace(actor.workspace, opp.owner_id, "owner_id", errors) is None:
         opp.owner_id = None
     validate(opp, errors)
@@ -888,7 +888,7 @@ def opportunity_update(
     unknown = set(changes) - set(OPPORTUNITY_FIELDS)
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
-    errors = {}
+    errors: dict[str, str] = {}
     if (
         changes.get("owner_id")
         and person_of_workspace(actor.workspace, changes["owner_id"], "owner_id", errors) is None

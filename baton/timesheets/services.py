@@ -551,7 +551,7 @@ def pm_may_approve(actor: Actor, timesheet: Timesheet) -> bool:
     """A project manager approves a week that has time on a project it manages."""
     if actor.role != access.PM:
         return True
-    return _week_entries(timesheet).filter(project__project_manager_id=actor.person_id or 0).exists()
+    return bool(_week_entries(timesheet).filter(project__project_manager_id=actor.person_id or 0).exists())
 
 
 def _decide_checks(actor: Actor, timesheet: Timesheet, version: int | None) -> Timesheet:

@@ -61,7 +61,9 @@ def _grid_person(request: HttpRequest, actor: Actor) -> Person:
     return one_or_404(Person.objects.filter(workspace=actor.workspace, pk=wanted), "person")
 
 
-def _grid_context(actor: Actor, person: Person, week: date, extra: list[tuple[int, int | None]] | None = None) -> dict:
+def _grid_context(
+    actor: Actor, person: Person, week: date, extra: list[tuple[int, int | None]] | None = None
+) -> dict[str, Any]:
     grid = selectors.week_grid(actor=actor, person=person, week_start=week, extra_rows=extra)
     can_log_for_others = len(_people_for(actor)) > 1
     return {

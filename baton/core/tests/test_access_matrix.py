@@ -618,7 +618,7 @@ class Call:
 
 
 def _version(model: type, pk: int) -> int:
-    return model.objects.get(pk=pk).version
+    return int(model.objects.get(pk=pk).version)
 
 
 Recipe = Callable[[dict[str, int], str], Call]

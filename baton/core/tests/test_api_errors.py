@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -15,7 +16,7 @@ from baton.people.models import Person
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 
 
-def assert_problem(response, status: int) -> dict:
+def assert_problem(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content[:500]
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
@@ -26,10 +27,11 @@ def assert_problem(response, status: int) -> dict:
     assert isinstance(body["errors"], list)
     for error in body["errors"]:
         assert set(error) == {"field", "message"}
-    return body
+    problem: dict[str, Any] = body
+    return problem
 
 
-def fields_of(body: dict) -> set[str]:
+def fields_of(body: dict[str, Any]) -> set[str]:
     return {e["field"] for e in body["errors"]}
 
 

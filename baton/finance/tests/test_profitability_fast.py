@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -173,7 +174,12 @@ def test_report_equals_the_reference_on_random_data(personas_for_hypothesis, spe
         start = date(2026, 1, 1)
         projects = []
         for i, (billing, currency, fee, minutes, begin, end) in enumerate(specs):
-            fields: dict = {"billing": billing, "currency": currency, "budget_amount": fee, "budget_minutes": minutes}
+            fields: dict[str, Any] = {
+                "billing": billing,
+                "currency": currency,
+                "budget_amount": fee,
+                "budget_minutes": minutes,
+            }
             if billing == "retainer":
                 fields |= {"retainer_period": "month", "period_budget_amount": fee, "period_budget_minutes": 600}
                 fields["start_date"] = start + timedelta(days=begin) if begin is not None else None
