@@ -80,10 +80,10 @@ def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:
     if membership is None:
         return None
     token = ApiToken(
-        pk=membership.token_id,  # type: ignore[attr-defined]
+        pk=membership.token_id,
         workspace=membership.workspace,
         user=membership.user,
-        last_used_at=membership.token_last_used_at,  # type: ignore[attr-defined]
+        last_used_at=membership.token_last_used_at,
     )
     return Actor.for_membership(membership), token
 

@@ -76,9 +76,9 @@ def actor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 def get_actor(request: HttpRequest) -> Actor:
     actor = getattr(request, "actor", None)
-    if actor is None:
+    if not isinstance(actor, Actor):
         raise PermissionDenied("No workspace.")
-    return actor  # type: ignore[no-any-return]
+    return actor
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -87,12 +87,12 @@ def _actors_person(actor: Actor, person_id: Any) -> Person | None:
     if person_id is not None and person_id != actor.person_id:
         return None
     membership = actor.membership
-    if membership is None or not Membership.person.is_cached(membership):  # type: ignore[attr-defined]
+    if membership is None or not Membership.person.is_cached(membership):
         return None
     person = getattr(membership, "person", None)
-    if person is None or person.pk != actor.person_id or person.workspace_id != actor.workspace.pk:
+    if not isinstance(person, Person) or person.pk != actor.person_id or person.workspace_id != actor.workspace.pk:
         return None
-    return person  # type: ignore[no-any-return]
+    return person
 
 
 def _person(actor: Actor, person_id: Any, errors: dict[str, str], *, day: date | None = None) -> Person | None:

@@ -1260,15 +1260,15 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
             ProjectTemplate.objects.filter(workspace_id__in=workspace_ids).values_list("id", "version")
         ),
         "knowledge": [
-            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Decision, Brief, Comment, Attachment, ClientKnowledge, Stakeholder)
         ],
         "resourcing": [
-            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Booking, TimeOff, CapacityPeriod, Holiday, ResourcingSettings)
         ],
         "handoffs": [
-            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Handoff, HandoffFailure, HandoffTemplate)
         ],
         "automation": [
@@ -1278,7 +1278,7 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
             Notification.objects.filter(workspace_id__in=workspace_ids, read_at__isnull=True).count(),
         ],
         "money": [
-            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (
                 TimeEntry,
                 Timesheet,
@@ -1292,7 +1292,7 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
             )
         ],
         "growth": [
-            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))  # type: ignore[attr-defined]
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Trait, Behaviour, EvidenceRule, Evidence, Assessment)
         ],
     }

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
 from baton.finance import selectors, services
+from baton.finance.models import ProjectBudget
 from baton.finance.selectors.burn import Burn
 from baton.rates.selectors import money_project_get
 
@@ -48,20 +49,20 @@ class ProjectBudgetOut(Schema):
         return str(obj.project.currency)
 
     @staticmethod
-    def resolve_budget_amount(obj: Any) -> Decimal:
-        return obj.project.budget_amount  # type: ignore[no-any-return]
+    def resolve_budget_amount(obj: ProjectBudget) -> Decimal:
+        return obj.project.budget_amount
 
     @staticmethod
-    def resolve_budget_minutes(obj: Any) -> int:
-        return obj.project.budget_minutes  # type: ignore[no-any-return]
+    def resolve_budget_minutes(obj: ProjectBudget) -> int:
+        return obj.project.budget_minutes
 
     @staticmethod
-    def resolve_period_budget_amount(obj: Any) -> Decimal | None:
-        return obj.project.period_budget_amount  # type: ignore[no-any-return]
+    def resolve_period_budget_amount(obj: ProjectBudget) -> Decimal | None:
+        return obj.project.period_budget_amount
 
     @staticmethod
-    def resolve_period_budget_minutes(obj: Any) -> int | None:
-        return obj.project.period_budget_minutes  # type: ignore[no-any-return]
+    def resolve_period_budget_minutes(obj: ProjectBudget) -> int | None:
+        return obj.project.period_budget_minutes
 
 
 class ProjectBudgetFilters(ListParams):

@@ -131,10 +131,10 @@ def sweep_budget_thresholds() -> int:
 
 def _loaded_baseline(project: Project) -> ScopeBaseline | None:
     """The baseline when the project was read with `select_related("scope_baseline")` and has one (no query)."""
-    if not Project.scope_baseline.is_cached(project):  # type: ignore[attr-defined]
+    if not Project.scope_baseline.is_cached(project):
         return None
     try:
-        return project.scope_baseline  # type: ignore[no-any-return]
+        return project.scope_baseline
     except ScopeBaseline.DoesNotExist:
         return None  # none when the project was read: look again, a concurrent request may have frozen it
 

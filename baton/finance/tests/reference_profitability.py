@@ -182,7 +182,7 @@ def _cells(split: Any, fine: Q, coarse: Q | None) -> dict[CellKey, _Cell]:
             continue
         for key, row in rollups.totals_by(keys, split, where).items():
             cell_key = key if len(key) == 3 else (key[0], None, key[1])
-            out[cell_key] = _Cell(  # type: ignore[index]
+            out[cell_key] = _Cell(
                 minutes=row["minutes"],
                 billable_minutes=row["billable_minutes"],
                 bill_amount=row["bill_amount"],

@@ -50,7 +50,7 @@ def test_documented_rounding_examples(minutes, rate, expected):
 
 def test_floats_are_refused():
     with pytest.raises(TypeError):
-        amount_for(60, 120.0)  # type: ignore[arg-type]
+        amount_for(60, 120.0)
 
 
 def test_precedence_most_specific_wins(personas):
