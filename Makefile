@@ -45,9 +45,13 @@ chromium:
 	  fi; \
 	fi
 
+# ruff (with PLC0415: no import inside a function), the layers contract (import-linter: apps depend downward only,
+# core knows no domain, domains never import automation) and the complexity rule (bin/check_complexity.py).
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python bin/check_complexity.py
 
 typecheck: deps
 	$(BIN)/mypy baton

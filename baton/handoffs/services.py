@@ -24,7 +24,7 @@ from baton.core.errors import Conflict
 from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client
-from baton.delivery.models import Project, Task
+from baton.delivery.models import Project, ProjectTemplate, Task
 from baton.handoffs.kinds import BUILTIN_KINDS
 from baton.handoffs.models import (
     FailureCategory,
@@ -35,6 +35,7 @@ from baton.handoffs.models import (
     HandoffStatus,
     HandoffTemplate,
 )
+from baton.handoffs.prefill import prefill
 from baton.people.models import Person
 from baton.rates.resolution import RateBook, amount_for
 
@@ -108,8 +109,6 @@ def _clean_triggers(workspace: Workspace, value: Any, errors: dict[str, str]) ->
     `project_template_id`; `receiver`: next_assignee (the assignee of the next task, i.e. the first task that
     depends on this one; else the project manager), project_manager, client_am, `person:<id>`, `role:<access role>`
     or `title:<job title>`."""
-    from baton.delivery.models import ProjectTemplate
-
     if value in (None, ""):
         return []
     if not isinstance(value, list):
@@ -348,8 +347,6 @@ def handoff_open(
     """A draft handoff of `kind` from the workspace's template (its fields snapshotted onto the handoff), prefilled
     with what Baton knows (see prefill.py) and `fields` over that. Works for Actor.system(workspace) too. A
     `source_ref` opens at most one handoff per source: a repeat returns the first."""
-    from baton.handoffs.prefill import prefill
-
     access.require(actor, "handoff", "create")
     workspace = actor.workspace
     if source_ref:
