@@ -7,5 +7,6 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finance"
 
     def ready(self) -> None:
-        # Registers the event subscribers (a project going active freezes its scope baseline).
-        from baton.finance import subscribers  # noqa: F401
+        # Registers the event subscribers (a project going active freezes its scope baseline) and the periodic
+        # `budget_thresholds` sweep.
+        from baton.finance import subscribers, sweeps  # noqa: F401
