@@ -15,8 +15,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 
-from baton.automation.conditions import MISSING, resolve
-from baton.automation.registry import (
+from baton.core.access import Actor
+from baton.core.conditions import MISSING, resolve
+from baton.core.models import Workspace
+from baton.core.registry import (
     ActionContext,
     ActionError,
     Param,
@@ -24,8 +26,6 @@ from baton.automation.registry import (
     register_setter,
     setters,
 )
-from baton.core.access import Actor
-from baton.core.models import Workspace
 
 RECIPIENTS_HELP = (
     "Comma-separated: person ids, roles (admin, finance, …), actor, client_am, assignee or project_manager."

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.automation import selectors, services
-from baton.automation.registry import action_types
 from baton.automation.services.webhooks import secret_hint
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.registry import action_types
 
 router = Router()
 

@@ -13,9 +13,9 @@ from typing import Any
 from django.http import QueryDict
 
 from baton.automation.actions import parse_value
-from baton.automation.conditions import OPS
 from baton.automation.models import Rule
-from baton.automation.registry import Param, action_types, get_action
+from baton.core.conditions import OPS
+from baton.core.registry import Param, action_types, get_action
 
 MAX_ROWS = 20
 KNOWN_TRIGGERS = [

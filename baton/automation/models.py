@@ -1,5 +1,6 @@
 """Automation rules and their run log, in-app notifications and preferences, webhooks and their deliveries, and the
-bookkeeping that makes the worker idempotent (which events were processed, which sweep marks were set)."""
+bookkeeping that makes the worker idempotent (which events were processed). The sweep marks and runs are core's
+(`baton.core.models.SweepMark`/`SweepRun`)."""
 
 from __future__ import annotations
 
@@ -239,43 +240,3 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number}: {self.status_code or self.error}"
-
-
-class SweepMark(models.Model):
-    """A sweep announced this object for this period (e.g. handoff 7 overdue on 2026-03-02): never twice."""
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    sweep = models.CharField(max_length=60)
-    target_type = models.CharField(max_length=60)
-    target_id = models.BigIntegerField()
-    period = models.CharField(max_length=20)
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["workspace", "sweep", "target_type", "target_id", "period"],
-                name="sweep_mark_once_per_object_and_period",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.sweep} {self.target_type}#{self.target_id} {self.period}"
-
-
-class SweepRun(models.Model):
-    """One run of one sweep over one workspace: when, how many events it emitted, or why it failed."""
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=60)
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    emitted = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["workspace", "name", "-started_at"], name="sweep_run_log")]
-
-    def __str__(self) -> str:
-        return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M}"

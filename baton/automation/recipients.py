@@ -1,6 +1,7 @@
 """Who a rule means by `to`: person ids, roles, or people found from the event (actor, client_am, assignee,
 project_manager); `send_email` also takes plain addresses. Reads go through the owning apps' selectors, acting as
-Baton itself in the event's workspace."""
+Baton itself in the event's workspace. `resolve_recipients` is core's recipient resolver (`ActionContext.recipients`),
+so the actions other apps register name people the same way."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.http import Http404
 
 from baton.core.access import Actor
 from baton.core.models import Role, Workspace
+from baton.core.registry import register_recipient_resolver
 from baton.people.models import Person
 
 FROM_EVENT = {
@@ -113,6 +115,7 @@ def _from_event(workspace: Workspace, document: dict[str, Any], spec: str) -> in
     return None
 
 
+@register_recipient_resolver
 def resolve_recipients(workspace: Workspace, document: dict[str, Any], value: Any) -> tuple[list[Person], list[str]]:
     """The active people (in order, without repeats) and the plain e-mail addresses a recipients value names."""
     ids: list[int] = []

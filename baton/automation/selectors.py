@@ -10,14 +10,13 @@ from baton.automation.models import (
     Notification,
     Rule,
     RuleRun,
-    SweepRun,
     Webhook,
     WebhookAttempt,
     WebhookDelivery,
 )
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.models import Event
+from baton.core.models import Event, SweepRun
 from baton.core.selectors import one_or_404
 
 

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from baton.automation import editor, selectors, services
 from baton.automation.forms import PreferenceForm, WebhookForm
 from baton.automation.models import Rule, Webhook
-from baton.automation.sweeps import PLANNED_SWEEPS, registered_sweeps
+from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core import access
 from baton.core.errors import BatonError
+from baton.core.sweeps import registered_sweeps
 from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx
 
 DRY_RUN_LIMIT = 20

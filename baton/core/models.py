@@ -1,4 +1,5 @@
-"""Workspaces (tenants), users, memberships with roles, API tokens, the event log, idempotency records."""
+"""Workspaces (tenants), users, memberships with roles, API tokens, the event log, idempotency records, and the sweep
+framework's bookkeeping (which object a sweep announced in which period, and its runs)."""
 
 from __future__ import annotations
 
@@ -171,3 +172,45 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique_per_token")]
+
+
+class SweepMark(models.Model):
+    """A sweep announced this object for this period (e.g. handoff 7 overdue on 2026-03-02): never twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    sweep = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60)
+    target_id = models.BigIntegerField()
+    period = models.CharField(max_length=20)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "automation_sweepmark"  # made by automation before the sweep framework moved to core
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "sweep", "target_type", "target_id", "period"],
+                name="sweep_mark_once_per_object_and_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sweep} {self.target_type}#{self.target_id} {self.period}"
+
+
+class SweepRun(models.Model):
+    """One run of one sweep over one workspace: when, how many events it emitted, or why it failed."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    emitted = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "automation_sweeprun"  # made by automation before the sweep framework moved to core
+        indexes = [models.Index(fields=["workspace", "name", "-started_at"], name="sweep_run_log")]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from baton.automation.conditions import MISSING, condition_errors, evaluate, event_document, resolve
+from baton.core.conditions import MISSING, condition_errors, evaluate, event_document, resolve
 from baton.core.models import Event
 
 CREDIT_FIXED = ("actor", "client_account_manager")

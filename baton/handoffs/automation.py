@@ -1,6 +1,6 @@
-"""Handoffs on automation's extension points: notifications for every step of the loop, the `create_handoff` rule
-action, and the `handoffs_unconfirmed` sweep (a reminder when a sent handoff passes its due time unconfirmed, then
-an escalation to the owner's lead — or the workspace's owners/admins — a day later)."""
+"""Handoffs on the extension points in core that the rule engine reads: notifications for every step of the loop,
+the `create_handoff` rule action, and the `handoffs_unconfirmed` sweep (a reminder when a sent handoff passes its due
+time unconfirmed, then an escalation to the owner's lead — or the workspace's owners/admins — a day later)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,21 @@ from typing import Any
 from django.urls import reverse
 from huey import crontab
 
-from baton.automation.registry import (
+from baton.core.models import Event, Role, Workspace
+from baton.core.registry import (
     ActionContext,
     ActionError,
     NotificationSpec,
     Param,
     register_action,
+    register_event_url,
     register_notifier,
 )
-from baton.automation.services.notifications import EVENT_URLS
-from baton.automation.sweeps import register_sweep, sweep_emit_once
-from baton.core.models import Event, Role, Workspace
+from baton.core.sweeps import register_sweep, sweep_emit_once
 from baton.people.models import Person
 
 ESCALATE_AFTER = timedelta(hours=24)  # past due_by, after the reminder
-EVENT_URLS["handoff"] = ("handoffs:detail", "handoff_id")
+register_event_url("handoff", "handoffs:detail", "handoff_id")
 
 
 def _url(handoff_id: Any) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 from django.db import transaction
 from huey import crontab
 
-from baton.automation.registry import ActionContext, ActionError, Param, register_action
-from baton.automation.sweeps import local_today, register_sweep, sweep_emit_once
 from baton.core.models import Workspace
+from baton.core.registry import ActionContext, ActionError, Param, register_action
+from baton.core.sweeps import local_today, register_sweep, sweep_emit_once
 
 
 def cadence_due(workspace: Workspace, now: datetime) -> int:

@@ -18,12 +18,12 @@ from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils import timezone
 
 from baton.automation.models import EventDispatch, Rule, Webhook
-from baton.automation.registry import notified_verbs, notifiers_for
 from baton.automation.services import notifications as notes
 from baton.automation.services import webhooks as hooks
 from baton.automation.services.rules import Chain, is_internal_verb, rule_run_for_event
 from baton.core import events
 from baton.core.models import Event, Workspace
+from baton.core.registry import notified_verbs, notifiers_for
 
 logger = logging.getLogger(__name__)
 

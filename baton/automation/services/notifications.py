@@ -21,10 +21,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from baton.automation.models import EmailMode, Notification, NotificationPreference
-from baton.automation.registry import NotificationSpec, register_notifier
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
+from baton.core.registry import EVENT_URLS, NotificationSpec, register_event_url, register_notifier
 from baton.core.services import bump_version
 from baton.people.models import Person
 
@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 DIGEST_HOUR = 7  # local time of the workspace: the daily digest goes out from this hour on
 TITLE_MAX = 300
 
-# Where a notification about an event's target links to (a later app adds its own with `EVENT_URLS[...] = ...`).
-EVENT_URLS: dict[str, tuple[str, str]] = {
+# Where a notification about one of these targets links to (other apps register theirs with `register_event_url`).
+BUILT_IN_EVENT_URLS: dict[str, tuple[str, str]] = {
     "client": ("crm:client_detail", "client_id"),
     "project": ("delivery:project_detail", "project_id"),
     "task": ("delivery:task_detail", "task_id"),
@@ -45,6 +45,8 @@ EVENT_URLS: dict[str, tuple[str, str]] = {
     "automation_rule": ("automation:rule_detail", "rule_id"),
     "webhook": ("automation:webhook_detail", "webhook_id"),
 }
+for _target_type, (_url_name, _kwarg) in BUILT_IN_EVENT_URLS.items():
+    register_event_url(_target_type, _url_name, _kwarg)
 
 
 def url_for_event(event: Event) -> str:

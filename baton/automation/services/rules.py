@@ -19,14 +19,14 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.http import Http404
 
-from baton.automation import conditions as cond
 from baton.automation.models import EventDispatch, Rule, RuleRun, RunStatus, Webhook
 from baton.automation.recipients import spec_error
-from baton.automation.registry import ActionContext, ActionError, Param, action_types, get_action
 from baton.core import access, events
+from baton.core import conditions as cond
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.models import Event, Workspace
+from baton.core.registry import ActionContext, ActionError, Param, action_types, get_action
 from baton.core.services import bump_version, check_version, validate
 
 logger = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 
 from baton.automation import services
 from baton.automation.models import EventDispatch, Notification, Rule, RuleRun, WebhookDelivery
-from baton.automation.registry import ActionError, Param, register_action
 from baton.core.access import Actor
 from baton.core.models import Event
+from baton.core.registry import ActionError, Param, register_action
 from baton.crm.models import Client
 from baton.delivery import services as delivery
 from baton.delivery.models import Task
@@ -56,7 +56,7 @@ def test_unknown_action_type_is_422_naming_it(personas):
 
 
 def test_an_action_type_nobody_registered_is_refused(personas):
-    from baton.automation.registry import action_types
+    from baton.core.registry import action_types
 
     assert {"create_handoff", "open_escalation"} <= set(action_types())  # registered by their apps
     response = post_rule(personas, DONE_RULE | {"actions": [{"type": "open_ticket", "params": {}}]})
@@ -383,7 +383,7 @@ def test_a_registered_action_type(personas, work, django_capture_on_commit_callb
         seen.append((ctx.event.verb, params["reason"]))
         return "escalated"
 
-    from baton.automation import registry as actions_registry
+    from baton.core import registry as actions_registry
 
     previous = actions_registry.get_action("open_escalation")  # relationships registers the real one
     register_action(
@@ -402,7 +402,7 @@ def test_a_registered_action_type(personas, work, django_capture_on_commit_callb
             [("task.status_changed", "late")],
         )
     finally:
-        from baton.automation import registry
+        from baton.core import registry
 
         registry._actions.pop("open_escalation", None)
         if previous is not None:

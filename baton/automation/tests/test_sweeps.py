@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 
 from huey import crontab
 
-from baton.automation.models import RuleRun, SweepMark, SweepRun
+from baton.automation.models import RuleRun
 from baton.automation.services import rule_create
-from baton.automation.sweeps import PLANNED_SWEEPS, register_sweep, registered_sweeps, run_sweep, sweep_emit_once
+from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core.access import Actor
-from baton.core.models import Event
+from baton.core.models import Event, SweepMark, SweepRun
+from baton.core.sweeps import register_sweep, registered_sweeps, run_sweep, sweep_emit_once
 from baton.delivery import services as delivery
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # 10 March
@@ -134,7 +135,7 @@ def test_sweep_emit_once_and_a_registered_sweep(personas, work):
         # Registering the same name again replaces it (and its periodic task) without error.
         register_sweep("handoffs_unconfirmed", handoffs_unconfirmed, crontab(minute="*/30"), app="handoffs")
     finally:
-        from baton.automation import sweeps
+        from baton.core import sweeps
 
         sweeps._sweeps.pop("handoffs_unconfirmed", None)
         task = sweeps._periodic.pop("handoffs_unconfirmed", None)

@@ -7,6 +7,7 @@ Split by resource; import from here (`from baton.finance import services`).
 from baton.finance.services.budgets import (
     baseline_freeze,
     budget_check,
+    budget_thresholds_check,
     project_budget_move,
     project_budget_settings,
     project_budget_update,
@@ -61,6 +62,7 @@ __all__ = [
     "bill_rate_update",
     "billable_amount_of",
     "budget_check",
+    "budget_thresholds_check",
     "change_order_approve",
     "change_order_create",
     "change_order_reject",

@@ -3,18 +3,22 @@ only), plus the scope baseline freeze and the unmanaged-scope flag on logged tim
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
+from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
+from baton.core.sweeps import local_today
 from baton.delivery.models import Billing, Project, ProjectStatus
+from baton.delivery.selectors import visible_projects
 from baton.finance.models import BudgetAlert, ChangeOrder, ProjectBudget, ScopeBaseline
 from baton.finance.selectors.burn import budget_burn
 from baton.finance.selectors.scope import derived_baseline, task_is_unmanaged
@@ -117,16 +121,30 @@ def budget_check(*, actor: Actor, project: Project, on: date | None = None) -> l
     return fresh
 
 
-def sweep_budget_thresholds() -> int:
-    """Check every live project of every workspace (the periodic task); returns how many alerts were raised."""
+def budget_thresholds_check(*, workspace: Workspace, on: date) -> int:
+    """`budget_check` every live project of the workspace (what the `budget_thresholds` sweep runs, with `on` the
+    workspace's own today); returns how many alerts were raised."""
+    actor = Actor.system(workspace)
+    projects = (
+        visible_projects(actor)
+        .filter(archived_at__isnull=True, status__in=[ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD])
+        .select_related("client", "workspace")
+    )
     raised = 0
-    projects = Project.objects.filter(
-        archived_at__isnull=True, status__in=[ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]
-    ).select_related("workspace", "client")
-    for project in projects.iterator():
+    for project in projects:
         with transaction.atomic():
-            raised += len(budget_check(actor=Actor.system(project.workspace), project=project))
+            raised += len(budget_check(actor=actor, project=project, on=on))
     return raised
+
+
+def sweep_budget_thresholds(now: datetime | None = None) -> int:
+    """`budget_thresholds_check` every workspace now, by hand (the worker runs it per workspace as the
+    `budget_thresholds` sweep); returns how many alerts were raised."""
+    now = now or timezone.now()
+    return sum(
+        budget_thresholds_check(workspace=workspace, on=local_today(workspace, now))
+        for workspace in Workspace.objects.all()
+    )
 
 
 def _loaded_baseline(project: Project) -> ScopeBaseline | None:

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from baton.automation.models import Notification
 from baton.automation.services import rule_create, rule_run_for_event
-from baton.automation.sweeps import run_sweep
 from baton.core.access import Actor
 from baton.core.models import Event
+from baton.core.sweeps import run_sweep
 from baton.crm.services import client_update
 from baton.delivery import services as delivery
 from baton.devdata.testing.handoffs import make_sent_handoff

@@ -9,9 +9,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from baton.automation.sweeps import run_sweep
 from baton.core.access import Actor
 from baton.core.models import Event
+from baton.core.sweeps import run_sweep
 from baton.crm.models import Client, Deal
 from baton.crm.services import client_create, client_update, contact_create, deal_create
 from baton.delivery import services as delivery
@@ -405,7 +405,7 @@ def test_budget_over_rule(personas, system):
 def test_open_escalation_action_opens_one(personas, system):
     import importlib
 
-    from baton.automation.registry import ActionContext, get_action
+    from baton.core.registry import ActionContext, get_action
     from baton.relationships import automation
 
     if get_action("open_escalation") is None:  # another app's test may have swapped it out

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from baton.automation.sweeps import PLANNED_SWEEPS, registered_sweeps, run_sweep
+from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core.models import Workspace
+from baton.core.sweeps import registered_sweeps, run_sweep
 
 
 class Command(BaseCommand):

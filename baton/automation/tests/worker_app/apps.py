@@ -24,6 +24,6 @@ class WorkerTestConfig(AppConfig):
     label = "automation_worker_test"
 
     def ready(self) -> None:
-        from baton.automation.registry import Param, register_action
+        from baton.core.registry import Param, register_action
 
         register_action("test_pause", pause, params=[Param("marker", "Marker file", required=True)])

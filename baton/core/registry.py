@@ -1,6 +1,8 @@
-"""The extension points other apps use. Register at import time (from your app's `ready()` or `tasks.py`):
+"""The extension points of the rule engine that other apps plug into. They live in core so a domain app registers
+here without importing automation (which sits above the domains and reads these registries). Register at import
+time (from a module your app's `ready()` imports):
 
-    from baton.automation.registry import Param, register_action, register_notifier, register_setter, register_sweep
+    from baton.core.registry import Param, register_action, register_event_url, register_notifier, register_setter
 
 - `register_action("create_handoff", handler, label=..., params=[Param(...)], validate=...)`: a rule action type.
   `handler(ctx, params) -> str` runs inside the rule's transaction (call your services with `ctx.actor`; raise
@@ -10,7 +12,11 @@
   `func(actor, target_id, value) -> str` calls your service.
 - `register_notifier("handoff.sent", func)`: in-app notifications an event always raises (not a rule);
   `func(event) -> list[NotificationSpec]`. Created once per (recipient, event, source), so retries add none.
-- `register_sweep(name, func, schedule)` (from `baton.automation.sweeps`): a periodic check per workspace that emits
+- `register_event_url("handoff", "handoffs:detail", "handoff_id")`: the page a notification about an event's target
+  links to.
+- `register_recipient_resolver(func)`: who a recipients parameter names (`ActionContext.recipients`); automation
+  registers the one resolver.
+- `register_sweep(name, func, schedule)` (from `baton.core.sweeps`): a periodic check per workspace that emits
   events for what is due, once per object per period (`sweep_emit_once`).
 """
 
@@ -22,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from baton.core.access import Actor
+from baton.core.conditions import MISSING, resolve
 from baton.core.models import Event, Workspace
 
 
@@ -63,13 +70,25 @@ class ActionContext:
 
     def recipients(self, spec: Any) -> tuple[list[Any], list[str]]:
         """(people, e-mail addresses) named by a recipients parameter."""
-        from baton.automation.recipients import resolve_recipients
-
-        return resolve_recipients(self.workspace, self.document, spec)
+        if _recipient_resolver is None:
+            raise ActionError("No recipient resolver is registered.")
+        return _recipient_resolver(self.workspace, self.document, spec)
 
     @property
     def source(self) -> str:
         return f"rule:{self.rule_id}" if self.rule_id else "automation"
+
+
+RecipientResolver = Callable[[Workspace, dict[str, Any], Any], tuple[list[Any], list[str]]]
+_recipient_resolver: RecipientResolver | None = None
+
+
+def register_recipient_resolver(func: RecipientResolver) -> RecipientResolver:
+    """Say who a recipients parameter (person ids, roles, actor, client_am, ...) names; the rule engine registers its
+    resolver (`baton.automation.recipients`). Registering again replaces it."""
+    global _recipient_resolver
+    _recipient_resolver = func
+    return func
 
 
 Handler = Callable[[ActionContext, dict[str, Any]], str]
@@ -172,13 +191,22 @@ def notified_verbs() -> set[str]:
     return {verb for verb, funcs in _notifiers.items() if funcs}
 
 
+# Where a notification about an event's target links to: target type -> (URL name, its keyword argument). Each app
+# registers its own targets; automation registers the built-in ones (clients, projects, tasks, ...).
+EVENT_URLS: dict[str, tuple[str, str]] = {}
+
+
+def register_event_url(target_type: str, url_name: str, kwarg: str) -> None:
+    """Link notifications about `target_type` events to `reverse(url_name, kwargs={kwarg: event.target_id})`."""
+    EVENT_URLS[target_type] = (url_name, kwarg)
+
+
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
 def render_template(template: str, document: dict[str, Any]) -> str:
     """Replace `{data.to}`, `{target_label}`, `{rule.name}` ... with the event's values; unknown ones stay as written.
     Deliberately not Django's template language: rule authors get placeholders, not tags."""
-    from baton.automation.conditions import MISSING, resolve
 
     def replace(match: re.Match[str]) -> str:
         value = resolve(document, match.group(1))
@@ -187,12 +215,3 @@ def render_template(template: str, document: dict[str, Any]) -> str:
         return "" if value is None else str(value)
 
     return _PLACEHOLDER.sub(replace, template)
-
-
-def __getattr__(name: str) -> Any:
-    # `register_sweep` lives with the sweep framework; offered here too so one import serves every extension point.
-    if name in ("register_sweep", "sweep_emit_once"):
-        from baton.automation import sweeps
-
-        return getattr(sweeps, name)
-    raise AttributeError(name)

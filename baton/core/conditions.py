@@ -1,5 +1,6 @@
 """Rule conditions: `{field, op, value}` tested against an event. Pure functions, shared by the worker, the dry run
-and validation, so the editor explains a match exactly as the worker decides it."""
+and validation, so the editor explains a match exactly as the worker decides it; in core because other apps test
+events with the same language (growth's evidence rules)."""
 
 from __future__ import annotations
 
