@@ -15,6 +15,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 
+from baton.automation.models import Webhook
+from baton.automation.services.notifications import notify, url_for_event
+from baton.automation.services.webhooks import delivery_for_event
 from baton.core.access import Actor
 from baton.core.conditions import MISSING, resolve
 from baton.core.models import Workspace
@@ -26,6 +29,12 @@ from baton.core.registry import (
     register_setter,
     setters,
 )
+from baton.crm import selectors as crm_selectors
+from baton.crm import services as crm_services
+from baton.crm.models import ClientStatus
+from baton.delivery import selectors as delivery_selectors
+from baton.delivery import services as delivery_services
+from baton.delivery.models import ProjectStatus, TaskStatus
 
 RECIPIENTS_HELP = (
     "Comma-separated: person ids, roles (admin, finance, …), actor, client_am, assignee or project_manager."
@@ -41,8 +50,6 @@ def _names(people: list[Any]) -> str:
 
 
 def notify_action(ctx: ActionContext, params: dict[str, Any]) -> str:
-    from baton.automation.services.notifications import notify, url_for_event
-
     people, _ = ctx.recipients(params.get("to"))
     if not people:
         return f"nobody to notify ({params.get('to')} named no active person)"
@@ -108,9 +115,6 @@ register_action(
 
 
 def post_webhook_action(ctx: ActionContext, params: dict[str, Any]) -> str:
-    from baton.automation.models import Webhook
-    from baton.automation.services.webhooks import delivery_for_event
-
     webhook = Webhook.objects.filter(workspace=ctx.workspace, pk=int(params["webhook_id"])).first()
     if webhook is None:
         raise ActionError(f"webhook #{params['webhook_id']} no longer exists")
@@ -141,9 +145,6 @@ def _event_project_id(ctx: ActionContext) -> int | None:
 
 
 def create_task_action(ctx: ActionContext, params: dict[str, Any]) -> str:
-    from baton.delivery import selectors as delivery_selectors
-    from baton.delivery import services as delivery_services
-
     raw = params.get("project")
     project_id = _event_project_id(ctx) if raw == "event" else int(raw)  # type: ignore[arg-type]
     if project_id is None:
@@ -244,44 +245,33 @@ register_action(
 
 
 def _set_task_status(actor: Actor, task_id: int, value: Any) -> str:
-    from baton.delivery import selectors, services
-
-    task = selectors.task_get(actor=actor, task_id=task_id)
+    task = delivery_selectors.task_get(actor=actor, task_id=task_id)
     old = task.status
-    services.task_change_status(actor=actor, task=task, status=str(value))
+    delivery_services.task_change_status(actor=actor, task=task, status=str(value))
     return f"task #{task_id} status {old} → {value}"
 
 
 def _set_task_assignee(actor: Actor, task_id: int, value: Any) -> str:
-    from baton.delivery import selectors, services
-
-    task = selectors.task_get(actor=actor, task_id=task_id)
-    services.task_update(actor=actor, task=task, version=task.version, assignee_id=value)
+    task = delivery_selectors.task_get(actor=actor, task_id=task_id)
+    delivery_services.task_update(actor=actor, task=task, version=task.version, assignee_id=value)
     return f"task #{task_id} assigned to person #{value}"
 
 
 def _set_client_status(actor: Actor, client_id: int, value: Any) -> str:
-    from baton.crm import selectors, services
-
-    client = selectors.client_get(actor=actor, client_id=client_id)
+    client = crm_selectors.client_get(actor=actor, client_id=client_id)
     old = client.status
-    services.client_update(actor=actor, client=client, version=client.version, status=str(value))
+    crm_services.client_update(actor=actor, client=client, version=client.version, status=str(value))
     return f"client #{client_id} status {old} → {value}"
 
 
 def _set_project_status(actor: Actor, project_id: int, value: Any) -> str:
-    from baton.delivery import selectors, services
-
-    project = selectors.project_get(actor=actor, project_id=project_id)
+    project = delivery_selectors.project_get(actor=actor, project_id=project_id)
     old = project.status
-    services.project_change_status(actor=actor, project=project, status=str(value))
+    delivery_services.project_change_status(actor=actor, project=project, status=str(value))
     return f"project #{project_id} status {old} → {value}"
 
 
 def _register_setters() -> None:
-    from baton.crm.models import ClientStatus
-    from baton.delivery.models import ProjectStatus, TaskStatus
-
     register_setter("task", "status", _set_task_status, label="Task status", choices=TaskStatus.values)
     register_setter("task", "assignee_id", _set_task_assignee, label="Task assignee (person id)")
     register_setter("client", "status", _set_client_status, label="Client status", choices=ClientStatus.values)

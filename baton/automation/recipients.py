@@ -14,6 +14,8 @@ from django.http import Http404
 from baton.core.access import Actor
 from baton.core.models import Role, Workspace
 from baton.core.registry import register_recipient_resolver
+from baton.crm.selectors import client_get
+from baton.delivery.selectors import project_get, task_get
 from baton.people.models import Person
 
 FROM_EVENT = {
@@ -96,16 +98,10 @@ def _from_event(workspace: Workspace, document: dict[str, Any], spec: str) -> in
         if spec == "actor":
             return document.get("actor_id")
         if spec == "client_am" and document.get("client_id"):
-            from baton.crm.selectors import client_get
-
             return client_get(actor=system, client_id=int(document["client_id"])).account_manager_id
         if spec == "assignee" and document.get("target_type") == "task":
-            from baton.delivery.selectors import task_get
-
             return task_get(actor=system, task_id=int(document["target_id"])).assignee_id
         if spec == "project_manager":
-            from baton.delivery.selectors import project_get
-
             data = document.get("data") or {}
             project_id = document["target_id"] if document.get("target_type") == "project" else data.get("project_id")
             if project_id:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from baton.automation import tasks
+from baton.automation.services.dispatch import is_relevant
 from baton.core import events
 from baton.core.models import Event
 
@@ -17,9 +19,6 @@ logger = logging.getLogger(__name__)
 
 @events.subscribe
 def hand_event_to_worker(event: Event) -> None:
-    from baton.automation import tasks
-    from baton.automation.services.dispatch import is_relevant
-
     try:
         if is_relevant(event):
             tasks.process_event_task(event.pk)

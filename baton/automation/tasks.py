@@ -12,6 +12,7 @@ import logging
 import threading
 from datetime import timedelta
 
+from django.db import close_old_connections
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
@@ -48,7 +49,6 @@ def recover_on_worker_start() -> None:
         if _startup_done:
             return
         _startup_done = True
-    from django.db import close_old_connections
 
     try:
         queued = dispatch.recover(older_than=timedelta(0))

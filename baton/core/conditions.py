@@ -126,7 +126,7 @@ def _compare(a: Any, op: str, b: Any) -> bool:
         left, right = a, b  # ISO dates and datetimes order as text
     else:
         return False
-    return {"gt": left > right, "gte": left >= right, "lt": left < right, "lte": left <= right}[op]
+    return bool({"gt": left > right, "gte": left >= right, "lt": left < right, "lte": left <= right}[op])
 
 
 def holds(actual: Any, op: str, expected: Any) -> bool:

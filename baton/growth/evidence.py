@@ -14,6 +14,9 @@ from typing import Any
 
 from baton.core.conditions import MISSING, condition_errors, evaluate, event_document, resolve
 from baton.core.models import Event
+from baton.crm.models import Client
+from baton.finance.models import ChangeOrder
+from baton.timesheets.models import TimeEntry
 
 CREDIT_FIXED = ("actor", "client_account_manager")
 # Growth's own bookkeeping never produces evidence (no loops, and no rule lookup for such events).
@@ -39,9 +42,6 @@ _IDENTIFIER = re.compile(r"^[a-z]+(_[a-z]+)+$")
 
 def _before_work(event: Event) -> bool | None:
     """A change order logged before any time was logged on the tasks it covers (none covered: before the work)."""
-    from baton.finance.models import ChangeOrder
-    from baton.timesheets.models import TimeEntry
-
     order = ChangeOrder.objects.filter(pk=event.target_id, workspace_id=event.workspace_id).first()
     if order is None:
         return None
@@ -78,7 +78,6 @@ def credited_person_id(credit: str, event: Event, document: dict[str, Any]) -> i
     if credit == "client_account_manager":
         if not event.client_id:
             return None
-        from baton.crm.models import Client
 
         return (
             Client.objects.filter(pk=event.client_id, workspace_id=event.workspace_id)

@@ -21,6 +21,10 @@ from baton.core.registry import (
     register_notifier,
 )
 from baton.core.sweeps import register_sweep, sweep_emit_once
+from baton.crm.models import Client
+from baton.delivery.models import Project, Task
+from baton.handoffs.models import OPEN_STATUSES, Handoff
+from baton.handoffs.services import handoff_open, template_for
 from baton.people.models import Person
 
 ESCALATE_AFTER = timedelta(hours=24)  # past due_by, after the reminder
@@ -171,8 +175,6 @@ def escalation_target(person: Person) -> Person | None:
 def handoffs_unconfirmed(workspace: Workspace, now: datetime) -> int:
     """Sent (or gaps-raised) handoffs past due_by: `handoff.overdue` once per due time, then `handoff.escalated`
     once a day later."""
-    from baton.handoffs.models import OPEN_STATUSES, Handoff
-
     emitted = 0
     late = Handoff.objects.filter(workspace=workspace, status__in=OPEN_STATUSES, due_by__lt=now).select_related(
         "from_person"
@@ -235,10 +237,6 @@ def _one(ctx: ActionContext, spec: Any, what: str) -> Person:
 
 
 def create_handoff_action(ctx: ActionContext, params: dict[str, Any]) -> str:
-    from baton.crm.models import Client
-    from baton.delivery.models import Project, Task
-    from baton.handoffs.services import handoff_open
-
     doc = ctx.document
     data = doc.get("data") or {}
     ws = ctx.workspace
@@ -268,8 +266,6 @@ def create_handoff_action(ctx: ActionContext, params: dict[str, Any]) -> str:
 
 
 def _validate(workspace: Workspace, params: dict[str, Any]) -> dict[str, str]:
-    from baton.handoffs.services import template_for
-
     kind = str(params.get("kind") or "")
     if not kind or template_for(workspace, kind) is None:
         return {"kind": "No handoff template of this kind in the workspace."}

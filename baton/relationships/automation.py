@@ -9,17 +9,26 @@ from typing import Any
 from django.db import transaction
 from huey import crontab
 
+from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.registry import ActionContext, ActionError, Param, register_action
 from baton.core.sweeps import local_today, register_sweep, sweep_emit_once
+from baton.crm.models import Client
+from baton.relationships import cadence as cad
+from baton.relationships.models import StatusUpdate
+from baton.relationships.selectors import client_cadence_items
+from baton.relationships.services import (
+    escalation_open,
+    escalation_rules_check,
+    health_snapshot_take,
+    settings_for,
+    status_update_draft,
+    week_start_of,
+)
 
 
 def cadence_due(workspace: Workspace, now: datetime) -> int:
     """Cadence items overdue per client: `cadence.overdue` (target client), once per item and due date."""
-    from baton.crm.models import Client
-    from baton.relationships import cadence as cad
-    from baton.relationships.selectors import client_cadence_items
-
     today = local_today(workspace, now)
     emitted = 0
     for client in Client.objects.filter(workspace=workspace, archived_at__isnull=True, status__in=["active", "paused"]):
@@ -48,11 +57,6 @@ def cadence_due(workspace: Workspace, now: datetime) -> int:
 
 def weekly_status_drafts(workspace: Workspace, now: datetime) -> int:
     """On the workspace's status-update weekday: a draft status update per active client with an AM (once a week)."""
-    from baton.core.access import Actor
-    from baton.crm.models import Client
-    from baton.relationships.models import StatusUpdate
-    from baton.relationships.services import settings_for, status_update_draft, week_start_of
-
     today = local_today(workspace, now)
     if today.isoweekday() != settings_for(workspace).status_update_weekday:
         return 0
@@ -72,8 +76,6 @@ def weekly_status_drafts(workspace: Workspace, now: datetime) -> int:
 
 def health_snapshots(workspace: Workspace, now: datetime) -> int:
     """Each live client's health, kept daily; `client.health_changed` when the score moved since the last day."""
-    from baton.relationships.services import health_snapshot_take
-
     today = local_today(workspace, now)
     emitted = 0
     with transaction.atomic():
@@ -97,8 +99,6 @@ def health_snapshots(workspace: Workspace, now: datetime) -> int:
 def escalation_rules(workspace: Workspace, now: datetime) -> int:
     """The escalation rules (health at risk, cadence overdue by N days, budget over 100 %, unconfirmed critical
     handoff): one open escalation per cause."""
-    from baton.relationships.services import escalation_rules_check
-
     return len(escalation_rules_check(workspace, local_today(workspace, now)))
 
 
@@ -133,9 +133,6 @@ register_sweep(
 
 
 def _open_escalation(ctx: ActionContext, params: dict[str, Any]) -> str:
-    from baton.crm.models import Client
-    from baton.relationships.services import escalation_open
-
     client = Client.objects.filter(workspace=ctx.workspace, pk=ctx.event.client_id or 0).first()
     if client is None:
         raise ActionError("The event concerns no client to escalate about.")

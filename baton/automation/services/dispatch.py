@@ -17,6 +17,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils import timezone
 
+from baton.automation import tasks
 from baton.automation.models import EventDispatch, Rule, Webhook
 from baton.automation.services import notifications as notes
 from baton.automation.services import webhooks as hooks
@@ -137,8 +138,6 @@ def unprocessed_events(
 
 def recover(*, now: datetime | None = None, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Queue again every event whose processing was lost, and every webhook retry whose job was lost."""
-    from baton.automation import tasks
-
     now = now or timezone.now()
     queued = 0
     for workspace in Workspace.objects.all():

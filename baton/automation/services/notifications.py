@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -145,8 +146,6 @@ def notify_specs(event: Event, specs: Iterable[NotificationSpec]) -> list[Notifi
 def _own(actor: Actor, notification: Notification) -> None:
     access.require(actor, "notification", "update")
     if actor.person_id is None or notification.recipient_id != actor.person_id:
-        from django.http import Http404
-
         raise Http404("No such notification.")
 
 

@@ -28,6 +28,7 @@ from baton.core.errors import BatonError
 from baton.core.models import Event, Workspace
 from baton.core.registry import ActionContext, ActionError, Param, action_types, get_action
 from baton.core.services import bump_version, check_version, validate
+from baton.delivery.selectors import project_get
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,6 @@ def _param_error(workspace: Workspace, param: Param, value: Any) -> str | None:
             return None
         if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
             return "Use a project id, or “event” for the event's project."
-        from baton.delivery.selectors import project_get
 
         try:
             project_get(actor=Actor.system(workspace), project_id=int(value))

@@ -31,7 +31,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from baton.automation import tasks
 from baton.automation.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+from baton.automation.services.notifications import notify
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Event, Role
@@ -210,8 +212,6 @@ def webhook_delete(*, actor: Actor, webhook: Webhook) -> None:
 def _disable(webhook: Webhook, reason: str) -> None:
     """Switch a failing webhook off (inside the caller's transaction), stop its pending deliveries and tell the
     workspace's owners and admins."""
-    from baton.automation.services.notifications import notify
-
     webhook.active = False
     webhook.disabled_at = timezone.now()
     webhook.disabled_reason = reason[:300]
@@ -260,8 +260,6 @@ def payload_for(event: Event) -> str:
 
 
 def enqueue_attempt(delivery_id: int, delay: int = 0) -> None:
-    from baton.automation import tasks
-
     if delay > 0:
         tasks.deliver_webhook.schedule((delivery_id,), delay=delay)
     else:
