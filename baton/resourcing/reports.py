@@ -20,6 +20,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.money import to_money
+from baton.core.months import month_end, month_spans, month_start, next_month
 from baton.crm.models import Deal
 from baton.delivery.models import Billing
 from baton.people.models import Person
@@ -227,13 +228,7 @@ def _buckets(group_by: str, start: date, end: date) -> list[tuple[date, date, da
         mondays = [monday_of(start) + timedelta(days=offset) for offset in weeks]
         return [(m, max(m, start), min(m + timedelta(days=6), end)) for m in mondays]
     if group_by == "month":
-        out = []
-        first = start.replace(day=1)
-        while first <= end:
-            following = (first + timedelta(days=32)).replace(day=1)
-            out.append((first, max(first, start), min(following - timedelta(days=1), end)))
-            first = following
-        return out
+        return month_spans(start, end)
     return [(start, start, end)]
 
 
@@ -357,12 +352,9 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
     if actor.is_client:
         raise PermissionDenied("Your role (client) may not view forecasts.")
     access.require(actor, "financials", "view")
-    start = (start or today()).replace(day=1)
+    start = month_start(start or today())
     if end is None:
-        month = start
-        for _ in range(3):
-            month = (month + timedelta(days=32)).replace(day=1)
-        end = month - timedelta(days=1)
+        end = month_end(next_month(next_month(start)))  # this month and the next two
     start, end = check_range(start, end)
     people = schedule_people_rows(actor=actor, active=None)
     by_id = {p.id: p for p in people}

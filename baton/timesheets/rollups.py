@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
+from baton.core.months import month_end, month_start, next_month
 from baton.timesheets.models import TimeEntry, TimeRollup
 
 CENTS = Decimal(100)
@@ -34,12 +35,7 @@ def money(value: int | None) -> Decimal:
     return (Decimal(value or 0) / CENTS).quantize(Decimal("0.01"))
 
 
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+month_of = month_start  # a rollup row's month is its first day
 
 
 # --- Writes ------------------------------------------------------------------------------------------------------
@@ -173,7 +169,7 @@ class Split:
 
 
 def month_split(date_from: date | None, date_to: date | None) -> Split:
-    lo = None if date_from is None else (date_from if date_from.day == 1 else _next_month(date_from))
+    lo = None if date_from is None else (date_from if date_from.day == 1 else next_month(date_from))
     if date_to is None:
         hi = None
     else:
@@ -249,39 +245,35 @@ class Cut:
         return raw_month(Split(None, None, False, None, self.date_from, self.date_to))
 
 
-def _month_end(day: date) -> date:
-    return _next_month(day) - timedelta(days=1)
-
-
 def month_cut(date_from: date | None, date_to: date | None) -> Cut:
     plus: list[Q] = []
     minus: list[Q] = []
     if date_from is not None and date_to is not None and month_of(date_from) == month_of(date_to):
         month = month_of(date_from)
-        days = (_next_month(month) - month).days
+        days = (next_month(month) - month).days
         inside = (date_to - date_from).days + 1
         if inside * 2 <= days:
             return Cut(month, month, Q(date__gte=date_from, date__lte=date_to), None, date_from, date_to)
         if date_from > month:
             minus.append(Q(date__gte=month, date__lt=date_from))
-        if date_to < _month_end(month):
-            minus.append(Q(date__gt=date_to, date__lte=_month_end(month)))
-        return Cut(month, _next_month(month), None, any_of(minus), date_from, date_to)
+        if date_to < month_end(month):
+            minus.append(Q(date__gt=date_to, date__lte=month_end(month)))
+        return Cut(month, next_month(month), None, any_of(minus), date_from, date_to)
     first = end = None
     if date_from is not None:
         first = month_of(date_from)
         if date_from.day > 1:
             outside = date_from.day - 1
-            inside = (_next_month(first) - first).days - outside
+            inside = (next_month(first) - first).days - outside
             if inside > outside:
                 minus.append(Q(date__gte=first, date__lt=date_from))
             else:
-                plus.append(Q(date__gte=date_from, date__lt=_next_month(first)))
-                first = _next_month(first)
+                plus.append(Q(date__gte=date_from, date__lt=next_month(first)))
+                first = next_month(first)
     if date_to is not None:
         last = month_of(date_to)
-        end = _next_month(last)
-        if date_to < _month_end(last):
+        end = next_month(last)
+        if date_to < month_end(last):
             inside = date_to.day
             outside = (end - last).days - inside
             if inside > outside:

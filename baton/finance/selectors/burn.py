@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from baton.core.money import CENT
+from baton.core.months import month_end, month_start, next_month
 from baton.delivery.models import Billing, Project, Task, TaskStatus
 from baton.finance.models import ChangeOrder, ChangeOrderStatus, Expense, ProjectBudget
 from baton.timesheets import rollups
@@ -36,18 +36,6 @@ from baton.timesheets.models import TimeEntry, TimeRollup
 THRESHOLDS = (50, 80, 100)
 ZERO = Decimal("0.00")
 PCT = Decimal("0.01")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def next_month(day: date) -> date:
-    return (month_end(day) + timedelta(days=1)).replace(day=1)
 
 
 def pct(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
