@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -99,23 +99,11 @@ def _count_of(qs: QuerySet[Any], field: str = "id", distinct: bool = False) -> A
     )
 
 
-def _health_facts_bulk(
-    clients: list[Client], today: date
-) -> tuple[dict[int, HealthMeasures], dict[int, list[cad.CadenceItem]]]:
-    """The health measures and the cadence plan of each client, in a fixed number of queries: protocols, the cadence
-    facts (three), projects and their burn (three, four more with retainers), recent touchpoints, the counts of
-    overdue next steps, open escalations and unmanaged-scope tasks (one), handoff failures (one)."""
-    ids = [c.pk for c in clients]
-    if not ids:
-        return {}, {}
-    protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
-    default = CommunicationProtocol(workspace_id=clients[0].workspace_id)  # the unsaved defaults (`protocol_for`)
-    for client in clients:
-        protocols.setdefault(client.pk, default)  # one shared instance: only its values are read
-    plans = cadence_items_bulk(clients, today, protocols)
-    since = today - timedelta(days=90)
-    start = _day_bounds(since)
-    burns = _project_burns_bulk(ids, today)
+def _recent_responses_and_sentiments(
+    clients: list[Client], ids: list[int], start: datetime
+) -> tuple[dict[int, list[int]], dict[int, list[str]]]:
+    """The clients' touchpoints since `start`, newest first, in one query: their response times (minutes) and the
+    latest five sentiments, by client."""
     responses: dict[int, list[int]] = {pk: [] for pk in ids}
     sentiments: dict[int, list[str]] = {pk: [] for pk in ids}
     for client_id, minutes, sentiment in (
@@ -128,7 +116,13 @@ def _health_facts_bulk(
             responses[client_id].append(int(minutes))
         if sentiment and len(sentiments[client_id]) < 5:
             sentiments[client_id].append(sentiment)
-    counts = {
+    return responses, sentiments
+
+
+def _open_counts(ids: list[int], today: date, start: datetime) -> dict[int, dict[str, Any]]:
+    """Per client, in one query: overdue open next steps, open escalations, tasks flagged as unmanaged scope since
+    `start`."""
+    return {
         row["pk"]: row
         for row in Client.objects.filter(pk__in=ids)
         .annotate(
@@ -149,6 +143,27 @@ def _health_facts_bulk(
         )
         .values("pk", "n_steps", "n_escalations", "n_scope")
     }
+
+
+def _health_facts_bulk(
+    clients: list[Client], today: date
+) -> tuple[dict[int, HealthMeasures], dict[int, list[cad.CadenceItem]]]:
+    """The health measures and the cadence plan of each client, in a fixed number of queries: protocols, the cadence
+    facts (three), projects and their burn (three, four more with retainers), recent touchpoints, the counts of
+    overdue next steps, open escalations and unmanaged-scope tasks (one), handoff failures (one)."""
+    ids = [c.pk for c in clients]
+    if not ids:
+        return {}, {}
+    protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
+    default = CommunicationProtocol(workspace_id=clients[0].workspace_id)  # the unsaved defaults (`protocol_for`)
+    for client in clients:
+        protocols.setdefault(client.pk, default)  # one shared instance: only its values are read
+    plans = cadence_items_bulk(clients, today, protocols)
+    since = today - timedelta(days=90)
+    start = _day_bounds(since)
+    burns = _project_burns_bulk(ids, today)
+    responses, sentiments = _recent_responses_and_sentiments(clients, ids, start)
+    counts = _open_counts(ids, today, start)
     failures = _handoff_failures_bulk(clients, since)
     measures = {}
     for client in clients:

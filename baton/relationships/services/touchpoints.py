@@ -42,6 +42,66 @@ def _next_step_errors(actor: Actor, steps: list[dict[str, Any]], errors: dict[st
             errors[f"next_steps[{i}].due_on"] = "Every next step needs a due date."
 
 
+def _project_and_milestone_errors(
+    actor: Actor,
+    client: Client,
+    touchpoint: Touchpoint,
+    project_id: int | None,
+    milestone_id: int | None,
+    errors: dict[str, str],
+) -> None:
+    """The project and milestone must be the client's (else an error, and the touchpoint drops them); a milestone
+    gives the touchpoint its project when none was named."""
+    if (
+        project_id is not None
+        and not Project.objects.filter(workspace=actor.workspace, client=client, pk=project_id).exists()
+    ):
+        errors["project_id"] = "No such project of this client."
+        touchpoint.project_id = None
+    if milestone_id is not None:
+        ms = Milestone.objects.filter(workspace=actor.workspace, project__client=client, pk=milestone_id).first()
+        if ms is None:
+            errors["milestone_id"] = "No such milestone of this client."
+            touchpoint.milestone_id = None
+        elif touchpoint.project_id is None:
+            touchpoint.project_id = ms.project_id
+
+
+def _save_links(
+    actor: Actor,
+    client: Client,
+    touchpoint: Touchpoint,
+    contact_ids: list[int] | None,
+    decision_ids: list[int] | None,
+    next_steps: list[dict[str, Any]] | None,
+) -> None:
+    """The saved touchpoint's contacts, decisions (a decision without a touchpoint gets this one) and next steps."""
+    if contact_ids:
+        touchpoint.contacts.set(contact_ids)
+    if decision_ids:
+        touchpoint.decisions.set(decision_ids)
+        Decision.objects.filter(pk__in=decision_ids, touchpoint_id__isnull=True).update(touchpoint_id=touchpoint.pk)
+    for step in next_steps or []:
+        NextStep.objects.create(
+            workspace=actor.workspace,
+            touchpoint=touchpoint,
+            client=client,
+            description=str(step["description"]).strip(),
+            owner_id=step.get("owner_id"),
+            owner_contact_id=step.get("owner_contact_id"),
+            due_on=step.get("due_on"),
+        )
+
+
+def _complete_onboarding_item(client: Client, kind: str, touchpoint: Touchpoint) -> None:
+    """The touchpoint completes the client's first open onboarding item of its kind."""
+    pending = OnboardingItem.objects.filter(client=client, kind=kind, done_at__isnull=True).order_by("due_on").first()
+    if pending is not None:
+        pending.done_at = touchpoint.occurred_at
+        pending.touchpoint = touchpoint
+        pending.save(update_fields=["done_at", "touchpoint", "updated_at"])
+
+
 @transaction.atomic
 def touchpoint_log(
     *,
@@ -88,19 +148,7 @@ def touchpoint_log(
         touchpoint.person_id = None
     _ids_in(Contact, actor.workspace, contact_ids or [], "contact_ids", errors, client=client)
     _ids_in(Decision, actor.workspace, decision_ids or [], "decision_ids", errors, client=client)
-    if (
-        project_id is not None
-        and not Project.objects.filter(workspace=actor.workspace, client=client, pk=project_id).exists()
-    ):
-        errors["project_id"] = "No such project of this client."
-        touchpoint.project_id = None
-    if milestone_id is not None:
-        ms = Milestone.objects.filter(workspace=actor.workspace, project__client=client, pk=milestone_id).first()
-        if ms is None:
-            errors["milestone_id"] = "No such milestone of this client."
-            touchpoint.milestone_id = None
-        elif touchpoint.project_id is None:
-            touchpoint.project_id = ms.project_id
+    _project_and_milestone_errors(actor, client, touchpoint, project_id, milestone_id, errors)
     _next_step_errors(actor, next_steps or [], errors)
     validate(touchpoint, errors)
     # What the cadence asked for before this touchpoint, as of its day.
@@ -109,26 +157,8 @@ def touchpoint_log(
     before = client_cadence_items(client, on)
     matched = cad.matched_item(before, kind, on, milestone_id=touchpoint.milestone_id)
     touchpoint.save()
-    if contact_ids:
-        touchpoint.contacts.set(contact_ids)
-    if decision_ids:
-        touchpoint.decisions.set(decision_ids)
-        Decision.objects.filter(pk__in=decision_ids, touchpoint_id__isnull=True).update(touchpoint_id=touchpoint.pk)
-    for step in next_steps or []:
-        NextStep.objects.create(
-            workspace=actor.workspace,
-            touchpoint=touchpoint,
-            client=client,
-            description=str(step["description"]).strip(),
-            owner_id=step.get("owner_id"),
-            owner_contact_id=step.get("owner_contact_id"),
-            due_on=step.get("due_on"),
-        )
-    pending = OnboardingItem.objects.filter(client=client, kind=kind, done_at__isnull=True).order_by("due_on").first()
-    if pending is not None:
-        pending.done_at = touchpoint.occurred_at
-        pending.touchpoint = touchpoint
-        pending.save(update_fields=["done_at", "touchpoint", "updated_at"])
+    _save_links(actor, client, touchpoint, contact_ids, decision_ids, next_steps)
+    _complete_onboarding_item(client, kind, touchpoint)
     events.emit(
         actor,
         "touchpoint.logged",
