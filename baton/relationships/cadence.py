@@ -112,6 +112,81 @@ def _fmt(day: date | None) -> str:
     return day.isoformat() if day else "never"
 
 
+def _onboarding_update(spec: ProtocolSpec, today: date, touchpoints: list[LoggedTouchpoint], day: int) -> CadenceItem:
+    """The near-daily update of the onboarding phase (`day` of it)."""
+    assert spec.onboarding_started_on is not None
+    last = _last(touchpoints, SATISFIES["update"], spec.onboarding_started_on, today)
+    due = spec.onboarding_started_on if last is None else last + timedelta(days=spec.onboarding_update_every_days)
+    return CadenceItem(
+        "update",
+        "update",
+        _weekday_on_or_after(due),
+        f"Onboarding day {day} of {ONBOARDING_DAYS}: near-daily updates "
+        f"(every {spec.onboarding_update_every_days} working day(s)); last contact {_fmt(last)}.",
+    )
+
+
+def _ongoing_items(
+    spec: ProtocolSpec, today: date, touchpoints: list[LoggedTouchpoint], onboarding_end: date | None
+) -> list[CadenceItem]:
+    """The regular update and the strategic review of the ongoing phase (the first ones from the onboarding end)."""
+    items: list[CadenceItem] = []
+    base_default = onboarding_end or spec.anchor or today
+    last = _last(touchpoints, SATISFIES["update"], None, today)
+    items.append(
+        CadenceItem(
+            "update",
+            "update",
+            last + timedelta(days=spec.update_every_days) if last else base_default,
+            f"Regular update every {spec.update_every_days} days; last update {_fmt(last)}.",
+        )
+    )
+    last_review = _last(touchpoints, SATISFIES["strategic_review"], None, today)
+    if last_review is not None:
+        review_due = last_review + timedelta(days=spec.strategic_review_every_days)
+        why = f"last one {_fmt(last_review)}."
+    elif onboarding_end is not None:
+        review_due, why = onboarding_end, "the first one closes onboarding."
+    else:
+        review_due = base_default + timedelta(days=spec.strategic_review_every_days)
+        why = "none held yet."
+    items.append(
+        CadenceItem(
+            "strategic_review",
+            "strategic_review",
+            review_due,
+            f"Strategic review every {spec.strategic_review_every_days} days; {why}",
+        )
+    )
+    return items
+
+
+def _milestone_confirmation(m: MilestoneFact, today: date, touchpoints: list[LoggedTouchpoint]) -> CadenceItem | None:
+    """The confirmation the milestone asks for, or None (outside its window, or a touchpoint named it already)."""
+    when = m.done_on or m.due_date
+    if when is None:
+        return None
+    if m.done_on is None and not (
+        today - timedelta(days=MILESTONE_LOOKBACK_DAYS) <= when <= today + timedelta(days=MILESTONE_LEAD_DAYS)
+    ):
+        return None
+    if m.done_on is not None and not (today - timedelta(days=MILESTONE_CONFIRM_DAYS) <= m.done_on <= today):
+        return None
+    window_start = (m.due_date or when) - timedelta(days=MILESTONE_LEAD_DAYS)
+    confirmed = any(
+        t.milestone_id == m.id and t.kind in SATISFIES["milestone_confirmation"] and window_start <= t.on <= today
+        for t in touchpoints
+    )
+    if confirmed:
+        return None
+    reason = (
+        f"Milestone “{m.name}” was completed on {m.done_on.isoformat()}: confirm the sign-off with the client."
+        if m.done_on
+        else f"Milestone “{m.name}” is due on {when.isoformat()}: confirm it with the client."
+    )
+    return CadenceItem(f"milestone:{m.id}", "milestone_confirmation", when, reason, milestone_id=m.id)
+
+
 def cadence_plan(
     spec: ProtocolSpec,
     today: date,
@@ -129,46 +204,9 @@ def cadence_plan(
     )
     start = spec.onboarding_started_on or spec.anchor or today
     if day is not None:
-        assert spec.onboarding_started_on is not None
-        last = _last(touchpoints, SATISFIES["update"], spec.onboarding_started_on, today)
-        due = spec.onboarding_started_on if last is None else last + timedelta(days=spec.onboarding_update_every_days)
-        items.append(
-            CadenceItem(
-                "update",
-                "update",
-                _weekday_on_or_after(due),
-                f"Onboarding day {day} of {ONBOARDING_DAYS}: near-daily updates "
-                f"(every {spec.onboarding_update_every_days} working day(s)); last contact {_fmt(last)}.",
-            )
-        )
+        items.append(_onboarding_update(spec, today, touchpoints, day))
     else:
-        base_default = onboarding_end or spec.anchor or today
-        last = _last(touchpoints, SATISFIES["update"], None, today)
-        items.append(
-            CadenceItem(
-                "update",
-                "update",
-                last + timedelta(days=spec.update_every_days) if last else base_default,
-                f"Regular update every {spec.update_every_days} days; last update {_fmt(last)}.",
-            )
-        )
-        last_review = _last(touchpoints, SATISFIES["strategic_review"], None, today)
-        if last_review is not None:
-            review_due = last_review + timedelta(days=spec.strategic_review_every_days)
-            why = f"last one {_fmt(last_review)}."
-        elif onboarding_end is not None:
-            review_due, why = onboarding_end, "the first one closes onboarding."
-        else:
-            review_due = base_default + timedelta(days=spec.strategic_review_every_days)
-            why = "none held yet."
-        items.append(
-            CadenceItem(
-                "strategic_review",
-                "strategic_review",
-                review_due,
-                f"Strategic review every {spec.strategic_review_every_days} days; {why}",
-            )
-        )
+        items.extend(_ongoing_items(spec, today, touchpoints, onboarding_end))
     last_meeting = _last(touchpoints, SATISFIES["meeting"], None, today)
     meeting_base = last_meeting or start
     items.append(
@@ -180,28 +218,9 @@ def cadence_plan(
         )
     )
     for m in milestones or []:
-        when = m.done_on or m.due_date
-        if when is None:
-            continue
-        if m.done_on is None and not (
-            today - timedelta(days=MILESTONE_LOOKBACK_DAYS) <= when <= today + timedelta(days=MILESTONE_LEAD_DAYS)
-        ):
-            continue
-        if m.done_on is not None and not (today - timedelta(days=MILESTONE_CONFIRM_DAYS) <= m.done_on <= today):
-            continue
-        window_start = (m.due_date or when) - timedelta(days=MILESTONE_LEAD_DAYS)
-        confirmed = any(
-            t.milestone_id == m.id and t.kind in SATISFIES["milestone_confirmation"] and window_start <= t.on <= today
-            for t in touchpoints
-        )
-        if confirmed:
-            continue
-        reason = (
-            f"Milestone “{m.name}” was completed on {m.done_on.isoformat()}: confirm the sign-off with the client."
-            if m.done_on
-            else f"Milestone “{m.name}” is due on {when.isoformat()}: confirm it with the client."
-        )
-        items.append(CadenceItem(f"milestone:{m.id}", "milestone_confirmation", when, reason, milestone_id=m.id))
+        confirmation = _milestone_confirmation(m, today, touchpoints)
+        if confirmation is not None:
+            items.append(confirmation)
     for item_id, kind, title, due_on in onboarding_items or []:
         items.append(
             CadenceItem(

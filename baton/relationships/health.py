@@ -93,6 +93,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Complexity: a table of cases, one branch per health signal (eight), each a short formula with its explanation.
 def _goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
     if name == "cadence_kept":
         g = _clamp(1 - Fraction(m.cadence_days_overdue, 28))

@@ -1,0 +1,20 @@
+"""`/api/v1/` for account management: protocols, cadence, health, portfolio, touchpoints and next steps, status
+updates, client goals and reports, escalations, growth opportunities, onboarding and settings. One router per resource
+group, assembled here in the order of their paths in the OpenAPI document."""
+
+from ninja import Router
+
+from baton.relationships.api import (
+    accounts,
+    deal_win,
+    escalations,
+    goals,
+    opportunities,
+    settings,
+    status_updates,
+    touchpoints,
+)
+
+router = Router(tags=["relationships"])
+for part in (accounts, touchpoints, status_updates, goals, escalations, opportunities, settings, deal_win):
+    router.add_router("", part.router)

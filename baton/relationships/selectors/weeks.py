@@ -1,0 +1,95 @@
+"""What happened for a client in a week: the facts a status update is drafted from."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Sum
+
+from baton.crm.models import Client
+from baton.delivery.models import Milestone, Task
+from baton.knowledge.models import Decision
+from baton.relationships.models import Escalation, NextStep
+from baton.relationships.selectors.clients import _day_bounds
+from baton.timesheets.models import TimeEntry
+
+# --- Week facts (status updates) ------------------------------------------------------------------------------------
+
+
+def week_facts(client: Client, week_start: date) -> dict[str, Any]:
+    """What happened for the client in the week: milestones reached, tasks done, hours against budget, decisions,
+    open next steps and risks."""
+    start, end = _day_bounds(week_start), _day_bounds(week_start + timedelta(days=7))
+    milestones = list(
+        Milestone.objects.filter(project__client=client, completed_at__gte=start, completed_at__lt=end).values(
+            "id", "name", "project__name"
+        )
+    )
+    tasks = [
+        {"id": t.pk, "title": t.title, "project": t.project.name}
+        for t in Task.objects.filter(
+            project__client=client, status="done", completed_at__gte=start, completed_at__lt=end
+        )
+        .select_related("project")
+        .order_by("completed_at")
+    ]
+    budgets = []
+    for project in client.projects.filter(archived_at__isnull=True).exclude(status__in=["cancelled"]):
+        week_minutes = (
+            TimeEntry.objects.filter(
+                project=project, date__gte=week_start, date__lt=week_start + timedelta(days=7)
+            ).aggregate(m=Sum("minutes"))["m"]
+            or 0
+        )
+        total_minutes = TimeEntry.objects.filter(project=project).aggregate(m=Sum("minutes"))["m"] or 0
+        if week_minutes or project.status == "active":
+            budgets.append(
+                {
+                    "project_id": project.pk,
+                    "project": project.name,
+                    "hours_week": round(week_minutes / 60, 1),
+                    "hours_total": round(total_minutes / 60, 1),
+                    "budget_hours": round((project.budget_minutes or 0) / 60, 1),
+                    "over_budget": bool(project.budget_minutes) and total_minutes > project.budget_minutes,
+                }
+            )
+    decisions = list(
+        Decision.objects.filter(
+            client=client, decided_on__gte=week_start, decided_on__lt=week_start + timedelta(days=7)
+        )
+        .order_by("decided_on")
+        .values("id", "title", "decided_on")
+    )
+    steps = [
+        {
+            "id": s.pk,
+            "description": s.description,
+            "owner": s.owner.name if s.owner else (s.owner_contact.name if s.owner_contact else "—"),
+            "due_on": s.due_on,
+        }
+        for s in NextStep.objects.filter(client=client, done_at__isnull=True).select_related("owner", "owner_contact")
+    ]
+    risks = [f"{b['project']} is over its budgeted hours." for b in budgets if b["over_budget"]]
+    risks += [
+        f"Milestone “{m.name}” ({m.project.name}) is past its due date {m.due_date:%d %b}."
+        for m in Milestone.objects.filter(
+            project__client=client,
+            status="open",
+            due_date__lt=week_start + timedelta(days=7),
+            project__archived_at__isnull=True,
+        ).select_related("project")
+        if m.due_date
+    ]
+    risks += [
+        f"Open escalation: {e.title}" for e in Escalation.objects.filter(client=client, status="open").only("title")
+    ]
+    return {
+        "week_start": week_start,
+        "milestones_reached": [{"id": m["id"], "name": m["name"], "project": m["project__name"]} for m in milestones],
+        "tasks_done": tasks,
+        "budgets": budgets,
+        "decisions": decisions,
+        "next_steps": steps,
+        "risks": risks,
+    }

@@ -1,0 +1,83 @@
+"""Writes for account management: protocols, onboarding, touchpoints and next steps, status updates, goals,
+escalations, health snapshots, growth opportunities, settings, and the client's change-order decisions.
+
+Split by resource; import from here (`from baton.relationships import services`). The readers `client_cadence_items`,
+`client_health`, `protocol_for`, `settings_for` and `week_facts` have always been found here too (they live in
+`baton.relationships.selectors`).
+"""
+
+from baton.relationships.selectors import client_cadence_items, client_health, protocol_for, settings_for, week_facts
+from baton.relationships.services.escalations import (
+    default_assignee,
+    escalation_assign,
+    escalation_open,
+    escalation_resolve,
+    escalation_rules_check,
+)
+from baton.relationships.services.goals import GOAL_FIELDS, goal_create, goal_update, goal_value_record
+from baton.relationships.services.health_snapshots import health_snapshot_take
+from baton.relationships.services.opportunities import OPPORTUNITY_FIELDS, opportunity_create, opportunity_update
+from baton.relationships.services.portal import portal_change_order_decide
+from baton.relationships.services.protocols import (
+    DEFAULT_ONBOARDING,
+    ONBOARDING_KINDS,
+    PROTOCOL_FIELDS,
+    onboarding_apply,
+    onboarding_item_done,
+    onboarding_plan,
+    onboarding_template_put,
+    protocol_put,
+)
+from baton.relationships.services.settings import SETTINGS_FIELDS, settings_update
+from baton.relationships.services.status_updates import (
+    status_update_draft,
+    status_update_edit,
+    status_update_send,
+    week_start_of,
+)
+from baton.relationships.services.touchpoints import (
+    TOUCHPOINT_FIELDS,
+    next_step_complete,
+    touchpoint_log,
+    touchpoint_update,
+)
+
+__all__ = [
+    "DEFAULT_ONBOARDING",
+    "GOAL_FIELDS",
+    "ONBOARDING_KINDS",
+    "OPPORTUNITY_FIELDS",
+    "PROTOCOL_FIELDS",
+    "SETTINGS_FIELDS",
+    "TOUCHPOINT_FIELDS",
+    "client_cadence_items",
+    "client_health",
+    "default_assignee",
+    "escalation_assign",
+    "escalation_open",
+    "escalation_resolve",
+    "escalation_rules_check",
+    "goal_create",
+    "goal_update",
+    "goal_value_record",
+    "health_snapshot_take",
+    "next_step_complete",
+    "onboarding_apply",
+    "onboarding_item_done",
+    "onboarding_plan",
+    "onboarding_template_put",
+    "opportunity_create",
+    "opportunity_update",
+    "portal_change_order_decide",
+    "protocol_for",
+    "protocol_put",
+    "settings_for",
+    "settings_update",
+    "status_update_draft",
+    "status_update_edit",
+    "status_update_send",
+    "touchpoint_log",
+    "touchpoint_update",
+    "week_facts",
+    "week_start_of",
+]

@@ -1,0 +1,64 @@
+"""The workspace's relationships settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from baton.core import access, events
+from baton.core.access import Actor
+from baton.core.services import bump_version, check_version, validate
+from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS, RelationshipsSettings
+
+# --- Settings ------------------------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = (
+    "portfolio_mode",
+    "health_weights",
+    "healthy_from",
+    "watch_from",
+    "escalate_cadence_after_days",
+    "escalate_on_health_at_risk",
+    "escalate_on_budget_over",
+    "escalate_on_unconfirmed_handoff",
+    "status_update_weekday",
+)
+
+
+@transaction.atomic
+def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> RelationshipsSettings:
+    access.require(actor, "relationships_settings", "update")
+    current, _ = RelationshipsSettings.objects.select_for_update().get_or_create(workspace=actor.workspace)
+    if version is not None or current.version > 1:
+        check_version(current, version)
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    errors: dict[str, str] = {}
+    if "health_weights" in changes:
+        weights = changes["health_weights"] or {}
+        bad = set(weights) - set(DEFAULT_HEALTH_WEIGHTS)
+        if bad:
+            errors["health_weights"] = f"Unknown signal(s): {', '.join(sorted(bad))}."
+        elif any(not isinstance(v, int) or v < 0 for v in weights.values()):
+            errors["health_weights"] = "Weights are whole numbers from 0 up."
+        else:
+            merged = {**DEFAULT_HEALTH_WEIGHTS, **(current.health_weights or {}), **weights}
+            if not sum(merged.values()):
+                errors["health_weights"] = "At least one signal needs a weight."
+            changes["health_weights"] = merged
+    healthy = changes.get("healthy_from", current.healthy_from)
+    watch = changes.get("watch_from", current.watch_from)
+    if not 0 < watch < healthy <= 100:
+        errors["watch_from"] = "Bands need 0 < watch_from < healthy_from <= 100."
+    if "status_update_weekday" in changes and not 1 <= int(changes["status_update_weekday"]) <= 7:
+        errors["status_update_weekday"] = "An ISO weekday, 1 (Monday) to 7."
+    changed = events.diff(current, {k: v for k, v in changes.items() if k not in errors})
+    validate(current, errors)
+    if changed:
+        bump_version(current)
+        current.save()
+        events.emit(actor, "relationships_settings.updated", current, data={"changes": changed})
+    return current
