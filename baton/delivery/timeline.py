@@ -72,6 +72,7 @@ def _task_span(task: Task) -> tuple[date, date] | None:
     return None
 
 
+# Complexity: one layout pass: scale, milestone and task bars (overdue against today), dependency arrows.
 def gantt(project: Project, milestones: list[Milestone], tasks: list[Task], today: date) -> Gantt:
     spans = {t.pk: s for t in tasks if (s := _task_span(t)) is not None}
     dates = [d for s in spans.values() for d in s] + [m.due_date for m in milestones if m.due_date]

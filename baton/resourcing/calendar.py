@@ -463,6 +463,33 @@ def workspace_holidays(workspace: Workspace, start: date, end: date, settings: A
     return dict(sorted(days.items()))
 
 
+def _booking_spans(
+    workspace: Workspace,
+    ids: set[int],
+    mine: Q,
+    start: date,
+    end: date,
+    excluded: set[int],
+    with_placeholders: bool,
+) -> list[Span]:
+    """`load_calendar`'s bookings when the caller passed none: those of `ids` (and placeholders when asked) overlapping
+    [start, end], less the excluded ones (one query)."""
+    spans = []
+    if ids or with_placeholders:
+        who = mine | Q(person__isnull=True) if with_placeholders and mine else mine
+        rows = Booking.objects.filter(who, workspace=workspace, start_date__lte=end, end_date__gte=start)
+        if excluded:
+            rows = rows.exclude(id__in=excluded)
+        spans = [
+            Span._make(row)
+            for row in rows.values_list(
+                "id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative"
+            )
+            if row[1] in ids or (row[1] is None and with_placeholders)
+        ]
+    return spans
+
+
 def load_calendar(
     workspace: Workspace,
     people: Iterable[Any],
@@ -506,19 +533,7 @@ def load_calendar(
                 time_off[person_id].append((t_start, t_end, minutes))
     excluded = set(exclude_booking_ids)
     if bookings is None:
-        spans = []
-        if ids or with_placeholders:
-            who = mine | Q(person__isnull=True) if with_placeholders and mine else mine
-            rows = Booking.objects.filter(who, workspace=workspace, start_date__lte=end, end_date__gte=start)
-            if excluded:
-                rows = rows.exclude(id__in=excluded)
-            spans = [
-                Span._make(row)
-                for row in rows.values_list(
-                    "id", "person_id", "project_id", "start_date", "end_date", "minutes_per_day", "tentative"
-                )
-                if row[1] in ids or (row[1] is None and with_placeholders)
-            ]
+        spans = _booking_spans(workspace, ids, mine, start, end, excluded, with_placeholders)
     else:
         spans = [
             Span(b.id, b.person_id, b.project_id, b.start_date, b.end_date, b.minutes_per_day, b.tentative)

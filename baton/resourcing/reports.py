@@ -144,6 +144,7 @@ def _target(settings: Any, title: str) -> int:
     return int(targets.get(title, settings.utilization_target_pct))
 
 
+# Complexity: role guards and checks, then one pass over person x bucket filling the grouped rows.
 def utilization(
     *,
     actor: Actor,
@@ -268,6 +269,7 @@ def _keys_of(person: Person | StaffRow, by: str) -> list[str]:
     return [s.lower() for s in person.skills or []] or ["(no skill listed)"]
 
 
+# Complexity: guards, then one pass summing capacity and each demand kind per week and key; kept whole.
 def capacity_demand(
     *, actor: Actor, start: date | None = None, end: date | None = None, by: str = "skill"
 ) -> list[dict[str, Any]]:
@@ -344,6 +346,7 @@ def capacity_demand(
 # --- Revenue forecast ---------------------------------------------------------------------------------------------
 
 
+# Complexity: guards and default range, then one pass pricing each booking day by month and kind.
 def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
     """Per month: booked minutes x each person's bill rate, confirmed and tentative (Decimal, workspace currency).
 
@@ -430,6 +433,7 @@ def skill_match(person: Person, skill: str) -> str:
 MATCH_RANK = {"exact": 0, "partial": 1, "none": 2}
 
 
+# Complexity: a ranking pass per person: skill match, free capacity vs the need (total or daily), rate.
 def find_candidates(
     *,
     actor: Actor,

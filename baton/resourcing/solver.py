@@ -157,6 +157,7 @@ class _Problem:
         )
 
 
+# Complexity: the CP-SAT model: variables, capacity and overbooking constraints, objective, readout.
 def solve(
     placeholders: list[Any],
     people: list[Any],

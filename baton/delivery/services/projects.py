@@ -205,6 +205,7 @@ def project_create(
     return project
 
 
+# Complexity: a table of per-field rules (status workflow, client, currency, retainer fields).
 @transaction.atomic
 def project_update(*, actor: Actor, project: Project, version: int | None, **changes: Any) -> Project:
     """Change a project's fields. A status change follows the workflow (409 otherwise) and is also recorded as

@@ -279,6 +279,7 @@ def task_create(
     return task
 
 
+# Complexity: a table of per-field rules (assignee limits, status, milestone, assignee, estimate, dependencies).
 def _write(
     actor: Actor, task: Task, version: int | None, changes: dict[str, Any], *, override: bool, need_version: bool
 ) -> Task:

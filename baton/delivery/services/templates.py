@@ -58,6 +58,7 @@ def _ref(item: dict[str, Any], index: int) -> str:
     return str(index) if ref is None or str(ref).strip() == "" else str(ref).strip()
 
 
+# Complexity: a table of per-field checks on every milestone and task, each naming its field.
 def _clean_plan(
     milestones: list[dict[str, Any]], tasks: list[dict[str, Any]], errors: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -330,6 +331,7 @@ def assignee_role_of(person: Person | None) -> str:
     return str(skills[0])[:100] if skills else ""
 
 
+# Complexity: one pass turning milestones, tasks, dependencies and roles into offset plan rows.
 @transaction.atomic
 def project_save_as_template(*, actor: Actor, project: Project, name: str, description: str = "") -> ProjectTemplate:
     """Capture a project's milestones, tasks, dependencies, estimates, tags and assignee roles as a template, with
@@ -426,6 +428,7 @@ class _Staffing:
         return person
 
 
+# Complexity: one pass creating milestones and tasks, dating, staffing by role, rebuilding dependencies.
 @transaction.atomic
 def project_create_from_template(
     *,

@@ -149,6 +149,7 @@ def _data(booking: Booking) -> dict[str, Any]:
     }
 
 
+# Complexity: a table of per-field checks (each names its field) before one write.
 @transaction.atomic
 def booking_create(
     *,
@@ -231,6 +232,7 @@ def _locked(booking: Booking, version: int | None, *, required: bool) -> Booking
     return locked
 
 
+# Complexity: a table of per-field checks and normalisations, one branch per changeable field.
 def _apply(
     actor: Actor, booking: Booking, changes: dict[str, Any], errors: dict[str, str]
 ) -> tuple[dict[str, list[Any]], list[str]]:

@@ -1,0 +1,206 @@
+"""Project pages: the list, detail, create, edit, status and archive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.errors import BatonError
+from baton.core.selectors import event_list
+from baton.core.web import actor_required, form_page, get_actor, is_htmx
+from baton.crm.selectors import client_choices
+from baton.delivery import selectors, services
+from baton.delivery.forms import (
+    MilestoneForm,
+    ProjectForm,
+    minutes_to_hours,
+)
+from baton.delivery.models import (
+    Billing,
+    Project,
+    ProjectStatus,
+    Task,
+)
+from baton.delivery.views._common import _client_refused, _int, _people
+
+# --- Projects ---------------------------------------------------------------------------------------------------
+
+
+@actor_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    status = request.GET.get("status") or ""
+    billing = request.GET.get("billing") or ""
+    client = request.GET.get("client") or ""
+    pm = request.GET.get("pm") or ""
+    search = request.GET.get("q") or ""
+    archived = request.GET.get("archived") == "1"
+    projects = selectors.project_list(
+        actor=actor,
+        status=status or None,
+        billing=billing or None,
+        client_id=_int(client),
+        project_manager_id=_int(pm),
+        search=search or None,
+        archived=archived,
+    )
+    page = Paginator(projects, 50).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "projects": page.object_list,
+        "statuses": ProjectStatus.choices,
+        "billings": Billing.choices,
+        "status": status,
+        "billing": billing,
+        "client": client,
+        "pm": pm,
+        "q": search,
+        "archived": archived,
+        "clients": client_choices(actor=actor) if not actor.is_client else [],
+        "managers": _people(actor) if not actor.is_client else [],
+        "can_create": access.allowed(actor, "project", "create"),
+        "can_see_budgets": access.can_see_budgets(actor),
+        "today": selectors.today(),
+    }
+    return render(request, "delivery/partials/_project_table.html" if is_htmx(request) else "delivery/list.html", ctx)
+
+
+def _project_context(actor: Actor, project: Project) -> dict[str, Any]:
+    return {
+        "project": project,
+        "figures": selectors.project_figures(project),
+        "can_edit": access.allowed(actor, "project", "update", project),
+        "can_archive": access.allowed(actor, "project", "archive", project),
+        "can_see_budgets": access.can_see_budgets(actor),
+        "can_add": access.allowed(actor, "task", "create", Task(workspace=actor.workspace, project=project)),
+        "can_template": access.allowed(actor, "project_template", "create"),
+        "transitions": [(s, ProjectStatus(s).label) for s in services.PROJECT_TRANSITIONS[project.status]],
+    }
+
+
+@actor_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    milestones = list(selectors.milestone_list(actor=actor, project_id=project.pk))
+    tasks = list(
+        selectors.task_list(actor=actor, project_id=project.pk).order_by(
+            "milestone__due_date", "start_date", "due_date", "id"
+        )
+    )
+    feed = [] if actor.is_client else list(event_list(actor=actor, target_type="project", target_id=project.pk)[:15])
+    ctx = _project_context(actor, project) | {
+        "milestones": milestones,
+        "tasks": tasks,
+        "events": feed,
+        "today": selectors.today(),
+        "milestone_form": MilestoneForm(),
+    }
+    return render(request, "delivery/detail.html", ctx)
+
+
+@actor_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    access.require(actor, "project", "create")
+    initial: dict[str, Any] = {"client_id": request.GET.get("client")}
+    if actor.role == access.PM:
+        initial["project_manager_id"] = actor.person_id
+    form = ProjectForm(
+        request.POST or None, initial=initial, clients=client_choices(actor=actor), people=_people(actor)
+    )
+
+    def save(data: dict[str, Any]) -> Project:
+        return services.project_create(actor=actor, **form.service_data())
+
+    return form_page(
+        request,
+        form,
+        save=_client_refused(save),
+        template="delivery/form.html",
+        partial="delivery/partials/_form.html",
+        context={"title": "New project", "action": reverse("delivery:project_new"), "submit": "Create project"},
+        success_url=lambda p: reverse("delivery:project_detail", args=[p.pk]),
+        success_message=lambda p: f"{p.name} was created.",
+    )
+
+
+@actor_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    access.require(actor, "project", "update", project)
+    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS if f not in ("member_ids", "status")} | {
+        "member_ids": [p.pk for p in project.members.all()],
+        "budget_hours": minutes_to_hours(project.budget_minutes),
+        "period_budget_hours": minutes_to_hours(project.period_budget_minutes),
+        "version": project.version,
+    }
+    form = ProjectForm(
+        request.POST or None,
+        initial=initial,
+        clients=client_choices(actor=actor),
+        people=_people(actor),
+        editing=True,
+    )
+
+    def save(data: dict[str, Any]) -> Project:
+        changes = form.service_data()
+        changes["currency"] = changes.get("currency") or project.currency
+        return services.project_update(actor=actor, project=project, version=data.get("version"), **changes)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="delivery/form.html",
+        partial="delivery/partials/_form.html",
+        context={
+            "title": f"Edit {project.name}",
+            "action": reverse("delivery:project_edit", args=[project.pk]),
+            "project": project,
+            "submit": "Save project",
+        },
+        success_url=lambda p: reverse("delivery:project_detail", args=[p.pk]),
+        success_message=lambda p: f"{p.name} was saved.",
+    )
+
+
+@require_POST
+@actor_required
+def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    status = request.POST.get("status", "")
+    try:
+        services.project_change_status(
+            actor=actor, project=project, status=status, version=_int(request.POST.get("version"))
+        )
+    except (BatonError, ValidationError) as exc:
+        messages.error(request, exc.detail if isinstance(exc, BatonError) else "; ".join(exc.messages))
+    else:
+        messages.success(request, f"{project.name} is now {ProjectStatus(status).label.lower()}.")
+    return redirect("delivery:project_detail", project_id=project.pk)
+
+
+@require_POST
+@actor_required
+def project_archive(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = get_actor(request)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    if project.archived_at:
+        services.project_unarchive(actor=actor, project=project)
+        messages.success(request, f"{project.name} is current again.")
+    else:
+        services.project_archive(actor=actor, project=project)
+        messages.success(request, f"{project.name} was archived; its history is kept.")
+    return redirect("delivery:project_detail", project_id=project.pk)
