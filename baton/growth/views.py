@@ -141,6 +141,37 @@ def team(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _assessment_saved(
+    actor: access.Actor, form: AssessmentForm, person: Any, kind: str, period: str, existing: Assessment | None
+) -> bool:
+    """Create or update the assessment from a valid form; a refusal lands on the form (False)."""
+    try:
+        if existing is None:
+            services.assessment_create(
+                actor=actor,
+                person_id=person.id,
+                kind=kind,
+                period=period,
+                scores=form.scores(),
+                note=form.cleaned_data.get("note") or "",
+            )
+        else:
+            services.assessment_update(
+                actor=actor,
+                assessment=existing,
+                version=existing.version,
+                scores=form.scores(),
+                note=form.cleaned_data.get("note") or "",
+            )
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    except BatonError as exc:
+        form.add_error(None, exc.detail)
+        return False
+    return True
+
+
 @actor_required
 def assess(request: HttpRequest, person_id: int) -> HttpResponse:
     """The assessment form: each behaviour's 1-5 choice beside the evidence for it in the period."""
@@ -158,32 +189,9 @@ def assess(request: HttpRequest, person_id: int) -> HttpResponse:
     form = AssessmentForm(request.POST or None, behaviours=behaviours, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                if existing is None:
-                    services.assessment_create(
-                        actor=actor,
-                        person_id=person.id,
-                        kind=kind,
-                        period=period,
-                        scores=form.scores(),
-                        note=form.cleaned_data.get("note") or "",
-                    )
-                else:
-                    services.assessment_update(
-                        actor=actor,
-                        assessment=existing,
-                        version=existing.version,
-                        scores=form.scores(),
-                        note=form.cleaned_data.get("note") or "",
-                    )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except BatonError as exc:
-                form.add_error(None, exc.detail)
-            else:
-                messages.success(request, f"{'Self' if kind == 'self' else 'Manager'} assessment for {period} saved.")
-                return redirect(f"{_person_url(person.id)}?period={period}")
+        if form.is_valid() and _assessment_saved(actor, form, person, kind, period, existing):
+            messages.success(request, f"{'Self' if kind == 'self' else 'Manager'} assessment for {period} saved.")
+            return redirect(f"{_person_url(person.id)}?period={period}")
         status = 400
     start, end = services.period_bounds(period)
     profile = selectors.profile(actor, person.id, period=period)
