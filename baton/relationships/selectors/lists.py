@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.selectors import one_or_404
 from baton.crm.models import Client
 from baton.delivery.models import Milestone
 from baton.knowledge.models import Decision
@@ -27,13 +28,6 @@ def _client_scoped(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     if actor.is_client:
         qs = qs.filter(client_id=actor.client_id or 0)
     return qs
-
-
-def _one(qs: QuerySet[Any], pk: int, what: str) -> Any:
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise Http404(f"No such {what}.")
-    return found
 
 
 def touchpoint_list(
@@ -53,7 +47,7 @@ def touchpoint_list(
 def touchpoint_get(*, actor: Actor, touchpoint_id: int) -> Touchpoint:
     if actor.is_client:
         raise Http404("No such touchpoint.")
-    return _one(touchpoint_list(actor=actor), touchpoint_id, "touchpoint")
+    return one_or_404(touchpoint_list(actor=actor).filter(pk=touchpoint_id), "touchpoint")
 
 
 def next_step_list(
@@ -73,7 +67,7 @@ def next_step_list(
 def next_step_get(*, actor: Actor, next_step_id: int) -> NextStep:
     if actor.is_client:
         raise Http404("No such next step.")
-    return _one(next_step_list(actor=actor), next_step_id, "next step")
+    return one_or_404(next_step_list(actor=actor).filter(pk=next_step_id), "next step")
 
 
 def status_update_list(
@@ -91,7 +85,7 @@ def status_update_list(
 
 
 def status_update_get(*, actor: Actor, status_update_id: int) -> StatusUpdate:
-    return _one(status_update_list(actor=actor), status_update_id, "status update")
+    return one_or_404(status_update_list(actor=actor).filter(pk=status_update_id), "status update")
 
 
 def goal_list(*, actor: Actor, client_id: int | None = None) -> QuerySet[ClientGoal]:
@@ -103,7 +97,7 @@ def goal_list(*, actor: Actor, client_id: int | None = None) -> QuerySet[ClientG
 
 
 def goal_get(*, actor: Actor, goal_id: int) -> ClientGoal:
-    return _one(goal_list(actor=actor), goal_id, "goal")
+    return one_or_404(goal_list(actor=actor).filter(pk=goal_id), "goal")
 
 
 def goal_progress(goal: ClientGoal) -> dict[str, Any]:
@@ -141,7 +135,7 @@ def escalation_list(
 def escalation_get(*, actor: Actor, escalation_id: int) -> Escalation:
     if actor.is_client or not Escalation.objects.filter(workspace=actor.workspace, pk=escalation_id).exists():
         raise Http404("No such escalation.")
-    return _one(escalation_list(actor=actor), escalation_id, "escalation")
+    return one_or_404(escalation_list(actor=actor).filter(pk=escalation_id), "escalation")
 
 
 def opportunity_list(
@@ -159,7 +153,7 @@ def opportunity_list(
 def opportunity_get(*, actor: Actor, opportunity_id: int) -> GrowthOpportunity:
     if actor.is_client or not GrowthOpportunity.objects.filter(workspace=actor.workspace, pk=opportunity_id).exists():
         raise Http404("No such growth opportunity.")
-    return _one(opportunity_list(actor=actor), opportunity_id, "growth opportunity")
+    return one_or_404(opportunity_list(actor=actor).filter(pk=opportunity_id), "growth opportunity")
 
 
 def client_report(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:
