@@ -47,7 +47,16 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
+    _header(pdf, invoice, title, width)
+    _parties(pdf, invoice, width)
+    _lines(pdf, invoice, width)
+    _totals(pdf, invoice, width, credit=credit)
+    _payments_and_notes(pdf, invoice, width)
+    return bytes(pdf.output())
 
+
+def _header(pdf: _InvoicePDF, invoice: Invoice, title: str, width: float) -> None:
+    """The workspace's name, the title and number, VOID when void."""
     pdf.set_text_color(*INK)
     pdf.set_font("Helvetica", "B", 20)
     pdf.cell(width / 2, 10, _text(invoice.workspace.name))
@@ -60,6 +69,9 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
         pdf.set_text_color(*INK)
     pdf.ln(4)
 
+
+def _parties(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
+    """Two columns: who is billed, the project, what it corrects; the dates, currency and period."""
     pdf.set_font("Helvetica", size=10)
     left = [("Billed to", invoice.client.name)]
     if invoice.project_id and invoice.project:
@@ -82,6 +94,9 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
         pdf.ln(6)
     pdf.ln(6)
 
+
+def _lines(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
+    """The lines' table; a line that does not fit starts a new page."""
     cols = (width - 95, 25, 35, 35)
     pdf.set_font("Helvetica", "B", 9)
     pdf.set_text_color(*MUTED)
@@ -107,22 +122,31 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
         pdf.ln(1)
     pdf.ln(4)
 
-    def total_row(label: str, amount: Decimal, bold: bool = False) -> None:
-        pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 10)
-        pdf.cell(width - 60, 7, "")
-        pdf.cell(25, 7, _text(label), align="R")
-        pdf.cell(35, 7, _money(amount, invoice.currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
-    total_row("Subtotal", invoice.subtotal)
-    total_row(f"Tax {invoice.tax_rate:.2f}%", invoice.tax)
-    total_row("Total", invoice.total, bold=True)
+def _total_row(
+    pdf: _InvoicePDF, invoice: Invoice, width: float, label: str, amount: Decimal, bold: bool = False
+) -> None:
+    pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 10)
+    pdf.cell(width - 60, 7, "")
+    pdf.cell(25, 7, _text(label), align="R")
+    pdf.cell(35, 7, _money(amount, invoice.currency), align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def _totals(pdf: _InvoicePDF, invoice: Invoice, width: float, *, credit: bool) -> None:
+    """Subtotal, tax and total; on an issued invoice what was paid and credited, and the balance due."""
+    _total_row(pdf, invoice, width, "Subtotal", invoice.subtotal)
+    _total_row(pdf, invoice, width, f"Tax {invoice.tax_rate:.2f}%", invoice.tax)
+    _total_row(pdf, invoice, width, "Total", invoice.total, bold=True)
     if not credit and invoice.status in ("sent", "paid"):
         if invoice.amount_paid:
-            total_row("Paid", -invoice.amount_paid)
+            _total_row(pdf, invoice, width, "Paid", -invoice.amount_paid)
         if invoice.amount_credited:
-            total_row("Credited", -invoice.amount_credited)
-        total_row("Balance due", invoice.balance_due, bold=True)
+            _total_row(pdf, invoice, width, "Credited", -invoice.amount_credited)
+        _total_row(pdf, invoice, width, "Balance due", invoice.balance_due, bold=True)
 
+
+def _payments_and_notes(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
+    """The payments received, then the notes."""
     payments = list(invoice.payments.all())
     if payments:
         pdf.ln(6)
@@ -138,4 +162,3 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
         pdf.ln(6)
         pdf.set_text_color(*MUTED)
         pdf.multi_cell(width, 5, _text(invoice.notes))
-    return bytes(pdf.output())

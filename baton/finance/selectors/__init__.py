@@ -29,6 +29,7 @@ from baton.finance.selectors.burn import (
     plain_burn,
     retainer_minutes_by_month_of,
 )
+from baton.finance.selectors.profit import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.records import (
     budget_burn_for,
     change_order_get,
@@ -42,7 +43,6 @@ from baton.finance.selectors.records import (
     receivables,
     scope_log_for,
 )
-from baton.finance.selectors.reports import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.scope import ScopeLog, baseline_for, scope_log, unmanaged_task_ids
 from baton.rates.selectors import money_projects
 from baton.timesheets import rollups

@@ -1,5 +1,5 @@
 """Revenue recognition in integer cents for the profitability report, identical to the cent to its Decimal
-definition (see `reports.py`'s docstring).
+definition (see the `profit` package's docstring).
 
 The Decimal definitions divide at 28 significant digits and then round half up to the cent. In integer arithmetic the
 same figures are exact divisions with a remainder, and the two agree whenever the exact value is not a tie: a

@@ -1,0 +1,221 @@
+"""The profitability report and the margin trend: the rows by the report's key, labelled and sorted, and their totals
+(the definitions: this package's docstring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.money import CENT
+from baton.crm.models import Client
+from baton.delivery.models import Project
+from baton.finance.selectors.burn import month_start, next_month, pct
+from baton.finance.selectors.profit._common import RECOGNISED, REPORT_PROJECT_FIELDS, ZERO, Facts
+from baton.finance.selectors.profit.read import by_key, recognition_inputs
+from baton.finance.selectors.profit.recognise import recognise
+from baton.finance.selectors.recognition import from_cents
+from baton.people.models import Person
+from baton.rates.selectors import ExchangeRates, money_projects
+from baton.timesheets import rollups
+
+GROUPS = ("client", "project", "person", "month", "account_manager")
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    minutes: int = 0
+    billable_minutes: int = 0
+    revenue: Decimal = ZERO
+    cost: Decimal = ZERO
+
+    @property
+    def margin(self) -> Decimal:
+        return self.revenue - self.cost
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        return pct(self.margin, self.revenue) if self.revenue else None
+
+    def add(self, other: Row) -> None:
+        self.minutes += other.minutes
+        self.billable_minutes += other.billable_minutes
+        self.revenue += other.revenue
+        self.cost += other.cost
+
+    def as_dict(self) -> dict[str, Any]:
+        margin_pct = self.margin_pct
+        return {
+            "key": self.key,
+            "label": self.label,
+            "minutes": self.minutes,
+            "billable_minutes": self.billable_minutes,
+            "revenue": self.revenue.quantize(CENT),
+            "cost": self.cost.quantize(CENT),
+            "margin": self.margin.quantize(CENT),
+            "margin_pct": float(margin_pct) if margin_pct is not None else None,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """`as_dict` in JSON types, money as decimal strings (what ProfitRow serialises to)."""
+        margin_pct = self.margin_pct
+        return {
+            "key": self.key,
+            "label": self.label,
+            "minutes": self.minutes,
+            "billable_minutes": self.billable_minutes,
+            "revenue": str(self.revenue.quantize(CENT)),
+            "cost": str(self.cost.quantize(CENT)),
+            "margin": str(self.margin.quantize(CENT)),
+            "margin_pct": float(margin_pct) if margin_pct is not None else None,
+        }
+
+
+@dataclass
+class Report:
+    group_by: str
+    currency: str
+    date_from: date | None
+    date_to: date | None
+    rows: list[Row]
+    totals: Row
+    warnings: list[str] = field(default_factory=list)
+
+
+def profitability(
+    *,
+    actor: Actor,
+    group_by: str = "project",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    today: date | None = None,
+) -> Report:
+    """The profitability report (see the package docstring). Rows are limited to the projects whose money the actor
+    sees; `totals` is the sum of the rows."""
+    access.require(actor, "financials", "view")
+    if group_by not in GROUPS:
+        raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
+    today = today or timezone.localdate()
+    qs = money_projects(actor)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    if project_id is not None:
+        qs = qs.filter(pk=project_id)
+    base = actor.workspace.currency
+    whole = actor.role in access.ALL_MONEY and client_id is None and project_id is None
+    projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole)
+    cut = rollups.month_cut(date_from, date_to)
+    sums = by_key(group_by, cut, scope, base)
+    rates = ExchangeRates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    if projects:
+        inputs = recognition_inputs(
+            cut, recognised_scope, base, projects, by_person=group_by == "person", by_month=group_by == "month"
+        )
+        recognise(group_by, projects, inputs, sums, rates, date_from, date_to, today, base)
+    rows = {
+        key: Row(key=key, label="", minutes=m, billable_minutes=bm, revenue=from_cents(revenue), cost=from_cents(cost))
+        for key, (m, bm, revenue, cost) in sums.items()
+    }
+    if group_by == "project" and names is None:
+        names = dict(qs.values_list("id", "name").order_by())
+    _label(group_by, rows, names or {})
+    ordered = sorted(rows.values(), key=lambda r: (str(r.key) if group_by == "month" else r.label.lower(), str(r.key)))
+    totals = Row(key=None, label="Total")
+    for row in ordered:
+        totals.add(row)
+    warnings = [
+        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1. Add one under Finance → Rates."
+        for code in sorted(rates.missing)
+    ]
+    return Report(
+        group_by=group_by,
+        currency=base,
+        date_from=date_from,
+        date_to=date_to,
+        rows=ordered,
+        totals=totals,
+        warnings=warnings,
+    )
+
+
+def _project_sets(
+    actor: Actor, qs: QuerySet[Project], base: str, *, whole: bool
+) -> tuple[dict[int, Facts], dict[int, str] | None, Q, Q]:
+    """The recognised or foreign projects of the report (as `Facts`), the names of all its projects when they were
+    read (None otherwise), and the scopes of the time read for every project and for the recognised ones."""
+    if whole:  # the project sets as joins, not lists of thousands of ids; only the recognised projects loaded
+        projects = {
+            row[0]: Facts(row)
+            for row in qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base))
+            .values_list(*REPORT_PROJECT_FIELDS)
+            .order_by()  # the order does not matter (rows are sorted at the end): no sort by name
+        }
+        scope = Q(workspace_id=actor.workspace.pk)
+        return projects, None, scope, scope & (Q(project__billing__in=RECOGNISED) | ~Q(project__currency=base))
+    projects, names = {}, {}
+    for row in qs.values_list(*REPORT_PROJECT_FIELDS).order_by():
+        names[row[0]] = row[1]
+        if row[3] in RECOGNISED or row[4] != base:
+            projects[row[0]] = Facts(row)
+    return projects, names, Q(project_id__in=list(names)), Q(project_id__in=list(projects))
+
+
+def _label(group_by: str, rows: dict[Any, Row], project_names: dict[int, str]) -> None:
+    if group_by == "month":
+        for key, row in rows.items():
+            row.label = date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+        return
+    if group_by == "project":
+        for key, row in rows.items():
+            row.label = project_names[key]
+        return
+    if group_by == "client":
+        names = dict(Client.objects.filter(pk__in=list(rows)).values_list("id", "name"))
+        for key, row in rows.items():
+            row.label = names.get(key, "-")
+        return
+    names = dict(Person.objects.filter(pk__in=[k for k in rows if k is not None]).values_list("id", "name"))
+    for key, row in rows.items():
+        if key is None:
+            row.label = "No time logged" if group_by == "person" else "Unassigned"
+        else:
+            row.label = names.get(key, "-")
+
+
+def margin_trend(*, actor: Actor, months: int = 12, today: date | None = None) -> dict[str, Any]:
+    """The last `months` months of revenue, cost and margin (money as strings) for the margin trend chart."""
+    today = today or timezone.localdate()
+    start = month_start(today)
+    for _ in range(months - 1):
+        start = month_start(start - timedelta(days=1))
+    report = profitability(actor=actor, group_by="month", date_from=start, date_to=today, today=today)
+    by_month = {r.key: r for r in report.rows}
+    labels, revenue, cost, margin, margin_pct = [], [], [], [], []
+    month = start
+    while month <= today:
+        row = by_month.get(f"{month:%Y-%m}") or Row(key=None, label="")
+        labels.append(f"{month:%b %Y}")
+        revenue.append(str(row.revenue.quantize(CENT)))
+        cost.append(str(row.cost.quantize(CENT)))
+        margin.append(str(row.margin.quantize(CENT)))
+        margin_pct.append(str(row.margin_pct) if row.margin_pct is not None else "")
+        month = next_month(month)
+    return {
+        "labels": labels,
+        "revenue": revenue,
+        "cost": cost,
+        "margin": margin,
+        "margin_pct": margin_pct,
+        "currency": report.currency,
+    }

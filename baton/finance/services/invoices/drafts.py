@@ -1,0 +1,126 @@
+"""Drafts by hand: create, change (dates, tax rate, notes, currency, lines) and delete."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from baton.core import access, events
+from baton.core.access import Actor
+from baton.core.errors import Conflict
+from baton.core.money import currency_code
+from baton.core.services import bump_version, check_version, validate
+from baton.finance.models import Invoice, InvoiceKind, InvoiceSource, InvoiceStatus
+from baton.finance.services._common import percent, visible_project
+from baton.finance.services.invoices._common import (
+    check_dates,
+    clean_lines,
+    client_of,
+    event_data,
+    finish_draft,
+    lock_invoice,
+    new_draft,
+    recompute,
+    release,
+    replace_lines,
+)
+
+DRAFT_FIELDS = ("issue_date", "due_date", "tax_rate", "notes", "lines", "currency")
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    actor: Actor,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    lines: list[dict[str, Any]] | None = None,
+    tax_rate: Any = "0",
+    currency: str | None = None,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    notes: str = "",
+) -> Invoice:
+    """A draft invoice by hand. The client defaults to the project's; the currency to the project's or client's."""
+    access.require(actor, "invoice", "create")
+    errors: dict[str, str] = {}
+    project = visible_project(actor, project_id, errors) if project_id is not None else None
+    if client_id is None and project is not None:
+        client_id = project.client_id
+    client = client_of(actor, client_id, errors)
+    if project is not None and client is not None and project.client_id != client.pk:
+        errors["project_id"] = "This project belongs to another client."
+    rate = percent(tax_rate, "tax_rate", errors)
+    code = currency_code(
+        currency or (project.currency if project else client.currency if client else ""), "currency", errors
+    )
+    clean = clean_lines(lines or [], errors)
+    check_dates(issue_date, due_date, errors)
+    if errors:
+        raise ValidationError(errors)
+    assert client is not None and rate is not None
+    invoice = new_draft(
+        actor,
+        client=client,
+        project=project,
+        source=InvoiceSource.MANUAL,
+        currency=code,
+        tax_rate=rate,
+        issue_date=issue_date,
+        due_date=due_date,
+        notes=notes or "",
+    )
+    replace_lines(invoice, clean)
+    return finish_draft(actor, invoice)
+
+
+@transaction.atomic
+def invoice_update(*, actor: Actor, invoice: Invoice, version: int | None, **changes: Any) -> Invoice:
+    """Change a draft: dates, tax rate, notes, currency, or its lines (new lines replace all of them; time and
+    expenses on the old lines go back to un-invoiced). An issued invoice changes only by payments, void or credit."""
+    invoice = lock_invoice(actor, invoice)
+    check_version(invoice, version)
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValidationError({f: "This field cannot be changed." for f in sorted(unknown)})
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise Conflict(
+            f"{invoice} is {invoice.status}; only a draft changes. Correct it with a credit note.", field="status"
+        )
+    errors: dict[str, str] = {}
+    if "tax_rate" in changes:
+        changes["tax_rate"] = percent(changes["tax_rate"], "tax_rate", errors)
+    if "currency" in changes:
+        changes["currency"] = currency_code(changes["currency"], "currency", errors)
+    lines = None
+    if "lines" in changes:
+        lines = clean_lines(changes.pop("lines"), errors, credit=invoice.kind == InvoiceKind.CREDIT_NOTE)
+    check_dates(changes.get("issue_date", invoice.issue_date), changes.get("due_date", invoice.due_date), errors)
+    if errors:
+        raise ValidationError(errors)
+    changed = events.diff(invoice, changes)
+    if lines is not None:
+        replace_lines(invoice, lines)
+        changed["lines"] = [None, len(lines)]
+    if not changed:
+        return invoice
+    recompute(invoice)
+    validate(invoice)
+    bump_version(invoice)
+    invoice.save()
+    events.emit(actor, "invoice.updated", invoice, data={"changes": changed, "total": invoice.total})
+    return invoice
+
+
+@transaction.atomic
+def invoice_delete(*, actor: Actor, invoice: Invoice) -> None:
+    """Delete a draft (never an issued invoice: void it or credit it). Its time and expenses are released."""
+    invoice = lock_invoice(actor, invoice)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise Conflict(f"{invoice} is {invoice.status}; issued invoices are voided or credited, not deleted.")
+    release(invoice)
+    events.emit(actor, "invoice.deleted", invoice, data=event_data(invoice))
+    invoice.delete()
