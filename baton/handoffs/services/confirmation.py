@@ -81,29 +81,18 @@ def handoff_raise_gaps(*, actor: Actor, handoff: Handoff, gaps: list[Any]) -> Ha
     return handoff
 
 
-@transaction.atomic
-def handoff_answer_gaps(
-    *, actor: Actor, handoff: Handoff, answers: dict[str, Any], fields: dict[str, Any] | None = None
-) -> Handoff:
-    """The owner answers the open gaps and the handoff goes back to the receiver (status `sent`).
-
-    `answers` is keyed by gap id (or the gap's question, or the field it is about); a key that is a field of the
-    handoff also writes the answer into that field. Answers whose key matches no gap fill the remaining open gaps
-    in order. Every open gap needs an answer (422 naming `answers`), and required fields must still be filled."""
-    access.require(actor, "handoff", "answer_gaps", handoff)
-    handoff = _locked(handoff)
-    if handoff.status != HandoffStatus.GAPS_RAISED:
-        raise Conflict(
-            f"There are no gaps to answer; this handoff is {handoff.get_status_display().lower()}.", field="status"
-        )
-    if not isinstance(answers, dict) or not answers:
-        raise ValidationError({"answers": "Answer the open gaps: {gap id: answer}."})
-    errors: dict[str, str] = {}
-    open_gaps = list(handoff.gaps.filter(answered_at__isnull=True).order_by("id"))
+def _match_answers(
+    handoff: Handoff,
+    answers: dict[str, Any],
+    open_gaps: list[HandoffGap],
+    new_fields: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[int, str]:
+    """Each open gap's answer (by gap id): matched by key, then the unmatched answers in order. An answer keyed by a
+    field of the handoff is also written into `new_fields`."""
     field_keys = {f["key"] for f in handoff.field_spec}
     texts: dict[int, str] = {}
     leftovers: list[str] = []
-    new_fields = dict(handoff.fields)
     for key, value in answers.items():
         text = "" if value is None else str(value).strip()
         if not text:
@@ -132,6 +121,30 @@ def handoff_answer_gaps(
     for gap in open_gaps:
         if gap.pk not in texts and leftovers:
             texts[gap.pk] = leftovers.pop(0)
+    return texts
+
+
+@transaction.atomic
+def handoff_answer_gaps(
+    *, actor: Actor, handoff: Handoff, answers: dict[str, Any], fields: dict[str, Any] | None = None
+) -> Handoff:
+    """The owner answers the open gaps and the handoff goes back to the receiver (status `sent`).
+
+    `answers` is keyed by gap id (or the gap's question, or the field it is about); a key that is a field of the
+    handoff also writes the answer into that field. Answers whose key matches no gap fill the remaining open gaps
+    in order. Every open gap needs an answer (422 naming `answers`), and required fields must still be filled."""
+    access.require(actor, "handoff", "answer_gaps", handoff)
+    handoff = _locked(handoff)
+    if handoff.status != HandoffStatus.GAPS_RAISED:
+        raise Conflict(
+            f"There are no gaps to answer; this handoff is {handoff.get_status_display().lower()}.", field="status"
+        )
+    if not isinstance(answers, dict) or not answers:
+        raise ValidationError({"answers": "Answer the open gaps: {gap id: answer}."})
+    errors: dict[str, str] = {}
+    open_gaps = list(handoff.gaps.filter(answered_at__isnull=True).order_by("id"))
+    new_fields = dict(handoff.fields)
+    texts = _match_answers(handoff, answers, open_gaps, new_fields, errors)
     unanswered = [g for g in open_gaps if g.pk not in texts]
     if unanswered:
         errors["answers"] = "Answer every open gap: " + "; ".join(f"#{g.pk} {g.question[:80]}" for g in unanswered)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
+from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client
 from baton.delivery.models import Project, Task
@@ -32,6 +33,69 @@ from baton.people.models import Person
 def _default_title(template: HandoffTemplate, client: Client | None, project: Project | None, task: Task | None) -> str:
     about = task.title if task else project.name if project else client.name if client else ""
     return f"{template.name}: {about}" if about else template.name
+
+
+def _links(
+    workspace: Workspace, client: Client | None, project: Project | None, task: Task | None, errors: dict[str, str]
+) -> tuple[Client | None, Project | None]:
+    """The client and project a handoff is about, filled in from the task and project when not given, and checked:
+    each in this workspace, the project the client's, the task the project's."""
+    if task is not None and project is None:
+        project = task.project
+    if project is not None and client is None:
+        client = project.client
+    for obj, field in ((client, "client_id"), (project, "project_id"), (task, "task_id")):
+        if obj is not None and obj.workspace_id != workspace.pk:
+            errors[field] = "Not found in this workspace."
+    if project is not None and client is not None and project.client_id != client.pk:
+        errors["project_id"] = "This project belongs to another client."
+    if task is not None and project is not None and task.project_id != project.pk:
+        errors["task_id"] = "This task belongs to another project."
+    return client, project
+
+
+def _parties(
+    actor: Actor, from_person: Person | None, to_person: Person | None, errors: dict[str, str]
+) -> Person | None:
+    """The owner (the actor's own person when not given) and the receiver, checked; returns the owner."""
+    if from_person is None and actor.person_id is not None:
+        from_person = Person.objects.select_related("membership").filter(pk=actor.person_id).first()
+    _person_error(actor, from_person, "from_person_id", errors)
+    _person_error(actor, to_person, "to_person_id", errors)
+    if from_person is not None and to_person is not None and from_person.pk == to_person.pk:
+        errors["to_person_id"] = "The receiver is someone other than the owner."
+    return from_person
+
+
+def _template(workspace: Workspace, kind: str, source: str, errors: dict[str, str]) -> HandoffTemplate:
+    """The workspace's template of `kind` (422 when there is none), checked with the source: active, a known source."""
+    template = template_for(workspace, kind or "")
+    if template is None:
+        raise ValidationError({"kind": f"No handoff template of kind “{kind}” in this workspace."})
+    if not template.active:
+        errors["kind"] = f"The “{template.name}” template is switched off."
+    if source not in HandoffSource.values:
+        errors["source"] = f"Choose one of: {', '.join(HandoffSource.values)}."
+    return template
+
+
+def _save_once(handoff: Handoff) -> Handoff | None:
+    """Save a new handoff; None, or the handoff a concurrent request opened first from the same source."""
+    workspace, source = handoff.workspace, handoff.source
+    try:
+        with transaction.atomic():
+            handoff.save()
+    except IntegrityError:
+        existing = Handoff.objects.filter(workspace=workspace, source=source, source_ref=handoff.source_ref).first()
+        if existing is not None and handoff.source_ref:
+            return existing
+        raise
+    return None
+
+
+def _prefilled(values: dict[str, str], fields: dict[str, Any] | None) -> list[str]:
+    """The keys of the fields Baton filled in (not given by the caller), for the event."""
+    return sorted(k for k, v in values.items() if v and k not in (fields or {}))
 
 
 @transaction.atomic
@@ -61,30 +125,9 @@ def handoff_open(
         if existing is not None:
             return existing
     errors: dict[str, str] = {}
-    template = template_for(workspace, kind or "")
-    if template is None:
-        raise ValidationError({"kind": f"No handoff template of kind “{kind}” in this workspace."})
-    if not template.active:
-        errors["kind"] = f"The “{template.name}” template is switched off."
-    if source not in HandoffSource.values:
-        errors["source"] = f"Choose one of: {', '.join(HandoffSource.values)}."
-    if task is not None and project is None:
-        project = task.project
-    if project is not None and client is None:
-        client = project.client
-    for obj, field in ((client, "client_id"), (project, "project_id"), (task, "task_id")):
-        if obj is not None and obj.workspace_id != workspace.pk:
-            errors[field] = "Not found in this workspace."
-    if project is not None and client is not None and project.client_id != client.pk:
-        errors["project_id"] = "This project belongs to another client."
-    if task is not None and project is not None and task.project_id != project.pk:
-        errors["task_id"] = "This task belongs to another project."
-    if from_person is None and actor.person_id is not None:
-        from_person = Person.objects.select_related("membership").filter(pk=actor.person_id).first()
-    _person_error(actor, from_person, "from_person_id", errors)
-    _person_error(actor, to_person, "to_person_id", errors)
-    if from_person is not None and to_person is not None and from_person.pk == to_person.pk:
-        errors["to_person_id"] = "The receiver is someone other than the owner."
+    template = _template(workspace, kind, source, errors)
+    client, project = _links(workspace, client, project, task, errors)
+    from_person = _parties(actor, from_person, to_person, errors)
     spec = [dict(f) for f in template.fields]
     values = {f["key"]: "" for f in spec}
     if not errors:
@@ -117,14 +160,9 @@ def handoff_open(
         raise ValidationError(errors)
     access.require(actor, "handoff", "create", handoff)
     validate(handoff, exclude=["template", "from_person", "to_person"])
-    try:
-        with transaction.atomic():
-            handoff.save()
-    except IntegrityError:
-        existing = Handoff.objects.filter(workspace=workspace, source=source, source_ref=handoff.source_ref).first()
-        if existing is not None and handoff.source_ref:
-            return existing
-        raise
+    existing = _save_once(handoff)
+    if existing is not None:
+        return existing
     events.emit(
         actor,
         "handoff.created",
@@ -134,7 +172,7 @@ def handoff_open(
             source=handoff.source,
             project_id=handoff.project_id,
             task_id=handoff.task_id,
-            prefilled=sorted(k for k, v in values.items() if v and k not in (fields or {})),
+            prefilled=_prefilled(values, fields),
         ),
     )
     return handoff
@@ -144,27 +182,10 @@ HANDOFF_FIELDS = ("title", "to_person_id", "due_by", "fields", "client_id", "pro
 EDITABLE_STATUSES = (HandoffStatus.DRAFT, HandoffStatus.GAPS_RAISED)
 
 
-@transaction.atomic
-def handoff_update(*, actor: Actor, handoff: Handoff, version: int | None, **changes: Any) -> Handoff:
-    """Edit a draft (or a handoff whose gaps the owner is answering): fields are merged by key. The receiver, due
-    time and links change only while it is a draft."""
-    access.require(actor, "handoff", "update", handoff)
-    handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
-    check_version(handoff, version)
-    unknown = set(changes) - set(HANDOFF_FIELDS)
-    if unknown:
-        raise ValidationError({f: "This field cannot be changed." for f in sorted(unknown)})
-    if handoff.status not in EDITABLE_STATUSES:
-        raise Conflict(f"A {handoff.get_status_display().lower()} handoff cannot be edited.", field="status")
-    draft_only = {"to_person_id", "due_by", "client_id", "project_id", "task_id"} & set(changes)
-    if draft_only and handoff.status != HandoffStatus.DRAFT:
-        raise Conflict("The receiver, due time and links change only while the handoff is a draft.", field="status")
-    errors: dict[str, str] = {}
+def _draft_values(actor: Actor, handoff: Handoff, changes: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The changes only a draft takes, checked: the receiver, the due time (None: the template's SLA from now) and
+    the links."""
     values: dict[str, Any] = {}
-    if "fields" in changes:
-        values["fields"] = {**handoff.fields, **_clean_values(changes["fields"], handoff.field_spec, errors)}
-    if "title" in changes:
-        values["title"] = (changes["title"] or "").strip()[:300] or handoff.title
     if "to_person_id" in changes:
         person = (
             Person.objects.select_related("membership")
@@ -188,6 +209,31 @@ def handoff_update(*, actor: Actor, handoff: Handoff, version: int | None, **cha
             if pk is not None and not model.objects.filter(workspace=actor.workspace, pk=pk).exists():  # type: ignore[attr-defined]
                 errors[field] = "Not found in this workspace."
             values[field] = pk
+    return values
+
+
+@transaction.atomic
+def handoff_update(*, actor: Actor, handoff: Handoff, version: int | None, **changes: Any) -> Handoff:
+    """Edit a draft (or a handoff whose gaps the owner is answering): fields are merged by key. The receiver, due
+    time and links change only while it is a draft."""
+    access.require(actor, "handoff", "update", handoff)
+    handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
+    check_version(handoff, version)
+    unknown = set(changes) - set(HANDOFF_FIELDS)
+    if unknown:
+        raise ValidationError({f: "This field cannot be changed." for f in sorted(unknown)})
+    if handoff.status not in EDITABLE_STATUSES:
+        raise Conflict(f"A {handoff.get_status_display().lower()} handoff cannot be edited.", field="status")
+    draft_only = {"to_person_id", "due_by", "client_id", "project_id", "task_id"} & set(changes)
+    if draft_only and handoff.status != HandoffStatus.DRAFT:
+        raise Conflict("The receiver, due time and links change only while the handoff is a draft.", field="status")
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if "fields" in changes:
+        values["fields"] = {**handoff.fields, **_clean_values(changes["fields"], handoff.field_spec, errors)}
+    if "title" in changes:
+        values["title"] = (changes["title"] or "").strip()[:300] or handoff.title
+    values |= _draft_values(actor, handoff, changes, errors)
     if errors:
         raise ValidationError(errors)
     changed = events.diff(handoff, values)

@@ -58,6 +58,15 @@ def trigger_receiver(task: Task, receiver: str) -> Person | None:
     return None
 
 
+def _trigger_matches(trigger: dict[str, Any], task: Task, to_status: str, tags: set[str]) -> bool:
+    """Whether a template trigger fires for `task` entering `to_status` (its status, tag and project template)."""
+    if trigger.get("on", "task_status") != "task_status" or trigger.get("status") != to_status:
+        return False
+    if trigger.get("tag") and trigger["tag"].lower() not in tags:
+        return False
+    return not (trigger.get("project_template_id") and task.project.template_id != trigger["project_template_id"])
+
+
 def handoffs_for_task_status(*, workspace: Workspace, event_id: int, task_id: int, to_status: str) -> list[Handoff]:
     """A task entered `to_status`: open a draft for every active template trigger that matches (tag, project
     template), once per transition (the event) and not while the same trigger's handoff for this task is open."""
@@ -74,11 +83,7 @@ def handoffs_for_task_status(*, workspace: Workspace, event_id: int, task_id: in
     actor = Actor.system(workspace)
     for template in HandoffTemplate.objects.filter(workspace=workspace, active=True).order_by("id"):
         for trigger in template.triggers or []:
-            if trigger.get("on", "task_status") != "task_status" or trigger.get("status") != to_status:
-                continue
-            if trigger.get("tag") and trigger["tag"].lower() not in tags:
-                continue
-            if trigger.get("project_template_id") and task.project.template_id != trigger["project_template_id"]:
+            if not _trigger_matches(trigger, task, to_status, tags):
                 continue
             key = str(trigger.get("key") or "")
             already_open = Handoff.objects.filter(
