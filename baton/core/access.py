@@ -257,16 +257,8 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return False
     if obj is None:
         return True
-    if resource == "client":
-        if actor.role == CLIENT:
-            return action == "view" and obj.id == actor.client_id
-        if actor.role == AM and action == "update":
-            return bool(obj.account_manager_id) and obj.account_manager_id == actor.person_id
-    if resource == "contact":
-        if actor.role == CLIENT:
-            return action == "view" and obj.client_id == actor.client_id
-        if actor.role == AM and action != "view":
-            return bool(obj.client.account_manager_id == actor.person_id)
+    if resource in ("client", "contact"):
+        return _crm_allowed(actor, resource, action, obj)
     if resource in ("project", "milestone", "task"):
         return _delivery_allowed(actor, resource, action, obj)
     if resource in ("decision", "brief", "comment", "attachment", "knowledge"):
@@ -281,6 +273,22 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _relationships_allowed(actor, resource, action, obj)
     if resource == "handoff":
         return _handoff_allowed(actor, action, obj)
+    return True
+
+
+def _crm_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """Object rules of a client and a contact: a client-role user sees only its own; an AM changes only its
+    portfolio's (a contact's client's)."""
+    if resource == "client":
+        if actor.role == CLIENT:
+            return action == "view" and obj.id == actor.client_id
+        if actor.role == AM and action == "update":
+            return bool(obj.account_manager_id) and obj.account_manager_id == actor.person_id
+    if resource == "contact":
+        if actor.role == CLIENT:
+            return action == "view" and obj.client_id == actor.client_id
+        if actor.role == AM and action != "view":
+            return bool(obj.client.account_manager_id == actor.person_id)
     return True
 
 
@@ -389,13 +397,7 @@ def _money_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
     """Object rules of time and money. `obj` is the record; for `budget` it is the project."""
     own = actor.person_id is not None and getattr(obj, "person_id", None) == actor.person_id
     if resource in ("time_entry", "expense", "timer"):
-        if own:
-            return True  # one's own time, timer and expenses (the services check the locks)
-        if action == "view":
-            return money_scope(actor, obj.project)
-        if action == "view_amounts":
-            return money_scope(actor, obj.project)
-        return actor.role in ALL_MONEY or (actor.role == PM and obj.project.project_manager_id == actor.person_id)
+        return _time_allowed(actor, action, obj, own=own)
     if resource == "timesheet":
         if action == "approve":
             return not own or actor.is_leader  # nobody but an owner/admin approves its own week
@@ -403,17 +405,34 @@ def _money_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
             return own or actor.is_leader
         return own or actor.role in (ALL_MONEY | {PM})  # reopen: finance roles; view: a PM sees weeks to approve
     if resource == "invoice":
-        if actor.role == CLIENT:
-            return action == "view" and obj.client_id == actor.client_id and obj.status in ("sent", "paid")
-        if actor.role in ALL_MONEY:
-            return True
-        if actor.role == AM:
-            return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
-        if actor.role == PM:
-            return obj.project_id is not None and obj.project.project_manager_id == actor.person_id
-        return False
+        return _invoice_allowed(actor, action, obj)
     project = obj if resource == "budget" else obj.project
     return money_scope(actor, project)
+
+
+def _time_allowed(actor: Actor, action: str, obj: Any, *, own: bool) -> bool:
+    """Object rules of a time entry, a timer or an expense (`own`: it is the actor's)."""
+    if own:
+        return True  # one's own time, timer and expenses (the services check the locks)
+    if action == "view":
+        return money_scope(actor, obj.project)
+    if action == "view_amounts":
+        return money_scope(actor, obj.project)
+    return actor.role in ALL_MONEY or (actor.role == PM and obj.project.project_manager_id == actor.person_id)
+
+
+def _invoice_allowed(actor: Actor, action: str, obj: Any) -> bool:
+    """Object rules of an invoice: a client-role user views its own sent or paid ones; finance roles all; an AM its
+    portfolio's; a PM its projects'."""
+    if actor.role == CLIENT:
+        return action == "view" and obj.client_id == actor.client_id and obj.status in ("sent", "paid")
+    if actor.role in ALL_MONEY:
+        return True
+    if actor.role == AM:
+        return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
+    if actor.role == PM:
+        return obj.project_id is not None and obj.project.project_manager_id == actor.person_id
+    return False
 
 
 def manages(actor: Actor, person: Any) -> bool:

@@ -244,6 +244,7 @@ def step_clients(w: World, advance: Progress) -> None:
     advance("clients", len(w.clients))
 
 
+# Complexity: one generator step over the shared seeded random sequence (same draws, same data).
 def step_projects(w: World, advance: Progress) -> None:
     """Projects spread over the years, each 1-9 months, with milestones, tasks and a team of 2-6."""
     rng = w.rng
@@ -356,6 +357,7 @@ def _busy_factor(day: date) -> float:
     return 1.0
 
 
+# Complexity: one pass by person and day, for speed at agency-L, over the seeded random sequence.
 def step_time(w: World, advance: Progress) -> None:
     """Time entries person by person and day by day on the projects they are staffed on, invoiced monthly for T&M
     (older than the last two months), weeks approved up to a fortnight ago; timesheets for every logged week."""
@@ -614,6 +616,7 @@ def step_touchpoints(w: World, advance: Progress) -> None:
     w.counts["touchpoints"] = w.size.touchpoints
 
 
+# Complexity: one generator step over the shared seeded random sequence (same draws, same data).
 def step_handoffs(w: World, advance: Progress) -> None:
     """Handoffs of every kind (handoffs app; 20,000 at L) from each client's AM or a lead to someone on the work,
     spread over the years: most confirmed (a quarter after gaps were raised), some waiting, drafts and cancellations,

@@ -433,6 +433,22 @@ def _where(source: str, trigger: dict[str, Any] | None) -> str:
     )
 
 
+def _candidates(
+    t: HandoffTemplate, by_point: dict[tuple[str, str, str], list[Any]]
+) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """A template's handoff points as (source, trigger key, trigger): by hand, its built-in sources, its task
+    triggers, then any other point its handoffs were sent from."""
+    candidates: list[tuple[str, str, dict[str, Any] | None]] = [("manual", "", None)]
+    candidates += [(source, "", None) for source, _ in BUILTIN_POINTS.get(t.kind, [])]
+    candidates += [(HandoffSource.TASK_STATUS.value, str(tr.get("key") or ""), tr) for tr in t.triggers or []]
+    candidates += [
+        (source, key, None)
+        for (kind, source, key) in by_point
+        if kind == t.kind and (source, key) not in {(c[0], c[1]) for c in candidates}
+    ]
+    return candidates
+
+
 def handoff_map(*, actor: Actor, days: int = 90) -> list[MapPoint]:
     """Every handoff point of the workspace — each kind x where it is opened (by hand, a deal won, an AM change,
     each task trigger, rules) — with what happened there in the last `days`: handoffs sent per month, failures
@@ -462,15 +478,7 @@ def handoff_map(*, actor: Actor, days: int = 90) -> list[MapPoint]:
     points: list[MapPoint] = []
     seen: set[tuple[str, str, str]] = set()
     for t in templates:
-        candidates: list[tuple[str, str, dict[str, Any] | None]] = [("manual", "", None)]
-        candidates += [(source, "", None) for source, _ in BUILTIN_POINTS.get(t.kind, [])]
-        candidates += [(HandoffSource.TASK_STATUS.value, str(tr.get("key") or ""), tr) for tr in t.triggers or []]
-        candidates += [
-            (source, key, None)
-            for (kind, source, key) in by_point
-            if kind == t.kind and (source, key) not in {(c[0], c[1]) for c in candidates}
-        ]
-        for source, key, trigger in candidates:
+        for source, key, trigger in _candidates(t, by_point):
             point = (t.kind, source, key)
             if point in seen:
                 continue

@@ -88,12 +88,22 @@ class Person(TimestampedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        self._clean_lead(errors)
+        self._clean_working_days(errors)
+        self._clean_skills(errors)
+        self._clean_client(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_lead(self, errors: dict[str, str]) -> None:
         if self.lead_id is not None:
             lead = Person.objects.filter(pk=self.lead_id).only("workspace_id", "lead_id").first()
             if lead is None or lead.workspace_id != self.workspace_id:
                 errors["lead_id"] = "No such person in this workspace."
             elif self.pk is not None and _reports_chain_reaches(lead, self.pk):
                 errors["lead_id"] = "A person cannot report to themselves or to someone who reports to them."
+
+    def _clean_working_days(self, errors: dict[str, str]) -> None:
         days = self.working_days
         if not isinstance(days, list) or any(
             not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days
@@ -105,10 +115,14 @@ class Person(TimestampedModel):
             errors["working_days"] = "Each weekday may appear once."
         else:
             self.working_days = sorted(days)
+
+    def _clean_skills(self, errors: dict[str, str]) -> None:
         if not isinstance(self.skills, list) or any(not isinstance(s, str) or not s.strip() for s in self.skills):
             errors["skills"] = "Skills are a list of non-empty strings."
         else:
             self.skills = sorted({s.strip() for s in self.skills}, key=str.lower)
+
+    def _clean_client(self, errors: dict[str, str]) -> None:
         role = self.membership.role if self.membership_id else None
         if role == Role.CLIENT and not self.client_id:
             errors["client_id"] = "A client-role person must name the client whose portal they use."
@@ -121,8 +135,6 @@ class Person(TimestampedModel):
                 client_workspace_id = None
             if client_workspace_id != self.workspace_id:
                 errors["client_id"] = "No such client in this workspace."
-        if errors:
-            raise ValidationError(errors)
 
 
 def _reports_chain_reaches(lead: Person, person_id: int) -> bool:

@@ -115,17 +115,9 @@ def person_update(*, actor: Actor, person: Person, version: int | None, **change
     changed = events.diff(person, changes)
     membership = person.membership
     if role is not None and role != membership.role:
-        _check_role(str(role))
-        if actor.role != Role.OWNER and Role.OWNER in (role, membership.role):
-            raise ValidationError({"role": "Only an owner can grant or remove the owner role."})
-        if membership.role == Role.OWNER and not _other_owner_exists(person):
-            raise ValidationError({"role": "The workspace needs at least one active owner."})
-        changed["role"] = [membership.role, role]
-        membership.role = role
-    if "active" in changed and membership.role == Role.OWNER and actor.role != Role.OWNER:
-        raise PermissionDenied("Only an owner can deactivate or reactivate an owner.")
-    if "active" in changed and not person.active and membership.role == Role.OWNER and not _other_owner_exists(person):
-        raise ValidationError({"active": "The workspace needs at least one active owner."})
+        _change_role(actor, person, role, changed)
+    if "active" in changed:
+        _check_owner_activity(actor, person)
     if not changed:
         return person
     person.full_clean()
@@ -146,6 +138,28 @@ def person_update(*, actor: Actor, person: Person, version: int | None, **change
     if "active" in changed:
         events.emit(actor, "person.archived" if not person.active else "person.reactivated", person)
     return person
+
+
+def _change_role(actor: Actor, person: Person, role: Any, changed: dict[str, Any]) -> None:
+    """Give the person's membership `role` (a change, recorded in `changed`): only an owner grants or removes the
+    owner role, and the workspace keeps an active owner."""
+    membership = person.membership
+    _check_role(str(role))
+    if actor.role != Role.OWNER and Role.OWNER in (role, membership.role):
+        raise ValidationError({"role": "Only an owner can grant or remove the owner role."})
+    if membership.role == Role.OWNER and not _other_owner_exists(person):
+        raise ValidationError({"role": "The workspace needs at least one active owner."})
+    changed["role"] = [membership.role, role]
+    membership.role = role
+
+
+def _check_owner_activity(actor: Actor, person: Person) -> None:
+    """The person's `active` changes: only an owner (de)activates an owner, and the workspace keeps an active one."""
+    membership = person.membership
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise PermissionDenied("Only an owner can deactivate or reactivate an owner.")
+    if not person.active and membership.role == Role.OWNER and not _other_owner_exists(person):
+        raise ValidationError({"active": "The workspace needs at least one active owner."})
 
 
 def _other_owner_exists(person: Person) -> bool:

@@ -313,6 +313,7 @@ def raw_in(split: Split, where: Q | None = None, **filters: Any) -> Any:
     return TimeEntry.objects.filter(split.raw, where or Q(), **filters)
 
 
+# Complexity: tuned one pass per table (BENCHMARKS.md): integer cents, keys built inline per row.
 def totals_by(
     keys: tuple[str, ...], split: Split, where: Q | None = None, **filters: Any
 ) -> dict[tuple[Any, ...], dict[str, Any]]:

@@ -241,6 +241,45 @@ def _row_key(project_id: int, task_id: int | None) -> tuple[int, int]:
     return project_id, task_id or 0
 
 
+def _offered_rows(
+    actor: Actor,
+    person: Person,
+    monday: date,
+    rows: dict[tuple[int, int], GridRow],
+    extra_rows: list[tuple[int, int | None]] | None,
+) -> list[tuple[Project, Task | None]]:
+    """The empty rows to offer besides `rows`: `extra_rows`, then last week's rows, each while its project is
+    visible, open and not archived (and its task is the project's)."""
+    offered: list[tuple[Project, Task | None]] = []
+    wanted = list(extra_rows or [])
+    previous = (
+        TimeEntry.objects.filter(
+            workspace=actor.workspace,
+            person_id=person.pk,
+            date__range=(monday - timedelta(days=7), monday - timedelta(days=1)),
+        )
+        .values_list("project_id", "task_id")
+        .distinct()
+    )
+    wanted += [(p, t) for p, t in previous]
+    missing = [(p, t) for p, t in wanted if _row_key(p, t) not in rows]
+    if missing:
+        projects = {
+            p.pk: p
+            for p in visible_projects(actor)
+            .filter(pk__in={p for p, _ in missing}, archived_at__isnull=True)
+            .exclude(status="cancelled")
+            .select_related("client")
+        }
+        tasks = {t.pk: t for t in Task.objects.filter(pk__in={t for _, t in missing if t})}
+        for project_id, task_id in missing:
+            project = projects.get(project_id)
+            task = tasks.get(task_id) if task_id else None
+            if project is not None and (task_id is None or (task is not None and task.project_id == project.pk)):
+                offered.append((project, task))
+    return offered
+
+
 def week_grid(
     *, actor: Actor, person: Person, week_start: date, extra_rows: list[tuple[int, int | None]] | None = None
 ) -> Grid:
@@ -278,32 +317,8 @@ def week_grid(
         cell.entry_id = entry.pk if cell.count == 1 else None
         if entry.invoiced or entry.invoice_line_id:
             cell.locked_reason = cell.locked_reason or "invoiced"
-    wanted = list(extra_rows or [])
-    previous = (
-        TimeEntry.objects.filter(
-            workspace=actor.workspace,
-            person_id=person.pk,
-            date__range=(monday - timedelta(days=7), monday - timedelta(days=1)),
-        )
-        .values_list("project_id", "task_id")
-        .distinct()
-    )
-    wanted += [(p, t) for p, t in previous]
-    missing = [(p, t) for p, t in wanted if _row_key(p, t) not in rows]
-    if missing:
-        projects = {
-            p.pk: p
-            for p in visible_projects(actor)
-            .filter(pk__in={p for p, _ in missing}, archived_at__isnull=True)
-            .exclude(status="cancelled")
-            .select_related("client")
-        }
-        tasks = {t.pk: t for t in Task.objects.filter(pk__in={t for _, t in missing if t})}
-        for project_id, task_id in missing:
-            project = projects.get(project_id)
-            task = tasks.get(task_id) if task_id else None
-            if project is not None and (task_id is None or (task is not None and task.project_id == project.pk)):
-                row_for(project, task)
+    for project, task in _offered_rows(actor, person, monday, rows, extra_rows):
+        row_for(project, task)
     ordered = sorted(
         rows.values(),
         key=lambda r: (r.project.client.name.lower(), r.project.name.lower(), (r.task.title.lower() if r.task else "")),

@@ -90,21 +90,11 @@ def grid(request: HttpRequest) -> HttpResponse:
     return render(request, "timesheets/grid.html", ctx)
 
 
-@require_POST
-@actor_required
-def grid_cell(request: HttpRequest) -> HttpResponse:
-    """One cell typed in the grid (htmx): create, change or clear that day's entry; answers the row and the
-    totals (out of band). Errors show in the cell."""
-    actor = get_actor(request)
-    person = _grid_person(request, actor)
-    project_id = _int(request.POST.get("project"))
-    task_id = _int(request.POST.get("task")) or None
-    day = parse_date(request.POST.get("day") or "")
-    if project_id is None or day is None:
-        raise Http404("No such cell.")
+def _cell_set(actor: Actor, person: Person, project_id: int, task_id: int | None, day: date, hours: str) -> str:
+    """Write one grid cell from the hours typed; the error to show in it ("" when it was written)."""
     error = ""
     try:
-        minutes = parse_hours(request.POST.get("hours", ""))
+        minutes = parse_hours(hours)
         services.grid_cell_set(
             actor=actor, person_id=person.pk, project_id=project_id, task_id=task_id, day=day, minutes=minutes
         )
@@ -118,6 +108,22 @@ def grid_cell(request: HttpRequest) -> HttpResponse:
         )
     except (BatonError, PermissionDenied) as exc:
         error = getattr(exc, "detail", None) or str(exc)
+    return error
+
+
+@require_POST
+@actor_required
+def grid_cell(request: HttpRequest) -> HttpResponse:
+    """One cell typed in the grid (htmx): create, change or clear that day's entry; answers the row and the
+    totals (out of band). Errors show in the cell."""
+    actor = get_actor(request)
+    person = _grid_person(request, actor)
+    project_id = _int(request.POST.get("project"))
+    task_id = _int(request.POST.get("task")) or None
+    day = parse_date(request.POST.get("day") or "")
+    if project_id is None or day is None:
+        raise Http404("No such cell.")
+    error = _cell_set(actor, person, project_id, task_id, day, request.POST.get("hours", ""))
     ctx = _grid_context(actor, person, services.week_start_of(day), [(project_id, task_id)])
     row = next(
         (r for r in ctx["grid"].rows if r.project.pk == project_id and (r.task.pk if r.task else None) == task_id), None

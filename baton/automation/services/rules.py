@@ -73,10 +73,7 @@ def _param_error(workspace: Workspace, param: Param, value: Any) -> str | None:
         if len(str(value)) > TEMPLATE_MAX:
             return f"Keep {param.label.lower()} under {TEMPLATE_MAX} characters."
     elif kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
-            return f"{param.label} is a whole number."
-        if not -3650 <= int(value) <= 3650:
-            return f"{param.label} is out of range."
+        return _int_error(param, value)
     elif kind == "choice":
         allowed = [c for c, _ in param.choices]
         if value not in allowed:
@@ -84,20 +81,38 @@ def _param_error(workspace: Workspace, param: Param, value: Any) -> str | None:
     elif kind in ("recipients", "emails", "person"):
         return spec_error(workspace, value, allow_emails=kind == "emails", single=kind == "person")
     elif kind == "webhook":
-        if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
-            return "Choose a webhook."
-        if not Webhook.objects.filter(workspace=workspace, pk=int(value)).exists():
-            return "No such webhook in this workspace."
+        return _webhook_error(workspace, value)
     elif kind == "project":
-        if value == "event":
-            return None
-        if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
-            return "Use a project id, or “event” for the event's project."
+        return _project_error(workspace, value)
+    return None
 
-        try:
-            project_get(actor=Actor.system(workspace), project_id=int(value))
-        except Http404:
-            return "No such project in this workspace."
+
+def _int_error(param: Param, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+        return f"{param.label} is a whole number."
+    if not -3650 <= int(value) <= 3650:
+        return f"{param.label} is out of range."
+    return None
+
+
+def _webhook_error(workspace: Workspace, value: Any) -> str | None:
+    if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
+        return "Choose a webhook."
+    if not Webhook.objects.filter(workspace=workspace, pk=int(value)).exists():
+        return "No such webhook in this workspace."
+    return None
+
+
+def _project_error(workspace: Workspace, value: Any) -> str | None:
+    if value == "event":
+        return None
+    if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
+        return "Use a project id, or “event” for the event's project."
+
+    try:
+        project_get(actor=Actor.system(workspace), project_id=int(value))
+    except Http404:
+        return "No such project in this workspace."
     return None
 
 

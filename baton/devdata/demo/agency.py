@@ -175,6 +175,7 @@ def _email(name: str, domain: str) -> str:
     return f"{name.lower().replace(' ', '.')}@{domain}"
 
 
+# Complexity: the demo's one script: each app's step in order over one seeded random sequence.
 @transaction.atomic
 def generate(
     *,

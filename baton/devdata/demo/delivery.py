@@ -185,6 +185,7 @@ def _progress(actor: Actor, project: Project, today: date, rng: random.Random, *
             task = services.task_change_status(actor=actor, task=task, status=step)
 
 
+# Complexity: a generator of many steps over one seeded random sequence (same draws, same data).
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Add delivery data to the demo agency."""
     today = timezone.localdate()

@@ -135,6 +135,7 @@ def _team(project: Project, tasks: list[Task], members: list[Person], rng: rando
     return team
 
 
+# Complexity: one pass by day and person over one seeded random sequence (same draws, same data).
 def _time(workspace: Workspace, projects: list[Project], people: list[Person], rng: random.Random, today: date) -> None:
     """Bulk-created entries with rates resolved and amounts computed exactly as the service does."""
     book = RateBook.load(workspace.pk)
@@ -306,6 +307,7 @@ def _expenses(actor: Actor, projects: list[Project], rng: random.Random, today: 
             )
 
 
+# Complexity: cases per billing type, then payments, over one seeded random sequence (same data).
 def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: date) -> None:
     this_month = month_start(today)
     issued: list[Invoice] = []

@@ -46,6 +46,7 @@ def _previous_period(period: str) -> str:
     return f"{year - 1}-H2" if half == "1" else f"{year}-H1"
 
 
+# Complexity: a table of cases, one per history verb, drawing from the seeded random sequence.
 def _event(workspace: Workspace, am: Person, client: Client, verb: str, rng: random.Random, when: datetime) -> Event:
     kind = verb.split("/", 1)[1] if "/" in verb else ""
     verb = verb.split("/", 1)[0]
@@ -104,6 +105,7 @@ def _event(workspace: Workspace, am: Person, client: Client, verb: str, rng: ran
     )
 
 
+# Complexity: a generator of many steps over one seeded random sequence (same draws, same data).
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Add growth data to the demo agency (after every other app, so its events become evidence too)."""
     services.framework_ensure(workspace)

@@ -84,6 +84,7 @@ def _age(handoff: Handoff, *, days_ago: float, confirm_after_min: int | None = N
     Handoff.objects.filter(pk=handoff.pk).update(**values)
 
 
+# Complexity: a generator of many steps over one seeded random sequence (same draws, same data).
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Add handoffs to the demo agency (runs after delivery, knowledge and finance)."""
     system = Actor.system(workspace)

@@ -117,6 +117,7 @@ def _person_actor(person: Person | None, fallback: Actor) -> Actor:
     return Actor.for_membership(person.membership) if person is not None else fallback
 
 
+# Complexity: a generator of many steps over one seeded random sequence (same draws, same data).
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Add knowledge data to the demo agency (runs after delivery's)."""
     today = timezone.localdate()

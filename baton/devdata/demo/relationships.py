@@ -44,6 +44,7 @@ def _at(day: datetime | object, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))  # type: ignore[arg-type]
 
 
+# Complexity: a generator of many steps over one seeded random sequence (same draws, same data).
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Add account management data (after delivery, knowledge, finance and handoffs)."""
     today = timezone.localdate()
