@@ -19,8 +19,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from baton.resourcing.calendar import Calendar
 
 TIME_LIMIT_SECONDS = 10.0
@@ -181,6 +179,9 @@ def solve(
         plan.status = "infeasible"
         plan.message = "No placeholder has an eligible person."
         return plan
+
+    # OR-Tools adds ~80 MB to a process: loaded on the first staffing suggestion, not in every web worker.
+    from ortools.sat.python import cp_model  # noqa: PLC0415
 
     model = cp_model.CpModel()
     x: dict[tuple[int, int], Any] = {}
