@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -7,8 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Baton core"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-
-        from baton.core.web import settle_session_on_login
-
-        user_logged_in.connect(settle_session_on_login, dispatch_uid="baton.settle_session_on_login")
+        # Every app's `wiring.py` (in INSTALLED_APPS order, once the models are loaded) registers what it plugs into the
+        # apps below it and into core: subscribers, sweeps, actions, hooks. Each names its imports at its top.
+        autodiscover_modules("wiring")

@@ -5,7 +5,7 @@ Subscribers (activity feed, automations, webhooks, health, evidence) read the lo
 
 A few reactions are part of the change itself and must happen in its transaction, right after its event (time logged
 on a project checks the project's budget thresholds and scope): a higher app registers them for a verb with `on_emit`
-(from its `AppConfig.ready`), so the app emitting the verb need not import it.
+(from its `wiring.py`), so the app emitting the verb need not import it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def on_emit(verb: str, reaction: Reaction) -> Reaction:
     after the event is written (and before `emit` returns): its writes and events come after the event, and an error
     rolls the whole change back. For reactions that are part of the change; anything that can wait: `subscribe`."""
     reactions = _reactions.setdefault(verb, [])
-    if reaction not in reactions:  # registering twice (a second `ready()`) must not react twice
+    if reaction not in reactions:  # registering twice (a module imported twice) must not react twice
         reactions.append(reaction)
     return reaction
 

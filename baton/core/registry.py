@@ -1,6 +1,6 @@
 """The extension points of the rule engine that other apps plug into. They live in core so a domain app registers
 here without importing automation (which sits above the domains and reads these registries). Register at import
-time (from a module your app's `ready()` imports):
+time (from a module your app's `wiring.py` imports):
 
     from baton.core.registry import Param, register_action, register_event_url, register_notifier, register_setter
 

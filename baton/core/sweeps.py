@@ -2,7 +2,7 @@
 emitting events (which rules, webhooks and notifications then act on).
 
 The framework lives in core so every app registers its own sweeps without importing automation. Register one from
-your app's `sweeps.py` (or `automation.py`), imported by its `AppConfig.ready()` so the web process, the worker and
+your app's `sweeps.py` (or `automation.py`), imported by its `wiring.py` so the web process, the worker and
 tests all see it:
 
     from huey import crontab

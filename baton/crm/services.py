@@ -30,7 +30,7 @@ def _no_portfolio_mode(workspace: Workspace) -> str | None:
 
 
 # Whether a full portfolio warns or refuses is a relationships setting; relationships (above crm) plugs its reader in
-# from its AppConfig.ready(), so crm never imports it. Until then a full portfolio only warns.
+# from its wiring.py, so crm never imports it. Until then a full portfolio only warns.
 portfolio_mode_reader: Callable[[Workspace], str | None] = _no_portfolio_mode
 
 

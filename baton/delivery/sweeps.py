@@ -1,4 +1,4 @@
-"""Delivery's periodic sweeps (registered in core's sweep framework, imported by `DeliveryConfig.ready()`): tasks and
+"""Delivery's periodic sweeps (registered in core's sweep framework, imported by `delivery/wiring.py`): tasks and
 milestones of live projects that have passed their due date."""
 
 from __future__ import annotations

@@ -4,11 +4,13 @@ European text and the euro sign; anything else is replaced rather than failing t
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
-
-from fpdf import FPDF
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from baton.finance.models import Invoice, InvoiceKind
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 INK = (29, 35, 48)
 MUTED = (93, 102, 119)
@@ -24,22 +26,30 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{sign}{abs(amount):,.2f} {currency}"
 
 
-class _InvoicePDF(FPDF):
-    footer_text = ""
+@cache
+def _invoice_pdf_class() -> Any:
+    """FPDF with the invoice's footer. fpdf2 and what it loads (~50 MB) come with the first PDF a process renders, not
+    into every web worker, hence the import here."""
+    from fpdf import FPDF  # noqa: PLC0415
 
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font("Helvetica", size=8)
-        self.set_text_color(*MUTED)
-        self.cell(0, 8, _text(self.footer_text), align="L")
-        self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
+    class InvoicePDF(FPDF):
+        footer_text = ""
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.set_text_color(*MUTED)
+            self.cell(0, 8, _text(self.footer_text), align="L")
+            self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    return InvoicePDF
 
 
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     """A one-document PDF of the invoice: header, parties, lines, totals, payments."""
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     title = "Credit note" if credit else "Invoice"
-    pdf = _InvoicePDF(format="A4", unit="mm")
+    pdf = _invoice_pdf_class()(format="A4", unit="mm")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_title(f"{title} {invoice.number or 'draft'}")
     pdf.set_author(_text(invoice.workspace.name))
@@ -55,7 +65,7 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     return bytes(pdf.output())
 
 
-def _header(pdf: _InvoicePDF, invoice: Invoice, title: str, width: float) -> None:
+def _header(pdf: FPDF, invoice: Invoice, title: str, width: float) -> None:
     """The workspace's name, the title and number, VOID when void."""
     pdf.set_text_color(*INK)
     pdf.set_font("Helvetica", "B", 20)
@@ -70,7 +80,7 @@ def _header(pdf: _InvoicePDF, invoice: Invoice, title: str, width: float) -> Non
     pdf.ln(4)
 
 
-def _parties(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
+def _parties(pdf: FPDF, invoice: Invoice, width: float) -> None:
     """Two columns: who is billed, the project, what it corrects; the dates, currency and period."""
     pdf.set_font("Helvetica", size=10)
     left = [("Billed to", invoice.client.name)]
@@ -95,7 +105,7 @@ def _parties(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
     pdf.ln(6)
 
 
-def _lines(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
+def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
     """The lines' table; a line that does not fit starts a new page."""
     cols = (width - 95, 25, 35, 35)
     pdf.set_font("Helvetica", "B", 9)
@@ -123,16 +133,14 @@ def _lines(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
     pdf.ln(4)
 
 
-def _total_row(
-    pdf: _InvoicePDF, invoice: Invoice, width: float, label: str, amount: Decimal, bold: bool = False
-) -> None:
+def _total_row(pdf: FPDF, invoice: Invoice, width: float, label: str, amount: Decimal, bold: bool = False) -> None:
     pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 10)
     pdf.cell(width - 60, 7, "")
     pdf.cell(25, 7, _text(label), align="R")
     pdf.cell(35, 7, _money(amount, invoice.currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def _totals(pdf: _InvoicePDF, invoice: Invoice, width: float, *, credit: bool) -> None:
+def _totals(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> None:
     """Subtotal, tax and total; on an issued invoice what was paid and credited, and the balance due."""
     _total_row(pdf, invoice, width, "Subtotal", invoice.subtotal)
     _total_row(pdf, invoice, width, f"Tax {invoice.tax_rate:.2f}%", invoice.tax)
@@ -145,7 +153,7 @@ def _totals(pdf: _InvoicePDF, invoice: Invoice, width: float, *, credit: bool) -
         _total_row(pdf, invoice, width, "Balance due", invoice.balance_due, bold=True)
 
 
-def _payments_and_notes(pdf: _InvoicePDF, invoice: Invoice, width: float) -> None:
+def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
     """The payments received, then the notes."""
     payments = list(invoice.payments.all())
     if payments:

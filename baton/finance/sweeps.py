@@ -1,4 +1,4 @@
-"""Finance's periodic sweeps (registered in core's sweep framework, imported by `FinanceConfig.ready()`)."""
+"""Finance's periodic sweeps (registered in core's sweep framework, imported by `finance/wiring.py`)."""
 
 from __future__ import annotations
 

@@ -38,6 +38,7 @@ from baton.finance.forms import (
     PaymentForm,
 )
 from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, InvoiceStatus
+from baton.finance.pdf import invoice_pdf_bytes
 from baton.finance.selectors.burn import month_start
 from baton.people.models import Person
 from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
@@ -440,8 +441,6 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
 
 @actor_required
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    # fpdf2 adds ~50 MB to a process: loaded on the first PDF, not in every web worker.
-    from baton.finance.pdf import invoice_pdf_bytes  # noqa: PLC0415
 
     actor = get_actor(request)
     invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)

@@ -25,7 +25,7 @@ LIVE = ("planned", "active", "on_hold")
 MAX_LINES = 25
 
 # Apps above handoffs add lines to an account transition's next steps (relationships: the latest touchpoint's next
-# steps), registered from their AppConfig.ready(); handoffs never imports them.
+# steps), registered from their wiring.py; handoffs never imports them.
 NEXT_STEP_SOURCES: list[Callable[[Client], list[str]]] = []
 
 

@@ -72,7 +72,7 @@ def _no_clients(actor: Actor) -> list[tuple[int, str]]:
 
 
 # The person form's client picker (a client user belongs to a client): crm, above people, plugs its picker in from
-# its AppConfig.ready(), so people never imports crm.
+# its wiring.py, so people never imports crm.
 client_choices: Callable[[Actor], list[tuple[int, str]]] = _no_clients
 
 

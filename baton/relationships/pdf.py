@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fpdf import FPDF
-
 
 def _text(value: object) -> str:
     return str(value).encode("cp1252", errors="replace").decode("cp1252")
 
 
 def render_client_report(report: dict[str, Any]) -> bytes:
+    # fpdf2 and what it loads (~50 MB) come with the first PDF a process renders, not into every web worker.
+    from fpdf import FPDF  # noqa: PLC0415
+
     client = report["client"]
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)

@@ -29,6 +29,7 @@ from baton.relationships.forms import (
     TouchpointForm,
 )
 from baton.relationships.models import OnboardingItem
+from baton.relationships.pdf import render_client_report
 
 
 def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
@@ -344,8 +345,6 @@ def status_update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
 
 @actor_required
 def report(request: HttpRequest, client_id: int) -> HttpResponse:
-    # fpdf2 adds ~50 MB to a process: loaded on the first PDF, not in every web worker.
-    from baton.relationships.pdf import render_client_report  # noqa: PLC0415
 
     actor = get_actor(request)
     data = selectors.client_report(actor=actor, client_id=client_id)

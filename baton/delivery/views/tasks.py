@@ -29,7 +29,7 @@ from baton.delivery.models import (
 from baton.delivery.views._common import _people
 
 # Blocks that apps above delivery add to the task page (knowledge: comments and attachments), registered from their
-# AppConfig.ready(): each returns template context for (actor, target type, target id, the page's path).
+# wiring.py: each returns template context for (actor, target type, target id, the page's path).
 TASK_PAGE_BLOCKS: list[Callable[[Actor, str, int, str], dict[str, Any]]] = []
 
 

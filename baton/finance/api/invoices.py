@@ -25,6 +25,7 @@ from baton.core.api_support import (
 )
 from baton.finance import selectors, services
 from baton.finance.models import Invoice, InvoiceLine
+from baton.finance.pdf import invoice_pdf_bytes
 
 router = Router(tags=["invoices"])
 
@@ -308,8 +309,6 @@ def create_credit_note(request: HttpRequest, invoice_id: int) -> Any:
 )
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
     """The invoice (or credit note) as a PDF."""
-    # fpdf2 adds ~50 MB to a process: loaded on the first PDF, not in every web worker.
-    from baton.finance.pdf import invoice_pdf_bytes  # noqa: PLC0415
 
     invoice = _invoice(request, invoice_id)
     name = (invoice.number or f"draft-{invoice.pk}").replace("/", "-")

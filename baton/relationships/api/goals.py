@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
+from baton.relationships.pdf import render_client_report
 
 router = Router()
 
@@ -157,8 +158,6 @@ def record_goal_value(request: HttpRequest, goal_id: int, payload: GoalValueIn) 
 )
 def client_report_pdf(request: HttpRequest, client_id: int) -> Any:
     """The client report as a PDF: progress against the client's goals, milestones, updates and decisions."""
-    # fpdf2 adds ~50 MB to a process: loaded on the first PDF, not in every web worker.
-    from baton.relationships.pdf import render_client_report  # noqa: PLC0415
 
     report = selectors.client_report(actor=actor_of(request), client_id=client_id)
     return FileResponse(
