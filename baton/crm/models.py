@@ -75,6 +75,26 @@ class Client(TimestampedModel):
             raise ValidationError(errors)
 
 
+class AccountManagerChange(models.Model):
+    """Who was the client's account manager from a day on, kept so money can follow it (MONEY.md §4: the account
+    manager P&L attributes each day to the AM responsible that day). The first row's AM is responsible from the
+    client's beginning. Written by the client services; a client without rows has had its current AM all along."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="am_history")
+    account_manager = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["client_id", "on", "id"]
+        indexes = [models.Index(fields=["client", "on"], name="client_am_on")]
+
+    def __str__(self) -> str:
+        return f"AM {self.account_manager_id} from {self.on}"
+
+
 class Contact(TimestampedModel):
     """A person at the client: who they are, how to reach them, and whether they are the primary contact."""
 

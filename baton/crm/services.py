@@ -14,7 +14,7 @@ from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
-from baton.crm.models import Client, Contact, Deal, DealStage
+from baton.crm.models import AccountManagerChange, Client, Contact, Deal, DealStage
 from baton.people.models import Person
 from baton.people.validators import person_of_workspace
 
@@ -111,6 +111,7 @@ def client_create(
     warnings = portfolio_check(actor, account_manager_id)
     client.account_manager_id = account_manager_id
     client.save()
+    AccountManagerChange.objects.create(client=client, account_manager_id=account_manager_id, on=timezone.localdate())
     client.warnings = warnings  # type: ignore[attr-defined]
     events.emit(
         actor,
@@ -162,6 +163,7 @@ def client_update(*, actor: Actor, client: Client, version: int | None, **change
             actor, "client.status_changed", client, data={"from": changed["status"][0], "to": changed["status"][1]}
         )
     if "account_manager_id" in changed:
+        _record_am(client, previous=changed["account_manager_id"][0])
         events.emit(
             actor,
             "client.am_changed",
@@ -169,6 +171,18 @@ def client_update(*, actor: Actor, client: Client, version: int | None, **change
             data={"from": changed["account_manager_id"][0], "to": changed["account_manager_id"][1]},
         )
     return client
+
+
+def _record_am(client: Client, *, previous: int | None) -> None:
+    """Keep the AM history (MONEY.md §4): today on, the client has its new AM. A client made before the history was
+    kept (or loaded in bulk) first gets its previous AM, who then was responsible from its beginning."""
+    if not AccountManagerChange.objects.filter(client=client).exists():
+        AccountManagerChange.objects.create(
+            client=client, account_manager_id=previous, on=timezone.localdate(client.created_at)
+        )
+    AccountManagerChange.objects.create(
+        client=client, account_manager_id=client.account_manager_id, on=timezone.localdate()
+    )
 
 
 @transaction.atomic

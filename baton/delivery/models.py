@@ -128,6 +128,24 @@ class Project(TimestampedModel):
             raise ValidationError(errors)
 
 
+class ProjectStatusChange(models.Model):
+    """A project's status from a day on, kept so money can follow it (MONEY.md §3: a retainer earns on its active and
+    on-hold days). The day it changes counts with the new status; the first row's status holds from the project's
+    start. Written by the project services; a project without rows has had its current status all along."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices)
+    on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "on", "id"]
+        indexes = [models.Index(fields=["project", "on"], name="project_status_on")]
+
+    def __str__(self) -> str:
+        return f"{self.status} from {self.on}"
+
+
 class Milestone(TimestampedModel):
     """A dated checkpoint of a project, optionally carrying an amount for milestone billing."""
 

@@ -14,7 +14,7 @@ from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Client
-from baton.delivery.models import Billing, Project, ProjectStatus, ProjectTemplate
+from baton.delivery.models import Billing, Project, ProjectStatus, ProjectStatusChange, ProjectTemplate
 from baton.delivery.services._common import (
     minutes_or_error,
     money_or_error,
@@ -184,6 +184,7 @@ def project_create(
         errors["status"] = f"Choose one of: {', '.join(ProjectStatus.values)}."
     validate(project, errors, exclude=CHECKED_ELSEWHERE, validate_constraints=False)
     project.save()
+    ProjectStatusChange.objects.create(project=project, status=project.status, on=timezone.localdate())
     if member_ids:
         project.members.set(member_ids)
     events.emit(
@@ -256,6 +257,7 @@ def project_update(*, actor: Actor, project: Project, version: int | None, **cha
         project.members.set(member_ids or [])
     events.emit(actor, "project.updated", project, data={"changes": changed})
     if "status" in changed:
+        _record_status(project, previous=changed["status"][0])
         events.emit(
             actor,
             "project.status_changed",
@@ -263,6 +265,15 @@ def project_update(*, actor: Actor, project: Project, version: int | None, **cha
             data={"from": changed["status"][0], "to": changed["status"][1]},
         )
     return project
+
+
+def _record_status(project: Project, *, previous: str) -> None:
+    """Keep the status history (MONEY.md §3): today on, the project has its new status. A project made before the
+    history was kept (or loaded in bulk) first gets its previous status, which then holds from its start."""
+    today = timezone.localdate()
+    if not ProjectStatusChange.objects.filter(project=project).exists():
+        ProjectStatusChange.objects.create(project=project, status=previous, on=timezone.localdate(project.created_at))
+    ProjectStatusChange.objects.create(project=project, status=project.status, on=today)
 
 
 def project_change_status(*, actor: Actor, project: Project, status: str, version: int | None = None) -> Project:

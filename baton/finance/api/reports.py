@@ -31,10 +31,27 @@ class ProfitRow(Schema):
     label: str
     minutes: int
     billable_minutes: int
-    revenue: Decimal
-    cost: Decimal
+    revenue: Decimal = Field(
+        ..., description="Earned revenue (MONEY.md §3), billable expenses included, credit notes subtracted."
+    )
+    labour_cost: Decimal = Field(..., description="Σ cost_amount of every entry, billable or not.")
+    expense_cost: Decimal = Field(..., description="The cost of every expense, billable or not.")
+    cost: Decimal = Field(..., description="labour_cost + expense_cost.")
     margin: Decimal
     margin_pct: float | None = Field(..., description="margin / revenue x 100 (2 decimals); null without revenue.")
+
+
+class ChangeOrderRef(Schema):
+    id: int
+    title: str
+
+
+class WriteDownOut(Schema):
+    project_id: int
+    project: str
+    month: str = Field(..., description="YYYY-MM")
+    amount: Decimal = Field(..., description="Negative: what the month gives back.")
+    change_orders: list[ChangeOrderRef]
 
 
 class ProfitabilityOut(Schema):
@@ -44,16 +61,26 @@ class ProfitabilityOut(Schema):
     date_to: dt.date | None = Field(None, alias="to")
     rows: list[ProfitRow]
     totals: ProfitRow = Field(..., description="The sum of the rows, to the cent.")
-    warnings: list[str]
+    warnings: list[str] = Field(
+        ..., description="What the figures could not count right, e.g. a missing exchange rate."
+    )
+    write_downs: list[WriteDownOut] = Field(
+        ...,
+        description="Months where a change order cut a fixed fee below what was already earned: the negative "
+        "difference, in that month's revenue, with the change orders named (closed months are never rewritten).",
+    )
 
 
 @router.get(
     "/reports/profitability",
     response={200: ProfitabilityOut, **ERRORS},
     by_alias=True,
-    description="Revenue (T&M: Σ bill_amount of billable entries; fixed fee: fee x min(1, minutes used / budget "
-    "minutes); retainer: the monthly fee), cost (Σ cost_amount) and margin, by client, project, person, month or "
-    "account manager. Owner/admin/finance see everything; a PM its projects; an AM its clients'.",
+    description="Revenue, cost and margin by client, project, person, month or account manager, by MONEY.md "
+    "(the app's page 'How Baton counts money'): time and materials earn their billable amounts; fixed fees by "
+    "progress with closed months frozen (a fee cut below what was earned is a write-down in its month); retainers per "
+    "active or on-hold day; billable expenses their billable amount; issued credit notes reduce revenue on their "
+    "date. Cost = labour (Σ cost_amount) + expenses. By account manager, each day goes to the client's AM that day. "
+    "Owner/admin/finance see everything; a PM its projects; an AM its clients'.",
 )
 def profitability(request: HttpRequest, params: Query[ProfitabilityParams]) -> Any:
     if params.date_from and params.date_to and params.date_to < params.date_from:
@@ -74,6 +101,7 @@ def profitability(request: HttpRequest, params: Query[ProfitabilityParams]) -> A
         "rows": [r.as_json() for r in report.rows],
         "totals": report.totals.as_json(),
         "warnings": report.warnings,
+        "write_downs": [dict(w, amount=str(w["amount"])) for w in report.write_downs],
     }
     # A report by project has thousands of rows: validating each one again through ProfitabilityOut cost more than
     # computing the report (~40 ms for 3,000 rows). The body is already in the schema's JSON types (money as its

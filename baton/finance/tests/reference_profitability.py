@@ -19,6 +19,7 @@ from baton.core.money import CENT
 from baton.crm.models import Client
 from baton.delivery.models import Billing, Project, ProjectStatus
 from baton.finance.selectors.burn import month_end, month_start, next_month, pct
+from baton.finance.selectors.profit.report import NO_PERSON
 from baton.people.models import Person
 from baton.rates.models import ExchangeRate
 from baton.timesheets import rollups
@@ -241,8 +242,10 @@ def _retainer_months(project: Project, first_logged: date | None, today: date) -
     starts = [d for d in (project.start_date, first_logged) if d]
     if not starts:
         return None
-    start = month_start(min(starts))
-    end = month_start(min(project.end_date, today) if project.end_date else today)
+    # MONEY.md §3: from the start date (else the first month with time) to the end date, by day, up to the end of
+    # this month (the report's old whole-month span is the only change to this reference).
+    start = project.start_date or min(starts)
+    end = min(project.end_date, month_end(today)) if project.end_date else month_end(today)
     return (start, end) if end >= start else None
 
 
@@ -264,17 +267,20 @@ def _recognise_retainer(
     fee = project.period_budget_amount if project.period_budget_amount is not None else project.budget_amount
     if span is None or not fee:
         return
-    month = span[0]
+    month = month_start(span[0])
     if date_from:
         month = max(month, month_start(date_from))
-    last = span[1]
+    last = month_start(span[1])
     if date_to:
         last = min(last, month_start(date_to))
     while month <= last:
         days = calendar.monthrange(month.year, month.month)[1]
-        lo = max(month, date_from) if date_from else month
-        hi = min(month_end(month), date_to) if date_to else month_end(month)
+        lo = max(month, date_from, span[0]) if date_from else max(month, span[0])
+        hi = min(month_end(month), date_to, span[1]) if date_to else min(month_end(month), span[1])
         inside = (hi - lo).days + 1
+        if inside <= 0:  # the range starts after the retainer's last day in this month
+            month = next_month(month)
+            continue
         earned = fee if inside >= days else (fee * Decimal(inside) / Decimal(days)).quantize(CENT, ROUND_HALF_UP)
         people = by_month.get(month)
         if not people:
@@ -428,7 +434,8 @@ def profitability(
     for row in ordered:
         totals.add(row)
     warnings = [
-        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1. Add one under Finance → Rates."
+        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1 until one is added under Finance → "
+        "Rates (the figures are then recomputed)."
         for code in sorted(rates.missing)
     ]
     return Report(
@@ -471,6 +478,6 @@ def _label(group_by: str, rows: dict[Any, Row], projects: dict[int, Project], ac
     names = dict(Person.objects.filter(pk__in=[k for k in rows if k is not None]).values_list("id", "name"))
     for key, row in rows.items():
         if key is None:
-            row.label = "No time logged" if group_by == "person" else "Unassigned"
+            row.label = NO_PERSON if group_by == "person" else "Unassigned"
         else:
             row.label = names.get(key, "-")

@@ -75,7 +75,8 @@ def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def by_key(group_by: str, cut: rollups.Cut, scope: Q, base: str) -> dict[Any, list[int]]:
-    """[minutes, billable minutes, revenue cents of time and materials in the base currency, cost cents] per key of
+    """[minutes, billable minutes, revenue cents of time and materials in the base currency, labour cost cents, 0 (the
+    expense cost, added later)] per key of
     the report, every project of the scope: the cut's whole months from the rollup, its raw days added or
     subtracted; a key whose entries all went is dropped."""
     key_field = GROUP_FIELDS[group_by]
@@ -85,9 +86,9 @@ def by_key(group_by: str, cut: rollups.Cut, scope: Q, base: str) -> dict[Any, li
         out = _by_key_months(group_by, key_field, cut, scope, tm_revenue)
     raw_days = rollups.any_of([q for q in (cut.plus, cut.minus) if q is not None])
     if raw_days is None:
-        return {k: v[:4] for k, v in out.items()}
+        return {k: [*v[:4], 0] for k, v in out.items()}
     _by_key_raw_days(out, group_by, key_field, cut, TimeEntry.objects.filter(scope, raw_days), tm_revenue)
-    return {k: v[:4] for k, v in out.items() if v[4] > 0}
+    return {k: [*v[:4], 0] for k, v in out.items() if v[4] > 0}
 
 
 def _by_key_months(group_by: str, key_field: str, cut: rollups.Cut, scope: Q, tm_revenue: Q) -> dict[Any, list[int]]:
@@ -375,3 +376,24 @@ def _needs_history(out: dict[int, Inputs], projects: dict[int, Facts], first_of_
         if (p.billing == Billing.FIXED_FEE and pk in out and (out[pk].cells or out[pk].months))
         or (p.billing == Billing.RETAINER and (p.start_date is None or p.start_date > first_of_range))
     ]
+
+
+# --- The days of fixed fees whose terms changed ---------------------------------------------------------------------
+
+
+def fixed_fee_days(project_ids: list[int], date_to: date | None) -> dict[int, list[tuple[date, int, int, int]]]:
+    """(day, person, minutes, billable bill cents) per project, by day, up to the range's end: the fixed fees whose
+    change orders moved their terms are recognised month by month from their days (few projects, read whole)."""
+    out: dict[int, list[tuple[date, int, int, int]]] = defaultdict(list)
+    if not project_ids:
+        return out
+    qs = TimeEntry.objects.filter(project_id__in=project_ids)
+    if date_to is not None:
+        qs = qs.filter(date__lte=date_to)
+    for project_id, day, person, m, bill in (
+        qs.values_list("project_id", "date", "person_id")
+        .annotate(m=Sum("minutes"), bill=Sum("bill_amount", filter=Q(billable=True)))
+        .order_by("project_id", "date", "person_id")
+    ):
+        out[project_id].append((day, person, int(m or 0), to_cents(bill)))
+    return out

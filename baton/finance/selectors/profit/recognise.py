@@ -6,13 +6,14 @@ fee, other currencies per person x month cell converted at the month's end rate.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from baton.delivery.models import Billing, ProjectStatus
-from baton.finance.selectors.burn import month_end
+from baton.core.months import month_end, month_start, next_month
+from baton.delivery.models import Billing
 from baton.finance.selectors.profit._common import ZERO, Facts, Inputs
+from baton.finance.selectors.profit.history import Interval, Terms, TermsChange
 from baton.finance.selectors.recognition import (
     fixed_fee_curve,
     from_cents,
@@ -34,7 +35,7 @@ def _month_key(index: int) -> str:
 def _add(sums: Sums, key: Any, cents: int) -> None:
     acc = sums.get(key)
     if acc is None:
-        acc = sums[key] = [0, 0, 0, 0]
+        acc = sums[key] = [0, 0, 0, 0, 0]
     acc[2] += cents
 
 
@@ -100,39 +101,15 @@ def _recognise_fixed_fee(
 # --- Retainer -------------------------------------------------------------------------------------------------------
 
 
-def _retainer_span(
-    project: Facts, first: date | None, date_from: date | None, date_to: date | None, today: date
-) -> tuple[int, int] | None:
-    """The months (indexes, inclusive) a retainer earns inside the range: from its start (or first time) to its end
-    (or today)."""
-    if project.status == ProjectStatus.PLANNED:
-        return None
-    starts = [d for d in (project.start_date, first) if d]
-    if not starts:
-        return None
-    start = month_index(min(starts))
-    end = month_index(min(project.end_date, today) if project.end_date else today)
-    if end < start:
-        return None
-    if date_from:
-        start = max(start, month_index(date_from))
-    if date_to:
-        end = min(end, month_index(date_to))
-    return (start, end) if start <= end else None
-
-
 class _Retainer:
-    """A retainer's fee per month of the range (prorated by days in the edge months)."""
+    """A retainer's fee per month over one stretch of earning days (inclusive): whole months earn the fee, the
+    stretch's first and last months their days' share (half up)."""
 
-    def __init__(self, fee: Decimal, span: tuple[int, int], date_from: date | None, date_to: date | None) -> None:
+    def __init__(self, fee: Decimal, lo: date, hi: date) -> None:
         self.fee = fee
         self.fee_cents = to_cents(fee)
-        self.first, self.last = span
-        self.date_from, self.date_to = date_from, date_to
-        edges = {month_index(d) for d in (date_from, date_to) if d}
-        self.edges = {
-            i: retainer_month_cents(fee, i, date_from, date_to) for i in edges if self.first <= i <= self.last
-        }
+        self.first, self.last = month_index(lo), month_index(hi)
+        self.edges = {i: retainer_month_cents(fee, i, lo, hi) for i in {self.first, self.last}}
 
     def month(self, index: int) -> int:
         earned = self.edges.get(index)
@@ -147,13 +124,27 @@ class _Retainer:
         return self.months * self.fee_cents + sum(e - self.fee_cents for e in self.edges.values())
 
 
-def _retainer_of(
-    project: Facts, inputs: Inputs, date_from: date | None, date_to: date | None, today: date
-) -> _Retainer | None:
-    """The retainer's months in the range, or None when it earns nothing there (no fee, not started, planned)."""
+def _retainers_of(
+    project: Facts,
+    inputs: Inputs,
+    intervals: list[Interval],
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
+) -> list[_Retainer]:
+    """The stretches a retainer earns inside the range (MONEY.md §3): the days between its start date (else its first
+    month with time) and its end date on which it was active or on hold, up to the end of this month."""
     fee = project.period_fee if project.period_fee is not None else project.fee
-    span = _retainer_span(project, inputs.first, date_from, date_to, today) if fee else None
-    return _Retainer(fee, span, date_from, date_to) if span is not None else None
+    start = project.start_date or inputs.first
+    if not fee or start is None:
+        return []
+    out = []
+    for stretch_from, stretch_to in intervals:
+        lo = max(d for d in (start, stretch_from, date_from) if d is not None)
+        hi = min(d for d in (project.end_date, stretch_to, date_to, month_end(today)) if d is not None)
+        if lo <= hi:
+            out.append(_Retainer(fee, lo, hi))
+    return out
 
 
 class _MonthFees:
@@ -241,67 +232,146 @@ def _recognise_retainer(
 # --- Every recognised or foreign project ----------------------------------------------------------------------------
 
 
-def recognise(
-    group_by: str,
-    projects: dict[int, Facts],
-    inputs: dict[int, Inputs],
-    sums: Sums,
-    rates: ExchangeRates,
-    date_from: date | None,
-    date_to: date | None,
-    today: date,
-    base: str,
-) -> None:
-    """Add the revenue of fixed-fee, retainer and foreign-currency projects to the rows' sums (cents)."""
+class Context:
+    """What recognition needs beyond each project's inputs: the range, the rates, and the history the rules read."""
+
+    def __init__(
+        self,
+        *,
+        group_by: str,
+        rates: ExchangeRates,
+        date_from: date | None,
+        date_to: date | None,
+        today: date,
+        base: str,
+        intervals: dict[int, list[Interval]],
+        terms: dict[int, Terms],
+        days: dict[int, list[tuple[date, int, int, int]]],
+    ) -> None:
+        self.group_by, self.rates, self.base, self.today = group_by, rates, base, today
+        self.date_from, self.date_to = date_from, date_to
+        self.intervals, self.terms, self.days = intervals, terms, days
+        self.write_downs: list[WriteDown] = []
+
+
+def recognise(projects: dict[int, Facts], inputs: dict[int, Inputs], sums: Sums, ctx: Context) -> None:
+    """Add the revenue of fixed-fee, retainer and foreign-currency projects to the rows' sums (cents); a fixed fee
+    whose change orders cut it below what was earned notes its write-downs in `ctx.write_downs`."""
     month_fees = _MonthFees()
     empty = Inputs()
     person_cents: dict[Any, int] = {}  # by person: recognised cents per person, added to `sums` once at the end
+    group_by = ctx.group_by
     for project in projects.values():
         got = inputs.get(project.pk, empty)
         billing = project.billing
-        if project.currency != base:
-            _foreign(group_by, project, got, sums, rates, date_from, date_to, today)
+        if project.currency != ctx.base or project.pk in ctx.terms:
+            _cells_into(project, _cells(project, got, ctx), sums, ctx)
         elif billing == Billing.FIXED_FEE:
             _recognise_fixed_fee(group_by, project, got, sums, person_cents)
         elif billing == Billing.RETAINER:
-            retainer = _retainer_of(project, got, date_from, date_to, today)
-            if retainer is not None:
+            for retainer in _retainers_of(
+                project, got, ctx.intervals.get(project.pk, []), ctx.date_from, ctx.date_to, ctx.today
+            ):
                 _recognise_retainer(group_by, project, retainer, got, sums, month_fees, person_cents)
     month_fees.into(sums)
     for person, cents in person_cents.items():
         _add(sums, person, cents)
 
 
-def _foreign(
-    group_by: str,
-    project: Facts,
-    inputs: Inputs,
-    sums: Sums,
-    rates: ExchangeRates,
-    date_from: date | None,
-    date_to: date | None,
-    today: date,
-) -> None:
-    """A project in another currency: revenue per person x month cell, each converted at the month's end rate."""
+def _cells(project: Facts, inputs: Inputs, ctx: Context) -> list[tuple[int | None, int, int]]:
+    """(person, month index, cents in the project's currency) of a project read per cell: another currency, or a
+    fixed fee whose terms changed."""
     billing = project.billing
-    cells: list[tuple[int | None, int, int]]
     if billing == Billing.TIME_AND_MATERIALS:
-        cells = [(person, index, bill) for (person, index), bill in inputs.bills.items()]  # type: ignore[misc]
-    elif billing == Billing.FIXED_FEE:
-        cells = _fixed_fee_cells(project, inputs)
-    elif billing == Billing.RETAINER:
-        retainer = _retainer_of(project, inputs, date_from, date_to, today)
-        cells = _retainer_cells(retainer, inputs) if retainer is not None else []
-    else:
-        return
+        return [(person, index, bill) for (person, index), bill in inputs.bills.items()]  # type: ignore[misc]
+    if billing == Billing.FIXED_FEE:
+        terms = ctx.terms.get(project.pk)
+        if terms is not None:
+            return _changed_fee_cells(project, terms, ctx.days.get(project.pk, []), ctx)
+        return _fixed_fee_cells(project, inputs)
+    if billing == Billing.RETAINER:
+        cells: list[tuple[int | None, int, int]] = []
+        for retainer in _retainers_of(
+            project, inputs, ctx.intervals.get(project.pk, []), ctx.date_from, ctx.date_to, ctx.today
+        ):
+            cells.extend(_retainer_cells(retainer, inputs))
+        return cells
+    return []
+
+
+def _cells_into(project: Facts, cells: list[tuple[int | None, int, int]], sums: Sums, ctx: Context) -> None:
+    """Cells into the rows' sums, converted into the base currency at the month's end rate (or the range's end)."""
+    foreign = project.currency != ctx.base
     for person, index, cents in cells:
-        month = month_of_index(index)
-        on = min(month_end(month), date_to) if date_to else month_end(month)
-        converted = to_cents(rates.convert(from_cents(cents), project.currency, on))
-        if group_by == "person":
+        if foreign:
+            month = month_of_index(index)
+            on = min(month_end(month), ctx.date_to) if ctx.date_to else month_end(month)
+            cents = to_cents(ctx.rates.convert(from_cents(cents), project.currency, on))
+        if ctx.group_by == "person":
             key: Any = person
-        elif group_by == "month":
+        elif ctx.group_by == "month":
             key = _month_key(index)
         else:
-            key = _project_key(group_by, project)
-        _add(sums, key, converted)
+            key = _project_key(ctx.group_by, project)
+        _add(sums, key, cents)
+
+
+# --- A fixed fee whose terms changed --------------------------------------------------------------------------------
+
+
+class WriteDown(NamedTuple):
+    project_id: int
+    month: str
+    cents: int
+    change_orders: list[TermsChange]
+
+
+def _earned(project: Facts, terms: Terms, day: date | None, minutes: int, bill: int) -> int:
+    """R(t) in cents with the fee and budget minutes in force on `day` (MONEY.md §3)."""
+    fee, budget = terms.on(day)
+    fee = max(fee, ZERO)
+    if project.budget:
+        return fixed_fee_curve(fee, max(budget, 1))(minutes)
+    return fixed_fee_curve(fee, 0)(bill)
+
+
+# Complexity: one walk over the days and month ends, the revenue of each month being R(its end) - R(the last).
+def _changed_fee_cells(
+    project: Facts, terms: Terms, days: list[tuple[date, int, int, int]], ctx: Context
+) -> list[tuple[int | None, int, int]]:
+    """A month's revenue is R(end of month) - R(end of the previous month), each as it stood then: a change order
+    moves only the month it is approved in and later, and a fee cut below what was earned is a write-down there.
+    `days`: (day, person, minutes, billable bill cents) of every entry up to the range's end, by day."""
+    date_from, date_to = ctx.date_from, ctx.date_to
+    events = [d for d, *_ in days] + [c.on for c in terms.changes]
+    if not events:
+        return []
+    end = date_to or max([ctx.today, *events])
+    start = date_from or min(events)
+    if start > end:
+        return []
+    i, minutes, bill = 0, 0, 0
+    while i < len(days) and days[i][0] < start:
+        minutes, bill, i = minutes + days[i][2], bill + days[i][3], i + 1
+    last = _earned(project, terms, start - timedelta(days=1), minutes, bill) if date_from else 0
+    out: list[tuple[int | None, int, int]] = []
+    month = month_start(start)
+    while month <= end:
+        point = min(month_end(month), end)
+        people: dict[int, int] = {}
+        while i < len(days) and days[i][0] <= point:
+            _, person, m, b = days[i]
+            minutes, bill, i = minutes + m, bill + b, i + 1
+            people[person] = people.get(person, 0) + m
+        now = _earned(project, terms, point, minutes, bill)
+        earned, last = now - last, now
+        if earned:
+            index = month_index(month)
+            for person, share in split_cents(earned, people).items():
+                out.append((person, index, share))
+            if earned < 0:
+                ctx.write_downs.append(
+                    WriteDown(project.pk, _month_key(index), earned, terms.approved_between(month, point))
+                )
+        month = next_month(month)
+    return out

@@ -16,17 +16,26 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.crm.models import Client
-from baton.delivery.models import Project
+from baton.delivery.models import Billing, Project
 from baton.finance.selectors.burn import month_start, next_month, pct
 from baton.finance.selectors.profit._common import RECOGNISED, REPORT_PROJECT_FIELDS, ZERO, Facts
-from baton.finance.selectors.profit.read import by_key, recognition_inputs
-from baton.finance.selectors.profit.recognise import recognise
+from baton.finance.selectors.profit.extras import expenses_and_credits
+from baton.finance.selectors.profit.history import (
+    AccountManagers,
+    Terms,
+    earning_intervals,
+    fixed_fee_changes,
+    pieces,
+)
+from baton.finance.selectors.profit.read import by_key, fixed_fee_days, recognition_inputs
+from baton.finance.selectors.profit.recognise import Context, Sums, WriteDown, recognise
 from baton.finance.selectors.recognition import from_cents
 from baton.people.models import Person
 from baton.rates.selectors import ExchangeRates, money_projects
 from baton.timesheets import rollups
 
 GROUPS = ("client", "project", "person", "month", "account_manager")
+NO_PERSON = "Not by a person (expenses, credit notes, months without time)"
 
 
 @dataclass
@@ -36,7 +45,12 @@ class Row:
     minutes: int = 0
     billable_minutes: int = 0
     revenue: Decimal = ZERO
-    cost: Decimal = ZERO
+    labour_cost: Decimal = ZERO
+    expense_cost: Decimal = ZERO
+
+    @property
+    def cost(self) -> Decimal:
+        return self.labour_cost + self.expense_cost
 
     @property
     def margin(self) -> Decimal:
@@ -50,7 +64,8 @@ class Row:
         self.minutes += other.minutes
         self.billable_minutes += other.billable_minutes
         self.revenue += other.revenue
-        self.cost += other.cost
+        self.labour_cost += other.labour_cost
+        self.expense_cost += other.expense_cost
 
     def as_dict(self) -> dict[str, Any]:
         margin_pct = self.margin_pct
@@ -60,6 +75,8 @@ class Row:
             "minutes": self.minutes,
             "billable_minutes": self.billable_minutes,
             "revenue": self.revenue.quantize(CENT),
+            "labour_cost": self.labour_cost.quantize(CENT),
+            "expense_cost": self.expense_cost.quantize(CENT),
             "cost": self.cost.quantize(CENT),
             "margin": self.margin.quantize(CENT),
             "margin_pct": float(margin_pct) if margin_pct is not None else None,
@@ -74,6 +91,8 @@ class Row:
             "minutes": self.minutes,
             "billable_minutes": self.billable_minutes,
             "revenue": str(self.revenue.quantize(CENT)),
+            "labour_cost": str(self.labour_cost.quantize(CENT)),
+            "expense_cost": str(self.expense_cost.quantize(CENT)),
             "cost": str(self.cost.quantize(CENT)),
             "margin": str(self.margin.quantize(CENT)),
             "margin_pct": float(margin_pct) if margin_pct is not None else None,
@@ -89,6 +108,7 @@ class Report:
     rows: list[Row]
     totals: Row
     warnings: list[str] = field(default_factory=list)
+    write_downs: list[dict[str, Any]] = field(default_factory=list)
 
 
 def profitability(
@@ -114,19 +134,23 @@ def profitability(
         qs = qs.filter(pk=project_id)
     base = actor.workspace.currency
     whole = actor.role in access.ALL_MONEY and client_id is None and project_id is None
-    projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole)
-    cut = rollups.month_cut(date_from, date_to)
-    sums = by_key(group_by, cut, scope, base)
-    rates = ExchangeRates(actor.workspace.pk, base, {p.currency for p in projects.values()})
-    if projects:
-        inputs = recognition_inputs(
-            cut, recognised_scope, base, projects, by_person=group_by == "person", by_month=group_by == "month"
-        )
-        recognise(group_by, projects, inputs, sums, rates, date_from, date_to, today, base)
+    if group_by == "account_manager":
+        found = _by_account_manager(actor, qs, base, whole, date_from, date_to, today)
+    else:
+        found = _sums(actor, group_by, qs, base, whole, date_from, date_to, today)
     rows = {
-        key: Row(key=key, label="", minutes=m, billable_minutes=bm, revenue=from_cents(revenue), cost=from_cents(cost))
-        for key, (m, bm, revenue, cost) in sums.items()
+        key: Row(
+            key=key,
+            label="",
+            minutes=m,
+            billable_minutes=bm,
+            revenue=from_cents(revenue),
+            labour_cost=from_cents(labour),
+            expense_cost=from_cents(expense),
+        )
+        for key, (m, bm, revenue, labour, expense) in found.sums.items()
     }
+    names = found.names
     if group_by == "project" and names is None:
         names = dict(qs.values_list("id", "name").order_by())
     _label(group_by, rows, names or {})
@@ -135,8 +159,9 @@ def profitability(
     for row in ordered:
         totals.add(row)
     warnings = [
-        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1. Add one under Finance → Rates."
-        for code in sorted(rates.missing)
+        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1 until one is added under Finance → "
+        "Rates (the figures are then recomputed)."
+        for code in sorted(found.missing)
     ]
     return Report(
         group_by=group_by,
@@ -146,7 +171,104 @@ def profitability(
         rows=ordered,
         totals=totals,
         warnings=warnings,
+        write_downs=_write_downs(found.write_downs),
     )
+
+
+class _Found:
+    """The sums per key ([minutes, billable minutes, revenue, labour cost, expense cost], cents), the project names
+    when they were read, the currencies without an exchange rate, and the write-downs."""
+
+    def __init__(self, sums: Sums, names: dict[int, str] | None, missing: set[str], write_downs: list[WriteDown]):
+        self.sums, self.names, self.missing, self.write_downs = sums, names, missing, write_downs
+
+
+def _sums(
+    actor: Actor,
+    group_by: str,
+    qs: QuerySet[Project],
+    base: str,
+    whole: bool,
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
+) -> _Found:
+    """The report's figures per key, by MONEY.md: time (rollup), recognised revenue, expenses and credit notes."""
+    projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole)
+    cut = rollups.month_cut(date_from, date_to)
+    sums = by_key(group_by, cut, scope, base)
+    rates = ExchangeRates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    ctx = Context(
+        group_by=group_by,
+        rates=rates,
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+        base=base,
+        intervals={},
+        terms={},
+        days={},
+    )
+    if projects:
+        retainers = {pk: (p.status, p.end_date) for pk, p in projects.items() if p.billing == Billing.RETAINER}
+        ctx.intervals = earning_intervals(retainers, actor.workspace.pk) if retainers else {}
+        changes = fixed_fee_changes(actor.workspace.pk, projects)
+        ctx.terms = {pk: Terms(projects[pk].fee or ZERO, projects[pk].budget, c) for pk, c in changes.items()}
+        ctx.days = fixed_fee_days(list(ctx.terms), date_to)
+        inputs = recognition_inputs(
+            cut, recognised_scope, base, projects, by_person=group_by == "person", by_month=group_by == "month"
+        )
+        recognise(projects, inputs, sums, ctx)
+    missing = expenses_and_credits(group_by, scope, date_from, date_to, actor.workspace.pk, base, sums)
+    return _Found(sums, names, rates.missing | missing, ctx.write_downs)
+
+
+def _by_account_manager(
+    actor: Actor,
+    qs: QuerySet[Project],
+    base: str,
+    whole: bool,
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
+) -> _Found:
+    """The account-manager P&L (MONEY.md §4): each day's figures go to the AM responsible for the client that day.
+    The range is cut on the days some client changed hands; each piece's figures by client go to the client's AM in
+    that piece."""
+    managers = AccountManagers(actor.workspace.pk)
+    total: Sums = {}
+    missing: set[str] = set()
+    write_downs: list[WriteDown] = []
+    for lo, hi in pieces(date_from, date_to, managers.cuts(date_from, date_to)):
+        found = _sums(actor, "client", qs, base, whole, lo, hi, today)
+        missing |= found.missing
+        write_downs += found.write_downs
+        for client_id, values in found.sums.items():
+            am = managers.on(client_id, lo)
+            acc = total.get(am)
+            if acc is None:
+                total[am] = list(values)
+            else:
+                for i, value in enumerate(values):
+                    acc[i] += value
+    return _Found(total, None, missing, write_downs)
+
+
+def _write_downs(found: list[WriteDown]) -> list[dict[str, Any]]:
+    """The write-downs as the API and the page show them, each with its project and change orders named."""
+    if not found:
+        return []
+    names = dict(Project.objects.filter(pk__in={w.project_id for w in found}).values_list("id", "name"))
+    return [
+        {
+            "project_id": w.project_id,
+            "project": names.get(w.project_id, "-"),
+            "month": w.month,
+            "amount": from_cents(w.cents),
+            "change_orders": [{"id": c.change_order_id, "title": c.title} for c in w.change_orders],
+        }
+        for w in sorted(found, key=lambda w: (w.month, w.project_id))
+    ]
 
 
 def _project_sets(
@@ -188,7 +310,11 @@ def _label(group_by: str, rows: dict[Any, Row], project_names: dict[int, str]) -
     names = dict(Person.objects.filter(pk__in=[k for k in rows if k is not None]).values_list("id", "name"))
     for key, row in rows.items():
         if key is None:
-            row.label = "No time logged" if group_by == "person" else "Unassigned"
+            row.label = (
+                "Not by a person (expenses, credit notes, months without time)"
+                if group_by == "person"
+                else "Unassigned"
+            )
         else:
             row.label = names.get(key, "-")
 
