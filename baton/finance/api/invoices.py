@@ -110,8 +110,8 @@ class InvoiceOut(Schema):
     subtotal: Decimal
     tax: Decimal
     total: Decimal
-    amount_paid: Decimal
-    amount_credited: Decimal
+    amount_paid: Decimal = Field(..., description="Σ payments, refunds (negative payments) taken off.")
+    amount_credited: Decimal = Field(..., description="Σ of the issued credit notes for it, as a positive amount.")
     balance_due: Decimal = Field(
         ...,
         description="total - payments (refunds negative) - issued credit notes; negative when a refund is owed to "

@@ -6,6 +6,7 @@ credit note never credits more than is left to credit."""
 from __future__ import annotations
 
 import re
+import zlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -96,6 +97,9 @@ def test_credit_note_on_a_partly_paid_invoice_shows_a_negative_balance_and_ar_an
     detail = web.get(f"/finance/invoices/{invoice['id']}/").content.decode()
     assert "Refund owed to the client" in detail and "Record refund" in detail
     assert "100.00 refund owed" in web.get("/finance/invoices/").content.decode()
+    pdf = b"".join(api.get(f"/api/v1/invoices/{invoice['id']}/pdf").streaming_content)
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+    assert any(b"Refund owed to you" in zlib.decompress(s) for s in streams if s[:1] == b"x")
 
     # A refund is a negative payment, at most the refund owed.
     too_much = api.post(f"/api/v1/invoices/{invoice['id']}/payments", {"amount": "-150.00"}, content_type=JSON)

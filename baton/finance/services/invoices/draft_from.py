@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from baton.core import access
@@ -96,19 +96,22 @@ def _nothing_to_draft(project: Project, start: date | None, end: date, left_out:
     return f"{text} {left_out_text(left_out)}" if left_out else text
 
 
-def _in_period(start: date | None, end: date) -> dict[str, date]:
-    return {"date__range": (start, end)} if start else {"date__lte": end}
+def _in_period(start: date | None, end: date) -> Q:
+    return Q(date__range=(start, end)) if start else Q(date__lte=end)
 
 
 def _uninvoiced_time(project: Project, start: date | None, end: date) -> list[TimeEntry]:
     """The project's billable entries of the period on no invoice (locked), approved or not, with their tasks, by
     date."""
-    entries_qs = TimeEntry.objects.select_for_update(of=("self",)).filter(
-        project_id=project.pk,
-        billable=True,
-        invoiced=False,
-        invoice_line__isnull=True,
-        **_in_period(start, end),
+    entries_qs = (
+        TimeEntry.objects.select_for_update(of=("self",))
+        .filter(
+            project_id=project.pk,
+            billable=True,
+            invoiced=False,
+            invoice_line__isnull=True,
+        )
+        .filter(_in_period(start, end))
     )
     return list(entries_qs.select_related("task").order_by("date", "id"))
 
@@ -122,8 +125,8 @@ def _uninvoiced_expenses(project: Project, start: date | None, end: date) -> lis
             billable=True,
             invoiced=False,
             invoice_line__isnull=True,
-            **_in_period(start, end),
         )
+        .filter(_in_period(start, end))
         .order_by("date", "id")
     )
 
