@@ -41,7 +41,7 @@ def by_hand(api, client_id, amount, *, issue=True):
 
 def page_figures(html: str, kind: str) -> dict[str, str]:
     """{currency: amount} of the receivable (`ar`) or credits owed (`credits-owed`) figures a page shows."""
-    pattern = rf'class="{kind} nowrap" data-currency="([A-Z]{{3}})" data-amount="(-?[0-9.]+)">([0-9,.-]+) <small>'
+    pattern = rf'class="{kind}" data-currency="([A-Z]{{3}})" data-amount="(-?[0-9.]+)">([0-9,.-]+) <small>'
     found = re.findall(pattern, html)
     assert found, f"no {kind} figure on the page"
     for _, raw, shown in found:
