@@ -51,8 +51,19 @@ class ExpenseForm(BatonForm):
 
 class DraftFromTimeForm(BatonForm):
     project_id = forms.TypedChoiceField(coerce=int, label="Project")
-    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text="Empty: everything un-invoiced, however old.",
+    )
+    period_end = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, help_text="Empty: today."
+    )
+    include_unapproved = forms.BooleanField(
+        label="Include unapproved time",
+        required=False,
+        help_text="Off: only time of approved weeks; the draft says how much unapproved time it left out.",
+    )
     tax_rate = forms.DecimalField(label="Tax %", max_digits=5, decimal_places=2, min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -91,7 +102,9 @@ class ManualInvoiceForm(BatonForm):
 
 
 class PaymentForm(BatonForm):
-    amount = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, help_text="A refund to the client is a negative amount, e.g. -120.00."
+    )
     paid_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.CharField(max_length=50, required=False, help_text="e.g. bank transfer")
     reference = forms.CharField(max_length=200, required=False)

@@ -210,6 +210,9 @@ class Invoice(TimestampedModel):
     source = models.CharField(max_length=20, choices=InvoiceSource.choices, default=InvoiceSource.MANUAL)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    left_out_minutes = models.PositiveIntegerField(
+        default=0, help_text="A draft from time: unapproved billable un-invoiced minutes of its period it left out."
+    )
     milestone = models.ForeignKey(
         "delivery.Milestone", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
     )
@@ -258,9 +261,16 @@ class Invoice(TimestampedModel):
 
     @property
     def balance_due(self) -> Decimal:
+        """total - payments (refunds are negative payments) - issued credit notes; negative when a refund is owed
+        to the client; 0 for drafts, void invoices and credit notes (a credit note counts on its invoice)."""
         if self.kind == InvoiceKind.CREDIT_NOTE or self.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
             return Decimal("0.00")
-        return max(Decimal("0.00"), self.total - self.amount_paid - self.amount_credited)
+        return self.total - self.amount_paid - self.amount_credited
+
+    @property
+    def refund_owed(self) -> Decimal:
+        """What the agency owes the client back (a negative balance, as a positive amount); 0 otherwise."""
+        return max(Decimal("0.00"), -self.balance_due)
 
 
 class InvoiceLine(models.Model):
@@ -285,7 +295,8 @@ class InvoiceLine(models.Model):
 
 
 class Payment(TimestampedModel):
-    """Money received against an issued invoice; the invoice is paid when its payments (and credits) cover it."""
+    """Money received against an issued invoice (positive), or refunded to the client (negative, at most the refund
+    owed); the invoice is paid when its payments (and credits) cover it."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="payments")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
@@ -298,14 +309,14 @@ class Payment(TimestampedModel):
         ordering = ["paid_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0),
-                name="payment_amount_positive",
-                violation_error_message="A payment is more than zero.",
+                condition=~models.Q(amount=0),
+                name="payment_amount_not_zero",
+                violation_error_message="A payment (or a refund, negative) is not zero.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Payment of {self.amount}"
+        return f"Refund of {-self.amount}" if self.amount < 0 else f"Payment of {self.amount}"
 
     @property
     def client_id(self) -> int:

@@ -150,7 +150,10 @@ def _totals(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> None:
             _total_row(pdf, invoice, width, "Paid", -invoice.amount_paid)
         if invoice.amount_credited:
             _total_row(pdf, invoice, width, "Credited", -invoice.amount_credited)
-        _total_row(pdf, invoice, width, "Balance due", invoice.balance_due, bold=True)
+        if invoice.balance_due < 0:  # a credit note left more credited than was unpaid
+            _total_row(pdf, invoice, width, "Refund owed to you", invoice.refund_owed, bold=True)
+        else:
+            _total_row(pdf, invoice, width, "Balance due", invoice.balance_due, bold=True)
 
 
 def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
@@ -162,7 +165,8 @@ def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
         pdf.cell(width, 7, "Payments received", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=10)
         for payment in payments:
-            detail = f"{payment.paid_on:%d %b %Y}  {_money(payment.amount, invoice.currency)}"
+            refund = "refund  " if payment.amount < 0 else ""
+            detail = f"{payment.paid_on:%d %b %Y}  {refund}{_money(payment.amount, invoice.currency)}"
             if payment.method:
                 detail += f"  ({payment.method})"
             pdf.cell(width, 6, _text(detail), new_x="LMARGIN", new_y="NEXT")

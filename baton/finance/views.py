@@ -5,7 +5,7 @@ Every write goes through `baton.finance.services`."""
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -299,16 +299,9 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 def invoice_from_time(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "invoice", "create")
-    today = timezone.localdate()
-    last_month_end = month_start(today) - timedelta(days=1)
     form = DraftFromTimeForm(
         request.POST or None,
-        initial={
-            "project_id": request.GET.get("project"),
-            "period_start": month_start(last_month_end),
-            "period_end": last_month_end,
-            "tax_rate": 0,
-        },
+        initial={"project_id": request.GET.get("project"), "period_end": timezone.localdate(), "tax_rate": 0},
         projects=_money_project_choices(actor),
     )
 
@@ -326,12 +319,20 @@ def invoice_from_time(request: HttpRequest) -> HttpResponse:
             "action": reverse("finance:invoice_from_time"),
             "cancel": reverse("finance:invoices"),
             "submit": "Draft invoice",
-            "intro": "Every un-invoiced billable entry (and billable expense) of the project in the period goes on "
-            "the draft, grouped by task and rate.",
+            "intro": "Every un-invoiced billable entry of approved weeks (and billable expense) of the project up to "
+            "the period's end goes on the draft, grouped by task and rate: by default everything up to today. "
+            "Unapproved time is left out unless you include it, and the draft says how much it left out.",
         },
         success_url=lambda i: reverse("finance:invoice", args=[i.pk]),
-        success_message=lambda i: f"A draft of {i.total} {i.currency} was created.",
+        success_message=_drafted_message,
     )
+
+
+def _drafted_message(invoice: Invoice) -> str:
+    text = f"A draft of {invoice.total} {invoice.currency} was created."
+    if invoice.left_out_minutes:
+        text += " " + services.left_out_text(invoice.left_out_minutes)
+    return text
 
 
 @actor_required
@@ -430,8 +431,8 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
             form = PaymentForm(request.POST)
             if not form.is_valid():
                 raise ValidationError({k: v for k, v in form.errors.items()})
-            services.payment_record(actor=actor, invoice=invoice, **form.cleaned_data)
-            messages.success(request, "The payment was recorded.")
+            payment = services.payment_record(actor=actor, invoice=invoice, **form.cleaned_data)
+            messages.success(request, "The refund was recorded." if payment.amount < 0 else "The payment was recorded.")
         else:
             raise Http404("No such action.")
     except (BatonError, ValidationError, PermissionDenied) as exc:

@@ -311,6 +311,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reports/budget-burn"): Row(200, MONEY),
     ("GET", "/api/v1/reports/scope-changes"): Row(200, MONEY),
     ("GET", "/api/v1/reports/profitability"): Row(200, MONEY),
+    ("GET", "/api/v1/reports/receivables"): Row(200, MONEY),  # AM/PM: their clients'/projects' invoices
     ("GET", "/api/v1/change-orders"): Row(200, MONEY),
     ("POST", "/api/v1/change-orders"): Row(201, MONEY),
     ("GET", "/api/v1/change-orders/{change_order_id}"): Row(200, MONEY, NO_MONEY),
@@ -1057,6 +1058,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/v1/reports/scope-changes?project_id={t['project_id']}"
     ),
     ("GET", "/api/v1/reports/profitability"): lambda t, who: Call("/api/v1/reports/profitability?group_by=client"),
+    ("GET", "/api/v1/reports/receivables"): lambda t, who: Call("/api/v1/reports/receivables"),
     ("GET", "/api/v1/change-orders"): lambda t, who: Call("/api/v1/change-orders"),
     ("POST", "/api/v1/change-orders"): lambda t, who: Call(
         "/api/v1/change-orders", {"project_id": t["project_id"], "title": f"Asked of {who}", "amount_delta": "10.00"}

@@ -132,3 +132,9 @@ def make_money_records(
         "fee_project_id": fee.pk,
         "retainer_project_id": retainer.pk,
     }
+
+
+def approve_week(personas: Personas, who: str, day: date, *, by: str = "owner") -> Timesheet:
+    """`who` submits its week of `day` and `by` approves it (through the services): its entries become approved."""
+    sheet = time.timesheet_submit(actor=personas[who].actor, week_start=day)
+    return time.timesheet_approve(actor=personas[by].actor, timesheet=sheet)

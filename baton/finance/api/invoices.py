@@ -44,6 +44,12 @@ class LineIn(Schema):
 
 
 class InvoiceIn(Schema):
+    kind: Literal["invoice", "credit_note"] = Field(
+        "invoice",
+        description="credit_note: a draft credit note of the issued invoice credit_for_id (its lines with positive "
+        "quantities and prices, credited negative; at most what is left to credit, else 422 naming lines).",
+    )
+    credit_for_id: int | None = Field(None, description="Required for a credit note: the issued invoice it corrects.")
     client_id: int | None = Field(None, description="Defaults to the project's client.")
     project_id: int | None = None
     lines: list[LineIn] = Field(default_factory=list)
@@ -104,12 +110,20 @@ class InvoiceOut(Schema):
     subtotal: Decimal
     tax: Decimal
     total: Decimal
-    amount_paid: Decimal
-    amount_credited: Decimal
-    balance_due: Decimal
+    amount_paid: Decimal = Field(..., description="Σ payments, refunds (negative payments) taken off.")
+    amount_credited: Decimal = Field(..., description="Σ of the issued credit notes for it, as a positive amount.")
+    balance_due: Decimal = Field(
+        ...,
+        description="total - payments (refunds negative) - issued credit notes; negative when a refund is owed to "
+        "the client; 0 for drafts, void invoices and credit notes.",
+    )
+    refund_owed: Decimal = Field(..., description="A negative balance as a positive amount (what to refund); else 0.")
     source: str
     period_start: dt.date | None
     period_end: dt.date | None
+    left_out_minutes: int = Field(
+        ..., description="A draft from time: the unapproved billable minutes of its period it left out (else 0)."
+    )
     milestone_id: int | None
     notes: str
     lines: list[LineOut]
@@ -169,18 +183,22 @@ def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
 
 class FromTimeIn(Schema):
     project_id: int
-    period_start: dt.date
-    period_end: dt.date
+    period_start: dt.date | None = Field(None, description="Empty: no start (everything un-invoiced up to the end).")
+    period_end: dt.date | None = Field(None, description="Empty: today.")
     tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
     include_expenses: bool = Field(True, description="Also invoice the period's un-invoiced billable expenses.")
-    approved_only: bool = Field(False, description="Only time of approved weeks.")
+    include_unapproved: bool = Field(
+        False, description="Also take time of weeks not approved yet (by default only approved time is invoiced)."
+    )
 
 
 @router.post(
     "/invoices/draft-from-time",
     response={201: InvoiceOut, **ERRORS},
-    description="A draft invoice of the project's un-invoiced billable time in the period: entries grouped by task "
-    "and bill rate, each line's amount the sum of its entries' bill_amount. 422 (project_id) when there is none.",
+    description="A draft invoice of the project's un-invoiced billable time in the period (by default everything "
+    "up to today), approved time only unless include_unapproved is true: entries grouped by task and bill rate, each "
+    "line's amount the sum of its entries' bill_amount. The draft's left_out_minutes are the unapproved billable "
+    "minutes of the period it left out. 422 (project_id) when there is nothing to draft.",
 )
 def draft_from_time(request: HttpRequest, payload: FromTimeIn) -> Any:
     invoice = services.invoice_draft_from_time(actor=actor_of(request), **payload.model_dump())
@@ -266,7 +284,13 @@ def void_invoice(request: HttpRequest, invoice_id: int) -> Any:
 
 
 class PaymentIn(Schema):
-    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2, description=MONEY)
+    amount: Decimal = Field(
+        ...,
+        max_digits=14,
+        decimal_places=2,
+        description=MONEY + " Positive: a payment, at most the balance due. Negative: a refund to the client, at "
+        "most the refund owed (a negative balance left by a credit note). 422 naming amount otherwise.",
+    )
     paid_on: dt.date | None = Field(None, description="Defaults to today.")
     method: str = Field("", max_length=50)
     reference: str = Field("", max_length=200)
@@ -274,8 +298,8 @@ class PaymentIn(Schema):
 
 @router.post("/invoices/{invoice_id}/payments", response={201: InvoiceOut, **ERRORS})
 def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Any:
-    """Record a (partial) payment; the invoice becomes paid when payments and credits cover its total. Returns the
-    invoice with its payments."""
+    """Record a (partial) payment, or a refund (a negative amount); the invoice is paid while payments and credits
+    cover its total. Returns the invoice with its payments."""
     actor = actor_of(request)
     invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
     services.payment_record(actor=actor, invoice=invoice, **payload.model_dump())
@@ -284,7 +308,9 @@ def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) ->
 
 class CreditIn(Schema):
     lines: list[LineIn] | None = Field(
-        None, description="What to credit (positive prices; credited as negative). Empty: reverse every line."
+        None,
+        description="What to credit (positive prices; credited as negative). Empty: reverse every line. At most what "
+        "is left to credit on the invoice (its total less credit notes issued or drafted for it): 422 naming lines.",
     )
     notes: str = Field("", max_length=5000)
 
@@ -313,3 +339,32 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
     invoice = _invoice(request, invoice_id)
     name = (invoice.number or f"draft-{invoice.pk}").replace("/", "-")
     return FileResponse(io.BytesIO(invoice_pdf_bytes(invoice)), content_type="application/pdf", filename=f"{name}.pdf")
+
+
+class ReceivableRow(Schema):
+    currency: str
+    receivable: Decimal = Field(..., description="Σ of the positive balances of issued invoices. " + MONEY)
+    credits_owed: Decimal = Field(
+        ..., description="Σ of the negative balances (refunds owed to clients), as a positive amount; never netted."
+    )
+    open_invoices: int = Field(..., description="Issued invoices with a positive balance.")
+    overdue_invoices: int = Field(..., description="Of those, past their due date.")
+    refunds_owed: int = Field(..., description="Issued invoices with a negative balance (a refund owed).")
+
+
+class ReceivablesOut(Schema):
+    receivable: Decimal = Field(
+        ..., description="In the workspace's currency: its by_currency row's receivable (0.00 without one)."
+    )
+    credits_owed: Decimal = Field(..., description="In the workspace's currency, beside receivable (never netted).")
+    currency: str = Field(..., description="The workspace's (base) currency.")
+    by_currency: list[ReceivableRow] = Field(..., description="One row per invoice currency (never converted).")
+
+
+@router.get("/reports/receivables", response={200: ReceivablesOut, **ERRORS}, tags=["reports"])
+def receivables(request: HttpRequest, client_id: int | None = None) -> Any:
+    """Accounts receivable and, beside it, credits owed to clients, per currency, from the balances of the issued
+    invoices the caller sees (MONEY.md §5): balance = total - payments - issued credit notes; receivable sums the
+    positive balances, credits owed the negative ones (as positive amounts). The finance pages show these figures."""
+    report = selectors.receivables(actor=actor_of(request), client_id=client_id)
+    return report.as_api()

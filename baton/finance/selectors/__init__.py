@@ -31,6 +31,8 @@ from baton.finance.selectors.burn import (
 )
 from baton.finance.selectors.profit import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.records import (
+    Receivable,
+    Receivables,
     budget_burn_for,
     change_order_get,
     change_order_list,
@@ -52,6 +54,8 @@ __all__ = [
     "GROUPS",
     "THRESHOLDS",
     "Burn",
+    "Receivable",
+    "Receivables",
     "Report",
     "Row",
     "ScopeLog",
@@ -78,7 +82,8 @@ __all__ = [
 
 
 def home_figures(actor: Actor) -> dict[str, object] | None:
-    """The finance block of the home page (owner, admin, finance): revenue and margin this month, budgets past 80 %."""
+    """The finance block of the home page (owner, admin, finance): revenue and margin this month, budgets past 80 %,
+    receivables and credits owed to clients."""
     if actor.role not in access.ALL_MONEY:
         return None
     today = timezone.localdate()
@@ -88,7 +93,12 @@ def home_figures(actor: Actor) -> dict[str, object] | None:
         ((p, burns[p.pk]) for p in projects if burns[p.pk].level >= 80),
         key=lambda pb: -(pb[1].level_pct or 0),
     )
-    return {"month": month.totals, "currency": actor.workspace.currency, "over": over[:8]}
+    return {
+        "month": month.totals,
+        "currency": actor.workspace.currency,
+        "over": over[:8],
+        "receivables": receivables(actor=actor, today=today),
+    }
 
 
 def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, Burn]]:

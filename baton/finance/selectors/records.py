@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.money import CENT
 from baton.core.selectors import one_or_404
 from baton.delivery.models import Project
 from baton.finance.models import (
@@ -142,19 +145,108 @@ def invoice_get(*, actor: Actor, invoice_id: int) -> Invoice:
     return one_or_404(invoice_list(actor=actor).filter(pk=invoice_id), "invoice")
 
 
-def receivables(*, actor: Actor) -> dict[str, Any]:
-    """Open invoices (sent, unpaid): count and what is owed per currency; overdue ones."""
-    today = timezone.localdate()
-    qs = invoice_list(actor=actor, status=InvoiceStatus.SENT, kind=InvoiceKind.INVOICE)
-    rows = list(qs.values("currency", "total", "amount_paid", "amount_credited", "due_date"))
-    owed: dict[str, Any] = {}
-    overdue = 0
-    for row in rows:
-        balance = row["total"] - row["amount_paid"] - row["amount_credited"]
-        owed[row["currency"]] = owed.get(row["currency"], 0) + balance
-        if row["due_date"] and row["due_date"] < today:
-            overdue += 1
-    return {"count": len(rows), "owed": sorted(owed.items()), "overdue": overdue}
+@dataclass(frozen=True)
+class Receivable:
+    """What clients owe in one currency, and what is owed back to them (never netted)."""
+
+    currency: str
+    receivable: Decimal  # Σ positive balances
+    credits_owed: Decimal  # Σ negative balances, as a positive amount
+    open_invoices: int
+    overdue_invoices: int
+    refunds_owed: int
+
+
+@dataclass(frozen=True)
+class Receivables:
+    """Accounts receivable and credits owed, per invoice currency; `base` is the workspace currency's row."""
+
+    currency: str
+    rows: list[Receivable]
+
+    @property
+    def base(self) -> Receivable:
+        zero = Decimal("0.00")
+        found = [r for r in self.rows if r.currency == self.currency]
+        return found[0] if found else Receivable(self.currency, zero, zero, 0, 0, 0)
+
+    @property
+    def receivable_rows(self) -> list[Receivable]:
+        """The currencies with something receivable (the base currency's zero row when none): what pages show."""
+        return [r for r in self.rows if r.receivable] or [self.base]
+
+    @property
+    def credit_rows(self) -> list[Receivable]:
+        """The currencies with credits owed to clients (the base currency's zero row when none)."""
+        return [r for r in self.rows if r.credits_owed] or [self.base]
+
+    @property
+    def count(self) -> int:
+        return sum(r.open_invoices for r in self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue_invoices for r in self.rows)
+
+    @property
+    def refunds(self) -> int:
+        return sum(r.refunds_owed for r in self.rows)
+
+    @property
+    def any_credits(self) -> bool:
+        return any(r.credits_owed for r in self.rows)
+
+    def as_api(self) -> dict[str, Any]:
+        base = self.base
+        return {
+            "currency": self.currency,
+            "receivable": base.receivable,
+            "credits_owed": base.credits_owed,
+            "by_currency": [r.__dict__ for r in self.rows],
+        }
+
+
+def receivables(*, actor: Actor, client_id: int | None = None, today: date | None = None) -> Receivables:
+    """Accounts receivable (Σ positive balances of issued invoices) and credits owed to clients (Σ negative
+    balances, as positive amounts) per currency, of the invoices the actor sees; balance = total - payments -
+    issued credit notes (`Invoice.balance_due`). The one source of these figures for pages and the API."""
+    if actor.is_client:
+        raise PermissionDenied("Receivables are the agency's view.")
+    today = today or timezone.localdate()
+    balance = ExpressionWrapper(
+        F("total") - F("amount_paid") - F("amount_credited"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    rows = (
+        invoice_list(actor=actor, client_id=client_id, kind=InvoiceKind.INVOICE)
+        .filter(status__in=[InvoiceStatus.SENT, InvoiceStatus.PAID])
+        .order_by()
+        .annotate(balance=balance)
+        .exclude(balance=0)
+        .values("currency")
+        .annotate(
+            owed=Sum("balance", filter=Q(balance__gt=0)),
+            credits=Sum("balance", filter=Q(balance__lt=0)),
+            open=Count("id", filter=Q(balance__gt=0)),
+            overdue=Count("id", filter=Q(balance__gt=0, due_date__lt=today)),
+            refunds=Count("id", filter=Q(balance__lt=0)),
+        )
+        .order_by("currency")
+    )
+    zero = Decimal("0.00")
+    return Receivables(
+        currency=actor.workspace.currency,
+        rows=[
+            Receivable(
+                currency=row["currency"],
+                receivable=Decimal(row["owed"] or zero).quantize(CENT),
+                credits_owed=-Decimal(row["credits"] or zero).quantize(CENT),
+                open_invoices=row["open"],
+                overdue_invoices=row["overdue"],
+                refunds_owed=row["refunds"],
+            )
+            for row in rows
+        ],
+    )
 
 
 def money_project_table(*, actor: Actor, include_done: bool = False) -> QuerySet[Project]:

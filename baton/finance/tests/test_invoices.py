@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from baton.core.models import Event
 from baton.delivery import services as delivery
-from baton.devdata.testing.finance import log, make_project, make_task
+from baton.devdata.testing.finance import approve_week, log, make_project, make_task
 from baton.finance import services
 from baton.finance.models import Invoice
 from baton.finance.services.invoices import line_amount, totals_of
@@ -42,6 +42,8 @@ def billed(personas):
         log(personas, "member", project, 60, day=date(2026, 3, 5), task=build, billable=False),
         log(personas, "member", project, 60, day=date(2026, 4, 1), task=build),  # outside the period
     ]
+    for who, day in (("member", date(2026, 3, 2)), ("pm", date(2026, 3, 2)), ("member", date(2026, 3, 30))):
+        approve_week(personas, who, day)
     return project, entries
 
 
@@ -239,8 +241,8 @@ def test_who_sees_invoices(personas, billed):
     issued = draft(personas, project, period_start="2026-04-01", period_end="2026-04-30").json()["id"]
     personas["finance"].api().post(f"/api/v1/invoices/{issued}/issue")
     other = make_project(personas, "B work", client_id=personas.client_b.id, project_manager_id=None)
-    log(personas, "member", other, 60)
-    theirs = draft(personas, other).json()["id"]
+    log(personas, "member", other, 60, day=date(2026, 3, 9))
+    theirs = draft(personas, other, include_unapproved=True).json()["id"]
     portal = personas["client_a"].api()
     assert [i["id"] for i in portal.get("/api/v1/invoices").json()["results"]] == [issued]
     assert portal.get(f"/api/v1/invoices/{drafted}").status_code == 404

@@ -94,7 +94,13 @@ def test_invoice_journey_through_the_pages(personas, project):
     web = login(personas, "finance")
     response = web.post(
         "/finance/invoices/from-time/",
-        {"project_id": project.id, "period_start": "2026-03-01", "period_end": "2026-03-31", "tax_rate": "0"},
+        {
+            "project_id": project.id,
+            "period_start": "2026-03-01",
+            "period_end": "2026-03-31",
+            "include_unapproved": "on",
+            "tax_rate": "0",
+        },
     )
     assert response.status_code == 302
     invoice = Invoice.objects.get()

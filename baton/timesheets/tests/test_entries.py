@@ -171,6 +171,7 @@ def test_invoiced_and_drafted_entries_are_locked(personas, project):
         project_id=project.id,
         period_start=date(2026, 3, 1),
         period_end=date(2026, 3, 31),
+        include_unapproved=True,
     )
     api = personas["member"].api()
     on_draft = api.patch(

@@ -116,6 +116,14 @@ def client_of(actor: Actor, client_id: Any, errors: dict[str, str]) -> Client | 
     return client
 
 
+def credit_target(actor: Actor, invoice_id: int) -> Invoice | None:
+    """The invoice a credit note would correct, if the actor may see it (else None: "no such invoice")."""
+    invoice = Invoice.objects.filter(workspace=actor.workspace, pk=invoice_id).first()
+    if invoice is None or not access.allowed(actor, "invoice", "view", invoice):
+        return None
+    return invoice
+
+
 def check_dates(issue_date: date | None, due_date: date | None, errors: dict[str, str]) -> None:
     if issue_date and due_date and due_date < issue_date:
         errors["due_date"] = "The due date cannot be before the issue date."
@@ -168,13 +176,15 @@ def lock_invoice(actor: Actor, invoice: Invoice, action: str = "update") -> Invo
 
 
 def settle(actor: Actor, invoice: Invoice) -> None:
-    """Paid when payments and credits cover the total."""
-    became_paid = (
-        invoice.status == InvoiceStatus.SENT and invoice.amount_paid + invoice.amount_credited >= invoice.total
-    )
+    """An issued invoice is paid while payments and credits cover its total (balance ≤ 0, a refund owed included),
+    sent again when they no longer do (a credit note voided, say)."""
+    covered = invoice.amount_paid + invoice.amount_credited >= invoice.total
+    became_paid = invoice.status == InvoiceStatus.SENT and covered
     if became_paid:
         invoice.status = InvoiceStatus.PAID
         invoice.paid_at = timezone.now()
+    elif invoice.status == InvoiceStatus.PAID and not covered:
+        invoice.status, invoice.paid_at = InvoiceStatus.SENT, None
     bump_version(invoice)
     invoice.save()
     if became_paid:

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
@@ -33,36 +34,38 @@ def invoice_draft_from_time(
     *,
     actor: Actor,
     project_id: int | None,
-    period_start: date | None,
-    period_end: date | None,
+    period_start: date | None = None,
+    period_end: date | None = None,
     tax_rate: Any = "0",
     include_expenses: bool = True,
-    approved_only: bool = False,
+    include_unapproved: bool = False,
 ) -> Invoice:
-    """A draft of the project's un-invoiced billable time in the period (and, unless told otherwise, its billable
-    expenses). Entries are grouped by task and bill rate; a line's amount is the sum of its entries' bill_amount."""
+    """A draft of the project's un-invoiced billable time up to the period's end (by default: everything
+    un-invoiced up to today; a start narrows it) and, unless told otherwise, its billable expenses. Only approved
+    time unless `include_unapproved`; the unapproved billable minutes it left out are kept on the draft
+    (`left_out_minutes`). Entries are grouped by task and bill rate; a line's amount is the sum of their bill_amount."""
     access.require(actor, "invoice", "create")
     errors: dict[str, str] = {}
     project = billing_project(actor, project_id, errors)
     rate = percent(tax_rate, "tax_rate", errors)
-    if period_start is None:
-        errors["period_start"] = "Enter the first day of the period."
-    if period_end is None:
-        errors["period_end"] = "Enter the last day of the period."
-    if period_start and period_end and period_end < period_start:
-        errors["period_end"] = "The period cannot end before it starts."
+    end = period_end or timezone.localdate()
+    if period_start and period_start > end:
+        if period_end:
+            errors["period_end"] = "The period cannot end before it starts."
+        else:
+            errors["period_start"] = f"The period cannot start after today ({end:%d %b %Y}) when it has no end."
     if errors:
         raise ValidationError(errors)
-    assert project is not None and rate is not None and period_start and period_end
-    entries = _uninvoiced_time(project, period_start, period_end, approved_only=approved_only)
-    expenses = _uninvoiced_expenses(project, period_start, period_end) if include_expenses else []
+    assert project is not None and rate is not None
+    entries = _uninvoiced_time(project, period_start, end)
+    left_out = 0
+    if not include_unapproved:
+        left_out = sum(e.minutes for e in entries if not e.approved)
+        entries = [e for e in entries if e.approved]
+    expenses = _uninvoiced_expenses(project, period_start, end) if include_expenses else []
     if not entries and not expenses:
-        raise ValidationError(
-            {
-                "project_id": f"“{project.name}” has no un-invoiced billable time between "
-                f"{period_start:%d %b %Y} and {period_end:%d %b %Y}."
-            }
-        )
+        raise ValidationError({"project_id": _nothing_to_draft(project, period_start, end, left_out)})
+    start = period_start or min([e.date for e in entries] + [x.date for x in expenses])
     invoice = new_draft(
         actor,
         client=project.client,
@@ -70,29 +73,50 @@ def invoice_draft_from_time(
         source=InvoiceSource.TIME,
         currency=project.currency,
         tax_rate=rate,
-        period_start=period_start,
-        period_end=period_end,
+        period_start=start,
+        period_end=end,
+        left_out_minutes=left_out,
     )
-    position = _time_lines(invoice, project, entries, period_start, period_end)
+    position = _time_lines(invoice, project, entries, start, end)
     _expense_lines(invoice, expenses, position)
     return finish_draft(actor, invoice)
 
 
-def _uninvoiced_time(project: Project, start: date, end: date, *, approved_only: bool) -> list[TimeEntry]:
-    """The project's billable entries of the period on no invoice (locked), with their tasks, by date."""
-    entries_qs = TimeEntry.objects.select_for_update(of=("self",)).filter(
-        project_id=project.pk,
-        billable=True,
-        invoiced=False,
-        invoice_line__isnull=True,
-        date__range=(start, end),
+def left_out_text(minutes: int) -> str:
+    """Why a draft left time out, in words (h:mm)."""
+    return (
+        f"{minutes // 60}:{minutes % 60:02d} h of billable time in the period was left out because its weeks are "
+        "not approved yet (approve them, or draft again including unapproved time)."
     )
-    if approved_only:
-        entries_qs = entries_qs.filter(approved=True)
+
+
+def _nothing_to_draft(project: Project, start: date | None, end: date, left_out: int) -> str:
+    period = f"between {start:%d %b %Y} and {end:%d %b %Y}" if start else f"up to {end:%d %b %Y}"
+    text = f"“{project.name}” has no un-invoiced {'approved ' if left_out else ''}billable time {period}."
+    return f"{text} {left_out_text(left_out)}" if left_out else text
+
+
+def _in_period(start: date | None, end: date) -> Q:
+    return Q(date__range=(start, end)) if start else Q(date__lte=end)
+
+
+def _uninvoiced_time(project: Project, start: date | None, end: date) -> list[TimeEntry]:
+    """The project's billable entries of the period on no invoice (locked), approved or not, with their tasks, by
+    date."""
+    entries_qs = (
+        TimeEntry.objects.select_for_update(of=("self",))
+        .filter(
+            project_id=project.pk,
+            billable=True,
+            invoiced=False,
+            invoice_line__isnull=True,
+        )
+        .filter(_in_period(start, end))
+    )
     return list(entries_qs.select_related("task").order_by("date", "id"))
 
 
-def _uninvoiced_expenses(project: Project, start: date, end: date) -> list[Expense]:
+def _uninvoiced_expenses(project: Project, start: date | None, end: date) -> list[Expense]:
     """The project's billable expenses of the period on no invoice (locked), by date."""
     return list(
         Expense.objects.select_for_update()
@@ -101,8 +125,8 @@ def _uninvoiced_expenses(project: Project, start: date, end: date) -> list[Expen
             billable=True,
             invoiced=False,
             invoice_line__isnull=True,
-            date__range=(start, end),
         )
+        .filter(_in_period(start, end))
         .order_by("date", "id")
     )
 

@@ -19,6 +19,7 @@ from baton.finance.services.invoices._common import (
     check_dates,
     clean_lines,
     client_of,
+    credit_target,
     event_data,
     finish_draft,
     lock_invoice,
@@ -27,6 +28,7 @@ from baton.finance.services.invoices._common import (
     release,
     replace_lines,
 )
+from baton.finance.services.invoices.issuing import check_credit_room, credit_lines, credit_note_create
 
 DRAFT_FIELDS = ("issue_date", "due_date", "tax_rate", "notes", "lines", "currency")
 
@@ -43,10 +45,28 @@ def invoice_create(
     issue_date: date | None = None,
     due_date: date | None = None,
     notes: str = "",
+    kind: str = InvoiceKind.INVOICE,
+    credit_for_id: int | None = None,
 ) -> Invoice:
-    """A draft invoice by hand. The client defaults to the project's; the currency to the project's or client's."""
+    """A draft invoice by hand. The client defaults to the project's; the currency to the project's or client's.
+    A credit note (`kind="credit_note"`) names the issued invoice it corrects (`credit_for_id`) and is made by
+    `credit_note_create` (its client, project, currency and tax rate are the invoice's)."""
     access.require(actor, "invoice", "create")
+    if kind == InvoiceKind.CREDIT_NOTE or credit_for_id is not None:
+        return _credit_note_by_hand(
+            actor=actor,
+            kind=kind,
+            credit_for_id=credit_for_id,
+            client_id=client_id,
+            project_id=project_id,
+            lines=lines,
+            issue_date=issue_date,
+            due_date=due_date,
+            notes=notes,
+        )
     errors: dict[str, str] = {}
+    if kind not in InvoiceKind.values:
+        errors["kind"] = "An invoice's kind is invoice or credit_note."
     project = visible_project(actor, project_id, errors) if project_id is not None else None
     if client_id is None and project is not None:
         client_id = project.client_id
@@ -77,6 +97,40 @@ def invoice_create(
     return finish_draft(actor, invoice)
 
 
+def _credit_note_by_hand(
+    *,
+    actor: Actor,
+    kind: str,
+    credit_for_id: int | None,
+    client_id: int | None,
+    project_id: int | None,
+    lines: list[dict[str, Any]] | None,
+    issue_date: date | None,
+    due_date: date | None,
+    notes: str,
+) -> Invoice:
+    errors: dict[str, str] = {}
+    if kind != InvoiceKind.CREDIT_NOTE:
+        errors["credit_for_id"] = "Only a credit note corrects another invoice (kind credit_note)."
+    original = None
+    if credit_for_id is None:
+        errors["credit_for_id"] = "Name the issued invoice this credit note corrects."
+    else:
+        original = credit_target(actor, credit_for_id)
+        if original is None:
+            errors["credit_for_id"] = "No such invoice in this workspace."
+        elif client_id is not None and client_id != original.client_id:
+            errors["client_id"] = f"{original} is another client's."
+        elif project_id is not None and project_id != original.project_id:
+            errors["project_id"] = f"{original} is for another project."
+    if errors:
+        raise ValidationError(errors)
+    assert original is not None
+    return credit_note_create(
+        actor=actor, invoice=original, lines=lines, notes=notes, issue_date=issue_date, due_date=due_date
+    )
+
+
 @transaction.atomic
 def invoice_update(*, actor: Actor, invoice: Invoice, version: int | None, **changes: Any) -> Invoice:
     """Change a draft: dates, tax rate, notes, currency, or its lines (new lines replace all of them; time and
@@ -96,8 +150,12 @@ def invoice_update(*, actor: Actor, invoice: Invoice, version: int | None, **cha
     if "currency" in changes:
         changes["currency"] = currency_code(changes["currency"], "currency", errors)
     lines = None
-    if "lines" in changes:
-        lines = clean_lines(changes.pop("lines"), errors, credit=invoice.kind == InvoiceKind.CREDIT_NOTE)
+    if "lines" in changes and invoice.kind == InvoiceKind.CREDIT_NOTE:
+        lines = credit_lines(changes.pop("lines"), errors)
+        if invoice.credit_for is not None and "lines" not in errors:
+            check_credit_room(invoice.credit_for, [line["amount"] for line in lines], errors, besides=invoice)
+    elif "lines" in changes:
+        lines = clean_lines(changes.pop("lines"), errors)
     check_dates(changes.get("issue_date", invoice.issue_date), changes.get("due_date", invoice.due_date), errors)
     if errors:
         raise ValidationError(errors)

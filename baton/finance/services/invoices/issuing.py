@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -105,7 +106,7 @@ def invoice_void(*, actor: Actor, invoice: Invoice, reason: str = "") -> Invoice
     invoice = lock_invoice(actor, invoice, "void")
     if invoice.status == InvoiceStatus.VOID:
         raise Conflict(f"{invoice} is already void.", field="status")
-    if invoice.status == InvoiceStatus.PAID or invoice.amount_paid > 0:
+    if invoice.status == InvoiceStatus.PAID or invoice.payments.exists():
         raise Conflict(f"{invoice} has payments; correct it with a credit note instead.", field="status")
     if invoice.credit_notes.exclude(status=InvoiceStatus.VOID).exists():
         raise Conflict(f"{invoice} has credit notes; void those first.", field="status")
@@ -118,32 +119,31 @@ def invoice_void(*, actor: Actor, invoice: Invoice, reason: str = "") -> Invoice
     events.emit(actor, "invoice.voided", invoice, data=event_data(invoice) | {"reason": invoice.void_reason})
     if invoice.kind == InvoiceKind.CREDIT_NOTE and invoice.number:
         original = Invoice.objects.select_for_update().get(pk=invoice.credit_for_id or 0)
-        original.amount_credited += invoice.total
-        if original.status == InvoiceStatus.PAID and original.amount_paid + original.amount_credited < original.total:
-            original.status, original.paid_at = InvoiceStatus.SENT, None
-        bump_version(original)
-        original.save()
+        original.amount_credited += invoice.total  # back up: a credit note's total is negative
+        settle(actor, original)
     return invoice
 
 
 @transaction.atomic
 def credit_note_create(
-    *, actor: Actor, invoice: Invoice, lines: list[dict[str, Any]] | None = None, notes: str = ""
+    *,
+    actor: Actor,
+    invoice: Invoice,
+    lines: list[dict[str, Any]] | None = None,
+    notes: str = "",
+    issue_date: date | None = None,
+    due_date: date | None = None,
 ) -> Invoice:
     """A draft credit note correcting an issued invoice: by default it reverses every line; given lines are credited
-    as negative amounts (enter positive prices; at most what is left to credit)."""
+    as negative amounts (enter positive quantities and prices). It credits at most what is left to credit on the
+    invoice (its total less the credit notes issued or drafted for it): more answers 422 naming `lines`."""
     original = lock_invoice(actor, invoice, "view")
     access.require(actor, "invoice", "create")
     if original.kind != InvoiceKind.INVOICE or original.status not in ISSUED:
         raise Conflict(f"{original} is {original.status}; only an issued invoice is credited.", field="status")
     errors: dict[str, str] = {}
     if lines:
-        clean = clean_lines(lines, errors)
-        for line in clean:
-            line["unit_price"] = -abs(line["unit_price"])
-            line["quantity"] = abs(line["quantity"])
-            line["amount"] = line_amount(line["quantity"], line["unit_price"])
-            line["kind"] = "credit"
+        clean = credit_lines(lines, errors)
     else:
         clean = [
             {
@@ -155,13 +155,9 @@ def credit_note_create(
             }
             for line in original.lines.all()
         ]
-    pending = (
-        Invoice.objects.filter(credit_for=original, status=InvoiceStatus.DRAFT).aggregate(s=Sum("total"))["s"] or 0
-    )
-    left = original.total - original.amount_credited + pending  # pending drafts are negative
-    _, _, total = totals_of([line["amount"] for line in clean], original.tax_rate)
-    if -total > left:
-        errors["lines"] = f"This credits {-total} but only {left} {original.currency} is left to credit."
+    check_dates(issue_date, due_date, errors)
+    if "lines" not in errors:
+        check_credit_room(original, [line["amount"] for line in clean], errors)
     if errors:
         raise ValidationError(errors)
     note = new_draft(
@@ -174,6 +170,43 @@ def credit_note_create(
         kind=InvoiceKind.CREDIT_NOTE,
         credit_for=original,
         notes=notes or f"Corrects {original}.",
+        issue_date=issue_date,
+        due_date=due_date,
     )
     replace_lines(note, clean)
     return finish_draft(actor, note)
+
+
+def credit_lines(raw: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    """A credit note's lines as entered (positive quantities and prices), stored negative."""
+    clean = clean_lines(raw, errors)
+    for line in clean:
+        line["unit_price"] = -abs(line["unit_price"])
+        line["quantity"] = abs(line["quantity"])
+        line["amount"] = line_amount(line["quantity"], line["unit_price"])
+        line["kind"] = "credit"
+    return clean
+
+
+def left_to_credit(original: Invoice, *, besides: Invoice | None = None) -> Decimal:
+    """The invoice's total less its issued credit notes and its draft ones (other than `besides`)."""
+    drafts = Invoice.objects.filter(credit_for=original, status=InvoiceStatus.DRAFT)
+    if besides is not None:
+        drafts = drafts.exclude(pk=besides.pk)
+    pending = drafts.aggregate(s=Sum("total"))["s"] or Decimal("0.00")  # drafts' totals are negative
+    return original.total - original.amount_credited + pending
+
+
+def check_credit_room(
+    original: Invoice, amounts: list[Decimal], errors: dict[str, str], *, besides: Invoice | None = None
+) -> None:
+    """A credit note of these line amounts credits at most what is left to credit (else an error on `lines`)."""
+    _, _, total = totals_of(amounts, original.tax_rate)
+    left = left_to_credit(original, besides=besides)
+    if total >= 0:
+        errors["lines"] = "A credit note credits something: enter its lines with positive quantities and prices."
+    elif -total > left:
+        errors["lines"] = (
+            f"This credits {-total} {original.currency} but only {max(left, Decimal('0.00'))} {original.currency} "
+            f"is left to credit on {original} (its total less the credit notes issued or drafted for it)."
+        )

@@ -1,8 +1,10 @@
-"""Payments received against a sent invoice."""
+"""Payments received against an issued invoice, and refunds (negative payments) of what a credit note left owed
+to the client."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,19 +30,20 @@ def payment_record(
     method: str = "",
     reference: str = "",
 ) -> Payment:
-    """Record money received against a sent invoice (partial payments add up; at most the balance due)."""
+    """Record money received against a sent invoice (partial payments add up; at most the balance due), or a refund
+    to the client as a negative amount (at most the refund owed: the negative balance a credit note left on a paid
+    invoice). The invoice is paid while payments and credits cover its total."""
     invoice = lock_invoice(actor, invoice, "view")
     access.require(actor, "payment", "create")
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
-        raise Conflict("A credit note takes no payments.")
-    if invoice.status != InvoiceStatus.SENT:
-        raise Conflict(f"{invoice} is {invoice.status}; payments are recorded against sent invoices.", field="status")
+        raise Conflict("A credit note takes no payments; record a refund on the invoice it corrects.")
+    if invoice.status not in (InvoiceStatus.SENT, InvoiceStatus.PAID):
+        raise Conflict(f"{invoice} is {invoice.status}; payments are recorded against issued invoices.", field="status")
     errors: dict[str, str] = {}
-    value = money(amount, "amount", errors)
-    if value is not None and value <= 0:
-        errors["amount"] = "A payment is more than zero."
-    elif value is not None and value > invoice.balance_due:
-        errors["amount"] = f"This is more than the balance due ({invoice.balance_due} {invoice.currency})."
+    value = money(amount, "amount", errors, allow_negative=True)
+    balance = invoice.balance_due
+    if value is not None:
+        _check_amount(invoice, value, balance, errors)
     if errors or value is None:
         raise ValidationError(errors)
     payment = Payment(
@@ -58,7 +61,29 @@ def payment_record(
         actor,
         "payment.recorded",
         payment,
-        data={"invoice_id": invoice.pk, "number": invoice.number, "amount": value, "paid_on": payment.paid_on},
+        data={
+            "invoice_id": invoice.pk,
+            "number": invoice.number,
+            "amount": value,
+            "refund": value < 0,
+            "paid_on": payment.paid_on,
+        },
     )
     settle(actor, invoice)
     return payment
+
+
+def _check_amount(invoice: Invoice, value: Decimal, balance: Decimal, errors: dict[str, str]) -> None:
+    if value == 0:
+        errors["amount"] = "A payment is more than zero (a refund to the client: less than zero)."
+    elif value > 0 and balance <= 0:
+        errors["amount"] = f"{invoice} has nothing left to pay (balance {balance} {invoice.currency})."
+    elif value > balance:
+        errors["amount"] = f"This is more than the balance due ({balance} {invoice.currency})."
+    elif value < 0 and -value > invoice.refund_owed:
+        owed = invoice.refund_owed
+        errors["amount"] = (
+            f"A refund is at most the refund owed to the client ({owed} {invoice.currency})."
+            if owed
+            else f"No refund is owed on {invoice} (balance {balance} {invoice.currency})."
+        )
