@@ -46,3 +46,19 @@ class BatonForm(forms.Form):
 class LoginForm(BatonForm):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class WorkspaceSettingsForm(BatonForm):
+    name = forms.CharField(label="Workspace name", max_length=200)
+    currency = forms.CharField(
+        label="Base currency",
+        min_length=3,
+        max_length=3,
+        help_text="ISO 4217 code. Fixed once any money exists (a rate, an entry with an amount, an expense, a budget, "
+        "an invoice).",
+    )
+    max_portfolio_size = forms.IntegerField(label="Clients per account manager (at most)", min_value=1, max_value=100)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).strip().upper()

@@ -215,3 +215,36 @@ def render_template(template: str, document: dict[str, Any]) -> str:
         return "" if value is None else str(value)
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+# --- Money holders (MONEY.md §2: the base currency is fixed once any money exists) ------------------------------
+
+MoneyCounter = Callable[[Workspace], int]
+
+
+@dataclass(frozen=True)
+class MoneyHolder:
+    """A kind of record that holds money in the workspace: `counter(workspace)` says how many there are."""
+
+    label: str  # plural, e.g. "bill rates"
+    singular: str  # e.g. "bill rate"
+    counter: MoneyCounter
+
+
+_money_holders: dict[str, MoneyHolder] = {}
+
+
+def register_money_holder(label: str, counter: MoneyCounter, *, singular: str = "") -> None:
+    """Records that fix the workspace's base currency once any exists (`counter(workspace) -> int`). `label` is the
+    plural as users read it ("time entries with an amount"); `singular` defaults to the label without its "s"."""
+    _money_holders[label] = MoneyHolder(label=label, singular=singular or label.removesuffix("s"), counter=counter)
+
+
+def money_held(workspace: Workspace) -> list[tuple[str, int]]:
+    """What holds money in `workspace`, as ("3 bill rates", 3) pairs, in registration order; empty when nothing."""
+    held: list[tuple[str, int]] = []
+    for holder in _money_holders.values():
+        count = holder.counter(workspace)
+        if count:
+            held.append((f"{count} {holder.singular if count == 1 else holder.label}", count))
+    return held

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, registry
 from baton.core.access import Actor
 from baton.core.errors import Conflict, PreconditionRequired
 from baton.core.models import ApiToken, Membership, User, Workspace, hash_token
@@ -90,10 +90,28 @@ def workspace_update(
     changed = events.diff(workspace, changes)
     if changed:
         workspace.full_clean()
+        if "currency" in changed:
+            currency_change_check(workspace, old=changed["currency"][0], new=changed["currency"][1])
         bump_version(workspace)
         workspace.save()
         events.emit(actor, "workspace.updated", workspace, data={"changes": changed})
     return workspace
+
+
+def currency_change_check(workspace: Workspace, *, old: str, new: str) -> None:
+    """MONEY.md §2: the base currency is fixed once any money exists (a rate, an entry with an amount, an expense, a
+    budget, an invoice). The domain apps say what holds money (`registry.register_money_holder`); 409 naming it."""
+    if str(old or "").upper() == str(new or "").upper():
+        return
+    held = registry.money_held(workspace)
+    if held:
+        what = [label for label, _ in held]
+        listed = ", ".join(what[:-1]) + f" and {what[-1]}" if len(what) > 1 else what[0]
+        raise Conflict(
+            f"The base currency stays {old}: {listed} already hold money in it. "
+            "It can change only while the workspace holds no money.",
+            field="currency",
+        )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("workspace/switch/", views.switch_workspace, name="switch_workspace"),
     path("activity/", views.activity, name="activity"),
+    path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

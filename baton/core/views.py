@@ -7,14 +7,15 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from baton.core import throttle
+from baton.core import access, services, throttle
 from baton.core.errors import RateLimited
-from baton.core.forms import LoginForm
+from baton.core.forms import LoginForm, WorkspaceSettingsForm
 from baton.core.selectors import event_list, memberships_for_user
-from baton.core.web import SESSION_WORKSPACE, actor_required, get_actor
+from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -71,3 +72,29 @@ def activity(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "core/partials/_feed.html" if request.headers.get("HX-Request") else "core/activity.html"
     return render(request, template, {"page": page, "events": page.object_list, "verb": verb or ""})
+
+
+@actor_required
+def workspace_settings(request: HttpRequest) -> HttpResponse:
+    """The workspace's name, base currency and portfolio cap (owners). A currency change once money exists is
+    refused by the service (409), shown on the form, and nothing is saved."""
+    actor = get_actor(request)
+    access.require(actor, "workspace", "update")
+    workspace = actor.workspace
+    initial = {
+        "name": workspace.name,
+        "currency": workspace.currency,
+        "max_portfolio_size": workspace.max_portfolio_size,
+        "version": workspace.version,
+    }
+    form = WorkspaceSettingsForm(request.POST or None, initial=initial)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.workspace_update(actor=actor, **data),
+        template="core/workspace_settings.html",
+        partial="core/partials/_workspace_form.html",
+        context={"workspace": workspace},
+        success_url=lambda w: reverse("workspace_settings"),
+        success_message=lambda w: "Workspace settings saved.",
+    )

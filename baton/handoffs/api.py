@@ -296,8 +296,12 @@ class CancelIn(Schema):
 class FailureIn(Schema):
     description: str = Field(..., min_length=1)
     remediation_minutes: int = Field(..., ge=1, le=100000)
-    remediated_by_id: int | None = Field(None, description="Who remediated it; defaults to you.")
-    occurred_on: date | None = Field(None, description="Defaults to today.")
+    remediated_by_id: int | None = Field(
+        None,
+        description="Who remediated it (a staff person of the workspace); defaults to the handoff's receiver. The "
+        "cost is the remediation minutes at this person's cost rate in force on `occurred_on`.",
+    )
+    occurred_on: date | None = Field(None, description="The failure's date (1900-01-01…2999-12-31); defaults to today.")
     category: str = Field(
         "rework", description="rework, wrong_messaging, client_repeated, missed_deadline, expectations or other."
     )
@@ -447,8 +451,8 @@ def cancel_handoff(request: HttpRequest, handoff_id: int) -> Any:
 
 @router.post("/handoffs/{handoff_id}/failures", response={201: FailureOut, **ERRORS})
 def record_failure(request: HttpRequest, handoff_id: int, payload: FailureIn) -> Any:
-    """A downstream failure traced to this handoff; its cost is the remediation time at the remediating person's
-    loaded cost rate."""
+    """A downstream failure traced to this handoff; its cost is the remediation time at the remediator's loaded
+    cost rate on the failure's date (the receiver's when `remediated_by_id` is left out; MONEY.md §7)."""
     actor = actor_of(request)
     handoff = selectors.handoff_get(actor=actor, handoff_id=handoff_id)
     failure = services.failure_record(actor=actor, handoff=handoff, **payload.model_dump())

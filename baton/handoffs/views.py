@@ -35,6 +35,14 @@ def _staff_people(actor: Any) -> list[tuple[int, str]]:
     return [(p.pk, p.name) for p in people]
 
 
+def _remediators(actor: Any, handoff: Any) -> list[tuple[int, str]]:
+    """The staff who may be named as remediator: the active ones, and the receiver even when archived since."""
+    people = _staff_people(actor)
+    if all(pk != handoff.to_person_id for pk, _ in people):
+        people.append((handoff.to_person_id, handoff.to_person.name))
+    return people
+
+
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         return " ".join(f"{m}" for ms in exc.message_dict.values() for m in ms)
@@ -137,8 +145,9 @@ def _detail_context(request: HttpRequest, handoff: Any) -> dict[str, Any]:
         "gaps_form": GapsForm(),
         "confirm_form": ConfirmForm(),
         "failure_form": FailureForm(
-            people=_staff_people(actor),
-            initial={"remediated_by_id": actor.person_id, "occurred_on": timezone.localdate()},
+            people=_remediators(actor, handoff),
+            # MONEY.md §7: the remediator defaults to the receiver, never to whoever records the failure.
+            initial={"remediated_by_id": handoff.to_person_id, "occurred_on": timezone.localdate()},
         ),
         "overdue": handoff.status in (HandoffStatus.SENT, HandoffStatus.GAPS_RAISED)
         and handoff.due_by < timezone.now(),
@@ -257,7 +266,8 @@ def cancel(request: HttpRequest, handoff_id: int) -> HttpResponse:
 @actor_required
 def failure_new(request: HttpRequest, handoff_id: int) -> HttpResponse:
     actor = get_actor(request)
-    form = FailureForm(request.POST, people=_staff_people(actor))
+    handoff = selectors.handoff_get(actor=actor, handoff_id=handoff_id)
+    form = FailureForm(request.POST, people=_remediators(actor, handoff))
     if not form.is_valid():
         messages.error(
             request,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from baton.devdata.scale._common import Progress, World, _batched
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffGap, HandoffTemplate
 from baton.handoffs.services import templates_ensure
+from baton.rates.resolution import RateBook, amount_for
 from baton.relationships.models import Touchpoint
 
 
@@ -99,6 +100,7 @@ def step_handoffs(w: World, advance: Progress) -> None:
         )
     failures: list[HandoffFailure] = []
     gaps: list[HandoffGap] = []
+    book = RateBook.load(w.workspace.pk, only=Q(pk__in=[]))  # cost rates only
     for batch in _batched(made, 5_000):
         Handoff.objects.bulk_create(batch)
         advance("handoffs", len(batch))
@@ -122,9 +124,19 @@ def step_handoffs(w: World, advance: Progress) -> None:
                 )
             if handoff.status != "confirmed" or rng.random() >= 1 / 16:
                 continue
-            fixer = handoff.to_person
+            fixer = handoff.to_person  # MONEY.md §7: the receiver remediates when no one else is named
             remediation = rng.choice([60, 120, 180, 180, 240, 360])
-            rate = fixer.cost_rate
+            day = min(w.today, (handoff.confirmed_at or handoff.due_by).date() + timedelta(rng.randint(3, 20)))
+            rate = book.resolve(
+                person_id=fixer.pk,
+                person_bill_rate=fixer.bill_rate,
+                person_cost_rate=fixer.cost_rate,
+                person_title=fixer.title,
+                person_role="",
+                project_id=0,
+                client_id=0,
+                on=day,
+            ).cost_rate  # the cost rate in force on the failure's date, as the service resolves it
             failures.append(
                 HandoffFailure(
                     workspace=w.workspace,
@@ -133,11 +145,9 @@ def step_handoffs(w: World, advance: Progress) -> None:
                     description="Rework traced to a field the receiver had to guess.",
                     remediation_minutes=remediation,
                     remediated_by=fixer,
-                    occurred_on=min(
-                        w.today, (handoff.confirmed_at or handoff.due_by).date() + timedelta(rng.randint(3, 20))
-                    ),
+                    occurred_on=day,
                     cost_rate=rate,
-                    remediation_cost=(rate * remediation / 60).quantize(Decimal("0.01"), ROUND_HALF_UP),
+                    remediation_cost=amount_for(remediation, rate),
                 )
             )
     HandoffGap.objects.bulk_create(gaps, batch_size=5_000)

@@ -16,7 +16,7 @@ from baton.core.errors import Conflict
 from baton.core.money import money
 from baton.core.services import bump_version, check_version, validate
 from baton.crm.models import Contact
-from baton.delivery.models import Project, Task
+from baton.delivery.models import Project, ProjectStatus, Task
 from baton.finance.models import ChangeOrder, ChangeOrderStatus
 from baton.finance.services._common import visible_project, whole_minutes
 from baton.finance.services.budgets import baseline_freeze, project_budget_move
@@ -24,6 +24,7 @@ from baton.people.models import Person
 from baton.people.validators import person_of_workspace
 
 OPEN = (ChangeOrderStatus.DRAFT, ChangeOrderStatus.SUBMITTED)
+CANCELLED_MESSAGE = "“{name}” is cancelled; a cancelled project takes no change orders."
 CHANGE_ORDER_FIELDS = (
     "title",
     "description",
@@ -101,6 +102,8 @@ def change_order_create(
         access.require(actor, "change_order", "create", ChangeOrder(project=project))
         if project.archived_at is not None:
             errors["project_id"] = f"“{project.name}” is archived."
+        elif project.status == ProjectStatus.CANCELLED:
+            errors["project_id"] = CANCELLED_MESSAGE.format(name=project.name)
     amount = money(amount_delta, "amount_delta", errors, allow_negative=True)
     minutes = whole_minutes(minutes_delta, "minutes_delta", errors, allow_negative=True)
     if requested_by is None and requested_by_contact_id is None:
@@ -219,7 +222,10 @@ def change_order_approve(*, actor: Actor, order: ChangeOrder, reason: str = "") 
     order = _locked(actor, order, "decide")
     if order.status not in OPEN:
         raise Conflict(f"This change order is already {order.status}.", field="status")
-    project = order.project
+    # The project's status as it is now (locked), not as it was read with the order.
+    project = Project.objects.select_for_update().get(pk=order.project_id)
+    if project.status == ProjectStatus.CANCELLED:
+        raise ValidationError({"project_id": CANCELLED_MESSAGE.format(name=project.name)})
     baseline_freeze(actor=actor, project=project)  # the baseline is what the project was before this change
     order.budget_amount_before = project.budget_amount
     order.budget_minutes_before = project.budget_minutes

@@ -129,3 +129,21 @@ def test_a_budget_edited_outside_change_orders_shows_as_unexplained(personas):
     Project.objects.filter(pk=project.id).update(budget_amount=Decimal("5600.00"))
     scope = personas["finance"].api().get(f"/api/v1/reports/scope-changes?project_id={project.id}").json()
     assert scope["unexplained_amount"] == "600.00"
+
+
+def test_a_cancelled_project_takes_no_change_orders(personas):
+    project = make_project(personas, budget_amount="10000.00", budget_minutes=6000)
+    pending = create(personas["pm"], project, status="submitted").json()["id"]
+    project = delivery.project_change_status(actor=personas["owner"].actor, project=project, status="cancelled")
+    refused = create(personas["pm"], project)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["project_id"]
+    assert "cancelled" in refused.json()["errors"][0]["message"]
+    assert ChangeOrder.objects.filter(project=project).count() == 1  # only the one from before
+    approve = personas["owner"].api().post(f"/api/v1/change-orders/{pending}/approve")
+    assert approve.status_code == 422
+    assert [e["field"] for e in approve.json()["errors"]] == ["project_id"]
+    project.refresh_from_db()
+    assert (project.budget_amount, project.budget_minutes) == (Decimal("10000.00"), 6000)
+    assert ChangeOrder.objects.get(pk=pending).status == "submitted"
+    assert not Event.objects.filter(verb__in=["change_order.approved", "project.budget_changed"]).exists()

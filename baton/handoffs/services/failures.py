@@ -20,9 +20,14 @@ from baton.handoffs.models import (
     HandoffStatus,
 )
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 from baton.rates.resolution import RateBook, amount_for
 
 # --- Failures -------------------------------------------------------------------------------------------------
+
+# Every date the API takes lies in these bounds (API.md, strict input).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 
 def cost_rate_on(person: Person, on: date) -> Any:
@@ -51,22 +56,22 @@ def failure_record(
     occurred_on: date | None = None,
     category: str = FailureCategory.REWORK,
 ) -> HandoffFailure:
-    """A downstream failure traced to `handoff`: the remediation time of `remediated_by` (default: whoever
-    records it) at their cost rate on the day, copied now like a time entry's."""
+    """A downstream failure traced to `handoff`: the remediation time of `remediated_by` (default: the handoff's
+    receiver, never whoever records it) at their cost rate in force on `occurred_on` (default today), copied now
+    like a time entry's (MONEY.md §7)."""
     access.require(actor, "handoff_failure", "create", handoff)
     if handoff.status == HandoffStatus.DRAFT:
         raise Conflict("A draft was never handed over; record failures against a sent handoff.", field="status")
     errors: dict[str, str] = {}
-    person_id = remediated_by_id if remediated_by_id is not None else actor.person_id
-    person = (
-        Person.objects.select_related("membership").filter(workspace=actor.workspace, pk=person_id).first()
-        if person_id is not None
-        else None
+    # MONEY.md §7: the remediator is the person named, else the handoff's receiver - never whoever records it.
+    person = person_of_workspace(
+        actor.workspace,
+        remediated_by_id if remediated_by_id is not None else handoff.to_person_id,
+        "remediated_by_id",
+        errors,
+        staff=True,
+        client_message="Remediation is done by the agency's people, not a portal user.",
     )
-    if person is None:
-        errors["remediated_by_id"] = "Name who did the remediation (a person of this workspace)."
-    elif person.membership.role == access.CLIENT:
-        errors["remediated_by_id"] = "Remediation is done by the agency's people, not a portal user."
     try:
         minutes = int(remediation_minutes)
     except (TypeError, ValueError):
@@ -76,6 +81,9 @@ def failure_record(
     if not (description or "").strip():
         errors["description"] = "Say what went wrong."
     day = occurred_on or timezone.localdate()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        errors["occurred_on"] = f"Use a date between {FIRST_DAY} and {LAST_DAY}."
+        day = timezone.localdate()
     rate = cost_rate_on(person, day) if person is not None else None
     failure = HandoffFailure(
         workspace=actor.workspace,

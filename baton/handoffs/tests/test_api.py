@@ -78,7 +78,7 @@ def test_full_loop_over_http(personas):
         pm, f"/api/v1/handoffs/{hid}/failures", {"description": "Wrong ROAS set", "remediation_minutes": 180}
     )
     assert failure.status_code == 201
-    assert failure.json()["remediation_cost"] == "150.00"  # 3 h at the PM's 50.00 cost rate
+    assert failure.json()["remediation_cost"] == "150.00"  # 3 h at the receiver's (member's) 50.00 cost rate
     assert personas["member"].api().get(f"/api/v1/handoffs/{hid}").json()["failures"][0]["remediation_cost"] is None
 
     report = am.get("/api/v1/reports/handoffs").json()
