@@ -153,11 +153,15 @@ def utilization(
     group_by: str = "person",
     person_id: int | None = None,
     role: str | None = None,
+    to_date: bool = True,
 ) -> list[dict[str, Any]]:
     """Per person (or role, week, month): capacity, booked, logged and billable minutes and their percentages.
 
     utilization_pct = logged / capacity; billable_pct = billable / capacity; booked_pct = booked / capacity.
-    Capacity excludes time off, holidays and non-working days. A member sees its own row only.
+    Capacity excludes time off, holidays and non-working days, and the days a person was not an active member
+    (MONEY.md §6). A period reaching past today is measured to date (`to_date`, the default): capacity, booked,
+    logged and time off up to and including today, the days after it in `planned_capacity_minutes` and
+    `planned_booked_minutes`; `to_date=False` measures the whole period. A member sees its own row only.
     """
     if actor.is_client:
         raise PermissionDenied("Your role (client) may not view utilization.")
@@ -165,24 +169,34 @@ def utilization(
     if group_by not in GROUPS:
         raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
     start, end = check_range(start, end, default_days=29)
+    # everyone who may have been a member in the period; the calendar counts each only on their active days
     people = schedule_people_rows(actor=actor, role=role, active=None)
     if actor.role == access.MEMBER:
         people = [p for p in people if p.id == actor.person_id]
     if person_id is not None:
         people = [p for p in people if p.id == person_id]
     settings = settings_for(actor.workspace)
-    calendar = load_calendar(actor.workspace, people, start, end, settings=settings)
+    calendar = load_calendar(actor.workspace, people, start, end, settings=settings, members_only=True)
+    measured_to = min(end, today()) if to_date else end
     buckets = _buckets(group_by, start, end)
     per = {"week": "week", "month": "month"}.get(group_by, "range")
-    logged = logged_minutes(actor.workspace, [p.id for p in people], start, end, per=per)
-    ranges = [(lo, hi) for _, lo, hi in buckets]
+    logged = (
+        logged_minutes(actor.workspace, [p.id for p in people], start, measured_to, per=per)
+        if measured_to >= start
+        else {}
+    )
+    measured = [(lo, min(hi, measured_to)) for _, lo, hi in buckets]
+    planned = [(max(lo, measured_to + timedelta(days=1)), hi) for _, lo, hi in buckets]
     groups: dict[Any, dict[str, Any]] = {}
     for person in people:
         target = _target(settings, person.title or NO_TITLE)
-        for (bucket, lo, _), totals in zip(buckets, calendar.totals_by(person.id, ranges), strict=True):
+        rows_of_person = zip(
+            buckets, calendar.totals_by(person.id, measured), calendar.totals_by(person.id, planned), strict=True
+        )
+        for (bucket, lo, _), totals, rest in rows_of_person:
             log, billable = logged.get((person.id, bucket), (0, 0))
             # Every figure is a sum of non-negative days: a zero sum is a bucket with nothing on any day.
-            if not (totals.capacity_minutes or totals.booked_minutes or totals.time_off_minutes or log):
+            if not (any(totals) or any(rest) or log):
                 continue
             key, label = _group(group_by, person, lo)
             row = groups.get(key)
@@ -193,14 +207,17 @@ def utilization(
             row["logged_minutes"] += log
             row["billable_minutes"] += billable
             row["time_off_minutes"] += totals.time_off_minutes
+            row["planned_capacity_minutes"] += rest.capacity_minutes
+            row["planned_booked_minutes"] += rest.booked_minutes
             if person.id not in row["_people"]:
                 row["_people"].add(person.id)
                 row["_targets"].append(target)
-        if group_by == "person" and person.id not in groups:
+        if group_by == "person" and person.id not in groups and calendar.member_during(person.id, start, end):
             key, label = _group(group_by, person, start)
             groups[key] = _empty_row(key, label, person.id)
             groups[key]["_people"].add(person.id)
             groups[key]["_targets"].append(target)
+    measured_until = measured_to if measured_to >= start else None
     rows = []
     for row in groups.values():
         targets = row.pop("_targets")
@@ -208,11 +225,14 @@ def utilization(
         row["utilization_pct"] = pct(row["logged_minutes"], row["capacity_minutes"])
         row["billable_pct"] = pct(row["billable_minutes"], row["capacity_minutes"])
         row["booked_pct"] = pct(row["booked_minutes"], row["capacity_minutes"])
+        row["planned_booked_pct"] = pct(row["planned_booked_minutes"], row["planned_capacity_minutes"])
         row["target_pct"] = (
             float(round(sum(targets) / len(targets), 1)) if targets else float(settings.utilization_target_pct)
         )
         row["billable_target_pct"] = float(settings.billable_target_pct)
         row["key"] = str(row["key"])
+        row["to_date"] = to_date
+        row["measured_to"] = measured_until.isoformat() if measured_until else None
         rows.append(row)
     if group_by in ("week", "month"):
         rows.sort(key=lambda r: r["key"])
@@ -243,6 +263,8 @@ def _empty_row(key: Any, label: str, person_id: int | None) -> dict[str, Any]:
         "logged_minutes": 0,
         "billable_minutes": 0,
         "time_off_minutes": 0,
+        "planned_capacity_minutes": 0,
+        "planned_booked_minutes": 0,
         "_people": set(),
         "_targets": [],
     }

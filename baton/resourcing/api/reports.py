@@ -28,23 +28,42 @@ class UtilizationParams(RangeParams):
     group_by: Literal["person", "role", "week", "month"] = "person"
     person_id: int | None = None
     role: str | None = Field(None, description="Job title contains this.")
+    to_date: bool = Field(
+        True,
+        description=(
+            "Measure a period reaching past today to date (the default): capacity, booked, logged and time off up to "
+            "and including today, the days after it in planned_capacity_minutes and planned_booked_minutes. "
+            "false measures the whole period."
+        ),
+    )
 
 
 class UtilizationRow(Schema):
     key: str
     label: str
     person_id: int | None
-    people: int
-    capacity_minutes: int
-    booked_minutes: int
-    logged_minutes: int
-    billable_minutes: int
-    time_off_minutes: int
+    people: int = Field(..., description="People counted: only on the days they were active members.")
+    capacity_minutes: int = Field(..., description="Capacity up to measured_to (to date by default).")
+    booked_minutes: int = Field(..., description="Booked minutes up to measured_to.")
+    logged_minutes: int = Field(..., description="Logged minutes up to measured_to.")
+    billable_minutes: int = Field(..., description="Billable logged minutes up to measured_to.")
+    time_off_minutes: int = Field(..., description="Approved time off up to measured_to.")
+    planned_capacity_minutes: int = Field(
+        ..., description="Capacity on the period's days after measured_to (the planned rest; 0 with to_date=false)."
+    )
+    planned_booked_minutes: int = Field(..., description="Booked minutes on the period's days after measured_to.")
     utilization_pct: float = Field(..., description="logged / capacity, %, one decimal.")
     billable_pct: float = Field(..., description="billable / capacity, %, one decimal.")
-    booked_pct: float
+    booked_pct: float = Field(..., description="booked / capacity, %, one decimal.")
+    planned_booked_pct: float = Field(..., description="planned booked / planned capacity, %, one decimal.")
     target_pct: float
     billable_target_pct: float
+    to_date: bool = Field(..., description="Whether the period was measured to date (the to_date parameter).")
+    measured_to: dt.date | None = Field(
+        ...,
+        description="The last day measured: today when the period reaches past it (to date), else the period's end; "
+        "null when the whole period lies after today.",
+    )
 
 
 UTILIZATION_FIELDS = tuple(UtilizationRow.model_fields)
@@ -57,7 +76,8 @@ UTILIZATION_FIELDS = tuple(UtilizationRow.model_fields)
     operation_id="baton_resourcing_api_utilization_report",
 )
 def utilization_report(request: HttpRequest, params: Query[UtilizationParams]) -> Any:
-    """Per person (or role = job title, week, month). Capacity excludes time off, holidays and non-working days."""
+    """Per person (or role = job title, week, month). Capacity excludes time off, holidays, non-working days and the
+    days a person was not an active member. A period reaching past today is measured to date, the rest planned."""
     rows = reports.utilization(
         actor=actor_of(request),
         start=params.from_,
@@ -65,6 +85,7 @@ def utilization_report(request: HttpRequest, params: Query[UtilizationParams]) -
         group_by=params.group_by,
         person_id=params.person_id,
         role=params.role,
+        to_date=params.to_date,
     )
     # The rows are already in the schema's JSON types (str keys, int minutes, float percentages): rendered as they
     # are, in the schema's field order, instead of validated again one by one (a 200-person team's rows cost more
