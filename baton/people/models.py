@@ -91,7 +91,7 @@ class Person(TimestampedModel):
 
     @property
     def daily_capacity_most(self) -> int:
-        """The largest day of `daily_capacity_split` (one minute more than the smallest when the week does not divide)."""
+        """The largest day of `daily_capacity_split` (a minute more than the smallest when the week does not divide)."""
         split = self.daily_capacity_split
         return max(split.values()) if split else 0
 

@@ -590,8 +590,10 @@ def inactive_days(workspace: Workspace, person_ids: Iterable[int]) -> dict[int, 
         return {}
     many = len(ids) > MANY_PEOPLE
     people = Person.objects.filter(workspace=workspace, active=False)
-    inactive_now = {pid for pid in people.values_list("id", flat=True) if pid in ids} if many else set(
-        people.filter(id__in=ids).values_list("id", flat=True)
+    inactive_now = (
+        {pid for pid in people.values_list("id", flat=True) if pid in ids}
+        if many
+        else set(people.filter(id__in=ids).values_list("id", flat=True))
     )
     changes: dict[int, list[tuple[bool, date]]] = defaultdict(list)
     rows = Event.objects.filter(workspace=workspace, target_type="person", verb__in=(ARCHIVED, REACTIVATED))

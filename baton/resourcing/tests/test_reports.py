@@ -53,7 +53,11 @@ def test_utilization_per_person(personas, make_person, project):
         "/api/v1/resourcing/settings",
         {"utilization_target_pct": 75, "role_targets": {"Developer": 90}},
     )
-    rows = personas["owner"].api().get(f"/api/v1/reports/utilization?from={MONDAY}&to={FRIDAY + timedelta(days=2)}&to_date=false")
+    rows = (
+        personas["owner"]
+        .api()
+        .get(f"/api/v1/reports/utilization?from={MONDAY}&to={FRIDAY + timedelta(days=2)}&to_date=false")
+    )
     assert rows.status_code == 200
     by_person = {r["person_id"]: r for r in rows.json()}
     a = by_person[ann.id]
