@@ -120,15 +120,33 @@ def capacity_demand_report(request: HttpRequest, params: Query[DemandParams]) ->
     return reports.capacity_demand(actor=actor_of(request), start=params.from_, end=params.to, by=params.by)
 
 
+class ForecastCurrencyOut(Schema):
+    currency: str = Field(..., description="A project currency (ISO 4217).")
+    confirmed_amount: Decimal = Field(..., description="In this currency.")
+    tentative_amount: Decimal = Field(..., description="In this currency.")
+    total_amount: Decimal = Field(..., description="In this currency.")
+    exchange_rate: Decimal | None = Field(
+        ..., description="1 unit in the base currency, in force today; null for the base currency or when missing."
+    )
+    converted: bool = Field(..., description="false: no exchange rate, so left out of the month's base amounts.")
+
+
 class ForecastRow(Schema):
     month: str
+    forecast: Literal[True] = Field(
+        ..., description="Always true: booked time priced at today's rate cards, not earned revenue (MONEY.md §6)."
+    )
     confirmed_minutes: int
     tentative_minutes: int
     unstaffed_minutes: int
-    confirmed_amount: Decimal
-    tentative_amount: Decimal
-    total_amount: Decimal
-    currency: str
+    confirmed_amount: Decimal = Field(..., description="Base currency, converted at today's exchange rates.")
+    tentative_amount: Decimal = Field(..., description="Base currency, converted at today's exchange rates.")
+    total_amount: Decimal = Field(..., description="Base currency, converted at today's exchange rates.")
+    currency: str = Field(..., description="The workspace's base currency.")
+    exchange_rates_on: dt.date = Field(..., description="The day whose exchange rates converted the amounts (today).")
+    by_currency: list[ForecastCurrencyOut] = Field(..., description="The month's amounts in each project currency.")
+    missing_exchange_rates: list[str] = Field(..., description="Currencies left out of the base amounts: no rate.")
+    warnings: list[str]
 
 
 @router.get(
@@ -138,7 +156,9 @@ class ForecastRow(Schema):
     operation_id="baton_resourcing_api_revenue_forecast_report",
 )
 def revenue_forecast_report(request: HttpRequest, params: Query[RangeParams]) -> Any:
-    """Per month (default: this month and the next two): booked minutes x bill rates."""
+    """A forecast per month (default: this month and the next two): booked minutes x the bill rate that would apply
+    to that person on that project on that day (rate-card precedence), in the project's currency, converted to the
+    base currency at today's exchange rate."""
     return reports.revenue_forecast(actor=actor_of(request), start=params.from_, end=params.to)
 
 

@@ -197,7 +197,18 @@ def test_revenue_forecast_uses_bill_rates_as_decimal(personas, make_person, proj
         },
     )
     rows = personas["finance"].api().get("/api/v1/reports/revenue-forecast?from=2031-01-01&to=2031-02-28").json()
-    assert rows == [
+    fields = (
+        "month",
+        "confirmed_minutes",
+        "tentative_minutes",
+        "unstaffed_minutes",
+        "confirmed_amount",
+        "tentative_amount",
+        "total_amount",
+        "currency",
+    )
+    assert all(r["forecast"] is True and r["warnings"] == [] for r in rows)
+    assert [{f: r[f] for f in fields} for r in rows] == [
         {
             "month": "2031-01",
             "confirmed_minutes": 480,
