@@ -74,7 +74,8 @@ def test_every_reader_sums_a_full_week_to_the_weekly_capacity(personas, make_per
     by_person = {row.person.id: row for row in grid.rows}
     assert [c.capacity for c in by_person[odd.id].cells] == [2000, 2000]
     days_grid = schedule_grid(actor=owner.actor, start=MONDAY, scale="days", count=7)
-    assert sum(c.capacity for c in {r.person.id: r for r in days_grid.rows}[seven.id].cells) == 2400
+    seven_days: list[int] = [c.capacity for c in {r.person.id: r for r in days_grid.rows}[seven.id].cells]
+    assert sum(seven_days) == 2400
 
 
 @pytest.mark.django_db
