@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from baton.core.models import Membership, Role, TimestampedModel, Workspace
+from baton.people.capacity import split_week
 
 
 def default_working_days() -> list[int]:
@@ -78,9 +79,21 @@ class Person(TimestampedModel):
 
     @property
     def daily_capacity_minutes(self) -> int:
-        """Weekly capacity spread evenly over the working days (API.md: Capacity)."""
-        days = len(self.working_days or [])
-        return self.weekly_capacity_minutes // days if days else 0
+        """A working day's whole share of the weekly capacity (the smallest day of `daily_capacity_split`)."""
+        split = self.daily_capacity_split
+        return min(split.values()) if split else 0
+
+    @property
+    def daily_capacity_split(self) -> dict[int, int]:
+        """Minutes per working day (ISO weekday): the weekly capacity split by largest remainder (API.md: Capacity),
+        so the days add up to the week exactly (2,000 over three days: 667, 667, 666)."""
+        return split_week(self.weekly_capacity_minutes, self.working_days or [])
+
+    @property
+    def daily_capacity_most(self) -> int:
+        """The largest day of `daily_capacity_split` (a minute more than the smallest when the week does not divide)."""
+        split = self.daily_capacity_split
+        return max(split.values()) if split else 0
 
     def clean_fields(self, exclude: Any = None) -> None:
         # `clean()` checks the lead under its API name, lead_id (same workspace, no reporting cycle).

@@ -1,8 +1,9 @@
 """Capacity arithmetic (API.md, Capacity): the one place that says how many minutes a person has and is booked.
 
-- Daily capacity = weekly_capacity_minutes // number of working days, on working days (the capacity period in force
-  that day, else the Person's own fields); 0 on other days, on workspace holidays and on full-day approved time off.
-  Partial time off subtracts its minutes_per_day (never below 0).
+- Daily capacity = weekly_capacity_minutes split over the working days by largest remainder (`split_week`: a full
+  week sums to the weekly minutes exactly), on working days (the capacity period in force that day, else the Person's
+  own fields); 0 on other days, on workspace holidays and on full-day approved time off. Partial time off subtracts
+  its minutes_per_day (never below 0).
 - A booking counts its minutes_per_day on the person's working days in its range, but not on workspace holidays
   (the agency is closed). Time off does not cancel a booking: a person booked while away shows as overbooked.
 - A day is overbooked when booked minutes exceed capacity.
@@ -24,8 +25,11 @@ from typing import Any, NamedTuple
 
 import holidays
 from django.db.models import Q
+from django.utils import timezone
 
-from baton.core.models import Workspace
+from baton.core.models import Event, Workspace
+from baton.people.capacity import split_week
+from baton.people.models import Person
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff, TimeOffStatus
 
 DEFAULT_DAYS = (1, 2, 3, 4, 5)
@@ -94,9 +98,7 @@ class Schedule:
     def base_minutes(self, d: date) -> int:
         """Daily capacity before holidays and time off."""
         weekly, days = self.on(d)
-        if not days or d.isoweekday() not in days:
-            return 0
-        return weekly // len(days)
+        return split_week(weekly, days).get(d.isoweekday(), 0)
 
 
 PLACEHOLDER_SCHEDULE = Schedule(person_id=0, weekly=2400, working_days=DEFAULT_DAYS)
@@ -192,8 +194,10 @@ class Calendar:
         holidays: dict[date, str],
         time_off: dict[int, list[tuple[date, date, int | None]]],
         spans: list[Span],
+        inactive: dict[int, list[tuple[date, date]]] | None = None,
     ) -> None:
         self.start, self.end = start, end
+        self.inactive = inactive or {}
         self.schedules = schedules
         self.holidays = holidays
         self.time_off = time_off
@@ -230,10 +234,12 @@ class Calendar:
         for lo, hi, (weekly, days) in segments:
             a, b = self.index(lo), self.index(hi) + 1
             on = [w in days for w in range(8)]
-            daily = weekly // len(days) if days else 0
-            seg = [on[w] for w in self._weekdays[a:b]]
+            split = split_week(weekly, days)
+            daily = [split.get(w, 0) for w in range(8)]
+            weekdays = self._weekdays[a:b]
+            seg = [on[w] for w in weekdays]
             works += seg
-            base += [daily if w and not c else 0 for w, c in zip(seg, self._closed[a:b], strict=True)]
+            base += [0 if c else daily[w] for w, c in zip(weekdays, self._closed[a:b], strict=True)]
         counts = [w and not c for w, c in zip(works, self._closed, strict=True)]
         self._patterns[segments] = found = (works, counts, base)
         self._counted[segments] = list(accumulate(counts, initial=0))
@@ -300,8 +306,28 @@ class Calendar:
             booked = list(map(operator.mul, accumulate(change), counts))
             if any(tentative_change):
                 tentative = list(map(operator.mul, accumulate(tentative_change), counts))
+        if self.inactive.get(person_id):
+            capacity, booked, tentative, off = self._members_only(person_id, (capacity, booked, tentative, off))
         found = self._loads[person_id] = Load(works, counts, capacity, booked, tentative, off)
         return found
+
+    def member_on(self, person_id: int, d: date) -> bool:
+        """Whether the person was an active member on `d` (always, unless the calendar was loaded `members_only`)."""
+        return not any(lo <= d <= hi for lo, hi in self.inactive.get(person_id, ()))
+
+    def member_during(self, person_id: int, start: date, end: date) -> bool:
+        """Whether the person was an active member on some day of [start, end]."""
+        return not any(lo <= start and end <= hi for lo, hi in self.inactive.get(person_id, ()))
+
+    def _members_only(self, person_id: int, figures: tuple[list[int], ...]) -> tuple[list[int], ...]:
+        """The figures with 0 on the days the person was not an active member (`inactive`, loaded on request)."""
+        out = tuple(list(values) for values in figures)
+        for lo, hi in self.inactive[person_id]:
+            a, b = max((lo - self.start).days, 0), min((hi - self.start).days + 1, self.size)
+            if a < b:
+                for values in out:
+                    values[a:b] = self._zeros[a:b]
+        return out
 
     def totals(self, person_id: int, start: date | None = None, end: date | None = None) -> Totals:
         """Sums over [start, end] (default: the calendar's range; clipped to it)."""
@@ -501,10 +527,13 @@ def load_calendar(
     exclude_booking_ids: Iterable[int] = (),
     with_placeholders: bool = False,
     holidays: dict[date, str] | None = None,
+    members_only: bool = False,
 ) -> Calendar:
     """A Calendar for `people` over [start, end]: one query each for periods, holidays, time off and bookings.
 
-    Pass `bookings` (or `holidays`) to use what the caller already fetched instead of querying again.
+    Pass `bookings` (or `holidays`) to use what the caller already fetched instead of querying again. `members_only`
+    (the reports): capacity and bookings count only on the days each person was an active member (`inactive_days`,
+    two more queries).
     """
     people = list(people)
     ids = {p.id for p in people}
@@ -540,4 +569,57 @@ def load_calendar(
             for b in bookings
             if b.id not in excluded
         ]
-    return Calendar(start=start, end=end, schedules=schedules, holidays=holidays, time_off=time_off, spans=spans)
+    inactive = inactive_days(workspace, ids) if members_only and ids else None
+    return Calendar(
+        start=start, end=end, schedules=schedules, holidays=holidays, time_off=time_off, spans=spans, inactive=inactive
+    )
+
+
+ARCHIVED, REACTIVATED = "person.archived", "person.reactivated"
+
+
+def inactive_days(workspace: Workspace, person_ids: Iterable[int]) -> dict[int, list[tuple[date, date]]]:
+    """Per person, the date ranges on which they were not an active member (both ends included).
+
+    A Person has no start or end date; its `active` flag is today's state, and each change of it is in the event log
+    (`person.archived`, `person.reactivated`, emitted by people's `person_update`). The day of a change counts with the
+    new state. Someone inactive without an archive event (created inactive) was never an active member; someone
+    whose first change is a reactivation was inactive before it. Two queries."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    many = len(ids) > MANY_PEOPLE
+    people = Person.objects.filter(workspace=workspace, active=False)
+    inactive_now = (
+        {pid for pid in people.values_list("id", flat=True) if pid in ids}
+        if many
+        else set(people.filter(id__in=ids).values_list("id", flat=True))
+    )
+    changes: dict[int, list[tuple[bool, date]]] = defaultdict(list)
+    rows = Event.objects.filter(workspace=workspace, target_type="person", verb__in=(ARCHIVED, REACTIVATED))
+    if not many:
+        rows = rows.filter(target_id__in=ids)
+    for target_id, verb, at in rows.order_by("occurred_at", "id").values_list("target_id", "verb", "occurred_at"):
+        if target_id in ids:
+            changes[target_id].append((verb == REACTIVATED, timezone.localdate(at)))
+    out: dict[int, list[tuple[date, date]]] = {}
+    for pid in ids:
+        history = changes.get(pid, [])
+        if not history:
+            if pid in inactive_now:
+                out[pid] = [(date.min, date.max)]
+            continue
+        spans: list[tuple[date, date]] = []
+        off_since = None if history[0][0] is False else date.min  # a first reactivation: inactive before it
+        for active, on in history:
+            if not active and off_since is None:
+                off_since = on
+            elif active and off_since is not None:
+                if on > off_since:
+                    spans.append((off_since, on - timedelta(days=1)))
+                off_since = None
+        if off_since is not None:
+            spans.append((off_since, date.max))
+        if spans:
+            out[pid] = spans
+    return out

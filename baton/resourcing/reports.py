@@ -24,6 +24,8 @@ from baton.core.months import month_end, month_spans, month_start, next_month
 from baton.crm.models import Deal
 from baton.delivery.models import Billing
 from baton.people.models import Person
+from baton.rates.resolution import ZERO, RateBook, amount_for
+from baton.rates.selectors import ExchangeRates
 from baton.resourcing.calendar import MANY_PEOPLE, Calendar, load_calendar, monday_of
 from baton.resourcing.models import Booking, OverbookingMode
 from baton.resourcing.selectors import (
@@ -134,6 +136,8 @@ class _ForecastBooking(NamedTuple):
     minutes_per_day: int
     tentative: bool
     billing: str  # the project's
+    client_id: int  # the project's
+    currency: str  # the project's
 
 
 # --- Utilization ------------------------------------------------------------------------------------------------------
@@ -153,11 +157,15 @@ def utilization(
     group_by: str = "person",
     person_id: int | None = None,
     role: str | None = None,
+    to_date: bool = True,
 ) -> list[dict[str, Any]]:
     """Per person (or role, week, month): capacity, booked, logged and billable minutes and their percentages.
 
     utilization_pct = logged / capacity; billable_pct = billable / capacity; booked_pct = booked / capacity.
-    Capacity excludes time off, holidays and non-working days. A member sees its own row only.
+    Capacity excludes time off, holidays and non-working days, and the days a person was not an active member
+    (MONEY.md §6). A period reaching past today is measured to date (`to_date`, the default): capacity, booked,
+    logged and time off up to and including today, the days after it in `planned_capacity_minutes` and
+    `planned_booked_minutes`; `to_date=False` measures the whole period. A member sees its own row only.
     """
     if actor.is_client:
         raise PermissionDenied("Your role (client) may not view utilization.")
@@ -165,24 +173,34 @@ def utilization(
     if group_by not in GROUPS:
         raise ValidationError({"group_by": f"Group by one of: {', '.join(GROUPS)}."})
     start, end = check_range(start, end, default_days=29)
+    # everyone who may have been a member in the period; the calendar counts each only on their active days
     people = schedule_people_rows(actor=actor, role=role, active=None)
     if actor.role == access.MEMBER:
         people = [p for p in people if p.id == actor.person_id]
     if person_id is not None:
         people = [p for p in people if p.id == person_id]
     settings = settings_for(actor.workspace)
-    calendar = load_calendar(actor.workspace, people, start, end, settings=settings)
+    calendar = load_calendar(actor.workspace, people, start, end, settings=settings, members_only=True)
+    measured_to = min(end, today()) if to_date else end
     buckets = _buckets(group_by, start, end)
     per = {"week": "week", "month": "month"}.get(group_by, "range")
-    logged = logged_minutes(actor.workspace, [p.id for p in people], start, end, per=per)
-    ranges = [(lo, hi) for _, lo, hi in buckets]
+    logged = (
+        logged_minutes(actor.workspace, [p.id for p in people], start, measured_to, per=per)
+        if measured_to >= start
+        else {}
+    )
+    measured = [(lo, min(hi, measured_to)) for _, lo, hi in buckets]
+    planned = [(max(lo, measured_to + timedelta(days=1)), hi) for _, lo, hi in buckets]
     groups: dict[Any, dict[str, Any]] = {}
     for person in people:
         target = _target(settings, person.title or NO_TITLE)
-        for (bucket, lo, _), totals in zip(buckets, calendar.totals_by(person.id, ranges), strict=True):
+        rows_of_person = zip(
+            buckets, calendar.totals_by(person.id, measured), calendar.totals_by(person.id, planned), strict=True
+        )
+        for (bucket, lo, _), totals, rest in rows_of_person:
             log, billable = logged.get((person.id, bucket), (0, 0))
             # Every figure is a sum of non-negative days: a zero sum is a bucket with nothing on any day.
-            if not (totals.capacity_minutes or totals.booked_minutes or totals.time_off_minutes or log):
+            if not (any(totals) or any(rest) or log):
                 continue
             key, label = _group(group_by, person, lo)
             row = groups.get(key)
@@ -193,14 +211,17 @@ def utilization(
             row["logged_minutes"] += log
             row["billable_minutes"] += billable
             row["time_off_minutes"] += totals.time_off_minutes
+            row["planned_capacity_minutes"] += rest.capacity_minutes
+            row["planned_booked_minutes"] += rest.booked_minutes
             if person.id not in row["_people"]:
                 row["_people"].add(person.id)
                 row["_targets"].append(target)
-        if group_by == "person" and person.id not in groups:
+        if group_by == "person" and person.id not in groups and calendar.member_during(person.id, start, end):
             key, label = _group(group_by, person, start)
             groups[key] = _empty_row(key, label, person.id)
             groups[key]["_people"].add(person.id)
             groups[key]["_targets"].append(target)
+    measured_until = measured_to if measured_to >= start else None
     rows = []
     for row in groups.values():
         targets = row.pop("_targets")
@@ -208,11 +229,14 @@ def utilization(
         row["utilization_pct"] = pct(row["logged_minutes"], row["capacity_minutes"])
         row["billable_pct"] = pct(row["billable_minutes"], row["capacity_minutes"])
         row["booked_pct"] = pct(row["booked_minutes"], row["capacity_minutes"])
+        row["planned_booked_pct"] = pct(row["planned_booked_minutes"], row["planned_capacity_minutes"])
         row["target_pct"] = (
             float(round(sum(targets) / len(targets), 1)) if targets else float(settings.utilization_target_pct)
         )
         row["billable_target_pct"] = float(settings.billable_target_pct)
         row["key"] = str(row["key"])
+        row["to_date"] = to_date
+        row["measured_to"] = measured_until.isoformat() if measured_until else None
         rows.append(row)
     if group_by in ("week", "month"):
         rows.sort(key=lambda r: r["key"])
@@ -243,6 +267,8 @@ def _empty_row(key: Any, label: str, person_id: int | None) -> dict[str, Any]:
         "logged_minutes": 0,
         "billable_minutes": 0,
         "time_off_minutes": 0,
+        "planned_capacity_minutes": 0,
+        "planned_booked_minutes": 0,
         "_people": set(),
         "_targets": [],
     }
@@ -346,11 +372,39 @@ def capacity_demand(
 # --- Revenue forecast ---------------------------------------------------------------------------------------------
 
 
-# Complexity: guards and default range, then one pass pricing each booking day by month and kind.
-def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
-    """Per month: booked minutes x each person's bill rate, confirmed and tentative (Decimal, workspace currency).
+class _Price(NamedTuple):
+    """Booked minutes at one bill rate, in one month, column and currency (priced once, rounded once)."""
 
-    Non-billable projects earn nothing; placeholders have no rate yet and are counted in minutes only.
+    month: str
+    column: str  # "confirmed" or "tentative"
+    currency: str
+    rate: Decimal
+
+
+def _rate_in_force(rates: ExchangeRates, currency: str, on: date) -> Decimal | None:
+    """The exchange rate `ExchangeRates.convert` uses for `currency` on `on` (None: the base, or no rate at all)."""
+    rows = rates.rows.get(currency)
+    if currency == rates.base or not rows:
+        return None
+    rate = rows[0][1]
+    for start, value in rows:
+        if start > on:
+            break
+        rate = value
+    return Decimal(rate)
+
+
+# Complexity: guards and default range, one pass pricing each booking's days (rate card by day), then per month the
+# project currencies converted to the base currency; kept whole so the pricing reads in one place.
+def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    """Per month: a forecast (MONEY.md §6), not earned revenue. Booked minutes x the bill rate that would apply to
+    that person on that project on that day by rate-card precedence (`rates.resolution.RateBook`), in the project's
+    currency, then converted to the base currency at today's exchange rate; confirmed and tentative apart.
+
+    Non-billable projects earn nothing; placeholders have no rate yet and are counted in minutes only; a person
+    counts only on the days they are an active member. Each (month, kind, currency, rate) is priced once,
+    minutes / 60 x rate rounded half up to cents; a currency without an exchange rate is left out of the base
+    amounts and named in `missing_exchange_rates` and `warnings` (never added unconverted).
     """
     if actor.is_client:
         raise PermissionDenied("Your role (client) may not view forecasts.")
@@ -359,59 +413,110 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
     if end is None:
         end = month_end(next_month(next_month(start)))  # this month and the next two
     start, end = check_range(start, end)
+    workspace = actor.workspace
+    base = workspace.currency
     people = schedule_people_rows(actor=actor, active=None)
     by_id = {p.id: p for p in people}
     bookings = [
         _ForecastBooking._make(row)
-        for row in Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
+        for row in Booking.objects.filter(workspace=workspace, start_date__lte=end, end_date__gte=start)
         .order_by("start_date", "id")
-        .values_list(*_ForecastBooking._fields[:-1], "project__billing")
+        .values_list(*_ForecastBooking._fields[:-3], "project__billing", "project__client_id", "project__currency")
     ]
+    booked_people = {b.person_id for b in bookings if b.person_id in by_id}
+    roles = dict(Person.objects.filter(workspace=workspace, id__in=booked_people).values_list("id", "membership__role"))
     calendar = load_calendar(
-        actor.workspace, people, start, end, bookings=[b for b in bookings if b.person_id in by_id]
+        workspace,
+        [p for p in people if p.id in booked_people],
+        start,
+        end,
+        bookings=[b for b in bookings if b.person_id in booked_people],
+        members_only=True,
     )
-    months: dict[str, dict[str, Any]] = {}
-    for first, _, _ in _buckets("month", start, end):
-        months[first.strftime("%Y-%m")] = {
-            "month": first.strftime("%Y-%m"),
+    book = RateBook.load(workspace.pk, person_ids=booked_people)
+    months = _buckets("month", start, end)
+    rows_by_month: dict[str, dict[str, Any]] = {}
+    for first, _, _ in months:
+        key = first.strftime("%Y-%m")
+        rows_by_month[key] = {
+            "month": key,
+            "forecast": True,
             "confirmed_minutes": 0,
             "tentative_minutes": 0,
             "unstaffed_minutes": 0,
-            "confirmed_amount": Decimal("0"),
-            "tentative_amount": Decimal("0"),
-            "currency": actor.workspace.currency,
         }
-    ranges = [(lo, hi) for _, lo, hi in _buckets("month", start, end)]
-    rows_by_month = list(months.values())
+    priced: dict[_Price, int] = defaultdict(int)  # minutes per (month, kind, currency, rate)
     for b in bookings:
         person = by_id.get(b.person_id) if b.person_id else None
         if b.person_id is not None and person is None:
-            continue
-        billable = b.billing != Billing.NON_BILLABLE
-        counts = calendar.booking_day_counts(b.person_id, b.start_date, b.end_date, ranges)
-        for row, days in zip(rows_by_month, counts, strict=True):
-            if not days:
+            continue  # not on the schedule (a client-role user)
+        for first, lo, hi in months:
+            row = rows_by_month[first.strftime("%Y-%m")]
+            lo, hi = max(lo, b.start_date), min(hi, b.end_date)
+            if lo > hi:
                 continue
             if person is None:
-                row["unstaffed_minutes"] += b.minutes_per_day * days
+                row["unstaffed_minutes"] += b.minutes_per_day * len(calendar.booking_days(None, lo, hi))
                 continue
             column = "tentative" if b.tentative else "confirmed"
-            row[f"{column}_minutes"] += b.minutes_per_day * days
-            if billable:
-                # added day by day, as the figure was always summed (Decimal division rounds; n additions of a
-                # rounded quotient are not always n x it)
-                amount = Decimal(b.minutes_per_day) * person.bill_rate / 60
-                total = row[f"{column}_amount"]
-                for _ in range(days):
-                    total += amount
-                row[f"{column}_amount"] = total
-    rows = []
-    for row in months.values():
-        row["confirmed_amount"] = to_money(row["confirmed_amount"])
-        row["tentative_amount"] = to_money(row["tentative_amount"])
+            for d in calendar.booking_days(person.id, lo, hi):
+                if not calendar.member_on(person.id, d):
+                    continue
+                row[f"{column}_minutes"] += b.minutes_per_day
+                if b.billing == Billing.NON_BILLABLE:
+                    continue
+                rate = book.resolve(
+                    person_id=person.id,
+                    person_bill_rate=person.bill_rate,
+                    person_cost_rate=ZERO,
+                    person_title=person.title,
+                    person_role=roles.get(person.id, ""),
+                    project_id=b.project_id,
+                    client_id=b.client_id,
+                    on=d,
+                ).bill_rate
+                if rate:
+                    priced[_Price(row["month"], column, b.currency or base, rate)] += b.minutes_per_day
+    on = today()
+    exchange = ExchangeRates(workspace.pk, base, {price.currency for price in priced})
+    amounts: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for price, minutes in priced.items():
+        amounts[(price.month, price.currency)][price.column] += amount_for(minutes, price.rate)
+    missing = sorted(c for c in {currency for _, currency in amounts} if c != base and not exchange.rows.get(c))
+    out = []
+    for key, row in rows_by_month.items():
+        confirmed = tentative = ZERO
+        by_currency = []
+        for currency in sorted({c for month, c in amounts if month == key}):
+            own = amounts[(key, currency)]
+            item: dict[str, Any] = {
+                "currency": currency,
+                "confirmed_amount": to_money(own["confirmed"]),
+                "tentative_amount": to_money(own["tentative"]),
+                "total_amount": to_money(own["confirmed"] + own["tentative"]),
+                "exchange_rate": _rate_in_force(exchange, currency, on),
+                "converted": currency not in missing,
+            }
+            by_currency.append(item)
+            if currency in missing:
+                continue
+            confirmed += exchange.convert(item["confirmed_amount"], currency, on)
+            tentative += exchange.convert(item["tentative_amount"], currency, on)
+        row["confirmed_amount"] = to_money(confirmed)
+        row["tentative_amount"] = to_money(tentative)
         row["total_amount"] = row["confirmed_amount"] + row["tentative_amount"]
-        rows.append(row)
-    return rows
+        row["currency"] = base
+        row["exchange_rates_on"] = on
+        row["by_currency"] = by_currency
+        row_missing = [item["currency"] for item in by_currency if not item["converted"]]
+        row["missing_exchange_rates"] = row_missing
+        row["warnings"] = [
+            f"No exchange rate from {code} to {base}: the {code} amounts are left out of the {base} totals until "
+            "one is added."
+            for code in row_missing
+        ]
+        out.append(row)
+    return out
 
 
 # --- Find someone -----------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from baton.core.api_support import (
     paginate,
     requested_version,
 )
+from baton.people.capacity import split_week
 from baton.resourcing import selectors, services
 
 router = Router(tags=["resourcing"])
@@ -38,7 +39,9 @@ class CapacityPeriodOut(Schema):
     effective_from: dt.date
     weekly_capacity_minutes: int
     working_days: list[int]
-    daily_capacity_minutes: int
+    daily_capacity_minutes: int = Field(
+        ..., description="A working day's whole share; the first weekly % days working days get one minute more."
+    )
     note: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -46,8 +49,9 @@ class CapacityPeriodOut(Schema):
 
     @staticmethod
     def resolve_daily_capacity_minutes(obj: Any) -> int:
-        days = len(obj.working_days or [])
-        return int(obj.weekly_capacity_minutes // days) if days else 0
+        # a working day's whole share; the week's split gives the first `weekly % days` days one minute more
+        split = split_week(obj.weekly_capacity_minutes, obj.working_days or [])
+        return min(split.values()) if split else 0
 
 
 class CapacityFilters(ListParams):

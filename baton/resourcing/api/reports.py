@@ -28,23 +28,42 @@ class UtilizationParams(RangeParams):
     group_by: Literal["person", "role", "week", "month"] = "person"
     person_id: int | None = None
     role: str | None = Field(None, description="Job title contains this.")
+    to_date: bool = Field(
+        True,
+        description=(
+            "Measure a period reaching past today to date (the default): capacity, booked, logged and time off up to "
+            "and including today, the days after it in planned_capacity_minutes and planned_booked_minutes. "
+            "false measures the whole period."
+        ),
+    )
 
 
 class UtilizationRow(Schema):
     key: str
     label: str
     person_id: int | None
-    people: int
-    capacity_minutes: int
-    booked_minutes: int
-    logged_minutes: int
-    billable_minutes: int
-    time_off_minutes: int
+    people: int = Field(..., description="People counted: only on the days they were active members.")
+    capacity_minutes: int = Field(..., description="Capacity up to measured_to (to date by default).")
+    booked_minutes: int = Field(..., description="Booked minutes up to measured_to.")
+    logged_minutes: int = Field(..., description="Logged minutes up to measured_to.")
+    billable_minutes: int = Field(..., description="Billable logged minutes up to measured_to.")
+    time_off_minutes: int = Field(..., description="Approved time off up to measured_to.")
+    planned_capacity_minutes: int = Field(
+        ..., description="Capacity on the period's days after measured_to (the planned rest; 0 with to_date=false)."
+    )
+    planned_booked_minutes: int = Field(..., description="Booked minutes on the period's days after measured_to.")
     utilization_pct: float = Field(..., description="logged / capacity, %, one decimal.")
     billable_pct: float = Field(..., description="billable / capacity, %, one decimal.")
-    booked_pct: float
+    booked_pct: float = Field(..., description="booked / capacity, %, one decimal.")
+    planned_booked_pct: float = Field(..., description="planned booked / planned capacity, %, one decimal.")
     target_pct: float
     billable_target_pct: float
+    to_date: bool = Field(..., description="Whether the period was measured to date (the to_date parameter).")
+    measured_to: dt.date | None = Field(
+        ...,
+        description="The last day measured: today when the period reaches past it (to date), else the period's end; "
+        "null when the whole period lies after today.",
+    )
 
 
 UTILIZATION_FIELDS = tuple(UtilizationRow.model_fields)
@@ -57,7 +76,8 @@ UTILIZATION_FIELDS = tuple(UtilizationRow.model_fields)
     operation_id="baton_resourcing_api_utilization_report",
 )
 def utilization_report(request: HttpRequest, params: Query[UtilizationParams]) -> Any:
-    """Per person (or role = job title, week, month). Capacity excludes time off, holidays and non-working days."""
+    """Per person (or role = job title, week, month). Capacity excludes time off, holidays, non-working days and the
+    days a person was not an active member. A period reaching past today is measured to date, the rest planned."""
     rows = reports.utilization(
         actor=actor_of(request),
         start=params.from_,
@@ -65,6 +85,7 @@ def utilization_report(request: HttpRequest, params: Query[UtilizationParams]) -
         group_by=params.group_by,
         person_id=params.person_id,
         role=params.role,
+        to_date=params.to_date,
     )
     # The rows are already in the schema's JSON types (str keys, int minutes, float percentages): rendered as they
     # are, in the schema's field order, instead of validated again one by one (a 200-person team's rows cost more
@@ -99,15 +120,33 @@ def capacity_demand_report(request: HttpRequest, params: Query[DemandParams]) ->
     return reports.capacity_demand(actor=actor_of(request), start=params.from_, end=params.to, by=params.by)
 
 
+class ForecastCurrencyOut(Schema):
+    currency: str = Field(..., description="A project currency (ISO 4217).")
+    confirmed_amount: Decimal = Field(..., description="In this currency.")
+    tentative_amount: Decimal = Field(..., description="In this currency.")
+    total_amount: Decimal = Field(..., description="In this currency.")
+    exchange_rate: Decimal | None = Field(
+        ..., description="1 unit in the base currency, in force today; null for the base currency or when missing."
+    )
+    converted: bool = Field(..., description="false: no exchange rate, so left out of the month's base amounts.")
+
+
 class ForecastRow(Schema):
     month: str
+    forecast: Literal[True] = Field(
+        ..., description="Always true: booked time priced at today's rate cards, not earned revenue (MONEY.md §6)."
+    )
     confirmed_minutes: int
     tentative_minutes: int
     unstaffed_minutes: int
-    confirmed_amount: Decimal
-    tentative_amount: Decimal
-    total_amount: Decimal
-    currency: str
+    confirmed_amount: Decimal = Field(..., description="Base currency, converted at today's exchange rates.")
+    tentative_amount: Decimal = Field(..., description="Base currency, converted at today's exchange rates.")
+    total_amount: Decimal = Field(..., description="Base currency, converted at today's exchange rates.")
+    currency: str = Field(..., description="The workspace's base currency.")
+    exchange_rates_on: dt.date = Field(..., description="The day whose exchange rates converted the amounts (today).")
+    by_currency: list[ForecastCurrencyOut] = Field(..., description="The month's amounts in each project currency.")
+    missing_exchange_rates: list[str] = Field(..., description="Currencies left out of the base amounts: no rate.")
+    warnings: list[str]
 
 
 @router.get(
@@ -117,7 +156,9 @@ class ForecastRow(Schema):
     operation_id="baton_resourcing_api_revenue_forecast_report",
 )
 def revenue_forecast_report(request: HttpRequest, params: Query[RangeParams]) -> Any:
-    """Per month (default: this month and the next two): booked minutes x bill rates."""
+    """A forecast per month (default: this month and the next two): booked minutes x the bill rate that would apply
+    to that person on that project on that day (rate-card precedence), in the project's currency, converted to the
+    base currency at today's exchange rate."""
     return reports.revenue_forecast(actor=actor_of(request), start=params.from_, end=params.to)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 from unittest import mock
@@ -38,12 +39,22 @@ def in_force(spec: dict[str, Any], d: date) -> tuple[int, list[int]]:
     return spec["weekly"], spec["days"]
 
 
+def reference_split(weekly: int, days: list[int]) -> dict[int, int]:
+    """The largest-remainder split (MONEY.md §1) written from its definition in exact fractions: each day's exact
+    share weekly / n, floored; the minutes left go to the largest fractional remainders, ties to earlier days."""
+    exact = {d: Fraction(weekly, len(days)) for d in days}
+    floors = {d: int(share) for d, share in exact.items()}
+    left = weekly - sum(floors.values())
+    ranked = sorted(days, key=lambda d: (-(exact[d] - floors[d]), d))
+    return {d: floors[d] + (1 if d in ranked[:left] else 0) for d in days}
+
+
 def reference_day(world: dict[str, Any], pid: int, d: date) -> dict[str, Any]:
     spec = world["people"][pid]
     weekly, days = in_force(spec, d)
     working = d.isoweekday() in days
     closed = d in world["holidays"]
-    base = weekly // len(days) if working and not closed else 0
+    base = reference_split(weekly, days)[d.isoweekday()] if working and not closed else 0
     off = 0
     if base:
         for t_start, t_end, minutes in spec["time_off"]:
@@ -402,7 +413,7 @@ def test_utilization_equals_the_day_by_day_report(personas, project, world, entr
         expected = reference_utilization(stored | {"start": world["start"], "end": world["end"]}, logged, group_by)
         # `many`: load_calendar reads the whole workspace's rows as it does for a large team
         with mock.patch.object(calendar_module, "MANY_PEOPLE", 0 if many else 1000):
-            rows = utilization(actor=owner, start=world["start"], end=world["end"], group_by=group_by)
+            rows = utilization(actor=owner, start=world["start"], end=world["end"], group_by=group_by, to_date=False)
         got = {row["key"]: {name: row[name] for name in FIGURES} for row in rows}
         assert got == expected
         transaction.set_rollback(True)

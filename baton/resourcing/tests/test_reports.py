@@ -53,7 +53,11 @@ def test_utilization_per_person(personas, make_person, project):
         "/api/v1/resourcing/settings",
         {"utilization_target_pct": 75, "role_targets": {"Developer": 90}},
     )
-    rows = personas["owner"].api().get(f"/api/v1/reports/utilization?from={MONDAY}&to={FRIDAY + timedelta(days=2)}")
+    rows = (
+        personas["owner"]
+        .api()
+        .get(f"/api/v1/reports/utilization?from={MONDAY}&to={FRIDAY + timedelta(days=2)}&to_date=false")
+    )
     assert rows.status_code == 200
     by_person = {r["person_id"]: r for r in rows.json()}
     a = by_person[ann.id]
@@ -82,7 +86,7 @@ def test_utilization_groupings(personas, make_person, project):
     make_person("Pat", weekly=1440, days=[1, 2, 3], title="Developer")
     log(personas.workspace, ann, project, MONDAY, 240)
     api = personas["owner"].api()
-    week = f"from={MONDAY}&to={MONDAY + timedelta(days=13)}"
+    week = f"from={MONDAY}&to={MONDAY + timedelta(days=13)}&to_date=false"
     by_role = {r["key"]: r for r in api.get(f"/api/v1/reports/utilization?{week}&group_by=role").json()}
     designers = by_role["Visual Designer"]
     assert designers["people"] == 2 and designers["capacity_minutes"] == 2400 * 2 * 2
@@ -193,7 +197,18 @@ def test_revenue_forecast_uses_bill_rates_as_decimal(personas, make_person, proj
         },
     )
     rows = personas["finance"].api().get("/api/v1/reports/revenue-forecast?from=2031-01-01&to=2031-02-28").json()
-    assert rows == [
+    fields = (
+        "month",
+        "confirmed_minutes",
+        "tentative_minutes",
+        "unstaffed_minutes",
+        "confirmed_amount",
+        "tentative_amount",
+        "total_amount",
+        "currency",
+    )
+    assert all(r["forecast"] is True and r["warnings"] == [] for r in rows)
+    assert [{f: r[f] for f in fields} for r in rows] == [
         {
             "month": "2031-01",
             "confirmed_minutes": 480,

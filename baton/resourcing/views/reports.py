@@ -78,10 +78,12 @@ def utilization(request: HttpRequest) -> HttpResponse:
     start = _date(request.GET.get("from"), today.replace(day=1))
     end = _date(request.GET.get("to"), (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1))
     group_by = request.GET.get("group_by") if request.GET.get("group_by") in reports.GROUPS else "person"
+    # measured to date unless asked for the whole period (`to_date=0`), as the API
+    to_date = request.GET.get("to_date", "1").lower() not in ("0", "false", "no")
     error = ""
     rows: list[dict[str, Any]] = []
     try:
-        rows = reports.utilization(actor=actor, start=start, end=end, group_by=group_by or "person")
+        rows = reports.utilization(actor=actor, start=start, end=end, group_by=group_by or "person", to_date=to_date)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     ctx: dict[str, Any] = {
@@ -91,6 +93,10 @@ def utilization(request: HttpRequest) -> HttpResponse:
         "end": end,
         "group_by": group_by,
         "groups": reports.GROUPS,
+        "to_date": to_date,
+        "today": today,
+        "reaches_past_today": end > today,
+        "planned": any(r["planned_capacity_minutes"] or r["planned_booked_minutes"] for r in rows),
     }
     if access.allowed(actor, "demand", "view"):
         by = "role" if request.GET.get("by") == "role" else "skill"
