@@ -20,6 +20,7 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/<str:action>/", views.invoice_action, name="invoice_action"),
     path("profitability/", views.profitability, name="profitability"),
     path("pnl/", views.account_pnl, name="pnl"),
+    path("how-money-counts/", views.money_rules, name="money_rules"),
     path("rates/", views.rates, name="rates"),
     path("rates/<str:kind>/new/", views.rate_new, name="rate_new"),
 ]

@@ -473,7 +473,19 @@ def profitability(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="profitability-{group_by}.csv"'
         writer = csv.writer(response)
         writer.writerow(
-            ["key", "label", "minutes", "billable_minutes", "revenue", "cost", "margin", "margin_pct", "currency"]
+            [
+                "key",
+                "label",
+                "minutes",
+                "billable_minutes",
+                "revenue",
+                "labour_cost",
+                "expense_cost",
+                "cost",
+                "margin",
+                "margin_pct",
+                "currency",
+            ]
         )
         for row in [*report.rows, report.totals]:
             d = row.as_dict()
@@ -485,6 +497,8 @@ def profitability(request: HttpRequest) -> HttpResponse:
                     d["minutes"],
                     d["billable_minutes"],
                     d["revenue"],
+                    d["labour_cost"],
+                    d["expense_cost"],
                     d["cost"],
                     d["margin"],
                     margin_pct if margin_pct is not None else "",
@@ -504,6 +518,13 @@ def profitability(request: HttpRequest) -> HttpResponse:
             "trend": selectors.margin_trend(actor=actor, today=today),
         },
     )
+
+
+@actor_required
+def money_rules(request: HttpRequest) -> HttpResponse:
+    """How Baton counts money: MONEY.md in plain words, for everyone who reads a figure (linked from every report)."""
+    actor = get_actor(request)
+    return render(request, "finance/money_rules.html", {"currency": actor.workspace.currency})
 
 
 @actor_required

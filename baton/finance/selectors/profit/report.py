@@ -264,6 +264,7 @@ def _write_downs(found: list[WriteDown]) -> list[dict[str, Any]]:
             "project_id": w.project_id,
             "project": names.get(w.project_id, "-"),
             "month": w.month,
+            "month_label": date(int(w.month[:4]), int(w.month[5:7]), 1).strftime("%B %Y"),
             "amount": from_cents(w.cents),
             "change_orders": [{"id": c.change_order_id, "title": c.title} for c in w.change_orders],
         }
