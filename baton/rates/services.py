@@ -14,8 +14,9 @@ from django.db import transaction
 
 from baton.core import access, events
 from baton.core.access import Actor
-from baton.core.money import currency_code, money
+from baton.core.money import money
 from baton.core.services import bump_version, check_version, validate
+from baton.core.validators import currency_code
 from baton.crm.models import Client
 from baton.delivery.models import Project
 from baton.people.validators import person_of_workspace
@@ -195,6 +196,22 @@ def cost_rate_delete(*, actor: Actor, cost_rate: CostRate) -> None:
     cost_rate.delete()
 
 
+def _exchange_rate_value(rate: Any, errors: dict[str, str]) -> Decimal | None:
+    """A positive decimal to 8 places (how many base-currency units one unit is worth); else an error on `rate`."""
+    try:
+        value = Decimal(str(rate))
+        if isinstance(rate, float | bool) or not value.is_finite() or value.adjusted() > 9:
+            raise InvalidOperation
+        value = value.quantize(Decimal("0.00000001"))
+    except (InvalidOperation, ValueError, TypeError):
+        errors["rate"] = 'Enter how many base-currency units one unit is worth, e.g. "1.0842".'
+        return None
+    if value <= 0:
+        errors["rate"] = "An exchange rate is more than zero."
+        return None
+    return value
+
+
 @transaction.atomic
 def exchange_rate_create(*, actor: Actor, currency: str, rate: Any, effective_on: date | None) -> ExchangeRate:
     """1 `currency` = `rate` base-currency units from `effective_on` on (reports convert with the rate of each
@@ -204,14 +221,7 @@ def exchange_rate_create(*, actor: Actor, currency: str, rate: Any, effective_on
     code = currency_code(currency, "currency", errors)
     if not errors and code == actor.workspace.currency:
         errors["currency"] = f"{code} is the workspace's base currency."
-    value = None
-    try:
-        value = Decimal(str(rate))
-        if isinstance(rate, float | bool) or not value.is_finite() or value <= 0 or value.adjusted() > 9:
-            raise InvalidOperation
-        value = value.quantize(Decimal("0.00000001"))
-    except (InvalidOperation, ValueError, TypeError):
-        errors["rate"] = 'Enter how many base-currency units one unit is worth, e.g. "1.0842".'
+    value = _exchange_rate_value(rate, errors)
     if effective_on is None:
         errors["effective_on"] = "Enter the day the rate applies from."
     elif (
