@@ -73,6 +73,7 @@ def _duplicate(actor: Actor, rate: BillRate) -> bool:
         person=rate.person,
         client=rate.client,
         project=rate.project,
+        currency=rate.currency,
         effective_from=rate.effective_from,
     )
     if rate.pk:
@@ -88,8 +89,17 @@ def _bill_rate_data(rate: BillRate) -> dict[str, Any]:
         "client_id": rate.client_id,
         "project_id": rate.project_id,
         "rate": rate.rate,
+        "currency": rate.currency,
         "effective_from": rate.effective_from,
     }
+
+
+def _default_currency(actor: Actor, targets: dict[str, Any]) -> str:
+    if targets.get("project") is not None:
+        return str(targets["project"].currency)
+    if targets.get("client") is not None:
+        return str(targets["client"].currency)
+    return str(actor.workspace.currency)
 
 
 @transaction.atomic
@@ -104,21 +114,33 @@ def bill_rate_create(
     project_id: int | None = None,
     effective_from: date | None = None,
     note: str = "",
+    currency: str | None = None,
 ) -> BillRate:
-    """A rate card row. It applies to time logged from now on (and to later-logged time of its dates)."""
+    """A rate card row in a currency (by default the project's for a project row, the client's for a client row, the
+    workspace's base currency otherwise). It applies to time logged from now on (and to later-logged time of its
+    dates)."""
     access.require(actor, "rate_card", "update")
     errors: dict[str, str] = {}
     targets = _scope_targets(
         actor, scope, role=role, person_id=person_id, client_id=client_id, project_id=project_id, errors=errors
     )
     value = money(rate, "rate", errors)
+    code = currency_code(currency or _default_currency(actor, targets), "currency", errors)
     if errors or value is None:
         raise ValidationError(errors)
     row = BillRate(
-        workspace=actor.workspace, scope=scope, rate=value, effective_from=effective_from, note=note or "", **targets
+        workspace=actor.workspace,
+        scope=scope,
+        rate=value,
+        currency=code,
+        effective_from=effective_from,
+        note=note or "",
+        **targets,
     )
     if _duplicate(actor, row):
-        errors["effective_from"] = "This scope already has a rate from that date; change that one instead."
+        errors["effective_from"] = (
+            "This scope already has a rate in this currency from that date; change that one instead."
+        )
     validate(row, errors)
     row.save()
     events.emit(actor, "bill_rate.created", row, data=_bill_rate_data(row))

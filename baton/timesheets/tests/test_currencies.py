@@ -1,0 +1,91 @@
+"""Bill rates across currencies (MONEY.md §2): the rate card is read in the project's currency first, a rate found
+only in another currency is converted at the exchange rate in force on the entry's date, a missing exchange rate marks
+the entry (never "use the number unconverted") until the rate is added, and every entry stores its bill amount in the
+base currency. Run on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from baton.devdata.testing.finance import log, make_project
+from baton.people.models import Person
+from baton.rates import services as rates
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+DAY = date(2026, 3, 4)
+
+
+def _usd_rate_100(personas) -> None:
+    """The member's own rate card row: USD 100 (the workspace's base currency is USD)."""
+    Person.objects.filter(pk=personas["member"].person.id).update(bill_rate=Decimal("0"))
+    rates.bill_rate_create(
+        actor=personas["finance"].actor, scope="person", person_id=personas["member"].person.id, rate="100.00"
+    )
+
+
+def test_issue_15_case_3_a_usd_rate_on_a_eur_project_is_converted(personas):
+    """A person's USD 100 rate on a EUR project with 1 EUR = 1.10 USD (base USD) bills EUR 90.91 an hour."""
+    assert personas.workspace.currency == "USD"
+    project = make_project(personas, currency="EUR")
+    _usd_rate_100(personas)
+    rates.exchange_rate_create(
+        actor=personas["finance"].actor, currency="EUR", rate="1.10", effective_on=date(2026, 1, 1)
+    )
+    entry = log(personas, "member", project, 60, day=DAY)
+    entry.refresh_from_db()
+    assert entry.currency == "EUR"
+    assert entry.bill_rate == Decimal("90.91")
+    assert entry.source_rate == Decimal("100.00")
+    assert entry.source_currency == "USD"
+    assert entry.exchange_rate == Decimal("0.9090909091")
+    assert entry.bill_amount == Decimal("90.91")
+    assert entry.bill_amount_base == Decimal("100.00")  # 90.91 x 1.10 = 100.001, half up to cents
+    assert entry.missing_rate_currency == ""
+    body = personas["finance"].api().get(f"/api/v1/time-entries/{entry.pk}").json()
+    assert (body["bill_rate"], body["source_rate"], body["source_currency"], body["exchange_rate"]) == (
+        "90.91",
+        "100.00",
+        "USD",
+        "0.9090909091",
+    )
+    assert (body["bill_amount_base"], body["missing_rate_currency"]) == ("100.00", "")
+
+
+def test_a_rate_in_the_project_currency_wins_at_its_level(personas):
+    project = make_project(personas, currency="EUR")
+    _usd_rate_100(personas)
+    rates.exchange_rate_create(
+        actor=personas["finance"].actor, currency="EUR", rate="1.10", effective_on=date(2026, 1, 1)
+    )
+    rates.bill_rate_create(
+        actor=personas["finance"].actor,
+        scope="person",
+        person_id=personas["member"].person.id,
+        rate="95.00",
+        currency="EUR",
+    )
+    entry = log(personas, "member", project, 60, day=DAY)
+    assert (entry.bill_rate, entry.source_rate, entry.source_currency) == (Decimal("95.00"), Decimal("95.00"), "EUR")
+    assert entry.exchange_rate == Decimal("1")
+    assert entry.bill_amount_base == Decimal("104.50")
+    # Precedence still comes first: a client row in USD beats the person's EUR row, converted.
+    rates.bill_rate_create(
+        actor=personas["finance"].actor, scope="client", client_id=project.client_id, rate="110.00", currency="USD"
+    )
+    entry = log(personas, "member", project, 60, day=date(2026, 3, 5))
+    assert (entry.bill_rate, entry.bill_rate_source, entry.source_currency) == (Decimal("100.00"), "client", "USD")
+
+
+def test_the_rate_in_force_on_the_entry_date_converts(personas):
+    project = make_project(personas, currency="EUR")
+    _usd_rate_100(personas)
+    finance = personas["finance"].actor
+    rates.exchange_rate_create(actor=finance, currency="EUR", rate="1.10", effective_on=date(2026, 1, 1))
+    rates.exchange_rate_create(actor=finance, currency="EUR", rate="1.25", effective_on=date(2026, 3, 5))
+    before = log(personas, "member", project, 60, day=date(2026, 3, 4))
+    after = log(personas, "member", project, 60, day=date(2026, 3, 5))
+    assert (before.bill_rate, after.bill_rate) == (Decimal("90.91"), Decimal("80.00"))
