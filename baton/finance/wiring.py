@@ -1,10 +1,25 @@
 """What finance wires at start-up: its event subscribers (a project going active freezes its scope baseline), the
-periodic `budget_thresholds` sweep, and its reaction, inside the logging transaction, when time lands on a project."""
+periodic `budget_thresholds` sweep, its reaction, inside the logging transaction, when time lands on a project, and,
+when an exchange rate is added, the base amounts of the expenses that waited for it (they also answer rates'
+`missing_rates` question)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from baton.core import events
+from baton.core.access import Actor
 from baton.finance import subscribers, sweeps  # noqa: F401
+from baton.finance.services.expenses import expenses_missing_rates, expenses_reprice
+from baton.rates.selectors import register_missing_rate_source
 
 for verb in subscribers.LOGGED_TIME_VERBS:
     events.on_emit(verb, subscribers.check_logged_time)
+
+
+def reprice_expenses_on_new_rate(actor: Actor, rate: Any) -> None:
+    expenses_reprice(actor=actor, currency=rate.currency, since=rate.effective_on)
+
+
+events.on_emit("exchange_rate.created", reprice_expenses_on_new_rate)
+register_missing_rate_source(expenses_missing_rates)
