@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -103,7 +103,8 @@ class Fx:
         """One `currency` in the base currency on `on` (1 for the base; None when no rate is in force)."""
         if not currency or currency == self.base or not self.base:
             return ONE
-        return _latest(self.rows.get(currency, []), on)
+        found: Decimal | None = _latest(self.rows.get(currency, []), on)
+        return found
 
     def factor(self, source: str, target: str, on: date) -> tuple[Decimal | None, str]:
         """(source -> target factor rounded to 10 places, ""), or (None, the currency lacking a rate on `on`)."""
@@ -156,8 +157,11 @@ def _pick(rows: list[BillRow], on: date, currency: str) -> tuple[Decimal, str] |
     """A level's (rate, currency): its latest row in `currency` if one is in force, else its latest in any other."""
     if not rows:
         return None
-    same = _latest([r for r in rows if r[2] == currency], on) if currency else None
-    return same if same is not None else _latest(rows, on)
+    same: tuple[Decimal, str] | None = _latest([r for r in rows if r[2] == currency], on) if currency else None
+    if same is not None:
+        return same
+    other: tuple[Decimal, str] | None = _latest(rows, on)
+    return other
 
 
 @dataclass
@@ -398,11 +402,13 @@ def base_rate_on(*, workspace_id: int, currency: str, on: date) -> Decimal | Non
     )
     if row is None or row[0] == currency:
         return ONE
-    return row[1]
+    rate: Decimal | None = row[1]
+    return rate
 
 
 def _as_date(value: Any) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    day: date = value.date() if isinstance(value, datetime) else value
+    return day
 
 
 def _bill_key(row: Any) -> tuple[str, Any]:
