@@ -17,6 +17,7 @@ from baton.devdata.testing.finance import log, make_project
 from baton.devdata.testing.personas import PASSWORD
 from baton.people.models import Person
 from baton.rates import services as rates
+from baton.rates.resolution import RateBook
 from baton.rates.selectors import missing_rate_warnings, missing_rates
 from baton.timesheets import rollups
 
@@ -173,3 +174,34 @@ def test_a_project_currency_without_a_base_rate_is_marked_for_its_base_amount(pe
         Decimal("99.00"),
         "",
     )
+
+
+def test_the_persons_own_bill_rate_is_in_the_base_currency(personas):
+    """`Person.bill_rate` (USD 100 here) converts like a USD row; the rate book left without a currency answers in the
+    base currency (its callers before rates had currencies keep working)."""
+    project = make_project(personas, currency="EUR")
+    Person.objects.filter(pk=personas["member"].person.id).update(bill_rate=Decimal("100.00"))
+    rates.exchange_rate_create(
+        actor=personas["finance"].actor, currency="EUR", rate="1.10", effective_on=date(2026, 1, 1)
+    )
+    entry = log(personas, "member", project, 60, day=DAY)
+    assert (entry.bill_rate, entry.source_rate, entry.source_currency, entry.bill_rate_source) == (
+        Decimal("90.91"),
+        Decimal("100.00"),
+        "USD",
+        "person",
+    )
+    member = Person.objects.select_related("membership").get(pk=personas["member"].person.id)
+    book = RateBook.load(personas.workspace.pk)
+    args = {
+        "person_id": member.pk,
+        "person_bill_rate": member.bill_rate,
+        "person_cost_rate": member.cost_rate,
+        "person_title": member.title,
+        "person_role": member.membership.role,
+        "project_id": project.pk,
+        "client_id": project.client_id,
+        "on": DAY,
+    }
+    assert book.resolve(**args).bill_rate == Decimal("100.00")
+    assert book.resolve(**args, currency="EUR").bill_rate == Decimal("90.91")
