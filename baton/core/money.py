@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from baton.core.validators import currency_code  # noqa: F401  (re-exported: the one currency check)
+
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("999999999999.99")
 
@@ -42,11 +44,3 @@ def money(
         errors[field] = "This amount is too large."
         return None
     return amount
-
-
-def currency_code(value: Any, field: str, errors: dict[str, str]) -> str:
-    """An ISO 4217 code, upper-cased; anything else is a field error."""
-    code = str(value or "").strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        errors[field] = "Use a three-letter ISO 4217 code, like USD."
-    return code

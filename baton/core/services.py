@@ -12,6 +12,7 @@ from baton.core import access, events, registry
 from baton.core.access import Actor
 from baton.core.errors import Conflict, PreconditionRequired
 from baton.core.models import ApiToken, Membership, User, Workspace, hash_token
+from baton.core.validators import currency_code
 
 TOKEN_PREFIX = "btn_"
 
@@ -87,6 +88,11 @@ def workspace_update(
         for k, v in {"name": name, "currency": currency, "max_portfolio_size": max_portfolio_size}.items()
         if v is not None
     }
+    if "currency" in changes:
+        errors: dict[str, str] = {}
+        changes["currency"] = currency_code(changes["currency"], "currency", errors)
+        if errors:
+            raise ValidationError(errors)
     changed = events.diff(workspace, changes)
     if changed:
         workspace.full_clean()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pycountry
+
 MAX_MINUTES = 2_000_000_000  # what a 32-bit column holds, with room to spare
 
 
@@ -25,3 +27,22 @@ def whole_minutes(
     else:
         errors[field] = f"Use between {low} and {high} minutes."
     return None
+
+
+def is_currency(code: str) -> bool:
+    """True when `code` is an ISO 4217 currency code (three capitals listed by ISO 4217, e.g. USD, EUR, GBP)."""
+    return len(code) == 3 and code.isalpha() and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+
+
+def currency_code(value: Any, field: str, errors: dict[str, str]) -> str:
+    """The one currency check: an ISO 4217 code (case-insensitive, returned upper-cased). Anything else - a
+    three-letter word that is no currency, like "ABC", included - is a field error under `field`."""
+    code = str(value or "").strip().upper()
+    if not is_currency(code):
+        shown = str(value or "").strip()[:10]
+        errors[field] = (
+            f"“{shown}” is not an ISO 4217 currency code; use one like USD, EUR or GBP."
+            if shown
+            else "Enter an ISO 4217 currency code, like USD."
+        )
+    return code

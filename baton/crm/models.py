@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from baton.core.models import TimestampedModel, Workspace
+from baton.core.validators import currency_code
 
 
 class ClientStatus(models.TextChoices):
@@ -61,8 +62,7 @@ class Client(TimestampedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.currency and (len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper()):
-            errors["currency"] = "Use a three-letter ISO 4217 code in capitals, like USD."
+        currency_code(self.currency, "currency", errors)
         if self.account_manager_id and self.account_manager:
             am = self.account_manager
             if am.workspace_id != self.workspace_id:

@@ -14,6 +14,7 @@ from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Workspace
 from baton.core.services import bump_version, check_version, validate
+from baton.core.validators import currency_code
 from baton.crm.models import AccountManagerChange, Client, Contact, Deal, DealStage
 from baton.people.models import Person
 from baton.people.validators import person_of_workspace
@@ -356,7 +357,7 @@ def deal_create(
     deal.probability = STAGE_PROBABILITY.get(stage, 10) if probability is None else probability
     deal.owner_id = owner_id if owner_id is not None else actor.person_id
     deal.template_id = template_id
-    deal.currency = (currency or client.currency or actor.workspace.currency).upper()
+    deal.currency = currency_code(currency or client.currency or actor.workspace.currency, "currency", errors)
     for key, val in fields.items():
         setattr(deal, key, val)
     errors |= _deal_refs(actor, deal, contact_ids, template_id)
@@ -395,8 +396,8 @@ def deal_update(*, actor: Actor, deal: Deal, version: int | None, **changes: Any
         changes.pop("stage")
     if "stage" in changes and "probability" not in changes and changes["stage"] != deal.stage:
         changes["probability"] = STAGE_PROBABILITY.get(changes["stage"], deal.probability)
-    if changes.get("currency"):
-        changes["currency"] = str(changes["currency"]).upper()
+    if "currency" in changes:
+        changes["currency"] = currency_code(changes["currency"], "currency", errors)
     contact_ids = changes.pop("contact_ids", None)
     old_contacts = sorted(deal.contacts.values_list("pk", flat=True))
     changed = events.diff(deal, changes)

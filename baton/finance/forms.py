@@ -113,6 +113,11 @@ class PaymentForm(BatonForm):
 class BillRateForm(BatonForm):
     scope = forms.ChoiceField(choices=BillRateScope.choices)
     rate = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
+    currency = forms.CharField(
+        max_length=3,
+        required=False,
+        help_text="ISO 4217, e.g. EUR. Empty: the project's or client's currency, else the base currency.",
+    )
     role = forms.CharField(max_length=100, required=False, help_text="Role scope: a job title, e.g. Designer.")
     person_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Person")
     client_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Client")

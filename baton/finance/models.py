@@ -116,7 +116,11 @@ class ChangeOrder(TimestampedModel):
 
 class Expense(TimestampedModel):
     """Money spent on a project (travel, stock photos, ad spend): billable with a markup, or not.
-    In the project's currency; `billable_amount` is the amount plus the markup, rounded to cents."""
+    In the project's currency; `billable_amount` is the amount plus the markup, rounded to cents.
+
+    `amount_base` and `billable_amount_base` are the same in the workspace's base currency, at the exchange rate in
+    force on the expense's date, stored when it is saved (MONEY.md §2). Without a rate that day,
+    `missing_rate_currency` names the currency and both are 0.00 until the rate is added (then they are filled)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="expenses")
     project = models.ForeignKey("delivery.Project", on_delete=models.PROTECT, related_name="expenses")
@@ -134,6 +138,15 @@ class Expense(TimestampedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))],
     )
     billable_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount_base = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="amount in the base currency."
+    )
+    billable_amount_base = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="billable_amount in the base currency."
+    )
+    missing_rate_currency = models.CharField(
+        max_length=3, blank=True, help_text="A currency without an exchange rate on the expense's date (empty: none)."
+    )
     invoice_line = models.ForeignKey(
         "finance.InvoiceLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="expenses"
     )

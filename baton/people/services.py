@@ -13,6 +13,7 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Membership, Role, Workspace
 from baton.core.services import bump_version, check_version, user_get_or_create
+from baton.core.validators import currency_code
 from baton.people.models import Person
 
 PERSON_FIELDS = (
@@ -184,11 +185,12 @@ def workspace_create(
     *, slug: str, name: str, currency: str = "USD", owner_email: str, owner_password: str | None, owner_name: str = ""
 ) -> Workspace:
     """A new workspace with its owner (a person of the workspace, role owner)."""
-    currency = currency.upper()
+    errors: dict[str, str] = {}
+    currency = currency_code(currency, "currency", errors)
+    if errors:
+        raise ValidationError(errors)
     workspace = Workspace(slug=slug, name=name, currency=currency)
     workspace.full_clean()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ValidationError({"currency": "Use a three-letter ISO 4217 code, like USD."})
     workspace.save()
     actor = Actor.system(workspace)
     events.emit(actor, "workspace.created", workspace, data={"slug": slug, "name": name, "currency": currency})

@@ -39,6 +39,12 @@ class BillRateIn(Schema):
     project_id: int | None = Field(None, description="project and project_person scopes.")
     effective_from: dt.date | None = Field(None, description="Empty: since always.")
     note: str = Field("", max_length=200)
+    currency: str | None = Field(
+        None,
+        description="ISO 4217: the rate's currency. Defaults to the project's (project scopes), the client's (client "
+        "scope) or the workspace's base currency. A rate in another currency than the project's is converted on the "
+        "entry's date; a row in the project's currency wins at its level.",
+    )
 
 
 class BillRatePatch(Schema):
@@ -56,6 +62,7 @@ class BillRateOut(Schema):
     client_id: int | None
     project_id: int | None
     rate: Decimal
+    currency: str
     effective_from: dt.date | None
     note: str
     created_at: datetime
@@ -155,8 +162,14 @@ class ResolvedOut(Schema):
     person_id: int
     project_id: int
     date: dt.date
-    bill_rate: Decimal
+    bill_rate: Decimal = Field(..., description="In `currency` (the project's); 0 when `missing_rate_currency` is set.")
     bill_rate_source: str = Field(..., description="The scope that applied (or `none`).")
+    source_rate: Decimal = Field(..., description="The rate card's number, in `source_currency`.")
+    source_currency: str
+    exchange_rate: Decimal | None = Field(
+        ..., description="source_currency -> currency factor used (1 when the same); null when a rate is missing."
+    )
+    missing_rate_currency: str = Field(..., description="A currency without an exchange rate on the day, or empty.")
     cost_rate: Decimal
     cost_rate_source: str = Field(..., description="`cost_rate` (a dated row) or `person` (Person.cost_rate).")
     currency: str
@@ -184,6 +197,10 @@ def resolve(request: HttpRequest, params: Query[ResolveParams]) -> Any:
         "date": on,
         "bill_rate": found.bill_rate,
         "bill_rate_source": found.bill_source,
+        "source_rate": found.source_rate,
+        "source_currency": found.source_currency,
+        "exchange_rate": found.exchange_rate,
+        "missing_rate_currency": found.missing_rate_currency,
         "cost_rate": found.cost_rate,
         "cost_rate_source": found.cost_source,
         "currency": project.currency,
@@ -193,7 +210,14 @@ def resolve(request: HttpRequest, params: Query[ResolveParams]) -> Any:
 
 class ExchangeRateIn(Schema):
     currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217, not the workspace's own.")
-    rate: Decimal = Field(..., gt=0, max_digits=18, decimal_places=8, description="Base-currency units per unit.")
+    rate: Decimal = Field(
+        ...,
+        gt=0,
+        max_digits=18,
+        decimal_places=8,
+        description="Base-currency units per unit (more than 0). Adding one prices the time entries and expenses "
+        "that were waiting for it.",
+    )
     effective_on: dt.date
 
 

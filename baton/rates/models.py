@@ -1,7 +1,10 @@
-"""Rate cards (bill rates by scope, dated cost rates) and exchange rates.
+"""Rate cards (bill rates by scope and currency, dated cost rates) and exchange rates.
 
-Bill rates are in the currency of the project they are applied to; cost rates in the workspace's (its base
-currency). Time entries copy the rates that apply when they are logged, so changing a rate never rewrites history.
+Every bill rate row names its currency (a rate card can hold a person's rate in USD and in EUR); `Person.bill_rate` is
+in the workspace's base currency, and so are cost rates. An entry's bill rate is in its project's currency: the rate
+card is read in that currency first and a rate found only in another is converted at the exchange rate in force on
+the entry's date (`baton.rates.resolution`). Time entries copy the rates that apply when they are logged (with the
+source rate, its currency and the factor used), so changing a rate never rewrites history.
 The tables keep the names finance gave them (`finance_billrate`, ...): the models moved here, the data did not.
 """
 
@@ -49,10 +52,12 @@ def _scope_condition(scope: str) -> models.Q:
 
 
 class BillRate(TimestampedModel):
-    """One row of the rate card: a bill rate for a scope, optionally from a date on.
+    """One row of the rate card: a bill rate for a scope, in a currency, optionally from a date on.
 
-    The rate is a number in the currency of the project it is applied to (an agency quoting a client in euros puts
-    that client's rate on a client row). `role` matches a person's job title or, failing that, its access role.
+    `currency` is the rate's own (ISO 4217): by default a project row's is the project's, a client row's the client's,
+    the rest the workspace's base currency. At each level of the precedence a row in the project's currency wins over
+    rows in other currencies; a rate found only in another currency is converted on the entry's date. `role` matches a
+    person's job title or, failing that, its access role.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="bill_rates")
@@ -62,6 +67,7 @@ class BillRate(TimestampedModel):
     client = models.ForeignKey("crm.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey("delivery.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     rate = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(max_length=3, help_text="The rate's currency (ISO 4217).")
     effective_from = models.DateField(null=True, blank=True, help_text="Empty: since always.")
     note = models.CharField(max_length=200, blank=True)
 
@@ -89,7 +95,7 @@ class BillRate(TimestampedModel):
         indexes = [models.Index(fields=["workspace", "scope"], name="bill_rate_ws_scope")]
 
     def __str__(self) -> str:
-        return f"{self.get_scope_display()} rate {self.rate}"
+        return f"{self.get_scope_display()} rate {self.rate} {self.currency}"
 
 
 class CostRate(TimestampedModel):
@@ -123,7 +129,9 @@ class CostRate(TimestampedModel):
 
 
 class ExchangeRate(TimestampedModel):
-    """One unit of `currency` is worth `rate` units of the workspace's base currency, from `effective_on` on."""
+    """One unit of `currency` is worth `rate` units of the workspace's base currency, from `effective_on` on (until
+    the currency's next row). A -> P converts at rate(A) / rate(P), the base currency's rate being 1. Adding a rate
+    prices the time entries and expenses that were waiting for it (their `missing_rate_currency`)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="exchange_rates")
     currency = models.CharField(max_length=3)

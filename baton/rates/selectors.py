@@ -8,8 +8,10 @@ cards are read through the `rate_card` and `exchange_rate` resources of the acce
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -56,6 +58,43 @@ def own_or_money(actor: Actor) -> Q:
     if actor.role in (access.PM, access.AM):
         return mine | Q(project_id__in=money_projects(actor).values("id"))
     return mine
+
+
+# --- Missing exchange rates ------------------------------------------------------------------------------------------
+
+# (workspace id, project ids or None) -> (currency, earliest date) pairs of records waiting for an exchange rate.
+MissingRateSource = Callable[[int, list[int] | None], Iterable[tuple[str, date]]]
+_missing_rate_sources: list[MissingRateSource] = []
+
+
+def register_missing_rate_source(source: MissingRateSource) -> MissingRateSource:
+    """Called from a higher app's `wiring.py` (timesheets: time entries; finance: expenses), which keep the records
+    marked with `missing_rate_currency`; rates cannot import them."""
+    if source not in _missing_rate_sources:
+        _missing_rate_sources.append(source)
+    return source
+
+
+def missing_rates(workspace: Any, project_ids: Iterable[int] | None = None) -> list[tuple[str, date]]:
+    """Every currency some record (of `project_ids`, or of the workspace) still waits an exchange rate for, with the
+    first date that needs it, by currency: [("GBP", date(2026, 3, 4)), ...]. Empty when every figure is priced."""
+    workspace_id = getattr(workspace, "pk", workspace)
+    ids = None if project_ids is None else list(project_ids)
+    first: dict[str, date] = {}
+    for source in _missing_rate_sources:
+        for currency, day in source(workspace_id, ids):
+            if currency and (currency not in first or day < first[currency]):
+                first[currency] = day
+    return sorted(first.items())
+
+
+def missing_rate_warnings(workspace: Any, project_ids: Iterable[int] | None = None) -> list[str]:
+    """`missing_rates` as the sentences reports show above their figures."""
+    return [
+        f"No exchange rate for {currency} on {day:%Y-%m-%d}: figures that include it leave out what needs it "
+        f"(shown as 0.00) until finance adds a rate for {currency} from that day."
+        for currency, day in missing_rates(workspace, project_ids)
+    ]
 
 
 # --- Rate cards and exchange rates ------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from django.db import transaction
 
 from baton.core import access, events
 from baton.core.access import Actor
-from baton.core.money import currency_code, money
+from baton.core.money import money
 from baton.core.services import bump_version, check_version, validate
+from baton.core.validators import currency_code
 from baton.crm.models import Client
 from baton.delivery.models import Project
 from baton.people.validators import person_of_workspace
@@ -72,6 +73,7 @@ def _duplicate(actor: Actor, rate: BillRate) -> bool:
         person=rate.person,
         client=rate.client,
         project=rate.project,
+        currency=rate.currency,
         effective_from=rate.effective_from,
     )
     if rate.pk:
@@ -87,8 +89,17 @@ def _bill_rate_data(rate: BillRate) -> dict[str, Any]:
         "client_id": rate.client_id,
         "project_id": rate.project_id,
         "rate": rate.rate,
+        "currency": rate.currency,
         "effective_from": rate.effective_from,
     }
+
+
+def _default_currency(actor: Actor, targets: dict[str, Any]) -> str:
+    if targets.get("project") is not None:
+        return str(targets["project"].currency)
+    if targets.get("client") is not None:
+        return str(targets["client"].currency)
+    return str(actor.workspace.currency)
 
 
 @transaction.atomic
@@ -103,21 +114,33 @@ def bill_rate_create(
     project_id: int | None = None,
     effective_from: date | None = None,
     note: str = "",
+    currency: str | None = None,
 ) -> BillRate:
-    """A rate card row. It applies to time logged from now on (and to later-logged time of its dates)."""
+    """A rate card row in a currency (by default the project's for a project row, the client's for a client row, the
+    workspace's base currency otherwise). It applies to time logged from now on (and to later-logged time of its
+    dates)."""
     access.require(actor, "rate_card", "update")
     errors: dict[str, str] = {}
     targets = _scope_targets(
         actor, scope, role=role, person_id=person_id, client_id=client_id, project_id=project_id, errors=errors
     )
     value = money(rate, "rate", errors)
+    code = currency_code(currency or _default_currency(actor, targets), "currency", errors)
     if errors or value is None:
         raise ValidationError(errors)
     row = BillRate(
-        workspace=actor.workspace, scope=scope, rate=value, effective_from=effective_from, note=note or "", **targets
+        workspace=actor.workspace,
+        scope=scope,
+        rate=value,
+        currency=code,
+        effective_from=effective_from,
+        note=note or "",
+        **targets,
     )
     if _duplicate(actor, row):
-        errors["effective_from"] = "This scope already has a rate from that date; change that one instead."
+        errors["effective_from"] = (
+            "This scope already has a rate in this currency from that date; change that one instead."
+        )
     validate(row, errors)
     row.save()
     events.emit(actor, "bill_rate.created", row, data=_bill_rate_data(row))
@@ -195,6 +218,22 @@ def cost_rate_delete(*, actor: Actor, cost_rate: CostRate) -> None:
     cost_rate.delete()
 
 
+def _exchange_rate_value(rate: Any, errors: dict[str, str]) -> Decimal | None:
+    """A positive decimal to 8 places (how many base-currency units one unit is worth); else an error on `rate`."""
+    try:
+        value = Decimal(str(rate))
+        if isinstance(rate, float | bool) or not value.is_finite() or value.adjusted() > 9:
+            raise InvalidOperation
+        value = value.quantize(Decimal("0.00000001"))
+    except (InvalidOperation, ValueError, TypeError):
+        errors["rate"] = 'Enter how many base-currency units one unit is worth, e.g. "1.0842".'
+        return None
+    if value <= 0:
+        errors["rate"] = "An exchange rate is more than zero."
+        return None
+    return value
+
+
 @transaction.atomic
 def exchange_rate_create(*, actor: Actor, currency: str, rate: Any, effective_on: date | None) -> ExchangeRate:
     """1 `currency` = `rate` base-currency units from `effective_on` on (reports convert with the rate of each
@@ -204,14 +243,7 @@ def exchange_rate_create(*, actor: Actor, currency: str, rate: Any, effective_on
     code = currency_code(currency, "currency", errors)
     if not errors and code == actor.workspace.currency:
         errors["currency"] = f"{code} is the workspace's base currency."
-    value = None
-    try:
-        value = Decimal(str(rate))
-        if isinstance(rate, float | bool) or not value.is_finite() or value <= 0 or value.adjusted() > 9:
-            raise InvalidOperation
-        value = value.quantize(Decimal("0.00000001"))
-    except (InvalidOperation, ValueError, TypeError):
-        errors["rate"] = 'Enter how many base-currency units one unit is worth, e.g. "1.0842".'
+    value = _exchange_rate_value(rate, errors)
     if effective_on is None:
         errors["effective_on"] = "Enter the day the rate applies from."
     elif (

@@ -68,6 +68,25 @@ class TimeEntryOut(Schema):
     currency: str = Field(..., description="The currency of bill_rate and bill_amount (the project's).")
     cost_currency: str = Field(..., description="The currency of cost_rate and cost_amount (the workspace's).")
     bill_rate_source: str | None = None
+    source_rate: Decimal | None = Field(
+        None, description="The rate card's rate the bill rate came from, in source_currency. " + HIDDEN
+    )
+    source_currency: str | None = Field(None, description="The currency of source_rate. " + HIDDEN)
+    exchange_rate: Decimal | None = Field(
+        None,
+        description="The source_currency -> currency factor used (1 in the same currency; null while a rate is "
+        "missing). bill_rate = source_rate x exchange_rate, cents half up. " + HIDDEN,
+    )
+    bill_amount_base: Decimal | None = Field(
+        None,
+        description="bill_amount in the workspace's base currency at the rate in force on the entry's date, stored "
+        "when saved (0 while a rate is missing). " + HIDDEN,
+    )
+    missing_rate_currency: str = Field(
+        "",
+        description="A currency without an exchange rate on the entry's date (empty: none). While set, the bill "
+        "figures needing it are 0 until the rate is added; then the entry is priced again.",
+    )
     approved: bool
     invoiced: bool
     invoice_id: int | None = None
@@ -106,6 +125,22 @@ class TimeEntryOut(Schema):
     @staticmethod
     def resolve_bill_rate_source(obj: TimeEntry, context: dict[str, Any]) -> str | None:
         return obj.bill_rate_source if _amounts(context) else None
+
+    @staticmethod
+    def resolve_source_rate(obj: TimeEntry, context: dict[str, Any]) -> Decimal | None:
+        return obj.source_rate if _amounts(context) else None
+
+    @staticmethod
+    def resolve_source_currency(obj: TimeEntry, context: dict[str, Any]) -> str | None:
+        return obj.source_currency if _amounts(context) else None
+
+    @staticmethod
+    def resolve_exchange_rate(obj: TimeEntry, context: dict[str, Any]) -> Decimal | None:
+        return obj.exchange_rate if _amounts(context) else None
+
+    @staticmethod
+    def resolve_bill_amount_base(obj: TimeEntry, context: dict[str, Any]) -> Decimal | None:
+        return obj.bill_amount_base if _amounts(context) else None
 
     @staticmethod
     def resolve_cost_currency(obj: TimeEntry) -> str:

@@ -17,7 +17,13 @@ class TimeEntry(TimestampedModel):
     The bill and cost rates are resolved once, when the entry is logged, and copied here together with the amounts
     (minutes / 60 x rate, rounded to cents half up): a later raise or rate card change never rewrites history.
     `bill_rate`/`bill_amount` are in the project's currency (`currency`); `cost_rate`/`cost_amount` in the
-    workspace's. An entry on an approved week or on an invoice is locked.
+    workspace's base currency. An entry on an approved week or on an invoice is locked.
+
+    Currencies (MONEY.md §2): `source_rate` is the rate card's number in `source_currency`, `exchange_rate` the factor
+    that turned it into `bill_rate` (1 in the same currency). `bill_amount_base` is `bill_amount` in the base currency
+    at the rate in force on the entry's date, stored when it is saved. Without an exchange rate for a currency on that
+    day, `missing_rate_currency` names it: the bill figures that need it are 0.00 until the rate is added, which
+    prices the entry again (un-invoiced entries) through the time entry service.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="time_entries")
@@ -36,6 +42,24 @@ class TimeEntry(TimestampedModel):
     cost_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
     currency = models.CharField(max_length=3, default="USD", help_text="The currency of the bill rate and amount.")
     bill_rate_source = models.CharField(max_length=20, blank=True, help_text="The rate card scope that applied.")
+    source_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00"), help_text="The rate card's rate, in source_currency."
+    )
+    source_currency = models.CharField(max_length=3, blank=True, help_text="The rate card row's currency.")
+    exchange_rate = models.DecimalField(
+        max_digits=20,
+        decimal_places=10,
+        null=True,
+        blank=True,
+        default=Decimal("1"),
+        help_text="source_currency -> currency factor used (1: the same currency; empty: a rate is missing).",
+    )
+    bill_amount_base = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="bill_amount in the base currency."
+    )
+    missing_rate_currency = models.CharField(
+        max_length=3, blank=True, help_text="A currency without an exchange rate on the entry's date (empty: none)."
+    )
     approved = models.BooleanField(default=False)
     invoiced = models.BooleanField(default=False)
     invoice_line = models.ForeignKey(
@@ -63,6 +87,11 @@ class TimeEntry(TimestampedModel):
             models.Index(fields=["workspace", "date"], name="time_ws_date"),
             models.Index(fields=["project", "billable", "invoice_line"], name="time_project_uninvoiced"),
             models.Index(fields=["task"], name="time_task"),
+            models.Index(
+                fields=["workspace", "missing_rate_currency"],
+                name="time_missing_rate",
+                condition=~models.Q(missing_rate_currency=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,7 +164,8 @@ class Timer(TimestampedModel):
 
 
 class TimeRollup(models.Model):
-    """Derived totals of time entries per project x person x month x billable: minutes, money in cents, count.
+    """Derived totals of time entries per project x person x month x billable: minutes, money in cents (the bill amount
+    in the project's currency, `bill_base_cents` in the base currency, cost in the base currency), count.
 
     Kept current by the time entry services in the same transaction (`baton.timesheets.rollups`), rebuilt by
     `manage.py rebuild_rollups`, and read by the reports (profitability, budget burn) for whole months so they never
@@ -150,6 +180,7 @@ class TimeRollup(models.Model):
     billable = models.BooleanField()
     minutes = models.BigIntegerField(default=0)
     bill_cents = models.BigIntegerField(default=0)
+    bill_base_cents = models.BigIntegerField(default=0, help_text="The entries' bill_amount_base, in cents.")
     cost_cents = models.BigIntegerField(default=0)
     entries = models.IntegerField(default=0)
 

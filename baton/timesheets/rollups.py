@@ -44,10 +44,11 @@ month_of = month_start  # a rollup row's month is its first day
 # The table is timesheets_timerollup (TimeRollup._meta.db_table); literal SQL so nothing is interpolated.
 _UPSERT = (
     "INSERT INTO timesheets_timerollup (workspace_id, project_id, person_id, month, billable, minutes, bill_cents, "
-    "cost_cents, entries) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "bill_base_cents, cost_cents, entries) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (project_id, person_id, month, billable) DO UPDATE SET "
     "minutes = timesheets_timerollup.minutes + excluded.minutes, "
     "bill_cents = timesheets_timerollup.bill_cents + excluded.bill_cents, "
+    "bill_base_cents = timesheets_timerollup.bill_base_cents + excluded.bill_base_cents, "
     "cost_cents = timesheets_timerollup.cost_cents + excluded.cost_cents, "
     "entries = timesheets_timerollup.entries + excluded.entries"
 )
@@ -67,6 +68,7 @@ def _apply(entry: TimeEntry, sign: int) -> None:
         bool(entry.billable),
         sign * int(entry.minutes),
         sign * cents(entry.bill_amount),
+        sign * cents(entry.bill_amount_base),
         sign * cents(entry.cost_amount),
         sign,
     ]
@@ -97,18 +99,28 @@ def snapshot(entry: TimeEntry) -> TimeEntry:
         billable=entry.billable,
         minutes=entry.minutes,
         bill_amount=entry.bill_amount,
+        bill_amount_base=entry.bill_amount_base,
         cost_amount=entry.cost_amount,
     )
 
 
-def bare_cells(workspace_id: int) -> dict[tuple[int, int, date, bool], tuple[int, int, int, int]]:
+Cells = dict[tuple[int, int, date, bool], tuple[int, int, int, int, int]]
+
+
+def bare_cells(workspace_id: int) -> Cells:
     """The rollup computed from the raw entries: (project, person, month, billable) -> (minutes, bill cents,
-    cost cents, entries)."""
+    cost cents, entries, bill cents in the base currency)."""
     rows = (
         TimeEntry.objects.filter(workspace_id=workspace_id)
         .annotate(m=TruncMonth("date"))
         .values("project_id", "person_id", "m", "billable")
-        .annotate(minutes_sum=Sum("minutes"), bill=Sum("bill_amount"), cost=Sum("cost_amount"), n=Count("id"))
+        .annotate(
+            minutes_sum=Sum("minutes"),
+            bill=Sum("bill_amount"),
+            bill_base=Sum("bill_amount_base"),
+            cost=Sum("cost_amount"),
+            n=Count("id"),
+        )
         .order_by()
     )
     out = {}
@@ -120,13 +132,20 @@ def bare_cells(workspace_id: int) -> dict[tuple[int, int, date, bool], tuple[int
             cents(row["bill"]),
             cents(row["cost"]),
             int(row["n"] or 0),
+            cents(row["bill_base"]),
         )
     return out
 
 
-def stored_cells(workspace_id: int) -> dict[tuple[int, int, date, bool], tuple[int, int, int, int]]:
+def stored_cells(workspace_id: int) -> Cells:
     return {
-        (r.project_id, r.person_id, r.month, r.billable): (r.minutes, r.bill_cents, r.cost_cents, r.entries)
+        (r.project_id, r.person_id, r.month, r.billable): (
+            r.minutes,
+            r.bill_cents,
+            r.cost_cents,
+            r.entries,
+            r.bill_base_cents,
+        )
         for r in TimeRollup.objects.filter(workspace_id=workspace_id)
     }
 
@@ -146,6 +165,7 @@ def rebuild(workspace_id: int) -> int:
             bill_cents=figures[1],
             cost_cents=figures[2],
             entries=figures[3],
+            bill_base_cents=figures[4],
         )
         for (project_id, person_id, month, billable), figures in bare_cells(workspace_id).items()
     ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import IntegerField, Q, QuerySet, Subquery, Sum
+from django.db.models import IntegerField, Min, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,16 @@ from baton.people.models import Person
 from baton.rates.selectors import own_or_money
 from baton.timesheets.models import TimeEntry, Timer, Timesheet, TimesheetStatus
 from baton.timesheets.services import LOCKED_WEEK, week_start_of
+
+
+def entries_missing_rates(workspace_id: int, project_ids: list[int] | None) -> list[tuple[str, date]]:
+    """(currency, first date) of the entries waiting for an exchange rate (registered with
+    `rates.selectors.register_missing_rate_source` by timesheets' wiring)."""
+    qs = TimeEntry.objects.filter(workspace_id=workspace_id).exclude(missing_rate_currency="")
+    if project_ids is not None:
+        qs = qs.filter(project_id__in=project_ids)
+    rows = qs.order_by().values("missing_rate_currency").annotate(first=Min("date"))
+    return [(row["missing_rate_currency"], row["first"]) for row in rows]
 
 
 def can_see_amounts(actor: Actor) -> bool:

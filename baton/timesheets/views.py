@@ -23,6 +23,7 @@ from baton.core.selectors import one_or_404
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.delivery.selectors import project_choices, task_list
 from baton.people.models import Person
+from baton.rates.selectors import missing_rate_warnings
 from baton.timesheets import selectors, services
 from baton.timesheets.forms import ReasonForm, TimeEntryForm, format_hours, parse_hours
 from baton.timesheets.models import TimeEntry
@@ -241,6 +242,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "entries": page.object_list,
             "amounts": selectors.can_see_amounts(actor),
+            "rate_warnings": missing_rate_warnings(actor.workspace, [project] if project else None)
+            if selectors.can_see_amounts(actor)
+            else [],
             "people": _people_for(actor),
             "projects": project_choices(actor=actor),
             "person": person,

@@ -13,6 +13,7 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
+from baton.core.validators import currency_code
 from baton.crm.models import Client
 from baton.delivery.models import Billing, Project, ProjectStatus, ProjectStatusChange, ProjectTemplate
 from baton.delivery.services._common import (
@@ -92,10 +93,7 @@ def _client(actor: Actor, client_id: Any, errors: dict[str, str]) -> Client | No
 
 
 def _currency(value: str | None, errors: dict[str, str]) -> str:
-    currency = (value or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        errors["currency"] = "Use a three-letter ISO 4217 code, like USD."
-    return currency
+    return currency_code(value, "currency", errors)
 
 
 def _normalise(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from baton.finance.models import Invoice
 from baton.finance.selectors.burn import month_end, month_start
 from baton.people.models import Person
 from baton.rates.models import BillRate, BillRateScope, CostRate, ExchangeRate
-from baton.rates.resolution import RateBook, amount_for
+from baton.rates.resolution import RateBook, entry_figures
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, Timesheet, TimesheetStatus
 
@@ -60,8 +60,17 @@ def _workdays(start: date, end: date) -> list[date]:
 
 
 def _rates(workspace: Workspace, actor: Actor, projects: list[Project], people: list[Person], today: date) -> None:
-    rows = [BillRate(workspace=workspace, scope=BillRateScope.WORKSPACE, rate=Decimal("125.00"), note="Default")]
-    rows.append(BillRate(workspace=workspace, scope=BillRateScope.ROLE, role="QA Engineer", rate=Decimal("110.00")))
+    base = workspace.currency
+    rows = [
+        BillRate(
+            workspace=workspace, scope=BillRateScope.WORKSPACE, rate=Decimal("125.00"), currency=base, note="Default"
+        )
+    ]
+    rows.append(
+        BillRate(
+            workspace=workspace, scope=BillRateScope.ROLE, role="QA Engineer", rate=Decimal("110.00"), currency=base
+        )
+    )
     clients = sorted({p.client_id for p in projects})
     if clients:
         rows.append(
@@ -69,6 +78,7 @@ def _rates(workspace: Workspace, actor: Actor, projects: list[Project], people: 
                 workspace=workspace,
                 scope=BillRateScope.CLIENT,
                 client_id=clients[0],
+                currency=Client.objects.get(pk=clients[0]).currency,
                 rate=Decimal("135.00"),
                 effective_from=today - timedelta(days=HISTORY_DAYS),
                 note="Framework agreement",
@@ -82,6 +92,7 @@ def _rates(workspace: Workspace, actor: Actor, projects: list[Project], people: 
                 scope=BillRateScope.PROJECT_PERSON,
                 project=staffed[0],
                 person_id=staffed[0].project_manager_id,
+                currency=staffed[0].currency,
                 rate=Decimal("175.00"),
                 note="Senior lead on this engagement",
             )
@@ -186,6 +197,7 @@ def _time(workspace: Workspace, projects: list[Project], people: list[Person], r
                 project_id=project.pk,
                 client_id=project.client_id,
                 on=day,
+                currency=project.currency,
             )
             entries.append(
                 TimeEntry(
@@ -197,12 +209,8 @@ def _time(workspace: Workspace, projects: list[Project], people: list[Person], r
                     minutes=minutes,
                     note=rng.choice(NOTES),
                     billable=billable,
-                    bill_rate=resolved.bill_rate,
-                    cost_rate=resolved.cost_rate,
-                    bill_rate_source=resolved.bill_source,
-                    bill_amount=amount_for(minutes, resolved.bill_rate),
-                    cost_amount=amount_for(minutes, resolved.cost_rate),
                     currency=project.currency,
+                    **entry_figures(resolved, minutes),
                 )
             )
             day_load[(person.pk, day)] += minutes

@@ -81,7 +81,10 @@ def step_rates(w: World, advance: Progress) -> None:
                 )
             )
     CostRate.objects.bulk_create(rows, batch_size=2000)
-    bills = [BillRate(workspace=w.workspace, scope="workspace", rate=Decimal("120.00"), effective_from=None)]
+    base = w.workspace.currency
+    bills = [
+        BillRate(workspace=w.workspace, scope="workspace", rate=Decimal("120.00"), currency=base, effective_from=None)
+    ]
     for title, _, bill, _ in TITLES:
         for k in range(w.size.years + 1):
             bills.append(
@@ -89,6 +92,7 @@ def step_rates(w: World, advance: Progress) -> None:
                     workspace=w.workspace,
                     scope="role",
                     role=title.lower(),
+                    currency=base,
                     rate=(Decimal(bill) * Decimal("1.04") ** k).quantize(Decimal("0.01")),
                     effective_from=date(w.start.year + k, 1, 1),
                 )
@@ -122,6 +126,7 @@ def step_clients(w: World, advance: Progress) -> None:
                 workspace=w.workspace,
                 scope="client",
                 client=c,
+                currency=c.currency,
                 rate=Decimal(rng.choice([150, 165, 180])),
                 effective_from=None,
             )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from baton.devdata.scale._common import DAY, Progress, World
 from baton.finance.models import Invoice, InvoiceCounter, InvoiceLine
-from baton.rates.resolution import RateBook, amount_for
+from baton.rates.resolution import RateBook, entry_figures
 from baton.resourcing.models import Booking
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, Timesheet
@@ -95,6 +95,7 @@ def step_time(w: World, advance: Progress) -> None:
                         project_id=project.pk,
                         client_id=project.client_id,
                         on=day,
+                        currency=project.currency,
                     )
                 billable = project.billing != "non_billable" and rng.random() > 0.06
                 tasks = w.tasks.get(project.pk)
@@ -107,12 +108,8 @@ def step_time(w: World, advance: Progress) -> None:
                         date=day,
                         minutes=minutes,
                         billable=billable,
-                        bill_rate=resolved.bill_rate,
-                        cost_rate=resolved.cost_rate,
-                        bill_rate_source=resolved.bill_source,
-                        bill_amount=amount_for(minutes, resolved.bill_rate),
-                        cost_amount=amount_for(minutes, resolved.cost_rate),
                         currency=project.currency,
+                        **entry_figures(resolved, minutes),
                         approved=day < approved_before,
                     )
                 )

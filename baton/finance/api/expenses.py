@@ -56,6 +56,15 @@ class ExpenseOut(Schema):
     billable_amount: Decimal = Field(
         ..., description="amount x (1 + markup_pct / 100), cents half up; 0 if not billable."
     )
+    amount_base: Decimal = Field(
+        ...,
+        description="amount in the workspace's base currency at the rate in force on the expense's date, stored when "
+        "saved (0 while missing_rate_currency is set).",
+    )
+    billable_amount_base: Decimal = Field(..., description="billable_amount in the base currency, the same way.")
+    missing_rate_currency: str = Field(
+        ..., description="A currency without an exchange rate on the expense's date (empty: none)."
+    )
     invoiced: bool
     invoice_id: int | None
     created_at: datetime

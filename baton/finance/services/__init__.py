@@ -28,6 +28,8 @@ from baton.finance.services.expenses import (
     expense_create,
     expense_delete,
     expense_update,
+    expenses_missing_rates,
+    expenses_reprice,
 )
 from baton.finance.services.invoices import (
     credit_note_create,
@@ -76,6 +78,8 @@ __all__ = [
     "expense_create",
     "expense_delete",
     "expense_update",
+    "expenses_missing_rates",
+    "expenses_reprice",
     "invoice_create",
     "invoice_delete",
     "invoice_draft_from_fee",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from baton.core import access, events
@@ -20,6 +21,7 @@ from baton.finance.models import Expense
 from baton.finance.services._common import percent, visible_project
 from baton.finance.services.budgets import budget_check
 from baton.people.validators import person_of_workspace
+from baton.rates.resolution import Fx, base_rate_on, converted
 
 EXPENSE_FIELDS = ("date", "description", "category", "amount", "billable", "markup_pct", "person_id")
 
@@ -29,6 +31,21 @@ def billable_amount_of(amount: Decimal, markup_pct: Decimal, billable: bool) -> 
     if not billable:
         return Decimal("0.00")
     return (amount * (Decimal(100) + markup_pct) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _apply_base(expense: Expense, base_rate: Any = None, *, known: bool = False) -> None:
+    """The amounts in the base currency at the rate in force on the expense's date (MONEY.md §2); without one, the
+    expense is marked (`missing_rate_currency`) and they are 0.00 until the rate is added. `known`: `base_rate` was
+    read already (None then means missing)."""
+    if not known:
+        base_rate = base_rate_on(workspace_id=expense.workspace_id, currency=expense.currency, on=expense.date)
+    if base_rate is None:
+        expense.amount_base = expense.billable_amount_base = Decimal("0.00")
+        expense.missing_rate_currency = expense.currency
+    else:
+        expense.amount_base = converted(expense.amount, base_rate)
+        expense.billable_amount_base = converted(expense.billable_amount, base_rate)
+        expense.missing_rate_currency = ""
 
 
 def _data(expense: Expense) -> dict[str, Any]:
@@ -86,6 +103,7 @@ def expense_create(
         markup_pct=markup,
         billable_amount=billable_amount_of(value, markup, bool(billable)),
     )
+    _apply_base(expense)
     validate(expense)
     expense.save()
     events.emit(actor, "expense.created", expense, data=_data(expense))
@@ -128,12 +146,51 @@ def expense_update(*, actor: Actor, expense: Expense, version: int | None, **cha
     if not changed:
         return expense
     expense.billable_amount = billable_amount_of(expense.amount, expense.markup_pct, expense.billable)
+    _apply_base(expense)
     validate(expense)
     bump_version(expense)
     expense.save()
     events.emit(actor, "expense.updated", expense, data={"changes": changed, "project_id": expense.project_id})
     budget_check(actor=actor, project=expense.project, on=expense.date)
     return expense
+
+
+@transaction.atomic
+def expenses_reprice(*, actor: Actor, currency: str, since: date) -> int:
+    """Fill the base-currency amounts of the expenses that waited for an exchange rate for `currency` from `since` on
+    (invoiced ones too: their own amounts do not change). One `expense.repriced` event each; returns how many.
+    Called when an exchange rate is added (finance's wiring), by the actor who added it."""
+    fx = Fx.load(actor.workspace.pk)
+    count = 0
+    for expense in (
+        Expense.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .filter(workspace=actor.workspace, missing_rate_currency=currency, date__gte=since)
+        .order_by("pk")
+    ):
+        _apply_base(expense, fx.rate(expense.currency, expense.date), known=True)
+        if expense.missing_rate_currency:
+            continue
+        bump_version(expense)
+        expense.save(update_fields=["amount_base", "billable_amount_base", "missing_rate_currency", "version"])
+        events.emit(
+            actor,
+            "expense.repriced",
+            expense,
+            data={"project_id": expense.project_id, "currency": currency, "date": expense.date},
+        )
+        count += 1
+    return count
+
+
+def expenses_missing_rates(workspace_id: int, project_ids: list[int] | None) -> list[tuple[str, date]]:
+    """(currency, first date) of the expenses waiting for an exchange rate (a `rates.selectors.missing_rates` source,
+    registered by finance's wiring)."""
+    qs = Expense.objects.filter(workspace_id=workspace_id).exclude(missing_rate_currency="")
+    if project_ids is not None:
+        qs = qs.filter(project_id__in=project_ids)
+    rows = qs.order_by().values("missing_rate_currency").annotate(first=Min("date"))
+    return [(row["missing_rate_currency"], row["first"]) for row in rows]
 
 
 @transaction.atomic

@@ -116,6 +116,8 @@ def test_access(personas):
 
 def test_other_currencies_convert_at_the_dated_rate(personas):
     euro = make_project(personas, "Euro work", currency="EUR")
+    # The project's own EUR rate (a USD rate would need converting, MONEY.md §2: see timesheets' test_currencies).
+    services.bill_rate_create(actor=personas["finance"].actor, scope="project", project_id=euro.pk, rate="120.00")
     log(personas, "member", euro, 60)  # 120.00 EUR
     body = report(personas).json()
     assert body["rows"][0]["revenue"] == "120.00" and body["warnings"]

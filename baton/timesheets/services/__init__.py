@@ -17,6 +17,7 @@ from baton.timesheets.services._common import (
 from baton.timesheets.services.entries import (
     ENTRY_FIELDS,
     grid_cell_set,
+    time_entries_reprice,
     time_entry_create,
     time_entry_delete,
     time_entry_update,
@@ -38,6 +39,7 @@ __all__ = [
     "ensure_week_open",
     "grid_cell_set",
     "pm_may_approve",
+    "time_entries_reprice",
     "time_entry_create",
     "time_entry_delete",
     "time_entry_update",

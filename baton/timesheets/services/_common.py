@@ -16,9 +16,10 @@ from baton.core.validators import whole_minutes
 from baton.delivery.models import Billing, Project, ProjectStatus, Task
 from baton.delivery.selectors import visible_projects
 from baton.people.models import Person
-from baton.rates.resolution import amount_for, resolve_rates
+from baton.rates.resolution import ZERO, amount_for, base_rate_on, converted, resolve_rates
 from baton.timesheets.models import MINUTES_PER_DAY, TimeEntry, Timesheet, TimesheetStatus
 
+MISSING = object()
 LOCKED_WEEK = (TimesheetStatus.SUBMITTED, TimesheetStatus.APPROVED)
 # Checked by the service itself before `validate` (loaded and scoped; minutes 1-1440; amounts are never negative), so
 # full_clean skips them: no existence query per foreign key and no constraint queries on the hot path of logging time.
@@ -209,16 +210,38 @@ def _day_total_errors(
 
 
 def _apply_rates(entry: TimeEntry, person: Person, project: Project) -> None:
+    """Copy the rates that apply on the entry's day: the bill rate in the project's currency (converted from the rate
+    card's currency when it had to be, with the source rate, currency and factor kept), the cost rate in the base
+    currency, and the project currency's base rate for the base amount (`_apply_amounts`)."""
     resolved = resolve_rates(person=person, project=project, on=entry.date)
     entry.bill_rate = resolved.bill_rate
     entry.cost_rate = resolved.cost_rate
     entry.bill_rate_source = resolved.bill_source
     entry.currency = project.currency
+    entry.source_rate = resolved.source_rate
+    entry.source_currency = resolved.source_currency
+    entry.exchange_rate = resolved.exchange_rate
+    entry.missing_rate_currency = resolved.missing_rate_currency
+    entry._base_rate = resolved.base_rate  # type: ignore[attr-defined]
 
 
 def _apply_amounts(entry: TimeEntry) -> None:
+    """The amounts from the copied rates (minutes / 60 x rate, cents half up), and the bill amount in the base
+    currency at the rate in force on the entry's day (0.00, and the entry marked, while a rate is missing)."""
     entry.bill_amount = amount_for(entry.minutes, entry.bill_rate)
     entry.cost_amount = amount_for(entry.minutes, entry.cost_rate)
+    base_rate = entry.__dict__.pop("_base_rate", MISSING)
+    if entry.exchange_rate is None:  # the bill rate itself waits for a rate (`missing_rate_currency` names it)
+        entry.bill_amount_base = ZERO
+        return
+    if base_rate is MISSING:  # the rates were not resolved just now (only the minutes changed)
+        base_rate = base_rate_on(workspace_id=entry.workspace_id, currency=entry.currency, on=entry.date)
+    if base_rate is None:
+        entry.bill_amount_base = ZERO
+        entry.missing_rate_currency = entry.currency
+    else:
+        entry.bill_amount_base = converted(entry.bill_amount, base_rate)
+        entry.missing_rate_currency = ""
 
 
 def _event_data(entry: TimeEntry) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Project
 from baton.people.models import Person
+from baton.rates.resolution import Fx, price
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry, TimesheetStatus
 from baton.timesheets.services._common import (
@@ -36,6 +37,7 @@ from baton.timesheets.services._common import (
 )
 
 ENTRY_FIELDS = ("person_id", "project_id", "task_id", "date", "minutes", "note", "billable")
+REPRICED_FIELDS = ("bill_rate", "exchange_rate", "bill_amount", "bill_amount_base", "missing_rate_currency")
 
 
 # --- Entries ------------------------------------------------------------------------------------------------------
@@ -187,6 +189,61 @@ def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
     events.emit(actor, "time_entry.deleted", entry, data=_event_data(entry), client_id=entry.project.client_id)
     rollups.entry_removed(entry)
     entry.delete()
+
+
+@transaction.atomic
+def time_entries_reprice(*, actor: Actor, currency: str, since: date) -> int:
+    """Price the entries that waited for an exchange rate for `currency` from `since` on (MONEY.md §2): an un-invoiced
+    entry's bill rate is converted again from its recorded source rate, and its amounts and base amount follow; an
+    invoiced one keeps its bill figures and gets only its base amount. The rollup follows in this transaction; each
+    repriced entry is a `time_entry.repriced` event. Returns how many changed. Called when an exchange rate is added
+    (timesheets' wiring) by the actor who added it."""
+    fx = Fx.load(actor.workspace.pk)
+    entries = (
+        TimeEntry.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .filter(workspace=actor.workspace, missing_rate_currency=currency, date__gte=since)
+        .order_by("pk")
+    )
+    count = 0
+    for entry in entries:
+        locked = entry.invoiced or entry.invoice_line_id is not None
+        if locked and entry.exchange_rate is None:
+            continue  # its bill figures are on an invoice: they stay as they were drawn
+        before = rollups.snapshot(entry)
+        was = {f: getattr(entry, f) for f in REPRICED_FIELDS}
+        if entry.exchange_rate is None:
+            priced = price(
+                fx,
+                source_rate=entry.source_rate,
+                source_currency=entry.source_currency or entry.currency,
+                currency=entry.currency,
+                on=entry.date,
+            )
+            entry.bill_rate = priced.bill_rate
+            entry.exchange_rate = priced.exchange_rate
+            entry.missing_rate_currency = priced.missing_rate_currency
+            entry._base_rate = priced.base_rate  # type: ignore[attr-defined]
+        else:
+            entry._base_rate = fx.rate(entry.currency, entry.date)  # type: ignore[attr-defined]
+        _apply_amounts(entry)
+        changed = {f: [str(was[f]), str(getattr(entry, f))] for f in REPRICED_FIELDS if was[f] != getattr(entry, f)}
+        if not changed:
+            continue
+        bump_version(entry)
+        entry.save()
+        rollups.entry_removed(before)
+        rollups.entry_added(entry)
+        # The fields' names only: the event log is visible to every staff member, amounts are not.
+        events.emit(
+            actor,
+            "time_entry.repriced",
+            entry,
+            data={"changes": sorted(changed), "currency": currency, "date": entry.date},
+            client_id=entry.project.client_id,
+        )
+        count += 1
+    return count
 
 
 @transaction.atomic
