@@ -31,16 +31,20 @@ BEFORE, INSIDE, EDGE, AFTER = 0, 1, 2, 3
 
 
 class Facts:
-    """A project whose revenue is recognised or converted: the fields the report reads."""
+    """A project whose revenue is recognised or converted: the fields the report reads, and two flags the report's
+    query adds: `changed`, a fixed fee with change orders approved in or after the range (its terms move there), and
+    `moved`, a project whose status history holds another status than today's (a retainer read day by day)."""
 
     __slots__ = (
         "am_id",
         "billing",
         "budget",
+        "changed",
         "client_id",
         "currency",
         "end_date",
         "fee",
+        "moved",
         "name",
         "period_fee",
         "pk",
@@ -62,6 +66,8 @@ class Facts:
             self.end_date,
             self.client_id,
             self.am_id,
+            self.changed,
+            self.moved,
         ) = row
         self.budget = budget or 0
 

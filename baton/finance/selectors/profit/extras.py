@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from baton.finance.models import Expense, Invoice, InvoiceKind, InvoiceStatus
 from baton.finance.selectors.recognition import to_cents
@@ -45,16 +46,20 @@ def expenses_and_credits(
     """Add the expenses' cost (column 4) and billable amounts (revenue, column 2) and subtract the credit notes from
     revenue, per key, in cents. Amounts in another currency convert at the rate in force on their own date, each
     rounded (as stored amounts would be). Returns the currencies without an exchange rate."""
-    expense_key = EXPENSE_KEYS[group_by]
-    rows = (
+    money = DecimalField(max_digits=16, decimal_places=2)
+    zero = Value(Decimal("0.00"), output_field=money)
+    expenses = (
         Expense.objects.filter(scope, _in_range("date", date_from, date_to))
-        .values_list(expense_key, "currency", "date")
-        .annotate(cost=Sum("amount"), billable=Sum("billable_amount", filter=Q(billable=True)))
+        .values_list(EXPENSE_KEYS[group_by], "currency", "date")
+        .annotate(
+            cost=Sum("amount", output_field=money),
+            billable=Coalesce(Sum("billable_amount", filter=Q(billable=True), output_field=money), zero),
+            credit=zero,
+        )
         .order_by()
     )
-    found = [(key, currency, day, cost, billable or Decimal(0)) for key, currency, day, cost, billable in rows]
     credit_key = CREDIT_KEYS[group_by]
-    credits = list(
+    credits = (
         Invoice.objects.filter(
             scope,
             _in_range("issue_date", date_from, date_to),
@@ -62,20 +67,18 @@ def expenses_and_credits(
             status__in=ISSUED,
             project__isnull=False,
         )
-        .values_list(credit_key or "kind", "currency", "issue_date", "subtotal")
+        .annotate(_key=F(credit_key) if credit_key else Value(None, output_field=IntegerField()))
+        .values_list("_key", "currency", "issue_date")
+        .annotate(cost=zero, billable=zero, credit=Sum("subtotal", output_field=money))
         .order_by()
     )
-    currencies = {row[1] for row in found} | {row[1] for row in credits}
+    rows = list(expenses.union(credits, all=True))  # one query for both
+    currencies = {row[1] for row in rows}
     rates = ExchangeRates(workspace_id, base, currencies) if currencies - {base} else None
-    for key, currency, day, cost, billable in found:
-        acc = _acc(sums, _key(group_by, key if group_by != "month" else day))
+    for key, currency, day, cost, billable, credit in rows:
+        acc = _acc(sums, _key(group_by, day if group_by == "month" else key))
         acc[4] += _cents(rates, cost, currency, day)
-        acc[2] += _cents(rates, billable, currency, day)
-    for key, currency, day, subtotal in credits:
-        if credit_key is None:
-            key = None
-        acc = _acc(sums, _key(group_by, key if group_by != "month" else day))
-        acc[2] -= _cents(rates, abs(subtotal), currency, day)
+        acc[2] += _cents(rates, billable, currency, day) - _cents(rates, abs(credit), currency, day)
     return rates.missing if rates is not None else set()
 
 

@@ -34,6 +34,14 @@ def _collapse(rows: Iterable[tuple[date, Any]]) -> list[tuple[date, Any]]:
     return out
 
 
+def steady(current: str, end_date: date | None) -> list[Interval]:
+    """The earning days of a project whose status never changed (no history, or none that differs from today's): all
+    of them while active or on hold; one done or cancelled with an end date ran until then."""
+    if current in EARNING:
+        return [(None, None)]
+    return [(None, end_date)] if end_date and current in ENDED else []
+
+
 def earning_intervals(statuses: dict[int, tuple[str, date | None]], workspace_id: int) -> dict[int, list[Interval]]:
     """The days each retainer of `statuses` was active or on hold, as inclusive intervals. A project without history
     rows has had its current status all along, except that one done or cancelled with an end date ran until then
@@ -50,10 +58,7 @@ def earning_intervals(statuses: dict[int, tuple[str, date | None]], workspace_id
     for pk, (current, end_date) in statuses.items():
         changes = _collapse(by_project.get(pk, []))
         if not changes:
-            if current in EARNING:
-                out[pk] = [(None, None)]
-            else:
-                out[pk] = [(None, end_date)] if end_date and current in ENDED else []
+            out[pk] = steady(current, end_date)
             continue
         intervals: list[Interval] = []
         for i, (day, status) in enumerate(changes):

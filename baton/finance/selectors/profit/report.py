@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.crm.models import Client
-from baton.delivery.models import Billing, Project
+from baton.delivery.models import Billing, Project, ProjectStatusChange
+from baton.finance.models import ChangeOrder, ChangeOrderStatus
 from baton.finance.selectors.burn import month_start, next_month, pct
 from baton.finance.selectors.profit._common import RECOGNISED, REPORT_PROJECT_FIELDS, ZERO, Facts
 from baton.finance.selectors.profit.extras import expenses_and_credits
@@ -26,6 +27,7 @@ from baton.finance.selectors.profit.history import (
     earning_intervals,
     fixed_fee_changes,
     pieces,
+    steady,
 )
 from baton.finance.selectors.profit.read import by_key, fixed_fee_days, recognition_inputs
 from baton.finance.selectors.profit.recognise import Context, Sums, WriteDown, recognise
@@ -194,7 +196,7 @@ def _sums(
     today: date,
 ) -> _Found:
     """The report's figures per key, by MONEY.md: time (rollup), recognised revenue, expenses and credit notes."""
-    projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole)
+    projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole, date_from=date_from)
     cut = rollups.month_cut(date_from, date_to)
     sums = by_key(group_by, cut, scope, base)
     rates = ExchangeRates(actor.workspace.pk, base, {p.currency for p in projects.values()})
@@ -211,8 +213,12 @@ def _sums(
     )
     if projects:
         retainers = {pk: (p.status, p.end_date) for pk, p in projects.items() if p.billing == Billing.RETAINER}
-        ctx.intervals = earning_intervals(retainers, actor.workspace.pk) if retainers else {}
-        changes = fixed_fee_changes(actor.workspace.pk, projects)
+        moved = {pk: facts for pk, facts in retainers.items() if projects[pk].moved}
+        ctx.intervals = {pk: steady(*facts) for pk, facts in retainers.items() if pk not in moved}
+        if moved:
+            ctx.intervals |= earning_intervals(moved, actor.workspace.pk)
+        changed = {pk for pk, p in projects.items() if p.changed}
+        changes = fixed_fee_changes(actor.workspace.pk, changed) if changed else {}
         ctx.terms = {pk: Terms(projects[pk].fee or ZERO, projects[pk].budget, c) for pk, c in changes.items()}
         ctx.days = fixed_fee_days(list(ctx.terms), date_to)
         inputs = recognition_inputs(
@@ -272,22 +278,36 @@ def _write_downs(found: list[WriteDown]) -> list[dict[str, Any]]:
     ]
 
 
+def _flagged(qs: QuerySet[Project], date_from: date | None) -> QuerySet[Project]:
+    """The projects with the flags of `Facts` (`changed`, `moved`): the few whose history the report must read."""
+    orders = ChangeOrder.objects.filter(project=OuterRef("pk"), status=ChangeOrderStatus.APPROVED).exclude(
+        amount_delta=0, minutes_delta=0
+    )
+    if date_from is not None:
+        orders = orders.filter(decided_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
+    other_status = ProjectStatusChange.objects.filter(project=OuterRef("pk")).exclude(status=OuterRef("status"))
+    return qs.annotate(
+        _changed=Exists(orders.filter(project__billing=Billing.FIXED_FEE)),
+        _moved=Exists(other_status.filter(project__billing=Billing.RETAINER)),
+    )
+
+
 def _project_sets(
-    actor: Actor, qs: QuerySet[Project], base: str, *, whole: bool
+    actor: Actor, qs: QuerySet[Project], base: str, *, whole: bool, date_from: date | None
 ) -> tuple[dict[int, Facts], dict[int, str] | None, Q, Q]:
     """The recognised or foreign projects of the report (as `Facts`), the names of all its projects when they were
     read (None otherwise), and the scopes of the time read for every project and for the recognised ones."""
     if whole:  # the project sets as joins, not lists of thousands of ids; only the recognised projects loaded
         projects = {
             row[0]: Facts(row)
-            for row in qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base))
-            .values_list(*REPORT_PROJECT_FIELDS)
+            for row in _flagged(qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base)), date_from)
+            .values_list(*REPORT_PROJECT_FIELDS, "_changed", "_moved")
             .order_by()  # the order does not matter (rows are sorted at the end): no sort by name
         }
         scope = Q(workspace_id=actor.workspace.pk)
         return projects, None, scope, scope & (Q(project__billing__in=RECOGNISED) | ~Q(project__currency=base))
     projects, names = {}, {}
-    for row in qs.values_list(*REPORT_PROJECT_FIELDS).order_by():
+    for row in _flagged(qs, date_from).values_list(*REPORT_PROJECT_FIELDS, "_changed", "_moved").order_by():
         names[row[0]] = row[1]
         if row[3] in RECOGNISED or row[4] != base:
             projects[row[0]] = Facts(row)
