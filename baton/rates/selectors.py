@@ -90,11 +90,15 @@ def missing_rates(workspace: Any, project_ids: Iterable[int] | None = None) -> l
 
 def missing_rate_warnings(workspace: Any, project_ids: Iterable[int] | None = None) -> list[str]:
     """`missing_rates` as the sentences reports show above their figures."""
-    return [
+    return [missing_rate_warning(currency, day) for currency, day in missing_rates(workspace, project_ids)]
+
+
+def missing_rate_warning(currency: str, day: date) -> str:
+    """The sentence every figure that includes a record waiting for an exchange rate shows (MONEY.md §2)."""
+    return (
         f"No exchange rate for {currency} on {day:%Y-%m-%d}: figures that include it leave out what needs it "
         f"(shown as 0.00) until finance adds a rate for {currency} from that day."
-        for currency, day in missing_rates(workspace, project_ids)
-    ]
+    )
 
 
 # --- Rate cards and exchange rates ------------------------------------------------------------------------------------
@@ -158,6 +162,10 @@ class ExchangeRates:
                 .values_list("currency", "effective_on", "rate")
             ):
                 self.rows[code].append((on, rate))
+
+    def has(self, currency: str) -> bool:
+        """Whether amounts in `currency` can be converted (the base, or a currency with a rate)."""
+        return currency == self.base or bool(self.rows.get(currency))
 
     def convert(self, amount: Decimal, currency: str, on: date) -> Decimal:
         if currency == self.base or not amount:

@@ -85,11 +85,12 @@ def retainer_revenue(project: Project, lo: date, hi: date, today: date) -> Decim
 
 
 def project_figures(project: Project, lo: date, hi: date, today: date) -> dict[str, Decimal]:
-    """Revenue, labour cost and expense cost of one project over [lo, hi] (base-currency projects)."""
+    """Revenue, labour cost and expense cost of one project over [lo, hi] (fixed fees and retainers in the base
+    currency; time and materials in any)."""
     entries = TimeEntry.objects.filter(project=project, date__gte=lo, date__lte=hi)
     labour = sum((e.cost_amount for e in entries), Decimal("0.00"))
     if project.billing == "time_and_materials":
-        revenue = sum((e.bill_amount for e in entries if e.billable), Decimal("0.00"))
+        revenue = sum((e.bill_amount_base for e in entries if e.billable), Decimal("0.00"))  # stored at save time
     elif project.billing == "fixed_fee":
         revenue = earned_by(project, hi) - earned_by(project, lo - timedelta(days=1))
     elif project.billing == "retainer":
@@ -97,8 +98,8 @@ def project_figures(project: Project, lo: date, hi: date, today: date) -> dict[s
     else:
         revenue = Decimal("0.00")
     expenses = Expense.objects.filter(project=project, date__gte=lo, date__lte=hi)
-    expense_cost = sum((x.amount for x in expenses), Decimal("0.00"))
-    revenue += sum((x.billable_amount for x in expenses if x.billable), Decimal("0.00"))
+    expense_cost = sum((x.amount_base for x in expenses), Decimal("0.00"))
+    revenue += sum((x.billable_amount_base for x in expenses if x.billable), Decimal("0.00"))
     for credit in Invoice.objects.filter(
         project=project, kind="credit_note", status__in=("sent", "paid"), issue_date__gte=lo, issue_date__lte=hi
     ):

@@ -192,6 +192,27 @@ def _cells(split: Any, fine: Q, coarse: Q | None) -> dict[CellKey, _Cell]:
     return out
 
 
+def _base_amounts(project_ids: list[int], date_from: date | None, date_to: date | None) -> dict[CellKey, Decimal]:
+    """Σ bill_amount_base of billable entries per project x person x month."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    from baton.timesheets.models import TimeEntry
+
+    qs = TimeEntry.objects.filter(project_id__in=project_ids, billable=True)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return {
+        (pid, person, month): amount
+        for pid, person, month, amount in qs.annotate(m=TruncMonth("date"))
+        .values_list("project_id", "person_id", "m")
+        .annotate(a=Sum("bill_amount_base"))
+        .order_by()
+    }
+
+
 def _before(where: Q, date_from: date | None) -> dict[int, dict[str, Any]]:
     """Minutes and billable bill amounts logged before the range (for fixed-fee recognition)."""
     if date_from is None:
@@ -409,6 +430,7 @@ def profitability(
     for project in retainers:
         _recognise_retainer(project, cells, firsts.get(project.pk), date_from, date_to, today, by_project[project.pk])
     rates = _Rates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    base_amounts = _base_amounts([pk for pk, p in projects.items() if p.currency != base], date_from, date_to)
     for (pid, person_id, month), cell in cells.items():
         project = projects[pid]
         if project.billing == Billing.TIME_AND_MATERIALS:
@@ -418,8 +440,17 @@ def profitability(
         else:
             revenue = cell.revenue
         if project.currency != base:
-            on = min(month_end(month), date_to) if date_to else month_end(month)
-            revenue = rates.convert(revenue, project.currency, on)
+            # MONEY.md §2 (the one change to this reference): time and materials in another currency is the entries'
+            # stored base amounts; other revenue converts at the month's end, and is left out without any rate.
+            if project.billing == Billing.TIME_AND_MATERIALS:
+                revenue = base_amounts.get((pid, person_id, month), ZERO)
+            elif not rates.rows.get(project.currency):
+                revenue = ZERO
+                if not (cell.minutes or cell.cost):
+                    continue  # only the revenue that is left out: no row
+            else:
+                on = min(month_end(month), date_to) if date_to else month_end(month)
+                revenue = rates.convert(revenue, project.currency, on)
         key = _key(group_by, project, person_id, month)
         row = rows.get(key)
         if row is None:

@@ -33,7 +33,7 @@ def at(day: date) -> time_machine.travel:
 
 days = st.integers(1, 330).map(lambda d: START + timedelta(days=d))
 entries = st.lists(
-    st.tuples(st.integers(0, 3), st.sampled_from(["member", "pm"]), days, st.integers(1, 300), st.booleans()),
+    st.tuples(st.integers(0, 4), st.sampled_from(["member", "pm"]), days, st.integers(1, 300), st.booleans()),
     max_size=16,
 )
 changes = st.lists(
@@ -146,7 +146,19 @@ def test_report_equals_the_oracle(personas_for_hypothesis, entries, changes, bud
                     **(common | {"start_date": START + timedelta(days=retainer_start)}),
                 ),
                 make_project(personas, "Internal", billing="non_billable", **common),
+                make_project(personas, "Euro", currency="EUR", **common),
             ]
+            # A EUR rate card row and two exchange rates: entries convert on their own dates (the rate from
+            # 1 June on, when the entry is before it; back-dated entries too).
+            services.bill_rate_create(
+                actor=personas["finance"].actor, scope="project", project_id=projects[4].pk, rate="95.00"
+            )
+            services.exchange_rate_create(
+                actor=personas["finance"].actor, currency="EUR", rate="1.0837", effective_on=START
+            )
+            services.exchange_rate_create(
+                actor=personas["finance"].actor, currency="EUR", rate="1.1513", effective_on=date(2026, 6, 1)
+            )
         for p, who, day, minutes, billable in entries:
             try:
                 log(personas, who, projects[p], minutes, day=day, billable=billable and p != 3)

@@ -120,7 +120,9 @@ def test_other_currencies_convert_at_the_dated_rate(personas):
     services.bill_rate_create(actor=personas["finance"].actor, scope="project", project_id=euro.pk, rate="120.00")
     log(personas, "member", euro, 60)  # 120.00 EUR
     body = report(personas).json()
-    assert body["rows"][0]["revenue"] == "120.00" and body["warnings"]
+    # Without a rate the entry's base amount waits (never 1:1), and the report says which rate is missing.
+    assert body["rows"][0]["revenue"] == "0.00"
+    assert body["warnings"] and "No exchange rate for EUR on 2026-03-02" in body["warnings"][0]
     services.exchange_rate_create(
         actor=personas["finance"].actor, currency="EUR", rate="1.1", effective_on=date(2026, 1, 1)
     )
@@ -128,7 +130,7 @@ def test_other_currencies_convert_at_the_dated_rate(personas):
         actor=personas["finance"].actor, currency="EUR", rate="1.2", effective_on=date(2026, 6, 1)
     )
     body = report(personas).json()
-    assert body["rows"][0]["revenue"] == "132.00" and body["warnings"] == []
+    assert body["rows"][0]["revenue"] == "132.00" and body["warnings"] == []  # at the entry's date: 1.1
 
 
 def test_query_count_does_not_grow_with_projects(personas, django_assert_max_num_queries):

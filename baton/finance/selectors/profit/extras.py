@@ -8,17 +8,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, IntegerField, Q, Sum, Value
+from django.db.models import DecimalField, F, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from baton.finance.models import Expense, Invoice, InvoiceKind, InvoiceStatus
 from baton.finance.selectors.recognition import to_cents
 from baton.rates.selectors import ExchangeRates
+from baton.timesheets.models import TimeEntry
 
 # The field each grouping reads on an expense or a credit note (None: no such key; month: from the date).
 EXPENSE_KEYS = {"client": "project__client_id", "project": "project_id", "person": "person_id", "month": "date"}
 CREDIT_KEYS = {"client": "client_id", "project": "project_id", "person": None, "month": "issue_date"}
 ISSUED = (InvoiceStatus.SENT, InvoiceStatus.PAID)
+EXPENSE, CREDIT, WAITING = 0, 1, 2  # the kinds of rows of the one query
 
 
 def _in_range(field: str, date_from: date | None, date_to: date | None) -> Q:
@@ -42,19 +44,22 @@ def expenses_and_credits(
     workspace_id: int,
     base: str,
     sums: dict[Any, list[int]],
-) -> set[str]:
+) -> dict[str, date]:
     """Add the expenses' cost (column 4) and billable amounts (revenue, column 2) and subtract the credit notes from
-    revenue, per key, in cents. Amounts in another currency convert at the rate in force on their own date, each
-    rounded (as stored amounts would be). Returns the currencies without an exchange rate."""
+    revenue, per key, in cents. Expenses count their stored base amounts; a credit note in another currency converts
+    at the rate in force on its date. Returns the currencies some figure of the range waits an exchange rate for,
+    with the first day that needs one (time entries and expenses marked when saved; credit notes without a rate are
+    left out)."""
     money = DecimalField(max_digits=16, decimal_places=2)
     zero = Value(Decimal("0.00"), output_field=money)
+    none = Value(None, output_field=IntegerField())
     expenses = (
         Expense.objects.filter(scope, _in_range("date", date_from, date_to))
-        .values_list(EXPENSE_KEYS[group_by], "currency", "date")
+        .annotate(_kind=Value(EXPENSE))
+        .values_list(EXPENSE_KEYS[group_by], "_kind", Value(base), "date")
         .annotate(
-            cost=Sum("amount", output_field=money),
-            billable=Coalesce(Sum("billable_amount", filter=Q(billable=True), output_field=money), zero),
-            credit=zero,
+            cost=Sum("amount_base", output_field=money),
+            billable=Coalesce(Sum("billable_amount_base", filter=Q(billable=True), output_field=money), zero),
         )
         .order_by()
     )
@@ -67,19 +72,36 @@ def expenses_and_credits(
             status__in=ISSUED,
             project__isnull=False,
         )
-        .annotate(_key=F(credit_key) if credit_key else Value(None, output_field=IntegerField()))
-        .values_list("_key", "currency", "issue_date")
-        .annotate(cost=zero, billable=zero, credit=Sum("subtotal", output_field=money))
+        .annotate(_key=F(credit_key) if credit_key else none, _kind=Value(CREDIT))
+        .values_list("_key", "_kind", "currency", "issue_date")
+        .annotate(cost=zero, billable=Sum("subtotal", output_field=money))
         .order_by()
     )
-    rows = list(expenses.union(credits, all=True))  # one query for both
-    currencies = {row[1] for row in rows}
-    rates = ExchangeRates(workspace_id, base, currencies) if currencies - {base} else None
-    for key, currency, day, cost, billable, credit in rows:
+    waiting = [  # records still waiting for an exchange rate: their figures show a warning (MONEY.md §2)
+        model.objects.filter(scope, _in_range("date", date_from, date_to), ~Q(missing_rate_currency=""))
+        .annotate(_key=none, _kind=Value(WAITING))
+        .values_list("_key", "_kind", "missing_rate_currency")
+        .annotate(first=Min("date"), cost=zero, billable=zero)
+        .order_by()
+        for model in (TimeEntry, Expense)
+    ]
+    rows = list(expenses.union(credits, *waiting, all=True))  # one query for all of them
+    foreign = {row[2] for row in rows if row[1] == CREDIT} - {base}
+    rates = ExchangeRates(workspace_id, base, foreign) if foreign else None
+    waits: dict[str, date] = {}
+    for key, kind, currency, day, cost, amount in rows:
+        if kind == WAITING:
+            waits[currency] = min(day, waits.get(currency, day))
+            continue
         acc = _acc(sums, _key(group_by, day if group_by == "month" else key))
-        acc[4] += _cents(rates, cost, currency, day)
-        acc[2] += _cents(rates, billable, currency, day) - _cents(rates, abs(credit), currency, day)
-    return rates.missing if rates is not None else set()
+        if kind == EXPENSE:  # stored in the base currency when saved
+            acc[4] += to_cents(cost)
+            acc[2] += to_cents(amount)
+        elif rates is None or currency == base or rates.has(currency):
+            acc[2] -= _cents(rates, abs(amount), currency, day)
+        else:
+            waits[currency] = min(day, waits.get(currency, day))
+    return waits
 
 
 def _acc(sums: dict[Any, list[int]], key: Any) -> list[int]:

@@ -75,12 +75,13 @@ def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def by_key(group_by: str, cut: rollups.Cut, scope: Q, base: str) -> dict[Any, list[int]]:
-    """[minutes, billable minutes, revenue cents of time and materials in the base currency, labour cost cents, 0 (the
+    """[minutes, billable minutes, revenue cents of time and materials (the entries' stored base amounts, MONEY.md §2),
+    labour cost cents, 0 (the
     expense cost, added later)] per key of
     the report, every project of the scope: the cut's whole months from the rollup, its raw days added or
     subtracted; a key whose entries all went is dropped."""
     key_field = GROUP_FIELDS[group_by]
-    tm_revenue = Q(billable=True, project__billing=Billing.TIME_AND_MATERIALS, project__currency=base)
+    tm_revenue = Q(billable=True, project__billing=Billing.TIME_AND_MATERIALS)  # any currency: base amounts
     out: dict[Any, list[int]] = {}
     if not cut.no_months:
         out = _by_key_months(group_by, key_field, cut, scope, tm_revenue)
@@ -100,7 +101,7 @@ def _by_key_months(group_by: str, key_field: str, cut: rollups.Cut, scope: Q, tm
         .annotate(
             m=Sum("minutes"),
             bm=Sum("minutes", filter=Q(billable=True)),
-            revenue=Sum("bill_cents", filter=tm_revenue),
+            revenue=Sum("bill_base_cents", filter=tm_revenue),
             cost=Sum("cost_cents"),
             n=Sum("entries"),
         )
@@ -130,7 +131,7 @@ def _by_key_raw_days(
         .annotate(
             m=Sum("minutes"),
             bm=Sum("minutes", filter=Q(billable=True)),
-            revenue=Sum("bill_amount", filter=tm_revenue),
+            revenue=Sum("bill_amount_base", filter=tm_revenue),
             cost=Sum("cost_amount"),
             n=Count("id"),
         )

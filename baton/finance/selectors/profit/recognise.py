@@ -279,11 +279,10 @@ def recognise(projects: dict[int, Facts], inputs: dict[int, Inputs], sums: Sums,
 
 
 def _cells(project: Facts, inputs: Inputs, ctx: Context) -> list[tuple[int | None, int, int]]:
-    """(person, month index, cents in the project's currency) of a project read per cell: another currency, or a
-    fixed fee whose terms changed."""
+    """(person, month index, cents in the project's currency) of a project read per cell: a fixed fee or retainer in
+    another currency, or a fixed fee whose terms changed. (Time and materials in any currency is the entries' stored
+    base amounts, summed with the rest in `read.by_key`.)"""
     billing = project.billing
-    if billing == Billing.TIME_AND_MATERIALS:
-        return [(person, index, bill) for (person, index), bill in inputs.bills.items()]  # type: ignore[misc]
     if billing == Billing.FIXED_FEE:
         terms = ctx.terms.get(project.pk)
         if terms is not None:
@@ -302,6 +301,9 @@ def _cells(project: Facts, inputs: Inputs, ctx: Context) -> list[tuple[int | Non
 def _cells_into(project: Facts, cells: list[tuple[int | None, int, int]], sums: Sums, ctx: Context) -> None:
     """Cells into the rows' sums, converted into the base currency at the month's end rate (or the range's end)."""
     foreign = project.currency != ctx.base
+    if foreign and not ctx.rates.has(project.currency):
+        ctx.rates.missing.add(project.currency)  # never counted 1:1: left out, with a warning
+        return
     for person, index, cents in cells:
         if foreign:
             month = month_of_index(index)

@@ -33,7 +33,7 @@ from baton.finance.selectors.profit.read import by_key, fixed_fee_days, recognit
 from baton.finance.selectors.profit.recognise import Context, Sums, WriteDown, recognise
 from baton.finance.selectors.recognition import from_cents
 from baton.people.models import Person
-from baton.rates.selectors import ExchangeRates, money_projects
+from baton.rates.selectors import ExchangeRates, missing_rate_warning, money_projects
 from baton.timesheets import rollups
 
 GROUPS = ("client", "project", "person", "month", "account_manager")
@@ -161,9 +161,8 @@ def profitability(
     for row in ordered:
         totals.add(row)
     warnings = [
-        f"No exchange rate from {code} to {base}: its amounts are counted at 1:1 until one is added under Finance → "
-        "Rates (the figures are then recomputed)."
-        for code in sorted(found.missing)
+        missing_rate_warning(code, day) if day is not None else no_rate_warning(code, base)
+        for code, day in sorted(found.missing.items())
     ]
     return Report(
         group_by=group_by,
@@ -181,7 +180,13 @@ class _Found:
     """The sums per key ([minutes, billable minutes, revenue, labour cost, expense cost], cents), the project names
     when they were read, the currencies without an exchange rate, and the write-downs."""
 
-    def __init__(self, sums: Sums, names: dict[int, str] | None, missing: set[str], write_downs: list[WriteDown]):
+    def __init__(
+        self,
+        sums: Sums,
+        names: dict[int, str] | None,
+        missing: dict[str, date | None],
+        write_downs: list[WriteDown],
+    ):
         self.sums, self.names, self.missing, self.write_downs = sums, names, missing, write_downs
 
 
@@ -225,8 +230,10 @@ def _sums(
             cut, recognised_scope, base, projects, by_person=group_by == "person", by_month=group_by == "month"
         )
         recognise(projects, inputs, sums, ctx)
-    missing = expenses_and_credits(group_by, scope, date_from, date_to, actor.workspace.pk, base, sums)
-    return _Found(sums, names, rates.missing | missing, ctx.write_downs)
+    waits: dict[str, date | None] = dict.fromkeys(rates.missing)
+    for code, day in expenses_and_credits(group_by, scope, date_from, date_to, actor.workspace.pk, base, sums).items():
+        waits[code] = day
+    return _Found(sums, names, waits, ctx.write_downs)
 
 
 def _by_account_manager(
@@ -243,11 +250,13 @@ def _by_account_manager(
     that piece."""
     managers = AccountManagers(actor.workspace.pk)
     total: Sums = {}
-    missing: set[str] = set()
+    missing: dict[str, date | None] = {}
     write_downs: list[WriteDown] = []
     for lo, hi in pieces(date_from, date_to, managers.cuts(date_from, date_to)):
         found = _sums(actor, "client", qs, base, whole, lo, hi, today)
-        missing |= found.missing
+        for code, day in found.missing.items():
+            if code not in missing or (day is not None and (missing[code] is None or day < missing[code])):
+                missing[code] = day
         write_downs += found.write_downs
         for client_id, values in found.sums.items():
             am = managers.on(client_id, lo)
@@ -276,6 +285,14 @@ def _write_downs(found: list[WriteDown]) -> list[dict[str, Any]]:
         }
         for w in sorted(found, key=lambda w: (w.month, w.project_id))
     ]
+
+
+def no_rate_warning(code: str, base: str) -> str:
+    """A currency without any exchange rate: its fixed fees' and retainers' revenue is left out, never counted 1:1."""
+    return (
+        f"No exchange rate from {code} to {base}: the revenue of fixed fees and retainers in {code} is left out until "
+        "finance adds one under Finance → Rates (the figures are then recomputed)."
+    )
 
 
 def _flagged(qs: QuerySet[Project], date_from: date | None) -> QuerySet[Project]:
