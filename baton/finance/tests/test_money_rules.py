@@ -10,11 +10,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import Client as HttpClient
 
 from baton.crm import services as crm
 from baton.delivery import services as delivery
 from baton.devdata.testing.finance import log, make_project
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance import services
+from baton.finance.templatetags.finance import money
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +158,21 @@ def test_case_8_the_account_manager_pnl_follows_the_am_of_each_day(personas):
     assert rows[am]["revenue"] == str(first.bill_amount)  # not moved to today's AM
     assert rows[admin]["revenue"] == str(second.bill_amount)
     assert rows[am]["minutes"] == 120 and rows[admin]["minutes"] == 60
+
+
+def test_the_web_report_shows_the_parts_the_api_gives_and_links_the_rules(personas):
+    owner = personas["owner"].actor
+    with at(date(2026, 3, 2)):
+        project = make_project(personas, "Shown", start_date=date(2026, 3, 1))
+        log(personas, "member", project, 90, day=date(2026, 3, 2))
+        services.expense_create(actor=owner, project_id=project.pk, description="Travel", amount="1234.56")
+    api = rows_by_key(report(personas, group_by="project", **{"from": "2026-01-01"}))[project.pk]
+    web = HttpClient()
+    assert web.login(email=personas["finance"].email, password=PASSWORD)
+    with at(date(2026, 12, 6)):
+        page = web.get("/finance/profitability/?group_by=project&from=2026-01-01").content.decode()
+        rules = web.get("/finance/how-money-counts/")
+    for field in ("revenue", "labour_cost", "expense_cost", "cost", "margin"):
+        assert money(Decimal(api[field])) in page, field
+    assert "1,234.56" in page and 'href="/finance/how-money-counts/"' in page
+    assert rules.status_code == 200 and "write-down" in rules.content.decode()
