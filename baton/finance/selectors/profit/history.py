@@ -137,15 +137,21 @@ class AccountManagers:
         self.current = current
         self.changes = {pk: _collapse(r) for pk, r in rows.items()}
 
-    def cuts(self, date_from: date | None, date_to: date | None) -> list[date]:
-        """The days inside the range on which some client changed hands (a client's first row is its beginning)."""
-        days = set()
-        for changes in self.changes.values():
-            for i, (day, am) in enumerate(changes):
-                if i and am != changes[i - 1][1] and (date_from is None or day > date_from):
-                    if date_to is None or day <= date_to:
-                        days.add(day)
-        return sorted(days)
+    def cuts(self, client_id: int, date_from: date | None, date_to: date | None) -> list[date]:
+        """The days inside the range on which the client changed hands (its first row is its beginning)."""
+        changes = self.changes.get(client_id, [])
+        return [
+            day
+            for i, (day, am) in enumerate(changes)
+            if i
+            and am != changes[i - 1][1]
+            and (date_from is None or day > date_from)
+            and (date_to is None or day <= date_to)
+        ]
+
+    def changed(self, date_from: date | None, date_to: date | None) -> list[int]:
+        """The clients that changed hands inside the range."""
+        return [pk for pk in self.changes if self.cuts(pk, date_from, date_to)]
 
     def on(self, client_id: int, day: date | None) -> int | None:
         changes = self.changes.get(client_id)

@@ -246,27 +246,32 @@ def _by_account_manager(
     today: date,
 ) -> _Found:
     """The account-manager P&L (MONEY.md §4): each day's figures go to the AM responsible for the client that day.
-    The range is cut on the days some client changed hands; each piece's figures by client go to the client's AM in
-    that piece."""
+    The report by client over the whole range gives each client that kept its AM to that AM; a client that changed
+    hands inside the range is read again piece by piece (cut on its change days), each piece going to its AM then."""
     managers = AccountManagers(actor.workspace.pk)
+    found = _sums(actor, "client", qs, base, whole, date_from, date_to, today)
+    changed = set(managers.changed(date_from, date_to))
     total: Sums = {}
-    missing: dict[str, date | None] = {}
-    write_downs: list[WriteDown] = []
-    for lo, hi in pieces(date_from, date_to, managers.cuts(date_from, date_to)):
-        found = _sums(actor, "client", qs, base, whole, lo, hi, today)
-        for code, day in found.missing.items():
-            if code not in missing or (day is not None and (missing[code] is None or day < missing[code])):
-                missing[code] = day
-        write_downs += found.write_downs
-        for client_id, values in found.sums.items():
-            am = managers.on(client_id, lo)
-            acc = total.get(am)
-            if acc is None:
-                total[am] = list(values)
-            else:
-                for i, value in enumerate(values):
-                    acc[i] += value
-    return _Found(total, None, missing, write_downs)
+    missing = dict(found.missing)
+
+    def add(am: int | None, values: list[int]) -> None:
+        acc = total.get(am)
+        if acc is None:
+            total[am] = list(values)
+        else:
+            for i, value in enumerate(values):
+                acc[i] += value
+
+    for client_id, values in found.sums.items():
+        if client_id not in changed:
+            add(managers.on(client_id, date_from), values)
+    for client_id in changed:
+        for lo, hi in pieces(date_from, date_to, managers.cuts(client_id, date_from, date_to)):
+            piece = _sums(actor, "client", qs.filter(client_id=client_id), base, False, lo, hi, today)
+            missing.update({code: day for code, day in piece.missing.items() if code not in missing})
+            if client_id in piece.sums:
+                add(managers.on(client_id, lo), piece.sums[client_id])
+    return _Found(total, None, missing, found.write_downs)
 
 
 def _write_downs(found: list[WriteDown]) -> list[dict[str, Any]]:
