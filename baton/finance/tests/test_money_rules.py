@@ -176,3 +176,22 @@ def test_the_web_report_shows_the_parts_the_api_gives_and_links_the_rules(person
         assert money(Decimal(api[field])) in page, field
     assert "1,234.56" in page and 'href="/finance/how-money-counts/"' in page
     assert rules.status_code == 200 and "write-down" in rules.content.decode()
+
+
+def test_time_waiting_for_an_exchange_rate_is_never_drafted_at_zero(personas):
+    project = make_project(personas, "Pounds", currency="GBP")
+    services.bill_rate_create(actor=personas["finance"].actor, scope="workspace", rate="100.00", currency="USD")
+    log(personas, "member", project, 60, day=date(2026, 3, 4))
+    response = (
+        personas["finance"]
+        .api()
+        .post(
+            "/api/v1/invoices/draft-from-time",
+            {"project_id": project.pk, "include_unapproved": True},
+            content_type="application/json",
+        )
+    )
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "project_id" and "exchange rate for GBP" in error["message"]
+    assert not project.invoices.exists()

@@ -58,6 +58,7 @@ def invoice_draft_from_time(
         raise ValidationError(errors)
     assert project is not None and rate is not None
     entries = _uninvoiced_time(project, period_start, end)
+    _refuse_unpriced(entries)
     left_out = 0
     if not include_unapproved:
         left_out = sum(e.minutes for e in entries if not e.approved)
@@ -80,6 +81,22 @@ def invoice_draft_from_time(
     position = _time_lines(invoice, project, entries, start, end)
     _expense_lines(invoice, expenses, position)
     return finish_draft(actor, invoice)
+
+
+def _refuse_unpriced(entries: list[TimeEntry]) -> None:
+    """Time whose bill rate waits for an exchange rate has no amount yet (MONEY.md §2): never invoiced at 0.00 or 1:1.
+    Drafting refuses, naming the rate to add, rather than leave it out unseen."""
+    waiting = [e for e in entries if e.exchange_rate is None]
+    if waiting:
+        first = min(waiting, key=lambda e: e.date)
+        currency = first.missing_rate_currency or first.source_currency
+        raise ValidationError(
+            {
+                "project_id": f"{len(waiting)} time entr{'y' if len(waiting) == 1 else 'ies'} in the period wait for "
+                f"an exchange rate for {currency} (from {first.date:%d %b %Y}) and have no amount yet: add the rate "
+                "under Finance → Rates, then draft again."
+            }
+        )
 
 
 def left_out_text(minutes: int) -> str:
