@@ -68,7 +68,7 @@ def earning(project: Project, rows: list[tuple[date, str]], day: date) -> bool:
 def retainer_revenue(project: Project, lo: date, hi: date, today: date) -> Decimal:
     """The period fee by day for the earning days of [lo, hi], month by month."""
     fee = project.period_budget_amount if project.period_budget_amount is not None else project.budget_amount
-    start = project.start_date
+    start = project.start_date or lo
     stop = min(d for d in (project.end_date, last_day(today), hi) if d)
     total = Decimal("0.00")
     by_month: dict[date, int] = defaultdict(int)

@@ -50,7 +50,7 @@ def expenses_and_credits(
     at the rate in force on its date. Returns the currencies some figure of the range waits an exchange rate for,
     with the first day that needs one (time entries and expenses marked when saved; credit notes without a rate are
     left out)."""
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
     zero = Value(Decimal("0.00"), output_field=money)
     none = Value(None, output_field=IntegerField())
     expenses = (

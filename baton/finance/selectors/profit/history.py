@@ -126,7 +126,9 @@ class AccountManagers:
     """Who was each client's account manager on a day."""
 
     def __init__(self, workspace_id: int) -> None:
-        current = dict(Client.objects.filter(workspace_id=workspace_id).values_list("id", "account_manager_id"))
+        current: dict[int, int | None] = dict(
+            Client.objects.filter(workspace_id=workspace_id).values_list("id", "account_manager_id")
+        )
         rows: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
         for client_id, on, am in (
             AccountManagerChange.objects.filter(client__workspace_id=workspace_id)
@@ -135,7 +137,7 @@ class AccountManagers:
         ):
             rows[client_id].append((on, am))
         self.current = current
-        self.changes = {pk: _collapse(r) for pk, r in rows.items()}
+        self.changes: dict[int, list[tuple[date, int | None]]] = {pk: _collapse(r) for pk, r in rows.items()}
 
     def cuts(self, client_id: int, date_from: date | None, date_to: date | None) -> list[date]:
         """The days inside the range on which the client changed hands (its first row is its beginning)."""
@@ -157,7 +159,7 @@ class AccountManagers:
         changes = self.changes.get(client_id)
         if not changes:
             return self.current.get(client_id)
-        am = changes[0][1]
+        am: int | None = changes[0][1]
         if day is None:
             return am
         for on, value in changes:

@@ -360,11 +360,11 @@ def _changed_fee_cells(
     month = month_start(start)
     while month <= end:
         point = min(month_end(month), end)
-        people: dict[int, int] = {}
+        people: dict[int | None, int] = {}
         while i < len(days) and days[i][0] <= point:
-            _, person, m, b = days[i]
+            _, who, m, b = days[i]
             minutes, bill, i = minutes + m, bill + b, i + 1
-            people[person] = people.get(person, 0) + m
+            people[who] = people.get(who, 0) + m
         now = _earned(project, terms, point, minutes, bill)
         earned, last = now - last, now
         if earned:
