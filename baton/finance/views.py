@@ -454,8 +454,10 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 def _range(request: HttpRequest, default_from: date | None) -> tuple[date | None, date | None]:
+    """The report's range: this year to date unless asked (an empty field asks for no bound), so this month's row is
+    the finance home's "this month" figure."""
     date_from = parse_date(request.GET.get("from") or "") if "from" in request.GET else default_from
-    date_to = parse_date(request.GET.get("to") or "")
+    date_to = parse_date(request.GET.get("to") or "") if "to" in request.GET else timezone.localdate()
     return date_from, date_to
 
 

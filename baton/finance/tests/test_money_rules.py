@@ -195,3 +195,25 @@ def test_time_waiting_for_an_exchange_rate_is_never_drafted_at_zero(personas):
     error = response.json()["errors"][0]
     assert error["field"] == "project_id" and "exchange rate for GBP" in error["message"]
     assert not project.invoices.exists()
+
+
+def test_this_months_revenue_is_one_figure_on_the_finance_home_and_the_report(personas):
+    with at(date(2026, 11, 2)):
+        make_project(
+            personas,
+            "Monthly",
+            billing="retainer",
+            budget_amount="3100.00",
+            period_budget_amount="3100.00",
+            period_budget_minutes=600,
+            start_date=date(2026, 11, 1),
+        )
+    web = HttpClient()
+    assert web.login(email=personas["finance"].email, password=PASSWORD)
+    with at(date(2026, 12, 6)):
+        home = web.get("/finance/").content.decode()
+        page = web.get("/finance/profitability/?group_by=month").content.decode()
+    # December to date: 6 of 31 days of 3,100.00.
+    assert "600.00" in home and "<td>December 2026</td><td" in page
+    december = page.split("<td>December 2026</td>")[1].split("</tr>")[0]
+    assert ">600.00<" in december
