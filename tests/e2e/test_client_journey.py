@@ -31,7 +31,7 @@ def test_create_client_bad_then_good(live_server, personas, page):
     name_error = page.locator("#id_name_error")
     name_error.wait_for()
     assert "already exists" in name_error.inner_text()
-    assert "three-letter" in page.locator("#id_currency_error").inner_text()
+    assert "ISO 4217" in page.locator("#id_currency_error").inner_text()
     assert page.url.endswith("/clients/new/")
     assert Client.objects.filter(workspace=personas.workspace).count() == 2  # nothing half-saved
 
