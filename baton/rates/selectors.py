@@ -163,6 +163,16 @@ class ExchangeRates:
             ):
                 self.rows[code].append((on, rate))
 
+    @classmethod
+    def of_rows(cls, base: str, rows: list[tuple[str, date, Decimal]]) -> ExchangeRates:
+        """The same from rows already read (currency, effective_on, rate), in any order: a report that reads them in
+        one of its own queries."""
+        rates = cls(0, base, set())
+        for code, on, rate in sorted(rows):
+            if code != base:
+                rates.rows[code].append((on, rate))
+        return rates
+
     def has(self, currency: str) -> bool:
         """Whether amounts in `currency` can be converted (the base, or a currency with a rate)."""
         return currency == self.base or bool(self.rows.get(currency))

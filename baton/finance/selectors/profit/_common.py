@@ -33,7 +33,8 @@ BEFORE, INSIDE, EDGE, AFTER = 0, 1, 2, 3
 class Facts:
     """A project whose revenue is recognised or converted: the fields the report reads, and two flags the report's
     query adds: `changed`, a fixed fee with change orders approved in or after the range (its terms move there), and
-    `moved`, a project whose status history holds another status than today's (a retainer read day by day)."""
+    `moved`, a retainer whose status changed after the range began (read day by day), and `kept`, one with a status
+    history at all (without, a done or cancelled retainer ran until its end date)."""
 
     __slots__ = (
         "am_id",
@@ -44,6 +45,7 @@ class Facts:
         "currency",
         "end_date",
         "fee",
+        "kept",
         "moved",
         "name",
         "period_fee",
@@ -68,6 +70,7 @@ class Facts:
             self.am_id,
             self.changed,
             self.moved,
+            self.kept,
         ) = row
         self.budget = budget or 0
 

@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, F, IntegerField, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from baton.finance.models import Expense, Invoice, InvoiceKind, InvoiceStatus
 from baton.finance.selectors.recognition import to_cents
+from baton.rates.models import ExchangeRate
 from baton.rates.selectors import ExchangeRates
 from baton.timesheets.models import TimeEntry
 
@@ -20,7 +21,7 @@ from baton.timesheets.models import TimeEntry
 EXPENSE_KEYS = {"client": "project__client_id", "project": "project_id", "person": "person_id", "month": "date"}
 CREDIT_KEYS = {"client": "client_id", "project": "project_id", "person": None, "month": "issue_date"}
 ISSUED = (InvoiceStatus.SENT, InvoiceStatus.PAID)
-EXPENSE, CREDIT, WAITING = 0, 1, 2  # the kinds of rows of the one query
+EXPENSE, CREDIT, WAITING, RATE = 0, 1, 2, 3  # the kinds of rows of the one query
 
 
 def _in_range(field: str, date_from: date | None, date_to: date | None) -> Q:
@@ -36,21 +37,20 @@ def _key(group_by: str, value: Any) -> Any:
     return f"{value:%Y-%m}" if group_by == "month" else value
 
 
-def expenses_and_credits(
-    group_by: str,
-    scope: Q,
-    date_from: date | None,
-    date_to: date | None,
-    workspace_id: int,
-    base: str,
-    sums: dict[Any, list[int]],
-) -> dict[str, date]:
-    """Add the expenses' cost (column 4) and billable amounts (revenue, column 2) and subtract the credit notes from
-    revenue, per key, in cents. Expenses count their stored base amounts; a credit note in another currency converts
-    at the rate in force on its date. Returns the currencies some figure of the range waits an exchange rate for,
-    with the first day that needs one (time entries and expenses marked when saved; credit notes without a rate are
-    left out)."""
-    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+class Extras:
+    """What the report's one extras query found: its rows, and the workspace's exchange rates (read with them)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], rates: ExchangeRates) -> None:
+        self.rows, self.rates = rows, rates
+
+
+def read_extras(
+    group_by: str, scope: Q, date_from: date | None, date_to: date | None, workspace_id: int, base: str
+) -> Extras:
+    """One UNION query: the expenses per key and day (stored base amounts), the issued credit notes against a project,
+    the first day each currency is waited for by time entries and expenses marked without an exchange rate, and the
+    workspace's exchange rates (so the report needs no query of its own for them)."""
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=8)
     zero = Value(Decimal("0.00"), output_field=money)
     none = Value(None, output_field=IntegerField())
     expenses = (
@@ -85,11 +85,29 @@ def expenses_and_credits(
         .order_by()
         for model in (TimeEntry, Expense)
     ]
-    rows = list(expenses.union(credits, *waiting, all=True))  # one query for all of them
-    foreign = {row[2] for row in rows if row[1] == CREDIT} - {base}
-    rates = ExchangeRates(workspace_id, base, foreign) if foreign else None
+    rates = (
+        ExchangeRate.objects.filter(workspace_id=workspace_id)
+        .exclude(currency=base)
+        .annotate(_key=none, _kind=Value(RATE), _rate=Cast("rate", money), _zero=zero)
+        .values_list("_key", "_kind", "currency", "effective_on", "_rate", "_zero")
+        .order_by()
+    )
+    rows = list(expenses.union(credits, *waiting, rates, all=True))  # one query for all of them
+    return Extras(
+        [row for row in rows if row[1] != RATE],
+        ExchangeRates.of_rows(base, [(row[2], row[3], row[4]) for row in rows if row[1] == RATE]),
+    )
+
+
+def apply_extras(group_by: str, extras: Extras, base: str, sums: dict[Any, list[int]]) -> dict[str, date]:
+    """Add the expenses' cost (column 4) and billable amounts (revenue, column 2) and subtract the credit notes from
+    revenue, per key, in cents. Expenses count their stored base amounts; a credit note in another currency converts
+    at the rate in force on its date. Returns the currencies some figure of the range waits an exchange rate for,
+    with the first day that needs one (time entries and expenses marked when saved; credit notes without a rate are
+    left out)."""
+    rates = extras.rates
     waits: dict[str, date] = {}
-    for key, kind, currency, day, cost, amount in rows:
+    for key, kind, currency, day, cost, amount in extras.rows:
         if kind == WAITING:
             waits[currency] = min(day, waits.get(currency, day))
             continue
@@ -97,7 +115,7 @@ def expenses_and_credits(
         if kind == EXPENSE:  # stored in the base currency when saved
             acc[4] += to_cents(cost)
             acc[2] += to_cents(amount)
-        elif rates is None or currency == base or rates.has(currency):
+        elif rates.has(currency):
             acc[2] -= _cents(rates, abs(amount), currency, day)
         else:
             waits[currency] = min(day, waits.get(currency, day))

@@ -35,8 +35,9 @@ def _collapse(rows: Iterable[tuple[date, Any]]) -> list[tuple[date, Any]]:
 
 
 def steady(current: str, end_date: date | None) -> list[Interval]:
-    """The earning days of a project whose status never changed (no history, or none that differs from today's): all
-    of them while active or on hold; one done or cancelled with an end date ran until then."""
+    """The earning days of a project whose status does not change in the range: all of them while active or on hold,
+    none otherwise, except that one without any history (loaded in bulk, `end_date` given) that is done or cancelled
+    ran until its end date."""
     if current in EARNING:
         return [(None, None)]
     return [(None, end_date)] if end_date and current in ENDED else []

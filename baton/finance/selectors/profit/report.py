@@ -20,7 +20,7 @@ from baton.delivery.models import Billing, Project, ProjectStatusChange
 from baton.finance.models import ChangeOrder, ChangeOrderStatus
 from baton.finance.selectors.burn import month_start, next_month, pct
 from baton.finance.selectors.profit._common import RECOGNISED, REPORT_PROJECT_FIELDS, ZERO, Facts
-from baton.finance.selectors.profit.extras import expenses_and_credits
+from baton.finance.selectors.profit.extras import apply_extras, read_extras
 from baton.finance.selectors.profit.history import (
     AccountManagers,
     Terms,
@@ -33,7 +33,7 @@ from baton.finance.selectors.profit.read import by_key, fixed_fee_days, recognit
 from baton.finance.selectors.profit.recognise import Context, Sums, WriteDown, recognise
 from baton.finance.selectors.recognition import from_cents
 from baton.people.models import Person
-from baton.rates.selectors import ExchangeRates, missing_rate_warning, money_projects
+from baton.rates.selectors import missing_rate_warning, money_projects
 from baton.timesheets import rollups
 
 GROUPS = ("client", "project", "person", "month", "account_manager")
@@ -204,7 +204,8 @@ def _sums(
     projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole, date_from=date_from)
     cut = rollups.month_cut(date_from, date_to)
     sums = by_key(group_by, cut, scope, base)
-    rates = ExchangeRates(actor.workspace.pk, base, {p.currency for p in projects.values()})
+    extras = read_extras(group_by, scope, date_from, date_to, actor.workspace.pk, base)
+    rates = extras.rates
     ctx = Context(
         group_by=group_by,
         rates=rates,
@@ -219,7 +220,11 @@ def _sums(
     if projects:
         retainers = {pk: (p.status, p.end_date) for pk, p in projects.items() if p.billing == Billing.RETAINER}
         moved = {pk: facts for pk, facts in retainers.items() if projects[pk].moved}
-        ctx.intervals = {pk: steady(*facts) for pk, facts in retainers.items() if pk not in moved}
+        ctx.intervals = {
+            pk: (steady(status, None) if projects[pk].kept else steady(status, end_date))
+            for pk, (status, end_date) in retainers.items()
+            if pk not in moved
+        }
         if moved:
             ctx.intervals |= earning_intervals(moved, actor.workspace.pk)
         changed = {pk for pk, p in projects.items() if p.changed}
@@ -231,7 +236,7 @@ def _sums(
         )
         recognise(projects, inputs, sums, ctx)
     waits: dict[str, date | None] = dict.fromkeys(rates.missing)
-    for code, day in expenses_and_credits(group_by, scope, date_from, date_to, actor.workspace.pk, base, sums).items():
+    for code, day in apply_extras(group_by, extras, base, sums).items():
         waits[code] = day
     return _Found(sums, names, waits, ctx.write_downs)
 
@@ -307,10 +312,14 @@ def _flagged(qs: QuerySet[Project], date_from: date | None) -> QuerySet[Project]
     )
     if date_from is not None:
         orders = orders.filter(decided_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
-    other_status = ProjectStatusChange.objects.filter(project=OuterRef("pk")).exclude(status=OuterRef("status"))
+    history = ProjectStatusChange.objects.filter(project=OuterRef("pk"), project__billing=Billing.RETAINER)
+    # A status that changed after the range began (or, over all time, ever differed from today's) must be read day by
+    # day; otherwise the range sees today's status throughout.
+    moved = history.filter(on__gt=date_from) if date_from is not None else history.exclude(status=OuterRef("status"))
     return qs.annotate(
         _changed=Exists(orders.filter(project__billing=Billing.FIXED_FEE)),
-        _moved=Exists(other_status.filter(project__billing=Billing.RETAINER)),
+        _moved=Exists(moved),
+        _kept=Exists(history),
     )
 
 
@@ -323,13 +332,13 @@ def _project_sets(
         projects = {
             row[0]: Facts(row)
             for row in _flagged(qs.filter(Q(billing__in=RECOGNISED) | ~Q(currency=base)), date_from)
-            .values_list(*REPORT_PROJECT_FIELDS, "_changed", "_moved")
+            .values_list(*REPORT_PROJECT_FIELDS, "_changed", "_moved", "_kept")
             .order_by()  # the order does not matter (rows are sorted at the end): no sort by name
         }
         scope = Q(workspace_id=actor.workspace.pk)
         return projects, None, scope, scope & (Q(project__billing__in=RECOGNISED) | ~Q(project__currency=base))
     projects, names = {}, {}
-    for row in _flagged(qs, date_from).values_list(*REPORT_PROJECT_FIELDS, "_changed", "_moved").order_by():
+    for row in _flagged(qs, date_from).values_list(*REPORT_PROJECT_FIELDS, "_changed", "_moved", "_kept").order_by():
         names[row[0]] = row[1]
         if row[3] in RECOGNISED or row[4] != base:
             projects[row[0]] = Facts(row)
