@@ -3,8 +3,8 @@
 Run by bench/run.py as `python -m bench.suite --slug agency-m --out results.json` with DJANGO_SETTINGS_MODULE set.
 Each report is requested through the API (Django test client, bearer token of the workspace owner) `REPEAT` times;
 the bare aggregate is the one SQL statement over the raw time entries that computes the same figures, run as many
-times in the same process, and the figures of both are compared (minutes and cost per row; revenue where the
-report's revenue is the bare sum).
+times in the same process, and the figures of both are compared (minutes and labour cost per row, since the
+generated agency has expenses the report adds to cost; revenue where the report's revenue is the bare sum).
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def reports(slug: str) -> list[dict[str, Any]]:
             body = response.json()
             bare_ms, bare = _timed(partial(bare_profitability, workspace.pk, group_by, lo, hi))
             got = {
-                str(r["key"]): (r["minutes"], r["billable_minutes"], _dec(r["cost"]))
+                str(r["key"]): (r["minutes"], r["billable_minutes"], _dec(r["labour_cost"]))
                 for r in body["rows"]
                 if r["minutes"]
             }

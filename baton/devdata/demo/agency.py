@@ -337,6 +337,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)
+    delivery.am_change(workspace, actor, clients)
 
 
 DEMO_LOGINS = [

@@ -16,9 +16,18 @@ from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.core.models import Workspace
-from baton.crm.models import Client
+from baton.crm.models import AccountManagerChange, Client
+from baton.crm.services import client_update
 from baton.delivery import services
-from baton.delivery.models import Billing, Project, ProjectStatus, ProjectTemplate, Task, TaskStatus
+from baton.delivery.models import (
+    Billing,
+    Project,
+    ProjectStatus,
+    ProjectStatusChange,
+    ProjectTemplate,
+    Task,
+    TaskStatus,
+)
 from baton.people.models import Person
 
 H = 60  # minutes in an hour
@@ -253,6 +262,7 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                 for milestone in project.milestones.filter(due_date__lt=today - timedelta(days=3)):
                     if rng.random() < 0.8:
                         services.milestone_complete(actor=actor, milestone=milestone)
+    _money_history(actor, clients, pms, members, today)
 
 
 def _retainer(
@@ -294,3 +304,88 @@ def _retainer(
         if i == 0:
             services.task_change_status(actor=actor, task=task, status=TaskStatus.IN_PROGRESS)
         previous = task
+
+
+def _months_back(today: date, months: int, day: int = 1) -> date:
+    """The `day` of the month `months` before today's."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, day)
+
+
+def _money_history(
+    actor: Actor,
+    clients: list[Client],
+    pms: list[Person],
+    members: list[Person],
+    today: date,
+) -> None:
+    """The money rules' history cases (MONEY.md §2-§3), no random draws: a retainer active for months and then
+    cancelled (its client changes account manager mid-year in `am_change`, after every other demo), and a project
+    billed in euros. Each goes through the
+    services (their events are written today); the history rows the services date today are then dated as it
+    happened, as if each change had been made on its day."""
+    active = [c for c in clients if c.status == "active"]
+    if len(active) < 2 or not pms:
+        return
+    client, euro_client = active[1], active[-1]
+    # A retainer signed for a year eight months ago, cancelled on the 15th four months ago: it earns its active days.
+    start, cancelled_on = _months_back(today, 8), _months_back(today, 4, 15)
+    retainer = services.project_create(
+        actor=actor,
+        client_id=client.pk,
+        name=f"{client.name.split()[0]} content retainer",
+        description="Monthly content and SEO support; cancelled by the client after a budget freeze.",
+        billing=Billing.RETAINER,
+        retainer_period="month",
+        period_budget_amount=Decimal("3000.00"),
+        period_budget_minutes=20 * H,
+        budget_amount=Decimal("36000.00"),
+        budget_minutes=240 * H,
+        start_date=start,
+        end_date=start + timedelta(days=364),
+        project_manager_id=pms[0].pk,
+        member_ids=[m.pk for m in members[:3]],
+        status=ProjectStatus.ACTIVE,
+    )
+    services.project_change_status(actor=actor, project=retainer, status=ProjectStatus.CANCELLED)
+    rows = list(ProjectStatusChange.objects.filter(project=retainer).order_by("id"))
+    rows[0].on, rows[-1].on = start, cancelled_on
+    ProjectStatusChange.objects.bulk_update([rows[0], rows[-1]], ["on"])
+    # A campaign billed in euros (rate card row and exchange rates: finance's demo), under way for three months.
+    euro = services.project_create(
+        actor=actor,
+        client_id=euro_client.pk,
+        name=f"{euro_client.name.split()[0]} European launch",
+        description="Campaign for the European market, billed in euros.",
+        billing=Billing.TIME_AND_MATERIALS,
+        currency="EUR",
+        budget_amount=Decimal("40000.00"),
+        budget_minutes=300 * H,
+        start_date=today - timedelta(days=95),
+        end_date=today + timedelta(days=45),
+        project_manager_id=pms[-1].pk,
+        member_ids=[m.pk for m in members[3:6]],
+        status=ProjectStatus.ACTIVE,
+    )
+    ProjectStatusChange.objects.filter(project=euro).update(on=euro.start_date)
+
+
+def am_change(workspace: Workspace, actor: Actor, clients: list[Client]) -> None:
+    """The client of the cancelled retainer moved to another account manager on the 1st six months ago (MONEY.md §4:
+    the AM P&L splits its year): through the service, the change then dated as it happened. Runs after every other
+    demo, which act as each client's AM of today."""
+    today = timezone.localdate()
+    active = [c for c in clients if c.status == "active"]
+    ams = list(
+        Person.objects.filter(workspace=workspace, membership__role="account_manager", active=True).order_by("id")
+    )
+    if len(active) < 2:
+        return
+    client = Client.objects.get(pk=active[1].pk)
+    others = [am for am in ams if am.pk != client.account_manager_id]
+    if not others:
+        return
+    client_update(actor=actor, client=client, version=client.version, account_manager_id=others[0].pk)
+    rows = list(AccountManagerChange.objects.filter(client=client).order_by("id"))
+    rows[0].on, rows[-1].on = today - timedelta(days=730), _months_back(today, 6)  # the first AM from the start
+    AccountManagerChange.objects.bulk_update([rows[0], rows[-1]], ["on"])

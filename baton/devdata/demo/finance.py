@@ -24,7 +24,7 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.crm.models import Client
-from baton.delivery.models import Billing, Project, ProjectStatus, Task
+from baton.delivery.models import Billing, Project, ProjectStatus, ProjectStatusChange, Task
 from baton.finance import services
 from baton.finance.models import Invoice
 from baton.finance.selectors.burn import month_end, month_start
@@ -97,6 +97,17 @@ def _rates(workspace: Workspace, actor: Actor, projects: list[Project], people: 
                 note="Senior lead on this engagement",
             )
         )
+    for euro in [p for p in projects if p.currency == "EUR"]:
+        rows.append(
+            BillRate(
+                workspace=workspace,
+                scope=BillRateScope.PROJECT,
+                project=euro,
+                currency="EUR",
+                rate=Decimal("140.00"),
+                note="Euro rate card for this engagement",
+            )
+        )
     BillRate.objects.bulk_create(rows)
     raises = []
     for person in people[::4]:
@@ -130,6 +141,12 @@ def _rates(workspace: Workspace, actor: Actor, projects: list[Project], people: 
             ),
             ExchangeRate(
                 workspace=workspace,
+                currency="EUR",
+                rate=Decimal("1.1150"),
+                effective_on=today - timedelta(days=45),
+            ),
+            ExchangeRate(
+                workspace=workspace,
                 currency="GBP",
                 rate=Decimal("1.27"),
                 effective_on=today - timedelta(days=HISTORY_DAYS),
@@ -154,12 +171,13 @@ def _time(workspace: Workspace, projects: list[Project], people: list[Person], r
     members = [p for p in people if p.membership.role in ("member", "project_manager")]
     day_load: dict[tuple[int, date], int] = defaultdict(int)
     entries: list[TimeEntry] = []
+    stopped = _stopped(projects)
     for project in projects:
         if project.status == ProjectStatus.PLANNED or not project.start_date:
             continue
         tasks = list(project.tasks.all())
         start = max(project.start_date, today - timedelta(days=HISTORY_DAYS))
-        end = min(project.end_date or today, today)
+        end = min(project.end_date or today, today, stopped.get(project.pk, today))
         days = _workdays(start, end)
         if not days:
             continue
@@ -217,6 +235,13 @@ def _time(workspace: Workspace, projects: list[Project], people: list[Person], r
             logged += minutes
     TimeEntry.objects.bulk_create(entries, batch_size=2000)
     rollups.rebuild(workspace.pk)  # bulk-loaded entries bypass the services that keep the rollup current
+
+
+def _stopped(projects: list[Project]) -> dict[int, date]:
+    """The last working day of each cancelled project (the day before its cancellation): no time after it."""
+    cancelled = [p.pk for p in projects if p.status == ProjectStatus.CANCELLED]
+    rows = ProjectStatusChange.objects.filter(project_id__in=cancelled, status=ProjectStatus.CANCELLED)
+    return {pk: on - timedelta(days=1) for pk, on in rows.values_list("project_id", "on")}
 
 
 def _timesheets(workspace: Workspace, today: date, rng: random.Random, approver: Person | None) -> None:
@@ -311,14 +336,39 @@ def _expenses(actor: Actor, projects: list[Project], rng: random.Random, today: 
                 amount=amount,
                 markup_pct=markup,
                 date=day,
-                billable=project.billing != Billing.NON_BILLABLE,
+                billable=project.billing != Billing.NON_BILLABLE and category != "travel",  # travel is on us
             )
+
+
+def _write_down(actor: Actor, projects: list[Project], today: date) -> None:
+    """A finished fixed fee whose fee is cut this month, below what it had earned by last month (MONEY.md §3): the
+    profitability report by month shows this month's negative revenue as a write-down naming the change order."""
+    this_month = month_start(today)
+    for project in projects:
+        if project.billing != Billing.FIXED_FEE or project.status != ProjectStatus.DONE or not project.budget_amount:
+            continue
+        if not TimeEntry.objects.filter(project=project, date__lt=this_month).exists():
+            continue
+        project.refresh_from_db()
+        cut = (project.budget_amount * Decimal("0.3")).quantize(Decimal("1"))
+        order = services.change_order_create(
+            actor=actor,
+            project_id=project.pk,
+            title="Fee settled lower after the late launch",
+            description="Agreed with the client: the launch slipped, the fee drops by 30 % (no scope removed).",
+            amount_delta=-cut,
+            requested_on=today,
+            status="submitted",
+        )
+        services.change_order_approve(actor=actor, order=order, reason="Settlement agreed by the owner.")
+        return
 
 
 # Complexity: cases per billing type, then payments, over one seeded random sequence (same data).
 def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: date) -> None:
     this_month = month_start(today)
     issued: list[Invoice] = []
+    stopped = _stopped(projects)
     for project in projects:
         if project.status == ProjectStatus.PLANNED or not project.start_date:
             continue
@@ -354,11 +404,12 @@ def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: 
                 issued.append(services.invoice_issue(actor=actor, invoice=invoice))
         elif project.billing == Billing.RETAINER:
             month = month_start(project.start_date)
-            while month <= this_month:
+            last = month_start(stopped[project.pk]) if project.pk in stopped else this_month
+            while month <= last:
                 invoice = services.invoice_draft_from_retainer(
                     actor=actor, project_id=project.pk, period=month, tax_rate="20.00"
                 )
-                if month < this_month:
+                if month < this_month or project.pk in stopped:
                     issued.append(services.invoice_issue(actor=actor, invoice=invoice, issue_date=month))
                 month = month_start(month_end(month) + timedelta(days=1))
     # Payments: the older invoices are paid, one partly; the newest stay open; one is voided, one credited.
@@ -418,6 +469,7 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
     _timesheets(workspace, today, rng, finance_person)
     _change_orders(actor, projects, rng, today)
     _expenses(actor, projects, rng, today)
+    _write_down(actor, projects, today)
     _invoices(
         actor, [p for p in Project.objects.filter(pk__in=[p.pk for p in projects]).select_related("client")], rng, today
     )

@@ -8,7 +8,9 @@ rollups rebuilt at the end. Each app is one step (`STEPS`); apps built later add
 
 Distributions: seasonality (quiet Augusts and the last fortnight of December), part-timers (20 %, three days a
 week), overbooked weeks (booking pairs that overlap), fixed-fee overruns (a third log 105-140 % of their budget),
-T&M, fixed-fee, retainer and non-billable projects, a few foreign-currency clients.
+T&M, fixed-fee, retainer and non-billable projects, a few foreign-currency clients. The money rules' history too:
+status history consistent with each project's status (a retainer or two cancelled half-way), an AM history per
+client (one in forty changed AM mid-period), expenses, payments behind every paid invoice, a few credit notes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from baton.core.access import Actor
 from baton.devdata.scale._common import SIZES, Progress, Size, World
 from baton.devdata.scale.accounts import step_handoffs, step_touchpoints
 from baton.devdata.scale.delivery import step_projects
+from baton.devdata.scale.money import step_money
 from baton.devdata.scale.people import step_clients, step_people, step_rates
 from baton.devdata.scale.work import analyze, step_bookings, step_rollups, step_time
 from baton.people.services import workspace_create
@@ -36,6 +39,7 @@ STEPS: list[tuple[str, Callable[[World, Progress], None]]] = [
     ("clients", step_clients),
     ("projects", step_projects),
     ("time", step_time),
+    ("money", step_money),
     ("bookings", step_bookings),
     ("rollups", step_rollups),
     ("touchpoints", step_touchpoints),

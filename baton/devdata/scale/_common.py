@@ -71,6 +71,7 @@ class World:
     tasks: dict[int, list[int]] = field(default_factory=dict)
     teams: dict[int, list[int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    stopped: dict[int, date] = field(default_factory=dict)  # a cancelled project's last working day
 
 
 Progress = Callable[[str, int], Any]

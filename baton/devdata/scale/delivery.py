@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from baton.delivery.models import Milestone, Project, Task
-from baton.devdata.scale._common import WORDS, Progress, World
+from baton.delivery.models import Milestone, Project, ProjectStatusChange, Task
+from baton.devdata.scale._common import DAY, WORDS, Progress, World
 
 
 # Complexity: one generator step over the shared seeded random sequence (same draws, same data).
@@ -72,7 +72,9 @@ def step_projects(w: World, advance: Progress) -> None:
             start_date=w.start,
         )
     )
+    cancelled = _cancel_retainers(w, projects)
     w.projects = Project.objects.bulk_create(projects, batch_size=1000)
+    ProjectStatusChange.objects.bulk_create(_status_history(w, cancelled), batch_size=5000)
     advance("projects", len(projects))
     milestones, tasks = [], []
     for p in w.projects:
@@ -110,3 +112,37 @@ def step_projects(w: World, advance: Progress) -> None:
         w.tasks.setdefault(t.project_id, []).append(t.pk)
     w.counts |= {"projects": len(w.projects), "milestones": len(milestones), "tasks": len(created)}
     advance("tasks", len(created))
+
+
+def _cancel_retainers(w: World, projects: list[Project]) -> dict[int, date]:
+    """One or two retainers that ran four months or more were cancelled half-way through (no random draws, so the
+    rest of the world is unchanged): status cancelled, the end date kept as signed, no time after the cancellation
+    (`World.stopped`). Answers the day each was cancelled, by the project object's id()."""
+    spans: dict[int, tuple[Project, date, date]] = {}  # id(): the project, its start, its last day so far
+    for p in projects:
+        if p.billing == "retainer" and p.start_date and p.end_date:
+            spans[id(p)] = (p, p.start_date, min(p.end_date, w.today))
+    long = [key for key, (_, start, last) in spans.items() if (last - start).days >= 120]
+    picks = {long[len(long) // 3], long[2 * len(long) // 3]} if long else set()
+    for key in picks:
+        spans[key][0].status = "cancelled"
+    return {key: spans[key][1] + (spans[key][2] - spans[key][1]) // 2 for key in picks}
+
+
+def _status_history(w: World, cancelled: dict[int, date]) -> list[ProjectStatusChange]:
+    """Status history consistent with each project's status (MONEY.md §3): active from its start; a done project
+    done from the day after its end date; one on hold since half-way to today; a cancelled one from its
+    cancellation."""
+    rows = []
+    for p in w.projects:
+        start = p.start_date or w.start
+        rows.append(ProjectStatusChange(project=p, status="active", on=start))
+        if p.status == "done":
+            rows.append(ProjectStatusChange(project=p, status="done", on=min(w.today, p.end_date + DAY)))
+        elif p.status == "on_hold":
+            rows.append(ProjectStatusChange(project=p, status="on_hold", on=start + (w.today - start) // 2))
+        elif p.status == "cancelled":
+            on = cancelled[id(p)]
+            rows.append(ProjectStatusChange(project=p, status="cancelled", on=on))
+            w.stopped[p.pk] = on - DAY
+    return rows

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 
 from baton.core.models import Membership, User
-from baton.crm.models import Client
+from baton.crm.models import AccountManagerChange, Client
 from baton.devdata.scale._common import FIRST, INDUSTRIES, LAST, TITLES, Progress, World
 from baton.people.models import Person
 from baton.rates.models import BillRate, CostRate, ExchangeRate
@@ -106,6 +106,7 @@ def step_clients(w: World, advance: Progress) -> None:
     rng = w.rng
     ams = [p for p in w.people if p.membership.role == "account_manager"]
     clients = []
+    history: list[tuple[int, Person, Person | None]] = []  # client index, its first AM, the AM it moved to
     for i in range(w.size.clients):
         status = "active" if i % 7 else "paused" if i % 2 else "churned"
         currency = "EUR" if i % 25 == 3 else "USD"
@@ -114,12 +115,23 @@ def step_clients(w: World, advance: Progress) -> None:
                 workspace=w.workspace,
                 name=f"{rng.choice(LAST)} {rng.choice(INDUSTRIES)} {i + 1}",
                 status=status,
-                account_manager=ams[i % len(ams)],
+                account_manager=ams[(i + 1) % len(ams)] if i % 40 == 1 else ams[i % len(ams)],
                 currency=currency,
                 industry=INDUSTRIES[i % len(INDUSTRIES)],
             )
         )
+        history.append((i, ams[i % len(ams)], ams[(i + 1) % len(ams)] if i % 40 == 1 else None))
     w.clients = Client.objects.bulk_create(clients, batch_size=1000)
+    # AM history (MONEY.md §4): each client's first AM from the start; one client in forty moved to the next AM
+    # some time in the middle of the period (the client's AM now).
+    middle = w.start + (w.today - w.start) // 2
+    changes = []
+    for i, first, moved_to in history:
+        changes.append(AccountManagerChange(client=w.clients[i], account_manager=first, on=w.start))
+        if moved_to is not None:
+            on = middle + timedelta(days=i % 60)
+            changes.append(AccountManagerChange(client=w.clients[i], account_manager=moved_to, on=on))
+    AccountManagerChange.objects.bulk_create(changes, batch_size=5000)
     BillRate.objects.bulk_create(
         [
             BillRate(

@@ -54,6 +54,7 @@ def step_time(w: World, advance: Progress) -> None:
     approved_before = w.today - timedelta(days=w.today.weekday() + 14)
     invoice_before = (w.today.replace(day=1) - timedelta(days=32)).replace(day=1)
     used_minutes: dict[int, int] = defaultdict(int)
+    last = {p.pk: w.stopped.get(p.pk) or p.end_date or w.today for p in w.projects}  # no time after a cancellation
     pending: list[Any] = []
     weeks: set[tuple[int, date]] = set()
     total = 0
@@ -71,7 +72,7 @@ def step_time(w: World, advance: Progress) -> None:
             live = [
                 p
                 for p in staffed[person.pk]
-                if p.start_date <= day <= (p.end_date or w.today)
+                if p.start_date <= day <= last[p.pk]
                 and not (p.billing == "fixed_fee" and used_minutes[p.pk] > p.budget_minutes * overrun[p.pk])
             ]
             count = max(1, int(per_day + rng.random()))
