@@ -8,10 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, IntegerField, Min, Q, Sum, Value
+from django.db.models import DecimalField, F, IntegerField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
 from baton.finance.models import Expense, Invoice, InvoiceKind, InvoiceStatus
+from baton.finance.selectors.profit.history import status_rows
 from baton.finance.selectors.recognition import to_cents
 from baton.rates.models import ExchangeRate
 from baton.rates.selectors import ExchangeRates
@@ -21,7 +22,7 @@ from baton.timesheets.models import TimeEntry
 EXPENSE_KEYS = {"client": "project__client_id", "project": "project_id", "person": "person_id", "month": "date"}
 CREDIT_KEYS = {"client": "client_id", "project": "project_id", "person": None, "month": "issue_date"}
 ISSUED = (InvoiceStatus.SENT, InvoiceStatus.PAID)
-EXPENSE, CREDIT, WAITING, RATE = 0, 1, 2, 3  # the kinds of rows of the one query
+EXPENSE, CREDIT, WAITING, RATE, STATUS = 0, 1, 2, 3, 4  # the kinds of rows of the one query
 
 
 def _in_range(field: str, date_from: date | None, date_to: date | None) -> Q:
@@ -38,18 +39,28 @@ def _key(group_by: str, value: Any) -> Any:
 
 
 class Extras:
-    """What the report's one extras query found: its rows, and the workspace's exchange rates (read with them)."""
+    """What the report's one extras query found: its rows, the workspace's exchange rates and the status history rows
+    (project, day, id, status) read with them."""
 
-    def __init__(self, rows: list[tuple[Any, ...]], rates: ExchangeRates) -> None:
-        self.rows, self.rates = rows, rates
+    def __init__(
+        self, rows: list[tuple[Any, ...]], rates: ExchangeRates, statuses: list[tuple[int, date, int, str]]
+    ) -> None:
+        self.rows, self.rates, self.statuses = rows, rates, statuses
 
 
 def read_extras(
-    group_by: str, scope: Q, date_from: date | None, date_to: date | None, workspace_id: int, base: str
+    group_by: str,
+    scope: Q,
+    date_from: date | None,
+    date_to: date | None,
+    workspace_id: int,
+    base: str,
+    moved: list[int],
 ) -> Extras:
     """One UNION query: the expenses per key and day (stored base amounts), the issued credit notes against a project,
     the first day each currency is waited for by time entries and expenses marked without an exchange rate, and the
-    workspace's exchange rates (so the report needs no query of its own for them)."""
+    workspace's exchange rates and the status history of the retainers in `moved` (so the report needs no query of
+    its own for them)."""
     money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=8)
     zero = Value(Decimal("0.00"), output_field=money)
     none = Value(None, output_field=IntegerField())
@@ -92,10 +103,21 @@ def read_extras(
         .values_list("_key", "_kind", "currency", "effective_on", "_rate", "_zero")
         .order_by()
     )
-    rows = list(expenses.union(credits, *waiting, rates, all=True))  # one query for all of them
+    parts: list[QuerySet[Any, tuple[Any, ...]]] = [credits, *waiting, rates]
+    if moved:
+        parts.append(
+            status_rows(
+                moved
+            )  # ids in numeric columns: the first column takes the grouping key's type (a date by month)
+            .annotate(_key=none, _kind=Value(STATUS), _project=Cast("project_id", money), _id=Cast("id", money))
+            .values_list("_key", "_kind", "status", "on", "_project", "_id")
+            .order_by()
+        )
+    rows = list(expenses.union(*parts, all=True))  # one query for all of them
     return Extras(
-        [row for row in rows if row[1] != RATE],
+        [row for row in rows if row[1] in (EXPENSE, CREDIT, WAITING)],
         ExchangeRates.of_rows(base, [(row[2], row[3], row[4]) for row in rows if row[1] == RATE]),
+        [(int(row[4]), row[3], int(row[5]), row[2]) for row in rows if row[1] == STATUS],
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from baton.crm.models import AccountManagerChange, Client
@@ -43,16 +44,19 @@ def steady(current: str, end_date: date | None) -> list[Interval]:
     return [(None, end_date)] if end_date and current in ENDED else []
 
 
-def earning_intervals(statuses: dict[int, tuple[str, date | None]], workspace_id: int) -> dict[int, list[Interval]]:
-    """The days each retainer of `statuses` was active or on hold, as inclusive intervals. A project without history
-    rows has had its current status all along, except that one done or cancelled with an end date ran until then
-    (`statuses`: its current status and end date)."""
+def status_rows(project_ids: Iterable[int]) -> QuerySet[ProjectStatusChange]:
+    """The status history of these projects, for `earning_intervals` (the report reads it in its extras query)."""
+    return ProjectStatusChange.objects.filter(project_id__in=list(project_ids))
+
+
+def earning_intervals(
+    statuses: dict[int, tuple[str, date | None]], rows: Iterable[tuple[int, date, int, str]]
+) -> dict[int, list[Interval]]:
+    """The days each retainer of `statuses` (its current status and end date) was active or on hold, as inclusive
+    intervals, from its history `rows` (project, day, row id, status), in any order. A project without rows has had
+    its current status all along (see `steady`)."""
     by_project: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for project_id, on, status in (
-        ProjectStatusChange.objects.filter(project__workspace_id=workspace_id, project__billing=Billing.RETAINER)
-        .order_by("project_id", "on", "id")
-        .values_list("project_id", "on", "status")
-    ):
+    for project_id, on, _, status in sorted(rows):
         if project_id in statuses:
             by_project[project_id].append((on, status))
     out: dict[int, list[Interval]] = {}

@@ -204,7 +204,8 @@ def _sums(
     projects, names, scope, recognised_scope = _project_sets(actor, qs, base, whole=whole, date_from=date_from)
     cut = rollups.month_cut(date_from, date_to)
     sums = by_key(group_by, cut, scope, base)
-    extras = read_extras(group_by, scope, date_from, date_to, actor.workspace.pk, base)
+    moved = [pk for pk, p in projects.items() if p.billing == Billing.RETAINER and p.moved]
+    extras = read_extras(group_by, scope, date_from, date_to, actor.workspace.pk, base, moved)
     rates = extras.rates
     ctx = Context(
         group_by=group_by,
@@ -219,14 +220,13 @@ def _sums(
     )
     if projects:
         retainers = {pk: (p.status, p.end_date) for pk, p in projects.items() if p.billing == Billing.RETAINER}
-        moved = {pk: facts for pk, facts in retainers.items() if projects[pk].moved}
         ctx.intervals = {
             pk: (steady(status, None) if projects[pk].kept else steady(status, end_date))
             for pk, (status, end_date) in retainers.items()
             if pk not in moved
         }
         if moved:
-            ctx.intervals |= earning_intervals(moved, actor.workspace.pk)
+            ctx.intervals |= earning_intervals({pk: retainers[pk] for pk in moved}, extras.statuses)
         changed = {pk for pk, p in projects.items() if p.changed}
         changes = fixed_fee_changes(actor.workspace.pk, changed) if changed else {}
         ctx.terms = {pk: Terms(projects[pk].fee or ZERO, projects[pk].budget, c) for pk, c in changes.items()}
