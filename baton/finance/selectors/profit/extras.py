@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, IntegerField, Min, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
 from baton.finance.models import Expense, Invoice, InvoiceKind, InvoiceStatus
@@ -88,11 +88,14 @@ def read_extras(
         .annotate(cost=zero, billable=Sum("subtotal", output_field=money))
         .order_by()
     )
-    waiting = [  # records still waiting for an exchange rate: their figures show a warning (MONEY.md §2)
-        model.objects.filter(scope, _in_range("date", date_from, date_to), ~Q(missing_rate_currency=""))
+    # Records still waiting for an exchange rate: their figures show a warning (MONEY.md §2). Read by currency and day
+    # without the range (the partial index on the few marked rows serves it; a date range would pick the date index
+    # and scan the range's entries); the days outside the range are dropped in `apply_extras`.
+    waiting = [
+        model.objects.filter(scope, ~Q(missing_rate_currency=""))
         .annotate(_key=none, _kind=Value(WAITING))
-        .values_list("_key", "_kind", "missing_rate_currency")
-        .annotate(first=Min("date"), cost=zero, billable=zero)
+        .values_list("_key", "_kind", "missing_rate_currency", "date")
+        .annotate(cost=zero, billable=zero)
         .order_by()
         for model in (TimeEntry, Expense)
     ]
@@ -121,7 +124,14 @@ def read_extras(
     )
 
 
-def apply_extras(group_by: str, extras: Extras, base: str, sums: dict[Any, list[int]]) -> dict[str, date]:
+def apply_extras(
+    group_by: str,
+    extras: Extras,
+    base: str,
+    sums: dict[Any, list[int]],
+    date_from: date | None,
+    date_to: date | None,
+) -> dict[str, date]:
     """Add the expenses' cost (column 4) and billable amounts (revenue, column 2) and subtract the credit notes from
     revenue, per key, in cents. Expenses count their stored base amounts; a credit note in another currency converts
     at the rate in force on its date. Returns the currencies some figure of the range waits an exchange rate for,
@@ -131,7 +141,8 @@ def apply_extras(group_by: str, extras: Extras, base: str, sums: dict[Any, list[
     waits: dict[str, date] = {}
     for key, kind, currency, day, cost, amount in extras.rows:
         if kind == WAITING:
-            waits[currency] = min(day, waits.get(currency, day))
+            if (date_from is None or day >= date_from) and (date_to is None or day <= date_to):
+                waits[currency] = min(day, waits.get(currency, day))
             continue
         acc = _acc(sums, _key(group_by, day if group_by == "month" else key))
         if kind == EXPENSE:  # stored in the base currency when saved

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from baton.core import access
@@ -236,7 +236,7 @@ def _sums(
         )
         recognise(projects, inputs, sums, ctx)
     waits: dict[str, date | None] = dict.fromkeys(rates.missing)
-    for code, day in apply_extras(group_by, extras, base, sums).items():
+    for code, day in apply_extras(group_by, extras, base, sums, date_from, date_to).items():
         waits[code] = day
     return _Found(sums, names, waits, ctx.write_downs)
 
@@ -312,14 +312,16 @@ def _flagged(qs: QuerySet[Project], date_from: date | None) -> QuerySet[Project]
     )
     if date_from is not None:
         orders = orders.filter(decided_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
-    history = ProjectStatusChange.objects.filter(project=OuterRef("pk"), project__billing=Billing.RETAINER)
+    history = ProjectStatusChange.objects.filter(project=OuterRef("pk"))
     # A status that changed after the range began (or, over all time, ever differed from today's) must be read day by
     # day; otherwise the range sees today's status throughout.
     moved = history.filter(on__gt=date_from) if date_from is not None else history.exclude(status=OuterRef("status"))
+    # Each EXISTS only where the billing needs it (CASE evaluates it for those rows alone).
+    fixed, retainer = Q(billing=Billing.FIXED_FEE), Q(billing=Billing.RETAINER)
     return qs.annotate(
-        _changed=Exists(orders.filter(project__billing=Billing.FIXED_FEE)),
-        _moved=Exists(moved),
-        _kept=Exists(history),
+        _changed=Case(When(fixed, then=Exists(orders)), default=Value(False), output_field=BooleanField()),
+        _moved=Case(When(retainer, then=Exists(moved)), default=Value(False), output_field=BooleanField()),
+        _kept=Case(When(retainer, then=Exists(history)), default=Value(False), output_field=BooleanField()),
     )
 
 
