@@ -132,7 +132,15 @@ def by_account_manager(workspace: Any, lo: date, hi: date, today: date) -> dict[
             (c.on, c.account_manager_id)
             for c in AccountManagerChange.objects.filter(client=client).order_by("on", "id")
         ] or [(lo, client.account_manager_id)]
-        cuts = sorted({on for i, (on, _) in enumerate(history) if i and lo < on <= hi})
+        # A day cuts the range when the client's AM that day differs from the day before's (two changes on one day
+        # that come back to the same AM are no change).
+        cuts = sorted(
+            {
+                on
+                for on, _ in history[1:]
+                if lo < on <= hi and _latest(history, on) != _latest(history, on - timedelta(days=1))
+            }
+        )
         bounds = [lo, *cuts]
         for i, a in enumerate(bounds):
             b = bounds[i + 1] - timedelta(days=1) if i + 1 < len(bounds) else hi
