@@ -1,8 +1,7 @@
 """The extension points of the rule engine that other apps plug into. They live in core so a domain app registers
 here without importing automation (which sits above the domains and reads these registries). Register at import
-time (from a module your app's `wiring.py` imports):
-
-    from baton.core.registry import Param, register_action, register_event_url, register_notifier, register_setter
+time (from a module your app's `wiring.py` imports), with `Param`, `register_action`, `register_event_url`,
+`register_notifier` and `register_setter` imported at that module's top from `baton.core.registry`:
 
 - `register_action("create_handoff", handler, label=..., params=[Param(...)], validate=...)`: a rule action type.
   `handler(ctx, params) -> str` runs inside the rule's transaction (call your services with `ctx.actor`; raise

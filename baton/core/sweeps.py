@@ -5,8 +5,7 @@ The framework lives in core so every app registers its own sweeps without import
 your app's `sweeps.py` (or `automation.py`), imported by its `wiring.py` so the web process, the worker and
 tests all see it:
 
-    from huey import crontab
-    from baton.core.sweeps import register_sweep, sweep_emit_once
+    # at the module's top: crontab from huey; register_sweep, sweep_emit_once from baton.core.sweeps
 
     def handoffs_unconfirmed(workspace, now):
         emitted = 0
