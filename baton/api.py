@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from baton.automation.api import router as automation_router
 from baton.core.api import router as core_router
-from baton.core.api_support import BearerAuth, install_error_handlers
+from baton.core.api_support import BearerAuth, install_error_handlers, mark_read_only
 from baton.crm.api import router as crm_router
 from baton.delivery.api import router as delivery_router
 from baton.finance.api import router as finance_router
@@ -41,3 +41,4 @@ api.add_router("", automation_router)
 api.add_router("", relationships_router)
 api.add_router("", handoffs_router)
 api.add_router("", growth_router)
+mark_read_only(api)

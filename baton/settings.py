@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "baton.core.middleware.ContentSecurityPolicyMiddleware",
     "baton.core.middleware.RejectNulBytesMiddleware",
+    "baton.core.middleware.ApiBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -12,6 +12,7 @@ from baton.automation import selectors, services
 from baton.automation.services.webhooks import secret_hint
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.core.registry import action_types
+from baton.core.schemas import InputSchema, StrictSchema
 
 router = Router()
 
@@ -34,7 +35,7 @@ class Action(Schema):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-class RuleIn(Schema):
+class RuleIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     trigger: str = Field(..., description="The event verb that triggers the rule, e.g. task.status_changed.")
     conditions: list[dict[str, Any]] = Field(default_factory=list, description="[{field, op, value}], all must hold.")
@@ -42,7 +43,7 @@ class RuleIn(Schema):
     active: bool = True
 
 
-class RulePatch(Schema):
+class RulePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     trigger: str | None = None
     conditions: list[dict[str, Any]] | None = None
@@ -131,7 +132,7 @@ class DryRunOut(Schema):
     results: list[DryRunEventOut]
 
 
-class DryRunParams(Schema):
+class DryRunParams(StrictSchema):
     limit: int = Field(20, ge=1, le=200, description="How many of the latest events with the trigger verb to test.")
 
 
@@ -226,14 +227,14 @@ def list_action_types(request: HttpRequest) -> Any:
 # --- Webhooks -------------------------------------------------------------------------------------------------
 
 
-class WebhookIn(Schema):
+class WebhookIn(InputSchema):
     url: str = Field(..., max_length=500, description="http:// or https://")
     events: list[str] = Field(..., description='Verbs to send (deal.won, task.*), or ["*"] for every event.')
     description: str = Field("", max_length=200)
     active: bool = True
 
 
-class WebhookPatch(Schema):
+class WebhookPatch(InputSchema):
     url: str | None = Field(None, max_length=500)
     events: list[str] | None = None
     description: str | None = Field(None, max_length=200)
@@ -423,7 +424,7 @@ def read_all_notifications(request: HttpRequest) -> Any:
     return {"marked": marked, "unread": selectors.unread_count(actor=actor)}
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InputSchema):
     email: EmailModeName = Field(..., description="immediate: each by e-mail; daily: one digest a day; off: none.")
 
 

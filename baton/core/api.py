@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from baton.core import services
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.core.selectors import event_list, memberships_for_user
 
 router = Router(tags=["core"])
@@ -63,7 +64,7 @@ class WorkspaceOut(Schema):
     version: int
 
 
-class WorkspacePatch(Schema):
+class WorkspacePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     currency: str | None = Field(None, min_length=3, max_length=3)
     max_portfolio_size: int | None = Field(None, ge=1, le=100)

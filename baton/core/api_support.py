@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterator
+from typing import Any, Generic, TypeVar, get_args
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.db import DataError, IntegrityError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -22,11 +30,13 @@ from baton.core import throttle
 from baton.core.access import Actor
 from baton.core.errors import BatonError, RateLimited
 from baton.core.models import ApiToken
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.core.selectors import actor_for_token
 
 PROBLEM = "application/problem+json"
 MONEY = "Money as a decimal string, rounded to cents (half up)."  # the description of every money field
 T = TypeVar("T")
+TOO_LARGE = "The request body is larger than this server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, files aside)."
 
 
 class BearerAuth(HttpBearer):
@@ -143,12 +153,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         return problem(409, "Conflict", "The change conflicts with existing data (a duplicate or a missing link).")
 
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(413, "Request too large", TOO_LARGE)
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    @api.exception_handler(UnreadablePostError)
+    def _unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem(400, "Bad request", f"The request body cannot be read: {exc}")
+
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(exc.status_code, "Error", str(exc))
 
 
-class ListParams(Schema):
+class ListParams(StrictSchema):
     limit: int = Field(50, ge=1, le=500, description="Page size, at most 500.")
     offset: int = Field(0, ge=0)
 
@@ -237,3 +258,55 @@ ERRORS: dict[int, type[Problem]] = {
     428: Problem,
     429: Problem,
 }
+
+
+def operations(api: NinjaAPI) -> Iterator[tuple[str, str, Any]]:
+    """(method, path, ninja Operation) of every operation of the API, routers nested in routers included."""
+
+    def walk(router: Any) -> Iterator[Any]:
+        yield router
+        for _prefix, sub, *_rest in router._routers:
+            yield from walk(sub)
+
+    for _prefix, top in api._routers:
+        for router in walk(top):
+            for path, path_view in router.path_operations.items():
+                for operation in path_view.operations:
+                    for method in operation.methods:
+                        yield method, path, operation
+
+
+def body_schemas(operation: Any) -> list[type[Schema]]:
+    """The schemas an operation takes as its JSON body (an `X | None` body unwrapped)."""
+    found: list[type[Schema]] = []
+    for model in operation.models:
+        if getattr(model, "__ninja_param_source__", None) != "body":
+            continue
+        for field in model.model_fields.values():
+            for arg in (field.annotation, *get_args(field.annotation)):
+                if isinstance(arg, type) and issubclass(arg, Schema):
+                    found.append(arg)
+    return found
+
+
+def _response_fields(operation: Any) -> set[str]:
+    fields: set[str] = set()
+    for status, model in operation.response_models.items():
+        if not (isinstance(status, int) and 200 <= status < 300) or model is None:
+            continue
+        schema = model.model_fields["response"].annotation
+        for arg in (schema, *get_args(schema)):
+            if isinstance(arg, type) and issubclass(arg, Schema):
+                fields |= set(arg.model_fields)
+    return fields
+
+
+def mark_read_only(api: NinjaAPI) -> None:
+    """Tell each body schema which fields its operations answer with but do not take: sending one is refused as a
+    read-only field (422), the same as an unknown one but named for what it is."""
+    for _method, _path, operation in operations(api):
+        answered = _response_fields(operation)
+        for schema in body_schemas(operation):
+            if issubclass(schema, InputSchema):
+                taken = set(schema.model_fields)
+                schema.__read_only_fields__ = schema.__read_only_fields__ | frozenset(answered - taken)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
-from baton.core.api_support import problem
+from baton.core.api_support import TOO_LARGE, problem
 from baton.core.models import ApiToken, IdempotencyRecord, hash_token
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -29,6 +29,37 @@ class RejectNulBytesMiddleware:
                 "Bad request: a query parameter contains a NUL byte.", status=400, content_type="text/plain"
             )
         return self.get_response(request)
+
+
+class ApiBodyMiddleware:
+    """An API body that cannot be read answers problem+json before any view or middleware reads it: larger than
+    `DATA_UPLOAD_MAX_MEMORY_SIZE` (files aside) → 413, multipart without a boundary → 400 (Django would answer an
+    HTML page, or a 500 while DEBUG is on)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+            refused = self._refusal(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return problem(400, "Bad request", "The Content-Length header is not a number.")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type == "multipart/form-data":
+            boundary = request.content_params.get("boundary", "")
+            if not boundary or len(boundary) > 70:  # files stream to disk: their size is the view's to judge
+                return problem(400, "Bad request", "A multipart body needs a boundary in its Content-Type header.")
+        elif limit is not None and length > limit:
+            return problem(413, "Request too large", TOO_LARGE)
+        return None
 
 
 class ContentSecurityPolicyMiddleware:

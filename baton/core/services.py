@@ -12,7 +12,7 @@ from baton.core import access, events, registry
 from baton.core.access import Actor
 from baton.core.errors import Conflict, PreconditionRequired
 from baton.core.models import ApiToken, Membership, User, Workspace, hash_token
-from baton.core.validators import currency_code
+from baton.core.validators import accepted_date, currency_code
 
 TOKEN_PREFIX = "btn_"
 
@@ -39,8 +39,13 @@ def validate(
     exclude: list[str] | None = None,
     validate_constraints: bool = True,
 ) -> None:
-    """`full_clean()` plus the service's own field errors, raised together so every bad field is named at once."""
-    collected: dict[str, list[str]] = {k: [v] for k, v in (errors or {}).items()}
+    """`full_clean()` plus the service's own field errors, raised together so every bad field is named at once; every
+    date and time the record holds must lie in the accepted range (core.validators), whoever wrote it."""
+    errors = dict(errors or {})
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.DateField) and field.name not in errors and field.name not in (exclude or ()):
+            accepted_date(getattr(obj, field.attname), field.name, errors)
+    collected: dict[str, list[str]] = {k: [v] for k, v in errors.items()}
     try:
         obj.full_clean(exclude=exclude, validate_constraints=validate_constraints)
     except ValidationError as exc:

@@ -4,6 +4,7 @@ and returns the clean value, or None when the value is bad (so a service collect
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import pycountry
@@ -46,3 +47,39 @@ def currency_code(value: Any, field: str, errors: dict[str, str]) -> str:
             else "Enter an ISO 4217 currency code, like USD."
         )
     return code
+
+
+# One accepted range for every date Baton takes, in the API, the web and imports: wide enough for any real record,
+# and far from the year-1/9999 edges where month and week arithmetic (and reports over them) would overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+DATE_RANGE_MESSAGE = f"Use a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+
+
+def date_in_range(value: date) -> bool:
+    """True when `value` (a date, or a datetime's date) lies in EARLIEST_DATE..LATEST_DATE."""
+    day = value.date() if isinstance(value, datetime) else value
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def accepted_date(value: Any, field: str, errors: dict[str, str]) -> date | None:
+    """A date (or datetime) in the accepted range, or a field error under `field` and None."""
+    if isinstance(value, date) and not date_in_range(value):
+        errors[field] = DATE_RANGE_MESSAGE
+        return None
+    return value if isinstance(value, date) else None
+
+
+def parse_day(text: str | None) -> date | None:
+    """A `YYYY-MM-DD` query parameter of a web page: the date, or None when it is missing, malformed or outside the
+    accepted range (the page then falls back to its default instead of failing)."""
+    try:
+        day = date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return day if date_in_range(day) else None
+
+
+def clamp_day(day: date) -> date:
+    """`day` moved into the accepted range: for internal arithmetic (a week's end, a month's start) near its edges."""
+    return min(max(day, EARLIEST_DATE), LATEST_DATE)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.crm import selectors, services
 
 router = Router(tags=["clients"])
@@ -18,7 +19,7 @@ router = Router(tags=["clients"])
 ClientStatusName = Literal["prospect", "active", "paused", "churned"]
 
 
-class ClientIn(Schema):
+class ClientIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     status: ClientStatusName = "active"
     account_manager_id: int | None = None
@@ -28,7 +29,7 @@ class ClientIn(Schema):
     notes: str = ""
 
 
-class ClientPatch(Schema):
+class ClientPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     status: ClientStatusName | None = None
     account_manager_id: int | None = None
@@ -121,7 +122,7 @@ def unarchive_client(request: HttpRequest, client_id: int) -> Any:
     return services.client_unarchive(actor=actor, client=selectors.client_get(actor=actor, client_id=client_id))
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     client_id: int
     name: str = Field(..., min_length=1, max_length=200)
     email: str = ""
@@ -131,7 +132,7 @@ class ContactIn(Schema):
     notes: str = ""
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     email: str | None = None
     phone: str | None = None
@@ -207,7 +208,7 @@ DealStageName = Literal["lead", "qualified", "proposal", "negotiation", "won", "
 OpenStageName = Literal["lead", "qualified", "proposal", "negotiation"]
 
 
-class DealIn(Schema):
+class DealIn(InputSchema):
     client_id: int
     name: str = Field(..., min_length=1, max_length=200)
     value: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
@@ -229,7 +230,7 @@ class DealIn(Schema):
     notes: str = ""
 
 
-class DealPatch(Schema):
+class DealPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     currency: str | None = None
@@ -298,7 +299,7 @@ class DealFilters(ListParams):
     open: bool = Field(False, description="Only open deals (lead to negotiation).")
 
 
-class DealLoseIn(Schema):
+class DealLoseIn(InputSchema):
     reason: str = ""
 
 

@@ -15,12 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.validators import parse_day
 from baton.core.web import actor_required, form_page, get_actor
 from baton.crm.models import Contact
 from baton.crm.selectors import client_choices
@@ -376,7 +376,7 @@ def invoice_from_project(request: HttpRequest, project_id: int, source: str) -> 
             )
         elif source == "retainer":
             raw = (request.POST.get("period") or "").strip()
-            period = parse_date(f"{raw}-01" if len(raw) == 7 else raw) or timezone.localdate()
+            period = parse_day(f"{raw}-01" if len(raw) == 7 else raw) or timezone.localdate()
             invoice = services.invoice_draft_from_retainer(actor=actor, project_id=project.pk, period=period)
         else:
             raise Http404("No such source.")
@@ -456,8 +456,8 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def _range(request: HttpRequest, default_from: date | None) -> tuple[date | None, date | None]:
     """The report's range: this year to date unless asked (an empty field asks for no bound), so this month's row is
     the finance home's "this month" figure."""
-    date_from = parse_date(request.GET.get("from") or "") if "from" in request.GET else default_from
-    date_to = parse_date(request.GET.get("to") or "") if "to" in request.GET else timezone.localdate()
+    date_from = parse_day(request.GET.get("from") or "") if "from" in request.GET else default_from
+    date_to = parse_day(request.GET.get("to") or "") if "to" in request.GET else timezone.localdate()
     return date_from, date_to
 
 

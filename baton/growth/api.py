@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.growth import selectors, services
 
 router = Router(tags=["growth"])
@@ -52,13 +53,13 @@ class TraitOut(Schema):
         return sorted(obj.behaviours.all(), key=lambda b: (b.position, b.id))
 
 
-class TraitPatch(Schema):
+class TraitPatch(InputSchema):
     name: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=2000)
     version: int | None = None
 
 
-class BehaviourIn(Schema):
+class BehaviourIn(InputSchema):
     trait_id: int
     key: str = Field(max_length=80, description="snake_case; stored as `<trait>.<key>`.")
     name: str = Field(max_length=100)
@@ -66,7 +67,7 @@ class BehaviourIn(Schema):
     levels: dict[str, str] | None = None
 
 
-class BehaviourPatch(Schema):
+class BehaviourPatch(InputSchema):
     name: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=2000)
     levels: dict[str, str] | None = None
@@ -109,7 +110,7 @@ def update_behaviour(request: HttpRequest, behaviour_id: int, payload: Behaviour
 # --- Evidence rules -----------------------------------------------------------------------------------------------
 
 
-class Condition(Schema):
+class Condition(InputSchema):
     field: str = Field(description="`data.<key>`, `facts.before_work`, `client_id`, `actor_id`, ...")
     op: str = Field(description="eq, ne, in, not_in, gt, gte, lt, lte, contains, exists")
     value: Any = None
@@ -139,7 +140,7 @@ class RuleOut(Schema):
         return str(obj.behaviour.key.split(".", 1)[0])
 
 
-class RuleIn(Schema):
+class RuleIn(InputSchema):
     name: str = Field(max_length=200)
     verb: str = Field(max_length=80)
     conditions: list[Condition] = Field(default_factory=list)
@@ -150,7 +151,7 @@ class RuleIn(Schema):
     active: bool = True
 
 
-class RulePatch(Schema):
+class RulePatch(InputSchema):
     name: str | None = Field(None, max_length=200)
     verb: str | None = Field(None, max_length=80)
     conditions: list[Condition] | None = None
@@ -226,7 +227,7 @@ class EvidenceOut(Schema):
         return str(obj.behaviour.key)
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(InputSchema):
     person_id: int
     behaviour: str = Field(max_length=80, description="A behaviour key, e.g. leadership.tone.")
     summary: str = Field(max_length=500)
@@ -284,7 +285,7 @@ class AssessmentOut(Schema):
     version: int
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InputSchema):
     person_id: int
     kind: Literal["self", "manager"]
     period: str = Field(max_length=10, description="A half or a quarter: 2026-H1, 2026-Q3.")
@@ -292,7 +293,7 @@ class AssessmentIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-class AssessmentPatch(Schema):
+class AssessmentPatch(InputSchema):
     scores: dict[str, Any] | None = None
     note: str | None = Field(None, max_length=5000)
     version: int | None = None
@@ -375,7 +376,7 @@ class ProfileOut(Schema):
     trend: list[TrendPoint]
 
 
-class ProfileParams(Schema):
+class ProfileParams(StrictSchema):
     person_id: int
     period: str | None = Field(None, description="Default: the latest period with an assessment.")
 

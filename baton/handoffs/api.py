@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pydantic
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.api_support import ERRORS, ListParams, Page, actor_of, optional_body, paginate, requested_version
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.crm.models import Client
 from baton.delivery.models import Project, Task
 from baton.handoffs import selectors, services
@@ -29,14 +28,14 @@ router = Router(tags=["handoffs"])
 # --- Templates ------------------------------------------------------------------------------------------------
 
 
-class TemplateField(Schema):
+class TemplateField(InputSchema):
     key: str = Field(..., description="snake_case, fixed for the built-in kinds")
     label: str = ""
     help: str = ""
     required: bool = False
 
 
-class TriggerSchema(Schema):
+class TriggerSchema(InputSchema):
     key: str = ""
     on: str = Field("task_status", description="Only task_status for now: a task enters `status`.")
     status: str
@@ -48,7 +47,7 @@ class TriggerSchema(Schema):
     )
 
 
-class TemplateIn(Schema):
+class TemplateIn(InputSchema):
     kind: str = Field(..., min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9_-]*$")
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
@@ -59,7 +58,7 @@ class TemplateIn(Schema):
     triggers: list[TriggerSchema] = Field(default_factory=list)
 
 
-class TemplatePatch(Schema):
+class TemplatePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     fields: list[TemplateField] | None = None
@@ -243,7 +242,7 @@ class HandoffOut(Schema):
         return list(obj.failures.all())
 
 
-class HandoffIn(Schema):
+class HandoffIn(InputSchema):
     kind: str = Field(..., description="A template's kind (the six built-in ones or the workspace's own).")
     client_id: int | None = None
     project_id: int | None = None
@@ -255,7 +254,7 @@ class HandoffIn(Schema):
     title: str = Field("", max_length=300)
 
 
-class HandoffPatch(Schema):
+class HandoffPatch(InputSchema):
     title: str | None = Field(None, max_length=300)
     to_person_id: int | None = None
     due_by: datetime | None = None
@@ -266,34 +265,34 @@ class HandoffPatch(Schema):
     version: int | None = None
 
 
-class GapIn(Schema):
+class GapIn(InputSchema):
     question: str
     field: str = ""
 
 
-class RaiseGapsIn(Schema):
+class RaiseGapsIn(InputSchema):
     gaps: list[str | GapIn] = Field(
         ..., description="The questions the owner must answer (text, or {question, field})."
     )
 
 
-class AnswerGapsIn(Schema):
+class AnswerGapsIn(InputSchema):
     answers: dict[str, Any] = Field(
         ..., description="{gap id: answer}; a key that is a field of the handoff also writes that field."
     )
     fields: dict[str, Any] | None = Field(None, description="Other field changes made while answering.")
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(InputSchema):
     note: str = ""
     walkthrough_held: bool | None = Field(None, description="For templates that require a walkthrough.")
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = ""
 
 
-class FailureIn(Schema):
+class FailureIn(InputSchema):
     description: str = Field(..., min_length=1)
     remediation_minutes: int = Field(..., ge=1, le=100000)
     remediated_by_id: int | None = Field(
@@ -409,24 +408,6 @@ def answer_gaps(request: HttpRequest, handoff_id: int, payload: AnswerGapsIn) ->
     return _act(request, handoff_id, services.handoff_answer_gaps, answers=payload.answers, fields=payload.fields)
 
 
-def _optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
-    """A body that may be left out entirely (`POST /handoffs/{id}/confirm` with nothing): parsed and validated by
-    hand, naming each bad field (ninja refuses an empty body for a declared one)."""
-    raw = request.body.strip()
-    if not raw or not (request.content_type or "").endswith("json"):
-        return schema()
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise ValidationError({"body": "Send JSON, or no body at all."}) from exc
-    try:
-        return schema.model_validate(data if data is not None else {})
-    except pydantic.ValidationError as exc:
-        raise ValidationError(
-            {".".join(str(p) for p in err["loc"]) or "body": str(err["msg"]) for err in exc.errors()}
-        ) from exc
-
-
 def _body_doc(schema: type[Schema]) -> dict[str, Any]:
     return {
         "requestBody": {
@@ -439,14 +420,14 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
 @router.post("/handoffs/{handoff_id}/confirm", response={200: HandoffOut, **ERRORS}, openapi_extra=_body_doc(ConfirmIn))
 def confirm_handoff(request: HttpRequest, handoff_id: int) -> Any:
     """The receiver only. The body is optional."""
-    body = _optional_body(request, ConfirmIn)
+    body = optional_body(request, ConfirmIn)
     return _act(request, handoff_id, services.handoff_confirm, note=body.note, walkthrough_held=body.walkthrough_held)
 
 
 @router.post("/handoffs/{handoff_id}/cancel", response={200: HandoffOut, **ERRORS}, openapi_extra=_body_doc(CancelIn))
 def cancel_handoff(request: HttpRequest, handoff_id: int) -> Any:
     """The owner, or an owner/admin. The body is optional."""
-    return _act(request, handoff_id, services.handoff_cancel, reason=_optional_body(request, CancelIn).reason)
+    return _act(request, handoff_id, services.handoff_cancel, reason=optional_body(request, CancelIn).reason)
 
 
 @router.post("/handoffs/{handoff_id}/failures", response={201: FailureOut, **ERRORS})
@@ -505,7 +486,7 @@ class MetricsOut(MetricsRow):
     by_month: list[GroupRow]
 
 
-class PeriodParams(Schema):
+class PeriodParams(StrictSchema):
     from_: date | None = Field(None, alias="from")
     to: date | None = None
 
@@ -539,7 +520,7 @@ class MapPointOut(Schema):
     active: bool
 
 
-class MapParams(Schema):
+class MapParams(StrictSchema):
     days: int = Field(90, ge=7, le=730)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
+from baton.core.validators import date_in_range
 from baton.core.web import actor_required, get_actor, htmx_redirect, is_htmx
 from baton.crm.models import Client
 from baton.crm.selectors import client_choices
@@ -283,8 +284,9 @@ def _period(request: HttpRequest, actor: Any) -> tuple[date, date, PeriodForm]:
     start, end = selectors.default_period(actor.workspace)
     form = PeriodForm(request.GET or None, initial={"date_from": start, "date_to": end})
     if form.is_valid():
-        start = form.cleaned_data.get("date_from") or start
-        end = form.cleaned_data.get("date_to") or end
+        asked_from, asked_to = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+        start = asked_from if asked_from and date_in_range(asked_from) else start
+        end = asked_to if asked_to and date_in_range(asked_to) else end
     if start > end:
         start, end = end, start
     return start, end, form

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from baton.core.access import can_see_rates
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.core.money import to_money
+from baton.core.schemas import InputSchema
 from baton.people import selectors, services
 from baton.people.models import Person
 
@@ -20,7 +21,7 @@ router = Router(tags=["people"])
 RoleName = Literal["owner", "admin", "finance", "account_manager", "project_manager", "member", "client"]
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     email: str = Field(..., min_length=3, max_length=254)
     role: RoleName = "member"
@@ -36,7 +37,7 @@ class PersonIn(Schema):
     password: str | None = Field(None, description="Optional: lets the person log in to the web UI at once.")
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     email: str | None = Field(None, min_length=3, max_length=254)
     role: RoleName | None = None

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.core.selectors import one_or_404
 from baton.people.models import Person
 from baton.rates import selectors, services
@@ -30,7 +31,7 @@ PRECEDENCE = (
 )
 
 
-class BillRateIn(Schema):
+class BillRateIn(InputSchema):
     scope: ScopeName = Field(..., description=PRECEDENCE)
     rate: Decimal = Field(..., ge=0, max_digits=10, decimal_places=2, description=MONEY)
     role: str = Field("", max_length=100, description="role scope: a job title (e.g. Designer) or an access role.")
@@ -47,7 +48,7 @@ class BillRateIn(Schema):
     )
 
 
-class BillRatePatch(Schema):
+class BillRatePatch(InputSchema):
     rate: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     effective_from: dt.date | None = None
     note: str | None = Field(None, max_length=200)
@@ -110,7 +111,7 @@ def delete_bill_rate(request: HttpRequest, bill_rate_id: int) -> Any:
     return Status(204, None)
 
 
-class CostRateIn(Schema):
+class CostRateIn(InputSchema):
     person_id: int
     rate: Decimal = Field(..., ge=0, max_digits=10, decimal_places=2, description=MONEY)
     effective_from: dt.date
@@ -152,7 +153,7 @@ def delete_cost_rate(request: HttpRequest, cost_rate_id: int) -> Any:
     return Status(204, None)
 
 
-class ResolveParams(Schema):
+class ResolveParams(StrictSchema):
     person_id: int
     project_id: int
     date: dt.date | None = Field(None, description="Defaults to today.")
@@ -208,7 +209,7 @@ def resolve(request: HttpRequest, params: Query[ResolveParams]) -> Any:
     }
 
 
-class ExchangeRateIn(Schema):
+class ExchangeRateIn(InputSchema):
     currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217, not the workspace's own.")
     rate: Decimal = Field(
         ...,

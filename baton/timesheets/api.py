@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, body_doc, optional_body, requested_version
+from baton.core.schemas import InputSchema
 from baton.timesheets import selectors, services
 from baton.timesheets.models import TimeEntry, Timer, Timesheet
 
@@ -26,7 +27,7 @@ def _amounts(context: dict[str, Any]) -> bool:
     return selectors.can_see_amounts(context["request"].auth)
 
 
-class TimeEntryIn(Schema):
+class TimeEntryIn(InputSchema):
     person_id: int | None = Field(
         None, description="Defaults to the caller. Someone else's: owner/admin/finance or the project's PM."
     )
@@ -38,7 +39,7 @@ class TimeEntryIn(Schema):
     billable: bool | None = Field(None, description="Defaults to true, or false on a non-billable project.")
 
 
-class TimeEntryPatch(Schema):
+class TimeEntryPatch(InputSchema):
     person_id: int | None = None
     project_id: int | None = None
     task_id: int | None = None
@@ -233,7 +234,7 @@ def delete_time_entry(request: HttpRequest, entry_id: int) -> Any:
 # --- Timer --------------------------------------------------------------------------------------------------------
 
 
-class TimerIn(Schema):
+class TimerIn(InputSchema):
     project_id: int
     task_id: int | None = None
     note: str = Field("", max_length=5000)
@@ -328,16 +329,16 @@ class TimesheetFilters(ListParams):
     week_start: dt.date | None = Field(None, description="Any day of the week.")
 
 
-class SubmitIn(Schema):
+class SubmitIn(InputSchema):
     week_start: dt.date = Field(..., description="Any day of the week to submit.")
     person_id: int | None = Field(None, description="Defaults to the caller (owner/admin may submit anyone's).")
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=5000)
 
 
-class DecideIn(Schema):
+class DecideIn(InputSchema):
     version: int | None = None
 
 

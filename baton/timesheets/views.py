@@ -13,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.selectors import one_or_404
+from baton.core.validators import parse_day
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.delivery.selectors import project_choices, task_list
 from baton.people.models import Person
@@ -35,7 +35,7 @@ def _int(value: str | None) -> int | None:
 
 def _week(request: HttpRequest) -> date:
     return services.week_start_of(
-        parse_date(request.GET.get("week") or request.POST.get("week") or "") or timezone.localdate()
+        parse_day(request.GET.get("week") or request.POST.get("week") or "") or timezone.localdate()
     )
 
 
@@ -121,7 +121,7 @@ def grid_cell(request: HttpRequest) -> HttpResponse:
     person = _grid_person(request, actor)
     project_id = _int(request.POST.get("project"))
     task_id = _int(request.POST.get("task")) or None
-    day = parse_date(request.POST.get("day") or "")
+    day = parse_day(request.POST.get("day") or "")
     if project_id is None or day is None:
         raise Http404("No such cell.")
     error = _cell_set(actor, person, project_id, task_id, day, request.POST.get("hours", ""))
@@ -224,7 +224,7 @@ def timer_stop(request: HttpRequest) -> HttpResponse:
 @actor_required
 def entry_list(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
-    week = parse_date(request.GET.get("week") or "")
+    week = parse_day(request.GET.get("week") or "")
     person = _int(request.GET.get("person"))
     project = _int(request.GET.get("project"))
     qs = selectors.time_entry_list(
@@ -267,7 +267,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     access.require(actor, "time_entry", "create")
     initial = {
         "person_id": actor.person_id,
-        "date": parse_date(request.GET.get("date") or "") or timezone.localdate(),
+        "date": parse_day(request.GET.get("date") or "") or timezone.localdate(),
         "project_id": request.GET.get("project"),
     }
     project_value = request.POST.get("project_id") or request.GET.get("project")

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema, Money
 from baton.delivery import selectors, services
 from baton.delivery.api._common import _budgets_visible, _in_body
 from baton.delivery.models import Milestone
@@ -21,19 +22,19 @@ MilestoneStatusName = Literal["open", "done"]
 # --- Milestones -------------------------------------------------------------------------------------------------
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InputSchema):
     project_id: int
     name: str = Field(..., min_length=1, max_length=200)
     due_date: date | None = None
     status: MilestoneStatusName = "open"
-    amount: Decimal | None = Field(None, ge=0, description="For milestone billing (optional). " + MONEY)
+    amount: Money | None = Field(None, ge=0, description="For milestone billing (optional). " + MONEY)
 
 
-class MilestonePatch(Schema):
+class MilestonePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     due_date: date | None = None
     status: MilestoneStatusName | None = None
-    amount: Decimal | None = Field(None, ge=0)
+    amount: Money | None = Field(None, ge=0)
     version: int | None = None
 
 

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema, Money
 from baton.delivery import selectors, services
 from baton.delivery.api._common import _budgets_visible, _in_body, _project
 from baton.delivery.models import Project
@@ -24,17 +25,17 @@ BillingName = Literal["fixed_fee", "time_and_materials", "retainer", "non_billab
 # --- Projects ---------------------------------------------------------------------------------------------------
 
 
-class ProjectIn(Schema):
+class ProjectIn(InputSchema):
     client_id: int
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     status: ProjectStatusName = "planned"
     billing: BillingName = "time_and_materials"
     currency: str | None = Field(None, description="ISO 4217; defaults to the client's currency.")
-    budget_amount: Decimal = Field(Decimal("0.00"), ge=0, description=MONEY)
+    budget_amount: Money = Field(Decimal("0.00"), ge=0, description=MONEY)
     budget_minutes: int = Field(0, ge=0)
     retainer_period: Literal["month"] | None = Field(None, description="Retainers only; defaults to month.")
-    period_budget_amount: Decimal | None = Field(None, ge=0, description="A retainer's budget per period. " + MONEY)
+    period_budget_amount: Money | None = Field(None, ge=0, description="A retainer's budget per period. " + MONEY)
     period_budget_minutes: int | None = Field(None, ge=0, description="A retainer's minutes per period.")
     start_date: date | None = None
     end_date: date | None = None
@@ -42,7 +43,7 @@ class ProjectIn(Schema):
     member_ids: list[int] = Field(default_factory=list)
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InputSchema):
     client_id: int | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
@@ -53,10 +54,10 @@ class ProjectPatch(Schema):
     )
     billing: BillingName | None = None
     currency: str | None = None
-    budget_amount: Decimal | None = Field(None, ge=0, description=MONEY)
+    budget_amount: Money | None = Field(None, ge=0, description=MONEY)
     budget_minutes: int | None = Field(None, ge=0)
     retainer_period: Literal["month"] | None = None
-    period_budget_amount: Decimal | None = Field(None, ge=0)
+    period_budget_amount: Money | None = Field(None, ge=0)
     period_budget_minutes: int | None = Field(None, ge=0)
     start_date: date | None = None
     end_date: date | None = None
@@ -177,7 +178,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     return Status(201, _project(actor, project.pk))
 
 
-class FromTemplateIn(Schema):
+class FromTemplateIn(InputSchema):
     template_id: int
     client_id: int
     name: str = Field(..., min_length=1, max_length=200)
@@ -187,10 +188,10 @@ class FromTemplateIn(Schema):
     status: ProjectStatusName = "planned"
     billing: BillingName | None = Field(None, description="Defaults to the template's.")
     currency: str | None = None
-    budget_amount: Decimal | None = Field(None, ge=0, description=MONEY)
+    budget_amount: Money | None = Field(None, ge=0, description=MONEY)
     budget_minutes: int | None = Field(None, ge=0, description="Defaults to the sum of the template's estimates.")
     retainer_period: Literal["month"] | None = None
-    period_budget_amount: Decimal | None = Field(None, ge=0)
+    period_budget_amount: Money | None = Field(None, ge=0)
     period_budget_minutes: int | None = Field(None, ge=0)
     end_date: date | None = Field(None, description="Defaults to the start date plus the template's duration.")
     member_ids: list[int] | None = None

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.delivery import selectors, services
 from baton.delivery.api._common import _in_body
 from baton.delivery.models import Task
@@ -20,7 +21,7 @@ TaskStatusName = Literal["todo", "in_progress", "in_review", "done", "blocked"]
 # --- Tasks ------------------------------------------------------------------------------------------------------
 
 
-class TaskIn(Schema):
+class TaskIn(InputSchema):
     project_id: int
     milestone_id: int | None = Field(None, description="A milestone of the same project.")
     title: str = Field(..., min_length=1, max_length=300)
@@ -36,7 +37,7 @@ class TaskIn(Schema):
     override: bool = Field(False, description="Start despite unfinished dependencies (owner, admin, the PM).")
 
 
-class TaskPatch(Schema):
+class TaskPatch(InputSchema):
     milestone_id: int | None = None
     title: str | None = Field(None, min_length=1, max_length=300)
     description: str | None = None
@@ -52,7 +53,7 @@ class TaskPatch(Schema):
     version: int | None = None
 
 
-class TaskStatusIn(Schema):
+class TaskStatusIn(InputSchema):
     status: TaskStatusName
     override: bool = Field(
         False, description="Start despite unfinished dependencies: owner, admin or the project's manager; recorded."

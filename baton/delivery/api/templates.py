@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema, Money
 from baton.delivery import selectors, services
 from baton.delivery.api._common import _project
 from baton.delivery.api.projects import BillingName
@@ -18,7 +19,7 @@ from baton.delivery.models import ProjectTemplate
 router = Router(tags=["projects"])
 
 
-class SaveAsTemplateIn(Schema):
+class SaveAsTemplateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
 
@@ -26,14 +27,14 @@ class SaveAsTemplateIn(Schema):
 # --- Project templates --------------------------------------------------------------------------------------------
 
 
-class TemplateMilestoneIn(Schema):
+class TemplateMilestoneIn(InputSchema):
     ref: str | None = Field(None, description="Any unique text; defaults to the position (“0”, “1”, ...).")
     name: str = Field(..., min_length=1, max_length=200)
     due_offset_days: int | None = Field(None, ge=0, description="Days after the project start.")
-    amount: Decimal | None = Field(None, ge=0, description=MONEY)
+    amount: Money | None = Field(None, ge=0, description=MONEY)
 
 
-class TemplateTaskIn(Schema):
+class TemplateTaskIn(InputSchema):
     ref: str | None = Field(None, description="Any unique text; defaults to the position (“0”, “1”, ...).")
     title: str = Field(..., min_length=1, max_length=300)
     description: str = ""
@@ -46,7 +47,7 @@ class TemplateTaskIn(Schema):
     depends_on: list[str | int] = Field(default_factory=list, description="Refs of tasks of this template.")
 
 
-class ProjectTemplateIn(Schema):
+class ProjectTemplateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     billing: BillingName = "fixed_fee"
@@ -55,7 +56,7 @@ class ProjectTemplateIn(Schema):
     tasks: list[TemplateTaskIn] = Field(default_factory=list)
 
 
-class ProjectTemplatePatch(Schema):
+class ProjectTemplatePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     billing: BillingName | None = None

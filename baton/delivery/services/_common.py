@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from baton.core.access import Actor
-from baton.core.money import to_money
+from baton.core.money import PLACES_MESSAGE, finer_than_cents, to_money
 from baton.core.validators import whole_minutes
 from baton.people.models import Person
 from baton.people.validators import person_of_workspace
@@ -43,7 +43,8 @@ def people_errors(actor: Actor, person_ids: Iterable[int], field: str) -> dict[s
 
 
 def money_or_error(value: Any, field: str, errors: dict[str, str], *, allow_none: bool = False) -> Decimal | None:
-    """Money to cents (half up); a float, text that is not a number, or a negative amount is a field error."""
+    """Money in cents; a float, text that is not a number, more decimals than cents or a negative amount is a field
+    error (core.money's one precision rule)."""
     if value is None or value == "":
         if allow_none:
             return None
@@ -52,6 +53,9 @@ def money_or_error(value: Any, field: str, errors: dict[str, str], *, allow_none
         errors[field] = 'Send money as a decimal string, e.g. "1250.00".'
         return None
     try:
+        if finer_than_cents(Decimal(str(value).strip())):
+            errors[field] = PLACES_MESSAGE
+            return None
         amount = to_money(value)
     except (InvalidOperation, ValueError, TypeError):
         errors[field] = "Enter an amount, e.g. 1250.00."

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.finance import selectors, services
 from baton.finance.models import ProjectBudget
 from baton.finance.selectors.burn import Burn
@@ -19,7 +20,7 @@ from baton.rates.selectors import money_project_get
 router = Router(tags=["budgets"])
 
 
-class ProjectBudgetIn(Schema):
+class ProjectBudgetIn(InputSchema):
     retainer_rollover: bool | None = Field(None, description="Unused retainer minutes carry into the next period.")
     rollover_cap_minutes: int | None = Field(None, ge=0, description="At most this many minutes carry over.")
     notes: str | None = Field(None, max_length=5000)
@@ -86,7 +87,7 @@ def put_project_budget(request: HttpRequest, project_id: int, payload: ProjectBu
     return services.project_budget_update(actor=actor, project=project, version=version, **changes)
 
 
-class BurnParams(Schema):
+class BurnParams(StrictSchema):
     project_id: int
     period: dt.date | None = Field(None, description="A retainer's period: any day of the month (default: now).")
 
@@ -134,7 +135,7 @@ def budget_burn(request: HttpRequest, params: Query[BurnParams]) -> Any:
     return burn_out(burn)
 
 
-class ScopeParams(Schema):
+class ScopeParams(StrictSchema):
     project_id: int
 
 

@@ -21,6 +21,7 @@ from baton.core.api_support import (
     paginate,
     requested_version,
 )
+from baton.core.schemas import InputSchema
 from baton.finance import selectors, services
 from baton.finance.models import ChangeOrder
 
@@ -29,7 +30,7 @@ router = Router(tags=["change orders"])
 StatusName = Literal["draft", "submitted", "approved", "rejected"]
 
 
-class ChangeOrderIn(Schema):
+class ChangeOrderIn(InputSchema):
     project_id: int
     title: str = Field(..., min_length=1, max_length=200)
     description: str = ""
@@ -44,7 +45,7 @@ class ChangeOrderIn(Schema):
     task_ids: list[int] = Field(default_factory=list, description="Tasks this change covers (managed scope).")
 
 
-class ChangeOrderPatch(Schema):
+class ChangeOrderPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     amount_delta: Decimal | None = Field(None, max_digits=14, decimal_places=2)
@@ -56,7 +57,7 @@ class ChangeOrderPatch(Schema):
     version: int | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     reason: str = Field("", max_length=5000)
 
 

@@ -11,13 +11,14 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, MONEY, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.finance import selectors, services
 from baton.finance.models import Expense
 
 router = Router(tags=["expenses"])
 
 
-class ExpenseIn(Schema):
+class ExpenseIn(InputSchema):
     project_id: int
     description: str = Field(..., min_length=1, max_length=300)
     amount: Decimal = Field(
@@ -30,7 +31,7 @@ class ExpenseIn(Schema):
     person_id: int | None = Field(None, description="Who spent it; defaults to the caller.")
 
 
-class ExpensePatch(Schema):
+class ExpensePatch(InputSchema):
     description: str | None = Field(None, min_length=1, max_length=300)
     amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     date: dt.date | None = None

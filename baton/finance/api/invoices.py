@@ -23,6 +23,7 @@ from baton.core.api_support import (
     paginate,
     requested_version,
 )
+from baton.core.schemas import InputSchema
 from baton.finance import selectors, services
 from baton.finance.models import Invoice, InvoiceLine
 from baton.finance.pdf import invoice_pdf_bytes
@@ -37,13 +38,13 @@ TOTALS = (
 )
 
 
-class LineIn(Schema):
+class LineIn(InputSchema):
     description: str = Field(..., min_length=1, max_length=500)
     quantity: Decimal = Field(Decimal("1"), max_digits=12, decimal_places=2)
     unit_price: Decimal = Field(..., max_digits=14, decimal_places=2, description=MONEY)
 
 
-class InvoiceIn(Schema):
+class InvoiceIn(InputSchema):
     kind: Literal["invoice", "credit_note"] = Field(
         "invoice",
         description="credit_note: a draft credit note of the issued invoice credit_for_id (its lines with positive "
@@ -60,7 +61,7 @@ class InvoiceIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class InvoicePatch(Schema):
+class InvoicePatch(InputSchema):
     lines: list[LineIn] | None = Field(None, description="Replaces every line (time goes back to un-invoiced).")
     tax_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     currency: str | None = None
@@ -181,7 +182,7 @@ def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
     return Status(201, _invoice(request, invoice.pk))
 
 
-class FromTimeIn(Schema):
+class FromTimeIn(InputSchema):
     project_id: int
     period_start: dt.date | None = Field(None, description="Empty: no start (everything un-invoiced up to the end).")
     period_end: dt.date | None = Field(None, description="Empty: today.")
@@ -205,7 +206,7 @@ def draft_from_time(request: HttpRequest, payload: FromTimeIn) -> Any:
     return Status(201, _invoice(request, invoice.pk))
 
 
-class FromFeeIn(Schema):
+class FromFeeIn(InputSchema):
     project_id: int
     milestone_id: int | None = Field(None, description="Invoice one milestone's amount; empty: the (rest of the) fee.")
     tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
@@ -218,7 +219,7 @@ def draft_from_fee(request: HttpRequest, payload: FromFeeIn) -> Any:
     return Status(201, _invoice(request, invoice.pk))
 
 
-class FromRetainerIn(Schema):
+class FromRetainerIn(InputSchema):
     project_id: int
     period: dt.date = Field(..., description="Any day of the month to invoice.")
     tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2, description=TAX)
@@ -254,7 +255,7 @@ def delete_invoice(request: HttpRequest, invoice_id: int) -> Any:
     return Status(204, None)
 
 
-class IssueIn(Schema):
+class IssueIn(InputSchema):
     issue_date: dt.date | None = Field(None, description="Defaults to the draft's, else today.")
     due_date: dt.date | None = Field(None, description="Defaults to the draft's, else 30 days after issue.")
 
@@ -270,7 +271,7 @@ def issue_invoice(request: HttpRequest, invoice_id: int) -> Any:
     return _invoice(request, invoice_id)
 
 
-class VoidIn(Schema):
+class VoidIn(InputSchema):
     reason: str = Field("", max_length=5000)
 
 
@@ -283,7 +284,7 @@ def void_invoice(request: HttpRequest, invoice_id: int) -> Any:
     return _invoice(request, invoice_id)
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     amount: Decimal = Field(
         ...,
         max_digits=14,
@@ -306,7 +307,7 @@ def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) ->
     return Status(201, _invoice(request, invoice_id))
 
 
-class CreditIn(Schema):
+class CreditIn(InputSchema):
     lines: list[LineIn] | None = Field(
         None,
         description="What to credit (positive prices; credited as negative). Empty: reverse every line. At most what "

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from baton.core.api_support import ERRORS, actor_of, rendered_json
+from baton.core.schemas import StrictSchema
 from baton.finance import selectors
 
 router = Router(tags=["reports"])
@@ -18,7 +19,7 @@ router = Router(tags=["reports"])
 GroupName = Literal["client", "project", "person", "month", "account_manager"]
 
 
-class ProfitabilityParams(Schema):
+class ProfitabilityParams(StrictSchema):
     group_by: GroupName = Field("project", description="account_manager gives the account P&L per AM.")
     date_from: dt.date | None = Field(None, alias="from", description="First day (inclusive); empty: all time.")
     date_to: dt.date | None = Field(None, alias="to", description="Last day (inclusive); empty: all time.")

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.access import Actor
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.knowledge import selectors, services
 from baton.knowledge.models import (
     BRIEF_SECTIONS,
@@ -21,7 +22,7 @@ from baton.knowledge.models import (
 router = Router(tags=["briefs"])
 
 
-class BriefSectionsPatch(Schema):
+class BriefSectionsPatch(InputSchema):
     objective: str | None = None
     audience: str | None = None
     deliverables: str | None = None
@@ -31,7 +32,7 @@ class BriefSectionsPatch(Schema):
     references: str | None = None
 
 
-class BriefIn(Schema):
+class BriefIn(InputSchema):
     project_id: int
     task_id: int | None = Field(None, description="For a task's own brief; empty for the project's brief.")
     title: str = Field("", max_length=300, description="Defaults to 'Brief: <project or task>'.")

@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
+from baton.core.schemas import InputSchema
 from baton.knowledge import selectors, services
 from baton.knowledge.models import (
     Attachment,
@@ -24,7 +25,7 @@ CommentTargetName = Literal["task", "brief", "decision"]
 AttachmentTargetName = Literal["client", "task", "brief", "decision"]
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     target_type: CommentTargetName
     target_id: int
     body: str = Field(..., min_length=1, max_length=10000, description="Mention people as @First Last or @email.")

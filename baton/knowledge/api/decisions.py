@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.access import Actor
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.crm.selectors import client_get
 from baton.knowledge import selectors, services
 
@@ -25,7 +26,7 @@ def _client_for_body(actor: Actor, client_id: int) -> Any:
         raise ValidationError({"client_id": "No such client in this workspace."}) from exc
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     client_id: int
     project_id: int | None = None
     task_id: int | None = Field(None, description="A task of the project (its project is filled in when omitted).")
@@ -41,7 +42,7 @@ class DecisionIn(Schema):
     decided_on: date | None = Field(None, description="Defaults to today.")
 
 
-class DecisionPatch(Schema):
+class DecisionPatch(InputSchema):
     project_id: int | None = None
     task_id: int | None = None
     touchpoint_id: int | None = None

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from baton.core.api_support import ERRORS, Page, actor_of, requested_version
+from baton.core.schemas import InputSchema
 from baton.knowledge import selectors, services
 from baton.knowledge.models import (
     ClientKnowledge,
@@ -23,13 +24,13 @@ CommentTargetName = Literal["task", "brief", "decision"]
 AttachmentTargetName = Literal["client", "task", "brief", "decision"]
 
 
-class Goal(Schema):
+class Goal(InputSchema):
     goal: str = Field(..., min_length=1, max_length=500)
     kpi: str = Field("", max_length=300, description="How it is measured, e.g. 'qualified leads per month'.")
     target: str = Field("", max_length=300, description="The number or date to reach, e.g. '120 by Q3'.")
 
 
-class KnowledgeIn(Schema):
+class KnowledgeIn(InputSchema):
     preferences: str = Field("", description="How they like to work: channels, formats, timing, taste.")
     sensitivities: str = Field("", description="Brand and political sensitivities: what never to do or say.")
     goals: list[Goal] = Field(default_factory=list)
@@ -98,7 +99,7 @@ class StakeholderOut(Schema):
     version: int = Field(description="0 until assessed.")
 
 
-class StakeholderIn(Schema):
+class StakeholderIn(InputSchema):
     influence: InfluenceName
     attitude: AttitudeName
     notes: str = Field("", max_length=5000)

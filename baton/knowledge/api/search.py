@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from baton.core.api_support import ERRORS, actor_of
+from baton.core.schemas import StrictSchema
 from baton.knowledge import selectors
 
 router = Router(tags=["search"])
 
 
-class SearchFilters(Schema):
+class SearchFilters(StrictSchema):
     q: str = Field(..., min_length=1, max_length=200, description='Words to find; "quoted phrase", or, -word.')
     kinds: str | None = Field(
         None, description="Comma-separated: client, project, task, brief, decision, comment (default: all)."

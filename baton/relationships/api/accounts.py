@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from baton.core import access
 from baton.core.api_support import ERRORS, actor_of
+from baton.core.schemas import Day, InputSchema
 from baton.relationships import selectors, services
 
 router = Router()
@@ -18,7 +19,7 @@ router = Router()
 # --- Protocol, cadence, health, portfolio -----------------------------------------------------------------------
 
 
-class ProtocolIn(Schema):
+class ProtocolIn(InputSchema):
     channels: list[str] = []
     response_time_hours: int = Field(24, ge=1, le=720)
     update_every_days: int = Field(7, ge=1, le=365)
@@ -107,7 +108,7 @@ class CadenceOut(Schema):
     response={200: CadenceOut, **ERRORS},
     operation_id="baton_relationships_api_get_cadence",
 )
-def get_cadence(request: HttpRequest, client_id: int, on: date | None = None) -> Any:
+def get_cadence(request: HttpRequest, client_id: int, on: Day | None = None) -> Any:
     """What is due and overdue for this client today (or `on` a day), each with its due date and reason."""
     return selectors.cadence_for(actor=actor_of(request), client_id=client_id, today=on)
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from baton.core.api_support import ERRORS, actor_of
+from baton.core.schemas import InputSchema
 from baton.crm import selectors as crm_selectors
 from baton.crm.api import DealOut
 from baton.relationships import deals
@@ -19,7 +20,7 @@ router = Router()
 # --- Winning a deal (the orchestration lives in relationships.deals) --------------------------------------------
 
 
-class DealWinIn(Schema):
+class DealWinIn(InputSchema):
     template_id: int | None = Field(None, description="A delivery project template (defaults to the deal's).")
     project_name: str | None = None
     start_date: date | None = None

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
+from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
 
@@ -18,7 +19,7 @@ router = Router()
 # --- Escalations ---------------------------------------------------------------------------------------------------
 
 
-class EscalationIn(Schema):
+class EscalationIn(InputSchema):
     client_id: int
     title: str = Field(..., min_length=1, max_length=300)
     detail: str = ""
@@ -44,11 +45,11 @@ class EscalationOut(Schema):
     version: int
 
 
-class AssignIn(Schema):
+class AssignIn(InputSchema):
     assignee_id: int
 
 
-class ResolveIn(Schema):
+class ResolveIn(InputSchema):
     note: str = ""
 
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
 from baton.relationships.pdf import render_client_report
@@ -27,7 +28,7 @@ class GoalValueOut(Schema):
     note: str
 
 
-class GoalIn(Schema):
+class GoalIn(InputSchema):
     client_id: int
     title: str = Field(..., min_length=1, max_length=200)
     metric: str = Field(..., min_length=1, max_length=200)
@@ -38,7 +39,7 @@ class GoalIn(Schema):
     description: str = ""
 
 
-class GoalPatch(Schema):
+class GoalPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     metric: str | None = Field(None, min_length=1, max_length=200)
     unit: str | None = None
@@ -79,7 +80,7 @@ class GoalOut(Schema):
         return selectors.goal_progress(obj)["values"]
 
 
-class GoalValueIn(Schema):
+class GoalValueIn(InputSchema):
     value: Decimal
     recorded_on: date | None = None
     note: str = ""

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
 
@@ -21,7 +22,7 @@ router = Router()
 OpportunityStatusName = Literal["idea", "proposed", "won", "lost"]
 
 
-class OpportunityIn(Schema):
+class OpportunityIn(InputSchema):
     client_id: int
     title: str = Field(..., min_length=1, max_length=200)
     kind: Literal["upsell", "cross_sell"] = "upsell"
@@ -31,7 +32,7 @@ class OpportunityIn(Schema):
     notes: str = ""
 
 
-class OpportunityPatch(Schema):
+class OpportunityPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: Literal["upsell", "cross_sell"] | None = None
     value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from baton.core import access
 from baton.core.api_support import ERRORS, actor_of, requested_version
+from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.models import OnboardingItem
 
@@ -37,7 +38,7 @@ class SettingsOut(Schema):
         return int(obj.workspace.max_portfolio_size)
 
 
-class SettingsPatch(Schema):
+class SettingsPatch(InputSchema):
     portfolio_mode: Literal["warn", "refuse"] | None = None
     health_weights: dict[str, int] | None = None
     healthy_from: int | None = Field(None, ge=1, le=100)
@@ -76,13 +77,13 @@ def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
     return services.settings_update(actor=actor, version=version, **changes)
 
 
-class OnboardingStepIO(Schema):
+class OnboardingStepIO(InputSchema):
     day_offset: int = Field(0, ge=0, le=30)
     kind: Literal["call", "email", "meeting", "status_update", "strategic_review", "task"]
     title: str = Field(..., min_length=1, max_length=200)
 
 
-class OnboardingTemplateIO(Schema):
+class OnboardingTemplateIO(InputSchema):
     steps: list[OnboardingStepIO]
 
 
@@ -129,7 +130,7 @@ def put_onboarding_template(request: HttpRequest, payload: OnboardingTemplateIO)
     return {"steps": [{"day_offset": s.day_offset, "kind": s.kind, "title": s.title} for s in steps]}
 
 
-class OnboardingApplyIn(Schema):
+class OnboardingApplyIn(InputSchema):
     start: date | None = None
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
 
@@ -35,19 +36,19 @@ class StatusUpdateOut(Schema):
     version: int
 
 
-class StatusDraftIn(Schema):
+class StatusDraftIn(InputSchema):
     client_id: int
     week_start: date | None = Field(None, description="Any day of the week; defaults to this week.")
 
 
-class StatusPatch(Schema):
+class StatusPatch(InputSchema):
     subject: str | None = Field(None, min_length=1, max_length=300)
     body: str | None = Field(None, min_length=1)
     recipients: list[str] | None = None
     version: int | None = None
 
 
-class StatusSendIn(Schema):
+class StatusSendIn(InputSchema):
     recipients: list[str] | None = None
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import SentimentName, TouchpointKindName, _client
 
@@ -18,7 +19,7 @@ router = Router()
 # --- Touchpoints and next steps ---------------------------------------------------------------------------------
 
 
-class NextStepIn(Schema):
+class NextStepIn(InputSchema):
     description: str = Field(..., min_length=1, max_length=500)
     owner_id: int | None = None
     owner_contact_id: int | None = None
@@ -44,7 +45,7 @@ class NextStepOut(Schema):
         return obj.done_at is not None
 
 
-class TouchpointIn(Schema):
+class TouchpointIn(InputSchema):
     client_id: int
     kind: TouchpointKindName
     occurred_at: datetime | None = None
@@ -63,7 +64,7 @@ class TouchpointIn(Schema):
     milestone_id: int | None = None
 
 
-class TouchpointPatch(Schema):
+class TouchpointPatch(InputSchema):
     kind: TouchpointKindName | None = None
     occurred_at: datetime | None = None
     summary: str | None = Field(None, min_length=1)

@@ -36,7 +36,8 @@ def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> Rel
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {f: "Send a value; this setting cannot be null." for f, v in changes.items() if v is None}
+    changes = {f: v for f, v in changes.items() if f not in errors}
     if "health_weights" in changes:
         weights = changes["health_weights"] or {}
         bad = set(weights) - set(DEFAULT_HEALTH_WEIGHTS)

@@ -18,6 +18,7 @@ from baton.core.api_support import (
     paginate,
     requested_version,
 )
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.resourcing import selectors, services
 from baton.resourcing.services import Overbooked
 
@@ -63,7 +64,7 @@ class OverbookedDayOut(Schema):
     over_minutes: int
 
 
-class BookingIn(Schema):
+class BookingIn(InputSchema):
     person_id: int | None = Field(None, description="Empty for a placeholder (then name a role or a skill).")
     project_id: int
     start_date: dt.date
@@ -78,7 +79,7 @@ class BookingIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class BookingPatch(Schema):
+class BookingPatch(InputSchema):
     person_id: int | None = None
     project_id: int | None = None
     start_date: dt.date | None = None
@@ -234,7 +235,7 @@ def delete_booking(request: HttpRequest, booking_id: int) -> Any:
     return Status(204, None)
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     start_date: dt.date
     person_id: int | None = Field(None, description="Move onto this person too (optional).")
     version: int | None = None
@@ -264,7 +265,7 @@ def move_booking(request: HttpRequest, booking_id: int, payload: MoveIn) -> Any:
         return overbooked_problem(exc)
 
 
-class ResizeIn(Schema):
+class ResizeIn(InputSchema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     version: int | None = None
@@ -291,7 +292,7 @@ def resize_booking(request: HttpRequest, booking_id: int, payload: ResizeIn) -> 
         return overbooked_problem(exc)
 
 
-class SplitIn(Schema):
+class SplitIn(InputSchema):
     date: dt.date = Field(..., description="The second part starts on this day; the first ends the day before.")
     version: int | None = None
 
@@ -316,7 +317,7 @@ def split_booking(request: HttpRequest, booking_id: int, payload: SplitIn) -> An
     return {"first": first, "second": second}
 
 
-class StaffIn(Schema):
+class StaffIn(InputSchema):
     person_id: int
     version: int | None = None
 
@@ -345,7 +346,7 @@ def staff_booking(request: HttpRequest, booking_id: int, payload: StaffIn) -> An
 # --- Availability -----------------------------------------------------------------------------------------------------
 
 
-class RangeParams(Schema):
+class RangeParams(StrictSchema):
     from_: dt.date | None = Field(None, alias="from", description="First day (default: today).")
     to: dt.date | None = Field(None, description="Last day, included (default: four weeks on).")
 

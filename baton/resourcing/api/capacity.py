@@ -16,6 +16,7 @@ from baton.core.api_support import (
     paginate,
     requested_version,
 )
+from baton.core.schemas import InputSchema
 from baton.people.capacity import split_week
 from baton.resourcing import selectors, services
 
@@ -25,7 +26,7 @@ router = Router(tags=["resourcing"])
 # --- Capacity history, holidays, settings -----------------------------------------------------------------------------
 
 
-class CapacityPeriodIn(Schema):
+class CapacityPeriodIn(InputSchema):
     person_id: int
     effective_from: dt.date
     weekly_capacity_minutes: int = Field(..., ge=0, le=10080)
@@ -93,7 +94,7 @@ def delete_capacity_period(request: HttpRequest, period_id: int) -> Any:
     return Status(204, None)
 
 
-class HolidayIn(Schema):
+class HolidayIn(InputSchema):
     date: dt.date
     name: str = Field(..., min_length=1, max_length=200)
 
@@ -161,7 +162,7 @@ class SettingsOut(Schema):
     version: int
 
 
-class SettingsPatch(Schema):
+class SettingsPatch(InputSchema):
     holiday_country: str | None = Field(None, max_length=2, description="ISO 3166, e.g. US; empty for none.")
     holiday_subdivision: str | None = Field(None, max_length=10)
     overbooking_mode: Literal["warn", "refuse"] | None = None

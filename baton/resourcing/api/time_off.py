@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ValidationError as PydanticValidationError
 
 from baton.core.api_support import (
     ERRORS,
     ListParams,
     Page,
     actor_of,
+    optional_body,
     paginate,
     requested_version,
 )
+from baton.core.schemas import InputSchema
 from baton.resourcing import selectors, services
 
 router = Router(tags=["resourcing"])
@@ -30,7 +29,7 @@ TimeOffStatusName = Literal["requested", "approved", "rejected"]
 # --- Time off --------------------------------------------------------------------------------------------------------
 
 
-class TimeOffIn(Schema):
+class TimeOffIn(InputSchema):
     person_id: int | None = Field(None, description="Default: yourself.")
     start_date: dt.date
     end_date: dt.date
@@ -42,7 +41,7 @@ class TimeOffIn(Schema):
     )
 
 
-class TimeOffPatch(Schema):
+class TimeOffPatch(InputSchema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     minutes_per_day: int | None = Field(None, ge=1, le=1440)
@@ -116,7 +115,7 @@ def create_time_off(request: HttpRequest, payload: TimeOffIn) -> Any:
     return Status(201, services.time_off_request(actor=actor_of(request), **payload.model_dump()))
 
 
-class TimeOffImportIn(Schema):
+class TimeOffImportIn(InputSchema):
     person_id: int | None = Field(None, description="Default: yourself.")
     ics: str = Field(..., min_length=1, description="The text of an iCalendar (.ics) file.")
     kind: TimeOffKindName = Field("vacation", description="For events whose title does not say.")
@@ -182,20 +181,9 @@ def delete_time_off(request: HttpRequest, time_off_id: int) -> Any:
     return Status(204, None)
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     reason: str = Field("", max_length=500)
     version: int | None = None
-
-
-def _optional_body(request: HttpRequest) -> DecisionIn:
-    """Approve/reject take an optional JSON body ({"reason", "version"}); no body at all is fine."""
-    if request.content_type != "application/json" or not request.body.strip():
-        return DecisionIn(reason="", version=None)
-    try:
-        return DecisionIn.model_validate(json.loads(request.body))
-    except (ValueError, PydanticValidationError) as exc:
-        errors = exc.errors() if isinstance(exc, PydanticValidationError) else [{"loc": ["body"], "msg": str(exc)}]
-        raise NinjaValidationError([dict(e) for e in errors]) from exc
 
 
 @router.post(
@@ -209,7 +197,7 @@ def approve_time_off(request: HttpRequest, time_off_id: int) -> Any:
     """Approve (optional body: {"version"}); from now on it reduces the person's capacity."""
     actor = actor_of(request)
     found = selectors.time_off_get(actor=actor, time_off_id=time_off_id)
-    payload = _optional_body(request)
+    payload = optional_body(request, DecisionIn)
     return services.time_off_approve(actor=actor, time_off=found, version=requested_version(request, payload.version))
 
 
@@ -224,7 +212,7 @@ def reject_time_off(request: HttpRequest, time_off_id: int) -> Any:
     """Reject (optional body: {"reason", "version"})."""
     actor = actor_of(request)
     found = selectors.time_off_get(actor=actor, time_off_id=time_off_id)
-    payload = _optional_body(request)
+    payload = optional_body(request, DecisionIn)
     return services.time_off_reject(
         actor=actor, time_off=found, reason=payload.reason, version=requested_version(request, payload.version)
     )

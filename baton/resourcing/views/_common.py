@@ -11,16 +11,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from baton.core import access
+from baton.core.validators import parse_day
 from baton.resourcing import selectors
 
 SCHEDULE_KEYS = ("start", "scale", "skill", "role", "project")
 
 
 def _date(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    """A date parameter of a page; a malformed one, or one outside the accepted range, gives the default."""
+    return parse_day(value) or default
 
 
 def _int(value: str | None) -> int | None:
