@@ -289,24 +289,41 @@ def body_schemas(operation: Any) -> list[type[Schema]]:
     return found
 
 
-def _response_fields(operation: Any) -> set[str]:
-    fields: set[str] = set()
+def _schemas_of(annotation: Any) -> list[type[Schema]]:
+    """The schemas an annotation holds: itself, or inside `X | None`, `list[X]`, `dict[str, X]`."""
+    if isinstance(annotation, type) and issubclass(annotation, Schema):
+        return [annotation]
+    return [found for arg in get_args(annotation) for found in _schemas_of(arg)]
+
+
+def _response_fields(operation: Any) -> dict[str, Any]:
+    """name → pydantic field of every field a 2xx response of the operation carries."""
+    fields: dict[str, Any] = {}
     for status, model in operation.response_models.items():
         if not (isinstance(status, int) and 200 <= status < 300) or model is None:
             continue
-        schema = model.model_fields["response"].annotation
-        for arg in (schema, *get_args(schema)):
-            if isinstance(arg, type) and issubclass(arg, Schema):
-                fields |= set(arg.model_fields)
+        for schema in _schemas_of(model.model_fields["response"].annotation):
+            fields |= schema.model_fields
     return fields
 
 
+def _mark(schema: type[Schema], answered: dict[str, Any]) -> None:
+    if not issubclass(schema, InputSchema):
+        return
+    schema.__read_only_fields__ = schema.__read_only_fields__ | frozenset(set(answered) - set(schema.model_fields))
+    for name, field in schema.model_fields.items():  # a body's lines against the response's lines, and so on
+        if name in answered:
+            nested_out = _schemas_of(answered[name].annotation)
+            for nested_in in _schemas_of(field.annotation):
+                for out in nested_out:
+                    if out is not nested_in:
+                        _mark(nested_in, out.model_fields)
+
+
 def mark_read_only(api: NinjaAPI) -> None:
-    """Tell each body schema which fields its operations answer with but do not take: sending one is refused as a
-    read-only field (422), the same as an unknown one but named for what it is."""
+    """Tell each body schema (and the schemas nested in it) which fields its operations answer with but do not take:
+    sending one is refused as a read-only field (422), like an unknown one but named for what it is."""
     for _method, _path, operation in operations(api):
         answered = _response_fields(operation)
         for schema in body_schemas(operation):
-            if issubclass(schema, InputSchema):
-                taken = set(schema.model_fields)
-                schema.__read_only_fields__ = schema.__read_only_fields__ | frozenset(answered - taken)
+            _mark(schema, answered)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from baton.core.validators import DATE_RANGE_MESSAGE, date_in_range
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -28,6 +31,14 @@ class BatonForm(forms.Form):
 
     # Service field -> form field, where the form asks in other units (e.g. estimate_minutes -> estimate_hours).
     service_field_names: dict[str, str] = {}
+
+    def _clean_fields(self) -> None:
+        # Every date a page takes lies in the accepted range (core.validators), checked before the form's clean().
+        super()._clean_fields()
+        for name in list(self.cleaned_data):
+            value = self.cleaned_data[name]
+            if isinstance(value, date) and not date_in_range(value):
+                self.add_error(name, DATE_RANGE_MESSAGE)
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)

@@ -105,12 +105,20 @@ def _date_outside(value: Any) -> bool:
     return False
 
 
+def _answering(info: ValidationInfo) -> bool:
+    """True when ninja validates a response: a schema that is also one (a template's field list) renders what Baton
+    stored as it is."""
+    return isinstance(info.context, dict) and "response_status" in info.context
+
+
 class StrictSchema(Schema):
     """Query parameters and bodies: dates in range, no `true` for a number, no NUL byte in text (422 naming each)."""
 
     @field_validator("*", mode="wrap")
     @classmethod
     def _strict_value(cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        if _answering(info):
+            return handler(value)
         field = cls.model_fields.get(info.field_name or "")
         if field is not None and _bool_as_number(field.annotation, value):
             raise PydanticCustomError("bool_not_number", "Send a number here, not true or false.")
@@ -149,9 +157,7 @@ class InputSchema(StrictSchema):
     @model_validator(mode="wrap")
     @classmethod
     def _refuse_unknown_fields(cls, data: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo) -> Any:
-        # A schema that is also a response (a template's field list) renders what Baton stored as it is.
-        answering = isinstance(info.context, dict) and "response_status" in info.context
-        if not isinstance(data, dict) or answering:
+        if not isinstance(data, dict) or _answering(info):
             return handler(data)
         known = set(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
         unknown = [key for key in data if key not in known]
