@@ -34,7 +34,7 @@ class BatonForm(forms.Form):
 
     def _clean_fields(self) -> None:
         # Every date a page takes lies in the accepted range (core.validators), checked before the form's clean().
-        super()._clean_fields()
+        super()._clean_fields()  # type: ignore[misc]  # Django's own step, typed private in django-stubs
         for name in list(self.cleaned_data):
             value = self.cleaned_data[name]
             if isinstance(value, date) and not date_in_range(value):

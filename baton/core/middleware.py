@@ -54,7 +54,7 @@ class ApiBodyMiddleware:
             return problem(400, "Bad request", "The Content-Length header is not a number.")
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.content_type == "multipart/form-data":
-            boundary = request.content_params.get("boundary", "")
+            boundary = (request.content_params or {}).get("boundary", "")
             if not boundary or len(boundary) > 70:  # files stream to disk: their size is the view's to judge
                 return problem(400, "Bad request", "A multipart body needs a boundary in its Content-Type header.")
         elif limit is not None and length > limit:

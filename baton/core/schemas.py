@@ -120,9 +120,10 @@ class StrictSchema(Schema):
         if _answering(info):
             return handler(value)
         field = cls.model_fields.get(info.field_name or "")
-        if field is not None and _bool_as_number(field.annotation, value):
+        annotation: Any = field.annotation if field is not None else None
+        if annotation is not None and _bool_as_number(annotation, value):
             raise PydanticCustomError("bool_not_number", "Send a number here, not true or false.")
-        if _has_nul(value) and (field is None or not _takes_model(field.annotation)):
+        if _has_nul(value) and (annotation is None or not _takes_model(annotation)):
             raise PydanticCustomError("nul_character", "Text cannot contain a NUL character (\\u0000).")
         result = handler(value)
         if _date_outside(result):

@@ -42,9 +42,10 @@ def validate(
     """`full_clean()` plus the service's own field errors, raised together so every bad field is named at once; every
     date and time the record holds must lie in the accepted range (core.validators), whoever wrote it."""
     errors = dict(errors or {})
-    for field in obj._meta.concrete_fields:
-        if isinstance(field, models.DateField) and field.name not in errors and field.name not in (exclude or ()):
-            accepted_date(getattr(obj, field.attname), field.name, errors)
+    for date_field in obj._meta.concrete_fields:
+        name = date_field.name
+        if isinstance(date_field, models.DateField) and name not in errors and name not in (exclude or ()):
+            accepted_date(getattr(obj, date_field.attname), name, errors)
     collected: dict[str, list[str]] = {k: [v] for k, v in errors.items()}
     try:
         obj.full_clean(exclude=exclude, validate_constraints=validate_constraints)

@@ -14,6 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from baton.core.money import to_money
 from baton.crm import services as crm
 from baton.delivery import services as delivery
 from baton.delivery.services import PROJECT_TRANSITIONS
@@ -81,7 +82,7 @@ def _apply(personas, change, projects, client, state):
                 actor=owner,
                 project_id=project.pk,
                 description="Spend",
-                amount=Decimal(abs(money)) / 7,
+                amount=to_money(Decimal(abs(money)) / 7),  # money comes in cents (core.money's one rule)
                 billable=flag and project.billing != "non_billable",
                 markup_pct="12.5" if flag and project.billing != "non_billable" else "0",
                 date=day,

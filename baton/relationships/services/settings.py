@@ -27,6 +27,21 @@ SETTINGS_FIELDS = (
 )
 
 
+def _merged_weights(current: RelationshipsSettings, weights: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The new health weights over the current ones and the defaults; a bad one is an error under health_weights."""
+    bad = set(weights) - set(DEFAULT_HEALTH_WEIGHTS)
+    if bad:
+        errors["health_weights"] = f"Unknown signal(s): {', '.join(sorted(bad))}."
+        return weights
+    if any(not isinstance(v, int) or v < 0 for v in weights.values()):
+        errors["health_weights"] = "Weights are whole numbers from 0 up."
+        return weights
+    merged = {**DEFAULT_HEALTH_WEIGHTS, **(current.health_weights or {}), **weights}
+    if not sum(merged.values()):
+        errors["health_weights"] = "At least one signal needs a weight."
+    return merged
+
+
 @transaction.atomic
 def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> RelationshipsSettings:
     access.require(actor, "relationships_settings", "update")
@@ -39,17 +54,7 @@ def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> Rel
     errors: dict[str, str] = {f: "Send a value; this setting cannot be null." for f, v in changes.items() if v is None}
     changes = {f: v for f, v in changes.items() if f not in errors}
     if "health_weights" in changes:
-        weights = changes["health_weights"] or {}
-        bad = set(weights) - set(DEFAULT_HEALTH_WEIGHTS)
-        if bad:
-            errors["health_weights"] = f"Unknown signal(s): {', '.join(sorted(bad))}."
-        elif any(not isinstance(v, int) or v < 0 for v in weights.values()):
-            errors["health_weights"] = "Weights are whole numbers from 0 up."
-        else:
-            merged = {**DEFAULT_HEALTH_WEIGHTS, **(current.health_weights or {}), **weights}
-            if not sum(merged.values()):
-                errors["health_weights"] = "At least one signal needs a weight."
-            changes["health_weights"] = merged
+        changes["health_weights"] = _merged_weights(current, changes["health_weights"], errors)
     healthy = changes.get("healthy_from", current.healthy_from)
     watch = changes.get("watch_from", current.watch_from)
     if not 0 < watch < healthy <= 100:
