@@ -85,9 +85,9 @@ def _pg_admin() -> psycopg.Connection[Any]:
 def target(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """Where `manage.py restore` puts things: its environment, data directory and (PostgreSQL) database name."""
     data_dir = tmp_path / "restored-data"
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE", "REDIS_URL")}
+    unset = ("SECRET_KEY", "SECRET_KEY_FILE", "REDIS_URL", "BATON_TESTING", "PYTEST_CURRENT_TEST", "DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["BATON_DATA_DIR"] = str(data_dir)
-    env.pop("DATABASE_URL", None)
     database = None
     if connection.vendor == "postgresql":
         database = f"{connection.settings_dict['NAME']}_restored"
@@ -242,8 +242,12 @@ def test_restore_round_trips_every_table_file_and_the_key(archive: Path, source_
     assert again.returncode != 0
     assert "Refusing to restore" in again.stderr and "--force" in again.stderr
 
-    forced = manage(target, "restore", "--force", str(archive))
+    # --force replaces it all; a SECRET_KEY set in the environment that differs from the archive's is reported.
+    forced = manage(
+        {**target, "env": {**target["env"], "SECRET_KEY": "another key"}}, "restore", "--force", str(archive)
+    )
     assert forced.returncode == 0, forced.stderr
+    assert "differs from the archive's key" in forced.stderr
     assert differences(source_media, target) == []
 
 
@@ -258,14 +262,21 @@ def test_restore_refuses_a_damaged_archive_before_touching_anything(archive: Pat
     assert not (target["data_dir"] / "media").exists()
 
 
-def test_restore_refuses_an_archive_of_another_engine(archive: Path):
+def test_restore_refuses_an_archive_of_another_engine_or_a_newer_baton(archive: Path):
+    """Both are refused before anything is touched, so they run in this process against the test database."""
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
 
     def swap(name: str, body: bytes) -> bytes:
         return body.replace(f'"engine": "{connection.vendor}"'.encode(), f'"engine": "{other}"'.encode())
 
+    def future(name: str, body: bytes) -> bytes:
+        return body.replace(b'"migrations": [', b'"migrations": ["core.9999_from_the_future", ', 1)
+
     with pytest.raises(CommandError, match=f"holds a {other} database and this Baton uses {connection.vendor}"):
         call_command("restore", str(_rewrite(archive, swap)))
+    with pytest.raises(CommandError, match=r"made by a newer Baton .* core\.9999_from_the_future"):
+        call_command("restore", str(_rewrite(archive, future)))
+    assert Attachment.objects.count() == 2
 
 
 @pytest.mark.skipif("postgres" in os.environ.get("DATABASE_URL", ""), reason="the README's SQLite line")
