@@ -184,6 +184,7 @@ def create(path: Path) -> dict[str, Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".baton-backup-") as tmp:
         work = Path(tmp)
+        migrations = applied_migrations()  # read first: one applied meanwhile shows as pending, never the reverse
         database = work / "database"
         (_dump_sqlite if kind == "sqlite" else _dump_postgresql)(database)
         members: list[tuple[Path, str]] = [(database, DATABASE_MEMBERS[kind])]
@@ -199,7 +200,7 @@ def create(path: Path) -> dict[str, Any]:
             "baton_version": baton_version(),
             "engine": kind,
             "database": {"path": DATABASE_MEMBERS[kind], "format": DATABASE_FORMATS[kind]},
-            "migrations": applied_migrations(),
+            "migrations": migrations,
             "files": [_entry(file, member) for file, member in members],
         }
         _write_archive(work / "archive.tar.gz", manifest, members)
@@ -252,21 +253,27 @@ def _check_manifest(manifest: dict[str, Any]) -> None:
             f"The archive holds a {manifest.get('engine')} database and this Baton uses {here}: restore it into a "
             f"{manifest.get('engine')} database (set DATABASE_URL)."
         )
-    unknown = sorted(set(manifest.get("migrations", [])) - known_migrations())
+    migrations = manifest.get("migrations")
+    if not isinstance(migrations, list) or not all(isinstance(name, str) for name in migrations):
+        raise BackupError(f"The archive's {MANIFEST} lists its migrations wrongly.")
+    unknown = sorted(set(migrations) - known_migrations())
     if unknown:
         raise BackupError(
             f"The archive was made by a newer Baton ({manifest.get('baton_version')}); this code does not know "
             f"the migrations {', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}. Upgrade Baton first."
         )
-    entries = manifest.get("files")
+    _check_files(manifest.get("files"), here)
+
+
+def _check_files(entries: Any, kind: str) -> None:
     if not isinstance(entries, list) or not all(_well_formed(entry) for entry in entries):
         raise BackupError(f"The archive's {MANIFEST} lists its files wrongly (each needs path, size and sha256).")
     listed = {entry["path"] for entry in entries}
-    for required in (DATABASE_MEMBERS[here], KEY_MEMBER):
+    for required in (DATABASE_MEMBERS[kind], KEY_MEMBER):
         if required not in listed:
             raise BackupError(f"The archive's manifest does not list {required}.")
     for name in listed:
-        _member_path(name, here)
+        _member_path(name, kind)
 
 
 def _read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:

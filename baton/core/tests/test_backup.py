@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -262,8 +263,8 @@ def test_restore_refuses_a_damaged_archive_before_touching_anything(archive: Pat
     assert not (target["data_dir"] / "media").exists()
 
 
-def test_restore_refuses_an_archive_of_another_engine_or_a_newer_baton(archive: Path):
-    """Both are refused before anything is touched, so they run in this process against the test database."""
+def test_restore_refuses_another_engine_a_newer_baton_or_a_path_outside_media(archive: Path):
+    """All are refused before anything is touched, so they run in this process against the test database."""
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
 
     def swap(name: str, body: bytes) -> bytes:
@@ -272,10 +273,19 @@ def test_restore_refuses_an_archive_of_another_engine_or_a_newer_baton(archive: 
     def future(name: str, body: bytes) -> bytes:
         return body.replace(b'"migrations": [', b'"migrations": ["core.9999_from_the_future", ', 1)
 
+    def escape(name: str, body: bytes) -> bytes:
+        return (
+            re.sub(rb'"media/attachments/[^"]+[.]pdf"', b'"media/../../escaped.pdf"', body)
+            if name == "manifest.json"
+            else body
+        )
+
     with pytest.raises(CommandError, match=f"holds a {other} database and this Baton uses {connection.vendor}"):
         call_command("restore", str(_rewrite(archive, swap)))
     with pytest.raises(CommandError, match=r"made by a newer Baton .* core\.9999_from_the_future"):
         call_command("restore", str(_rewrite(archive, future)))
+    with pytest.raises(CommandError, match=re.escape("unexpected path: 'media/../../escaped.pdf'")):
+        call_command("restore", str(_rewrite(archive, escape)))
     assert Attachment.objects.count() == 2
 
 
