@@ -58,7 +58,7 @@ def run_together(fn: Callable[[int], Any], count: int, *, timeout: float = 60) -
         try:
             barrier.wait(timeout=timeout)
             results[i] = fn(i)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+        except BaseException as exc:  # handed back to the test's thread
             errors.append(exc)
         finally:
             connections.close_all()

@@ -11,8 +11,8 @@ from django.db.models import Q
 
 from baton.core import access, events
 from baton.core.access import Actor
-from baton.core.locks import hold_until_commit
 from baton.core.errors import Conflict
+from baton.core.locks import hold_until_commit
 from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Project
 from baton.people.models import Person
