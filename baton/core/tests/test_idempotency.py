@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -22,7 +23,7 @@ from baton.timesheets.models import TimeEntry
 JSON = "application/json"
 
 
-def post(api: HttpClient, url: str, body: dict, key: str):
+def post(api: HttpClient, url: str, body: dict[str, object], key: str) -> Any:
     return api.post(url, body, content_type=JSON, headers={"Idempotency-Key": key})
 
 
@@ -53,7 +54,7 @@ def test_concurrent_requests_reusing_a_key_with_other_bodies_are_refused(tmp_pat
         api = personas["am"].api
 
         def send(i: int) -> int:
-            return post(api(), "/api/v1/clients", {"name": f"Racing Co {i}"}, "shared").status_code
+            return int(post(api(), "/api/v1/clients", {"name": f"Racing Co {i}"}, "shared").status_code)
 
         statuses = run_together(send, 6)
         assert sorted(statuses) == [201] + [422] * 5

@@ -22,7 +22,7 @@ def shared_database(tmp_path: Path) -> Iterator[None]:
     """Inside the block every thread's connection reaches the same database, waiting for locks as production does.
     Create the test's records inside the block (on SQLite they land in the file, not in memory)."""
     main = connections["default"]
-    if main.vendor != "sqlite" or not main.creation.is_in_memory_db(main.settings_dict["NAME"]):
+    if main.vendor != "sqlite" or not main.is_in_memory_db():  # type: ignore[attr-defined]
         yield
         return
     main.ensure_connection()
