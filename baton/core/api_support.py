@@ -38,7 +38,7 @@ class BearerAuth(HttpBearer):
             # Only bad tokens are throttled, per client and token prefix and (much higher) per client: a valid token is
             # never refused for what others sent from the same address.
             ip = throttle.client_ip(request)
-            per_token = throttle.account_key(ip, token[:8])
+            per_token = throttle.account_key(ip, token[:10])  # as long as the prefix shown for a token (btn_ + 6)
             throttle.check("api", per_token, settings.API_AUTH_FAILURE_LIMIT)
             throttle.check("api-ip", ip, settings.API_AUTH_ADDRESS_FAILURE_LIMIT)
             throttle.record_failure("api", per_token)
