@@ -147,7 +147,14 @@ elif REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared by every web process on the machine, unlike a per-process memory cache.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "baton_cache"}}
+    # Room for every throttle counter (per client and account) before Django culls entries (300 by default).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "baton_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # --- Background work (Huey) -----------------------------------------------------------------------------------
 if REDIS_URL:
@@ -184,10 +191,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins allowed per email+address, and per address, inside the window, before 429.
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# Throttling (baton/core/throttle.py), per window. The client's address is read through TRUSTED_PROXY_COUNT reverse
+# proxies (X-Forwarded-For, rightmost entries); with 0 it is the connection's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Failed logins per client and account before that account is locked for that client.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# Failed logins per client across accounts before it may sign in only to accounts that signed in from it before.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
+# Bad tokens per client and token prefix, and per client, before bad tokens get 429 (a valid token always works).
 API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
+API_AUTH_ADDRESS_FAILURE_LIMIT = env_int("API_AUTH_ADDRESS_FAILURE_LIMIT", 300)
+# Password-reset requests per email (from anywhere), and four times as many per client.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 
 # --- Email ----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (

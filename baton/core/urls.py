@@ -11,11 +11,7 @@ urlpatterns = [
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="core/password_reset.html",
-            email_template_name="core/password_reset_email.txt",
-            subject_template_name="core/password_reset_subject.txt",
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -94,13 +94,29 @@ def test_login_throttled_after_failure_limit(personas):
     assert other.post("/login/", {"email": "pm@studio.test", "password": PASSWORD}).status_code == 302
 
 
-def test_login_throttled_per_address_across_emails(personas):
+def test_login_throttled_per_address_across_emails(personas, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    # The PM signed in from this address before the spraying began.
+    assert (
+        HttpClient(REMOTE_ADDR="10.0.0.8")
+        .post("/login/", {"email": "pm@studio.test", "password": PASSWORD})
+        .status_code
+        == 302
+    )
     client = HttpClient(REMOTE_ADDR="10.0.0.8")
-    per_ip = settings.LOGIN_FAILURE_LIMIT * 4
-    for i in range(per_ip):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         response = client.post("/login/", {"email": f"guess{i}@studio.test", "password": "nope"})
         assert response.status_code == 400
+    # Past the address's limit, an account never signed in from it is refused; one that was signs in.
     assert client.post("/login/", {"email": "am@studio.test", "password": PASSWORD}).status_code == 429
+    assert client.post("/login/", {"email": "pm@studio.test", "password": PASSWORD}).status_code == 302
+    # Another address is not affected.
+    assert (
+        HttpClient(REMOTE_ADDR="10.0.0.80")
+        .post("/login/", {"email": "am@studio.test", "password": PASSWORD})
+        .status_code
+        == 302
+    )
 
 
 def test_successful_login_resets_the_email_counter(personas):
