@@ -134,8 +134,8 @@ class BatonOIDCBackend(OIDCAuthenticationBackend):
             return False
         if not _verified(claims.get("email_verified")):
             self.refuse(
-                f"Your e-mail address {email} is not verified at {settings.OIDC_BUTTON_LABEL.removeprefix('Sign in with ')}"
-                ", so Baton cannot match it to a person. Verify it there, or log in with your password."
+                f"Your e-mail address {email} is not verified at your sign-in provider, so Baton cannot match it to a "
+                "person. Verify it there, or log in with your password."
             )
             return False
         return True

@@ -49,7 +49,7 @@ def pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     if time.time() - float(pending.get("at", 0)) > settings.TWO_FACTOR_PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None, {}
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()
     return user, pending
 
 

@@ -55,17 +55,12 @@ def required_for(user: Any) -> bool:
     return bool(enforcing_workspaces(user))
 
 
-def authenticator(user: Any) -> TOTPDevice | None:
-    """The user's confirmed authenticator app, if any."""
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("-id").first()
-
-
 def is_enrolled(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 
 
 def recovery_codes_left(user: Any) -> int:
-    return StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count())
 
 
 def session_verified(request: HttpRequest) -> bool:
@@ -222,7 +217,7 @@ def two_factor_reset(*, actor: Actor, user: User) -> int:
     membership = user.memberships.filter(workspace=actor.workspace).first()
     if membership is None or actor.role not in (OWNER, ADMIN):
         raise ValidationError({"email": f"{user.email} is not someone you can reset in {actor.workspace.slug}."})
-    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    removed = int(TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0])
     events.emit(actor, "two_factor.reset", getattr(membership, "person", None) or membership, data={})
     return removed
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client as HttpClient
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -189,3 +191,14 @@ def test_turn_off_and_new_recovery_codes(personas, clock):
     assert not TOTPDevice.objects.filter(user__email=admin.email).exists()
     assert password_login(admin.email)[1]["Location"] == "/"
     assert Event.objects.filter(verb="two_factor.disabled").count() == 1
+
+
+def test_reset_from_the_shell_when_app_and_codes_are_lost(personas, clock):
+    am = personas["am"]
+    client, _ = password_login(am.email)
+    enrol(client, am.person.membership.user)
+    out = StringIO()
+    call_command("reset_two_factor", am.email, workspace=personas.workspace.slug, stdout=out)
+    assert "2 device(s) removed" in out.getvalue()
+    assert password_login(am.email)[1]["Location"] == "/"
+    assert Event.objects.filter(verb="two_factor.reset", target_id=am.person.id).count() == 1
