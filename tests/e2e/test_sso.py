@@ -143,7 +143,9 @@ def test_two_factor_set_up_and_login_in_the_browser(live_server, personas, page)
 
     _password_login(page, live_server, finance.email)
     page.wait_for_url(f"{live_server.url}/login/verify/")
-    page.get_by_role("textbox", name="Code").fill(_code(secret, ahead=30))  # the next step's code: the first one is spent
+    page.get_by_role("textbox", name="Code").fill(
+        _code(secret, ahead=30)
+    )  # the next step's code: the first one is spent
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("button", name="Log out").click()
