@@ -64,6 +64,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _account_context(user: Any, form: CodeForm) -> dict[str, Any]:
+    form.fields["code"].widget.attrs.pop("autofocus", None)  # the page is read first, the code typed last
     return {
         "enrolled": twofactor.is_enrolled(user),
         "required_by": twofactor.enforcing_workspaces(user),
@@ -97,6 +98,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _setup_page(request: HttpRequest, device: Any, form: CodeForm, status: int = 200) -> HttpResponse:
+    form.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
     context = {
         "qr": twofactor.qr_svg(device),
         "secret": twofactor.secret_text(device),

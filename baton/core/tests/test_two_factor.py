@@ -202,3 +202,13 @@ def test_reset_from_the_shell_when_app_and_codes_are_lost(personas, clock):
     assert "2 device(s) removed" in out.getvalue()
     assert password_login(am.email)[1]["Location"] == "/"
     assert Event.objects.filter(verb="two_factor.reset", target_id=am.person.id).count() == 1
+
+
+def test_requirement_through_the_api_is_owner_only(personas):
+    body = {"two_factor_required": True, "version": personas.workspace.version}
+    refused = personas["admin"].api().patch("/api/v1/workspace", body, content_type="application/json")
+    assert refused.status_code == 403
+    response = personas["owner"].api().patch("/api/v1/workspace", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["two_factor_required"] is True
+    event = Event.objects.get(verb="workspace.updated")
+    assert event.data == {"changes": {"two_factor_required": [False, True]}}
