@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baton.core import oidc
 from baton.core.models import Workspace
@@ -93,6 +94,16 @@ def test_sign_in_with_the_provider(live_server, personas, provider, page):
     page.wait_for_url(f"{live_server.url}/account/two-factor/setup/")
     page.goto(f"{live_server.url}/clients/")
     assert page.url == f"{live_server.url}/account/two-factor/setup/"
+
+    # A person with an app set up types its code after the provider too.
+    device = TOTPDevice.objects.create(user=personas["am"].person.membership.user, name="app", confirmed=True)
+    sign_in_at_provider(page, live_server, personas["am"].email)
+    page.wait_for_url(f"{live_server.url}/login/verify/")
+    totp = TOTP(device.bin_key)
+    totp.time = time.time()
+    page.get_by_role("textbox", name="Code").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_unverified_unknown_and_archived_are_refused(live_server, personas, provider, page):
