@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "baton.core",
     "baton.people",
     "baton.crm",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "baton.core.web.ActorMiddleware",
+    "baton.core.twofactor.TwoFactorGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "baton.core.middleware.IdempotencyMiddleware",
 ]
@@ -175,7 +179,8 @@ HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "threa
 
 # --- Auth -----------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["baton.core.auth.EmailBackend"]
+# The e-mail backend keeps every session; the OpenID one answers only inside /oidc/callback/ (baton/core/oidc.py).
+AUTHENTICATION_BACKENDS = ["baton.core.auth.EmailBackend", "baton.core.oidc.BatonOIDCBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -204,6 +209,34 @@ API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
 API_AUTH_ADDRESS_FAILURE_LIMIT = env_int("API_AUTH_ADDRESS_FAILURE_LIMIT", 300)
 # Password-reset requests per email (from anywhere), and four times as many per client.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+
+# --- Two-factor sign-in (django-otp: TOTP apps and one-time recovery codes) -------------------------------------
+# Wrong codes are counted per account by baton.core.throttle (LOGIN_FAILURE_LIMIT inside the window), so
+# django-otp's own per-device back-off is off: it would refuse a right code typed a second after a wrong one.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER") or "Baton"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# A password checked but no code typed yet: the half-finished sign-in waits this long.
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300)
+
+# --- Sign-in with OpenID Connect (mozilla-django-oidc; off unless OIDC_ISSUER and OIDC_CLIENT_ID are set) --------
+# People are matched by a verified e-mail to an existing active person; nobody is created. README: "Single sign-on".
+OIDC_ISSUER = (env("OIDC_ISSUER") or "").rstrip("/")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL") or ""
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID") or ""
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET") or ""
+OIDC_BUTTON_LABEL = env("OIDC_BUTTON_LABEL") or "Sign in with single sign-on"
+OIDC_RP_SCOPES = env("OIDC_SCOPES") or "openid email profile"
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO") or "RS256"
+# Whether a sign-in through the provider stands in for Baton's own second factor (the provider enforces MFA).
+OIDC_SATISFIES_TWO_FACTOR = env_bool("OIDC_SATISFIES_TWO_FACTOR", False)
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
 
 # --- Email ----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (

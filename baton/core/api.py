@@ -58,6 +58,7 @@ class WorkspaceOut(Schema):
     currency: str
     timezone: str
     max_portfolio_size: int
+    two_factor_required: bool
     created_at: datetime
     updated_at: datetime
     version: int
@@ -67,6 +68,7 @@ class WorkspacePatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     currency: str | None = Field(None, min_length=3, max_length=3)
     max_portfolio_size: int | None = Field(None, ge=1, le=100)
+    two_factor_required: bool | None = None
     version: int | None = None
 
 

@@ -86,6 +86,10 @@ class Workspace(TimestampedModel):
     members_see_only_their_projects = models.BooleanField(
         default=False, help_text="Team members see only projects they manage, belong to or have tasks on."
     )
+    two_factor_required = models.BooleanField(
+        default=False,
+        help_text="Owners, admins and finance must sign in with a second factor (an authenticator app's code).",
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from baton.core import access, services, throttle
+from baton.core import access, oidc, services, throttle
 from baton.core.errors import RateLimited
 from baton.core.forms import LoginForm, WorkspaceSettingsForm
 from baton.core.selectors import event_list, memberships_for_user
+from baton.core.signin import complete_sign_in, safe_next
 from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor
 
 # How long a successful login keeps its client known to the account (see login_view).
@@ -50,14 +50,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             throttle.reset("login", per_account)
             throttle.remember("login", per_account, KNOWN_CLIENT_SECONDS)
-            login(request, user)
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                target = ""
-            return redirect(target or "home")
+            target = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+            return complete_sign_in(request, user, method="password", next_url=target)  # asks for a code if set up
     elif request.method == "POST":
         status = 400
-    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+    context = {"form": form, "next": request.GET.get("next", ""), "oidc": oidc.enabled()}
+    return render(request, "core/login.html", {**context, "oidc_label": settings.OIDC_BUTTON_LABEL}, status=status)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -112,8 +110,8 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 @actor_required
 def workspace_settings(request: HttpRequest) -> HttpResponse:
-    """The workspace's name, base currency and portfolio cap (owners). A currency change once money exists is
-    refused by the service (409), shown on the form, and nothing is saved."""
+    """The workspace's name, base currency, portfolio cap and two-factor requirement (owners). A currency change once
+    money exists is refused by the service (409), shown on the form, and nothing is saved."""
     actor = get_actor(request)
     access.require(actor, "workspace", "update")
     workspace = actor.workspace
@@ -121,6 +119,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         "name": workspace.name,
         "currency": workspace.currency,
         "max_portfolio_size": workspace.max_portfolio_size,
+        "two_factor_required": workspace.two_factor_required,
         "version": workspace.version,
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)
