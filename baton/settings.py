@@ -188,6 +188,9 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
+# Webhooks never go to loopback, private, link-local or metadata addresses, except to these comma-separated `host` or
+# `host:port` entries (an internal receiver you trust), e.g. "hooks.internal.example,10.0.0.5:8443".
+WEBHOOK_ALLOWED_HOSTS = env("WEBHOOK_ALLOWED_HOSTS", "") or ""
 
 # --- Email ----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (

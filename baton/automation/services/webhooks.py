@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from baton.automation import tasks
 from baton.automation.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+from baton.automation.services import egress
 from baton.automation.services.notifications import notify
 from baton.core import access, events
 from baton.core.access import Actor
@@ -107,7 +108,7 @@ def url_error(url: Any) -> str | None:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         return "This is not a valid URL."
-    return None
+    return egress.url_refusal(url)  # SSRF: no internal addresses unless WEBHOOK_ALLOWED_HOSTS lists the host
 
 
 def events_error(verbs: Any) -> str | None:
@@ -310,8 +311,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, int, str]:
-    """POST with the standard library: (status code or None, milliseconds, error text or "")."""
-    opener = urllib.request.build_opener(_NoRedirect)
+    """POST with the standard library: (status code or None, milliseconds, error text or ""). The connection goes only
+    to an address resolved and checked as it is opened (`egress`): a refused one is never connected to, so the error
+    is the same whatever listens there."""
+    opener = egress.opener(_NoRedirect)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only
     started = time.monotonic()
     try:
@@ -447,10 +450,13 @@ def _test_delivery(actor: Actor, webhook: Webhook) -> WebhookDelivery:
 
 
 def webhook_test(*, actor: Actor, webhook: Webhook) -> WebhookDelivery:
-    """Send a signed test payload now and return the recorded delivery (one attempt, no retries; a failure here
-    does not count towards switching the webhook off)."""
+    """Queue a signed test payload for the worker and return the delivery as it stands (one attempt, no retries; a
+    failure here does not count towards switching the webhook off). The worker, not the web process, connects; its
+    answer shows in the delivery log (at once when the queue runs jobs immediately)."""
     delivery = _test_delivery(actor, webhook)
-    return delivery_attempt(delivery.pk) or delivery
+    enqueue_attempt(delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
 
 
 def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> int:

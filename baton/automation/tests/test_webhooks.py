@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from baton.automation import services
 from baton.automation.models import Notification, Webhook, WebhookDelivery
+from baton.automation.services import egress
 from baton.automation.services import webhooks as hooks
 from baton.core.models import Event
 from baton.crm import services as crm
@@ -183,6 +184,7 @@ def test_send_test(personas, receiver):
     assert Event.objects.filter(verb="webhook.tested", target_id=hook["id"]).count() == 1
 
 
+@override_settings(WEBHOOK_ALLOWED_HOSTS="127.0.0.1:9")
 def test_send_test_to_a_dead_receiver_reports_the_error(personas):
     hook = create(personas, "http://127.0.0.1:9/nothing-listens")
     body = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test").json()
@@ -250,3 +252,130 @@ def test_webhook_events_are_logged(personas):
     assert api.delete(f"/api/v1/webhooks/{hook['id']}").status_code == 204
     verbs = list(Event.objects.filter(target_type="webhook").order_by("id").values_list("verb", flat=True))
     assert verbs == ["webhook.created", "webhook.updated", "webhook.deleted"]
+
+
+# --- SSRF: no internal addresses unless WEBHOOK_ALLOWED_HOSTS lists them ------------------------------------------
+
+INTERNAL_URLS = [
+    "http://127.0.0.1:8650/hook",
+    "http://localhost/hook",
+    "http://127.1.2.3/hook",
+    "http://[::1]:8080/hook",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://0.0.0.0/hook",
+    "http://10.0.0.5/hook",
+    "http://172.16.3.4/hook",
+    "https://192.168.1.10/hook",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://metadata.google.internal/computeMetadata/v1/",
+    "http://100.100.100.200/latest/meta-data/",
+    "http://[fd00:ec2::254]/latest/meta-data/",
+    "http://[fe80::1]/hook",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL_URLS)
+def test_internal_addresses_are_refused(personas, url):
+    api = personas["admin"].api()
+    response = api.post("/api/v1/webhooks", {"url": url, "events": ["*"]}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == ["url"]
+    assert not Webhook.objects.exists()
+
+
+def test_a_change_to_an_internal_address_is_refused_too(personas):
+    hook = create(personas, "https://hooks.example.com/in")
+    response = (
+        personas["admin"]
+        .api()
+        .patch(
+            f"/api/v1/webhooks/{hook['id']}",
+            {"url": "http://10.1.1.1/", "version": hook["version"]},
+            content_type="application/json",
+        )
+    )
+    assert response.status_code == 422 and [e["field"] for e in response.json()["errors"]] == ["url"]
+    assert Webhook.objects.get().url == "https://hooks.example.com/in"
+
+
+def test_a_name_resolving_to_an_internal_address_is_refused(personas, monkeypatch):
+    """The host name is resolved when the URL is saved."""
+    real = egress.resolve
+    monkeypatch.setattr(
+        egress,
+        "resolve",
+        lambda host, port: real("10.9.8.7", port) if host == "intranet.example.com" else real(host, port),
+    )
+    response = (
+        personas["admin"]
+        .api()
+        .post(
+            "/api/v1/webhooks",
+            {"url": "https://intranet.example.com/x", "events": ["*"]},
+            content_type="application/json",
+        )
+    )
+    assert response.status_code == 422 and [e["field"] for e in response.json()["errors"]] == ["url"]
+
+
+def test_allowed_hosts_let_an_internal_receiver_in(personas, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = "hooks.corp.test, 10.0.0.5:8443 ,[::1]"
+    for url in ("http://hooks.corp.test/a", "https://10.0.0.5:8443/b", "http://[::1]:9000/c"):
+        create(personas, url)
+    api = personas["admin"].api()
+    other_port = api.post(
+        "/api/v1/webhooks", {"url": "https://10.0.0.5/b", "events": ["*"]}, content_type="application/json"
+    )
+    assert other_port.status_code == 422  # 10.0.0.5 is allowed on port 8443 only
+
+
+def _rebinding(monkeypatch, receiver_port: int) -> None:
+    """A name that resolved to a public address when saved and now resolves to the loopback receiver."""
+    real = egress.resolve
+    answers = {"rebind.example.com": "93.184.216.34"}
+
+    def resolve(host, port):
+        if host in answers:
+            return real(answers[host], port)
+        return real(host, port)
+
+    monkeypatch.setattr(egress, "resolve", resolve)
+    return answers
+
+
+def test_dns_rebinding_is_refused_at_delivery(
+    personas, receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Saved while public, the name now resolves to 127.0.0.1 (where the receiver listens): the delivery never
+    connects, and the answer is the same as for a closed port."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ""  # the receiver's loopback address is not allowed here
+    port = receiver.server.server_address[1]
+    answers = _rebinding(monkeypatch, port)
+    hook = create(personas, f"http://rebind.example.com:{port}/hooks/baton", ["client.updated"])
+    answers["rebind.example.com"] = "127.0.0.1"
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="x")
+    delivery = WebhookDelivery.objects.get(webhook_id=hook["id"])
+    assert receiver.requests == []
+    assert delivery.last_status_code is None and "may not be sent" in delivery.last_error
+    # The test endpoint (run by the worker) answers alike for the open port and a closed one.
+    open_port = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test").json()
+    Webhook.objects.filter(pk=hook["id"]).update(url="http://rebind.example.com:9/hooks/baton")
+    closed_port = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test").json()
+    assert receiver.requests == []
+    assert open_port["status"] == closed_port["status"] == "failed"
+    assert open_port["last_error"] == closed_port["last_error"]
+    assert open_port["last_status_code"] is None and closed_port["last_status_code"] is None
+
+
+def test_the_test_endpoint_runs_in_the_worker(personas, receiver, monkeypatch):
+    """The web process only queues the attempt: with the job held back, the answer is a pending delivery."""
+    hook = create(personas, receiver.url)
+    queued = []
+    monkeypatch.setattr(hooks, "enqueue_attempt", lambda delivery_id, delay=0: queued.append(delivery_id))
+    body = personas["admin"].api().post(f"/api/v1/webhooks/{hook['id']}/test").json()
+    assert body["status"] == "pending" and body["attempts"] == 0
+    assert queued == [body["id"]] and receiver.requests == []
+    hooks.delivery_attempt(body["id"])  # what the worker's job does
+    assert len(receiver.requests) == 1
+    assert WebhookDelivery.objects.get(pk=body["id"]).status == "succeeded"
