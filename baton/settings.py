@@ -164,7 +164,14 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
     }
-HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"}
+# SIGTERM (systemd, docker stop) is a graceful stop: no new jobs, in-flight ones (a webhook POST, a rule run) finish
+# for up to HUEY_SHUTDOWN_TIMEOUT seconds; what is still running then gives its work back (see automation/tasks.py).
+HUEY["consumer"] = {
+    "workers": env_int("HUEY_WORKERS", 2),
+    "worker_type": "thread",
+    "graceful_signal": "TERM",
+    "shutdown_timeout": env_int("HUEY_SHUTDOWN_TIMEOUT", 30),
+}
 
 # --- Auth -----------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -15,6 +15,7 @@ import hmac
 import http.client
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -341,9 +342,15 @@ def headers_for(delivery: WebhookDelivery, webhook: Webhook, body: bytes) -> dic
     }
 
 
+def lease_seconds() -> int:
+    """How long an attempt holds its delivery: the POST's timeout and a margin. An attempt cut by a worker kill is
+    sent again once this runs out (`retry_due`), so it stays short."""
+    return timeout_seconds() + 10
+
+
 def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
     """Take a short lease on a due delivery; None when it is done, not due, or another worker holds it."""
-    lease = now + timedelta(seconds=timeout_seconds() + 30)
+    lease = now + timedelta(seconds=lease_seconds())
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=5))
     claimed = (
         WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
@@ -459,8 +466,14 @@ def webhook_test(*, actor: Actor, webhook: Webhook) -> WebhookDelivery:
     return delivery
 
 
+CUT_LOOKAHEAD = timedelta(seconds=60)  # `recover_cut_deliveries` runs every minute
+
+
 def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
-    """Queue deliveries whose retry is overdue by `grace` (their scheduled job was lost with a worker)."""
+    """Queue deliveries whose job was lost with a worker: a retry overdue by `grace` (its scheduled job went), and an
+    attempt cut mid-way (a worker killed while it held the lease): queued at once when its lease ran out, or for the
+    moment it runs out when that is within `CUT_LOOKAHEAD`. An attempt that finishes meanwhile makes that job a no-op
+    (the delivery is no longer due), so a healthy in-flight delivery is never sent twice."""
     now = now or timezone.now()
     due = (
         WebhookDelivery.objects.filter(
@@ -473,4 +486,19 @@ def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minut
     ids = list(due)
     for delivery_id in ids:
         enqueue_attempt(delivery_id)
-    return len(ids)
+    held = (
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, locked_until__lt=now + CUT_LOOKAHEAD)
+        .filter(Q(is_test=True) | Q(webhook__active=True))
+        .exclude(pk__in=ids)
+        .order_by("locked_until")
+        .values_list("id", "locked_until")[:limit]
+    )
+    cut = list(held)
+    for delivery_id, until in cut:
+        enqueue_attempt(delivery_id, max(0, math.ceil((until - now).total_seconds()) + 1) if until > now else 0)
+    return len(ids) + len(cut)
+
+
+def release(delivery_ids: list[int]) -> int:
+    """Give up the lease of attempts a stopping worker could not finish, so the next worker sends them at once."""
+    return WebhookDelivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING).update(locked_until=None)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone
+from huey import signals
 
-from baton.automation import services
+from baton.automation import services, tasks
 from baton.automation.models import Notification, Webhook, WebhookDelivery
 from baton.automation.services import egress
 from baton.automation.services import webhooks as hooks
@@ -379,3 +381,71 @@ def test_the_test_endpoint_runs_in_the_worker(personas, receiver, monkeypatch):
     hooks.delivery_attempt(body["id"])  # what the worker's job does
     assert len(receiver.requests) == 1
     assert WebhookDelivery.objects.get(pk=body["id"]).status == "succeeded"
+
+
+# --- A delivery cut by a worker kill, a graceful stop -----------------------------------------------------------
+
+
+def _cut_delivery(personas, receiver, monkeypatch):
+    """A delivery whose attempt took its lease and then died with its worker (never recorded)."""
+    create(personas, receiver.url, ["client.updated"])
+    queued: list[tuple[int, int]] = []
+    monkeypatch.setattr(hooks, "enqueue_attempt", lambda delivery_id, delay=0: queued.append((delivery_id, delay)))
+    crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="x")
+    hooks.deliveries_for_event(Event.objects.get(verb="client.updated"))  # what the event's job does
+    delivery = WebhookDelivery.objects.get()
+    claimed_at = timezone.now()
+    assert hooks._claim(delivery.pk, claimed_at) is not None  # ... and the worker is killed mid-POST
+    queued.clear()
+    monkeypatch.undo()
+    return delivery, claimed_at
+
+
+def test_a_delivery_cut_by_a_worker_kill_is_sent_again_within_a_minute(personas, receiver, monkeypatch):
+    delivery, claimed_at = _cut_delivery(personas, receiver, monkeypatch)
+    lease = WebhookDelivery.objects.get(pk=delivery.pk).locked_until - claimed_at
+    assert lease <= timedelta(seconds=20)
+    queued: list[tuple[int, int]] = []
+    monkeypatch.setattr(hooks, "enqueue_attempt", lambda delivery_id, delay=0: queued.append((delivery_id, delay)))
+    # The minute's sweep, a second after the kill: the attempt is queued for when its lease runs out.
+    assert hooks.retry_due(now=claimed_at + timedelta(seconds=1)) == 1
+    assert len(queued) == 1 and queued[0][0] == delivery.pk
+    assert 0 < queued[0][1] <= lease.total_seconds() + 1
+    monkeypatch.undo()
+    # Once the lease ran out (the next sweep, or the job queued for then): sent again, once.
+    with time_machine.travel(claimed_at + lease + timedelta(seconds=1)):
+        assert hooks.retry_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("succeeded", 1)
+    assert len(receiver.requests) == 1
+    assert hooks.retry_due(now=claimed_at + timedelta(minutes=5)) == 0
+
+
+def test_a_healthy_attempt_is_not_sent_twice_by_the_sweep(personas, receiver, django_capture_on_commit_callbacks):
+    """The sweep's job for an in-flight delivery finds it done and does nothing."""
+    create(personas, receiver.url, ["client.updated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=personas["admin"].actor, client=personas.client_a, version=1, notes="x")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "succeeded" and len(receiver.requests) == 1
+    assert hooks.delivery_attempt(delivery.pk) is None
+    assert hooks.retry_due(now=timezone.now() + timedelta(minutes=10)) == 0
+    assert len(receiver.requests) == 1
+
+
+def test_the_cut_delivery_sweep_runs_every_minute_and_sigterm_is_graceful(settings):
+    sweep = tasks.recover_cut_deliveries.task_class()
+    assert all(sweep.validate_datetime(datetime(2026, 3, 2, 9, minute)) for minute in range(5))
+    consumer = settings.HUEY["consumer"]
+    assert consumer["graceful_signal"] == "TERM" and consumer["shutdown_timeout"] >= 10
+
+
+def test_an_interrupted_attempt_gives_its_lease_back(personas, receiver, monkeypatch):
+    """A worker stopping past its shutdown timeout: huey signals the in-flight job as interrupted; its delivery is
+    released, so the next worker's start-up recovery sends it at once."""
+    delivery, claimed_at = _cut_delivery(personas, receiver, monkeypatch)
+    task = tasks.deliver_webhook.s(delivery.pk)
+    tasks.release_interrupted_deliveries(signals.SIGNAL_INTERRUPTED, task)
+    assert WebhookDelivery.objects.get(pk=delivery.pk).locked_until is None
+    assert hooks.retry_due(now=claimed_at, grace=timedelta(0)) == 1
+    assert len(receiver.requests) == 1
