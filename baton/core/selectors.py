@@ -105,7 +105,7 @@ class ViewedEvents(QuerySet[Event]):
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
         if fresh and self.viewer is not None and self._iterable_class is ModelIterable:
             for event in self._result_cache or ():
                 redact_event(self.viewer, event)

@@ -24,6 +24,9 @@ REFUSED_MESSAGE = (
 )
 
 
+_DEFAULT_TIMEOUT: Any = getattr(socket, "_GLOBAL_DEFAULT_TIMEOUT")  # noqa: B009 - what http.client passes by default
+
+
 class RefusedAddress(OSError):
     """The webhook's host is (or resolves to) an address Baton does not send webhooks to. An OSError, so a delivery
     records it as a failed attempt, without ever having connected."""
@@ -93,7 +96,7 @@ def url_refusal(url: str) -> str | None:
 
 
 def create_connection(
-    address: tuple[str, int], timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, source_address: Any = None
+    address: tuple[str, int], timeout: Any = _DEFAULT_TIMEOUT, source_address: Any = None
 ) -> socket.socket:
     """`socket.create_connection`, but to a checked address: the name is resolved here and the socket connects to
     one of the addresses just checked, so nothing can change between the check and the connection. A refused
@@ -110,7 +113,7 @@ def create_connection(
     for family, kind, proto, _, sockaddr in infos:
         sock = socket.socket(family, kind, proto)
         try:
-            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+            if timeout is not _DEFAULT_TIMEOUT:
                 sock.settimeout(timeout)
             if source_address:
                 sock.bind(source_address)

@@ -495,7 +495,8 @@ def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minut
     )
     cut = list(held)
     for delivery_id, until in cut:
-        enqueue_attempt(delivery_id, max(0, math.ceil((until - now).total_seconds()) + 1) if until > now else 0)
+        wait = (until - now).total_seconds() if until is not None else 0.0
+        enqueue_attempt(delivery_id, math.ceil(wait) + 1 if wait > 0 else 0)
     return len(ids) + len(cut)
 
 

@@ -331,7 +331,7 @@ def test_allowed_hosts_let_an_internal_receiver_in(personas, settings):
     assert other_port.status_code == 422  # 10.0.0.5 is allowed on port 8443 only
 
 
-def _rebinding(monkeypatch, receiver_port: int) -> None:
+def _rebinding(monkeypatch, receiver_port: int) -> dict[str, str]:
     """A name that resolved to a public address when saved and now resolves to the loopback receiver."""
     real = egress.resolve
     answers = {"rebind.example.com": "93.184.216.34"}
