@@ -49,10 +49,7 @@ def recover_cut_deliveries() -> int:
 def release_interrupted_deliveries(signal: str, task: Task, *args: object, **kwargs: object) -> None:
     """The worker stopped before this job finished: a webhook attempt gives its lease back, for the next worker."""
     if task.name.endswith("deliver_webhook") and task.args:
-        try:
-            webhooks.release([int(task.args[0])])
-        finally:
-            close_old_connections()
+        webhooks.release([int(task.args[0])])  # the consumer's main thread, as the process ends
 
 
 _recovered_on_start = threading.Lock()
