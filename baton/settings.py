@@ -175,7 +175,14 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
     }
-HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"}
+# SIGTERM (systemd, docker stop) is a graceful stop: no new jobs, in-flight ones (a webhook POST, a rule run) finish
+# for up to HUEY_SHUTDOWN_TIMEOUT seconds; what is still running then gives its work back (see automation/tasks.py).
+HUEY["consumer"] = {
+    "workers": env_int("HUEY_WORKERS", 2),
+    "worker_type": "thread",
+    "graceful_signal": "TERM",
+    "shutdown_timeout": env_int("HUEY_SHUTDOWN_TIMEOUT", 30),
+}
 
 # --- Auth -----------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -237,6 +244,9 @@ OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_STORE_ID_TOKEN = False
 LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# Webhooks never go to loopback, private, link-local or metadata addresses, except to these comma-separated `host` or
+# `host:port` entries (an internal receiver you trust), e.g. "hooks.internal.example,10.0.0.5:8443".
+WEBHOOK_ALLOWED_HOSTS = env("WEBHOOK_ALLOWED_HOSTS", "") or ""
 
 # --- Email ----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (

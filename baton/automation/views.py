@@ -245,6 +245,8 @@ def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
         messages.success(
             request, f"Test delivered: HTTP {delivery.last_status_code} in {delivery.last_response_ms} ms."
         )
+    elif delivery.status == "pending":
+        messages.info(request, "Test queued: its result appears in the delivery log below in a moment.")
     else:
         messages.error(request, f"Test failed: {delivery.last_error or delivery.last_status_code}.")
     return redirect("automation:webhook_detail", webhook_id=webhook.pk)

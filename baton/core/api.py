@@ -26,6 +26,15 @@ class EventOut(Schema):
     client_id: int | None
     data: dict[str, Any]
     occurred_at: datetime
+    redacted: list[str] = Field(
+        default_factory=list,
+        description="What your role may not see was left out of this event: data keys (dotted paths inside "
+        "`changes`), `data` when all of it, `target_label` when the label showed it. Empty when nothing was.",
+    )
+
+    @staticmethod
+    def resolve_redacted(obj: Any) -> list[str]:
+        return list(getattr(obj, "redacted", None) or [])
 
 
 class EventFilters(ListParams):

@@ -1,9 +1,11 @@
 """What relationships wires at start-up: its sweeps (cadence, weekly drafts, health snapshots, escalation rules), the
 `open_escalation` action and its event subscribers; crm's portfolio check reads the workspace's warn/refuse choice, and
-an account transition's prefill names the latest touchpoint's open next steps."""
+an account transition's prefill names the latest touchpoint's open next steps; a growth opportunity's value is hidden in
+the event log from those who may not see opportunities."""
 
 from __future__ import annotations
 
+from baton.core.registry import register_event_secret
 from baton.crm.services import set_portfolio_mode_reader
 from baton.handoffs.prefill import register_next_step_source
 from baton.relationships import automation, subscribers  # noqa: F401
@@ -11,3 +13,4 @@ from baton.relationships.selectors import portfolio_mode, touchpoint_next_steps
 
 set_portfolio_mode_reader(portfolio_mode)
 register_next_step_source(touchpoint_next_steps)
+register_event_secret("growth_opportunity.*", keys=("value", "changes.value"), resource="growth_opportunity")
