@@ -344,6 +344,9 @@ def _knowledge_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bo
         if actor.role == AM and action != "view":
             return bool(actor.person_id) and obj.account_manager_id == actor.person_id
         return True
+    if resource == "decision" and actor.role == AM and action != "view":
+        # an account manager records and changes decisions of its portfolio's clients only (`obj.client`)
+        return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
     if actor.role == CLIENT:
         if obj.client_id != actor.client_id:
             return False

@@ -65,7 +65,7 @@ def decision_create(
     touchpoint_id: int | None = None,
 ) -> Decision:
     """Record a decision about a client (optionally a project or task of it): what, why, what was rejected."""
-    access.require(actor, "decision", "create")
+    access.require(actor, "decision", "create", Decision(workspace=actor.workspace, client=client))
     project, task, errors = project_and_task(actor, client, project_id, task_id)
     errors |= _decider_errors(actor, client, decided_by, decided_by_contact_id)
     alternatives = clean_text_list(alternatives_rejected, "alternatives_rejected", errors)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import Client as WebClient
+
 from baton.core.models import Event
 from baton.crm.services import contact_create
 from baton.knowledge.models import Decision
@@ -137,7 +139,7 @@ def test_patch_needs_the_current_version(personas, work):
 def test_who_sees_and_writes_decisions(personas, work):
     am = personas["am"].api()
     mine = post(am, "/api/v1/decisions", _body(personas)).json()
-    theirs = post(am, "/api/v1/decisions", _body(personas, client_id=personas.client_b.id)).json()
+    theirs = post(personas["admin"].api(), "/api/v1/decisions", _body(personas, client_id=personas.client_b.id)).json()
     portal = personas["client_a"].api()
     listing = portal.get("/api/v1/decisions").json()
     assert [d["id"] for d in listing["results"]] == [mine["id"]]
@@ -153,3 +155,24 @@ def test_who_sees_and_writes_decisions(personas, work):
     assert outsider.get("/api/v1/decisions").json()["count"] == 0
     filtered = am.get(f"/api/v1/decisions?client_id={personas.client_b.id}").json()
     assert [d["id"] for d in filtered["results"]] == [theirs["id"]]
+
+
+def test_an_account_manager_writes_decisions_of_its_portfolio_only(personas, work):
+    """Client B is not the AM's: it may read B's decisions, but not record or change one (403, API and page)."""
+    am = personas["am"].api()
+    outside = post(am, "/api/v1/decisions", _body(personas, client_id=personas.client_b.id, title="Not mine"))
+    assert outside.status_code == 403, outside.content
+    assert not Decision.objects.filter(title="Not mine").exists()
+    theirs = post(personas["admin"].api(), "/api/v1/decisions", _body(personas, client_id=personas.client_b.id))
+    assert theirs.status_code == 201
+    decision_id = theirs.json()["id"]
+    assert am.get(f"/api/v1/decisions/{decision_id}").status_code == 200
+    changed = patch(am, f"/api/v1/decisions/{decision_id}", {"title": "Overwritten"}, version=1)
+    assert changed.status_code == 403, changed.content
+    assert Decision.objects.get(pk=decision_id).title == "Lead with performance"
+    page = WebClient()
+    page.force_login(personas["am"].person.membership.user)
+    assert page.get(f"/decisions/new/?client={personas.client_b.id}").status_code == 403
+    assert page.post(f"/decisions/{decision_id}/edit/", {"title": "Overwritten"}).status_code == 403
+    # Its own portfolio's client still works.
+    assert post(am, "/api/v1/decisions", _body(personas)).status_code == 201
