@@ -8,14 +8,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from baton.core import access, services, throttle
 from baton.core.errors import RateLimited
 from baton.core.forms import LoginForm, WorkspaceSettingsForm
 from baton.core.selectors import event_list, memberships_for_user
-from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor
+from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor, safe_next
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -40,10 +39,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             throttle.reset("login", f"{ip}:{email}")
             login(request, user)
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                target = ""
-            return redirect(target or "home")
+            return redirect(safe_next(request, reverse("home")))
     elif request.method == "POST":
         status = 400
     return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
