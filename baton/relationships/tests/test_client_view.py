@@ -1,4 +1,4 @@
-"""The "what may the client see" matrix: every client-facing output × every kind of internal information.
+"""The "what may the client see" matrix: every client-facing output by every kind of internal information.
 
 Like the access matrix, the expectations are written out literally. One seeded week for client A holds each kind of
 information, marked with a word found nowhere else; each output is rendered for real (the status update draft through
