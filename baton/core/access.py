@@ -353,7 +353,7 @@ def _knowledge_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bo
         if resource == "brief":
             return action == "view" and obj.approved_version_id is not None
         if resource == "decision":
-            return action == "view"
+            return action == "view" and not getattr(obj, "internal", False)
         if getattr(obj, "internal", False) or getattr(obj, "target_type", "") == "client":
             return False
     if resource in ("comment", "attachment") and action == "delete":

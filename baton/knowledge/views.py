@@ -225,6 +225,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
         "decided_by_contact_id": decision.decided_by_contact_id,
         "decided_on": decision.decided_on,
         "project_id": decision.project_id,
+        "internal": decision.internal,
         "version": decision.version,
     }
     form = DecisionForm(request.POST or None, initial=initial, **_decision_choices(actor, decision.client_id))

@@ -176,3 +176,25 @@ def test_an_account_manager_writes_decisions_of_its_portfolio_only(personas, wor
     assert page.post(f"/decisions/{decision_id}/edit/", {"title": "Overwritten"}).status_code == 403
     # Its own portfolio's client still works.
     assert post(am, "/api/v1/decisions", _body(personas)).status_code == 201
+
+
+def test_an_internal_decision_stays_with_the_agency(personas, work):
+    """`internal: true` is the account team's own decision: staff read it, the client's user never (list, id,
+    comments on it)."""
+    am = personas["am"].api()
+    made = post(am, "/api/v1/decisions", _body(personas, title="Drop the retainer talk", internal=True))
+    assert made.status_code == 201 and made.json()["internal"] is True
+    shared = post(am, "/api/v1/decisions", _body(personas, title="Shared one")).json()
+    assert shared["internal"] is False
+    comment = post(am, "/api/v1/comments", {"target_type": "decision", "target_id": made.json()["id"], "body": "Hm."})
+    assert comment.status_code == 201
+    portal = personas["client_a"].api()
+    assert [d["id"] for d in portal.get("/api/v1/decisions").json()["results"]] == [shared["id"]]
+    assert portal.get(f"/api/v1/decisions/{made.json()['id']}").status_code == 404
+    listed = portal.get(f"/api/v1/comments?target_type=decision&target_id={made.json()['id']}")
+    assert listed.status_code == 404 or listed.json()["count"] == 0
+    assert personas["member"].api().get(f"/api/v1/decisions/{made.json()['id']}").status_code == 200
+    # Made shareable later, the client reads it.
+    assert patch(am, f"/api/v1/decisions/{made.json()['id']}", {"internal": False}, 1).status_code == 200
+    assert portal.get(f"/api/v1/decisions/{made.json()['id']}").status_code == 200
+    assert patch(am, f"/api/v1/decisions/{made.json()['id']}", {"internal": None}, 2).status_code == 422

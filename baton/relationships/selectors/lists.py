@@ -181,9 +181,9 @@ def client_report(*, actor: Actor, client_id: int, today: date | None = None) ->
             client_view.STATUS_UPDATE,
             StatusUpdate.objects.filter(client=client, status="sent").order_by("-week_start")[:6],
         ),
-        "decisions": audience.only(
-            client_view.DECISION,
-            Decision.objects.filter(client=client, decided_on__gte=since).order_by("-decided_on")[:10],
+        "decisions": audience.keep(
+            (client_view.INTERNAL_DECISION if d.internal else client_view.DECISION, d)
+            for d in Decision.objects.filter(client=client, decided_on__gte=since).order_by("-decided_on")[:10]
         ),
     }
 

@@ -44,7 +44,10 @@ def portal_overview(actor: Actor) -> dict[str, Any]:
             ).select_related("project"),
         ),
         "updates": audience.only(client_view.STATUS_UPDATE, status_update_list(actor=actor, client_id=client.pk)[:10]),
-        "decisions": audience.only(client_view.DECISION, decision_list(actor=actor, client_id=client.pk)[:10]),
+        "decisions": audience.keep(
+            (client_view.INTERNAL_DECISION if d.internal else client_view.DECISION, d)
+            for d in decision_list(actor=actor, client_id=client.pk)[:10]
+        ),
         "goals": audience.only(
             client_view.GOAL, [{"goal": g, **goal_progress(g)} for g in goal_list(actor=actor, client_id=client.pk)]
         ),

@@ -58,13 +58,17 @@ def week_facts(client: Client, week_start: date, audience: ClientAudience | None
                     "over_budget": bool(project.budget_minutes) and total_minutes > project.budget_minutes,
                 }
             )
-    decisions = list(
-        Decision.objects.filter(
+    decisions = [
+        (
+            client_view.INTERNAL_DECISION if d["internal"] else client_view.DECISION,
+            {"id": d["id"], "title": d["title"], "decided_on": d["decided_on"]},
+        )
+        for d in Decision.objects.filter(
             client=client, decided_on__gte=week_start, decided_on__lt=week_start + timedelta(days=7)
         )
         .order_by("decided_on")
-        .values("id", "title", "decided_on")
-    )
+        .values("id", "title", "decided_on", "internal")
+    ]
     steps = [
         {
             "id": s.pk,
@@ -98,7 +102,7 @@ def week_facts(client: Client, week_start: date, audience: ClientAudience | None
         "tasks_done": audience.only(client_view.PROGRESS, tasks),
         "budgets_shared": audience.may_see(client_view.BUDGET),
         "budgets": audience.only(client_view.BUDGET, budgets),
-        "decisions": audience.only(client_view.DECISION, decisions),
+        "decisions": audience.keep(decisions),
         "next_steps": audience.only(client_view.NEXT_STEP, steps),
         "risks": audience.keep(risks),
     }

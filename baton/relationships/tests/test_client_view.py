@@ -40,6 +40,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "rate": ("151.37", "302.74"),  # the bill rate, and what two hours bill
     "margin": ("228.48",),  # 302.74 - 74.26
     "internal_note": ("kestrel", "osprey"),  # a touchpoint's notes, an internal comment on a decision
+    "internal_decision": ("Quietly deprioritise",),  # the account team's own decision
     "decision": ("Blue palette",),  # controls: what the client is meant to see
     "progress": ("Moodboard signed",),
 }
@@ -56,6 +57,7 @@ EXPECTED_SHARED = {
     "rate": NONE,
     "margin": NONE,
     "internal_note": NONE,
+    "internal_decision": NONE,
     "decision": ALL,
     "progress": ALL,
 }
@@ -105,6 +107,15 @@ def seed_week(personas) -> None:
         decision="Blue",
         decided_by=personas["am"].person.id,
         decided_on=date(2026, 3, 3),
+    )
+    decision_create(
+        actor=system,
+        client=personas.client_a,
+        title="Quietly deprioritise the blog",
+        decision="Less effort on the blog.",
+        decided_by=personas["am"].person.id,
+        decided_on=date(2026, 3, 3),
+        internal=True,
     )
     comment_create(
         actor=personas["am"].actor,
