@@ -38,26 +38,7 @@ def week_facts(client: Client, week_start: date, audience: ClientAudience | None
         .select_related("project")
         .order_by("completed_at")
     ]
-    budgets: list[dict[str, Any]] = []
-    for project in client.projects.filter(archived_at__isnull=True).exclude(status__in=["cancelled"]):
-        week_minutes = (
-            TimeEntry.objects.filter(
-                project=project, date__gte=week_start, date__lt=week_start + timedelta(days=7)
-            ).aggregate(m=Sum("minutes"))["m"]
-            or 0
-        )
-        total_minutes = TimeEntry.objects.filter(project=project).aggregate(m=Sum("minutes"))["m"] or 0
-        if week_minutes or project.status == "active":
-            budgets.append(
-                {
-                    "project_id": project.pk,
-                    "project": project.name,
-                    "hours_week": round(week_minutes / 60, 1),
-                    "hours_total": round(total_minutes / 60, 1),
-                    "budget_hours": round((project.budget_minutes or 0) / 60, 1),
-                    "over_budget": bool(project.budget_minutes) and total_minutes > project.budget_minutes,
-                }
-            )
+    budgets = _week_budgets(client, week_start)
     decisions = [
         (
             client_view.INTERNAL_DECISION if d["internal"] else client_view.DECISION,
@@ -78,6 +59,50 @@ def week_facts(client: Client, week_start: date, audience: ClientAudience | None
         }
         for s in NextStep.objects.filter(client=client, done_at__isnull=True).select_related("owner", "owner_contact")
     ]
+    risks = _week_risks(client, week_start, budgets)
+    return {
+        "week_start": week_start,
+        "milestones_reached": audience.only(
+            client_view.PROGRESS,
+            [{"id": m["id"], "name": m["name"], "project": m["project__name"]} for m in milestones],
+        ),
+        "tasks_done": audience.only(client_view.PROGRESS, tasks),
+        "budgets_shared": audience.may_see(client_view.BUDGET),
+        "budgets": audience.only(client_view.BUDGET, budgets),
+        "decisions": audience.keep(decisions),
+        "next_steps": audience.only(client_view.NEXT_STEP, steps),
+        "risks": audience.keep(risks),
+    }
+
+
+def _week_budgets(client: Client, week_start: date) -> list[dict[str, Any]]:
+    """Hours this week and in all against the budgeted hours, per live project of the client."""
+    budgets: list[dict[str, Any]] = []
+    for project in client.projects.filter(archived_at__isnull=True).exclude(status__in=["cancelled"]):
+        week_minutes = (
+            TimeEntry.objects.filter(
+                project=project, date__gte=week_start, date__lt=week_start + timedelta(days=7)
+            ).aggregate(m=Sum("minutes"))["m"]
+            or 0
+        )
+        total_minutes = TimeEntry.objects.filter(project=project).aggregate(m=Sum("minutes"))["m"] or 0
+        if week_minutes or project.status == "active":
+            budgets.append(
+                {
+                    "project_id": project.pk,
+                    "project": project.name,
+                    "hours_week": round(week_minutes / 60, 1),
+                    "hours_total": round(total_minutes / 60, 1),
+                    "budget_hours": round((project.budget_minutes or 0) / 60, 1),
+                    "over_budget": bool(project.budget_minutes) and total_minutes > project.budget_minutes,
+                }
+            )
+    return budgets
+
+
+def _week_risks(client: Client, week_start: date, budgets: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each risk of the week with its kind of information (`core.client_view`): over budget, late milestones, open
+    escalations."""
     risks = [(client_view.BUDGET, f"{b['project']} is over its budgeted hours.") for b in budgets if b["over_budget"]]
     risks += [
         (client_view.RISK, f"Milestone “{m.name}” ({m.project.name}) is past its due date {m.due_date:%d %b}.")
@@ -93,16 +118,4 @@ def week_facts(client: Client, week_start: date, audience: ClientAudience | None
         (client_view.ESCALATION, f"Open escalation: {e.title}")
         for e in Escalation.objects.filter(client=client, status="open").only("title")
     ]
-    return {
-        "week_start": week_start,
-        "milestones_reached": audience.only(
-            client_view.PROGRESS,
-            [{"id": m["id"], "name": m["name"], "project": m["project__name"]} for m in milestones],
-        ),
-        "tasks_done": audience.only(client_view.PROGRESS, tasks),
-        "budgets_shared": audience.may_see(client_view.BUDGET),
-        "budgets": audience.only(client_view.BUDGET, budgets),
-        "decisions": audience.keep(decisions),
-        "next_steps": audience.only(client_view.NEXT_STEP, steps),
-        "risks": audience.keep(risks),
-    }
+    return risks
