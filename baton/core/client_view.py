@@ -76,8 +76,8 @@ class ClientAudience:
         """The items of (kind, item) pairs this client may see, in their order."""
         return [item for kind, item in tagged if self.may_see(kind)]
 
-    def only(self, kind: str, items: Sequence[T]) -> list[T]:
-        """All of `items` (one kind) when the client may see that kind, else none."""
+    def only(self, kind: str, items: Iterable[T]) -> list[T]:
+        """All of `items` (one kind) when the client may see that kind, else none (a queryset is then never read)."""
         return list(items) if self.may_see(kind) else []
 
 
