@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0002_search_index'),
+        ("knowledge", "0002_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='internal',
-            field=models.BooleanField(default=False, help_text="The account team's own decision: never shown to the client (portal, status updates, reports)."),
+            model_name="decision",
+            name="internal",
+            field=models.BooleanField(
+                default=False,
+                help_text="The account team's own decision: never shown to the client (portal, status updates, reports).",
+            ),
         ),
     ]
