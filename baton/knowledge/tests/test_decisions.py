@@ -6,7 +6,8 @@ from django.test import Client as WebClient
 
 from baton.core.models import Event
 from baton.crm.services import contact_create
-from baton.knowledge.models import Decision
+from baton.knowledge import selectors, services
+from baton.knowledge.models import Comment, Decision
 
 from .helpers import fields, patch, post
 
@@ -198,3 +199,19 @@ def test_an_internal_decision_stays_with_the_agency(personas, work):
     assert patch(am, f"/api/v1/decisions/{made.json()['id']}", {"internal": False}, 1).status_code == 200
     assert portal.get(f"/api/v1/decisions/{made.json()['id']}").status_code == 200
     assert patch(am, f"/api/v1/decisions/{made.json()['id']}", {"internal": None}, 2).status_code == 422
+
+
+def test_search_keeps_an_internal_decision_and_its_comments_from_the_client(personas, work):
+    am = personas["am"].api()
+    made = post(am, "/api/v1/decisions", _body(personas, title="Wombat pricing", internal=True)).json()
+    post(am, "/api/v1/comments", {"target_type": "decision", "target_id": made["id"], "body": "numbat margin"})
+    for update in (False, True):  # each record indexed as it is written, then the whole index rebuilt
+        if update:
+            services.search_index_rebuild()
+        else:
+            services.search_index_update(Decision.objects.get(pk=made["id"]))
+            services.search_index_update(Comment.objects.get(target_type="decision", target_id=made["id"]))
+        assert [r.kind for r in selectors.search(personas["am"].actor, "wombat")] == ["decision"]
+        assert [r.kind for r in selectors.search(personas["am"].actor, "numbat")] == ["comment"]
+        assert selectors.search(personas["client_a"].actor, "wombat") == []
+        assert selectors.search(personas["client_a"].actor, "numbat") == []
