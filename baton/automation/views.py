@@ -20,7 +20,7 @@ from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.sweeps import registered_sweeps
-from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx
+from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx, safe_next
 
 DRY_RUN_LIMIT = 20
 
@@ -305,10 +305,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
         response = render(request, "automation/partials/_notification.html", {"n": notification})
         response["HX-Trigger"] = "notifications-changed"
         return response
-    follow = request.POST.get("next", "")
-    if follow.startswith("/") and not follow.startswith("//"):
-        return redirect(follow)
-    return redirect("automation:notifications")
+    return redirect(safe_next(request, reverse("automation:notifications")))
 
 
 @require_POST

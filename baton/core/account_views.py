@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from baton.core import oidc, twofactor
 from baton.core.errors import RateLimited
 from baton.core.forms import CodeForm, apply_service_errors
-from baton.core.signin import finish_pending, pending_user, safe_next
-from baton.core.web import actor_required, get_actor
+from baton.core.signin import finish_pending, pending_user
+from baton.core.web import actor_required, get_actor, safe_target
 
 NO_STORE = "no-store"
 
@@ -32,13 +32,13 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     signed_in = request.user.is_authenticated
     if signed_in:
         user: Any = request.user
-        next_url = safe_next(request, request.GET.get("next"))
+        next_url = safe_target(request, request.GET.get("next"))
     else:
         user, pending = pending_user(request)
         if user is None:
             messages.info(request, "Log in again: the sign-in waited too long for its code.")
             return redirect("login")
-        next_url = safe_next(request, pending.get("next"))
+        next_url = safe_target(request, pending.get("next"))
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

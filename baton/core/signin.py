@@ -11,20 +11,12 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from baton.core import twofactor
 from baton.core.models import User
 
 PENDING = "two_factor_pending"
 SESSION_BACKEND = "baton.core.auth.EmailBackend"  # reads the memberships with the user on every request
-
-
-def safe_next(request: HttpRequest, target: str | None) -> str:
-    target = target or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return ""
-    return target
 
 
 def complete_sign_in(request: HttpRequest, user: User, *, method: str, next_url: str = "") -> HttpResponse:

@@ -17,8 +17,8 @@ from baton.core import access, oidc, services, throttle
 from baton.core.errors import RateLimited
 from baton.core.forms import LoginForm, WorkspaceSettingsForm
 from baton.core.selectors import event_list, memberships_for_user
-from baton.core.signin import complete_sign_in, safe_next
-from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor
+from baton.core.signin import complete_sign_in
+from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor, safe_next
 
 # How long a successful login keeps its client known to the account (see login_view).
 KNOWN_CLIENT_SECONDS = 60 * 60 * 24 * 30
@@ -50,7 +50,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             throttle.reset("login", per_account)
             throttle.remember("login", per_account, KNOWN_CLIENT_SECONDS)
-            target = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+            target = safe_next(request, "")
             return complete_sign_in(request, user, method="password", next_url=target)  # asks for a code if set up
     elif request.method == "POST":
         status = 400

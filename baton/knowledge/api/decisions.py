@@ -39,6 +39,7 @@ class DecisionIn(Schema):
     )
     decided_by_contact_id: int | None = Field(None, description="The client contact who decided, when it was theirs.")
     decided_on: date | None = Field(None, description="Defaults to today.")
+    internal: bool = Field(False, description="The account team's own decision: the client never sees it.")
 
 
 class DecisionPatch(Schema):
@@ -52,6 +53,7 @@ class DecisionPatch(Schema):
     decided_by: int | None = None
     decided_by_contact_id: int | None = None
     decided_on: date | None = None
+    internal: bool | None = None
     version: int | None = None
 
 
@@ -70,6 +72,7 @@ class DecisionOut(Schema):
     decided_by_contact_id: int | None
     decided_by_contact_name: str | None = None
     decided_on: date
+    internal: bool
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
