@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.deps-installed
 NPM_STAMP := node_modules/.deps-installed
 
-.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis chromium clean bench
+.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis test-week chromium clean bench
 
 run: migrate
 	@$(BIN)/python manage.py load_demo --if-empty
@@ -66,6 +66,15 @@ pytest-pg: deps chromium
 # The automation tests with the task queue on Redis: a real RedisHuey queue and consumer (.ci/run starts Redis).
 pytest-redis: deps
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/15}" $(BIN)/pytest -q baton/automation
+
+# The whole suite once for each day of one week (Monday 2027-03-22 to Sunday 2027-03-28, the night EU clocks move
+# forward), each at 23:30 UTC: a test that assumes today's weekday, a month end or an offset fails here. Long (7 runs);
+# CI runs two of these clocks (.ci/run), this is for changes to dates, calendars and cadences.
+test-week: deps chromium
+	@for day in 22 23 24 25 26 27 28; do \
+	  echo "== the suite as if it were 2027-03-$$day 23:30 UTC =="; \
+	  $(BIN)/pytest -q -n 2 --clock=2027-03-$${day}T23:30:00+00:00 || exit 1; \
+	done
 
 # Scale benchmarks (issue #10): agency-L on SQLite and PostgreSQL, reports vs the bare SQL aggregate, pages, HTTP
 # time-entry creation, memory; prints a pass/miss table. BENCH_SIZE=S|M for a quick run. See bench/run.py.

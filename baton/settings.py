@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "baton.core",
     "baton.people",
     "baton.crm",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "baton.core.web.ActorMiddleware",
+    "baton.core.twofactor.TwoFactorGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "baton.core.middleware.IdempotencyMiddleware",
 ]
@@ -148,7 +152,14 @@ elif REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared by every web process on the machine, unlike a per-process memory cache.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "baton_cache"}}
+    # Room for every throttle counter (per client and account) before Django culls entries (300 by default).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "baton_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # --- Background work (Huey) -----------------------------------------------------------------------------------
 if REDIS_URL:
@@ -165,11 +176,19 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
     }
-HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"}
+# SIGTERM (systemd, docker stop) is a graceful stop: no new jobs, in-flight ones (a webhook POST, a rule run) finish
+# for up to HUEY_SHUTDOWN_TIMEOUT seconds; what is still running then gives its work back (see automation/tasks.py).
+HUEY["consumer"] = {
+    "workers": env_int("HUEY_WORKERS", 2),
+    "worker_type": "thread",
+    "graceful_signal": "TERM",
+    "shutdown_timeout": env_int("HUEY_SHUTDOWN_TIMEOUT", 30),
+}
 
 # --- Auth -----------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["baton.core.auth.EmailBackend"]
+# The e-mail backend keeps every session; the OpenID one answers only inside /oidc/callback/ (baton/core/oidc.py).
+AUTHENTICATION_BACKENDS = ["baton.core.auth.EmailBackend", "baton.core.oidc.BatonOIDCBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -185,10 +204,50 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins allowed per email+address, and per address, inside the window, before 429.
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# Throttling (baton/core/throttle.py), per window. The client's address is read through TRUSTED_PROXY_COUNT reverse
+# proxies (X-Forwarded-For, rightmost entries); with 0 it is the connection's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Failed logins per client and account before that account is locked for that client.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# Failed logins per client across accounts before it may sign in only to accounts that signed in from it before.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
+# Bad tokens per client and token prefix, and per client, before bad tokens get 429 (a valid token always works).
 API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
+API_AUTH_ADDRESS_FAILURE_LIMIT = env_int("API_AUTH_ADDRESS_FAILURE_LIMIT", 300)
+# Password-reset requests per email (from anywhere), and four times as many per client.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+
+# --- Two-factor sign-in (django-otp: TOTP apps and one-time recovery codes) -------------------------------------
+# Wrong codes are counted per account by baton.core.throttle (LOGIN_FAILURE_LIMIT inside the window), so
+# django-otp's own per-device back-off is off: it would refuse a right code typed a second after a wrong one.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER") or "Baton"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# A password checked but no code typed yet: the half-finished sign-in waits this long.
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300)
+
+# --- Sign-in with OpenID Connect (mozilla-django-oidc; off unless OIDC_ISSUER and OIDC_CLIENT_ID are set) --------
+# People are matched by a verified e-mail to an existing active person; nobody is created. README: "Single sign-on".
+OIDC_ISSUER = (env("OIDC_ISSUER") or "").rstrip("/")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL") or ""
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID") or ""
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET") or ""
+OIDC_BUTTON_LABEL = env("OIDC_BUTTON_LABEL") or "Sign in with single sign-on"
+OIDC_RP_SCOPES = env("OIDC_SCOPES") or "openid email profile"
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO") or "RS256"
+# Whether a sign-in through the provider stands in for Baton's own second factor (the provider enforces MFA).
+OIDC_SATISFIES_TWO_FACTOR = env_bool("OIDC_SATISFIES_TWO_FACTOR", False)
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# Webhooks never go to loopback, private, link-local or metadata addresses, except to these comma-separated `host` or
+# `host:port` entries (an internal receiver you trust), e.g. "hooks.internal.example,10.0.0.5:8443".
+WEBHOOK_ALLOWED_HOSTS = env("WEBHOOK_ALLOWED_HOSTS", "") or ""
 
 # --- Email ----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (

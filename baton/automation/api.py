@@ -363,7 +363,9 @@ def list_deliveries(request: HttpRequest, webhook_id: int, filters: Query[Delive
 
 @router.post("/webhooks/{webhook_id}/test", response={200: DeliveryOut, **ERRORS}, tags=["webhooks"])
 def test_webhook(request: HttpRequest, webhook_id: int) -> Any:
-    """POST a signed `webhook.test` payload now; the answer is the recorded delivery (status code, time, error)."""
+    """Queue a signed `webhook.test` payload for the worker; the answer is the delivery as it stands (pending until the
+    worker has tried: then its status code, time and error, also in `/webhooks/{id}/deliveries`). A URL on a refused
+    address fails without a connection ever being made."""
     actor = actor_of(request)
     webhook = selectors.webhook_get(actor=actor, webhook_id=webhook_id)
     delivery = services.webhook_test(actor=actor, webhook=webhook)

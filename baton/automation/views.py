@@ -20,7 +20,7 @@ from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.sweeps import registered_sweeps
-from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx
+from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx, safe_next
 
 DRY_RUN_LIMIT = 20
 
@@ -245,6 +245,8 @@ def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
         messages.success(
             request, f"Test delivered: HTTP {delivery.last_status_code} in {delivery.last_response_ms} ms."
         )
+    elif delivery.status == "pending":
+        messages.info(request, "Test queued: its result appears in the delivery log below in a moment.")
     else:
         messages.error(request, f"Test failed: {delivery.last_error or delivery.last_status_code}.")
     return redirect("automation:webhook_detail", webhook_id=webhook.pk)
@@ -303,10 +305,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
         response = render(request, "automation/partials/_notification.html", {"n": notification})
         response["HX-Trigger"] = "notifications-changed"
         return response
-    follow = request.POST.get("next", "")
-    if follow.startswith("/") and not follow.startswith("//"):
-        return redirect(follow)
-    return redirect("automation:notifications")
+    return redirect(safe_next(request, reverse("automation:notifications")))
 
 
 @require_POST

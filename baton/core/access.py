@@ -344,18 +344,31 @@ def _knowledge_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bo
         if actor.role == AM and action != "view":
             return bool(actor.person_id) and obj.account_manager_id == actor.person_id
         return True
+    if resource == "decision" and actor.role == AM and action != "view":
+        # an account manager records and changes decisions of its portfolio's clients only (`obj.client`)
+        return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
     if actor.role == CLIENT:
-        if obj.client_id != actor.client_id:
-            return False
-        if resource == "brief":
-            return action == "view" and obj.approved_version_id is not None
-        if resource == "decision":
-            return action == "view"
-        if getattr(obj, "internal", False) or getattr(obj, "target_type", "") == "client":
-            return False
+        return _client_knowledge_allowed(actor, resource, action, obj)
     if resource in ("comment", "attachment") and action == "delete":
         author_id = obj.author_id if resource == "comment" else obj.uploaded_by_id
         return actor.is_leader or (actor.person_id is not None and author_id == actor.person_id)
+    return True
+
+
+def _client_knowledge_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """A client-role user's knowledge: its own client's approved briefs, decisions but the account team's internal
+    ones, comments and attachments but internal ones or those on the client record."""
+    if obj.client_id != actor.client_id:
+        return False
+    if resource == "brief":
+        return action == "view" and obj.approved_version_id is not None
+    if resource == "decision":
+        return action == "view" and not getattr(obj, "internal", False)
+    if getattr(obj, "internal", False) or getattr(obj, "target_type", "") == "client":
+        return False
+    if resource in ("comment", "attachment") and action == "delete":
+        author_id = obj.author_id if resource == "comment" else obj.uploaded_by_id
+        return actor.person_id is not None and author_id == actor.person_id
     return True
 
 

@@ -27,6 +27,15 @@ class EventOut(Schema):
     client_id: int | None
     data: dict[str, Any]
     occurred_at: datetime
+    redacted: list[str] = Field(
+        default_factory=list,
+        description="What your role may not see was left out of this event: data keys (dotted paths inside "
+        "`changes`), `data` when all of it, `target_label` when the label showed it. Empty when nothing was.",
+    )
+
+    @staticmethod
+    def resolve_redacted(obj: Any) -> list[str]:
+        return list(getattr(obj, "redacted", None) or [])
 
 
 class EventFilters(ListParams):
@@ -59,6 +68,7 @@ class WorkspaceOut(Schema):
     currency: str
     timezone: str
     max_portfolio_size: int
+    two_factor_required: bool
     created_at: datetime
     updated_at: datetime
     version: int
@@ -68,6 +78,7 @@ class WorkspacePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     currency: str | None = Field(None, min_length=3, max_length=3)
     max_portfolio_size: int | None = Field(None, ge=1, le=100)
+    two_factor_required: bool | None = None
     version: int | None = None
 
 

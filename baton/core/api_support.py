@@ -43,11 +43,16 @@ class BearerAuth(HttpBearer):
     """`Authorization: Bearer <token>`: the token's user acting in the token's workspace."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        ip = throttle.client_ip(request)
-        throttle.check("api", ip, settings.API_AUTH_FAILURE_LIMIT)
         found = actor_for_token(token)
         if found is None:
-            throttle.record_failure("api", ip)
+            # Only bad tokens are throttled, per client and token prefix and (much higher) per client: a valid token is
+            # never refused for what others sent from the same address.
+            ip = throttle.client_ip(request)
+            per_token = throttle.account_key(ip, token[:10])  # as long as the prefix shown for a token (btn_ + 6)
+            throttle.check("api", per_token, settings.API_AUTH_FAILURE_LIMIT)
+            throttle.check("api-ip", ip, settings.API_AUTH_ADDRESS_FAILURE_LIMIT)
+            throttle.record_failure("api", per_token)
+            throttle.record_failure("api-ip", ip)
             return None
         actor, api_token = found
         now = timezone.now()

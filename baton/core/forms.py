@@ -69,7 +69,21 @@ class WorkspaceSettingsForm(BatonForm):
         "an invoice).",
     )
     max_portfolio_size = forms.IntegerField(label="Clients per account manager (at most)", min_value=1, max_value=100)
+    two_factor_required = forms.BooleanField(
+        label="Require two-factor sign-in for owners, admins and finance",
+        required=False,
+        help_text="They set up an authenticator app at their next sign-in and cannot use Baton until they have.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).strip().upper()
+
+
+class CodeForm(BatonForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off"}),
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+    )

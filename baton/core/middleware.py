@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from baton.core.api_support import TOO_LARGE, problem
-from baton.core.models import ApiToken, IdempotencyRecord, hash_token
+from baton.core.models import IDEMPOTENCY_KEY_MAX_LENGTH, ApiToken, IdempotencyRecord, hash_token
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -83,9 +86,21 @@ class ContentSecurityPolicyMiddleware:
 class IdempotencyMiddleware:
     """`POST /api/...` with `Idempotency-Key`: a repeat with the same key and body returns the first response.
 
-    Keys are scoped to the API token (one user in one workspace). The same key with a different body is refused
-    with 422, so a client bug cannot silently drop a different request.
+    Keys are scoped to the API token (one user in one workspace), up to 255 characters (longer: 422 naming the
+    header, never cut). The same key with a different request is refused with 422, so a client bug cannot silently
+    drop a different request.
+
+    The key is claimed before the view runs: a PENDING `IdempotencyRecord` row is inserted (and committed) under the
+    unique (token, key) constraint, so of concurrent repeats exactly one claims it. The view then runs in a
+    transaction that also stores its response on the claim, so the request's writes and its recorded response
+    commit together. A repeat that finds the claim pending waits (up to `WAIT_SECONDS`) and replays the response; a
+    5xx or a crash rolls the request back and releases the claim, so a retry runs it afresh. A claim left pending
+    past `ABANDONED_AFTER` (its process died) is taken over by the next repeat; should the first request
+    still finish, its conditional store finds the claim gone and it rolls back (409), so the work happens once.
     """
+
+    WAIT_SECONDS = 30.0
+    ABANDONED_AFTER = timedelta(minutes=5)
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -100,39 +115,104 @@ class IdempotencyMiddleware:
         token = ApiToken.objects.filter(token_hash=hash_token(auth[7:].strip()), revoked_at__isnull=True).first()
         if token is None:
             return self.get_response(request)
-        request_hash = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
-        key = key[:200]
-        existing = IdempotencyRecord.objects.filter(token=token, key=key).first()
-        if existing is not None:
-            return self._replay(existing, request_hash)
-        response = self.get_response(request)
-        if response.status_code < 500 and not getattr(response, "streaming", False):
-            try:
-                with transaction.atomic():
-                    IdempotencyRecord.objects.create(
-                        token=token,
-                        key=key,
-                        request_hash=request_hash,
-                        status_code=response.status_code,
-                        content_type=response.get("Content-Type", "application/json"),
-                        body=response.content,
-                    )
-            except IntegrityError:
-                # A concurrent request with the same key won the race; answer as it did.
-                winner = IdempotencyRecord.objects.filter(token=token, key=key).first()
-                if winner is not None:
-                    return self._replay(winner, request_hash)
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
+            return _key_problem(
+                f"An Idempotency-Key is 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable characters "
+                f"(this one has {len(key)})."
+            )
+        request_hash = hashlib.sha256(request.get_full_path().encode() + b"\n" + request.body).hexdigest()
+        claim = self._claim(token, key, request_hash)
+        if isinstance(claim, HttpResponse):
+            return claim
+        return self._run(request, claim)
+
+    def _claim(self, token: ApiToken, key: str, request_hash: str) -> IdempotencyRecord | HttpResponse:
+        """Insert the pending record, or answer from the one already there (replay, 422, or 409 still running)."""
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        pause = 0.02
+        while True:
+            # Read first: a waiting repeat polls with reads (SQLite: without queueing for the write lock).
+            existing = IdempotencyRecord.objects.filter(token=token, key=key).first()
+            if existing is None:
+                try:
+                    with transaction.atomic():
+                        return IdempotencyRecord.objects.create(
+                            token=token,
+                            key=key,
+                            request_hash=request_hash,
+                            status_code=IdempotencyRecord.PENDING,
+                            content_type="",
+                            body=b"",
+                        )
+                except IntegrityError:
+                    pass  # a concurrent repeat claimed it first: answer as it will, once it has
+            if existing is not None and existing.request_hash != request_hash:
+                return _key_problem("This Idempotency-Key was already used for a different request; use a new key.")
+            if existing is not None and existing.status_code != IdempotencyRecord.PENDING:
+                return _replay(existing)
+            if existing is not None and timezone.now() - existing.created_at > self.ABANDONED_AFTER:
+                _release(existing)  # the request that claimed it died: take over
+                continue
+            if time.monotonic() >= deadline:
+                return problem(
+                    409,
+                    "Request in progress",
+                    "A request with this Idempotency-Key is still running; retry it with the same key shortly.",
+                    [{"field": "Idempotency-Key", "message": "A request with this key is still running."}],
+                    headers={"Retry-After": "5"},
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    def _run(self, request: HttpRequest, claim: IdempotencyRecord) -> HttpResponse:
+        """The view, in one transaction with storing its response on the claim; the claim released on failure."""
+        stored = False
+        try:
+            with transaction.atomic():
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)  # nothing of a failed request stays; a retry runs it again
+                elif not getattr(response, "streaming", False):
+                    stored = _store(claim, response)
+                    if not stored:
+                        transaction.set_rollback(True)
+                        if response.status_code < 400:
+                            response = problem(
+                                409,
+                                "Request not recorded",
+                                "This request could not be recorded against its Idempotency-Key (a retry with the "
+                                "same key took over); nothing of it was saved.",
+                                [{"field": "Idempotency-Key", "message": "A retry with this key took over."}],
+                            )
+        finally:
+            if not stored:
+                _release(claim)
         return response
 
-    @staticmethod
-    def _replay(record: IdempotencyRecord, request_hash: str) -> HttpResponse:
-        if record.request_hash != request_hash:
-            return problem(
-                422,
-                "Idempotency key reused",
-                "This Idempotency-Key was already used for a different request; use a new key.",
-                [{"field": "Idempotency-Key", "message": "Already used with a different body or path."}],
+
+def _store(claim: IdempotencyRecord, response: HttpResponse) -> bool:
+    """Put the response on the still-pending claim; False when the claim is gone or the transaction is broken."""
+    try:
+        with transaction.atomic():
+            updated = IdempotencyRecord.objects.filter(pk=claim.pk, status_code=IdempotencyRecord.PENDING).update(
+                status_code=response.status_code,
+                content_type=response.get("Content-Type", "application/json"),
+                body=response.content,
             )
-        response = HttpResponse(bytes(record.body), status=record.status_code, content_type=record.content_type)
-        response["Idempotent-Replayed"] = "true"
-        return response
+    except DatabaseError:  # the view left the transaction aborted (a caught database error): it rolls back
+        return False
+    return updated == 1
+
+
+def _release(claim: IdempotencyRecord) -> None:
+    IdempotencyRecord.objects.filter(pk=claim.pk, status_code=IdempotencyRecord.PENDING).delete()
+
+
+def _key_problem(detail: str) -> HttpResponse:
+    return problem(422, "Invalid Idempotency-Key", detail, [{"field": "Idempotency-Key", "message": detail}])
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(bytes(record.body), status=record.status_code, content_type=record.content_type)
+    response["Idempotent-Replayed"] = "true"
+    return response

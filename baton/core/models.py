@@ -86,6 +86,10 @@ class Workspace(TimestampedModel):
     members_see_only_their_projects = models.BooleanField(
         default=False, help_text="Team members see only projects they manage, belong to or have tasks on."
     )
+    two_factor_required = models.BooleanField(
+        default=False,
+        help_text="Owners, admins and finance must sign in with a second factor (an authenticator app's code).",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -159,13 +163,21 @@ class Event(models.Model):
         return f"{self.verb} {self.target_type}#{self.target_id}"
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
 class IdempotencyRecord(models.Model):
-    """The first response to a POST with an Idempotency-Key, replayed for repeats with the same key and body."""
+    """The first response to a POST with an Idempotency-Key, replayed for repeats with the same key and body.
+
+    The row is inserted (the key claimed, `status_code` PENDING) before the request runs, so a concurrent repeat finds
+    it and waits; the response is stored in the same transaction as the request's own writes."""
+
+    PENDING = 0
 
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_records")
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
+    status_code = models.PositiveSmallIntegerField()  # PENDING (0) while the first request runs
     content_type = models.CharField(max_length=100)
     body = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)

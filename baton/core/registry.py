@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from baton.core.access import Actor
+from baton.core.access import Actor, allowed
 from baton.core.conditions import MISSING, resolve
 from baton.core.models import Event, Workspace
 
@@ -247,3 +247,92 @@ def money_held(workspace: Workspace) -> list[tuple[str, int]]:
         if count:
             held.append((f"{count} {holder.singular if count == 1 else holder.label}", count))
     return held
+
+
+# --- What the event log hides (API.md Wave 2: each role sees only the event data it may see elsewhere) ----------
+
+
+EventCheck = Callable[[Actor, Event], bool]
+
+
+@dataclass(frozen=True)
+class EventSecret:
+    """Data of `verb` events (a verb, or a family `invoice.*`) that only an actor allowed `(resource, action)` sees
+    (or, with `check`, one for whom `check(actor, event)` is true). `keys`: the data keys to drop (a dotted path
+    reaches into a dict: `changes.rate`); None drops the whole data. `label`: what the target is called instead of
+    its label (when the label itself shows the secret, e.g. a cost rate's "85.00 from 2026-01-01")."""
+
+    verb: str
+    keys: tuple[str, ...] | None
+    resource: str
+    action: str
+    check: EventCheck | None = None
+    label: str = ""
+
+    def visible_to(self, actor: Actor, event: Event) -> bool:
+        if self.check is not None:
+            return self.check(actor, event)
+        return allowed(actor, self.resource, self.action)
+
+
+_event_secrets: dict[str, list[EventSecret]] = {}
+
+
+def register_event_secret(
+    verb: str,
+    *,
+    keys: list[str] | tuple[str, ...] | None,
+    resource: str = "",
+    action: str = "view",
+    check: EventCheck | None = None,
+    label: str = "",
+) -> EventSecret:
+    """Hide `keys` of `verb` events (`verb` exact, or a family `deal.*`) from anyone the access policy does not allow
+    `(resource, action)` (role-level, as the resource's own list endpoints answer 403), or for whom `check(actor,
+    event)` is false. Use the same rule the app's own endpoints use. Registering the same thing twice adds nothing."""
+    if check is None and not resource:
+        raise ValueError("Name the (resource, action) that may see it, or give a check.")
+    secret = EventSecret(verb, tuple(keys) if keys is not None else None, resource, action, check, label)
+    secrets_of = _event_secrets.setdefault(verb, [])
+    if secret not in secrets_of:
+        secrets_of.append(secret)
+    return secret
+
+
+def event_secrets_for(verb: str) -> list[EventSecret]:
+    """The secrets registered for `verb` itself and for its family (`invoice.*`)."""
+    return _event_secrets.get(verb, []) + _event_secrets.get(f"{verb.split('.', 1)[0]}.*", [])
+
+
+def _drop(data: dict[str, Any], path: str) -> bool:
+    """Remove a (dotted) key from `data` in place; True when it was there."""
+    head, _, rest = path.partition(".")
+    if head not in data:
+        return False
+    if not rest:
+        del data[head]
+        return True
+    inner = data[head]
+    return isinstance(inner, dict) and _drop(inner, rest)
+
+
+def redact_event(actor: Actor, event: Event) -> list[str]:
+    """Drop from `event` (in place: `data`, and `target_label` when registered) what `actor` may not see, and note
+    what went in `event.redacted` (also returned): the dropped data keys, `data` when all of it went, and
+    `target_label`. An event with nothing registered is left as it is."""
+    redacted: list[str] = []
+    for secret in event_secrets_for(event.verb):
+        if secret.visible_to(actor, event):
+            continue
+        if secret.keys is None:
+            if event.data:
+                event.data = {}
+                redacted.append("data")
+        else:
+            data = event.data if isinstance(event.data, dict) else {}
+            redacted.extend(key for key in secret.keys if _drop(data, key))
+        if secret.label and event.target_label != secret.label:
+            event.target_label = secret.label
+            redacted.append("target_label")
+    event.redacted = list(dict.fromkeys(redacted))  # type: ignore[attr-defined]
+    return event.redacted  # type: ignore[attr-defined, no-any-return]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db.models import F, Model, QuerySet
+from django.db.models.query import ModelIterable
 from django.http import Http404
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import ApiToken, Event, Membership, Workspace, hash_token
+from baton.core.registry import redact_event
 
 M = TypeVar("M", bound=Model)
 
@@ -88,6 +91,32 @@ def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:
     return Actor.for_membership(membership), token
 
 
+class ViewedEvents(QuerySet[Event]):
+    """Events as one actor sees them: every event it fetches (list, slice, `first`, `iterator`) comes with the data its
+    role may not see dropped (`core.registry.redact_event`; what went is in `event.redacted`). Filters, slices and
+    orderings keep the viewer."""
+
+    viewer: Actor | None = None
+
+    def _clone(self) -> ViewedEvents:
+        clone: ViewedEvents = super()._clone()  # type: ignore[misc]
+        clone.viewer = self.viewer
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self.viewer is not None and self._iterable_class is ModelIterable:
+            for event in self._result_cache or ():
+                redact_event(self.viewer, event)
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[Event]:
+        for event in super().iterator(chunk_size=chunk_size):
+            if self.viewer is not None and isinstance(event, Event):
+                redact_event(self.viewer, event)
+            yield event
+
+
 def event_list(
     *,
     actor: Actor,
@@ -98,9 +127,11 @@ def event_list(
     since: datetime | None = None,
     newest_first: bool = True,
 ) -> QuerySet[Event]:
-    """The event log of the actor's workspace, filtered."""
+    """The event log of the actor's workspace, filtered, each event's data narrowed to what the actor may see
+    (`ViewedEvents`: API.md Wave 2, "no amounts or rates to those who get 403 on them")."""
     access.require(actor, "event", "view")
-    qs = Event.objects.filter(workspace=actor.workspace)
+    qs = ViewedEvents(model=Event).filter(workspace=actor.workspace)
+    qs.viewer = actor
     if verb:
         qs = qs.filter(verb=verb) if "." in verb else qs.filter(verb__startswith=f"{verb}.")
     if target_type:

@@ -85,13 +85,19 @@ def workspace_update(
     name: str | None = None,
     currency: str | None = None,
     max_portfolio_size: int | None = None,
+    two_factor_required: bool | None = None,
 ) -> Workspace:
     access.require(actor, "workspace", "update")
     workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
     check_version(workspace, version)
     changes = {
         k: v
-        for k, v in {"name": name, "currency": currency, "max_portfolio_size": max_portfolio_size}.items()
+        for k, v in {
+            "name": name,
+            "currency": currency,
+            "max_portfolio_size": max_portfolio_size,
+            "two_factor_required": two_factor_required,
+        }.items()
         if v is not None
     }
     if "currency" in changes:

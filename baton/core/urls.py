@@ -1,21 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from baton.core import views
+from baton.core import account_views, oidc, views
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("login/verify/", account_views.login_verify, name="login_verify"),
+    path("account/", account_views.account, name="account"),
+    path("account/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/confirm/", account_views.two_factor_confirm, name="two_factor_confirm"),
+    path("account/two-factor/recovery-codes/", account_views.recovery_codes_replace, name="recovery_codes_replace"),
+    path("account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
+    path("oidc/authenticate/", oidc.BatonOIDCRequestView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.BatonOIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("workspace/switch/", views.switch_workspace, name="switch_workspace"),
     path("activity/", views.activity, name="activity"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="core/password_reset.html",
-            email_template_name="core/password_reset_email.txt",
-            subject_template_name="core/password_reset_subject.txt",
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -2,51 +2,85 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from baton.core import access, services, throttle
+from baton.core import access, oidc, services, throttle
 from baton.core.errors import RateLimited
 from baton.core.forms import LoginForm, WorkspaceSettingsForm
 from baton.core.selectors import event_list, memberships_for_user
-from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor
+from baton.core.signin import complete_sign_in
+from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor, safe_next
+
+# How long a successful login keeps its client known to the account (see login_view).
+KNOWN_CLIENT_SECONDS = 60 * 60 * 24 * 30
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Email + password, throttled per address+email and per address."""
+    """Email + password, throttled per client and account (`throttle.client_ip` reads the client through the trusted
+    proxies): one client's failures lock that account for that client only. A client failing across many accounts
+    (past LOGIN_ADDRESS_FAILURE_LIMIT) may then sign in only to accounts that signed in from it before."""
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         ip = throttle.client_ip(request)
+        per_account = throttle.account_key(ip, email)
         try:
-            throttle.check("login", f"{ip}:{email}", settings.LOGIN_FAILURE_LIMIT)
-            throttle.check("login-ip", ip, settings.LOGIN_FAILURE_LIMIT * 4)
+            throttle.check("login", per_account, settings.LOGIN_FAILURE_LIMIT)
+            if not throttle.remembered("login", per_account):
+                throttle.check("login-ip", ip, settings.LOGIN_ADDRESS_FAILURE_LIMIT)
         except RateLimited as exc:
             form.add_error(None, exc.detail)
             return render(request, "core/login.html", {"form": form}, status=429)
         user = authenticate(request, email=email, password=form.cleaned_data["password"])
         if user is None:
-            throttle.record_failure("login", f"{ip}:{email}")
+            throttle.record_failure("login", per_account)
             throttle.record_failure("login-ip", ip)
             form.add_error(None, "That email and password do not match an account.")
             status = 400
         else:
-            throttle.reset("login", f"{ip}:{email}")
-            login(request, user)
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                target = ""
-            return redirect(target or "home")
+            throttle.reset("login", per_account)
+            throttle.remember("login", per_account, KNOWN_CLIENT_SECONDS)
+            target = safe_next(request, "")
+            return complete_sign_in(request, user, method="password", next_url=target)  # asks for a code if set up
     elif request.method == "POST":
         status = 400
-    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+    context = {"form": form, "next": request.GET.get("next", ""), "oidc": oidc.enabled()}
+    return render(request, "core/login.html", {**context, "oidc_label": settings.OIDC_BUTTON_LABEL}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, throttled: PASSWORD_RESET_LIMIT requests per email from anywhere (no mail-bombing one
+    person) and four times that per client; past it, 429 and nothing is sent. Other accounts are unaffected."""
+
+    template_name = "core/password_reset.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = str(request.POST.get("email") or "").strip().lower()[:254]
+        ip = throttle.client_ip(request)
+        try:
+            throttle.check("reset", email, settings.PASSWORD_RESET_LIMIT)
+            throttle.check("reset-ip", ip, settings.PASSWORD_RESET_LIMIT * 4)
+        except RateLimited as exc:
+            form = self.get_form()
+            form.add_error(None, exc.detail)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        throttle.record_failure("reset", email)  # every request counts, answered or not
+        throttle.record_failure("reset-ip", ip)
+        return super().post(request, *args, **kwargs)
 
 
 @require_POST
@@ -76,8 +110,8 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 @actor_required
 def workspace_settings(request: HttpRequest) -> HttpResponse:
-    """The workspace's name, base currency and portfolio cap (owners). A currency change once money exists is
-    refused by the service (409), shown on the form, and nothing is saved."""
+    """The workspace's name, base currency, portfolio cap and two-factor requirement (owners). A currency change once
+    money exists is refused by the service (409), shown on the form, and nothing is saved."""
     actor = get_actor(request)
     access.require(actor, "workspace", "update")
     workspace = actor.workspace
@@ -85,6 +119,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         "name": workspace.name,
         "currency": workspace.currency,
         "max_portfolio_size": workspace.max_portfolio_size,
+        "two_factor_required": workspace.two_factor_required,
         "version": workspace.version,
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)

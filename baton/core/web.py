@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from baton.core.access import Actor
 from baton.core.errors import BatonError
@@ -83,6 +84,26 @@ def get_actor(request: HttpRequest) -> Actor:
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def safe_target(request: HttpRequest, target: str | None) -> str:
+    """`target` when it stays on this site, else "": the one check of every `next=` (django's
+    `url_has_allowed_host_and_scheme` refuses other hosts, `//host`, `/\\host`, `javascript:` and the like)."""
+    target = target or ""
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return target
+
+
+def safe_next(request: HttpRequest, default: str, *, under: str = "") -> str:
+    """Where the request's `next` (POST, then GET) asks to go back to, when it stays on this site (`safe_target`),
+    else `default`. With `under`, only a path beginning with it is followed."""
+    target = safe_target(request, request.POST.get("next") or request.GET.get("next"))
+    if not target or (under and not target.startswith(under)):
+        return default
+    return target
 
 
 def htmx_redirect(url: str) -> HttpResponse:

@@ -1,8 +1,13 @@
-"""What crm wires at start-up: the person form's client picker (people, below crm, declares the hook)."""
+"""What crm wires at start-up: the person form's client picker (people, below crm, declares the hook), and a deal's
+value hidden in the event log from those who may not see deals."""
 
 from __future__ import annotations
 
+from baton.core.registry import register_event_secret
 from baton.crm.selectors import client_choices
 from baton.people.views import set_client_choices
 
 set_client_choices(lambda actor: client_choices(actor=actor))
+
+# deal.created|updated|lost here, deal.won in relationships: the value only to those who may view deals.
+register_event_secret("deal.*", keys=("value", "changes.value"), resource="deal")

@@ -1,16 +1,17 @@
 """What finance wires at start-up: its event subscribers (a project going active freezes its scope baseline), the
 periodic `budget_thresholds` sweep, its reaction, inside the logging transaction, when time lands on a project, the
 records that fix the workspace's base currency (expenses, invoices), and, when an exchange rate is added, the base
-amounts of the expenses that waited for it (they also answer rates' `missing_rates` question)."""
+amounts of the expenses that waited for it (they also answer rates' `missing_rates` question), and the amounts of its
+events that the event log hides from those who may not see them (`register_event_secret`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from baton.core import events
+from baton.core import access, events
 from baton.core.access import Actor
-from baton.core.models import Workspace
-from baton.core.registry import register_money_holder
+from baton.core.models import Event, Workspace
+from baton.core.registry import register_event_secret, register_money_holder
 from baton.finance import subscribers, sweeps  # noqa: F401
 from baton.finance.models import Expense, Invoice
 from baton.finance.services.expenses import expenses_missing_rates, expenses_reprice
@@ -39,3 +40,28 @@ def reprice_expenses_on_new_rate(actor: Actor, rate: Any) -> None:
 
 events.on_emit("exchange_rate.created", reprice_expenses_on_new_rate)
 register_missing_rate_source(expenses_missing_rates)
+
+
+# The event log hides amounts from those who get 403 on them elsewhere (API.md Wave 2): the access rule of the
+# resource's own endpoints, by role.
+register_event_secret("invoice.*", keys=("total", "amount_paid", "balance_due", "changes"), resource="invoice")
+register_event_secret("payment.*", keys=("amount",), resource="invoice", label="a payment")  # "Payment of 1200.00"
+register_event_secret("change_order.*", keys=("amount_delta", "changes.amount_delta"), resource="change_order")
+# The budget moves by the change order's amount: before and after would tell it.
+register_event_secret("project.budget_changed", keys=("budget_amount",), resource="change_order")
+register_event_secret("budget.*", keys=("budget_amount", "spent_amount"), resource="budget")
+
+
+def _sees_expense_amounts(actor: Actor, event: Event) -> bool:
+    """As the expense endpoints: money roles, and anyone their own expense (or one they recorded)."""
+    if access.allowed(actor, "time_entry", "view_amounts"):
+        return True
+    data = event.data if isinstance(event.data, dict) else {}
+    return actor.person_id is not None and actor.person_id in (event.actor_id, data.get("person_id"))
+
+
+register_event_secret(
+    "expense.*",
+    keys=("amount", "billable_amount", "changes.amount", "changes.billable_amount", "changes.markup_pct"),
+    check=_sees_expense_amounts,
+)

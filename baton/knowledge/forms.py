@@ -74,6 +74,11 @@ class DecisionForm(BatonForm):
     )
     decided_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     project_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Project")
+    internal = forms.BooleanField(
+        required=False,
+        label="Internal to the account team",
+        help_text="Never shown to the client: not in the portal, status updates or reports.",
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(

@@ -46,6 +46,10 @@ class Decision(TimestampedModel):
         "crm.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions_made"
     )
     decided_on = models.DateField()
+    internal = models.BooleanField(
+        default=False,
+        help_text="The account team's own decision: never shown to the client (portal, status updates, reports).",
+    )
     created_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

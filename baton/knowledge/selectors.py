@@ -81,7 +81,7 @@ def decision_list(
         "client", "project", "task", "decided_by", "decided_by_contact"
     )
     if actor.is_client:
-        qs = qs.filter(client_id=actor.client_id or 0)
+        qs = qs.filter(client_id=actor.client_id or 0, internal=False)  # the account team's own stay inside
     qs = _project_scoped(qs, actor)
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
@@ -262,7 +262,8 @@ def _targeted_scope(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
         if qs.model is Comment:
             qs = qs.filter(internal=False)
         if access.allowed(actor, "decision", "view"):
-            visible |= Q(target_type="decision")
+            shared = Decision.objects.filter(client_id=cid, internal=False).values("pk")
+            visible |= Q(target_type="decision", target_id__in=shared)
         if access.allowed(actor, "brief", "view"):
             approved = Brief.objects.filter(client_id=cid, approved_version__isnull=False).values("pk")
             visible |= Q(target_type="brief", target_id__in=approved)

@@ -11,14 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
-from baton.core.web import actor_required, form_page, get_actor, is_htmx
+from baton.core.web import actor_required, form_page, get_actor, is_htmx, safe_next
 from baton.crm.models import Contact
 from baton.crm.selectors import client_get
 from baton.knowledge import selectors, services
@@ -33,13 +32,6 @@ from baton.knowledge.forms import (
 )
 from baton.knowledge.models import BRIEF_SECTIONS, SECTION_LABELS, Brief, Decision
 from baton.people.selectors import account_managers
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
 
 
 def _size_help() -> str:
@@ -179,6 +171,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     if not raw.isdigit():
         raise Http404("Choose the client first.")
     client = client_get(actor=actor, client_id=int(raw))
+    access.require(actor, "decision", "create", Decision(workspace=actor.workspace, client=client))
     initial: dict[str, Any] = {"decided_on": timezone.localdate(), "decided_by": actor.person_id}
     if (request.GET.get("project") or "").isdigit():
         initial["project_id"] = int(request.GET["project"])
@@ -232,6 +225,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
         "decided_by_contact_id": decision.decided_by_contact_id,
         "decided_on": decision.decided_on,
         "project_id": decision.project_id,
+        "internal": decision.internal,
         "version": decision.version,
     }
     form = DecisionForm(request.POST or None, initial=initial, **_decision_choices(actor, decision.client_id))
@@ -396,7 +390,7 @@ def comment_new(request: HttpRequest) -> HttpResponse:
         raise Http404("No such record.")
     target_id = int(raw_id)
     form = CommentForm(request.POST)
-    next_url = _back(request, reverse("home"))
+    next_url = safe_next(request, reverse("home"))
     if form.is_valid():
         try:
             services.comment_create(actor=actor, target_type=target_type, target_id=target_id, **form.cleaned_data)
@@ -422,7 +416,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get(actor=actor, comment_id=comment_id)
     services.comment_delete(actor=actor, comment=comment)
     messages.success(request, "The comment was removed.")
-    return redirect(_back(request, selectors.comment_target_url(comment)))
+    return redirect(safe_next(request, selectors.comment_target_url(comment)))
 
 
 @actor_required
@@ -437,7 +431,7 @@ def comment_redirect(request: HttpRequest, comment_id: int) -> HttpResponse:
 def attachment_new(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     raw_id = request.POST.get("target_id", "")
-    next_url = _back(request, reverse("home"))
+    next_url = safe_next(request, reverse("home"))
     form = AttachmentForm(request.POST, request.FILES)
     if not raw_id.isdigit() or not form.is_valid():
         messages.error(request, "Choose a file to upload.")
@@ -469,7 +463,7 @@ def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
     attachment = selectors.attachment_get(actor=actor, attachment_id=attachment_id)
     services.attachment_delete(actor=actor, attachment=attachment)
     messages.success(request, f"{attachment.name} was removed.")
-    return redirect(_back(request, selectors.comment_target_url(attachment)))
+    return redirect(safe_next(request, selectors.comment_target_url(attachment)))
 
 
 # --- Search ---------------------------------------------------------------------------------------------------

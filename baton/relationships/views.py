@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.errors import BatonError
-from baton.core.web import actor_required, form_page, get_actor
+from baton.core.web import actor_required, form_page, get_actor, safe_next
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
 from baton.finance.models import ChangeOrder
@@ -144,7 +144,7 @@ def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse
         messages.success(request, "Escalation resolved.")
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
-    return redirect(request.POST.get("next") or reverse("relationships:escalations"))
+    return redirect(safe_next(request, reverse("relationships:escalations")))
 
 
 def _account_context(actor: access.Actor, client: Any) -> dict[str, Any]:

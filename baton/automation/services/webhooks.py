@@ -15,6 +15,7 @@ import hmac
 import http.client
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from baton.automation import tasks
 from baton.automation.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+from baton.automation.services import egress
 from baton.automation.services.notifications import notify
 from baton.core import access, events
 from baton.core.access import Actor
@@ -107,7 +109,7 @@ def url_error(url: Any) -> str | None:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         return "This is not a valid URL."
-    return None
+    return egress.url_refusal(url)  # SSRF: no internal addresses unless WEBHOOK_ALLOWED_HOSTS lists the host
 
 
 def events_error(verbs: Any) -> str | None:
@@ -310,8 +312,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, int, str]:
-    """POST with the standard library: (status code or None, milliseconds, error text or "")."""
-    opener = urllib.request.build_opener(_NoRedirect)
+    """POST with the standard library: (status code or None, milliseconds, error text or ""). The connection goes only
+    to an address resolved and checked as it is opened (`egress`): a refused one is never connected to, so the error
+    is the same whatever listens there."""
+    opener = egress.opener(_NoRedirect)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only
     started = time.monotonic()
     try:
@@ -338,9 +342,15 @@ def headers_for(delivery: WebhookDelivery, webhook: Webhook, body: bytes) -> dic
     }
 
 
+def lease_seconds() -> int:
+    """How long an attempt holds its delivery: the POST's timeout and a margin. An attempt cut by a worker kill is
+    sent again once this runs out (`retry_due`), so it stays short."""
+    return timeout_seconds() + 10
+
+
 def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
     """Take a short lease on a due delivery; None when it is done, not due, or another worker holds it."""
-    lease = now + timedelta(seconds=timeout_seconds() + 30)
+    lease = now + timedelta(seconds=lease_seconds())
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=5))
     claimed = (
         WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
@@ -447,14 +457,23 @@ def _test_delivery(actor: Actor, webhook: Webhook) -> WebhookDelivery:
 
 
 def webhook_test(*, actor: Actor, webhook: Webhook) -> WebhookDelivery:
-    """Send a signed test payload now and return the recorded delivery (one attempt, no retries; a failure here
-    does not count towards switching the webhook off)."""
+    """Queue a signed test payload for the worker and return the delivery as it stands (one attempt, no retries; a
+    failure here does not count towards switching the webhook off). The worker, not the web process, connects; its
+    answer shows in the delivery log (at once when the queue runs jobs immediately)."""
     delivery = _test_delivery(actor, webhook)
-    return delivery_attempt(delivery.pk) or delivery
+    enqueue_attempt(delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+CUT_LOOKAHEAD = timedelta(seconds=60)  # `recover_cut_deliveries` runs every minute
 
 
 def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
-    """Queue deliveries whose retry is overdue by `grace` (their scheduled job was lost with a worker)."""
+    """Queue deliveries whose job was lost with a worker: a retry overdue by `grace` (its scheduled job went), and an
+    attempt cut mid-way (a worker killed while it held the lease): queued at once when its lease ran out, or for the
+    moment it runs out when that is within `CUT_LOOKAHEAD`. An attempt that finishes meanwhile makes that job a no-op
+    (the delivery is no longer due), so a healthy in-flight delivery is never sent twice."""
     now = now or timezone.now()
     due = (
         WebhookDelivery.objects.filter(
@@ -467,4 +486,20 @@ def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minut
     ids = list(due)
     for delivery_id in ids:
         enqueue_attempt(delivery_id)
-    return len(ids)
+    held = (
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, locked_until__lt=now + CUT_LOOKAHEAD)
+        .filter(Q(is_test=True) | Q(webhook__active=True))
+        .exclude(pk__in=ids)
+        .order_by("locked_until")
+        .values_list("id", "locked_until")[:limit]
+    )
+    cut = list(held)
+    for delivery_id, until in cut:
+        wait = (until - now).total_seconds() if until is not None else 0.0
+        enqueue_attempt(delivery_id, math.ceil(wait) + 1 if wait > 0 else 0)
+    return len(ids) + len(cut)
+
+
+def release(delivery_ids: list[int]) -> int:
+    """Give up the lease of attempts a stopping worker could not finish, so the next worker sends them at once."""
+    return WebhookDelivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING).update(locked_until=None)

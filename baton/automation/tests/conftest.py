@@ -74,7 +74,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings) -> Iterator[Receiver]:
+    """The receiver listens on loopback, which webhooks may reach only when WEBHOOK_ALLOWED_HOSTS lists it."""
+    settings.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1"
     box: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):

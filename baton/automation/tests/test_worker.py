@@ -9,9 +9,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -171,6 +173,59 @@ def test_worker_killed_mid_job_restarts_and_the_rule_runs_exactly_once(tmp_path)
     # The same event handled again (a duplicate job, another worker): still exactly once.
     again = _script("again", env, str(setup["event_id"]))
     assert again["follow_ups"] == 1 and len(again["runs"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_lets_an_in_flight_delivery_finish(tmp_path):
+    """A real worker is stopped with SIGTERM (systemd, docker stop) while its webhook POST waits for a slow receiver:
+    the attempt finishes and is recorded (succeeded, lease released) before the worker exits, instead of being
+    abandoned with its lease held."""
+    posted = threading.Event()
+
+    class SlowReceiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            posted.set()
+            time.sleep(2)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowReceiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "BATON_TESTING", "PYTEST_CURRENT_TEST")}
+    env |= {
+        "BATON_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "baton.automation.tests.worker_settings",
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "INFO",
+        "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    try:
+        _database_for_worker(tmp_path, env)
+        _script("webhook", env, f"http://127.0.0.1:{server.server_address[1]}/hook")
+        log = tmp_path / "worker.log"
+        worker = _start_worker(env, log)
+        try:
+            _wait_for(posted.is_set, "the worker to POST the delivery", log=log)
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+        result = json.loads(
+            _run([sys.executable, "-m", "baton.automation.tests.worker_script", "deliveries"], env)
+            .strip()
+            .splitlines()[-1]
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert worker.returncode == 0, log.read_text()[-3000:]
+    assert result == [{"status": "succeeded", "attempts": 1, "locked": False, "code": 200}], log.read_text()[-3000:]
 
 
 # --- A real Redis queue and consumer --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ worker's database and queue, so the test process never touches them (and never r
 setup: a workspace, a project with a task, a rule on task.status_changed whose actions create a task and then pause;
        then the task moves to done, which queues the job in the SqliteHuey file. Prints the event id.
 status: prints what happened, as JSON: tasks created by the rule, its runs, whether the event was processed.
+webhook URL: a workspace with a webhook to URL on client.updated, and a client update, which queues its event's job.
+deliveries: prints each webhook delivery's status, attempts and lease, as JSON.
 """
 
 from __future__ import annotations
@@ -73,11 +75,40 @@ def again(event_id: int) -> dict[str, object]:
     return status()
 
 
+def webhook(url: str) -> dict[str, int]:
+    from baton.automation.services import webhook_create
+    from baton.core.access import Actor
+    from baton.crm.services import client_create, client_update
+    from baton.people.services import workspace_create
+
+    workspace = workspace_create(
+        slug="hooks", name="Hooks", currency="USD", owner_email="owner@hooks.test", owner_password=None
+    )
+    system = Actor.system(workspace)
+    hook = webhook_create(actor=system, url=url, events=["client.updated"])
+    client = client_create(actor=system, name="Hook Client")
+    client_update(actor=system, client=client, version=client.version, notes="Send me")
+    return {"webhook_id": hook.id}
+
+
+def deliveries() -> list[dict[str, object]]:
+    from baton.automation.models import WebhookDelivery
+
+    return [
+        {"status": d.status, "attempts": d.attempts, "locked": d.locked_until is not None, "code": d.last_status_code}
+        for d in WebhookDelivery.objects.order_by("id")
+    ]
+
+
 if __name__ == "__main__":
     django.setup()
     command = sys.argv[1]
     if command == "setup":
         result: object = setup()
+    elif command == "webhook":
+        result = webhook(sys.argv[2])
+    elif command == "deliveries":
+        result = deliveries()
     elif command == "again":
         result = again(int(sys.argv[2]))
     else:

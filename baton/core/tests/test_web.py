@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client as HttpClient
 
+from baton.automation.models import Notification
 from baton.core.access import Actor
+from baton.core.web import safe_next
 from baton.crm.services import client_create
 from baton.devdata.testing.personas import PASSWORD, PERSONA_NAMES
 from baton.people.services import person_create
@@ -94,13 +96,29 @@ def test_login_throttled_after_failure_limit(personas):
     assert other.post("/login/", {"email": "pm@studio.test", "password": PASSWORD}).status_code == 302
 
 
-def test_login_throttled_per_address_across_emails(personas):
+def test_login_throttled_per_address_across_emails(personas, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    # The PM signed in from this address before the spraying began.
+    assert (
+        HttpClient(REMOTE_ADDR="10.0.0.8")
+        .post("/login/", {"email": "pm@studio.test", "password": PASSWORD})
+        .status_code
+        == 302
+    )
     client = HttpClient(REMOTE_ADDR="10.0.0.8")
-    per_ip = settings.LOGIN_FAILURE_LIMIT * 4
-    for i in range(per_ip):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         response = client.post("/login/", {"email": f"guess{i}@studio.test", "password": "nope"})
         assert response.status_code == 400
+    # Past the address's limit, an account never signed in from it is refused; one that was signs in.
     assert client.post("/login/", {"email": "am@studio.test", "password": PASSWORD}).status_code == 429
+    assert client.post("/login/", {"email": "pm@studio.test", "password": PASSWORD}).status_code == 302
+    # Another address is not affected.
+    assert (
+        HttpClient(REMOTE_ADDR="10.0.0.80")
+        .post("/login/", {"email": "am@studio.test", "password": PASSWORD})
+        .status_code
+        == 302
+    )
 
 
 def test_successful_login_resets_the_email_counter(personas):
@@ -275,3 +293,36 @@ def test_activity_feed(personas):
 def test_activity_forbidden_for_client_role(personas):
     response = logged_in(personas, "client_a").get("/activity/")
     assert response.status_code == 403
+
+
+# --- Where `next=` may send a person (core.web.safe_next, used by every view that reads `next`) ----------------
+
+OFF_SITE = ["https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_safe_next_refuses_other_sites(rf, target):
+    assert safe_next(rf.post("/x/", {"next": target}), "/home/") == "/home/"
+    assert safe_next(rf.get("/x/", {"next": target}), "/home/") == "/home/"
+
+
+def test_safe_next_follows_our_pages_and_keeps_to_a_prefix(rf):
+    assert safe_next(rf.get("/x/", {"next": "/tasks/3/?tab=time"}), "/home/") == "/tasks/3/?tab=time"
+    assert safe_next(rf.get("/x/", {"next": "/tasks/3/"}), "/schedule/", under="/schedule/") == "/schedule/"
+    assert safe_next(rf.get("/x/", {"next": "/schedule/?start=2026-03-02"}), "/", under="/schedule/") == (
+        "/schedule/?start=2026-03-02"
+    )
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login_and_notification_never_redirect_off_site(personas, target):
+    client = HttpClient()
+    response = client.post(
+        "/login/?next=/x/", {"email": personas["member"].email, "password": PASSWORD, "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    note = Notification.objects.create(
+        workspace=personas.workspace, recipient=personas["member"].person, title="Hello", verb="task.assigned"
+    )
+    response = client.post(f"/notifications/{note.id}/read/", {"next": target})
+    assert response.status_code == 302 and response["Location"] == "/notifications/"

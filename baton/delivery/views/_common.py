@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from baton.core.access import Actor
 from baton.people.models import Person
@@ -37,10 +35,3 @@ def _client_refused(save: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
-from baton.core.web import actor_required, get_actor, is_htmx
+from baton.core.web import actor_required, get_actor, is_htmx, safe_next
 from baton.delivery import selectors, services
 from baton.delivery.models import (
     Project,
@@ -22,7 +22,6 @@ from baton.delivery.models import (
     TaskStatus,
 )
 from baton.delivery.timeline import gantt
-from baton.delivery.views._common import _back
 from baton.delivery.views.projects import _project_context
 
 # --- The board --------------------------------------------------------------------------------------------------
@@ -79,7 +78,7 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
         messages.error(request, problem.get("detail") or problem["message"])
     else:
         messages.success(request, f"“{task.title}” is now {TaskStatus(status).label.lower()}.")
-    return redirect(_back(request, reverse("delivery:task_detail", args=[task.pk])))
+    return redirect(safe_next(request, reverse("delivery:task_detail", args=[task.pk])))
 
 
 # --- The timeline -----------------------------------------------------------------------------------------------

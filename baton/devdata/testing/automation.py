@@ -10,7 +10,7 @@ from baton.core.models import Event, Workspace
 from baton.people.models import Person
 
 # Nothing listens on port 9 of the loopback: a "send test" fails fast with connection refused.
-UNREACHABLE_URL = "http://127.0.0.1:9/baton-matrix"
+UNREACHABLE_URL = "https://unreachable.invalid/baton-matrix"  # .invalid never resolves (RFC 2606)
 
 
 def make_automation_records(*, workspace: Workspace, recipient: Person) -> dict[str, int]:

@@ -51,6 +51,7 @@ def _apply_base(expense: Expense, base_rate: Any = None, *, known: bool = False)
 def _data(expense: Expense) -> dict[str, Any]:
     return {
         "project_id": expense.project_id,
+        "person_id": expense.person_id,
         "description": expense.description,
         "amount": expense.amount,
         "billable": expense.billable,

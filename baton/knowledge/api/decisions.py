@@ -40,6 +40,7 @@ class DecisionIn(InputSchema):
     )
     decided_by_contact_id: int | None = Field(None, description="The client contact who decided, when it was theirs.")
     decided_on: date | None = Field(None, description="Defaults to today.")
+    internal: bool = Field(False, description="The account team's own decision: the client never sees it.")
 
 
 class DecisionPatch(InputSchema):
@@ -53,6 +54,7 @@ class DecisionPatch(InputSchema):
     decided_by: int | None = None
     decided_by_contact_id: int | None = None
     decided_on: date | None = None
+    internal: bool | None = None
     version: int | None = None
 
 
@@ -71,6 +73,7 @@ class DecisionOut(Schema):
     decided_by_contact_id: int | None
     decided_by_contact_name: str | None = None
     decided_on: date
+    internal: bool
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime

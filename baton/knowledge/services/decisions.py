@@ -29,6 +29,7 @@ DECISION_FIELDS = (
     "project_id",
     "task_id",
     "touchpoint_id",
+    "internal",
 )
 
 
@@ -63,9 +64,11 @@ def decision_create(
     project_id: int | None = None,
     task_id: int | None = None,
     touchpoint_id: int | None = None,
+    internal: bool = False,
 ) -> Decision:
-    """Record a decision about a client (optionally a project or task of it): what, why, what was rejected."""
-    access.require(actor, "decision", "create")
+    """Record a decision about a client (optionally a project or task of it): what, why, what was rejected.
+    An `internal` one is the account team's own: the client never sees it (`core.client_view`)."""
+    access.require(actor, "decision", "create", Decision(workspace=actor.workspace, client=client))
     project, task, errors = project_and_task(actor, client, project_id, task_id)
     errors |= _decider_errors(actor, client, decided_by, decided_by_contact_id)
     alternatives = clean_text_list(alternatives_rejected, "alternatives_rejected", errors)
@@ -82,6 +85,7 @@ def decision_create(
         decided_by_id=decided_by if "decided_by" not in errors else None,
         decided_by_contact_id=decided_by_contact_id if "decided_by_contact_id" not in errors else None,
         decided_on=decided_on or timezone.localdate(),
+        internal=bool(internal),
         created_by_id=actor.person_id,
     )
     validate(record, errors)
@@ -97,6 +101,7 @@ def decision_create(
             "task_id": record.task_id,
             "decided_by": record.decided_by_id,
             "decided_by_contact_id": record.decided_by_contact_id,
+            "internal": record.internal,
         },
     )
     return record
@@ -134,8 +139,11 @@ def decision_update(*, actor: Actor, record: Decision, version: int | None, **ch
             errors["decided_on"] = "A decision has a date."
         else:
             values["decided_on"] = changes["decided_on"]
-    if "touchpoint_id" in changes:
-        values["touchpoint_id"] = changes["touchpoint_id"]
+    for field in ("touchpoint_id", "internal"):
+        if field in changes:
+            values[field] = changes[field]
+    if values.get("internal", False) is None:
+        errors["internal"] = "Say whether the decision is internal: true or false."
     if errors:
         raise ValidationError(errors)
     values |= {

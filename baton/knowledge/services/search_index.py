@@ -62,8 +62,8 @@ def _comment_target_info(comment: Comment) -> tuple[str, bool]:
         brief = Brief.objects.filter(pk=comment.target_id).only("title", "approved_version_id").first()
         return (brief.title, brief.approved_version_id is not None) if brief else ("", False)
     if comment.target_type == "decision":
-        decision = Decision.objects.filter(pk=comment.target_id).only("title").first()
-        return (decision.title if decision else "", True)
+        decision = Decision.objects.filter(pk=comment.target_id).only("title", "internal").first()
+        return (decision.title, not decision.internal) if decision else ("", True)
     task = Task.objects.filter(pk=comment.target_id).only("title").first()
     return (task.title if task else "", True)
 
@@ -100,7 +100,8 @@ def _documents(obj: models.Model) -> list[_Doc]:
         ]
     if isinstance(obj, Decision):
         body = _join(obj.decision, obj.rationale, *(obj.alternatives_rejected or []))
-        return [_Doc(SearchAudience.ALL, obj.title, body, obj.client_id, obj.project_id)]
+        audience = SearchAudience.STAFF if obj.internal else SearchAudience.ALL  # the account team's own
+        return [_Doc(audience, obj.title, body, obj.client_id, obj.project_id)]
     if isinstance(obj, Comment):
         label, client_visible = _comment_target_info(obj)
         audience = SearchAudience.ALL if client_visible and not obj.internal else SearchAudience.STAFF
@@ -194,14 +195,18 @@ def _rebuild_docs(workspace: Workspace) -> Iterable[tuple[str, int, _Doc]]:
         for doc in _documents(brief):
             yield "brief", brief.pk, doc
     decision_titles: dict[int, str] = {}
+    internal_decisions: set[int] = set()
     for decision in Decision.objects.filter(workspace=workspace):
         decision_titles[decision.pk] = decision.title
+        if decision.internal:
+            internal_decisions.add(decision.pk)
         yield "decision", decision.pk, _documents(decision)[0]
     task_titles = dict(Task.objects.filter(workspace=workspace).values_list("id", "title"))
     for comment in Comment.objects.filter(workspace=workspace):
         labels = {"brief": brief_titles, "decision": decision_titles, "task": task_titles}[comment.target_type]
         label = labels.get(comment.target_id, "")
         visible = comment.target_type != "brief" or comment.target_id in approved_briefs
+        visible = visible and not (comment.target_type == "decision" and comment.target_id in internal_decisions)
         audience = SearchAudience.ALL if visible and not comment.internal else SearchAudience.STAFF
         title = f"Comment on {label}" if label else "Comment"
         yield (

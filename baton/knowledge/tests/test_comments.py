@@ -25,7 +25,8 @@ def _decision(personas, client=None):
         "decision": "Launch to 20% first.",
         "decided_by": personas["am"].person.id,
     }
-    response = post(personas["am"].api(), "/api/v1/decisions", body)
+    author = "am" if client is None else "admin"  # an AM writes decisions of its portfolio's clients only
+    response = post(personas[author].api(), "/api/v1/decisions", body)
     assert response.status_code == 201, response.content
     return response.json()
 

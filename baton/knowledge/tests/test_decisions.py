@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.test import Client as WebClient
+
 from baton.core.models import Event
 from baton.crm.services import contact_create
-from baton.knowledge.models import Decision
+from baton.knowledge import selectors, services
+from baton.knowledge.models import Comment, Decision
 
 from .helpers import fields, patch, post
 
@@ -137,7 +140,7 @@ def test_patch_needs_the_current_version(personas, work):
 def test_who_sees_and_writes_decisions(personas, work):
     am = personas["am"].api()
     mine = post(am, "/api/v1/decisions", _body(personas)).json()
-    theirs = post(am, "/api/v1/decisions", _body(personas, client_id=personas.client_b.id)).json()
+    theirs = post(personas["admin"].api(), "/api/v1/decisions", _body(personas, client_id=personas.client_b.id)).json()
     portal = personas["client_a"].api()
     listing = portal.get("/api/v1/decisions").json()
     assert [d["id"] for d in listing["results"]] == [mine["id"]]
@@ -153,3 +156,62 @@ def test_who_sees_and_writes_decisions(personas, work):
     assert outsider.get("/api/v1/decisions").json()["count"] == 0
     filtered = am.get(f"/api/v1/decisions?client_id={personas.client_b.id}").json()
     assert [d["id"] for d in filtered["results"]] == [theirs["id"]]
+
+
+def test_an_account_manager_writes_decisions_of_its_portfolio_only(personas, work):
+    """Client B is not the AM's: it may read B's decisions, but not record or change one (403, API and page)."""
+    am = personas["am"].api()
+    outside = post(am, "/api/v1/decisions", _body(personas, client_id=personas.client_b.id, title="Not mine"))
+    assert outside.status_code == 403, outside.content
+    assert not Decision.objects.filter(title="Not mine").exists()
+    theirs = post(personas["admin"].api(), "/api/v1/decisions", _body(personas, client_id=personas.client_b.id))
+    assert theirs.status_code == 201
+    decision_id = theirs.json()["id"]
+    assert am.get(f"/api/v1/decisions/{decision_id}").status_code == 200
+    changed = patch(am, f"/api/v1/decisions/{decision_id}", {"title": "Overwritten"}, version=1)
+    assert changed.status_code == 403, changed.content
+    assert Decision.objects.get(pk=decision_id).title == "Lead with performance"
+    page = WebClient()
+    page.force_login(personas["am"].person.membership.user)
+    assert page.get(f"/decisions/new/?client={personas.client_b.id}").status_code == 403
+    assert page.post(f"/decisions/{decision_id}/edit/", {"title": "Overwritten"}).status_code == 403
+    # Its own portfolio's client still works.
+    assert post(am, "/api/v1/decisions", _body(personas)).status_code == 201
+
+
+def test_an_internal_decision_stays_with_the_agency(personas, work):
+    """`internal: true` is the account team's own decision: staff read it, the client's user never (list, id,
+    comments on it)."""
+    am = personas["am"].api()
+    made = post(am, "/api/v1/decisions", _body(personas, title="Drop the retainer talk", internal=True))
+    assert made.status_code == 201 and made.json()["internal"] is True
+    shared = post(am, "/api/v1/decisions", _body(personas, title="Shared one")).json()
+    assert shared["internal"] is False
+    comment = post(am, "/api/v1/comments", {"target_type": "decision", "target_id": made.json()["id"], "body": "Hm."})
+    assert comment.status_code == 201
+    portal = personas["client_a"].api()
+    assert [d["id"] for d in portal.get("/api/v1/decisions").json()["results"]] == [shared["id"]]
+    assert portal.get(f"/api/v1/decisions/{made.json()['id']}").status_code == 404
+    listed = portal.get(f"/api/v1/comments?target_type=decision&target_id={made.json()['id']}")
+    assert listed.status_code == 404 or listed.json()["count"] == 0
+    assert personas["member"].api().get(f"/api/v1/decisions/{made.json()['id']}").status_code == 200
+    # Made shareable later, the client reads it.
+    assert patch(am, f"/api/v1/decisions/{made.json()['id']}", {"internal": False}, 1).status_code == 200
+    assert portal.get(f"/api/v1/decisions/{made.json()['id']}").status_code == 200
+    assert patch(am, f"/api/v1/decisions/{made.json()['id']}", {"internal": None}, 2).status_code == 422
+
+
+def test_search_keeps_an_internal_decision_and_its_comments_from_the_client(personas, work):
+    am = personas["am"].api()
+    made = post(am, "/api/v1/decisions", _body(personas, title="Wombat pricing", internal=True)).json()
+    post(am, "/api/v1/comments", {"target_type": "decision", "target_id": made["id"], "body": "numbat margin"})
+    for update in (False, True):  # each record indexed as it is written, then the whole index rebuilt
+        if update:
+            services.search_index_rebuild()
+        else:
+            services.search_index_update(Decision.objects.get(pk=made["id"]))
+            services.search_index_update(Comment.objects.get(target_type="decision", target_id=made["id"]))
+        assert [r.kind for r in selectors.search(personas["am"].actor, "wombat")] == ["decision"]
+        assert [r.kind for r in selectors.search(personas["am"].actor, "numbat")] == ["comment"]
+        assert selectors.search(personas["client_a"].actor, "wombat") == []
+        assert selectors.search(personas["client_a"].actor, "numbat") == []

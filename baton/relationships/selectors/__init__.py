@@ -13,7 +13,15 @@ from baton.relationships.selectors.cadence import (
     cadence_today,
     client_cadence_items,
 )
-from baton.relationships.selectors.clients import _day_bounds, client_for, portfolio_mode, protocol_for, settings_for
+from baton.relationships.selectors.clients import (
+    _day_bounds,
+    client_for,
+    client_internal_texts,
+    client_shares,
+    portfolio_mode,
+    protocol_for,
+    settings_for,
+)
 from baton.relationships.selectors.health import (
     _health_facts_bulk,
     budget_overruns,
@@ -59,7 +67,9 @@ __all__ = [
     "client_for",
     "client_health",
     "client_health_bulk",
+    "client_internal_texts",
     "client_report",
+    "client_shares",
     "escalation_get",
     "escalation_list",
     "goal_get",

@@ -6,11 +6,12 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from baton.core import client_view
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.selectors import one_or_404
 from baton.crm.models import Client
-from baton.relationships.models import CommunicationProtocol, RelationshipsSettings
+from baton.relationships.models import CommunicationProtocol, Escalation, RelationshipsSettings
 
 # --- Clients ------------------------------------------------------------------------------------------------------
 
@@ -25,6 +26,27 @@ def protocol_for(client: Client) -> CommunicationProtocol:
     """The client's protocol (an unsaved default when none was agreed yet)."""
     found = CommunicationProtocol.objects.filter(client=client).first()
     return found or CommunicationProtocol(workspace_id=client.workspace_id, client=client)
+
+
+def client_shares(client: Client) -> set[str]:
+    """What the client's protocol shares with it (`core.client_view` asks at start-up's registration)."""
+    return {client_view.BUDGET} if protocol_for(client).share_budget_with_client else set()
+
+
+INTERNAL_TEXTS_READ = 200  # the client's latest escalations checked against an outgoing text
+
+
+def client_internal_texts(client: Client) -> list[str]:
+    """Texts of the client that stay inside the agency: its escalations' titles (the latest, open or resolved),
+    bare and without the client's name the rules put in front."""
+    titles = Escalation.objects.filter(client=client).order_by("-created_at", "-id").values_list("title", flat=True)
+    prefix = f"{client.name}: "
+    texts: list[str] = []
+    for title in titles[:INTERNAL_TEXTS_READ]:
+        texts.append(title)
+        if title.startswith(prefix):
+            texts.append(title.removeprefix(prefix))
+    return texts
 
 
 def client_for(actor: Actor, client_id: int) -> Client:

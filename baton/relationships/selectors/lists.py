@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from baton.core import access
+from baton.core import access, client_view
 from baton.core.access import Actor
 from baton.core.selectors import one_or_404
 from baton.crm.models import Client
@@ -166,17 +166,25 @@ def client_report(*, actor: Actor, client_id: int, today: date | None = None) ->
         for g in ClientGoal.objects.filter(client=client, archived_at__isnull=True).prefetch_related("values")
     ]
     since = today - timedelta(days=90)
+    audience = client_view.audience_for(client)  # the report goes to the client: the one "what may it see" policy
     return {
         "client": client,
         "date": today,
-        "goals": goals,
-        "milestones": list(
+        "goals": audience.only(client_view.GOAL, goals),
+        "milestones": audience.only(
+            client_view.PROGRESS,
             Milestone.objects.filter(project__client=client, completed_at__gte=_day_bounds(since))
             .select_related("project")
-            .order_by("-completed_at")[:20]
+            .order_by("-completed_at")[:20],
         ),
-        "status_updates": list(StatusUpdate.objects.filter(client=client, status="sent").order_by("-week_start")[:6]),
-        "decisions": list(Decision.objects.filter(client=client, decided_on__gte=since).order_by("-decided_on")[:10]),
+        "status_updates": audience.only(
+            client_view.STATUS_UPDATE,
+            StatusUpdate.objects.filter(client=client, status="sent").order_by("-week_start")[:6],
+        ),
+        "decisions": audience.keep(
+            (client_view.INTERNAL_DECISION if d.internal else client_view.DECISION, d)
+            for d in Decision.objects.filter(client=client, decided_on__gte=since).order_by("-decided_on")[:10]
+        ),
     }
 
 

@@ -6,38 +6,50 @@ from typing import Any
 
 from django.http import Http404
 
+from baton.core import client_view
 from baton.core.access import Actor
 from baton.delivery import selectors as delivery
 from baton.finance.models import ChangeOrder
 from baton.finance.selectors.burn import budget_burn
 from baton.knowledge.selectors import decision_list
-from baton.relationships.selectors.clients import client_for, protocol_for
+from baton.relationships.selectors.clients import client_for
 from baton.relationships.selectors.lists import goal_list, goal_progress, status_update_list
 
 
 def portal_overview(actor: Actor) -> dict[str, Any]:
     """What the client portal shows a client-role user of its own client: projects, open milestones, tasks awaiting
     approval, change orders to decide, sent status updates, decisions, goals, and budget figures only when the
-    client's protocol shares them."""
+    client's protocol shares them: every part passes `core.client_view`, the one "what may the client see" policy."""
     if not actor.is_client or not actor.client_id:
         raise Http404("No portal here.")
     client = client_for(actor, actor.client_id)
     projects = list(delivery.project_list(actor=actor).filter(client_id=client.pk, archived_at__isnull=True))
-    shared = protocol_for(client).share_budget_with_client
+    audience = client_view.audience_for(client)
+    live = [p for p in projects if p.status in ("active", "on_hold")]
     return {
         "client": client,
-        "projects": projects,
-        "milestones": list(
-            delivery.milestone_list(actor=actor).filter(project__client_id=client.pk, status="open")[:20]
+        "projects": audience.only(client_view.PROGRESS, projects),
+        "milestones": audience.only(
+            client_view.PROGRESS,
+            delivery.milestone_list(actor=actor).filter(project__client_id=client.pk, status="open")[:20],
         ),
-        "awaiting": list(delivery.task_list(actor=actor).filter(project__client_id=client.pk, status="in_review")[:20]),
-        "change_orders": list(
+        "awaiting": audience.only(
+            client_view.PROGRESS,
+            delivery.task_list(actor=actor).filter(project__client_id=client.pk, status="in_review")[:20],
+        ),
+        "change_orders": audience.only(
+            client_view.CHANGE_ORDER,
             ChangeOrder.objects.filter(
                 workspace=actor.workspace, project__client_id=client.pk, status="submitted"
-            ).select_related("project")
+            ).select_related("project"),
         ),
-        "updates": list(status_update_list(actor=actor, client_id=client.pk)[:10]),
-        "decisions": list(decision_list(actor=actor, client_id=client.pk)[:10]),
-        "goals": [{"goal": g, **goal_progress(g)} for g in goal_list(actor=actor, client_id=client.pk)],
-        "budgets": [(p, budget_burn(p)) for p in projects if p.status in ("active", "on_hold")] if shared else [],
+        "updates": audience.only(client_view.STATUS_UPDATE, status_update_list(actor=actor, client_id=client.pk)[:10]),
+        "decisions": audience.keep(
+            (client_view.INTERNAL_DECISION if d.internal else client_view.DECISION, d)
+            for d in decision_list(actor=actor, client_id=client.pk)[:10]
+        ),
+        "goals": audience.only(
+            client_view.GOAL, [{"goal": g, **goal_progress(g)} for g in goal_list(actor=actor, client_id=client.pk)]
+        ),
+        "budgets": [(p, budget_burn(p)) for p in live] if audience.may_see(client_view.BUDGET) else [],
     }

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Sum
 
+from baton.core import client_view
+from baton.core.client_view import ClientAudience
 from baton.crm.models import Client
 from baton.delivery.models import Milestone, Task
 from baton.knowledge.models import Decision
@@ -17,9 +19,11 @@ from baton.timesheets.models import TimeEntry
 # --- Week facts (status updates) ------------------------------------------------------------------------------------
 
 
-def week_facts(client: Client, week_start: date) -> dict[str, Any]:
-    """What happened for the client in the week: milestones reached, tasks done, hours against budget, decisions,
-    open next steps and risks."""
+def week_facts(client: Client, week_start: date, audience: ClientAudience | None = None) -> dict[str, Any]:
+    """What happened for the client in the week, as the client may see it (`core.client_view`, the client's
+    protocol by default): milestones reached, tasks done, hours against budget (only when budgets are shared),
+    decisions, open next steps and delivery risks. Escalations and health never reach these facts."""
+    audience = audience or client_view.audience_for(client)
     start, end = _day_bounds(week_start), _day_bounds(week_start + timedelta(days=7))
     milestones = list(
         Milestone.objects.filter(project__client=client, completed_at__gte=start, completed_at__lt=end).values(
@@ -34,7 +38,46 @@ def week_facts(client: Client, week_start: date) -> dict[str, Any]:
         .select_related("project")
         .order_by("completed_at")
     ]
-    budgets = []
+    budgets = _week_budgets(client, week_start)
+    decisions = [
+        (
+            client_view.INTERNAL_DECISION if d["internal"] else client_view.DECISION,
+            {"id": d["id"], "title": d["title"], "decided_on": d["decided_on"]},
+        )
+        for d in Decision.objects.filter(
+            client=client, decided_on__gte=week_start, decided_on__lt=week_start + timedelta(days=7)
+        )
+        .order_by("decided_on")
+        .values("id", "title", "decided_on", "internal")
+    ]
+    steps = [
+        {
+            "id": s.pk,
+            "description": s.description,
+            "owner": s.owner.name if s.owner else (s.owner_contact.name if s.owner_contact else "—"),
+            "due_on": s.due_on,
+        }
+        for s in NextStep.objects.filter(client=client, done_at__isnull=True).select_related("owner", "owner_contact")
+    ]
+    risks = _week_risks(client, week_start, budgets)
+    return {
+        "week_start": week_start,
+        "milestones_reached": audience.only(
+            client_view.PROGRESS,
+            [{"id": m["id"], "name": m["name"], "project": m["project__name"]} for m in milestones],
+        ),
+        "tasks_done": audience.only(client_view.PROGRESS, tasks),
+        "budgets_shared": audience.may_see(client_view.BUDGET),
+        "budgets": audience.only(client_view.BUDGET, budgets),
+        "decisions": audience.keep(decisions),
+        "next_steps": audience.only(client_view.NEXT_STEP, steps),
+        "risks": audience.keep(risks),
+    }
+
+
+def _week_budgets(client: Client, week_start: date) -> list[dict[str, Any]]:
+    """Hours this week and in all against the budgeted hours, per live project of the client."""
+    budgets: list[dict[str, Any]] = []
     for project in client.projects.filter(archived_at__isnull=True).exclude(status__in=["cancelled"]):
         week_minutes = (
             TimeEntry.objects.filter(
@@ -54,25 +97,15 @@ def week_facts(client: Client, week_start: date) -> dict[str, Any]:
                     "over_budget": bool(project.budget_minutes) and total_minutes > project.budget_minutes,
                 }
             )
-    decisions = list(
-        Decision.objects.filter(
-            client=client, decided_on__gte=week_start, decided_on__lt=week_start + timedelta(days=7)
-        )
-        .order_by("decided_on")
-        .values("id", "title", "decided_on")
-    )
-    steps = [
-        {
-            "id": s.pk,
-            "description": s.description,
-            "owner": s.owner.name if s.owner else (s.owner_contact.name if s.owner_contact else "—"),
-            "due_on": s.due_on,
-        }
-        for s in NextStep.objects.filter(client=client, done_at__isnull=True).select_related("owner", "owner_contact")
-    ]
-    risks = [f"{b['project']} is over its budgeted hours." for b in budgets if b["over_budget"]]
+    return budgets
+
+
+def _week_risks(client: Client, week_start: date, budgets: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each risk of the week with its kind of information (`core.client_view`): over budget, late milestones, open
+    escalations."""
+    risks = [(client_view.BUDGET, f"{b['project']} is over its budgeted hours.") for b in budgets if b["over_budget"]]
     risks += [
-        f"Milestone “{m.name}” ({m.project.name}) is past its due date {m.due_date:%d %b}."
+        (client_view.RISK, f"Milestone “{m.name}” ({m.project.name}) is past its due date {m.due_date:%d %b}.")
         for m in Milestone.objects.filter(
             project__client=client,
             status="open",
@@ -82,14 +115,7 @@ def week_facts(client: Client, week_start: date) -> dict[str, Any]:
         if m.due_date
     ]
     risks += [
-        f"Open escalation: {e.title}" for e in Escalation.objects.filter(client=client, status="open").only("title")
+        (client_view.ESCALATION, f"Open escalation: {e.title}")
+        for e in Escalation.objects.filter(client=client, status="open").only("title")
     ]
-    return {
-        "week_start": week_start,
-        "milestones_reached": [{"id": m["id"], "name": m["name"], "project": m["project__name"]} for m in milestones],
-        "tasks_done": tasks,
-        "budgets": budgets,
-        "decisions": decisions,
-        "next_steps": steps,
-        "risks": risks,
-    }
+    return risks

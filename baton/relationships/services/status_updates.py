@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, client_view, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
@@ -48,14 +46,15 @@ def _render_status(client: Client, week_start: date, facts: dict[str, Any]) -> t
         [f"{t['title']} ({t['project']})" for t in facts["tasks_done"]],
         "No tasks closed this week.",
     )
-    section(
-        "Hours against budget",
-        [
-            f"{b['project']}: {b['hours_week']} h this week, {b['hours_total']} of {b['budget_hours']} h budgeted"
-            for b in facts["budgets"]
-        ],
-        "No time logged.",
-    )
+    if facts.get("budgets_shared"):  # the client's protocol shares budgets (core.client_view)
+        section(
+            "Hours against budget",
+            [
+                f"{b['project']}: {b['hours_week']} h this week, {b['hours_total']} of {b['budget_hours']} h budgeted"
+                for b in facts["budgets"]
+            ],
+            "No time logged.",
+        )
     section("Decisions", [d["title"] for d in facts["decisions"]], "No new decisions.")
     section(
         "Next steps",
@@ -74,7 +73,7 @@ def status_update_draft(*, actor: Actor, client: Client, week_start: date | None
     week_start = week_start_of(week_start or timezone.localdate())
     probe = StatusUpdate(workspace=actor.workspace, client=client)
     access.require(actor, "status_update", "create", probe)
-    facts = week_facts(client, week_start)
+    facts = week_facts(client, week_start, client_view.audience_for(client))  # only what the client may see
     subject, body = _render_status(client, week_start, facts)
     draft = (
         StatusUpdate.objects.select_for_update()
@@ -133,8 +132,9 @@ def _recipient_errors(recipients: list[str] | None) -> dict[str, str]:
 
 @transaction.atomic
 def status_update_send(*, actor: Actor, update: StatusUpdate, recipients: list[str] | None = None) -> StatusUpdate:
-    """E-mail the status update to the client and log it as a `status_update` touchpoint (which keeps the
-    cadence)."""
+    """E-mail the status update to the client (through `core.client_view.client_mail`: a subject or body naming
+    internal information, such as an open escalation pasted in or left from an older draft, is refused with 422) and
+    log it as a `status_update` touchpoint (which keeps the cadence)."""
     access.require(actor, "status_update", "send", update)
     update = StatusUpdate.objects.select_for_update().select_related("client").get(pk=update.pk)
     if update.status != StatusUpdateStatus.DRAFT:
@@ -143,6 +143,7 @@ def status_update_send(*, actor: Actor, update: StatusUpdate, recipients: list[s
     errors = _recipient_errors(to)
     if not to:
         errors["recipients"] = "Name at least one recipient (the client has no contact with an e-mail)."
+    errors |= client_view.shareable_errors(update.client, subject=update.subject, body=update.body)
     if errors:
         raise ValidationError(errors)
     touchpoint = touchpoint_log(
@@ -161,8 +162,5 @@ def status_update_send(*, actor: Actor, update: StatusUpdate, recipients: list[s
     bump_version(update)
     update.save()
     events.emit(actor, "status_update.sent", update, data={"person_id": actor.person_id, "recipients": len(to)})
-    body, subject = update.body, update.subject
-    transaction.on_commit(
-        lambda: send_mail(subject, body, django_settings.DEFAULT_FROM_EMAIL, list(to), fail_silently=True)
-    )
+    client_view.client_mail(update.client, subject=update.subject, body=update.body, to=to)
     return update

@@ -180,3 +180,28 @@ def test_the_whole_agencys_due_list_is_cut_and_one_account_managers_is_complete(
     page = web(owner).get(f"/relationships/portfolio/?am={am.person.id}").content.decode()
     due = page.split("Cadence due today", 1)[1]
     assert due.count("<li><a") == len(mine) and "more" not in due
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "http:/\\evil.example"],
+)
+def test_escalation_resolve_never_redirects_off_site(personas, target):
+    system = Actor.system(personas.workspace)
+    escalation = services.escalation_open(actor=system, client=personas.client_a, title="Slipping")
+    response = web(personas["admin"]).post(
+        f"/relationships/escalations/{escalation.id}/resolve/", {"note": "Sorted.", "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == "/relationships/escalations/"
+    escalation.refresh_from_db()
+    assert escalation.status == "resolved"
+
+
+def test_escalation_resolve_goes_back_to_a_page_of_ours(personas):
+    system = Actor.system(personas.workspace)
+    escalation = services.escalation_open(actor=system, client=personas.client_a, title="Slipping")
+    back = f"/relationships/accounts/{personas.client_a.id}/"
+    response = web(personas["admin"]).post(
+        f"/relationships/escalations/{escalation.id}/resolve/", {"note": "Sorted.", "next": back}
+    )
+    assert response["Location"] == back

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from baton.core import access
 from baton.core.validators import parse_day
+from baton.core.web import safe_next
 from baton.resourcing import selectors
 
 SCHEDULE_KEYS = ("start", "scale", "skill", "role", "project")
@@ -32,9 +33,8 @@ def _people_choices(actor: access.Actor) -> list[tuple[int, str]]:
 
 def _back(request: HttpRequest) -> str:
     """Back to the schedule the person came from (only our own schedule URLs)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
     schedule = reverse("resourcing:schedule")
-    return target if target.startswith(schedule) and "//" not in target else schedule
+    return safe_next(request, schedule, under=schedule)
 
 
 def _warn(request: HttpRequest, obj: Any) -> None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
-from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx
+from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx, safe_next
 from baton.delivery.selectors import project_choices
 from baton.resourcing import selectors, services
 from baton.resourcing.forms import (
@@ -275,7 +275,5 @@ def booking_staff(request: HttpRequest, booking_id: int) -> HttpResponse:
     else:
         _warn(request, staffed)
         messages.success(request, f"{staffed.person.name if staffed.person else 'Someone'} now has {staffed.project}.")
-    target = request.POST.get("next") or reverse("resourcing:staffing")
-    if not target.startswith("/schedule/"):
-        target = reverse("resourcing:staffing")
+    target = safe_next(request, reverse("resourcing:staffing"), under=reverse("resourcing:schedule"))
     return htmx_redirect(target) if is_htmx(request) else redirect(target)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
+from baton.core.locks import hold_until_commit
 from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import Project
 from baton.people.models import Person
@@ -37,6 +38,8 @@ from baton.timesheets.services._common import (
 )
 
 ENTRY_FIELDS = ("person_id", "project_id", "task_id", "date", "minutes", "note", "billable")
+# The lock on (person, day) that logging and changing time hold while they check the day's 24 hours.
+DAY_LOCK = "timesheets.day"
 REPRICED_FIELDS = ("bill_rate", "exchange_rate", "bill_amount", "bill_amount_base", "missing_rate_currency")
 
 
@@ -62,6 +65,9 @@ def time_entry_create(
     `actor_read_now`: the actor, with its membership and person, was read for this request (the API's token auth), so
     its own person is used as read instead of being read again. Callers holding an actor longer leave it off."""
     access.require(actor, "time_entry", "create")
+    if date is not None:
+        # Before the day's total is read: concurrent entries for one person and day queue here (the 24-hour cap).
+        hold_until_commit(DAY_LOCK, person_id if person_id is not None else actor.person_id, date)
     errors: dict[str, str] = {}
     # The day's total and the week's lock come with the first read that can carry them: the project read when the
     # person is the actor's own and was read with it for this request, else the person read.
@@ -161,6 +167,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, version: int | None, **
     if not changed:
         return entry
     access.require(actor, "time_entry", "update", TimeEntry(person=person, project=project))
+    hold_until_commit(DAY_LOCK, entry.person_id, entry.date)  # the day the entry lands on: its total is read next
     errors |= _day_total_errors(entry.person_id, entry.date, entry.minutes, entry.pk)
     if errors:
         raise ValidationError(errors)
