@@ -1,13 +1,18 @@
 """What relationships wires at start-up: its sweeps (cadence, weekly drafts, health snapshots, escalation rules), the
 `open_escalation` action and its event subscribers; crm's portfolio check reads the workspace's warn/refuse choice, and
-an account transition's prefill names the latest touchpoint's open next steps."""
+an account transition's prefill names the latest touchpoint's open next steps; a leaving person's open next steps go
+to their successor (core's holding sources, for people's archive)."""
 
 from __future__ import annotations
 
+from baton.core.registry import register_holding_source
 from baton.crm.services import set_portfolio_mode_reader
 from baton.handoffs.prefill import register_next_step_source
-from baton.relationships import automation, subscribers  # noqa: F401
+from baton.relationships import automation, subscribers, succession  # noqa: F401
 from baton.relationships.selectors import portfolio_mode, touchpoint_next_steps
 
 set_portfolio_mode_reader(portfolio_mode)
 register_next_step_source(touchpoint_next_steps)
+register_holding_source(
+    "next_steps", "open next steps they own", succession.open_next_steps, succession.move_next_steps, order=30
+)
