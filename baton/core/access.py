@@ -48,6 +48,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("project", "create"): frozenset({OWNER, ADMIN, AM, PM}),  # an AM only for its portfolio's clients
     ("project", "update"): frozenset({OWNER, ADMIN, AM, PM}),
     ("project", "archive"): frozenset({OWNER, ADMIN, PM}),
+    # An explicit budget revision with its reason (delivery's RULES.md, "The budget"): the owner and finance.
+    ("budget_revision", "create"): frozenset({OWNER, FINANCE}),
+    ("budget_revision", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
     ("milestone", "view"): ALL_ROLES,
     ("milestone", "create"): frozenset({OWNER, ADMIN, AM, PM}),
     ("milestone", "update"): frozenset({OWNER, ADMIN, AM, PM}),

@@ -62,6 +62,8 @@ CLIENT_WRITERS = frozenset({"owner", "admin", "am", "outsider"})
 # Delivery: the target project is client A's (am's portfolio), managed by pm; the target task is the member's.
 PROJECT_WRITERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 PROJECT_ARCHIVERS = frozenset({"owner", "admin", "pm", "outsider"})
+BUDGET_REVISERS = frozenset({"owner", "finance", "outsider"})  # an explicit, recorded budget revision
+BUDGET_REVISION_SEERS = frozenset({"owner", "admin", "finance", "am", "pm", "outsider"})
 TEMPLATE_WRITERS = frozenset({"owner", "admin", "pm", "outsider"})
 TASK_UPDATERS = PROJECT_WRITERS | {"member"}
 # Knowledge: the target decision, brief and comment are client A's; the comment and attachment are the member's.
@@ -117,6 +119,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/people/{person_id}"): Row(200, STAFF, (("client_a", 404),)),
     ("PATCH", "/api/v1/people/{person_id}"): Row(200, LEADERS, (("client_a", 404),)),
     ("POST", "/api/v1/people/{person_id}/archive"): Row(200, LEADERS, (("client_a", 404),)),
+    ("GET", "/api/v1/people/{person_id}/holdings"): Row(200, STAFF, (("client_a", 404),)),
     ("GET", "/api/v1/clients"): Row(200, EVERYONE),
     ("POST", "/api/v1/clients"): Row(201, CLIENT_WRITERS),
     ("GET", "/api/v1/clients/{client_id}"): Row(200, EVERYONE),  # the target is client A, the portal user's own
@@ -133,6 +136,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/projects/from-template"): Row(201, PROJECT_WRITERS),
     ("GET", "/api/v1/projects/{project_id}"): Row(200, EVERYONE),  # client A's project: the portal user's own
     ("PATCH", "/api/v1/projects/{project_id}"): Row(200, PROJECT_WRITERS),
+    ("POST", "/api/v1/projects/{project_id}/budget-revisions"): Row(201, BUDGET_REVISERS),
+    ("GET", "/api/v1/projects/{project_id}/budget-revisions"): Row(200, BUDGET_REVISION_SEERS),
     ("POST", "/api/v1/projects/{project_id}/archive"): Row(200, PROJECT_ARCHIVERS),
     ("POST", "/api/v1/projects/{project_id}/unarchive"): Row(200, PROJECT_ARCHIVERS),
     ("POST", "/api/v1/projects/{project_id}/save-as-template"): Row(201, TEMPLATE_WRITERS),
@@ -640,6 +645,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/v1/people/{t['person_id']}", {"title": f"Retitled by {who}"}, _version(Person, t["person_id"])
     ),
     ("POST", "/api/v1/people/{person_id}/archive"): lambda t, who: Call(f"/api/v1/people/{t['person_id']}/archive"),
+    ("GET", "/api/v1/people/{person_id}/holdings"): lambda t, who: Call(f"/api/v1/people/{t['person_id']}/holdings"),
     ("GET", "/api/v1/clients"): lambda t, who: Call("/api/v1/clients"),
     ("POST", "/api/v1/clients"): lambda t, who: Call("/api/v1/clients", {"name": f"New client of {who}"}),
     ("GET", "/api/v1/clients/{client_id}"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}"),
@@ -678,6 +684,13 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("POST", "/api/v1/projects/{project_id}/archive"): lambda t, who: Call(
         f"/api/v1/projects/{t['project_id']}/archive"
+    ),
+    ("POST", "/api/v1/projects/{project_id}/budget-revisions"): lambda t, who: Call(
+        f"/api/v1/projects/{t['project_id']}/budget-revisions",
+        {"budget_amount": f"{1000 + len(who)}.00", "reason": f"Revised by {who}"},
+    ),
+    ("GET", "/api/v1/projects/{project_id}/budget-revisions"): lambda t, who: Call(
+        f"/api/v1/projects/{t['project_id']}/budget-revisions"
     ),
     ("POST", "/api/v1/projects/{project_id}/unarchive"): lambda t, who: Call(
         f"/api/v1/projects/{t['project_id']}/unarchive"

@@ -71,7 +71,7 @@ def _work_held_by_am(personas):
 
 @time_machine.travel(NOW, tick=False)
 def test_archive_lists_holdings_then_hands_them_to_the_successor(personas, django_capture_on_commit_callbacks):
-    project, task, booking, owned, received = _work_held_by_am(personas)
+    project, task, _booking, owned, received = _work_held_by_am(personas)
     am, successor = personas["am"].person, personas["admin"].person
     api = personas["owner"].api()
 
