@@ -122,6 +122,11 @@ def budget_revisions(*, actor: Actor, project: Project) -> QuerySet[BudgetRevisi
     return BudgetRevision.objects.filter(workspace=actor.workspace, project=project).order_by("-created_at", "-id")
 
 
+def project_budget_revisions(project: Project) -> QuerySet[BudgetRevision]:
+    """A project's budget revisions, oldest first, for finance's scope log (no actor: the caller checked access)."""
+    return BudgetRevision.objects.filter(project_id=project.pk).order_by("created_at", "id")
+
+
 def fixed_fee_revisions(workspace_id: int, project_ids: Any) -> list[tuple[int, date, Any, Any, int, str]]:
     """For finance's profitability history (MONEY.md §3): each revision of a fixed fee's amount or minutes among
     `project_ids` (a container), oldest first, as (project id, day, amount delta, minutes delta, id, reason)."""

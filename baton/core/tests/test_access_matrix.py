@@ -445,12 +445,14 @@ class World:
             return {
                 "workspace": p.other_workspace.id,
                 "person_id": self.other_member.id,
+                "successor_id": p["outsider"].person.id,
                 "client_id": p.other_client.id,
                 "contact_id": p.other_contact.id,
             } | self.records.get("theirs", {})
         return {
             "workspace": p.workspace.id,
             "person_id": p["member"].person.id,
+            "successor_id": p["pm"].person.id,
             "client_id": p.client_a.id,
             "contact_id": p.contact_a.id,
         } | self.records.get("ours", {})
@@ -462,12 +464,14 @@ class World:
             return {
                 "workspace": p.workspace.id,
                 "person_id": p["member"].person.id,
+                "successor_id": p["pm"].person.id,
                 "client_id": p.client_a.id,
                 "contact_id": p.contact_a.id,
             } | self.records.get("ours", {})
         return {
             "workspace": p.other_workspace.id,
             "person_id": p["outsider"].person.id,
+            "successor_id": self.other_member.id,
             "client_id": p.other_client.id,
             "contact_id": p.other_contact.id,
         } | self.records.get("theirs", {})
@@ -644,7 +648,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("PATCH", "/api/v1/people/{person_id}"): lambda t, who: Call(
         f"/api/v1/people/{t['person_id']}", {"title": f"Retitled by {who}"}, _version(Person, t["person_id"])
     ),
-    ("POST", "/api/v1/people/{person_id}/archive"): lambda t, who: Call(f"/api/v1/people/{t['person_id']}/archive"),
+    ("POST", "/api/v1/people/{person_id}/archive"): lambda t, who: Call(
+        f"/api/v1/people/{t['person_id']}/archive", {"successor_id": t["successor_id"]}
+    ),
     ("GET", "/api/v1/people/{person_id}/holdings"): lambda t, who: Call(f"/api/v1/people/{t['person_id']}/holdings"),
     ("GET", "/api/v1/clients"): lambda t, who: Call("/api/v1/clients"),
     ("POST", "/api/v1/clients"): lambda t, who: Call("/api/v1/clients", {"name": f"New client of {who}"}),

@@ -9,6 +9,7 @@ import pytest
 
 from baton.delivery import services as delivery
 from baton.devdata.testing.finance import log, make_project
+from baton.finance.services import baseline_freeze
 from baton.finance.tests.test_money_rules import at, report, rows_by_key
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +40,19 @@ def test_a_fixed_fee_revised_mid_project_leaves_earlier_months_unchanged(persona
     # March catches up to the new fee's share: 3,600 of 6,000 minutes of 16,000.00 = 9,600.00 in all.
     assert months["2026-03"]["revenue"] == "3600.00"
     assert rows_by_key(report(personas, group_by="project"))[project.pk]["revenue"] == "9600.00"
+
+
+def test_the_scope_log_counts_a_budget_revision_as_explained(personas):
+    project = make_project(personas, "Fixed", billing="fixed_fee")
+    baseline_freeze(actor=personas["owner"].actor, project=project)
+    project.refresh_from_db()
+    delivery.budget_revise(
+        actor=personas["owner"].actor,
+        project=project,
+        reason="Phase two",
+        budget_amount="12500.00",
+        budget_minutes=7000,
+    )
+    log = personas["finance"].api().get(f"/api/v1/reports/scope-changes?project_id={project.pk}").json()
+    assert (log["revised_amount"], log["revised_minutes"]) == ("2500.00", 1000)
+    assert (log["unexplained_amount"], log["unexplained_minutes"]) == ("0.00", 0)
