@@ -28,7 +28,7 @@ from baton.core.models import Event, Workspace
 from baton.crm.models import Client, Contact, Deal
 from baton.crm.services import contact_create
 from baton.delivery import services as delivery
-from baton.delivery.models import Milestone, Project, ProjectTemplate, Task
+from baton.delivery.models import BudgetRevision, Milestone, Project, ProjectTemplate, Task
 from baton.devdata.testing.automation import make_automation_records
 from baton.devdata.testing.finance import make_money_records
 from baton.devdata.testing.growth import make_growth_records
@@ -1244,6 +1244,16 @@ def _prepare(method: str, path: str, targets: dict[str, int]) -> None:
             Project.objects.filter(pk=targets["project_id"]).update(archived_at=timezone.now())
         else:
             Client.objects.filter(pk=targets["client_id"]).update(archived_at=timezone.now())
+    if method == "GET" and path.endswith("/budget-revisions"):  # a revision to list
+        project = Project.objects.get(pk=targets["project_id"])
+        BudgetRevision.objects.create(
+            workspace_id=project.workspace_id,
+            project=project,
+            revised_on=project.created_at.date(),
+            reason="Matrix revision",
+            old_budget_amount=project.budget_amount,
+            new_budget_amount=project.budget_amount,
+        )
 
 
 def send(client: Any, method: str, call: Call) -> Any:
@@ -1378,8 +1388,8 @@ def test_access_matrix(world, db, method, path, persona):
         body = response.json()
         if "count" in body and "results" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
             assert body["count"] == len(body["results"]) > 0
-        elif "{" in path and not path.endswith(("/availability", "/calendar-feed", "/cadence", "/health")):
-            # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id)
+        elif "{" in path and not path.endswith(("/availability", "/calendar-feed", "/cadence", "/health", "/holdings")):
+            # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id), holdings
             assert body["id"] == next(v for k, v in targets.items() if "{" + k + "}" in path)
 
 
