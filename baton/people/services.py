@@ -165,7 +165,7 @@ def holdings_summary(held: list[tuple[registry.HoldingSource, list[registry.Held
         titles = "; ".join(item.title for item in items[:5]) + (
             f"; and {len(items) - 5} more" if len(items) > 5 else ""
         )
-        summary.append({"field": f"holdings.{source.key}", "message": f"{len(items)} {source.label}: {titles}"})
+        summary.append({"field": f"holdings.{source.key}", "message": f"{source.label} ({len(items)}): {titles}"})
     return summary
 
 
@@ -177,7 +177,7 @@ def hand_over(actor: Actor, person: Person, successor_id: int | None) -> dict[st
         if not held:
             return {}
         raise Conflict(
-            f"{person.name} still holds open work ({', '.join(f'{len(i)} {s.label}' for s, i in held)}). Name a "
+            f"{person.name} still holds open work ({', '.join(f'{s.label}: {len(i)}' for s, i in held)}). Name a "
             "successor (successor_id) who takes it over, or hand it over first.",
             field="successor_id",
             errors=holdings_summary(held),

@@ -154,6 +154,12 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         people=_people(actor),
         editing=True,
     )
+    if services.budget_locked(project):  # the budget moves by change order or a revision on the project page
+        for name in ("budget_amount", "budget_hours", "period_budget_amount", "period_budget_hours"):
+            form.fields[name].disabled = True
+            form.fields[
+                name
+            ].help_text = "Under way: revised on the project page (owner or finance) or by change order."
 
     def save(data: dict[str, Any]) -> Project:
         changes = form.service_data()
