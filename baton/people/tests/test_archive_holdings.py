@@ -188,7 +188,7 @@ def test_archive_page_shows_holdings_and_asks_for_a_successor(personas):
     assert web.login(email=personas["owner"].email, password=PASSWORD)
     page = web.get(f"/people/{am.id}/")
     html = page.content.decode()
-    assert "open handoffs they own" in html and 'name="successor_id"' in html and "Send the plan" in html
+    assert "Open handoffs they own (1)" in html and 'name="successor_id"' in html and "Send the plan" in html
     refused = web.post(f"/people/{am.id}/archive/", follow=True)
     assert Person.objects.get(pk=am.id).active is True and "successor" in refused.content.decode()
     web.post(f"/people/{am.id}/archive/", {"successor_id": personas["admin"].person.id})
