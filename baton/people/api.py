@@ -138,7 +138,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     return services.person_update(actor=actor, person=person, version=version, **changes)
 
 
-class ArchiveIn(Schema):
+class PersonArchiveIn(Schema):
     successor_id: int | None = Field(
         None,
         description="Who takes over what the person holds (open handoffs, next steps, clients, projects, tasks, "
@@ -178,11 +178,13 @@ def person_holdings(request: HttpRequest, person_id: int) -> Any:
     return {"person_id": person_id, "count": sum(r["count"] for r in rows), "holdings": rows}
 
 
-@router.post("/people/{person_id}/archive", response={200: PersonOut, **ERRORS}, openapi_extra=body_doc(ArchiveIn))
+@router.post(
+    "/people/{person_id}/archive", response={200: PersonOut, **ERRORS}, openapi_extra=body_doc(PersonArchiveIn)
+)
 def archive_person(request: HttpRequest, person_id: int) -> Any:
     """Archive a person. When they hold open work, name a `successor_id` who receives it (409 listing it otherwise)."""
     actor = actor_of(request)
-    body = optional_body(request, ArchiveIn)
+    body = optional_body(request, PersonArchiveIn)
     return services.person_archive(
         actor=actor, person=selectors.person_get(actor=actor, person_id=person_id), successor_id=body.successor_id
     )
