@@ -136,6 +136,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(BatonError)
     def _baton_error(request: HttpRequest, exc: BatonError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else []
+        errors += exc.errors
         return problem(exc.status, exc.title, exc.detail, errors)
 
     @api.exception_handler(DataError)

@@ -286,7 +286,11 @@ class AnswerGapsIn(Schema):
 
 class ConfirmIn(Schema):
     note: str = ""
-    walkthrough_held: bool | None = Field(None, description="For templates that require a walkthrough.")
+    walkthrough_held: bool | None = Field(
+        None,
+        description="Whether the walkthrough meeting took place. Required as true for templates that require a "
+        "walkthrough (422 naming it when false or left out); Baton never assumes it.",
+    )
 
 
 class CancelIn(Schema):
