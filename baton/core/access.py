@@ -48,6 +48,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("project", "create"): frozenset({OWNER, ADMIN, AM, PM}),  # an AM only for its portfolio's clients
     ("project", "update"): frozenset({OWNER, ADMIN, AM, PM}),
     ("project", "archive"): frozenset({OWNER, ADMIN, PM}),
+    # An explicit budget revision with its reason (delivery's RULES.md, "The budget"): the owner and finance.
+    ("budget_revision", "create"): frozenset({OWNER, FINANCE}),
+    ("budget_revision", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
     ("milestone", "view"): ALL_ROLES,
     ("milestone", "create"): frozenset({OWNER, ADMIN, AM, PM}),
     ("milestone", "update"): frozenset({OWNER, ADMIN, AM, PM}),
@@ -294,16 +297,17 @@ def _crm_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
 
 def _handoff_allowed(actor: Actor, action: str, obj: Any) -> bool:
     """Object rules of a handoff: one owner (`from_person`), one receiver (`to_person`). Baton itself (no person,
-    no user) opens and sends handoffs but never confirms one."""
+    no user) opens and sends handoffs but never confirms one. When the owner or receiver is archived, an owner/admin
+    acts in their place (answers gaps; raises gaps or confirms)."""
     system = actor.person_id is None and actor.user is None
     owner = actor.person_id is not None and obj.from_person_id == actor.person_id
     receiver = actor.person_id is not None and obj.to_person_id == actor.person_id
     if action == "send":
         return owner or system or actor.is_leader  # an owner/admin may send it on the owner's behalf
-    if action == "answer_gaps":
-        return owner or system
-    if action in ("confirm", "raise_gaps"):
-        return receiver
+    if action == "answer_gaps":  # an owner/admin acts for an archived owner, so the loop never dead-ends
+        return owner or system or (actor.is_leader and not obj.from_person.active)
+    if action in ("confirm", "raise_gaps"):  # ... and for an archived receiver (never Baton itself)
+        return receiver or (actor.is_leader and actor.user is not None and not obj.to_person.active)
     if action in ("update", "cancel"):
         return owner or actor.is_leader
     if action == "create":

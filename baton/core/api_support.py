@@ -146,6 +146,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(BatonError)
     def _baton_error(request: HttpRequest, exc: BatonError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else []
+        errors += exc.errors
         return problem(exc.status, exc.title, exc.detail, errors)
 
     @api.exception_handler(DataError)
@@ -210,7 +211,7 @@ def requested_version(request: HttpRequest, body_version: int | None) -> int | N
     return body_version
 
 
-def optional_body(request: HttpRequest, schema: Any) -> Any:
+def optional_body(request: HttpRequest, schema: type[InputSchema]) -> Any:
     """An optional JSON body for an action (approve, issue, void…): nothing, an empty body or a non-JSON one gives the
     schema's defaults; a JSON body is validated (422 naming each bad field)."""
     raw = request.body or b""

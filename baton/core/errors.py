@@ -7,10 +7,13 @@ class BatonError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, field: str | None = None) -> None:
+    def __init__(self, detail: str, *, field: str | None = None, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.field = field
+        # More than one `{field, message}` for problem+json's `errors` (e.g. everything a person holds); the
+        # `field`'s own entry comes first.
+        self.errors = errors or []
 
 
 class Conflict(BatonError):

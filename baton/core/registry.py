@@ -336,3 +336,58 @@ def redact_event(actor: Actor, event: Event) -> list[str]:
             redacted.append("target_label")
     event.redacted = list(dict.fromkeys(redacted))  # type: ignore[attr-defined]
     return event.redacted  # type: ignore[attr-defined, no-any-return]
+
+
+# --- What a person holds (people's RULES.md, "Archiving a person") ----------------------------------------------
+# Archiving a person with open work names what they hold and hands it to a successor. The work lives in apps above
+# people (handoffs, next steps, clients, projects, tasks, bookings), so each of them registers here, from its
+# `wiring.py`, how to list what a person holds and how to hand it over through its own services.
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    """One thing a person holds: its id and how a person reads it ("Acme: website relaunch")."""
+
+    id: int
+    title: str
+
+
+HoldingLister = Callable[[Workspace, int], list[HeldItem]]
+HoldingMover = Callable[[Actor, int, int], int]
+
+
+@dataclass(frozen=True)
+class HoldingSource:
+    key: str  # e.g. "handoffs_owned", the API's `holdings[].key`
+    label: str  # e.g. "open handoffs they own"
+    lister: HoldingLister
+    mover: HoldingMover
+    order: int = 100
+
+
+_holding_sources: dict[str, HoldingSource] = {}
+
+
+def register_holding_source(
+    key: str, label: str, lister: HoldingLister, mover: HoldingMover, *, order: int = 100
+) -> HoldingSource:
+    """Make `key` part of what a person holds: `lister(workspace, person_id) -> [HeldItem]` lists what they hold now;
+    `mover(actor, person_id, successor_id) -> count` hands it to the successor through the app's services (in the
+    archiving transaction; raise a ValidationError to stop the archive). Sources run by `order`, then key."""
+    source = HoldingSource(key, label, lister, mover, order)
+    _holding_sources[key] = source
+    return source
+
+
+def holding_sources() -> list[HoldingSource]:
+    return sorted(_holding_sources.values(), key=lambda s: (s.order, s.key))
+
+
+def person_holdings(workspace: Workspace, person_id: int) -> list[tuple[HoldingSource, list[HeldItem]]]:
+    """What the person holds, per source that has something, in the sources' order."""
+    held = []
+    for source in holding_sources():
+        items = source.lister(workspace, person_id)
+        if items:
+            held.append((source, items))
+    return held

@@ -304,3 +304,30 @@ class TemplateTask(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+
+class BudgetRevision(TimestampedModel):
+    """An explicit change of a project's budget outside change orders, by the owner or finance, with its reason
+    (delivery's RULES.md, "The budget"). Old and new values of each budget field it touched (None: not touched).
+    Profitability treats a fixed fee's revision like a change order decided on `revised_on` (MONEY.md §3)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="budget_revisions")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_revisions")
+    revised_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revised_on = models.DateField(help_text="The workspace's day it was made; the new budget holds from it.")
+    reason = models.TextField()
+    old_budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    new_budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    old_budget_minutes = models.PositiveIntegerField(null=True, blank=True)
+    new_budget_minutes = models.PositiveIntegerField(null=True, blank=True)
+    old_period_budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    new_period_budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    old_period_budget_minutes = models.PositiveIntegerField(null=True, blank=True)
+    new_period_budget_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "revised_on"], name="budget_revision_project_day")]
+
+    def __str__(self) -> str:
+        return f"Budget revision of {self.project} on {self.revised_on}"

@@ -21,6 +21,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.selectors import one_or_404, workspace_figures
 from baton.delivery.models import (
+    BudgetRevision,
     Milestone,
     Project,
     ProjectStatus,
@@ -113,6 +114,45 @@ def project_list(
     if archived is not None:
         qs = qs.filter(archived_at__isnull=not archived)
     return qs.order_by("name", "id")
+
+
+def budget_revisions(*, actor: Actor, project: Project) -> QuerySet[BudgetRevision]:
+    """A project's budget revisions, newest first (owner, admin, finance, AM, PM)."""
+    access.require(actor, "budget_revision", "view")
+    return BudgetRevision.objects.filter(workspace=actor.workspace, project=project).order_by("-created_at", "-id")
+
+
+def project_budget_revisions(project: Project) -> QuerySet[BudgetRevision]:
+    """A project's budget revisions, oldest first, for finance's scope log (no actor: the caller checked access)."""
+    return BudgetRevision.objects.filter(project_id=project.pk).order_by("created_at", "id")
+
+
+def fixed_fee_revisions(workspace_id: int, project_ids: Any) -> list[tuple[int, date, Any, Any, int, str]]:
+    """For finance's profitability history (MONEY.md §3): each revision of a fixed fee's amount or minutes among
+    `project_ids` (a container), oldest first, as (project id, day, amount delta, minutes delta, id, reason)."""
+    rows = (
+        BudgetRevision.objects.filter(workspace_id=workspace_id, project__billing="fixed_fee")
+        .filter(Q(new_budget_amount__isnull=False) | Q(new_budget_minutes__isnull=False))
+        .order_by("revised_on", "created_at", "id")
+        .values_list(
+            "project_id",
+            "revised_on",
+            "old_budget_amount",
+            "new_budget_amount",
+            "old_budget_minutes",
+            "new_budget_minutes",
+            "id",
+            "reason",
+        )
+    )
+    out = []
+    for project_id, day, old_a, new_a, old_m, new_m, pk, reason in rows:
+        if project_id not in project_ids:
+            continue
+        amount = (new_a - old_a) if new_a is not None and old_a is not None else 0
+        minutes = (new_m - old_m) if new_m is not None and old_m is not None else 0
+        out.append((project_id, day, amount, minutes, pk, reason))
+    return out
 
 
 def project_get(*, actor: Actor, project_id: int) -> Project:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:project_id>/edit/", views.project_edit, name="project_edit"),
     path("<int:project_id>/status/", views.project_status, name="project_status"),
     path("<int:project_id>/archive/", views.project_archive, name="project_archive"),
+    path("<int:project_id>/budget-revisions/", views.project_budget_revise, name="project_budget_revise"),
     path("<int:project_id>/board/", views.board, name="board"),
     path("<int:project_id>/timeline/", views.timeline, name="timeline"),
     path("<int:project_id>/save-as-template/", views.save_as_template, name="save_as_template"),

@@ -285,7 +285,11 @@ class AnswerGapsIn(InputSchema):
 
 class ConfirmIn(InputSchema):
     note: str = ""
-    walkthrough_held: bool | None = Field(None, description="For templates that require a walkthrough.")
+    walkthrough_held: bool | None = Field(
+        None,
+        description="Whether the walkthrough meeting took place. Required as true for templates that require a "
+        "walkthrough (422 naming it when false or left out); Baton never assumes it.",
+    )
 
 
 class CancelIn(InputSchema):

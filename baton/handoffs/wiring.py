@@ -1,15 +1,23 @@
 """What handoffs wires at start-up: event subscribers (AM changed, task entered a status, new workspace), notifiers,
-the `create_handoff` rule action and the `handoffs_unconfirmed` sweep; a failure's remediation cost (minutes x
-cost rate) hidden in the event log from those who may not see rates, as in the handoff report."""
+the `create_handoff` rule action, the `handoffs_unconfirmed` sweep; a failure's remediation cost (minutes x cost rate)
+hidden in the event log from those who may not see rates, as in the handoff report; and the open handoffs a leaving
+person hands to a successor (people's archive)."""
 
 from __future__ import annotations
 
-from baton.core.registry import register_event_secret
+from baton.core.registry import register_event_secret, register_holding_source
 from baton.handoffs import automation, subscribers  # noqa: F401
+from baton.handoffs.services import succession
 
 register_event_secret(
     "handoff_failure.*",
     keys=("remediation_cost", "cost_rate", "changes.remediation_cost"),
     resource="person",
     action="view_rates",
+)
+register_holding_source(
+    "handoffs_owned", "open handoffs they own", succession.owned_open, succession.move_owned, order=10
+)
+register_holding_source(
+    "handoffs_received", "open handoffs they receive", succession.received_open, succession.move_received, order=20
 )

@@ -10,7 +10,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.access import can_see_rates
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.api_support import (
+    ERRORS,
+    ListParams,
+    Page,
+    actor_of,
+    body_doc,
+    optional_body,
+    paginate,
+    requested_version,
+)
 from baton.core.money import to_money
 from baton.core.schemas import InputSchema
 from baton.people import selectors, services
@@ -50,6 +59,9 @@ class PersonPatch(InputSchema):
     active: bool | None = None
     client_id: int | None = None
     lead_id: int | None = None
+    successor_id: int | None = Field(
+        None, description="With active: false, the person who takes over what this one holds (see /holdings)."
+    )
     version: int | None = None
 
 
@@ -127,7 +139,53 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     return services.person_update(actor=actor, person=person, version=version, **changes)
 
 
-@router.post("/people/{person_id}/archive", response={200: PersonOut, **ERRORS})
-def archive_person(request: HttpRequest, person_id: int) -> Any:
+class PersonArchiveIn(InputSchema):
+    successor_id: int | None = Field(
+        None,
+        description="Who takes over what the person holds (open handoffs, next steps, clients, projects, tasks, "
+        "future bookings). Required when they hold anything: without it the archive answers 409 listing it.",
+    )
+
+
+class HeldItemOut(Schema):
+    id: int
+    title: str
+
+
+class HoldingOut(Schema):
+    key: str = Field(
+        ..., description="handoffs_owned, handoffs_received, next_steps, clients, projects, tasks, bookings"
+    )
+    label: str
+    count: int
+    items: list[HeldItemOut]
+
+
+class HoldingsOut(Schema):
+    person_id: int
+    count: int = Field(..., description="Everything held, all kinds together; 0 when archiving needs no successor.")
+    holdings: list[HoldingOut]
+
+
+@router.get("/people/{person_id}/holdings", response={200: HoldingsOut, **ERRORS})
+def person_holdings(request: HttpRequest, person_id: int) -> Any:
+    """What the person holds that a successor must take over when they are archived."""
     actor = actor_of(request)
-    return services.person_archive(actor=actor, person=selectors.person_get(actor=actor, person_id=person_id))
+    held = services.holdings(actor=actor, person=selectors.person_get(actor=actor, person_id=person_id))
+    rows = [
+        {"key": s.key, "label": s.label, "count": len(items), "items": [{"id": i.id, "title": i.title} for i in items]}
+        for s, items in held
+    ]
+    return {"person_id": person_id, "count": sum(r["count"] for r in rows), "holdings": rows}
+
+
+@router.post(
+    "/people/{person_id}/archive", response={200: PersonOut, **ERRORS}, openapi_extra=body_doc(PersonArchiveIn)
+)
+def archive_person(request: HttpRequest, person_id: int) -> Any:
+    """Archive a person. When they hold open work, name a `successor_id` who receives it (409 listing it otherwise)."""
+    actor = actor_of(request)
+    body = optional_body(request, PersonArchiveIn)
+    return services.person_archive(
+        actor=actor, person=selectors.person_get(actor=actor, person_id=person_id), successor_id=body.successor_id
+    )

@@ -9,12 +9,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from baton.core import access, events
+from baton.core import access, events, registry
 from baton.core.access import Actor
+from baton.core.errors import Conflict
 from baton.core.models import Membership, Role, Workspace
 from baton.core.services import bump_version, check_version, user_get_or_create
 from baton.core.validators import currency_code
 from baton.people.models import Person
+from baton.people.validators import person_of_workspace
 
 PERSON_FIELDS = (
     "name",
@@ -97,8 +99,11 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, version: int | None, **changes: Any) -> Person:
-    """Change a person's profile or role. `changes` takes PERSON_FIELDS and `role`."""
+def person_update(
+    *, actor: Actor, person: Person, version: int | None, successor_id: int | None = None, **changes: Any
+) -> Person:
+    """Change a person's profile or role. `changes` takes PERSON_FIELDS and `role`. Archiving (`active` to false)
+    someone who holds open work needs a `successor_id` who receives it (`hand_over`), else 409 listing it."""
     access.require(actor, "person", "update", person)
     person = Person.objects.select_for_update().select_related("membership").get(pk=person.pk)
     check_version(person, version)
@@ -121,6 +126,9 @@ def person_update(*, actor: Actor, person: Person, version: int | None, **change
         _check_owner_activity(actor, person)
     if not changed:
         return person
+    handed: dict[str, int] = {}
+    if "active" in changed and not person.active:
+        handed = hand_over(actor, person, successor_id)
     person.full_clean()
     if "email" in changed:
         # The login follows the person's email when no other workspace uses that login.
@@ -137,8 +145,58 @@ def person_update(*, actor: Actor, person: Person, version: int | None, **change
     if "role" in changed:
         events.emit(actor, "person.role_changed", person, data={"from": changed["role"][0], "to": changed["role"][1]})
     if "active" in changed:
-        events.emit(actor, "person.archived" if not person.active else "person.reactivated", person)
+        data = {"successor_id": successor_id, "handed_over": handed} if handed else {}
+        events.emit(actor, "person.archived" if not person.active else "person.reactivated", person, data=data)
     return person
+
+
+def holdings(*, actor: Actor, person: Person) -> list[tuple[registry.HoldingSource, list[registry.HeldItem]]]:
+    """What the person holds that someone must take over when they leave (open handoffs as owner or receiver, next
+    steps, clients they manage, projects they run, open tasks, future bookings): the apps above people register it
+    (`core.registry.register_holding_source`)."""
+    access.require(actor, "person", "view", person)
+    return registry.person_holdings(actor.workspace, person.pk)
+
+
+def holdings_summary(held: list[tuple[registry.HoldingSource, list[registry.HeldItem]]]) -> list[dict[str, str]]:
+    """One `{field: "holdings.<key>", message}` per kind of holding, for a 409's problem+json."""
+    summary = []
+    for source, items in held:
+        titles = "; ".join(item.title for item in items[:5]) + (
+            f"; and {len(items) - 5} more" if len(items) > 5 else ""
+        )
+        summary.append({"field": f"holdings.{source.key}", "message": f"{source.label} ({len(items)}): {titles}"})
+    return summary
+
+
+def hand_over(actor: Actor, person: Person, successor_id: int | None) -> dict[str, int]:
+    """Hand what `person` holds to the successor through each owning app's services (same transaction): returns
+    {source key: count moved}. With holdings and no successor: 409 naming `successor_id` and listing them."""
+    held = registry.person_holdings(actor.workspace, person.pk)
+    if successor_id is None:
+        if not held:
+            return {}
+        raise Conflict(
+            f"{person.name} still holds open work ({', '.join(f'{s.label}: {len(i)}' for s, i in held)}). Name a "
+            "successor (successor_id) who takes it over, or hand it over first.",
+            field="successor_id",
+            errors=holdings_summary(held),
+        )
+    errors: dict[str, str] = {}
+    successor = person_of_workspace(actor.workspace, successor_id, "successor_id", errors, staff=True, active=True)
+    if successor is not None and successor.pk == person.pk:
+        errors["successor_id"] = "The successor is someone other than the person archived."
+    if errors:
+        raise ValidationError(errors)
+    moved: dict[str, int] = {}
+    for source, _items in held:
+        try:
+            moved[source.key] = source.mover(actor, person.pk, successor_id)
+        except ValidationError as exc:
+            raise ValidationError({"successor_id": f"{source.label}: {' '.join(exc.messages)}"}) from exc
+        except Conflict as exc:
+            raise Conflict(f"{source.label}: {exc.detail}", field="successor_id") from exc
+    return moved
 
 
 def _change_role(actor: Actor, person: Person, role: Any, changed: dict[str, Any]) -> None:
@@ -172,12 +230,13 @@ def _other_owner_exists(person: Person) -> bool:
 
 
 @transaction.atomic
-def person_archive(*, actor: Actor, person: Person) -> Person:
-    """Deactivate a person: they keep their history but can no longer log in to this workspace."""
+def person_archive(*, actor: Actor, person: Person, successor_id: int | None = None) -> Person:
+    """Deactivate a person: they keep their history but can no longer log in to this workspace. What they hold
+    goes to `successor_id` (409 listing it when there is some and no successor is named; see `hand_over`)."""
     access.require(actor, "person", "archive", person)
     if not person.active:
         return person
-    return person_update(actor=actor, person=person, version=person.version, active=False)
+    return person_update(actor=actor, person=person, version=person.version, successor_id=successor_id, active=False)
 
 
 @transaction.atomic

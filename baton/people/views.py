@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.errors import Conflict
 from baton.core.models import Role
 from baton.core.selectors import event_list
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
@@ -53,6 +54,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     feed = list(event_list(actor=actor, target_type="person", target_id=person.id)[:20])
     managed = person.managed_clients.filter(archived_at__isnull=True).order_by("name")
     reports = person.reports.filter(active=True).order_by("name")
+    can_archive = person.active and access.allowed(actor, "person", "archive", person)
+    held = services.holdings(actor=actor, person=person) if can_archive else []
     return render(
         request,
         "people/detail.html",
@@ -62,6 +65,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "managed_clients": managed,
             "reports": reports,
             "can_edit": access.allowed(actor, "person", "update", person),
+            "can_archive": can_archive,
+            "holdings": [{"label": src.label, "count": len(items), "items": items[:10]} for src, items in held],
+            "successors": _leads(actor, person) if held else [],
             "can_see_rates": access.can_see_rates(actor),
         },
     )
@@ -158,10 +164,15 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_archive(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = get_actor(request)
     person = selectors.person_get(actor=actor, person_id=person_id)
+    raw = (request.POST.get("successor_id") or "").strip()
+    successor_id = int(raw) if raw.isdigit() else None
     try:
-        services.person_archive(actor=actor, person=person)
+        services.person_archive(actor=actor, person=person, successor_id=successor_id)
     except ValidationError as exc:  # a rule such as "the last owner stays" names itself
         messages.error(request, " ".join(exc.messages))
+    except Conflict as exc:  # open work and no successor: the page lists it and asks for one
+        messages.error(request, exc.detail)
     else:
-        messages.success(request, f"{person.name} was deactivated.")
+        handed = " Their open work went to the successor." if successor_id else ""
+        messages.success(request, f"{person.name} was deactivated.{handed}")
     return redirect("people:detail", person_id=person.id)

@@ -28,7 +28,7 @@ from baton.core.models import Event, Workspace
 from baton.crm.models import Client, Contact, Deal
 from baton.crm.services import contact_create
 from baton.delivery import services as delivery
-from baton.delivery.models import Milestone, Project, ProjectTemplate, Task
+from baton.delivery.models import BudgetRevision, Milestone, Project, ProjectTemplate, Task
 from baton.devdata.testing.automation import make_automation_records
 from baton.devdata.testing.finance import make_money_records
 from baton.devdata.testing.growth import make_growth_records
@@ -62,6 +62,8 @@ CLIENT_WRITERS = frozenset({"owner", "admin", "am", "outsider"})
 # Delivery: the target project is client A's (am's portfolio), managed by pm; the target task is the member's.
 PROJECT_WRITERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 PROJECT_ARCHIVERS = frozenset({"owner", "admin", "pm", "outsider"})
+BUDGET_REVISERS = frozenset({"owner", "finance", "outsider"})  # an explicit, recorded budget revision
+BUDGET_REVISION_SEERS = frozenset({"owner", "admin", "finance", "am", "pm", "outsider"})
 TEMPLATE_WRITERS = frozenset({"owner", "admin", "pm", "outsider"})
 TASK_UPDATERS = PROJECT_WRITERS | {"member"}
 # Knowledge: the target decision, brief and comment are client A's; the comment and attachment are the member's.
@@ -117,6 +119,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/people/{person_id}"): Row(200, STAFF, (("client_a", 404),)),
     ("PATCH", "/api/v1/people/{person_id}"): Row(200, LEADERS, (("client_a", 404),)),
     ("POST", "/api/v1/people/{person_id}/archive"): Row(200, LEADERS, (("client_a", 404),)),
+    ("GET", "/api/v1/people/{person_id}/holdings"): Row(200, STAFF, (("client_a", 404),)),
     ("GET", "/api/v1/clients"): Row(200, EVERYONE),
     ("POST", "/api/v1/clients"): Row(201, CLIENT_WRITERS),
     ("GET", "/api/v1/clients/{client_id}"): Row(200, EVERYONE),  # the target is client A, the portal user's own
@@ -133,6 +136,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/projects/from-template"): Row(201, PROJECT_WRITERS),
     ("GET", "/api/v1/projects/{project_id}"): Row(200, EVERYONE),  # client A's project: the portal user's own
     ("PATCH", "/api/v1/projects/{project_id}"): Row(200, PROJECT_WRITERS),
+    ("POST", "/api/v1/projects/{project_id}/budget-revisions"): Row(201, BUDGET_REVISERS),
+    ("GET", "/api/v1/projects/{project_id}/budget-revisions"): Row(200, BUDGET_REVISION_SEERS),
     ("POST", "/api/v1/projects/{project_id}/archive"): Row(200, PROJECT_ARCHIVERS),
     ("POST", "/api/v1/projects/{project_id}/unarchive"): Row(200, PROJECT_ARCHIVERS),
     ("POST", "/api/v1/projects/{project_id}/save-as-template"): Row(201, TEMPLATE_WRITERS),
@@ -440,12 +445,14 @@ class World:
             return {
                 "workspace": p.other_workspace.id,
                 "person_id": self.other_member.id,
+                "successor_id": p["outsider"].person.id,
                 "client_id": p.other_client.id,
                 "contact_id": p.other_contact.id,
             } | self.records.get("theirs", {})
         return {
             "workspace": p.workspace.id,
             "person_id": p["member"].person.id,
+            "successor_id": p["pm"].person.id,
             "client_id": p.client_a.id,
             "contact_id": p.contact_a.id,
         } | self.records.get("ours", {})
@@ -457,12 +464,14 @@ class World:
             return {
                 "workspace": p.workspace.id,
                 "person_id": p["member"].person.id,
+                "successor_id": p["pm"].person.id,
                 "client_id": p.client_a.id,
                 "contact_id": p.contact_a.id,
             } | self.records.get("ours", {})
         return {
             "workspace": p.other_workspace.id,
             "person_id": p["outsider"].person.id,
+            "successor_id": self.other_member.id,
             "client_id": p.other_client.id,
             "contact_id": p.other_contact.id,
         } | self.records.get("theirs", {})
@@ -639,7 +648,10 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("PATCH", "/api/v1/people/{person_id}"): lambda t, who: Call(
         f"/api/v1/people/{t['person_id']}", {"title": f"Retitled by {who}"}, _version(Person, t["person_id"])
     ),
-    ("POST", "/api/v1/people/{person_id}/archive"): lambda t, who: Call(f"/api/v1/people/{t['person_id']}/archive"),
+    ("POST", "/api/v1/people/{person_id}/archive"): lambda t, who: Call(
+        f"/api/v1/people/{t['person_id']}/archive", {"successor_id": t["successor_id"]}
+    ),
+    ("GET", "/api/v1/people/{person_id}/holdings"): lambda t, who: Call(f"/api/v1/people/{t['person_id']}/holdings"),
     ("GET", "/api/v1/clients"): lambda t, who: Call("/api/v1/clients"),
     ("POST", "/api/v1/clients"): lambda t, who: Call("/api/v1/clients", {"name": f"New client of {who}"}),
     ("GET", "/api/v1/clients/{client_id}"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}"),
@@ -678,6 +690,13 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("POST", "/api/v1/projects/{project_id}/archive"): lambda t, who: Call(
         f"/api/v1/projects/{t['project_id']}/archive"
+    ),
+    ("POST", "/api/v1/projects/{project_id}/budget-revisions"): lambda t, who: Call(
+        f"/api/v1/projects/{t['project_id']}/budget-revisions",
+        {"budget_amount": f"{1000 + len(who)}.00", "reason": f"Revised by {who}"},
+    ),
+    ("GET", "/api/v1/projects/{project_id}/budget-revisions"): lambda t, who: Call(
+        f"/api/v1/projects/{t['project_id']}/budget-revisions"
     ),
     ("POST", "/api/v1/projects/{project_id}/unarchive"): lambda t, who: Call(
         f"/api/v1/projects/{t['project_id']}/unarchive"
@@ -1225,6 +1244,16 @@ def _prepare(method: str, path: str, targets: dict[str, int]) -> None:
             Project.objects.filter(pk=targets["project_id"]).update(archived_at=timezone.now())
         else:
             Client.objects.filter(pk=targets["client_id"]).update(archived_at=timezone.now())
+    if method == "GET" and path.endswith("/budget-revisions"):  # a revision to list
+        project = Project.objects.get(pk=targets["project_id"])
+        BudgetRevision.objects.create(
+            workspace_id=project.workspace_id,
+            project=project,
+            revised_on=project.created_at.date(),
+            reason="Matrix revision",
+            old_budget_amount=project.budget_amount,
+            new_budget_amount=project.budget_amount,
+        )
 
 
 def send(client: Any, method: str, call: Call) -> Any:
@@ -1359,8 +1388,8 @@ def test_access_matrix(world, db, method, path, persona):
         body = response.json()
         if "count" in body and "results" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
             assert body["count"] == len(body["results"]) > 0
-        elif "{" in path and not path.endswith(("/availability", "/calendar-feed", "/cadence", "/health")):
-            # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id)
+        elif "{" in path and not path.endswith(("/availability", "/calendar-feed", "/cadence", "/health", "/holdings")):
+            # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id), holdings
             assert body["id"] == next(v for k, v in targets.items() if "{" + k + "}" in path)
 
 

@@ -254,3 +254,58 @@ def unarchive_project(request: HttpRequest, project_id: int) -> Any:
     actor = actor_of(request)
     services.project_unarchive(actor=actor, project=_project(actor, project_id))
     return _project(actor, project_id)
+
+
+# --- Budget revisions -------------------------------------------------------------------------------------------
+
+
+class BudgetRevisionIn(InputSchema):
+    budget_amount: Money | None = Field(None, ge=0, description=MONEY)
+    budget_minutes: int | None = Field(None, ge=0)
+    period_budget_amount: Money | None = Field(None, ge=0, description="A retainer's budget per period. " + MONEY)
+    period_budget_minutes: int | None = Field(None, ge=0)
+    reason: str = Field(..., min_length=1, max_length=2000, description="Why the budget changes (kept with it).")
+
+
+class BudgetRevisionOut(Schema):
+    id: int
+    project_id: int
+    revised_by_id: int | None
+    revised_on: date
+    reason: str
+    old_budget_amount: Decimal | None
+    new_budget_amount: Decimal | None
+    old_budget_minutes: int | None
+    new_budget_minutes: int | None
+    old_period_budget_amount: Decimal | None
+    new_period_budget_amount: Decimal | None
+    old_period_budget_minutes: int | None
+    new_period_budget_minutes: int | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@router.post(
+    "/projects/{project_id}/budget-revisions",
+    response={201: BudgetRevisionOut, **ERRORS},
+    operation_id="baton_delivery_api_create_budget_revision",
+)
+def create_budget_revision(request: HttpRequest, project_id: int, payload: BudgetRevisionIn) -> Any:
+    """Revise a project's budget outside change orders: the owner or finance, with a reason (recorded)."""
+    actor = actor_of(request)
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason")
+    revision = services.budget_revise(actor=actor, project=_project(actor, project_id), reason=reason, **data)
+    return Status(201, revision)
+
+
+@router.get(
+    "/projects/{project_id}/budget-revisions",
+    response={200: Page[BudgetRevisionOut], **ERRORS},
+    operation_id="baton_delivery_api_list_budget_revisions",
+)
+def list_budget_revisions(request: HttpRequest, project_id: int, filters: Query[ListParams]) -> Any:
+    """The project's budget revisions, newest first."""
+    actor = actor_of(request)
+    return paginate(selectors.budget_revisions(actor=actor, project=_project(actor, project_id)), filters)

@@ -11,8 +11,11 @@ from baton.delivery.services.milestones import (
     milestone_update,
 )
 from baton.delivery.services.projects import (
+    BUDGET_FIELDS,
     PROJECT_FIELDS,
     PROJECT_TRANSITIONS,
+    budget_locked,
+    budget_revise,
     check_transition,
     project_archive,
     project_change_status,
@@ -44,12 +47,15 @@ from baton.delivery.services.templates import (
 
 __all__ = [
     "ASSIGNEE_FIELDS",
+    "BUDGET_FIELDS",
     "MILESTONE_FIELDS",
     "PROJECT_FIELDS",
     "PROJECT_TRANSITIONS",
     "TASK_FIELDS",
     "DependencyBlocked",
     "assignee_role_of",
+    "budget_locked",
+    "budget_revise",
     "can_override",
     "check_transition",
     "dependency_cycle",

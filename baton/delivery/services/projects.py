@@ -15,7 +15,14 @@ from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
 from baton.core.validators import currency_code
 from baton.crm.models import Client
-from baton.delivery.models import Billing, Project, ProjectStatus, ProjectStatusChange, ProjectTemplate
+from baton.delivery.models import (
+    Billing,
+    BudgetRevision,
+    Project,
+    ProjectStatus,
+    ProjectStatusChange,
+    ProjectTemplate,
+)
 from baton.delivery.services._common import (
     minutes_or_error,
     money_or_error,
@@ -51,6 +58,11 @@ PROJECT_FIELDS = (
     "member_ids",
 )
 RETAINER_FIELDS = ("retainer_period", "period_budget_amount", "period_budget_minutes")
+BUDGET_FIELDS = ("budget_amount", "budget_minutes", "period_budget_amount", "period_budget_minutes")
+BUDGET_LOCKED = (
+    "The budget of a project under way moves only through an approved change order or a budget revision by the "
+    "owner or finance, with its reason (POST /projects/{id}/budget-revisions; on the project page: Revise the budget)."
+)
 # The service checks these links itself (same workspace, not archived, active staff), and Project.clean() plus the
 # money and minutes checks cover the table's constraints, so `validate` skips their per-row queries.
 CHECKED_ELSEWHERE = ["workspace", "client", "project_manager", "template"]
@@ -214,6 +226,7 @@ def project_update(*, actor: Actor, project: Project, version: int | None, **cha
     check_version(project, version)
     ensure_live(project)
     reject_unknown(changes, PROJECT_FIELDS)
+    asked = set(changes)
     errors: dict[str, str] = {}
     if "status" in changes:
         check_transition(project.status, changes["status"])
@@ -235,6 +248,11 @@ def project_update(*, actor: Actor, project: Project, version: int | None, **cha
     if member_ids is not None:
         errors |= people_errors(actor, member_ids, "member_ids")
     changes = _normalise(changes, errors)
+    if budget_locked(project):
+        for field in BUDGET_FIELDS:
+            if field in asked and field in changes and changes[field] != getattr(project, field):
+                errors[field] = BUDGET_LOCKED.replace("{id}", str(project.pk))
+                changes.pop(field)
     if "project_manager_id" in errors:
         changes.pop("project_manager_id", None)
     if "client_id" in errors:
@@ -263,6 +281,65 @@ def project_update(*, actor: Actor, project: Project, version: int | None, **cha
             data={"from": changed["status"][0], "to": changed["status"][1]},
         )
     return project
+
+
+def budget_locked(project: Project) -> bool:
+    """Whether the project's budget is past plain editing: it has one and the project is no longer planned."""
+    has_budget = bool(
+        project.budget_amount or project.budget_minutes or project.period_budget_amount or project.period_budget_minutes
+    )
+    return has_budget and project.status != ProjectStatus.PLANNED
+
+
+@transaction.atomic
+def budget_revise(*, actor: Actor, project: Project, reason: str, **values: Any) -> BudgetRevision:
+    """An explicit, recorded budget revision by the owner or finance (403 for others): `values` takes the
+    BUDGET_FIELDS to change and `reason` is required (422 naming it). Records who, when, the reason and each touched
+    field's old and new value, and emits `project.budget_revised`. The retainer fields only on a retainer."""
+    access.require(actor, "budget_revision", "create", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    ensure_live(project)
+    reject_unknown(values, BUDGET_FIELDS)
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why the budget changes; the reason is kept with the revision."
+    elif len(reason) > 2000:
+        errors["reason"] = "At most 2000 characters."
+    asked = {k: v for k, v in values.items() if v is not None}
+    if project.billing != Billing.RETAINER:
+        for f in ("period_budget_amount", "period_budget_minutes"):
+            if f in asked:
+                errors[f] = "Only a retainer has a budget per period."
+    asked = _normalise(asked, errors)
+    changed = {f: [getattr(project, f), v] for f, v in asked.items() if v != getattr(project, f)}
+    if not changed and not errors:
+        errors["budget_amount"] = "Give a new budget_amount, budget_minutes (or a retainer's period budget)."
+    if errors:
+        raise ValidationError(errors)
+    for field, (_old, new) in changed.items():
+        setattr(project, field, new)
+    validate(project, {}, exclude=CHECKED_ELSEWHERE, validate_constraints=False)
+    bump_version(project)
+    project.save()
+    revision = BudgetRevision(
+        workspace=actor.workspace,
+        project=project,
+        revised_by_id=actor.person_id,
+        revised_on=timezone.localdate(),
+        reason=reason,
+        **{f"{edge}_{field}": pair[i] for field, pair in changed.items() for i, edge in enumerate(("old", "new"))},
+    )
+    revision.save()
+    events.emit(
+        actor,
+        "project.budget_revised",
+        project,
+        data={"budget_revision_id": revision.pk, "reason": reason}
+        | {field: [events.jsonable(old), events.jsonable(new)] for field, (old, new) in changed.items()},
+        client_id=project.client_id,
+    )
+    return revision
 
 
 def _record_status(project: Project, *, previous: str) -> None:

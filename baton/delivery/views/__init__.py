@@ -7,6 +7,7 @@ from baton.delivery.views.board import board, my_tasks, task_status, timeline
 from baton.delivery.views.milestones import milestone_complete, milestone_delete, milestone_edit, milestone_new
 from baton.delivery.views.projects import (
     project_archive,
+    project_budget_revise,
     project_detail,
     project_edit,
     project_list,
@@ -31,6 +32,7 @@ __all__ = [
     "milestone_new",
     "my_tasks",
     "project_archive",
+    "project_budget_revise",
     "project_detail",
     "project_edit",
     "project_from_template",

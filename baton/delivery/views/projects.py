@@ -83,6 +83,8 @@ def _project_context(actor: Actor, project: Project) -> dict[str, Any]:
         "can_see_budgets": access.can_see_budgets(actor),
         "can_add": access.allowed(actor, "task", "create", Task(workspace=actor.workspace, project=project)),
         "can_template": access.allowed(actor, "project_template", "create"),
+        "can_revise_budget": not project.archived_at and access.allowed(actor, "budget_revision", "create", project),
+        "budget_locked": services.budget_locked(project),
         "transitions": [(s, ProjectStatus(s).label) for s in services.PROJECT_TRANSITIONS[project.status]],
     }
 
@@ -152,6 +154,12 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         people=_people(actor),
         editing=True,
     )
+    if services.budget_locked(project):  # the budget moves by change order or a revision on the project page
+        for name in ("budget_amount", "budget_hours", "period_budget_amount", "period_budget_hours"):
+            form.fields[name].disabled = True
+            form.fields[
+                name
+            ].help_text = "Under way: revised on the project page (owner or finance) or by change order."
 
     def save(data: dict[str, Any]) -> Project:
         changes = form.service_data()
@@ -203,4 +211,32 @@ def project_archive(request: HttpRequest, project_id: int) -> HttpResponse:
     else:
         services.project_archive(actor=actor, project=project)
         messages.success(request, f"{project.name} was archived; its history is kept.")
+    return redirect("delivery:project_detail", project_id=project.pk)
+
+
+@require_POST
+@actor_required
+def project_budget_revise(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The owner's or finance's explicit budget revision, with its reason (delivery's RULES.md, "The budget")."""
+    actor = get_actor(request)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    values: dict[str, Any] = {}
+    for field in services.BUDGET_FIELDS:
+        raw = (request.POST.get(field) or "").strip()
+        if raw:
+            values[field] = raw
+    if "budget_hours" in request.POST and (request.POST.get("budget_hours") or "").strip():
+        try:
+            values["budget_minutes"] = round(float(request.POST["budget_hours"]) * 60)
+        except ValueError:
+            messages.error(request, "Budget hours: enter a number.")
+            return redirect("delivery:project_detail", project_id=project.pk)
+    try:
+        services.budget_revise(actor=actor, project=project, reason=request.POST.get("reason", ""), **values)
+    except ValidationError as exc:
+        messages.error(request, " ".join(f"{k.replace('_', ' ')}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+    except BatonError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "The budget was revised; the reason is recorded.")
     return redirect("delivery:project_detail", project_id=project.pk)

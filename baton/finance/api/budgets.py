@@ -179,8 +179,12 @@ class ScopeOut(Schema):
     approved_minutes: int
     pending_amount: Decimal
     pending_minutes: int
-    unexplained_amount: Decimal = Field(..., description="Budget changes since the baseline no change order explains.")
+    unexplained_amount: Decimal = Field(
+        ..., description="Budget changes since the baseline that no change order or budget revision explains."
+    )
     unexplained_minutes: int
+    revised_amount: Decimal = Field(..., description="What the budget revisions since the baseline moved.")
+    revised_minutes: int
     change_orders: list[ScopeChangeOut]
     unmanaged: list[UnmanagedOut] = Field(..., description="Tasks added after the baseline without a change order.")
     unmanaged_minutes: int
@@ -214,6 +218,8 @@ def scope_changes(request: HttpRequest, params: Query[ScopeParams]) -> Any:
         "pending_minutes": log.pending_minutes,
         "unexplained_amount": log.unexplained_amount,
         "unexplained_minutes": log.unexplained_minutes,
+        "revised_amount": log.revised_amount,
+        "revised_minutes": log.revised_minutes,
         "change_orders": [
             {
                 "id": o.pk,

@@ -16,7 +16,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, Sum
 
 from baton.core.models import Event
-from baton.delivery.models import Project, ProjectStatus, Task
+from baton.delivery.models import BudgetRevision, Project, ProjectStatus, Task
+from baton.delivery.selectors import project_budget_revisions
 from baton.finance.models import ChangeOrder, ChangeOrderStatus, ScopeBaseline
 from baton.timesheets.models import TimeEntry
 
@@ -113,14 +114,17 @@ class ScopeLog:
     pending_minutes: int = 0
     unexplained_amount: Decimal = ZERO
     unexplained_minutes: int = 0
+    revisions: list[BudgetRevision] = field(default_factory=list)
+    revised_amount: Decimal = ZERO
+    revised_minutes: int = 0
     unmanaged: list[dict[str, Any]] = field(default_factory=list)
     unmanaged_minutes: int = 0
     unmanaged_amount: Decimal = ZERO
 
 
 def scope_log(project: Project) -> ScopeLog:
-    """Baseline, every change order (newest first), what the approved ones add, any budget change no change order
-    explains, and the unmanaged scope with the time logged on it."""
+    """Baseline, every change order (newest first), what the approved ones add, the budget revisions since the
+    freeze, any budget change neither explains, and the unmanaged scope with the time logged on it."""
     baseline, frozen = baseline_for(project)
     orders = list(
         ChangeOrder.objects.filter(project_id=project.pk)
@@ -137,8 +141,19 @@ def scope_log(project: Project) -> ScopeLog:
             log.pending_amount += order.amount_delta
             log.pending_minutes += order.minutes_delta
     if baseline is not None and frozen:
-        log.unexplained_amount = project.budget_amount - baseline.budget_amount - log.approved_amount
-        log.unexplained_minutes = project.budget_minutes - baseline.budget_minutes - log.approved_minutes
+        # Budget revisions since the freeze (delivery's BudgetRevision: owner/finance, with a reason) explain too.
+        log.revisions = [r for r in project_budget_revisions(project) if r.created_at >= baseline.frozen_at]
+        for revision in log.revisions:
+            if revision.new_budget_amount is not None and revision.old_budget_amount is not None:
+                log.revised_amount += revision.new_budget_amount - revision.old_budget_amount
+            if revision.new_budget_minutes is not None and revision.old_budget_minutes is not None:
+                log.revised_minutes += revision.new_budget_minutes - revision.old_budget_minutes
+        log.unexplained_amount = (
+            project.budget_amount - baseline.budget_amount - log.approved_amount - log.revised_amount
+        )
+        log.unexplained_minutes = (
+            project.budget_minutes - baseline.budget_minutes - log.approved_minutes - log.revised_minutes
+        )
     ids = unmanaged_task_ids(project, baseline)
     if ids:
         logged = {

@@ -172,7 +172,9 @@ def handoff_answer_gaps(
 @transaction.atomic
 def handoff_confirm(*, actor: Actor, handoff: Handoff, note: str = "", walkthrough_held: bool | None = None) -> Handoff:
     """The receiver has enough to proceed. Records the minutes from the first send and whether it was first-time
-    (no gap ever raised). A template that requires a walkthrough refuses `walkthrough_held: false`."""
+    (no gap ever raised). A template that requires a walkthrough is confirmed only with `walkthrough_held: true`
+    attested by the confirmer (422 naming `walkthrough_held` when it is false or left out); otherwise it records what
+    was said (null when nothing was)."""
     access.require(actor, "handoff", "confirm", handoff)
     handoff = _locked(handoff)
     if handoff.status == HandoffStatus.GAPS_RAISED:
@@ -181,15 +183,21 @@ def handoff_confirm(*, actor: Actor, handoff: Handoff, note: str = "", walkthrou
         raise Conflict(
             f"Only a sent handoff is confirmed; this one is {handoff.get_status_display().lower()}.", field="status"
         )
-    if handoff.requires_walkthrough and walkthrough_held is False:
-        raise ValidationError({"walkthrough_held": "Hold the walkthrough meeting before confirming this handoff."})
+    if handoff.requires_walkthrough and walkthrough_held is not True:
+        raise ValidationError(
+            {
+                "walkthrough_held": "Hold the walkthrough meeting before confirming this handoff."
+                if walkthrough_held is False
+                else "This handoff requires a walkthrough: say that it was held (walkthrough_held: true)."
+            }
+        )
     now = timezone.now()
     sent_at = handoff.sent_at or now
     handoff.status = HandoffStatus.CONFIRMED
     handoff.confirmed_at = now
     handoff.first_time = handoff.gap_rounds == 0
     handoff.minutes_to_confirm = max(0, int((now - sent_at).total_seconds() // 60))
-    handoff.walkthrough_held = True if handoff.requires_walkthrough else walkthrough_held
+    handoff.walkthrough_held = walkthrough_held
     handoff.confirmation_note = (note or "").strip()
     bump_version(handoff)
     handoff.save()

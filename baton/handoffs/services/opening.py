@@ -55,12 +55,21 @@ def _links(
 
 
 def _parties(
-    actor: Actor, from_person: Person | None, to_person: Person | None, errors: dict[str, str]
+    actor: Actor,
+    from_person: Person | None,
+    to_person: Person | None,
+    errors: dict[str, str],
+    *,
+    archived_owner: bool = False,
 ) -> Person | None:
-    """The owner (the actor's own person when not given) and the receiver, checked; returns the owner."""
+    """The owner (the actor's own person when not given) and the receiver, checked; returns the owner. With
+    `archived_owner` the owner may be archived (an AM change away from an archived AM: owners/admins act for them)."""
     if from_person is None and actor.person_id is not None:
         from_person = Person.objects.select_related("membership").filter(pk=actor.person_id).first()
-    _person_error(actor, from_person, "from_person_id", errors)
+    owner_errors: dict[str, str] = {}
+    _person_error(actor, from_person, "from_person_id", owner_errors)
+    if not (archived_owner and from_person is not None and not from_person.active and len(owner_errors) == 1):
+        errors |= owner_errors
     _person_error(actor, to_person, "to_person_id", errors)
     if from_person is not None and to_person is not None and from_person.pk == to_person.pk:
         errors["to_person_id"] = "The receiver is someone other than the owner."
@@ -114,10 +123,12 @@ def handoff_open(
     source_ref: str = "",
     title: str = "",
     trigger_key: str = "",
+    archived_owner: bool = False,
 ) -> Handoff:
     """A draft handoff of `kind` from the workspace's template (its fields snapshotted onto the handoff), prefilled
     with what Baton knows (see prefill.py) and `fields` over that. Works for Actor.system(workspace) too. A
-    `source_ref` opens at most one handoff per source: a repeat returns the first."""
+    `source_ref` opens at most one handoff per source: a repeat returns the first. `archived_owner`: Baton's own
+    triggers may open one from an archived owner (owners/admins act for them)."""
     access.require(actor, "handoff", "create")
     workspace = actor.workspace
     if source_ref:
@@ -127,7 +138,7 @@ def handoff_open(
     errors: dict[str, str] = {}
     template = _template(workspace, kind, source, errors)
     client, project = _links(workspace, client, project, task, errors)
-    from_person = _parties(actor, from_person, to_person, errors)
+    from_person = _parties(actor, from_person, to_person, errors, archived_owner=archived_owner)
     spec = [dict(f) for f in template.fields]
     values = {f["key"]: "" for f in spec}
     if not errors:

@@ -123,13 +123,14 @@ def handoff_for_am_change(
     *, workspace: Workspace, event_id: int, client_id: int, old_id: Any, new_id: Any
 ) -> Handoff | None:
     """A client changed account manager: an `account_transition` draft from the outgoing AM to the new one,
-    prefilled from the client's knowledge record (once per change)."""
+    prefilled from the client's knowledge record (once per change). An archived outgoing AM still owns it (their
+    records are what it hands over); an owner/admin sends it and answers its gaps for them."""
     if not old_id or not new_id or old_id == new_id:
         return None
     client = Client.objects.filter(workspace=workspace, pk=client_id).first()
     old = Person.objects.select_related("membership").filter(workspace=workspace, pk=old_id).first()
     new = Person.objects.select_related("membership").filter(workspace=workspace, pk=new_id).first()
-    if client is None or old is None or new is None or not old.active:
+    if client is None or old is None or new is None or not new.active:
         return None
     return handoff_open(
         actor=Actor.system(workspace),
@@ -140,4 +141,5 @@ def handoff_for_am_change(
         source=HandoffSource.AM_CHANGED,
         source_ref=f"event:{event_id}",
         title=f"Account transition: {client.name} ({old.name} → {new.name})",
+        archived_owner=True,
     )

@@ -166,3 +166,39 @@ def test_templates_over_http(personas):
         ).status_code
         == 403
     )
+
+
+def test_a_walkthrough_is_attested_never_assumed(personas):
+    """Confirming a brief → creative handoff with `{}` used to record `walkthrough_held: true` that nobody attested."""
+    am, member = personas["am"].api(), personas["member"].api()
+    fields = {
+        "approved_brief_version": "v3",
+        "tone_of_voice_reference": "Brand book p. 12",
+        "walkthrough_meeting": "Monday 10:00",
+        "deliverables": "Three banners",
+    }
+    hid = _post(
+        am,
+        "/api/v1/handoffs",
+        {"kind": "brief_to_creative", "to_person_id": personas["member"].person.id, "fields": fields},
+    ).json()["id"]
+    assert _post(am, f"/api/v1/handoffs/{hid}/send").status_code == 200
+    for body in ({}, {"walkthrough_held": None}, {"walkthrough_held": False}):
+        refused = _post(member, f"/api/v1/handoffs/{hid}/confirm", body)
+        assert refused.status_code == 422, body
+        assert [e["field"] for e in refused.json()["errors"]] == ["walkthrough_held"]
+    assert Handoff.objects.get(pk=hid).status == "sent"
+    ok = _post(member, f"/api/v1/handoffs/{hid}/confirm", {"walkthrough_held": True})
+    assert ok.status_code == 200 and ok.json()["walkthrough_held"] is True
+
+
+def test_a_kind_without_walkthrough_records_what_was_said(personas):
+    am, member = personas["am"].api(), personas["member"].api()
+    hid = _post(
+        am,
+        "/api/v1/handoffs",
+        {"kind": "sales_to_account", "to_person_id": personas["member"].person.id, "fields": FIELDS},
+    ).json()["id"]
+    _post(am, f"/api/v1/handoffs/{hid}/send")
+    ok = _post(member, f"/api/v1/handoffs/{hid}/confirm", {})
+    assert ok.status_code == 200 and ok.json()["walkthrough_held"] is None

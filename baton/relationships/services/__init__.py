@@ -38,6 +38,7 @@ from baton.relationships.services.status_updates import (
 from baton.relationships.services.touchpoints import (
     TOUCHPOINT_FIELDS,
     next_step_complete,
+    next_step_reassign,
     touchpoint_log,
     touchpoint_update,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "goal_value_record",
     "health_snapshot_take",
     "next_step_complete",
+    "next_step_reassign",
     "onboarding_apply",
     "onboarding_item_done",
     "onboarding_plan",

@@ -234,3 +234,29 @@ def next_step_complete(*, actor: Actor, step: NextStep) -> NextStep:
     step.save()
     events.emit(actor, "next_step.completed", step, data={"description": step.description})
     return step
+
+
+@transaction.atomic
+def next_step_reassign(*, actor: Actor, step: NextStep, owner_id: int) -> NextStep:
+    """An open next step changes owner (e.g. its owner left: people's archive hands it to their successor)."""
+    access.require(actor, "touchpoint", "update", step)
+    step = NextStep.objects.select_for_update().get(pk=step.pk)
+    if step.done_at is not None:
+        raise Conflict("This next step is already done.", field="done")
+    errors: dict[str, str] = {}
+    person_of_workspace(actor.workspace, owner_id, "owner_id", errors, staff=True, active=True)
+    if errors:
+        raise ValidationError(errors)
+    previous = step.owner_id
+    if previous == owner_id:
+        return step
+    step.owner_id = owner_id
+    bump_version(step)
+    step.save()
+    events.emit(
+        actor,
+        "next_step.reassigned",
+        step,
+        data={"description": step.description, "client_id": step.client_id, "owner_id": [previous, owner_id]},
+    )
+    return step

@@ -104,16 +104,20 @@ def test_project_currency_converted_at_todays_rate(personas, make_person, projec
 def test_non_billable_and_people_who_left_earn_nothing(personas, make_person, project, project_b):
     ann = make_person("Ann", bill="100.00")
     gone = make_person("Gone", bill="100.00")
+    heir = make_person("Heir", bill="0.00")  # takes over Gone's bookings from the day Gone leaves
     Project.objects.filter(pk=project_b.pk).update(billing="non_billable")
     with time_machine.travel(TODAY, tick=False):
         book(personas, ann, project_b, "2030-04-01", "2030-04-01", 60)
         book(personas, gone, project, "2030-04-01", "2030-04-05", 60)
     with time_machine.travel(datetime(2030, 4, 3, 9, 0, tzinfo=UTC), tick=False):
-        person_update(actor=personas["owner"].actor, person=gone, version=gone.version, active=False)
+        person_update(
+            actor=personas["owner"].actor, person=gone, version=gone.version, active=False, successor_id=heir.id
+        )
     with time_machine.travel(TODAY, tick=False):
         april = forecast(personas)["2030-04"]
-    # Ann's hour is booked but non-billable; Gone counts Mon 1 and Tue 2 April, not after leaving on the 3rd
-    assert april["confirmed_minutes"] == 60 + 2 * 60
+    # Ann's hour is booked but non-billable; Gone counts Mon 1 and Tue 2 April, not after leaving on the 3rd (the
+    # 3rd to the 5th went to Heir, whose bill rate is 0)
+    assert april["confirmed_minutes"] == 60 + 2 * 60 + 3 * 60
     assert april["confirmed_amount"] == "200.00"
 
 

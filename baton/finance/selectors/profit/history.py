@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from baton.crm.models import AccountManagerChange, Client
 from baton.delivery.models import Billing, ProjectStatus, ProjectStatusChange
+from baton.delivery.selectors import fixed_fee_revisions
 from baton.finance.models import ChangeOrder, ChangeOrderStatus
 
 EARNING = (ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)
@@ -83,8 +84,9 @@ class TermsChange(NamedTuple):
     on: date
     amount: Decimal
     minutes: int
-    change_order_id: int
+    change_order_id: int | None  # None: a budget revision (delivery's BudgetRevision), decided the same way
     title: str
+    budget_revision_id: int | None = None
 
 
 class Terms:
@@ -108,8 +110,8 @@ class Terms:
 
 
 def fixed_fee_changes(workspace_id: int, projects: Container[int]) -> dict[int, list[TermsChange]]:
-    """The approved change orders that moved the money or minutes of a fixed fee among `projects`, by project,
-    oldest first."""
+    """The approved change orders and the budget revisions that moved the money or minutes of a fixed fee among
+    `projects`, by project, oldest first. A revision counts like a change order decided on its day."""
     out: dict[int, list[TermsChange]] = defaultdict(list)
     rows = (
         ChangeOrder.objects.filter(
@@ -124,6 +126,11 @@ def fixed_fee_changes(workspace_id: int, projects: Container[int]) -> dict[int, 
             continue
         day = timezone.localdate(decided_at) if decided_at else timezone.localdate()
         out[project_id].append(TermsChange(day, amount, minutes or 0, pk, title))
+    for project_id, day, amount, minutes, pk, reason in fixed_fee_revisions(workspace_id, projects):
+        if amount or minutes:
+            out[project_id].append(TermsChange(day, Decimal(amount), minutes, None, f"Budget revision: {reason}", pk))
+    for changes in out.values():
+        changes.sort(key=lambda c: c.on)  # stable: on one day, change orders first, then revisions
     return out
 
 

@@ -16,7 +16,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.crm.models import Client
-from baton.delivery.models import Billing, Project, ProjectStatusChange
+from baton.delivery.models import Billing, BudgetRevision, Project, ProjectStatusChange
 from baton.finance.models import ChangeOrder, ChangeOrderStatus
 from baton.finance.selectors.burn import month_start, next_month, pct
 from baton.finance.selectors.profit._common import RECOGNISED, REPORT_PROJECT_FIELDS, ZERO, Facts
@@ -291,8 +291,19 @@ def _write_downs(found: list[WriteDown]) -> list[dict[str, Any]]:
             "month": w.month,
             "month_label": date(int(w.month[:4]), int(w.month[5:7]), 1).strftime("%B %Y"),
             "amount": from_cents(w.cents),
-            "change_orders": [{"id": c.change_order_id, "title": c.title} for c in w.change_orders],
+            "change_orders": [
+                {"id": c.change_order_id, "title": c.title} for c in w.change_orders if c.change_order_id is not None
+            ],
         }
+        | (
+            {"budget_revisions": revisions}
+            if (
+                revisions := [
+                    {"id": c.budget_revision_id, "title": c.title} for c in w.change_orders if c.budget_revision_id
+                ]
+            )
+            else {}
+        )
         for w in sorted(found, key=lambda w: (w.month, w.project_id))
     ]
 
@@ -312,6 +323,11 @@ def _flagged(qs: QuerySet[Project], date_from: date | None) -> QuerySet[Project]
     )
     if date_from is not None:
         orders = orders.filter(decided_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
+    revisions = BudgetRevision.objects.filter(project=OuterRef("pk")).filter(
+        Q(new_budget_amount__isnull=False) | Q(new_budget_minutes__isnull=False)
+    )
+    if date_from is not None:
+        revisions = revisions.filter(revised_on__gte=date_from)
     history = ProjectStatusChange.objects.filter(project=OuterRef("pk"))
     # A status that changed after the range began (or, over all time, ever differed from today's) must be read day by
     # day; otherwise the range sees today's status throughout.
@@ -319,7 +335,11 @@ def _flagged(qs: QuerySet[Project], date_from: date | None) -> QuerySet[Project]
     # Each EXISTS only where the billing needs it (CASE evaluates it for those rows alone).
     fixed, retainer = Q(billing=Billing.FIXED_FEE), Q(billing=Billing.RETAINER)
     return qs.annotate(
-        _changed=Case(When(fixed, then=Exists(orders)), default=Value(False), output_field=BooleanField()),
+        _changed=Case(
+            When(fixed & (Q(Exists(orders)) | Q(Exists(revisions))), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
         _moved=Case(When(retainer, then=Exists(moved)), default=Value(False), output_field=BooleanField()),
         _kept=Case(When(retainer, then=Exists(history)), default=Value(False), output_field=BooleanField()),
     )
