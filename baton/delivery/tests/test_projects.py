@@ -23,7 +23,7 @@ def test_create_project_through_the_api(personas):
             "client_id": personas.client_a.id,
             "name": "Spring campaign",
             "billing": "fixed_fee",
-            "budget_amount": "1250.005",
+            "budget_amount": "1250.01",
             "budget_minutes": 3000,
             "start_date": "2026-03-02",
             "end_date": "2026-04-30",
@@ -32,7 +32,7 @@ def test_create_project_through_the_api(personas):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["budget_amount"] == "1250.01"  # rounded to cents, half up, a decimal string
+    assert body["budget_amount"] == "1250.01"  # a decimal string (more decimals than cents: 422, test_strict_input)
     assert body["currency"] == "USD"
     assert body["status"] == "planned"
     assert body["start_date"] == "2026-03-02" and body["end_date"] == "2026-04-30"
