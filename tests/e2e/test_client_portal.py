@@ -31,7 +31,7 @@ def test_client_portal_isolation(live_server, personas, page):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Portal").click()
+    page.get_by_role("link", name="Portal", exact=True).click()
     page.get_by_role("heading", name="Your projects").wait_for()
     content = page.content()
     assert "Alpha site" in content and "Double the leads" in content and "Extra landing page" in content
