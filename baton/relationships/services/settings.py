@@ -51,9 +51,11 @@ def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> Rel
             changes["health_weights"] = merged
     healthy = changes.get("healthy_from", current.healthy_from)
     watch = changes.get("watch_from", current.watch_from)
-    if not 0 < watch < healthy <= 100:
+    # A null is left to full_clean ("cannot be null", naming the field); the bands compare numbers only.
+    if healthy is not None and watch is not None and not 0 < watch < healthy <= 100:
         errors["watch_from"] = "Bands need 0 < watch_from < healthy_from <= 100."
-    if "status_update_weekday" in changes and not 1 <= int(changes["status_update_weekday"]) <= 7:
+    weekday = changes.get("status_update_weekday")
+    if weekday is not None and not 1 <= int(weekday) <= 7:
         errors["status_update_weekday"] = "An ISO weekday, 1 (Monday) to 7."
     changed = events.diff(current, {k: v for k, v in changes.items() if k not in errors})
     validate(current, errors)

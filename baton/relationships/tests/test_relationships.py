@@ -535,3 +535,14 @@ def test_open_deals_feed_the_pipeline_demand(personas, system):
     demand = pipeline_demand(personas.workspace, date(2026, 6, 1), date(2026, 7, 31), "skill")
     first = monday_of(close + timedelta(days=7))
     assert demand == {(first, "design"): 1200, (first + timedelta(weeks=1), "design"): 1200}
+
+
+def test_settings_patch_with_nulls_names_the_fields_instead_of_failing(personas):
+    """A null where a number belongs is 422 naming the field (it was a 500: the bands compared None)."""
+    owner = personas["owner"].api()
+    for field in ("watch_from", "healthy_from", "status_update_weekday", "portfolio_mode"):
+        response = owner.patch("/api/v1/relationships/settings", {field: None}, content_type=JSON)
+        assert response.status_code == 422, (field, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert field in {e["field"] for e in response.json()["errors"]}
+    assert not Event.objects.filter(verb="relationships_settings.updated").exists()
