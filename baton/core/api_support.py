@@ -26,6 +26,7 @@ from baton.core.models import ApiToken
 from baton.core.selectors import actor_for_token
 
 PROBLEM = "application/problem+json"
+PDF_CONTENT = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}  # a PDF response, documented
 MONEY = "Money as a decimal string, rounded to cents (half up)."  # the description of every money field
 T = TypeVar("T")
 

@@ -16,7 +16,15 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel
 
 from baton.api import api
-from baton.core.api_support import BAD_REQUEST, PROBLEM, BatonAPI, BearerAuth, Problem, document_errors_truthfully
+from baton.core.api_support import (
+    BAD_REQUEST,
+    PDF_CONTENT,
+    PROBLEM,
+    BatonAPI,
+    BearerAuth,
+    Problem,
+    document_errors_truthfully,
+)
 
 REF = re.compile(r'"\$ref":\s*"#/components/schemas/([^"]+)"')
 
@@ -103,7 +111,7 @@ def test_each_status_code_is_one_key():
     repeated = [[k for k, _ in items] for items in pairs if len({k for k, _ in items}) != len(items)]
     assert not repeated, repeated
     pdf = json.loads(raw)["paths"]["/api/v1/invoices/{invoice_id}/pdf"]["get"]["responses"]["200"]
-    assert pdf == {"description": "The invoice as a PDF", "content": {"application/pdf": {}}}
+    assert pdf == {"description": "The invoice as a PDF", "content": PDF_CONTENT}
 
 
 def test_errors_are_documented_as_problem_json_with_the_400():
@@ -188,3 +196,12 @@ def test_the_post_processing_merges_a_repeated_status_code():
         },
         "404": {"description": "Not Found", "content": {PROBLEM: {"schema": {}}}},
     }
+
+
+def test_files_are_documented_with_the_types_they_are_served_as():
+    paths = api.get_openapi_schema()["paths"]
+    report = paths["/api/v1/clients/{client_id}/report/pdf"]["get"]["responses"]["200"]
+    assert report["content"] == PDF_CONTENT
+    download = paths["/api/v1/attachments/{attachment_id}/download"]["get"]["responses"]["200"]
+    assert {"image/png", "application/pdf", "text/csv"} <= set(download["content"])
+    assert "application/octet-stream" not in download["content"]

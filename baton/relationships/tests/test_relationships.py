@@ -353,6 +353,22 @@ def test_goal_progress_and_report_pdf(personas):
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
+def test_goal_patch_with_a_null_baseline_or_target_names_the_field(personas):
+    """A null baseline or target is 422 naming it (it was a 500: the target was compared with Decimal("None"))."""
+    am = personas["am"].api()
+    goal = am.post(
+        "/api/v1/client-goals",
+        {"client_id": personas.client_a.id, "title": "Leads", "metric": "Leads", "baseline": "1", "target": "2"},
+        content_type=JSON,
+    ).json()
+    for field in ("baseline", "target"):
+        response = am.patch(
+            f"/api/v1/client-goals/{goal['id']}", {field: None}, content_type=JSON, headers={"If-Match": "1"}
+        )
+        assert response.status_code == 422, (field, response.content)
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
 # --- Escalations --------------------------------------------------------------------------------------------------
 
 
