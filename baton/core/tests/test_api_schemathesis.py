@@ -73,7 +73,7 @@ CONFIG = schemathesis.Config.from_dict(
         },
         "phases": {
             "examples": {"enabled": False},
-            "coverage": {"enabled": False},
+            "coverage": {"enabled": bool(os.environ.get("BATON_SCHEMATHESIS_COVERAGE"))},
             "stateful": {"enabled": False},
             "fuzzing": {"enabled": True},
         },
