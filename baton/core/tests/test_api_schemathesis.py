@@ -44,7 +44,10 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 # Operations whose failures belong to the `strict` work of issue 16 (unknown/read-only fields → 422, bool ≠ int,
 # money precision, the 1900-2999 date range, NUL bytes, multipart and large bodies → problem+json). Each is listed
 # with what schemathesis finds there; empty this set once strict input is merged.
-KNOWN_STRICT_FAILURES: dict[str, str] = {}
+KNOWN_STRICT_FAILURES: dict[str, str] = {
+    # `?from=0001-01-01&to=9999-12-31` (or `to=9999-12-31` alone): 500, ValueError "year 10000 is out of range".
+    "GET /api/v1/growth/evidence": "a date at the end of the calendar is a 500 (the 1900-2999 range)",
+}
 
 # Body or query fields that name a record: filled with the world's ids so the cases reach past the 404.
 ID_ALIASES = {
@@ -176,3 +179,71 @@ def test_every_operation_conforms(case, frozen_clock, world, db, in_test_transac
                 _record(case, response, [])
         finally:
             transaction.set_rollback(True)
+
+
+# --- The ends of the calendar -------------------------------------------------------------------------------------
+# Random dates rarely land on the first or the last day a date can hold, where range arithmetic overflows. Every
+# operation with a date in its query is called with each end, and with one end in each of two parameters.
+
+CALENDAR_ENDS = {"date": ("0001-01-01", "9999-12-31"), "date-time": ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z")}
+REQUIRED_DEFAULTS = {"minutes": 60, "minutes_per_day": 60}
+
+
+def _format(parameter_schema: dict[str, Any]) -> str | None:
+    if "format" in parameter_schema:
+        return str(parameter_schema["format"])
+    for alternative in parameter_schema.get("anyOf", []):
+        if found := _format(alternative):
+            return found
+    return None
+
+
+def _dated_operations() -> list[tuple[str, str]]:
+    found = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            if any(
+                p["in"] == "query" and _format(p["schema"]) in CALENDAR_ENDS for p in operation.get("parameters", [])
+            ):
+                found.append((method.upper(), path))
+    return found
+
+
+def _calendar_query(method: str, path: str, ends: str, targets: dict[str, int]) -> dict[str, Any]:
+    operation = api.get_openapi_schema()["paths"][path][method.lower()]
+    query: dict[str, Any] = {}
+    dated = 0
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] != "query":
+            continue
+        name, kind = parameter["name"], _format(parameter["schema"])
+        if kind in CALENDAR_ENDS:
+            first, last = CALENDAR_ENDS[kind]
+            query[name] = {"first": first, "last": last}.get(ends) or (first if dated == 0 else last)
+            dated += 1
+        elif parameter.get("required"):
+            query[name] = _real_id(name, targets) or REQUIRED_DEFAULTS.get(name)
+    return {k: v for k, v in query.items() if v is not None}
+
+
+@pytest.mark.parametrize("ends", ["first", "last", "first-to-last"])
+@pytest.mark.parametrize(("method", "path"), _dated_operations())
+def test_dates_at_the_ends_of_the_calendar(method, path, ends, frozen_clock, world, db, in_test_transaction):  # noqa: F811
+    label = f"{method} {path}"
+    if label in KNOWN_STRICT_FAILURES:
+        pytest.skip(f"strict input (issue 16): {KNOWN_STRICT_FAILURES[label]}")
+    owner = world.personas["owner"]
+    targets = world.targets("owner")
+    operation = schema[path][method]
+    case = operation.Case(
+        path_parameters={name: _real_id(name, targets) for name in _path_names(path)},
+        query=_calendar_query(method, path, ends, targets),
+    )
+    with transaction.atomic():
+        response = case.call(app=APP, headers={"Authorization": f"Bearer {owner.token}"})
+        transaction.set_rollback(True)
+    case.validate_response(response, checks=CHECKS)
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
