@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from baton.automation.api import router as automation_router
 from baton.core.api import router as core_router
-from baton.core.api_support import BearerAuth, install_error_handlers, mark_read_only
+from baton.core.api_support import BatonAPI, BearerAuth, install_error_handlers, mark_read_only
 from baton.crm.api import router as crm_router
 from baton.delivery.api import router as delivery_router
 from baton.finance.api import router as finance_router
@@ -19,7 +17,7 @@ from baton.relationships.api import router as relationships_router
 from baton.resourcing.api import router as resourcing_router
 from baton.timesheets.api import router as timesheets_router
 
-api = NinjaAPI(
+api = BatonAPI(
     title="Baton API",
     version="1",
     description="Agency operations: people, clients, delivery, time, money, handoffs and relationships. "

@@ -23,6 +23,7 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 from pydantic import ValidationError as PydanticError
 
@@ -34,6 +35,7 @@ from baton.core.schemas import InputSchema, StrictSchema
 from baton.core.selectors import actor_for_token
 
 PROBLEM = "application/problem+json"
+PDF_CONTENT = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}  # a PDF response, documented
 MONEY = "Money as a decimal string, rounded to cents (half up)."  # the description of every money field
 T = TypeVar("T")
 TOO_LARGE = "The request body is larger than this server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, files aside)."
@@ -247,12 +249,19 @@ def body_doc(schema: Any) -> dict[str, Any]:
     }
 
 
+class ProblemField(Schema):
+    field: str = Field(..., description="The bad field (`body` for the request as a whole), dotted when nested.")
+    message: str
+
+
 class Problem(Schema):
+    """RFC 9457 problem details: every error the API answers, as `application/problem+json`."""
+
     type: str
     title: str
     status: int
     detail: str
-    errors: list[dict[str, str]]
+    errors: list[ProblemField]
 
 
 ERRORS: dict[int, type[Problem]] = {
@@ -333,3 +342,86 @@ def mark_read_only(api: NinjaAPI) -> None:
         answered = _response_fields(operation)
         for schema in body_schemas(operation):
             _mark(schema, answered)
+
+
+# Documented on every operation besides ERRORS: the body is not JSON, or a query parameter holds a NUL byte.
+BAD_REQUEST = "Bad Request: a body that is not valid JSON, or a NUL byte in a query parameter"
+
+
+class BatonAPI(NinjaAPI):
+    """The API whose OpenAPI document tells the truth: errors as problem+json (400 included), one key per status
+    code, built once per process (the build walks every schema: about a second of CPU)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._openapi_documents: dict[str, OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The document, shared by every caller of this process: read it, never change it."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = self._openapi_documents.get(path_prefix)
+        if document is None:
+            document = super().get_openapi_schema(path_prefix=path_prefix)
+            document_errors_truthfully(document)
+            document_if_match(document, self._versioned_operation_ids())
+            self._openapi_documents[path_prefix] = document
+        return document
+
+    def _versioned_operation_ids(self) -> set[str]:
+        """The operations whose view reads the version a client sends (`requested_version`)."""
+        found = set()
+        for router in self._get_bound_routers():
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    if requested_version.__name__ in operation.view_func.__code__.co_names:
+                        found.add(operation.operation_id or self.get_openapi_operation_id(operation))
+        return found
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The version you read: 3, "3" or W/"3" (or send `version` in the body). Without either: 428; '
+    "a stale one: 409, nothing changed.",
+}
+
+
+def document_if_match(document: dict[str, Any], operation_ids: set[str]) -> None:
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation["operationId"] in operation_ids:
+                operation.setdefault("parameters", []).append(dict(IF_MATCH))
+
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def document_errors_truthfully(document: dict[str, Any]) -> None:
+    """Each operation's responses: status codes as string keys, merged when an operation's `openapi_extra` named
+    one again (two "200" keys break Swagger UI); every 4xx as `application/problem+json`, as `problem()` answers
+    them; and the 400 that any request can get (a body that is not JSON, a NUL byte in the query)."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses: dict[str, Any] = {}
+            for status, response in operation["responses"].items():
+                _merge(responses.setdefault(str(status), {}), response)
+            responses.setdefault("400", _problem_response(BAD_REQUEST))
+            for status, response in responses.items():
+                content = response.get("content") or {}
+                if status.startswith("4") and "application/json" in content:
+                    response["content"] = {PROBLEM: content["application/json"]}
+            operation["responses"] = dict(sorted(responses.items()))

@@ -110,13 +110,13 @@ def update_behaviour(request: HttpRequest, behaviour_id: int, payload: Behaviour
 # --- Evidence rules -----------------------------------------------------------------------------------------------
 
 
-class Condition(InputSchema):
+class EvidenceRuleCondition(InputSchema):
     field: str = Field(description="`data.<key>`, `facts.before_work`, `client_id`, `actor_id`, ...")
     op: str = Field(description="eq, ne, in, not_in, gt, gte, lt, lte, contains, exists")
     value: Any = None
 
 
-class RuleOut(Schema):
+class EvidenceRuleOut(Schema):
     id: int
     name: str
     verb: str
@@ -140,10 +140,10 @@ class RuleOut(Schema):
         return str(obj.behaviour.key.split(".", 1)[0])
 
 
-class RuleIn(InputSchema):
+class EvidenceRuleIn(InputSchema):
     name: str = Field(max_length=200)
     verb: str = Field(max_length=80)
-    conditions: list[Condition] = Field(default_factory=list)
+    conditions: list[EvidenceRuleCondition] = Field(default_factory=list)
     credit: str = Field("actor", max_length=80)
     behaviour: str = Field(max_length=80)
     polarity: PolarityName = "positive"
@@ -151,10 +151,10 @@ class RuleIn(InputSchema):
     active: bool = True
 
 
-class RulePatch(InputSchema):
+class EvidenceRulePatch(InputSchema):
     name: str | None = Field(None, max_length=200)
     verb: str | None = Field(None, max_length=80)
-    conditions: list[Condition] | None = None
+    conditions: list[EvidenceRuleCondition] | None = None
     credit: str | None = Field(None, max_length=80)
     behaviour: str | None = Field(None, max_length=80)
     polarity: PolarityName | None = None
@@ -163,14 +163,14 @@ class RulePatch(InputSchema):
     version: int | None = None
 
 
-class RuleFilters(ListParams):
+class EvidenceRuleFilters(ListParams):
     verb: str | None = None
     behaviour: str | None = None
     active: bool | None = None
 
 
-@router.get("/growth/evidence-rules", response={200: Page[RuleOut], **ERRORS}, tags=["growth"])
-def list_rules(request: HttpRequest, filters: Query[RuleFilters]) -> Any:
+@router.get("/growth/evidence-rules", response={200: Page[EvidenceRuleOut], **ERRORS}, tags=["growth"])
+def list_rules(request: HttpRequest, filters: Query[EvidenceRuleFilters]) -> Any:
     """The mapping from events to evidence: which verb (and conditions) credits whom with which behaviour."""
     qs = selectors.rules(actor_of(request))
     if filters.verb:
@@ -182,15 +182,15 @@ def list_rules(request: HttpRequest, filters: Query[RuleFilters]) -> Any:
     return paginate(qs, filters)
 
 
-@router.post("/growth/evidence-rules", response={201: RuleOut, **ERRORS}, tags=["growth"])
-def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
+@router.post("/growth/evidence-rules", response={201: EvidenceRuleOut, **ERRORS}, tags=["growth"])
+def create_rule(request: HttpRequest, payload: EvidenceRuleIn) -> Any:
     actor = actor_of(request)
     selectors.require_framework_view(actor)
     return Status(201, services.evidence_rule_create(actor=actor, **payload.model_dump()))
 
 
-@router.patch("/growth/evidence-rules/{evidence_rule_id}", response={200: RuleOut, **ERRORS}, tags=["growth"])
-def update_rule(request: HttpRequest, evidence_rule_id: int, payload: RulePatch) -> Any:
+@router.patch("/growth/evidence-rules/{evidence_rule_id}", response={200: EvidenceRuleOut, **ERRORS}, tags=["growth"])
+def update_rule(request: HttpRequest, evidence_rule_id: int, payload: EvidenceRulePatch) -> Any:
     actor = actor_of(request)
     rule = selectors.rule_get(actor, evidence_rule_id)
     changes = payload.model_dump(exclude_unset=True)

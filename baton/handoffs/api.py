@@ -87,13 +87,13 @@ class TemplateOut(Schema):
     version: int
 
 
-class TemplateFilters(ListParams):
+class HandoffTemplateFilters(ListParams):
     kind: str | None = None
     active: bool | None = None
 
 
 @router.get("/handoff-templates", response={200: Page[TemplateOut], **ERRORS})
-def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> Any:
+def list_templates(request: HttpRequest, filters: Query[HandoffTemplateFilters]) -> Any:
     return paginate(selectors.template_list(actor=actor_of(request), kind=filters.kind, active=filters.active), filters)
 
 

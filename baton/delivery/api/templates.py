@@ -119,7 +119,7 @@ class ProjectTemplateOut(Schema):
         return getattr(obj, "project_count", None) or 0
 
 
-class TemplateFilters(ListParams):
+class ProjectTemplateFilters(ListParams):
     search: str | None = None
 
 
@@ -152,7 +152,7 @@ def save_project_as_template(request: HttpRequest, project_id: int, payload: Sav
     tags=["project templates"],
     operation_id="baton_delivery_api_list_templates",
 )
-def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> Any:
+def list_templates(request: HttpRequest, filters: Query[ProjectTemplateFilters]) -> Any:
     return paginate(selectors.template_list(actor=actor_of(request), search=filters.search), filters)
 
 

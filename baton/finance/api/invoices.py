@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from baton.core.api_support import (
     ERRORS,
     MONEY,
+    PDF_CONTENT,
     ListParams,
     Page,
     actor_of,
@@ -332,7 +333,7 @@ def create_credit_note(request: HttpRequest, invoice_id: int) -> Any:
 @router.get(
     "/invoices/{invoice_id}/pdf",
     response={200: None, **ERRORS},
-    openapi_extra={"responses": {"200": {"description": "The invoice as a PDF", "content": {"application/pdf": {}}}}},
+    openapi_extra={"responses": {200: {"description": "The invoice as a PDF", "content": PDF_CONTENT}}},
 )
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
     """The invoice (or credit note) as a PDF."""

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate
 from baton.core.schemas import InputSchema
 from baton.knowledge import selectors, services
+from baton.knowledge.files import ALLOWED_TYPES
 from baton.knowledge.models import (
     Attachment,
 )
@@ -160,9 +161,9 @@ def get_attachment(request: HttpRequest, attachment_id: int) -> Any:
     tags=["attachments"],
     openapi_extra={
         "responses": {
-            "200": {
-                "description": "The file, as an attachment, with its detected content type.",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            200: {
+                "description": "The file, as an attachment, with its detected content type (one of those accepted).",
+                "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED_TYPES},
             }
         }
     },

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.api_support import ERRORS, PDF_CONTENT, ListParams, Page, actor_of, paginate, requested_version
 from baton.core.schemas import InputSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
@@ -156,6 +156,7 @@ def record_goal_value(request: HttpRequest, goal_id: int, payload: GoalValueIn) 
     response={200: None, **ERRORS},
     tags=["goals"],
     operation_id="baton_relationships_api_client_report_pdf",
+    openapi_extra={"responses": {200: {"description": "The client report as a PDF", "content": PDF_CONTENT}}},
 )
 def client_report_pdf(request: HttpRequest, client_id: int) -> Any:
     """The client report as a PDF: progress against the client's goals, milestones, updates and decisions."""

@@ -20,7 +20,7 @@ router = Router()
 # --- Settings and onboarding ----------------------------------------------------------------------------------------
 
 
-class SettingsOut(Schema):
+class RelationshipsSettingsOut(Schema):
     portfolio_mode: str
     max_portfolio_size: int
     health_weights: dict[str, int]
@@ -38,7 +38,7 @@ class SettingsOut(Schema):
         return int(obj.workspace.max_portfolio_size)
 
 
-class SettingsPatch(InputSchema):
+class RelationshipsSettingsPatch(InputSchema):
     portfolio_mode: Literal["warn", "refuse"] | None = None
     health_weights: dict[str, int] | None = None
     healthy_from: int | None = Field(None, ge=1, le=100)
@@ -53,7 +53,7 @@ class SettingsPatch(InputSchema):
 
 @router.get(
     "/relationships/settings",
-    response={200: SettingsOut, **ERRORS},
+    response={200: RelationshipsSettingsOut, **ERRORS},
     operation_id="baton_relationships_api_get_settings",
 )
 def get_settings(request: HttpRequest) -> Any:
@@ -65,10 +65,10 @@ def get_settings(request: HttpRequest) -> Any:
 
 @router.patch(
     "/relationships/settings",
-    response={200: SettingsOut, **ERRORS},
+    response={200: RelationshipsSettingsOut, **ERRORS},
     operation_id="baton_relationships_api_update_settings",
 )
-def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
+def update_settings(request: HttpRequest, payload: RelationshipsSettingsPatch) -> Any:
     actor = actor_of(request)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version", None)

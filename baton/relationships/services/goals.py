@@ -52,7 +52,12 @@ def goal_update(*, actor: Actor, goal: ClientGoal, version: int | None, **change
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
     changed = events.diff(goal, changes)
     errors: dict[str, str] = {}
-    if Decimal(str(goal.target)) == Decimal(str(goal.baseline)):
+    # A null is left to full_clean ("cannot be null", naming the field).
+    if (
+        goal.target is not None
+        and goal.baseline is not None
+        and Decimal(str(goal.target)) == Decimal(str(goal.baseline))
+    ):
         errors["target"] = "The target must differ from the baseline."
     validate(goal, errors)
     if changed:

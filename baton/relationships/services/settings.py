@@ -42,6 +42,19 @@ def _merged_weights(current: RelationshipsSettings, weights: dict[str, Any], err
     return merged
 
 
+def _band_and_weekday_errors(current: RelationshipsSettings, changes: dict[str, Any]) -> dict[str, str]:
+    """A null is left to full_clean ("cannot be null", naming the field): these compare numbers only."""
+    errors: dict[str, str] = {}
+    healthy = changes.get("healthy_from", current.healthy_from)
+    watch = changes.get("watch_from", current.watch_from)
+    if healthy is not None and watch is not None and not 0 < watch < healthy <= 100:
+        errors["watch_from"] = "Bands need 0 < watch_from < healthy_from <= 100."
+    weekday = changes.get("status_update_weekday")
+    if weekday is not None and not 1 <= int(weekday) <= 7:
+        errors["status_update_weekday"] = "An ISO weekday, 1 (Monday) to 7."
+    return errors
+
+
 @transaction.atomic
 def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> RelationshipsSettings:
     access.require(actor, "relationships_settings", "update")
@@ -55,12 +68,7 @@ def settings_update(*, actor: Actor, version: int | None, **changes: Any) -> Rel
     changes = {f: v for f, v in changes.items() if f not in errors}
     if "health_weights" in changes:
         changes["health_weights"] = _merged_weights(current, changes["health_weights"], errors)
-    healthy = changes.get("healthy_from", current.healthy_from)
-    watch = changes.get("watch_from", current.watch_from)
-    if not 0 < watch < healthy <= 100:
-        errors["watch_from"] = "Bands need 0 < watch_from < healthy_from <= 100."
-    if "status_update_weekday" in changes and not 1 <= int(changes["status_update_weekday"]) <= 7:
-        errors["status_update_weekday"] = "An ISO weekday, 1 (Monday) to 7."
+    errors |= _band_and_weekday_errors(current, changes)
     changed = events.diff(current, {k: v for k, v in changes.items() if k not in errors})
     validate(current, errors)
     if changed:

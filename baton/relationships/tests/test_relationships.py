@@ -353,6 +353,22 @@ def test_goal_progress_and_report_pdf(personas):
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
+def test_goal_patch_with_a_null_baseline_or_target_names_the_field(personas):
+    """A null baseline or target is 422 naming it (it was a 500: the target was compared with Decimal("None"))."""
+    am = personas["am"].api()
+    goal = am.post(
+        "/api/v1/client-goals",
+        {"client_id": personas.client_a.id, "title": "Leads", "metric": "Leads", "baseline": "1", "target": "2"},
+        content_type=JSON,
+    ).json()
+    for field in ("baseline", "target"):
+        response = am.patch(
+            f"/api/v1/client-goals/{goal['id']}", {field: None}, content_type=JSON, headers={"If-Match": "1"}
+        )
+        assert response.status_code == 422, (field, response.content)
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
 # --- Escalations --------------------------------------------------------------------------------------------------
 
 
@@ -535,3 +551,14 @@ def test_open_deals_feed_the_pipeline_demand(personas, system):
     demand = pipeline_demand(personas.workspace, date(2026, 6, 1), date(2026, 7, 31), "skill")
     first = monday_of(close + timedelta(days=7))
     assert demand == {(first, "design"): 1200, (first + timedelta(weeks=1), "design"): 1200}
+
+
+def test_settings_patch_with_nulls_names_the_fields_instead_of_failing(personas):
+    """A null where a number belongs is 422 naming the field (it was a 500: the bands compared None)."""
+    owner = personas["owner"].api()
+    for field in ("watch_from", "healthy_from", "status_update_weekday", "portfolio_mode"):
+        response = owner.patch("/api/v1/relationships/settings", {field: None}, content_type=JSON)
+        assert response.status_code == 422, (field, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert field in {e["field"] for e in response.json()["errors"]}
+    assert not Event.objects.filter(verb="relationships_settings.updated").exists()

@@ -152,7 +152,7 @@ def delete_holiday(request: HttpRequest, holiday_id: int) -> Any:
     return Status(204, None)
 
 
-class SettingsOut(Schema):
+class ResourcingSettingsOut(Schema):
     holiday_country: str
     holiday_subdivision: str
     overbooking_mode: Literal["warn", "refuse"]
@@ -162,7 +162,7 @@ class SettingsOut(Schema):
     version: int
 
 
-class SettingsPatch(InputSchema):
+class ResourcingSettingsPatch(InputSchema):
     holiday_country: str | None = Field(None, max_length=2, description="ISO 3166, e.g. US; empty for none.")
     holiday_subdivision: str | None = Field(None, max_length=10)
     overbooking_mode: Literal["warn", "refuse"] | None = None
@@ -174,7 +174,7 @@ class SettingsPatch(InputSchema):
 
 @router.get(
     "/resourcing/settings",
-    response={200: SettingsOut, **ERRORS},
+    response={200: ResourcingSettingsOut, **ERRORS},
     tags=["resourcing"],
     operation_id="baton_resourcing_api_get_settings",
 )
@@ -186,11 +186,11 @@ def get_settings(request: HttpRequest) -> Any:
 
 @router.patch(
     "/resourcing/settings",
-    response={200: SettingsOut, **ERRORS},
+    response={200: ResourcingSettingsOut, **ERRORS},
     tags=["resourcing"],
     operation_id="baton_resourcing_api_update_settings",
 )
-def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
+def update_settings(request: HttpRequest, payload: ResourcingSettingsPatch) -> Any:
     """Holiday country, overbooking mode (warn | refuse) and utilization targets. Send If-Match: <version>."""
     changes = payload.model_dump(exclude_unset=True)
     version = requested_version(request, changes.pop("version", None))
