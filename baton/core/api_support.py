@@ -367,6 +367,7 @@ class BatonAPI(NinjaAPI):
             document = super().get_openapi_schema(path_prefix=path_prefix)
             document_errors_truthfully(document)
             document_if_match(document, self._versioned_operation_ids())
+            document_idempotency(document)
             self._openapi_documents[path_prefix] = document
         return document
 
@@ -391,6 +392,24 @@ IF_MATCH = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": "Any string of up to 255 printable characters (longer: 422). A repeat with the same key and body "
+    "returns the first response and creates nothing new, even while the first is still running; the same key with "
+    "another body: 422.",
+}
+
+
+def document_idempotency(document: dict[str, Any]) -> None:
+    """`Idempotency-Key` on every POST (IdempotencyMiddleware reads it there, and only there)."""
+    for operations in document["paths"].values():
+        if "post" in operations:
+            operations["post"].setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+
+
 def document_if_match(document: dict[str, Any], operation_ids: set[str]) -> None:
     for operations in document["paths"].values():
         for operation in operations.values():
@@ -413,13 +432,16 @@ def _problem_response(description: str) -> dict[str, Any]:
 def document_errors_truthfully(document: dict[str, Any]) -> None:
     """Each operation's responses: status codes as string keys, merged when an operation's `openapi_extra` named
     one again (two "200" keys break Swagger UI); every 4xx as `application/problem+json`, as `problem()` answers
-    them; and the 400 that any request can get (a body that is not JSON, a NUL byte in the query)."""
+    them; the 400 that any request can get (a body that is not JSON, a NUL byte in the query); and the 413 of a body
+    over DATA_UPLOAD_MAX_MEMORY_SIZE (ApiBodyMiddleware) on every operation that takes one."""
     for operations in document["paths"].values():
         for operation in operations.values():
             responses: dict[str, Any] = {}
             for status, response in operation["responses"].items():
                 _merge(responses.setdefault(str(status), {}), response)
             responses.setdefault("400", _problem_response(BAD_REQUEST))
+            if "requestBody" in operation:
+                responses.setdefault("413", _problem_response(TOO_LARGE))
             for status, response in responses.items():
                 content = response.get("content") or {}
                 if status.startswith("4") and "application/json" in content:

@@ -134,6 +134,15 @@ def test_errors_are_documented_as_problem_json_with_the_400():
     }
 
 
+def test_idempotency_key_and_the_413_are_documented():
+    document = api.get_openapi_schema()
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert ("Idempotency-Key" in headers) == (method == "post"), (method, path)
+            assert ("413" in operation["responses"]) == ("requestBody" in operation), (method, path)
+
+
 def test_unparsable_json_answers_the_documented_400(personas):
     response = personas["owner"].api().post("/api/v1/clients", data="{not json", content_type="application/json")
     assert response.status_code == 400
