@@ -242,6 +242,8 @@ OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False
 OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# Seconds the provider's clock may differ from ours when its tokens' iat/exp are checked.
+OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", 60)
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_STORE_ID_TOKEN = False
 LOGIN_REDIRECT_URL_FAILURE = "/login/"

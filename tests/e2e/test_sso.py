@@ -11,9 +11,11 @@ import re
 import subprocess
 import time
 from base64 import b32decode
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -29,8 +31,24 @@ SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 LABEL = "Sign in with Test ID"
 
 
+def _real_now() -> datetime:
+    hatch = time_machine.escape_hatch
+    return datetime.fromtimestamp(hatch.time.time() if hatch.is_travelling() else time.time(), tz=UTC)
+
+
 @pytest.fixture
-def provider(live_server, personas, settings):
+def real_clock():
+    """The provider (node) signs its tokens by the machine's real clock, so Baton checks them by it too, even when the
+    suite runs on a moved clock (conftest.py `--clock`)."""
+    if time_machine.escape_hatch.is_travelling():
+        with time_machine.travel(_real_now(), tick=True):
+            yield
+    else:
+        yield
+
+
+@pytest.fixture
+def provider(live_server, personas, settings, real_clock):
     """The provider on BATON_TEST_OIDC_PORT (any free port by default), with verified accounts for the AM and the
     owner, an unverified one for the member, one for an archived person and one nobody in Baton has."""
     accounts = {
@@ -104,6 +122,21 @@ def test_sign_in_with_the_provider(live_server, personas, provider, page):
     page.get_by_role("textbox", name="Code").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def test_a_provider_clock_a_few_seconds_ahead_still_signs_in(live_server, personas, provider, page):
+    with time_machine.travel(_real_now() - timedelta(seconds=5), tick=True):  # the token's iat is 5 s "in the future"
+        sign_in_at_provider(page, live_server, personas["am"].email)
+        page.wait_for_url(f"{live_server.url}/")
+
+
+def test_a_token_out_of_date_by_the_server_clock_is_refused_not_a_server_error(live_server, personas, provider, page):
+    with time_machine.travel(_real_now() + timedelta(days=1), tick=True):  # Baton's clock a day ahead of the provider's
+        sign_in_at_provider(page, live_server, personas["am"].email)
+        page.wait_for_url(f"{live_server.url}/login/")
+        assert "expired or is not valid yet by this server's clock" in page.locator(".messages").inner_text()
+    page.goto(f"{live_server.url}/clients/")
+    assert page.url.startswith(f"{live_server.url}/login/")
 
 
 def test_unverified_unknown_and_archived_are_refused(live_server, personas, provider, page):
