@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "baton.core.context_processors.workspace",
             ],
+            # The format filters (durations, money, dates in the workspace's locale) in every template.
+            "builtins": ["baton.core.templatetags.formats"],
         },
     },
 ]

@@ -67,6 +67,7 @@ class WorkspaceOut(Schema):
     name: str
     currency: str
     timezone: str
+    locale: str
     max_portfolio_size: int
     two_factor_required: bool
     created_at: datetime
@@ -77,6 +78,7 @@ class WorkspaceOut(Schema):
 class WorkspacePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     currency: str | None = Field(None, min_length=3, max_length=3)
+    locale: str | None = Field(None, min_length=2, max_length=10, description="A CLDR locale such as en_US or de_DE.")
     max_portfolio_size: int | None = Field(None, ge=1, le=100)
     two_factor_required: bool | None = None
     version: int | None = None

@@ -61,6 +61,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    duration_style = models.CharField(
+        max_length=10,
+        choices=[("hm", "Hours and minutes (1:30)"), ("decimal", "Decimal hours (1.5 h)")],
+        default="hm",
+        help_text="How durations are written for this person.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -82,6 +88,11 @@ class Workspace(TimestampedModel):
     name = models.CharField(max_length=200)
     currency = models.CharField(max_length=3, default="USD")
     timezone = models.CharField(max_length=60, default="UTC")
+    locale = models.CharField(
+        max_length=10,
+        default="en_US",
+        help_text="How dates and numbers are written: en_US Dec 6, 2026 and 1,234.50; de_DE 06.12.2026, 1.234,50.",
+    )
     max_portfolio_size = models.PositiveIntegerField(default=5)
     members_see_only_their_projects = models.BooleanField(
         default=False, help_text="Team members see only projects they manage, belong to or have tasks on."

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from baton.core import access, events, registry
+from baton.core import access, events, formats, registry
 from baton.core.access import Actor
 from baton.core.errors import Conflict, PreconditionRequired
 from baton.core.models import ApiToken, Membership, User, Workspace, hash_token
@@ -84,6 +84,7 @@ def workspace_update(
     version: int | None,
     name: str | None = None,
     currency: str | None = None,
+    locale: str | None = None,
     max_portfolio_size: int | None = None,
     two_factor_required: bool | None = None,
 ) -> Workspace:
@@ -95,16 +96,21 @@ def workspace_update(
         for k, v in {
             "name": name,
             "currency": currency,
+            "locale": locale,
             "max_portfolio_size": max_portfolio_size,
             "two_factor_required": two_factor_required,
         }.items()
         if v is not None
     }
+    errors: dict[str, str] = {}
     if "currency" in changes:
-        errors: dict[str, str] = {}
         changes["currency"] = currency_code(changes["currency"], "currency", errors)
-        if errors:
-            raise ValidationError(errors)
+    if "locale" in changes:
+        changes["locale"] = formats.valid_locale(str(changes["locale"])) or ""
+        if not changes["locale"]:
+            errors["locale"] = "Not a locale Baton knows; use a code such as en_US, en_GB or de_DE."
+    if errors:
+        raise ValidationError(errors)
     changed = events.diff(workspace, changes)
     if changed:
         workspace.full_clean()

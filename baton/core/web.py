@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from baton.core import formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
@@ -45,6 +46,10 @@ class ActorMiddleware:
             seen = timezone.localdate().isoformat()
             if request.session.get(SESSION_SEEN) != seen:
                 request.session[SESSION_SEEN] = seen
+            if actor is not None:
+                # Figures on this request's pages are written in the workspace's locale and the person's style.
+                with formats.using(actor.workspace, user):
+                    return self.get_response(request)
         return self.get_response(request)
 
 
