@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -453,7 +453,10 @@ def search(actor: Actor, query: str, kinds: Iterable[str] | None = None, limit: 
     if not query or not chosen:
         return []
     limit = max(1, min(int(limit), 100))
-    scope_sql, scope_params = _search_scope(actor, chosen).values("id").query.sql_with_params()
+    try:
+        scope_sql, scope_params = _search_scope(actor, chosen).values("id").query.sql_with_params()
+    except EmptyResultSet:  # nothing of the chosen kinds is the actor's to see
+        return []
     matches = search_backend.ranked_matches(query, scope_sql, list(scope_params), limit)
     entries = SearchEntry.objects.in_bulk([m.entry_id for m in matches])
     client_ids = {e.client_id for e in entries.values() if e.client_id}
