@@ -391,7 +391,12 @@ class SearchResult:
 class SearchGroup:
     kind: str
     label: str
-    results: list[SearchResult]
+    results: list[SearchResult]  # all found of the kind (best first)
+    shown: list[SearchResult]  # the first `per_group` of them, on a page showing every kind
+
+    @property
+    def more(self) -> int:
+        return len(self.results) - len(self.shown)
 
 
 def _registered_visible(actor: Actor, kind: str) -> QuerySet[Any] | None:
@@ -481,12 +486,16 @@ def search(actor: Actor, query: str, kinds: Iterable[str] | None = None, limit: 
     return results
 
 
-def search_groups(results: list[SearchResult]) -> list[SearchGroup]:
-    """Results grouped by kind, the group with the best match first, each keeping its best-first order."""
+def search_groups(results: list[SearchResult], per_group: int | None = None) -> list[SearchGroup]:
+    """Results grouped by kind, the group with the best match first, each keeping its best-first order (and showing
+    its first `per_group`, so one kind with many matches does not hide the others)."""
     groups: dict[str, list[SearchResult]] = {}
     for result in results:
         groups.setdefault(result.kind, []).append(result)
-    return [SearchGroup(kind, kind_label(kind, plural=True), rows) for kind, rows in groups.items()]
+    return [
+        SearchGroup(kind, kind_label(kind, plural=True), rows, rows[:per_group] if per_group else rows)
+        for kind, rows in groups.items()
+    ]
 
 
 # --- The client knowledge page --------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ def _join(*parts: object) -> str:
     return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
 
 
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _account_url(client_id: int | None, anchor: str) -> str:
     return reverse("relationships:account", args=[client_id or 0]) + f"#{anchor}"
 
@@ -97,17 +101,24 @@ def touchpoint_visible(actor: Actor) -> QuerySet[Touchpoint]:
 
 
 def touchpoint_url(actor: Actor, touchpoint_id: int, client_id: int | None) -> str:
-    return _account_url(client_id, "touchpoints")
+    return reverse("relationships:touchpoint", args=[touchpoint_id])
 
 
 def next_step_documents(step: NextStep) -> list[SearchDoc]:
-    owner = step.owner.name if step.owner_id and step.owner else ""
-    contact = step.owner_contact.name if step.owner_contact_id and step.owner_contact else ""
-    return [SearchDoc(step.description, _join(step.description, owner, contact), step.client_id)]
+    owner = step.owner or step.owner_contact
+    body = _join(
+        f"Owner: {owner.name}" if owner else "",
+        f"Due {formats.day(step.due_on)}" if step.due_on else "",
+        "Done" if step.done_at else "",
+        "From the " + _first_lower(touchpoint_title(step.touchpoint)),
+    )
+    return [SearchDoc(step.description, body, step.client_id)]
 
 
 def next_step_records(workspace: Workspace) -> Iterable[NextStep]:
-    return NextStep.objects.filter(workspace=workspace).select_related("owner", "owner_contact")
+    return NextStep.objects.filter(workspace=workspace).select_related(
+        "owner", "owner_contact", "touchpoint", "touchpoint__client"
+    )
 
 
 def next_step_visible(actor: Actor) -> QuerySet[NextStep]:
@@ -115,7 +126,8 @@ def next_step_visible(actor: Actor) -> QuerySet[NextStep]:
 
 
 def next_step_url(actor: Actor, step_id: int, client_id: int | None) -> str:
-    return _account_url(client_id, "next-steps")
+    """Redirects to its touchpoint's page."""
+    return reverse("relationships:next_step", args=[step_id])
 
 
 def next_steps_of_touchpoint(touchpoint_id: int) -> list[int]:

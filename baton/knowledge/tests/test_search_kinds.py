@@ -181,7 +181,7 @@ def test_results_link_to_pages_the_person_may_open(personas, records, client):
         assert results, name
         for result in results:
             path = result.url.split("#")[0]
-            assert client.get(path).status_code == 200, (name, result.kind, result.url)
+            assert client.get(path, follow=True).status_code == 200, (name, result.kind, result.url)
         client.logout()
 
 
@@ -246,7 +246,8 @@ def test_the_page_groups_results_by_kind_with_their_links(personas, records, cli
     for group in ("Invoices", "Touchpoints", "Next steps"):
         assert f">{group} <span" in html
     assert f'href="/finance/invoices/{records["invoice"]}/"' in html
-    assert f'href="/relationships/accounts/{personas.client_a.id}/#touchpoints"' in html
+    assert f'href="/relationships/touchpoints/{records["touchpoint"]}/"' in html
+    assert f'href="/relationships/next-steps/{records["next_step"]}/"' in html
     assert 'id="search-group-touchpoint"' in html
     # Only kinds the role may see are offered as a filter.
     client.force_login(personas["member"].person.membership.user)
@@ -258,6 +259,7 @@ def test_the_page_groups_results_by_kind_with_their_links(personas, records, cli
     assert f'href="/finance/invoices/{records["invoice"]}/"' in portal_page
 
 
+@pytest.mark.django_db
 @time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=UTC), tick=False)
 def test_the_demos_touchpoints_are_searchable_after_loading():
     workspace = generate_demo(size="demo", slug="search-demo")
@@ -276,3 +278,18 @@ def test_the_demos_touchpoints_are_searchable_after_loading():
     assert selectors.search(client_user, word, kinds=["touchpoint"]) == []
     for kind in ("contact", "person", "invoice", "deal", "handoff", "next_step"):
         assert SearchEntry.objects.filter(workspace=workspace, kind=kind).exists(), kind
+
+
+def test_a_touchpoint_has_its_page_and_a_next_step_leads_to_it(personas, records, client):
+    url = f"/relationships/touchpoints/{records['touchpoint']}/"
+    client.force_login(personas["member"].person.membership.user)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Call with Client A" in html and "obsidian roadmap" in html
+    assert f'id="next-step-{records["next_step"]}"' in html and "Send the vermilion estimate" in html
+    step = client.get(f"/relationships/next-steps/{records['next_step']}/")
+    assert step.status_code == 302 and step["Location"] == f"{url}#next-step-{records['next_step']}"
+    client.force_login(personas["client_a"].person.membership.user)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/relationships/next-steps/{records['next_step']}/").status_code == 404
