@@ -106,11 +106,15 @@ def touchpoint_url(actor: Actor, touchpoint_id: int, client_id: int | None) -> s
 
 def next_step_documents(step: NextStep) -> list[SearchDoc]:
     owner = step.owner or step.owner_contact
-    body = _join(
-        f"Owner: {owner.name}" if owner else "",
-        f"Due {formats.day(step.due_on)}" if step.due_on else "",
-        "Done" if step.done_at else "",
-        "From the " + _first_lower(touchpoint_title(step.touchpoint)),
+    body = " · ".join(
+        part
+        for part in (
+            f"Owner: {owner.name}" if owner else "",
+            f"Due {formats.day(step.due_on)}" if step.due_on else "",
+            "Done" if step.done_at else "",
+            "From the " + _first_lower(touchpoint_title(step.touchpoint)),
+        )
+        if part
     )
     return [SearchDoc(step.description, body, step.client_id)]
 
