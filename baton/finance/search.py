@@ -50,6 +50,10 @@ def invoice_records(workspace: Workspace) -> Iterable[Invoice]:
     return Invoice.objects.filter(workspace=workspace).select_related("client", "project").prefetch_related("lines")
 
 
+def invoices_of_client(client_id: int) -> list[int]:
+    return list(Invoice.objects.filter(client_id=client_id).values_list("id", flat=True))
+
+
 def invoice_visible(actor: Actor) -> QuerySet[Invoice]:
     return invoice_list(actor=actor)
 
@@ -69,5 +73,6 @@ register_search_source(
         visible=invoice_visible,
         url=invoice_url,
         records=invoice_records,
+        refresh_on={"client": invoices_of_client},  # its text names the client
     )
 )

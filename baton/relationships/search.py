@@ -28,6 +28,11 @@ def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _day(workspace: Workspace, value: object) -> str:
+    with formats.using(workspace):
+        return formats.day(value)
+
+
 def _account_url(client_id: int | None, anchor: str) -> str:
     return reverse("relationships:account", args=[client_id or 0]) + f"#{anchor}"
 
@@ -83,7 +88,10 @@ def goal_url(actor: Actor, goal_id: int, client_id: int | None) -> str:
 
 
 def touchpoint_title(touchpoint: Touchpoint) -> str:
-    return f"{touchpoint.get_kind_display()} with {touchpoint.client.name}, {formats.day(touchpoint.occurred_at)}"
+    """ "Call with Northwind Outdoor, Dec 1, 2026": the day as the workspace writes it, whoever's edit indexed it."""
+    with formats.using(touchpoint.workspace):
+        day = formats.day(touchpoint.occurred_at)
+    return f"{touchpoint.get_kind_display()} with {touchpoint.client.name}, {day}"
 
 
 def touchpoint_documents(touchpoint: Touchpoint) -> list[SearchDoc]:
@@ -93,7 +101,7 @@ def touchpoint_documents(touchpoint: Touchpoint) -> list[SearchDoc]:
 
 
 def touchpoint_records(workspace: Workspace) -> Iterable[Touchpoint]:
-    return Touchpoint.objects.filter(workspace=workspace).select_related("client")
+    return Touchpoint.objects.filter(workspace=workspace).select_related("client", "workspace")
 
 
 def touchpoint_visible(actor: Actor) -> QuerySet[Touchpoint]:
@@ -110,7 +118,7 @@ def next_step_documents(step: NextStep) -> list[SearchDoc]:
         part
         for part in (
             f"Owner: {owner.name}" if owner else "",
-            f"Due {formats.day(step.due_on)}" if step.due_on else "",
+            f"Due {_day(step.workspace, step.due_on)}" if step.due_on else "",
             "Done" if step.done_at else "",
             "From the " + _first_lower(touchpoint_title(step.touchpoint)),
         )
@@ -121,7 +129,7 @@ def next_step_documents(step: NextStep) -> list[SearchDoc]:
 
 def next_step_records(workspace: Workspace) -> Iterable[NextStep]:
     return NextStep.objects.filter(workspace=workspace).select_related(
-        "owner", "owner_contact", "touchpoint", "touchpoint__client"
+        "owner", "owner_contact", "workspace", "touchpoint", "touchpoint__client", "touchpoint__workspace"
     )
 
 
@@ -137,6 +145,14 @@ def next_step_url(actor: Actor, step_id: int, client_id: int | None) -> str:
 def next_steps_of_touchpoint(touchpoint_id: int) -> list[int]:
     """A touchpoint logged with next steps emits one event, about the touchpoint: its steps are indexed with it."""
     return list(NextStep.objects.filter(touchpoint_id=touchpoint_id).values_list("id", flat=True))
+
+
+def touchpoints_of_client(client_id: int) -> list[int]:
+    return list(Touchpoint.objects.filter(client_id=client_id).values_list("id", flat=True))
+
+
+def next_steps_of_client(client_id: int) -> list[int]:
+    return list(NextStep.objects.filter(client_id=client_id).values_list("id", flat=True))
 
 
 register_search_source(
@@ -174,6 +190,7 @@ register_search_source(
         visible=touchpoint_visible,
         url=touchpoint_url,
         records=touchpoint_records,
+        refresh_on={"client": touchpoints_of_client},  # its title names the client
     )
 )
 register_search_source(
@@ -187,6 +204,6 @@ register_search_source(
         visible=next_step_visible,
         url=next_step_url,
         records=next_step_records,
-        refresh_on={"touchpoint": next_steps_of_touchpoint},
+        refresh_on={"touchpoint": next_steps_of_touchpoint, "client": next_steps_of_client},
     )
 )

@@ -211,6 +211,13 @@ def test_the_index_follows_edits_and_deletions(personas, records, django_capture
     assert _found(personas, "am", "marzipan", "deal") == []
     assert _found(personas, "am", "nougat", "deal") == [records["deal"]]
 
+    client = personas.client_a
+    client.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        crm.client_update(actor=owner, client=client, version=client.version, name="Quokka Outfitters")
+    assert _found(personas, "pm", "quokka", "touchpoint") == [records["touchpoint"]]  # its title names the client
+    assert records["invoice"] in _found(personas, "finance", "quokka", "invoice")
+
     draft = Invoice.objects.get(pk=records["draft"])
     with django_capture_on_commit_callbacks(execute=True):
         finance.invoice_delete(actor=personas["finance"].actor, invoice=draft)
