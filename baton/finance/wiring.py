@@ -12,7 +12,7 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
 from baton.core.registry import register_event_secret, register_money_holder
-from baton.finance import subscribers, sweeps  # noqa: F401
+from baton.finance import search, subscribers, sweeps  # noqa: F401
 from baton.finance.models import Expense, Invoice
 from baton.finance.services.expenses import expenses_missing_rates, expenses_reprice
 from baton.rates.selectors import register_missing_rate_source

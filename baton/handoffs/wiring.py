@@ -1,12 +1,12 @@
 """What handoffs wires at start-up: event subscribers (AM changed, task entered a status, new workspace), notifiers,
 the `create_handoff` rule action, the `handoffs_unconfirmed` sweep; a failure's remediation cost (minutes x cost rate)
 hidden in the event log from those who may not see rates, as in the handoff report; and the open handoffs a leaving
-person hands to a successor (people's archive)."""
+person hands to a successor (people's archive); handoffs join search (`search.py`)."""
 
 from __future__ import annotations
 
 from baton.core.registry import register_event_secret, register_holding_source
-from baton.handoffs import automation, subscribers  # noqa: F401
+from baton.handoffs import automation, search, subscribers  # noqa: F401
 from baton.handoffs.services import succession
 
 register_event_secret(

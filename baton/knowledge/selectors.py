@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -40,6 +41,7 @@ from baton.knowledge.models import (
     SearchEntry,
     TaskBriefLink,
 )
+from baton.knowledge.search_sources import SEARCH_SOURCES
 
 # --- Projects and tasks as this app may see them --------------------------------------------------------------
 
@@ -325,7 +327,7 @@ def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
 
 # --- Search ---------------------------------------------------------------------------------------------------
 
-SEARCH_KINDS: tuple[str, ...] = ("client", "project", "task", "brief", "decision", "comment")
+SEARCH_KINDS: tuple[str, ...] = ("client", "project", "task", "brief", "decision", "comment")  # knowledge's own
 KIND_RESOURCE: dict[str, str] = {kind: kind for kind in SEARCH_KINDS}
 KIND_LABELS: dict[str, str] = {
     "client": "Client",
@@ -335,6 +337,28 @@ KIND_LABELS: dict[str, str] = {
     "decision": "Decision",
     "comment": "Comment",
 }
+
+
+def search_kinds() -> tuple[str, ...]:
+    """Every kind search knows: knowledge's own, then those registered by the apps above it (`search_sources`)."""
+    return SEARCH_KINDS + tuple(k for k in SEARCH_SOURCES if k not in SEARCH_KINDS)
+
+
+def kinds_for(actor: Actor) -> tuple[str, ...]:
+    """The kinds whose records the actor's role may see at all (the page's "Only" choices)."""
+    return tuple(
+        k
+        for k in search_kinds()
+        if access.allowed(actor, SEARCH_SOURCES[k].resource if k in SEARCH_SOURCES else KIND_RESOURCE[k], "view")
+    )
+
+
+def kind_label(kind: str, plural: bool = False) -> str:
+    source = SEARCH_SOURCES.get(kind)
+    if source is not None:
+        return source.plural if plural else source.label
+    label = KIND_LABELS.get(kind, kind)
+    return f"{label}s" if plural else label
 
 
 @dataclass(frozen=True)
@@ -360,16 +384,46 @@ class SearchResult:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    kind: str
+    label: str
+    results: list[SearchResult]  # all found of the kind (best first)
+    shown: list[SearchResult]  # the first `per_group` of them, on a page showing every kind
+
+    @property
+    def more(self) -> int:
+        return len(self.results) - len(self.shown)
+
+
+def _registered_visible(actor: Actor, kind: str) -> QuerySet[Any] | None:
+    """The ids of a registered kind the actor may open: its own list selector's (None: it may see none)."""
+    source = SEARCH_SOURCES[kind]
+    if not access.allowed(actor, source.resource, "view"):
+        return None
+    try:
+        return source.visible(actor).values("pk")
+    except (PermissionDenied, Http404):
+        return None
 
 
 def _search_scope(actor: Actor, kinds: Iterable[str]) -> QuerySet[SearchEntry]:
     """The entries the actor may find: its workspace, the kinds its role may view, its client (client role), its
-    projects (restricted team members), and for comments the visibility of what they are on."""
-    wanted = [k for k in kinds if access.allowed(actor, KIND_RESOURCE[k], "view")]
-    qs = SearchEntry.objects.filter(workspace=actor.workspace, kind__in=wanted)
+    projects (restricted team members), and for comments the visibility of what they are on. A registered kind's
+    entries are further narrowed to the ids its own list selector shows the actor."""
+    kinds = list(kinds)
+    wanted = [k for k in kinds if k in KIND_RESOURCE and access.allowed(actor, KIND_RESOURCE[k], "view")]
     target_kinds = [k for k in ("task", "brief", "decision") if access.allowed(actor, k, "view")]
-    qs = qs.filter(Q(target_kind="") | Q(target_kind__in=target_kinds))
+    scope = Q(kind__in=wanted) & (Q(target_kind="") | Q(target_kind__in=target_kinds))
+    for kind in kinds:
+        if kind in SEARCH_SOURCES and kind not in KIND_RESOURCE:
+            visible = _registered_visible(actor, kind)
+            if visible is not None:
+                scope |= Q(kind=kind, object_id__in=visible)
+    qs = SearchEntry.objects.filter(workspace=actor.workspace).filter(scope)
     if actor.is_client:
         qs = qs.filter(client_id=actor.client_id or 0, audience__in=[SearchAudience.ALL, SearchAudience.CLIENT])
     else:
@@ -378,8 +432,10 @@ def _search_scope(actor: Actor, kinds: Iterable[str]) -> QuerySet[SearchEntry]:
     return qs
 
 
-def record_url(kind: str, object_id: int) -> str:
-    """The web page of a searchable record."""
+def record_url(kind: str, object_id: int, actor: Actor | None = None, client_id: int | None = None) -> str:
+    """The web page of a searchable record (a registered kind's page may depend on who opens it)."""
+    if kind in SEARCH_SOURCES and kind not in KIND_RESOURCE and actor is not None:
+        return SEARCH_SOURCES[kind].url(actor, object_id, client_id)
     if kind == "client":
         return reverse("crm:client_detail", args=[object_id])
     if kind == "decision":
@@ -394,14 +450,18 @@ def record_url(kind: str, object_id: int) -> str:
 
 
 def search(actor: Actor, query: str, kinds: Iterable[str] | None = None, limit: int = 20) -> list[SearchResult]:
-    """Clients, projects, tasks, briefs, decisions and comments matching `query`, best first, among what the actor
-    may see. Full-text in the database (SQLite FTS5 or PostgreSQL), see search_backend.py."""
-    chosen = [k for k in (kinds or SEARCH_KINDS) if k in SEARCH_KINDS]
+    """Records of every searchable kind matching `query`, best first, among what the actor may see (each kind by
+    its own list's rule). Full-text in the database (SQLite FTS5 or PostgreSQL), see search_backend.py."""
+    known = search_kinds()
+    chosen = [k for k in (kinds or known) if k in known]
     query = (query or "").strip()[:200]
     if not query or not chosen:
         return []
     limit = max(1, min(int(limit), 100))
-    scope_sql, scope_params = _search_scope(actor, chosen).values("id").query.sql_with_params()
+    try:
+        scope_sql, scope_params = _search_scope(actor, chosen).values("id").query.sql_with_params()
+    except EmptyResultSet:  # nothing of the chosen kinds is the actor's to see
+        return []
     matches = search_backend.ranked_matches(query, scope_sql, list(scope_params), limit)
     entries = SearchEntry.objects.in_bulk([m.entry_id for m in matches])
     client_ids = {e.client_id for e in entries.values() if e.client_id}
@@ -417,13 +477,25 @@ def search(actor: Actor, query: str, kinds: Iterable[str] | None = None, limit: 
                 id=entry.object_id,
                 title=entry.label,
                 snippet=match.snippet,
-                url=record_url(entry.kind, entry.object_id),
+                url=record_url(entry.kind, entry.object_id, actor, entry.client_id),
                 rank=match.rank,
                 client_id=entry.client_id,
                 client_name=client_names.get(entry.client_id or 0, ""),
             )
         )
     return results
+
+
+def search_groups(results: list[SearchResult], per_group: int | None = None) -> list[SearchGroup]:
+    """Results grouped by kind, the group with the best match first, each keeping its best-first order (and showing
+    its first `per_group`, so one kind with many matches does not hide the others)."""
+    groups: dict[str, list[SearchResult]] = {}
+    for result in results:
+        groups.setdefault(result.kind, []).append(result)
+    return [
+        SearchGroup(kind, kind_label(kind, plural=True), rows, rows[:per_group] if per_group else rows)
+        for kind, rows in groups.items()
+    ]
 
 
 # --- The client knowledge page --------------------------------------------------------------------------------

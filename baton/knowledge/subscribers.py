@@ -2,7 +2,7 @@
 
 - A task moved to (or created in) progress is linked to the approved brief version it starts from.
 - Every event about a client, project, task, brief, decision or comment refreshes that record's search entries, so
-  crm and delivery need not know about search.
+  crm and delivery need not know about search; so does every event about a registered kind (`search_sources.py`).
 
 A subscriber failure is logged and never reaches the request that caused the event: the change itself is
 committed already, and `rebuild_search_index` repairs the index.
@@ -15,8 +15,8 @@ import logging
 from baton.core import events
 from baton.core.models import Event
 from baton.knowledge.services import (
-    INDEXED_KINDS,
     discussion_orphans_remove,
+    indexed_target_types,
     search_index_refresh,
     task_brief_link_for_event,
 )
@@ -41,7 +41,7 @@ def link_started_task_to_brief(event: Event) -> None:
 
 @events.subscribe
 def keep_search_index_current(event: Event) -> None:
-    if event.target_type not in INDEXED_KINDS:
+    if event.target_type not in indexed_target_types():
         return
     try:
         search_index_refresh(

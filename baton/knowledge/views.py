@@ -469,18 +469,25 @@ def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
 # --- Search ---------------------------------------------------------------------------------------------------
 
 
+SEARCH_PAGE_LIMIT = 100  # the best 100 matches, of every kind
+SEARCH_GROUP_SHOWS = 8  # each kind's first 8 when showing everything; "all N" filters to the kind
+
+
 @actor_required
 def search_page(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     query = (request.GET.get("q") or "").strip()
     kind = request.GET.get("kind") or ""
-    kinds = [kind] if kind in selectors.SEARCH_KINDS else None
-    results = selectors.search(actor, query, kinds=kinds, limit=50) if query else []
+    known = selectors.search_kinds()
+    kinds = [kind] if kind in known else None
+    results = selectors.search(actor, query, kinds=kinds, limit=SEARCH_PAGE_LIMIT) if query else []
     ctx = {
         "q": query,
         "kind": kind if kinds else "",
-        "kinds": [(k, selectors.KIND_LABELS[k]) for k in selectors.SEARCH_KINDS],
+        "kinds": [(k, selectors.kind_label(k, plural=True)) for k in selectors.kinds_for(actor)],
         "results": results,
+        "groups": selectors.search_groups(results, per_group=None if kinds else SEARCH_GROUP_SHOWS),
+        "limit": SEARCH_PAGE_LIMIT,
     }
     template = "knowledge/partials/_search_results.html" if is_htmx(request) else "knowledge/search.html"
     return render(request, template, ctx)

@@ -1,10 +1,10 @@
 """What knowledge wires at start-up: its event subscribers (task started -> brief link, search index upkeep) and the
-comments and attachments block on delivery's task page."""
+comments and attachments block on delivery's task page; contacts and people join search (`search_people.py`)."""
 
 from __future__ import annotations
 
 from baton.delivery.views import TASK_PAGE_BLOCKS
-from baton.knowledge import subscribers  # noqa: F401
+from baton.knowledge import search_people, subscribers  # noqa: F401
 from baton.knowledge.views import discussion
 
 if discussion not in TASK_PAGE_BLOCKS:

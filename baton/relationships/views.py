@@ -381,3 +381,26 @@ def portal_decide(request: HttpRequest, order_id: int, decision: str) -> HttpRes
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
     return redirect("relationships:portal")
+
+
+@actor_required
+def touchpoint_detail(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
+    """One touchpoint: its summary, who was there, what was discussed and decided, and its next steps (where search
+    and the account page link; staff only, as the touchpoint list)."""
+    actor = get_actor(request)
+    touchpoint = selectors.touchpoint_get(actor=actor, touchpoint_id=touchpoint_id)
+    return render(
+        request,
+        "relationships/touchpoint.html",
+        {
+            "touchpoint": touchpoint,
+            "next_steps": list(touchpoint.next_steps.select_related("owner", "owner_contact").order_by("due_on", "id")),
+        },
+    )
+
+
+@actor_required
+def next_step_detail(request: HttpRequest, next_step_id: int) -> HttpResponse:
+    """A next step is shown on its touchpoint's page."""
+    step = selectors.next_step_get(actor=get_actor(request), next_step_id=next_step_id)
+    return redirect(reverse("relationships:touchpoint", args=[step.touchpoint_id]) + f"#next-step-{step.pk}")

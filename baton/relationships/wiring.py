@@ -3,7 +3,8 @@
 an account transition's prefill names the latest touchpoint's open next steps; a growth opportunity's value is hidden in
 the event log from those who may not see opportunities; core's "what may the client see" policy reads what the client's
 protocol shares and which of its texts are internal (its escalations); a leaving person's open next steps go to their
-successor (core's holding sources, for people's archive)."""
+successor (core's holding sources, for people's archive); deals, goals, touchpoints and next steps join search
+(`search.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from baton.core.client_view import register_internal_texts, register_sharing_rea
 from baton.core.registry import register_event_secret, register_holding_source
 from baton.crm.services import set_portfolio_mode_reader
 from baton.handoffs.prefill import register_next_step_source
-from baton.relationships import automation, subscribers, succession  # noqa: F401
+from baton.relationships import automation, search, subscribers, succession  # noqa: F401
 from baton.relationships.selectors import client_internal_texts, client_shares, portfolio_mode, touchpoint_next_steps
 
 set_portfolio_mode_reader(portfolio_mode)

@@ -28,6 +28,7 @@ from baton.devdata.demo import (
     relationships,
     resourcing,
 )
+from baton.knowledge.services import search_index_rebuild
 from baton.people.models import Person
 from baton.people.services import person_create, person_update, workspace_create
 
@@ -323,6 +324,7 @@ def generate(
         password=DEMO_PASSWORD,
     )
     _extend(workspace, actor, rng, clients)
+    search_index_rebuild(workspace=workspace)  # what the demo wrote in bulk (touchpoints, time...) is findable too
     return workspace
 
 

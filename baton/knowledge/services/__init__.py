@@ -27,6 +27,7 @@ from baton.knowledge.services.decisions import DECISION_FIELDS, decision_create,
 from baton.knowledge.services.records import knowledge_update, stakeholder_update
 from baton.knowledge.services.search_index import (
     INDEXED_KINDS,
+    indexed_target_types,
     search_index_rebuild,
     search_index_refresh,
     search_index_remove,
@@ -48,6 +49,7 @@ __all__ = [
     "decision_create",
     "decision_update",
     "discussion_orphans_remove",
+    "indexed_target_types",
     "knowledge_update",
     "parse_mentions",
     "search_index_rebuild",

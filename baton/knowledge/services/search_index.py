@@ -23,10 +23,22 @@ from baton.knowledge.models import (
     SearchAudience,
     SearchEntry,
 )
+from baton.knowledge.search_sources import SEARCH_SOURCES, SearchDoc
 
 # --- The search index -----------------------------------------------------------------------------------------
 
 INDEXED_KINDS = frozenset({"client", "project", "task", "brief", "decision", "comment", "client_knowledge"})
+
+
+def indexed_target_types() -> frozenset[str]:
+    """The event target types that change the index: knowledge's own kinds, the registered sources' kinds and
+    what they refresh on (`search_sources.py`)."""
+    registered = set(SEARCH_SOURCES)
+    for source in SEARCH_SOURCES.values():
+        registered.update(source.refresh_on)
+    return INDEXED_KINDS | registered
+
+
 _MODELS: dict[str, type[models.Model]] = {
     "client": Client,
     "project": Project,
@@ -114,14 +126,21 @@ def _kind_of(obj: models.Model) -> str:
     return events.target_type_of(obj)
 
 
+def _from_source(doc: SearchDoc) -> _Doc:
+    return _Doc(doc.audience, doc.title, doc.body, doc.client_id, doc.project_id, label=doc.label)
+
+
 @transaction.atomic
 def search_index_update(obj: models.Model) -> None:
     """Write the search entries of one record (replacing its old ones). A brief's comments follow it, since its
     approval changes who may find them."""
     kind = _kind_of(obj)
-    if kind not in _MODELS:
+    if kind in _MODELS:
+        docs = _documents(obj)
+    elif kind in SEARCH_SOURCES:
+        docs = [_from_source(d) for d in SEARCH_SOURCES[kind].documents(obj)]
+    else:
         return
-    docs = _documents(obj)
     existing = {e.audience: e for e in SearchEntry.objects.filter(kind=kind, object_id=obj.pk)}
     now = timezone.now()
     workspace_id = obj.workspace_id  # type: ignore[attr-defined]
@@ -148,10 +167,16 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
 
 
 def search_index_refresh(*, workspace_id: int, kind: str, object_id: int, deleted: bool = False) -> None:
-    """Bring one record's entries up to date after an event about it (the subscriber's entry point)."""
+    """Bring one record's entries up to date after an event about it (the subscriber's entry point), and the
+    entries of registered kinds whose text follows it (a touchpoint's next steps)."""
     if kind == "client_knowledge":
         kind = "client"  # the knowledge record's id is its client's; its text is part of the client's entry
-    model = _MODELS.get(kind)
+    for source in SEARCH_SOURCES.values():
+        related = source.refresh_on.get(kind)
+        if related is not None and not deleted:
+            for related_id in related(object_id):
+                search_index_refresh(workspace_id=workspace_id, kind=source.kind, object_id=related_id)
+    model = _MODELS.get(kind) or (SEARCH_SOURCES[kind].model if kind in SEARCH_SOURCES else None)
     if model is None:
         return
     obj = None if deleted else model.objects.filter(pk=object_id, workspace_id=workspace_id).first()  # type: ignore[attr-defined]
@@ -185,6 +210,7 @@ def _rebuild_docs(workspace: Workspace) -> Iterable[tuple[str, int, _Doc]]:
             task.pk,
             _Doc(SearchAudience.ALL, task.title, task.description, task.project.client_id, task.project_id),
         )
+    yield from _registered_docs(workspace)
     briefs = Brief.objects.filter(workspace=workspace).select_related("current_version", "approved_version")
     approved_briefs: set[int] = set()
     brief_titles: dict[int, str] = {}
@@ -214,6 +240,13 @@ def _rebuild_docs(workspace: Workspace) -> Iterable[tuple[str, int, _Doc]]:
             comment.pk,
             _Doc(audience, "", comment.body, comment.client_id, comment.project_id, comment.target_type, title[:400]),
         )
+
+
+def _registered_docs(workspace: Workspace) -> Iterable[tuple[str, int, _Doc]]:
+    for kind, source in SEARCH_SOURCES.items():
+        for obj in source.all_records(workspace):
+            for doc in source.documents(obj):
+                yield kind, obj.pk, _from_source(doc)
 
 
 @transaction.atomic
