@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from importlib import import_module
 
 import time_machine
+from django.apps import apps
 from django.test import Client as WebClient
 from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.crm.services import client_create
+from baton.knowledge.models import ClientKnowledge
 from baton.relationships import selectors, services
-from baton.relationships.models import HealthSnapshot
+from baton.relationships.models import ClientGoal, HealthSnapshot
 
 MOMENT = datetime(2027, 2, 10, 11, 0, tzinfo=UTC)  # a Wednesday, weeks after the personas' clients began
 
@@ -41,12 +45,6 @@ def test_health_is_live_and_the_same_on_the_am_home_portfolio_account_page_and_a
         health = am.api().get(f"/api/v1/clients/{client.id}/health").json()
         snapshot = HealthSnapshot.objects.get(client=client, taken_on=today - timedelta(days=1))
         assert snapshot.score != health["score"]  # the escalation moved the live score since yesterday's snapshot
-        assert health["as_of"] == today.isoformat()
-        assert health["trend"][-1] == {
-            "date": snapshot.taken_on.isoformat(),
-            "score": snapshot.score,
-            "band": snapshot.band,
-        }
 
         live = _figure(health["score"], health["band"])
         stale = _figure(snapshot.score, snapshot.band)
@@ -57,6 +55,12 @@ def test_health_is_live_and_the_same_on_the_am_home_portfolio_account_page_and_a
             assert live in page, name
         assert stale not in home
         assert "Daily snapshot (the trend) as of" in account_page  # the snapshot, where shown, says when
+        assert health["as_of"] == today.isoformat()
+        assert health["trend"][-1] == {
+            "date": snapshot.taken_on.isoformat(),
+            "score": snapshot.score,
+            "band": snapshot.band,
+        }
 
         row = next(r for r in am.api().get("/api/v1/portfolio").json()["results"] if r["client_id"] == client.id)
         assert (row["score"], row["band"], row["as_of"]) == (health["score"], health["band"], health["as_of"])
@@ -103,3 +107,27 @@ def test_cadence_due_counts_in_the_table_equal_the_due_list_for_every_role(perso
         # "due" is due today, "overdue" is due before today: the same words on every item.
         for item in due:
             assert item["status"] == ("overdue" if item["due_on"] < timezone.localdate().isoformat() else "due")
+
+
+def test_goals_written_on_knowledge_records_become_client_goals(personas):
+    """The migration that made /client-goals the one list: a knowledge record's free-text goals become client goals
+    (not twice, the target's number kept), and the record's list is emptied."""
+    migration = import_module("baton.relationships.migrations.0002_knowledge_goals_into_client_goals")
+    client = personas.client_a
+    system = Actor.system(personas.workspace)
+    services.goal_create(actor=system, client=client, title="Grow leads", metric="MQLs", target="120")
+    ClientKnowledge.objects.create(
+        client=client,
+        workspace=personas.workspace,
+        goals=[
+            {"goal": "Grow leads", "kpi": "MQLs", "target": "120"},
+            {"goal": "Win an award", "kpi": "", "target": "1,500 votes by Q3"},
+            {"goal": "Be loved", "kpi": "NPS", "target": "high"},
+        ],
+    )
+    migration.forwards(apps, None)
+    goals = {g.title: g for g in ClientGoal.objects.filter(client=client)}
+    assert sorted(goals) == ["Be loved", "Grow leads", "Win an award"]
+    assert goals["Win an award"].target == Decimal("1500") and goals["Win an award"].metric == "Win an award"
+    assert goals["Be loved"].target == 0 and "“high”" in goals["Be loved"].description
+    assert ClientKnowledge.objects.get(pk=client.pk).goals == []
