@@ -1,7 +1,7 @@
 """The client goals written on knowledge records (free-text {goal, kpi, target}) become client goals (/client-goals),
-the one list of a client's goals: each one the client does not already have by title, with its target's first number
-(0 when it names none) and its original KPI and target kept in the description. The records' lists are emptied; the
-knowledge record now shows the client goals."""
+the one list of a client's goals: each one the client does not already have by title, with its target's number (the
+one after "to", else the first, else 0) and its original KPI and target kept in the description. The records' lists
+are emptied; the knowledge record now shows the client goals."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -12,11 +12,12 @@ NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
 def _target(text: str) -> Decimal:
-    match = NUMBER.search(text or "")
+    """The number to reach: the one after "to" ("from 1.8% to 2.5%"), else the first ("120 by Q3"), else 0."""
+    match = re.search(r"\bto\s+(" + NUMBER.pattern + ")", text or "", re.IGNORECASE) or NUMBER.search(text or "")
     if match is None:
         return Decimal("0")
     try:
-        value = Decimal(match.group().replace(",", ""))
+        value = Decimal(match.group(match.lastindex or 0).replace(",", ""))
     except InvalidOperation:
         return Decimal("0")
     return value if abs(value) < Decimal("1e14") else Decimal("0")
@@ -26,7 +27,8 @@ def forwards(apps, schema_editor):
     ClientKnowledge = apps.get_model("knowledge", "ClientKnowledge")
     ClientGoal = apps.get_model("relationships", "ClientGoal")
     for record in ClientKnowledge.objects.exclude(goals=[]).iterator():
-        have = {t.strip().lower() for t in ClientGoal.objects.filter(client_id=record.client_id).values_list("title", flat=True)}
+        titles = ClientGoal.objects.filter(client_id=record.client_id).values_list("title", flat=True)
+        have = {t.strip().lower() for t in titles}
         for item in record.goals or []:
             if not isinstance(item, dict) or not str(item.get("goal") or "").strip():
                 continue

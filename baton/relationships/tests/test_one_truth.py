@@ -54,7 +54,9 @@ def test_health_is_live_and_the_same_on_the_am_home_portfolio_account_page_and_a
         for name, page in (("home", home), ("portfolio", portfolio_page), ("account", account_page)):
             assert live in page, name
         assert stale not in home
-        assert "Daily snapshot (the trend) as of" in account_page  # the snapshot, where shown, says when
+        assert (
+            "The trend keeps one snapshot a day; the latest, as of" in account_page
+        )  # the snapshot, where shown, says when
         assert health["as_of"] == today.isoformat()
         assert health["trend"][-1] == {
             "date": snapshot.taken_on.isoformat(),
