@@ -18,6 +18,7 @@ from typing import Any
 
 from baton.crm.models import Client, Contact
 from baton.delivery.models import Milestone, Project, Task, TaskStatus
+from baton.knowledge.goals import client_goals
 from baton.knowledge.models import Brief, ClientKnowledge, Decision, Stakeholder
 from baton.people.models import Person
 
@@ -78,12 +79,12 @@ def _knowledge(client: Client) -> Any:
     return ClientKnowledge.objects.filter(pk=client.pk).first()
 
 
-def _goals(record: Any) -> list[str]:
+def _goals(client: Client) -> list[str]:
+    """The client's goals (relationships' client goals, through knowledge's reader): "goal (KPI — target)"."""
     goals = []
-    for g in (record.goals if record else []) or []:
-        if isinstance(g, dict) and g.get("goal"):
-            extra = " — ".join(str(g[k]) for k in ("kpi", "target") if g.get(k))
-            goals.append(f"{g['goal']}" + (f" ({extra})" if extra else ""))
+    for g in client_goals(client):
+        extra = " — ".join(g[k] for k in ("kpi", "target") if g.get(k))
+        goals.append(g["goal"] + (f" ({extra})" if extra else ""))
     return goals
 
 
@@ -92,7 +93,7 @@ def _preferences(client: Client) -> str:
     parts = []
     if record and record.preferences.strip():
         parts.append(record.preferences.strip())
-    goals = _goals(record)
+    goals = _goals(client)
     if goals:
         parts.append("Goals:\n" + _lines(goals))
     return "\n\n".join(parts)

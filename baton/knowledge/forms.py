@@ -21,34 +21,7 @@ class KnowledgeForm(BatonForm):
         required=False,
         help_text="Brand and political sensitivities: what never to do or say.",
     )
-    goals = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="One goal per line: goal | KPI | target, e.g. “Grow inbound leads | MQLs per month | 120 by Q3”.",
-    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def clean_goals(self) -> list[dict[str, str]]:
-        goals = []
-        for line in (self.cleaned_data.get("goals") or "").splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) > 3:
-                raise forms.ValidationError(f"Use at most two | per line: {line.strip()}")
-            parts += [""] * (3 - len(parts))
-            goals.append({"goal": parts[0], "kpi": parts[1], "target": parts[2]})
-        return goals
-
-    @staticmethod
-    def goals_text(goals: list[dict[str, str]]) -> str:
-        rows = []
-        for goal in goals or []:
-            parts = [goal.get("goal", ""), goal.get("kpi", ""), goal.get("target", "")]
-            while parts and not parts[-1]:
-                parts.pop()
-            rows.append(" | ".join(parts))
-        return "\n".join(rows)
 
 
 class StakeholderForm(BatonForm):

@@ -29,6 +29,7 @@ from baton.crm.selectors import client_get
 from baton.delivery.models import Task
 from baton.delivery.selectors import visible_projects  # the one rule of which projects an actor sees
 from baton.knowledge import search_backend
+from baton.knowledge.goals import client_goals
 from baton.knowledge.models import (
     Attachment,
     Brief,
@@ -514,6 +515,7 @@ def knowledge_page(*, actor: Actor, client_id: int) -> dict[str, Any]:
     return {
         "client": client,
         "knowledge": record,
+        "goals": client_goals(client),  # relationships' client goals (/client-goals): the one list
         "stakeholders": stakeholder_map(actor=actor, client=client),
         "decisions": decisions,
         "briefs": briefs,

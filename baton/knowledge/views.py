@@ -82,7 +82,6 @@ def knowledge_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     initial = {
         "preferences": record.preferences,
         "sensitivities": record.sensitivities,
-        "goals": KnowledgeForm.goals_text(record.goals),
         "version": record.version,
     }
     form = KnowledgeForm(request.POST or None, initial=initial)

@@ -155,7 +155,7 @@ def _account_context(actor: access.Actor, client: Any) -> dict[str, Any]:
         "client": client,
         "protocol": protocol,
         "cadence": selectors.cadence_for(actor=actor, client_id=client.pk, today=today),
-        "health": selectors.health_for(actor=actor, client_id=client.pk) if can_health else None,
+        "health": selectors.health_for(actor=actor, client_id=client.pk, today=today) if can_health else None,
         "touchpoints": list(selectors.touchpoint_list(actor=actor, client_id=client.pk)[:15]),
         "next_steps": list(selectors.next_step_list(actor=actor, client_id=client.pk, open_only=True)[:20]),
         "goals": [

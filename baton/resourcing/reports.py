@@ -245,6 +245,38 @@ def utilization(
     return rows
 
 
+def utilization_summary(
+    *, actor: Actor, start: date | None = None, end: date | None = None, rows: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The team's utilization over a period (this month by default), **to date**: the sums of `utilization`'s rows
+    (to_date=True), so a period that includes today counts capacity only up to today (MONEY.md §6) and the figure a
+    home shows is the total row of the utilization page and the sum of `GET /reports/utilization`. `rows`: that
+    report's person rows for the same period when the caller has them (the page). A member's is its own row."""
+    on = today()
+    start = start or month_start(on)
+    end = end or month_end(start)
+    if rows is None:
+        rows = utilization(actor=actor, start=start, end=end, group_by="person", to_date=True)
+    total: dict[str, Any] = {
+        name: sum(int(r[name]) for r in rows)
+        for name in ("capacity_minutes", "booked_minutes", "logged_minutes", "billable_minutes", "time_off_minutes")
+    }
+    targets = [r["target_pct"] for r in rows]
+    measured = [r["measured_to"] for r in rows if r["measured_to"]]
+    return {
+        "start": start,
+        "end": end,
+        "measured_to": max(measured) if measured else None,
+        "to_date": True,
+        "people": len(rows),
+        **total,
+        "utilization_pct": pct(total["logged_minutes"], total["capacity_minutes"]),
+        "billable_pct": pct(total["billable_minutes"], total["capacity_minutes"]),
+        "booked_pct": pct(total["booked_minutes"], total["capacity_minutes"]),
+        "target_pct": float(round(sum(targets) / len(targets), 1)) if targets else None,
+    }
+
+
 def _buckets(group_by: str, start: date, end: date) -> list[tuple[date, date, date]]:
     """(bucket, first day, last day) over [start, end]: one for person and role, else each week (its Monday) or
     month (its 1st), clipped to the range. The bucket is how `logged_minutes` names it."""

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workspace',
             name='locale',
-            field=models.CharField(default='en_US', help_text='How dates and numbers are written (e.g. en_US: Dec 6, 2026 and 1,234.50; de_DE: 06.12.2026, 1.234,50).', max_length=10),
+            field=models.CharField(default='en_US', help_text='How dates and numbers are written: en_US Dec 6, 2026 and 1,234.50; de_DE 06.12.2026, 1.234,50.', max_length=10),
         ),
     ]

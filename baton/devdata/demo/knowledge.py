@@ -144,8 +144,10 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
             client=client,
             preferences="\n".join(rng.sample(PREFERENCES, k=rng.randint(2, 3))),
             sensitivities="\n".join(rng.sample(SENSITIVITIES, k=rng.randint(1, 2))),
-            goals=[{"goal": g, "kpi": k, "target": t} for g, k, t in rng.sample(GOALS, k=2)],
         )
+        # A client's goals are relationships' client goals (its demo gives each client some); the draw stays, so
+        # the rest of the demo's seeded draws are the same.
+        rng.sample(GOALS, k=2)
         contacts = list(Contact.objects.filter(client=client).order_by("id"))
         for contact in contacts:
             attitude = rng.choice(ATTITUDES)

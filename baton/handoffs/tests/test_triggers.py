@@ -22,6 +22,7 @@ from baton.handoffs.models import Handoff, HandoffTemplate
 from baton.handoffs.subscribers import open_handoffs_for_event
 from baton.knowledge import services as knowledge
 from baton.people.services import person_update
+from baton.relationships.services import goal_create
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,8 @@ def _knowledge(personas):
         client=client,
         preferences="Weekly call on Tuesdays; no Slack.",
         sensitivities="Never mention the 2024 recall.",
-        goals=[{"goal": "More demos", "kpi": "demos/month", "target": "40"}],
     )
+    goal_create(actor=am, client=client, title="More demos", metric="demos/month", target="40")
     knowledge.stakeholder_update(actor=am, contact=personas.contact_a, influence="high", attitude="skeptic")
     knowledge.decision_create(
         actor=am,

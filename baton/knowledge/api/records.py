@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from baton.core.api_support import ERRORS, Page, actor_of, requested_version
 from baton.core.schemas import InputSchema
 from baton.knowledge import selectors, services
+from baton.knowledge.goals import client_goals
 from baton.knowledge.models import (
     ClientKnowledge,
     Stakeholder,
@@ -33,7 +34,10 @@ class Goal(InputSchema):
 class KnowledgeIn(InputSchema):
     preferences: str = Field("", description="How they like to work: channels, formats, timing, taste.")
     sensitivities: str = Field("", description="Brand and political sensitivities: what never to do or say.")
-    goals: list[Goal] = Field(default_factory=list)
+    goals: list[Goal] = Field(
+        default_factory=list,
+        description="Only an empty list: a client's goals are kept in /client-goals (a non-empty list answers 422).",
+    )
     version: int | None = Field(None, description="Optional: the version you read; a stale one answers 409.")
 
 
@@ -42,7 +46,9 @@ class KnowledgeOut(Schema):
     client_id: int
     preferences: str
     sensitivities: str
-    goals: list[Goal]
+    goals: list[Goal] = Field(
+        description="The client's goals from /client-goals (goal = title, kpi = metric, target), in the same order."
+    )
     updated_by_id: int | None
     created_at: datetime | None
     updated_at: datetime | None
@@ -56,7 +62,7 @@ def _knowledge_out(record: ClientKnowledge) -> dict[str, Any]:
         "client_id": record.client_id,
         "preferences": record.preferences,
         "sensitivities": record.sensitivities,
-        "goals": record.goals or [],
+        "goals": client_goals(record.client),
         "updated_by_id": record.updated_by_id,
         "created_at": record.created_at if saved else None,
         "updated_at": record.updated_at if saved else None,

@@ -17,24 +17,10 @@ from baton.knowledge.models import (
 # --- The knowledge record and the stakeholder map -------------------------------------------------------------
 
 
-def _clean_goals(goals: Any, errors: dict[str, str]) -> list[dict[str, str]]:
-    if goals is None:
-        return []
-    if not isinstance(goals, list):
-        errors["goals"] = "Send a list of goals, each {goal, kpi, target}."
-        return []
-    cleaned: list[dict[str, str]] = []
-    for index, item in enumerate(goals):
-        if hasattr(item, "model_dump"):
-            item = item.model_dump()
-        if not isinstance(item, dict) or set(item) - {"goal", "kpi", "target"}:
-            errors[f"goals.{index}"] = "A goal is {goal, kpi, target}."
-            continue
-        row = {key: str(item.get(key) or "").strip() for key in ("goal", "kpi", "target")}
-        if not row["goal"]:
-            errors[f"goals.{index}.goal"] = "Say what the goal is."
-        cleaned.append(row)
-    return cleaned
+GOALS_MOVED = (
+    "A client's goals are kept in /client-goals (with their KPI, target and recorded values): add or change them "
+    "there; the knowledge record shows them."
+)
 
 
 @transaction.atomic
@@ -48,7 +34,8 @@ def knowledge_update(
     goals: list[Any] | None = None,
 ) -> ClientKnowledge:
     """Write the client's knowledge record (created on first write). Fields left as None keep their value. When a
-    version is sent (If-Match) and the record has moved on, nothing changes (409)."""
+    version is sent (If-Match) and the record has moved on, nothing changes (409). Goals are relationships' client
+    goals (`baton.knowledge.goals`): a non-empty `goals` is refused (422), an empty one (an old client's) ignored."""
     access.require(actor, "knowledge", "update", client)
     record = ClientKnowledge.objects.select_for_update().filter(pk=client.pk).first()
     if record is None:
@@ -66,8 +53,8 @@ def knowledge_update(
         values["preferences"] = preferences.strip()
     if sensitivities is not None:
         values["sensitivities"] = sensitivities.strip()
-    if goals is not None:
-        values["goals"] = _clean_goals(goals, errors)
+    if goals:
+        errors["goals"] = GOALS_MOVED
     if errors:
         raise ValidationError(errors)
     changed = events.diff(record, values)

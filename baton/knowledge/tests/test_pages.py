@@ -10,6 +10,7 @@ from baton.crm.services import contact_create
 from baton.delivery import services as delivery
 from baton.knowledge import services
 from baton.knowledge.models import Attachment, Brief, Comment, Decision, Stakeholder
+from baton.relationships.services import goal_create
 
 
 def _web(persona) -> WebClient:
@@ -25,8 +26,8 @@ def _fill(personas, work, decisions: int, contacts: int) -> None:
         client=personas.client_a,
         preferences="Email summaries the same day.",
         sensitivities="Never mention the competitor.",
-        goals=[{"goal": "Grow leads", "kpi": "MQLs", "target": "120"}],
     )
+    goal_create(actor=am, client=personas.client_a, title="Grow leads", metric="MQLs", target="120")
     for i in range(contacts):
         contact = contact_create(actor=am, client=personas.client_a, name=f"Contact {i}", role="CMO")
         services.stakeholder_update(actor=am, contact=contact, influence="high", attitude="skeptic", notes="Numbers")
@@ -103,17 +104,12 @@ def test_who_may_open_the_knowledge_page(personas, work):
 def test_edit_the_record_and_a_stakeholder_through_the_forms(personas):
     web = _web(personas["am"])
     base = f"/clients/{personas.client_a.id}"
-    bad = web.post(f"{base}/knowledge/edit/", {"goals": "a | b | c | d"})
-    assert bad.status_code == 400 and "at most two" in bad.content.decode()
-    ok = web.post(
-        f"{base}/knowledge/edit/",
-        {"preferences": "Calls on Mondays", "goals": "Grow leads | MQLs | 120 by Q3", "version": 0},
-    )
+    ok = web.post(f"{base}/knowledge/edit/", {"preferences": "Calls on Mondays", "version": 0})
     assert ok.status_code == 302
     record = personas.client_a.knowledge
-    assert record.goals == [{"goal": "Grow leads", "kpi": "MQLs", "target": "120 by Q3"}]
+    assert record.preferences == "Calls on Mondays"
     form = web.get(f"{base}/knowledge/edit/").content.decode()
-    assert "Grow leads | MQLs | 120 by Q3" in form
+    assert 'name="goals"' not in form  # goals are kept with their KPI on the account page (/client-goals)
     saved = web.post(
         f"{base}/stakeholders/{personas.contact_a.id}/edit/", {"influence": "high", "attitude": "champion"}
     )
@@ -241,3 +237,26 @@ def test_the_task_page_carries_its_discussion(personas, work):
     text = page.content.decode()
     assert 'id="discussion"' in text and "Client loves v2" in text
     assert f'name="target_id" value="{task.id}"' in text
+
+
+def test_the_knowledge_page_shows_the_client_goals_of_the_account_page_and_api(personas):
+    """The knowledge page kept goals of its own, unlike the account page and /client-goals: now one list."""
+    am = personas["am"]
+    services.knowledge_update(actor=am.actor, client=personas.client_a, preferences="Short emails.")
+    goal_create(
+        actor=am.actor, client=personas.client_a, title="Grow leads", metric="MQLs", target="120", unit="a month"
+    )
+    goal_create(
+        actor=am.actor, client=personas.client_a, title="Cut churn", metric="Churn rate", target="3.5", unit="%"
+    )
+    listed = am.api().get(f"/api/v1/client-goals?client_id={personas.client_a.id}").json()["results"]
+    page = _web(am).get(f"/clients/{personas.client_a.id}/knowledge/").content.decode()
+    account = _web(am).get(f"/relationships/accounts/{personas.client_a.id}/").content.decode()
+    goals_card = page[page.index('id="goals"') :]
+    goals_card = goals_card[: goals_card.index("</section>")]
+    for goal in listed:
+        row = f"<tr><td>{goal['title']}</td><td>{goal['metric']}</td>"
+        assert row in goals_card, row
+        assert goal["title"] in account
+    assert goals_card.count("<tr><td>") == len(listed) == 2
+    assert "120 a month" in goals_card and "3.5 %" in goals_card

@@ -10,7 +10,6 @@ from .helpers import fields, put
 RECORD = {
     "preferences": "Email for decisions; no calls on Fridays.",
     "sensitivities": "Never name the competitor.",
-    "goals": [{"goal": "Grow inbound leads", "kpi": "MQLs per month", "target": "120 by Q3"}],
 }
 
 
@@ -32,13 +31,9 @@ def test_the_am_writes_the_record_of_its_client(personas):
     saved = put(am, url, RECORD)
     assert saved.status_code == 200, saved.content
     out = saved.json()
-    assert out["version"] == 1 and out["goals"] == RECORD["goals"] and out["updated_by_id"] == personas["am"].person.id
+    assert out["version"] == 1 and out["goals"] == [] and out["updated_by_id"] == personas["am"].person.id
     event = Event.objects.get(verb="client_knowledge.updated")
-    assert event.client_id == personas.client_a.id and set(event.data["changes"]) == {
-        "preferences",
-        "sensitivities",
-        "goals",
-    }
+    assert event.client_id == personas.client_a.id and set(event.data["changes"]) == {"preferences", "sensitivities"}
     again = put(am, url, RECORD | {"sensitivities": "Never name the competitor, ever.", "version": 1})
     assert again.json()["version"] == 2
     stale = put(am, url, RECORD | {"version": 1})
@@ -69,6 +64,27 @@ def test_goals_are_checked(personas):
     assert bad.status_code == 422
     assert fields(bad) == ["goals.1.goal"]
     assert not ClientKnowledge.objects.exists()
+
+
+def test_goals_are_the_client_goals_and_written_there(personas):
+    """One list of a client's goals: the record's `goals` are /client-goals' (title, metric, target), and a record
+    that sends goals of its own is told where they are kept."""
+    am = personas["am"].api()
+    url = f"/api/v1/clients/{personas.client_a.id}/knowledge"
+    refused = put(am, url, RECORD | {"goals": [{"goal": "Grow inbound leads", "kpi": "MQLs", "target": "120"}]})
+    assert refused.status_code == 422 and fields(refused) == ["goals"]
+    assert "/client-goals" in refused.content.decode()
+    assert put(am, url, RECORD | {"goals": []}).status_code == 200  # an empty list, as the record once took, is fine
+    created = am.post(
+        "/api/v1/client-goals",
+        {"client_id": personas.client_a.id, "title": "Grow inbound leads", "metric": "MQLs per month", "target": "120"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    listed = am.get(f"/api/v1/client-goals?client_id={personas.client_a.id}").json()["results"]
+    goals = am.get(url).json()["goals"]
+    assert [(g["goal"], g["kpi"]) for g in goals] == [(g["title"], g["metric"]) for g in listed]
+    assert goals == [{"goal": "Grow inbound leads", "kpi": "MQLs per month", "target": "120"}]
 
 
 def test_the_stakeholder_map(personas):

@@ -131,8 +131,9 @@ class HealthOut(Schema):
     client_id: int
     score: int
     band: str
+    as_of: date = Field(..., description="The day the score is computed for: health is live (today), everywhere.")
     signals: list[SignalOut]
-    trend: list[TrendOut]
+    trend: list[TrendOut] = Field(..., description="The daily snapshots, oldest first: history, not the score.")
 
 
 @router.get(
@@ -150,10 +151,11 @@ class PortfolioRowOut(Schema):
     client_name: str
     account_manager_id: int | None
     account_manager_name: str | None
-    score: int
+    score: int = Field(..., description="Live health, the same as /clients/{id}/health.")
     band: str
-    cadence_due: int
-    cadence_overdue: int
+    as_of: date
+    cadence_due: int = Field(..., description="This client's items in cadence_due_today (due today or overdue).")
+    cadence_overdue: int = Field(..., description="Of those, the overdue (due before today, not yet met).")
     open_escalations: Any
     top_risk: str
 

@@ -12,6 +12,7 @@ from baton.relationships.selectors.cadence import (
     cadence_items_bulk,
     cadence_today,
     client_cadence_items,
+    due_rows,
 )
 from baton.relationships.selectors.clients import (
     _day_bounds,
@@ -29,6 +30,7 @@ from baton.relationships.selectors.health import (
     client_health_bulk,
     health_for,
     health_measures,
+    top_risk,
     unconfirmed_critical_handoffs,
 )
 from baton.relationships.selectors.lists import (
@@ -36,6 +38,7 @@ from baton.relationships.selectors.lists import (
     escalation_get,
     escalation_list,
     goal_get,
+    goal_lines,
     goal_list,
     goal_progress,
     next_step_get,
@@ -70,9 +73,11 @@ __all__ = [
     "client_internal_texts",
     "client_report",
     "client_shares",
+    "due_rows",
     "escalation_get",
     "escalation_list",
     "goal_get",
+    "goal_lines",
     "goal_list",
     "goal_progress",
     "health_for",
@@ -90,6 +95,7 @@ __all__ = [
     "settings_for",
     "status_update_get",
     "status_update_list",
+    "top_risk",
     "touchpoint_get",
     "touchpoint_list",
     "touchpoint_next_steps",

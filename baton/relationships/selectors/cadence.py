@@ -19,6 +19,11 @@ from baton.relationships.selectors.clients import _day_bounds, client_for, proto
 
 # --- Cadence ------------------------------------------------------------------------------------------------------
 
+# The clients a cadence is kept with: a prospect has none yet, a churned client none any more. Every reader of the
+# cadence (the account page, health, the portfolio, the AM's home, the sweeps and escalations) goes through
+# `cadence_items_bulk`, which plans nothing for the others, so no page counts an item that another leaves out.
+CADENCE_STATUSES = ("active", "paused")
+
 
 def _spec(protocol: CommunicationProtocol, client: Client, tz: Any = None) -> cad.ProtocolSpec:
     tz = tz or timezone.get_current_timezone()  # a caller computing many passes it once
@@ -45,12 +50,15 @@ def cadence_items_bulk(
     clients: list[Client], today: date, protocols: dict[int, CommunicationProtocol] | None = None
 ) -> dict[int, list[cad.CadenceItem]]:
     """The cadence items of many clients in a fixed number of queries (protocols, touchpoints, milestones,
-    onboarding items), whatever their number."""
+    onboarding items), whatever their number. A client outside `CADENCE_STATUSES` has none."""
+    result: dict[int, list[cad.CadenceItem]] = {c.pk: [] for c in clients if c.status not in CADENCE_STATUSES}
+    clients = [c for c in clients if c.status in CADENCE_STATUSES]
     ids = [c.pk for c in clients]
+    if not ids:
+        return result
     if protocols is None:
         protocols = {p.client_id: p for p in CommunicationProtocol.objects.filter(client_id__in=ids)}
     logged, milestones, onboarding = _cadence_inputs(ids, today, {c.workspace_id for c in clients})
-    result = {}
     tz = timezone.get_current_timezone()
     default: CommunicationProtocol | None = None  # the unsaved defaults, one instance shared (only values are read)
     for client in clients:
@@ -184,6 +192,20 @@ def cadence_for(*, actor: Actor, client_id: int, today: date | None = None) -> d
     }
 
 
+def due_rows(clients: list[Client], plans: dict[int, list[cad.CadenceItem]]) -> list[dict[str, Any]]:
+    """The one list of what the cadence asks for now, across clients: each item due today (`status` "due") or
+    overdue (`status` "overdue": its due date has passed and no touchpoint met it), most overdue first, then by client
+    name. The portfolio's table counts these rows per client, its list shows them, the AM's home shows them: one
+    selector, so a table saying "9 (2 overdue)" never sits above a list saying "Nothing due"."""
+    rows = [
+        {"client_id": client.pk, "client_name": client.name, **item.as_dict()}
+        for client in clients
+        for item in cad.due_items(plans.get(client.pk, []))
+    ]
+    rows.sort(key=lambda r: (-r["days_overdue"], r["client_name"]))
+    return rows
+
+
 def cadence_today(
     *,
     actor: Actor,
@@ -196,9 +218,7 @@ def cadence_today(
     access.require(actor, "protocol", "view")
     today = today or timezone.localdate()
     am = account_manager_id if account_manager_id is not None else actor.person_id
-    clients = Client.objects.filter(
-        workspace=actor.workspace, archived_at__isnull=True, status__in=["active", "paused"]
-    )
+    clients = Client.objects.filter(workspace=actor.workspace, archived_at__isnull=True, status__in=CADENCE_STATUSES)
     if am is not None and not (actor.is_leader and account_manager_id is None):
         clients = clients.filter(account_manager_id=am)
     elif am is None and not actor.is_leader:
@@ -207,9 +227,4 @@ def cadence_today(
     known = plans or {}
     missing = [c for c in client_rows if c.pk not in known]
     plans = {**known, **(cadence_items_bulk(missing, today) if missing else {})}
-    rows = []
-    for client in client_rows:
-        for item in cad.due_items(plans[client.pk]):
-            rows.append({"client_id": client.pk, "client_name": client.name, **item.as_dict()})
-    rows.sort(key=lambda r: (-r["days_overdue"], r["client_name"]))
-    return rows
+    return due_rows(client_rows, plans)

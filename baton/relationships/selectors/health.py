@@ -198,6 +198,11 @@ def _scored(measures: HealthMeasures, conf: Any) -> dict[str, Any]:
     return compute_health(measures, conf.health_weights, healthy_from=conf.healthy_from, watch_from=conf.watch_from)
 
 
+def top_risk(health: dict[str, Any]) -> str:
+    """The explanation of the signal that costs the score most: the reason shown beside a score."""
+    return str(min(health["signals"], key=lambda s: s["contribution"] - s["weight"])["explanation"])
+
+
 def client_health(client: Client, today: date | None = None) -> dict[str, Any]:
     return client_health_bulk([client], today)[client.pk]
 
@@ -209,7 +214,7 @@ def client_health_bulk(clients: list[Client], today: date | None = None) -> dict
     today = today or timezone.localdate()
     conf = settings_for(clients[0].workspace)
     measures, _ = _health_facts_bulk(clients, today)
-    return {pk: _scored(m, conf) for pk, m in measures.items()}
+    return {pk: {**_scored(m, conf), "as_of": today} for pk, m in measures.items()}
 
 
 def health_for(*, actor: Actor, client_id: int, today: date | None = None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from baton.core import access, client_view
+from baton.core import access, client_view, formats
 from baton.core.access import Actor
 from baton.core.selectors import one_or_404
 from baton.crm.models import Client
@@ -94,6 +94,18 @@ def goal_list(*, actor: Actor, client_id: int | None = None) -> QuerySet[ClientG
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
     return qs.prefetch_related("values").order_by("client_id", "id")
+
+
+def goal_lines(client: Client) -> list[dict[str, str]]:
+    """The client's goals as the knowledge record shows them (knowledge reads them through its hook, filled from
+    wiring.py): the same goals, in the same order, as `/client-goals?client_id=` — title, metric and target."""
+    lines = []
+    for goal in ClientGoal.objects.filter(client=client, archived_at__isnull=True).order_by("client_id", "id"):
+        target = " ".join(part for part in (formats.number(goal.target, 2, trim=True), goal.unit) if part)
+        if goal.target_date:
+            target += f" by {formats.day(goal.target_date)}"
+        lines.append({"goal": goal.title, "kpi": goal.metric, "target": target})
+    return lines
 
 
 def goal_get(*, actor: Actor, goal_id: int) -> ClientGoal:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,10 +14,10 @@ from baton.core.access import Actor
 from baton.crm.models import Client
 from baton.finance.models import ChangeOrder
 from baton.relationships import cadence as cad
-from baton.relationships.models import GrowthOpportunity, HealthSnapshot
-from baton.relationships.selectors.cadence import cadence_items_bulk, cadence_today
+from baton.relationships.models import GrowthOpportunity
+from baton.relationships.selectors.cadence import due_rows
 from baton.relationships.selectors.clients import settings_for
-from baton.relationships.selectors.health import _health_facts_bulk, _scored
+from baton.relationships.selectors.health import _health_facts_bulk, _scored, top_risk
 from baton.timesheets.models import TimeEntry
 
 
@@ -31,11 +31,9 @@ def portfolio(
 def portfolio_and_due(
     *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The portfolio page: `portfolio` and `cadence_today` for the same choice of AM, each client's cadence
-    computed once for both."""
-    today = today or timezone.localdate()
-    rows, plans = portfolio_with_plans(actor=actor, account_manager_id=account_manager_id, today=today)
-    due = cadence_today(actor=actor, account_manager_id=account_manager_id, today=today, plans=plans)
+    """The portfolio page and `GET /portfolio`: the clients by risk and what the cadence asks for across the same
+    clients (`due_rows`), so each row's "cadence due" counts exactly that client's items in the list."""
+    rows, _, due = _portfolio(actor, account_manager_id, today or timezone.localdate())
     return rows, due
 
 
@@ -43,8 +41,15 @@ def portfolio_with_plans(
     *, actor: Actor, account_manager_id: int | None = None, today: date | None = None
 ) -> tuple[list[dict[str, Any]], dict[int, list[cad.CadenceItem]]]:
     """`portfolio`, with the cadence plan of each of its clients."""
+    rows, plans, _ = _portfolio(actor, account_manager_id, today or timezone.localdate())
+    return rows, plans
+
+
+def _portfolio(
+    actor: Actor, account_manager_id: int | None, today: date
+) -> tuple[list[dict[str, Any]], dict[int, list[cad.CadenceItem]], list[dict[str, Any]]]:
+    """The portfolio's rows (live health, cadence counts), the clients' cadence plans and their due rows."""
     access.require(actor, "health", "view")
-    today = today or timezone.localdate()
     clients = Client.objects.filter(workspace=actor.workspace, archived_at__isnull=True).exclude(status="churned")
     if account_manager_id is not None:
         clients = clients.filter(account_manager_id=account_manager_id)
@@ -54,10 +59,16 @@ def portfolio_with_plans(
     client_rows = list(clients.select_related("account_manager").order_by("name"))
     measures, plans = _health_facts_bulk(client_rows, today)
     conf = settings_for(actor.workspace)
+    due = due_rows(client_rows, plans)
+    counts: dict[int, list[int]] = {}
+    for item in due:
+        tally = counts.setdefault(item["client_id"], [0, 0])
+        tally[0] += 1
+        tally[1] += item["status"] == "overdue"
     rows = []
     for client in client_rows:
         health = _scored(measures[client.pk], conf)
-        due = cad.due_items(plans[client.pk])
+        n_due, n_overdue = counts.get(client.pk, (0, 0))
         rows.append(
             {
                 "client_id": client.pk,
@@ -66,14 +77,15 @@ def portfolio_with_plans(
                 "account_manager_name": client.account_manager.name if client.account_manager else None,
                 "score": health["score"],
                 "band": health["band"],
-                "cadence_due": len(due),
-                "cadence_overdue": sum(1 for i in due if i.status == "overdue"),
+                "as_of": today,
+                "cadence_due": n_due,
+                "cadence_overdue": n_overdue,
                 "open_escalations": next(s["value"] for s in health["signals"] if s["name"] == "open_escalations"),
-                "top_risk": min(health["signals"], key=lambda s: s["contribution"] - s["weight"])["explanation"],
+                "top_risk": top_risk(health),
             }
         )
     rows.sort(key=lambda r: (r["score"], r["client_name"]))
-    return rows, plans
+    return rows, plans, due
 
 
 def _account_time_pnl(client_ids: list[int], start: date, end: date) -> dict[str, Any]:
@@ -97,8 +109,9 @@ def _account_time_pnl(client_ids: list[int], start: date, end: date) -> dict[str
 
 
 def am_home(actor: Actor, today: date | None = None, clients: list[Client] | None = None) -> dict[str, Any] | None:
-    """The account manager's home block, in a fixed number of queries: its portfolio with the latest health
-    snapshot, what the cadence asks for today, open scope changes, the account P&L and growth opportunities.
+    """The account manager's home block, in a fixed number of queries: its portfolio with live health (the
+    portfolio's and the account page's figure, with its biggest risk and the day it is as of), what the cadence asks
+    for now (`due_rows`, the portfolio's list), open scope changes, the account P&L and growth opportunities.
     `clients`: its current clients (unarchived, not churned) when the caller has read them already."""
     if actor.role != access.AM or not actor.person_id:
         return None
@@ -110,29 +123,23 @@ def am_home(actor: Actor, today: date | None = None, clients: list[Client] | Non
             ).exclude(status="churned")
         )
     ids = [c.pk for c in clients]
-    latest: dict[int, HealthSnapshot] = {}
-    for snap in HealthSnapshot.objects.filter(client_id__in=ids, taken_on__gte=today - timedelta(days=7)).order_by(
-        "taken_on"
-    ):
-        latest[snap.client_id] = snap
-    plans = cadence_items_bulk([c for c in clients if c.status in ("active", "paused")], today)
-    due = [
-        {"client_id": c.pk, "client_name": c.name, **i.as_dict()}
-        for c in clients
-        for i in cad.due_items(plans.get(c.pk, []))
-    ]
-    due.sort(key=lambda r: (-r["days_overdue"], r["client_name"]))
-    rows = sorted(
-        (
+    # Health live, by the same selector as the portfolio and the account page (the daily snapshots are the trend).
+    measures, plans = _health_facts_bulk(clients, today)
+    conf = settings_for(actor.workspace)
+    due = due_rows(clients, plans)
+    rows = []
+    for c in clients:
+        health = _scored(measures[c.pk], conf)
+        rows.append(
             {
                 "client": c,
-                "score": latest[c.pk].score if c.pk in latest else None,
-                "band": latest[c.pk].band if c.pk in latest else "",
+                "score": health["score"],
+                "band": health["band"],
+                "top_risk": top_risk(health),
+                "as_of": today,
             }
-            for c in clients
-        ),
-        key=lambda r: (r["score"] if r["score"] is not None else 101, str(r["client"])),
-    )
+        )
+    rows.sort(key=lambda r: (r["score"], str(r["client"])))
 
     scope = list(
         ChangeOrder.objects.filter(

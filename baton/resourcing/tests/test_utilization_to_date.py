@@ -13,6 +13,7 @@ from django.apps import apps
 
 from baton.people.models import Person
 from baton.people.services import person_update
+from baton.resourcing.reports import utilization_summary
 from baton.resourcing.tests.conftest import post
 from baton.resourcing.tests.test_views import browser
 
@@ -145,3 +146,49 @@ def test_the_page_says_to_date_and_shows_the_planned_rest(personas, make_person)
     assert "6 Mar 2030" in page
     whole = client.get("/schedule/utilization/?to_date=0").content.decode()
     assert "Measured over the whole period" in whole and "Planned capacity h" not in whole
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_one_team_figure_to_date_on_the_page_the_api_and_the_homes(personas, make_person, project):
+    """The homes' "utilization this month" (`utilization_summary`) is the page's total row and the sum of the API's
+    rows, measured to date: on 6 March, capacity up to today only, never the whole month's (issue 17: everyone at
+    0-17 % in red on the 6th)."""
+    ann, bob = make_person("Ann"), make_person("Bob")
+    log(personas.workspace, ann, project, date(2030, 3, 5), 300)
+    log(personas.workspace, bob, project, date(2030, 3, 4), 480)
+    rows = report(personas, MARCH)
+    summary = utilization_summary(actor=personas["owner"].actor)
+    assert (summary["start"], summary["end"], summary["measured_to"]) == (
+        date(2030, 3, 1),
+        date(2030, 3, 31),
+        "2030-03-06",
+    )
+    for name in ("capacity_minutes", "logged_minutes", "billable_minutes", "booked_minutes"):
+        assert summary[name] == sum(r[name] for r in rows), name
+    assert row_of(rows, ann)["capacity_minutes"] == 4 * 480  # Fri 1 to Wed 6 March, not the month's 21 days
+    people = len(rows)
+    assert summary["capacity_minutes"] == people * 4 * 480 and summary["logged_minutes"] >= 780
+    page = browser(personas["owner"]).get("/schedule/utilization/").content.decode()
+    total = page[page.index('id="util-total"') :]
+    total = total[: total.index("</tr>")]
+    assert f"<td>{summary['capacity_minutes'] // 60}</td>" in total and f">{summary['utilization_pct']}</td>" in total
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_whole_period_of_a_running_month_is_never_red(personas, make_person, project):
+    """Asked for the whole period while it runs, the page divides the time logged so far by the whole month's
+    capacity: labelled so, and never marked below target (in red) for it."""
+    ann = make_person("Ann")
+    log(personas.workspace, ann, project, date(2030, 3, 5), 300)
+    client = browser(personas["owner"])
+    whole = client.get(f"/schedule/utilization/?{MARCH}&to_date=0").content.decode()
+    row = whole[whole.index("<td>Ann") :]
+    row = row[: row.index("</tr>")]
+    assert 'class="">3.0</td>' in row  # 300 of 21 x 480 minutes
+    assert 'class="warn"' not in row and "not compared with the targets" in whole
+    to_date = client.get(f"/schedule/utilization/?{MARCH}").content.decode()
+    row = to_date[to_date.index("<td>Ann") :]
+    assert 'class="warn">15.6</td>' in row[: row.index("</tr>")]  # to date: 300 of 4 x 480, below target
+    past = client.get("/schedule/utilization/?from=2030-02-01&to=2030-02-28&to_date=0").content.decode()
+    row = past[past.index("<td>Ann") :]
+    assert 'class="warn">0.0</td>' in row[: row.index("</tr>")]  # a period over is compared with its target

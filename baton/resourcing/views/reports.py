@@ -96,8 +96,13 @@ def utilization(request: HttpRequest) -> HttpResponse:
         "to_date": to_date,
         "today": today,
         "reaches_past_today": end > today,
+        # the whole period of a period still running: time logged so far over the whole capacity, never in red
+        "whole_period_running": not to_date and end > today,
         "planned": any(r["planned_capacity_minutes"] or r["planned_booked_minutes"] for r in rows),
     }
+    if to_date and group_by == "person" and rows:
+        # The team's total row: the same function the homes call (`utilization_summary`), over the rows shown.
+        ctx["total"] = reports.utilization_summary(actor=actor, start=start, end=end, rows=rows)
     if access.allowed(actor, "demand", "view"):
         by = "role" if request.GET.get("by") == "role" else "skill"
         ctx["by"] = by
