@@ -68,8 +68,11 @@ def _grid_context(
 ) -> dict[str, Any]:
     grid = selectors.week_grid(actor=actor, person=person, week_start=week, extra_rows=extra)
     can_log_for_others = len(_people_for(actor)) > 1
+    today = timezone.localdate()
     return {
         "grid": grid,
+        # the day a narrow screen shows first (one day at a time): today within this week, else its Monday
+        "day_index": grid.days.index(today) if today in grid.days else 0,
         "person": person,
         "people": _people_for(actor) if can_log_for_others else [],
         "own": person.pk == actor.person_id,
