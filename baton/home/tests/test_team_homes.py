@@ -111,6 +111,7 @@ def test_account_manager_feed_folds_repeated_system_events(personas, frozen):
     for i in range(5):
         delivery.project_create(actor=system, client_id=personas.client_a.id, name=f"Batch {i}")
     html, figures, api = page_and_api(personas, "am")
+    assert figures == api
     assert "and 4 more like it" in html
     assert html.count("Batch ") == 1
 
