@@ -3,7 +3,7 @@
 Its own day before anything of the agency's: the tasks due today or overdue (delivery's `my_tasks`), its timer
 (timesheets' `current_timer`, started and stopped from the home), and this week's time by day against its capacity
 (resourcing's `time_gaps`: working hours less time off and holidays, as the schedule counts them) with the days
-under capacity up to today."""
+under capacity up to today; and the handoffs waiting on it (handoffs' inbox)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.core.selectors import event_list
 from baton.delivery.selectors import my_tasks, project_choices
+from baton.handoffs.selectors import inbox_counts
 from baton.home.roles.feed import fold_events, iso
 from baton.resourcing.selectors import time_gaps
 from baton.timesheets.selectors import current_timer
@@ -37,6 +38,7 @@ def build(actor: Actor) -> dict[str, Any]:
         if actor.person_id
         else []
     )
+    handoffs = inbox_counts(actor=actor)
     feed = fold_events(list(event_list(actor=actor).filter(actor_id=actor.person_id or 0)[:20]), limit=8)
 
     def task_row(t: Any) -> dict[str, Any]:
@@ -76,6 +78,8 @@ def build(actor: Actor) -> dict[str, Any]:
             for d in days
         ],
         "missing_minutes": sum(d["missing_minutes"] for d in days),
+        "handoffs_to_confirm": handoffs.to_confirm,
+        "handoffs_waiting": handoffs.count,
         "days_under_capacity": sum(1 for d in days if d["missing_minutes"]),
     }
     return {
@@ -85,4 +89,5 @@ def build(actor: Actor) -> dict[str, Any]:
         "days": [{**row, "day": d["date"]} for row, d in zip(figures["days"], days, strict=True)],
         "projects": project_choices(actor=actor) if timer is None else [],
         "feed": feed,
+        "handoff_inbox": handoffs,
     }

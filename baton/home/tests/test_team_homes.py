@@ -243,3 +243,21 @@ def test_client_home_is_the_portal_overview(personas, frozen):
     # Approving from the home comes back to the home.
     response = web(personas, "client_a").post(f"/relationships/portal/change-orders/{order.id}/approve/", {"next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+# --- Cost -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["am", "pm", "member", "client_a"])
+def test_team_home_costs_at_most_20_queries(personas, name, django_assert_max_num_queries):
+    """The role-home ceiling of core's query-count test (which generates agencies for the staff roles), here with the
+    client too; the session's middleware included."""
+    system = Actor.system(personas.workspace)
+    project = delivery.project_create(
+        actor=system, client_id=personas.client_a.id, name="Alpha", status="active", project_manager_id=None
+    )
+    delivery.task_create(actor=system, project=project, title="Review me", status="in_review")
+    browser = web(personas, name)
+    browser.get("/")
+    with django_assert_max_num_queries(20):
+        assert browser.get("/").status_code == 200
