@@ -7,17 +7,19 @@ under capacity up to today; and the handoffs waiting on it (handoffs' inbox)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.core.selectors import event_list
+from baton.delivery.models import Task
 from baton.delivery.selectors import my_tasks, project_choices
 from baton.handoffs.selectors import inbox_counts
 from baton.home.roles.feed import fold_events, iso
 from baton.resourcing.selectors import time_gaps
+from baton.timesheets.models import Timer
 from baton.timesheets.selectors import current_timer
 from baton.timesheets.services import week_start_of
 
@@ -41,30 +43,11 @@ def build(actor: Actor) -> dict[str, Any]:
     handoffs = inbox_counts(actor=actor)
     feed = fold_events(list(event_list(actor=actor).filter(actor_id=actor.person_id or 0)[:20]), limit=8)
 
-    def task_row(t: Any) -> dict[str, Any]:
-        return {
-            "id": t.pk,
-            "title": t.title,
-            "project_id": t.project_id,
-            "project_name": t.project.name,
-            "client_name": t.project.client.name,
-            "status": t.status,
-            "due_date": iso(t.due_date),
-            "overdue": bool(t.due_date and t.due_date < today),
-        }
-
     figures = {
         "today": iso(today),
-        "tasks_today": [task_row(t) for t in todays],
+        "tasks_today": [_task_row(t, today) for t in todays],
         "tasks_this_week": len(this_week),
-        "timer": {
-            "running": timer is not None,
-            "project_id": timer.project_id if timer else None,
-            "project_name": timer.project.name if timer else None,
-            "task_id": timer.task_id if timer else None,
-            "task_title": timer.task.title if timer and timer.task else None,
-            "started_at": iso(timer.started_at) if timer else None,
-        },
+        "timer": _timer_row(timer),
         "week_start": iso(monday),
         "week_minutes": sum(d["logged_minutes"] for d in days),
         "week_capacity_minutes": sum(d["capacity_minutes"] for d in days),
@@ -90,4 +73,38 @@ def build(actor: Actor) -> dict[str, Any]:
         "projects": project_choices(actor=actor) if timer is None else [],
         "feed": feed,
         "handoff_inbox": handoffs,
+    }
+
+
+def _task_row(t: Task, today: date) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "title": t.title,
+        "project_id": t.project_id,
+        "project_name": t.project.name,
+        "client_name": t.project.client.name,
+        "status": t.status,
+        "due_date": iso(t.due_date),
+        "overdue": bool(t.due_date and t.due_date < today),
+    }
+
+
+def _timer_row(timer: Timer | None) -> dict[str, Any]:
+    """The running timer as `GET /api/v1/timer` tells it (`running: false` when none)."""
+    if timer is None:
+        return {
+            "running": False,
+            "project_id": None,
+            "project_name": None,
+            "task_id": None,
+            "task_title": None,
+            "started_at": None,
+        }
+    return {
+        "running": True,
+        "project_id": timer.project_id,
+        "project_name": timer.project.name,
+        "task_id": timer.task_id,
+        "task_title": timer.task.title if timer.task else None,
+        "started_at": iso(timer.started_at),
     }

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.core.selectors import event_list
-from baton.delivery.models import MilestoneStatus, TaskStatus
+from baton.delivery.models import MilestoneStatus, Project, TaskStatus
 from baton.delivery.selectors import LIVE_PROJECT_STATUSES, milestone_list, project_figures, project_list, task_list
-from baton.finance.selectors import current_burns
-from baton.handoffs.selectors import inbox
+from baton.finance.selectors import Burn, current_burns
+from baton.handoffs.models import Handoff
+from baton.handoffs.selectors import Inbox, inbox
 from baton.home.roles.feed import fold_events, iso, money_str
 
 TEMPLATE = "home/project_manager.html"
@@ -34,31 +35,7 @@ def build(actor: Actor) -> dict[str, Any]:
         .order_by("end_date", "name", "id")
     )
     _, burns = current_burns(actor, today)
-    rows = []
-    for p in projects:
-        facts = project_figures(p)
-        burn = burns.get(p.pk)
-        used: Decimal | None = burn.level_pct if burn is not None else None
-        rows.append(
-            {
-                "project_id": p.pk,
-                "project_name": p.name,
-                "client_name": p.client.name,
-                "status": p.status,
-                "end_date": iso(p.end_date),
-                "progress_pct": facts["progress_pct"],
-                "tasks_done": facts["done_count"],
-                "task_count": facts["task_count"],
-                "blocked_count": facts["blocked_count"],
-                "overdue_count": facts["overdue_count"],
-                "budget_used_pct": money_str(used),
-                "spent_amount": money_str(burn.spent_amount) if burn else None,
-                "budget_amount": money_str(burn.budget_amount) if burn and burn.budget_amount else None,
-                "currency": burn.currency if burn else p.currency,
-                "burn_ahead": used is not None and used - facts["progress_pct"] >= AHEAD_POINTS,
-                "budget_bar": min(int(used), 100) if used is not None else 0,  # the bar's length, at most full
-            }
-        )
+    rows = [_project_row(p, burns.get(p.pk)) for p in projects]
     late = list(
         milestone_list(actor=actor, status=MilestoneStatus.OPEN).filter(
             project__project_manager_id=pid, project__archived_at__isnull=True, due_date__lt=today
@@ -102,14 +79,40 @@ def build(actor: Actor) -> dict[str, Any]:
             {
                 "id": h.pk,
                 "title": h.title,
-                "why": "to confirm"
-                if h in box.to_confirm
-                else "gaps to answer"
-                if h in box.gaps_to_answer
-                else "to send",
+                "why": _why(h, box),
                 "due_by": iso(h.due_by),
             }
             for h in waiting
         ],
     }
     return {"figures": figures, "today": today, "feed": feed}
+
+
+def _project_row(p: Project, burn: Burn | None) -> dict[str, Any]:
+    """A project's work done (its tasks) beside its budget used (the larger of money and time)."""
+    facts = project_figures(p)
+    used: Decimal | None = burn.level_pct if burn is not None else None
+    return {
+        "project_id": p.pk,
+        "project_name": p.name,
+        "client_name": p.client.name,
+        "status": p.status,
+        "end_date": iso(p.end_date),
+        "progress_pct": facts["progress_pct"],
+        "tasks_done": facts["done_count"],
+        "task_count": facts["task_count"],
+        "blocked_count": facts["blocked_count"],
+        "overdue_count": facts["overdue_count"],
+        "budget_used_pct": money_str(used),
+        "spent_amount": money_str(burn.spent_amount) if burn else None,
+        "budget_amount": money_str(burn.budget_amount) if burn and burn.budget_amount else None,
+        "currency": burn.currency if burn else p.currency,
+        "burn_ahead": used is not None and used - facts["progress_pct"] >= AHEAD_POINTS,
+        "budget_bar": min(int(used), 100) if used is not None else 0,  # the bar's length, at most full
+    }
+
+
+def _why(h: Handoff, box: Inbox) -> str:
+    if h in box.to_confirm:
+        return "to confirm"
+    return "gaps to answer" if h in box.gaps_to_answer else "to send"
