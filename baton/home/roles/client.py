@@ -25,7 +25,14 @@ def build(actor: Actor) -> dict[str, Any]:
     figures = {
         "client_name": portal["client"].name,
         "projects": [
-            {"id": p.pk, "name": p.name, "status": p.status, "end_date": iso(p.end_date)} for p in portal["projects"]
+            {
+                "id": p.pk,
+                "name": p.name,
+                "status": p.status,
+                "status_label": p.get_status_display(),
+                "end_date": iso(p.end_date),
+            }
+            for p in portal["projects"]
         ],
         "awaiting_approval": len(awaiting) + len(orders),
         "tasks_in_review": [{"id": t.pk, "title": t.title, "project_name": t.project.name} for t in awaiting],
