@@ -110,6 +110,10 @@ MAIN_PAGE_CEILINGS = {
     "handoff dashboard": 25,
     "portfolio": 25,
 }
+# The account manager's home shows its portfolio's health live (issue 17, one truth: the same score as the portfolio
+# and the account page, not yesterday's snapshot): the dozen grouped queries of relationships' `_health_facts_bulk`,
+# whatever the number of clients (held flat by the growth check above and the portfolio's own test).
+ROLE_HOME_CEILINGS = {"account_manager": 30}
 GROWTH_SLACK = 10
 
 
@@ -187,7 +191,11 @@ def test_main_pages_cost_the_same_queries_on_a_bigger_agency():
     assert set(small) == set(big)
     grown = {k: (small[k], big[k]) for k in small if big[k] > small[k] + GROWTH_SLACK}
     assert not grown, f"queries grow with the data (N+1): {grown}"
-    over = {k: v for k, v in big.items() if v > MAIN_PAGE_CEILINGS[k[1]]}
+    over = {
+        k: v
+        for k, v in big.items()
+        if v > (ROLE_HOME_CEILINGS.get(k[0], MAIN_PAGE_CEILINGS[k[1]]) if k[1] == "home" else MAIN_PAGE_CEILINGS[k[1]])
+    }
     assert not over, f"over the ceiling: {over}"
 
 
@@ -211,7 +219,7 @@ def test_role_home_page_costs_at_most_20_queries(role, django_assert_max_num_que
     web = HttpClient()
     web.force_login(membership.user)
     web.get("/")  # a first page of the day writes the session once
-    with django_assert_max_num_queries(HOME_CEILING):
+    with django_assert_max_num_queries(ROLE_HOME_CEILINGS.get(role, HOME_CEILING)):
         response = web.get("/")
     assert response.status_code == 200
     assert b"Recent activity" in response.content
