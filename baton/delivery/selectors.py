@@ -497,3 +497,27 @@ def open_load_by_person(workspace_id: int) -> dict[int, int]:
     for row in rows:
         load[row["assignee_id"]] = int(row["minutes"] or 0)
     return load
+
+
+RENEWAL_WINDOW_DAYS = 60
+
+
+def projects_ending(
+    *, actor: Actor, account_manager_id: int | None = None, within_days: int = RENEWAL_WINDOW_DAYS
+) -> QuerySet[Project]:
+    """Live projects (and retainers) whose end date falls from today to `within_days` ahead, soonest first: the
+    renewals coming while clients have no contract dates of their own. `account_manager_id`: one AM's clients."""
+    today_ = today()
+    qs = (
+        visible_projects(actor)
+        .filter(
+            status__in=LIVE_PROJECT_STATUSES,
+            archived_at__isnull=True,
+            end_date__gte=today_,
+            end_date__lte=today_ + timedelta(days=within_days),
+        )
+        .select_related("client")
+    )
+    if account_manager_id is not None:
+        qs = qs.filter(client__account_manager_id=account_manager_id)
+    return qs.order_by("end_date", "name", "id")

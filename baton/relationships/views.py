@@ -380,7 +380,7 @@ def portal_decide(request: HttpRequest, order_id: int, decision: str) -> HttpRes
         messages.success(request, f"Change order {'approved' if decision == 'approve' else 'rejected'}.")
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
-    return redirect("relationships:portal")
+    return redirect(safe_next(request, reverse("relationships:portal")))  # the home (the portal's overview) too
 
 
 @actor_required

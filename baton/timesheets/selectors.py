@@ -54,6 +54,19 @@ def visible_entries(actor: Actor) -> QuerySet[TimeEntry]:
     return TimeEntry.objects.filter(workspace=actor.workspace).filter(own_or_money(actor))
 
 
+def minutes_by_day(*, actor: Actor, person_id: int, start: date, end: date) -> dict[date, int]:
+    """A person's logged minutes per day over [start, end] (days without time are absent), of what the actor sees."""
+    rows = (
+        visible_entries(actor)
+        .filter(person_id=person_id, date__range=(start, end))
+        .values("date")
+        .annotate(m=Sum("minutes"))
+        .order_by()
+        .values_list("date", "m")
+    )
+    return {d: int(m or 0) for d, m in rows}
+
+
 def time_entry_list(
     *,
     actor: Actor,

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.formats import duration
 from baton.core.selectors import one_or_404
 from baton.core.validators import parse_day
-from baton.core.web import actor_required, form_page, get_actor, is_htmx
+from baton.core.web import actor_required, form_page, get_actor, is_htmx, safe_next
 from baton.delivery.selectors import project_choices, task_list
 from baton.people.models import Person
 from baton.rates.selectors import missing_rate_warnings
@@ -67,8 +68,11 @@ def _grid_context(
 ) -> dict[str, Any]:
     grid = selectors.week_grid(actor=actor, person=person, week_start=week, extra_rows=extra)
     can_log_for_others = len(_people_for(actor)) > 1
+    today = timezone.localdate()
     return {
         "grid": grid,
+        # the day a narrow screen shows first (one day at a time): today within this week, else its Monday
+        "day_index": grid.days.index(today) if today in grid.days else 0,
         "person": person,
         "people": _people_for(actor) if can_log_for_others else [],
         "own": person.pk == actor.person_id,
@@ -203,7 +207,7 @@ def timer_start(request: HttpRequest) -> HttpResponse:
         messages.success(request, "The timer is running.")
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    return redirect("timesheets:grid")
+    return redirect(safe_next(request, reverse("timesheets:grid")))  # the home starts it too, and goes back there
 
 
 @require_POST
@@ -212,10 +216,10 @@ def timer_stop(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     try:
         entry = services.timer_stop(actor=actor)
-        messages.success(request, f"Logged {entry.minutes} minutes on {entry.project.name}.")
+        messages.success(request, f"Logged {duration(entry.minutes)} on {entry.project.name}.")
     except (BatonError, ValidationError) as exc:
         messages.error(request, getattr(exc, "detail", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
-    return redirect("timesheets:grid")
+    return redirect(safe_next(request, reverse("timesheets:grid")))
 
 
 # --- Entries ------------------------------------------------------------------------------------------------------

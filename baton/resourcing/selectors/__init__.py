@@ -33,6 +33,7 @@ from baton.resourcing.selectors.records import (
     custom_holiday_get,
     holiday_list,
     sees_all_time_off,
+    time_gaps,
     time_off_get,
     time_off_list,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "schedule_skills",
     "sees_all_time_off",
     "settings_for",
+    "time_gaps",
     "time_off_get",
     "time_off_list",
     "today",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -25,6 +26,7 @@ from baton.resourcing.models import (
     TimeOff,
 )
 from baton.resourcing.selectors.staff import _deny_client, bookable_person, check_range
+from baton.timesheets.selectors import minutes_by_day
 
 # --- Bookings ------------------------------------------------------------------------------------------------------
 
@@ -168,3 +170,22 @@ def availability(*, actor: Actor, person_id: int, start: date | None, end: date 
     start, end = check_range(start, end)
     calendar = load_calendar(actor.workspace, [person], start, end)
     return calendar.days(person.id)
+
+
+def time_gaps(*, actor: Actor, person_id: int, start: date, end: date, today: date) -> list[dict[str, Any]]:
+    """A person's days over [start, end]: capacity (its working hours less time off and holidays, as `availability`
+    counts them), minutes logged, and the minutes missing on the days up to `today` (0 for the days still to come)."""
+    days = availability(actor=actor, person_id=person_id, start=start, end=end)
+    logged = minutes_by_day(actor=actor, person_id=person_id, start=start, end=end)
+    out = []
+    for d in days:
+        minutes = logged.get(d.date, 0)
+        out.append(
+            {
+                "date": d.date,
+                "capacity_minutes": d.capacity_minutes,
+                "logged_minutes": minutes,
+                "missing_minutes": max(d.capacity_minutes - minutes, 0) if d.date <= today else 0,
+            }
+        )
+    return out
