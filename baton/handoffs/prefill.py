@@ -195,7 +195,7 @@ def prefill(
         }
     elif kind == "sales_to_account" and client is not None:
         values = {
-            "primary_goals": _lines(_goals(_knowledge(client))),
+            "primary_goals": _lines(_goals(client)),
             "stakeholder_contacts": _contacts(client),
         }
     elif kind == "brief_to_creative":

@@ -51,9 +51,16 @@ def test_health_is_live_and_the_same_on_the_am_home_portfolio_account_page_and_a
         home = web(am).get("/").content.decode()
         portfolio_page = web(am).get("/relationships/portfolio/").content.decode()
         account_page = web(am).get(f"/relationships/accounts/{client.id}/").content.decode()
-        for name, page in (("home", home), ("portfolio", portfolio_page), ("account", account_page)):
+        for name, page in (("portfolio", portfolio_page), ("account", account_page)):
             assert live in page, name
-        assert stale not in home
+        # The AM's home writes each account as a card: the score in its badge, then the band.
+        band_words = health["band"].replace("_", " ")
+        assert f'data-figure="score">{health["score"]}</span> <span class="band-label">{band_words}<' in home
+        assert f'data-figure="score">{snapshot.score}</span>' not in home
+        card = next(
+            a for a in am.api().get("/api/v1/home").json()["figures"]["accounts"] if a["client_id"] == client.id
+        )
+        assert (card["score"], card["band"]) == (health["score"], health["band"])
         assert (
             "The trend keeps one snapshot a day; the latest, as of" in account_page
         )  # the snapshot, where shown, says when
