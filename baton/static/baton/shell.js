@@ -22,6 +22,15 @@
       }
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
-  else setUp();
+  // "Back to the previous page" on the error pages: shown only when there is a page to go back to.
+  function setUpBack() {
+    document.querySelectorAll("[data-history-back]").forEach(function (button) {
+      if (window.history.length < 2) return;
+      button.hidden = false;
+      button.addEventListener("click", function () { window.history.back(); });
+    });
+  }
+  function ready() { setUp(); setUpBack(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
 })();
