@@ -30,7 +30,29 @@
       button.addEventListener("click", function () { window.history.back(); });
     });
   }
-  function ready() { setUp(); setUpBack(); }
+  // A table or strip that scrolls sideways inside itself (the page never does) must be reachable by keyboard to be
+  // scrolled: when it overflows and holds nothing focusable, it gets into the tab order (WCAG 2.1.1).
+  var SCROLLERS = "main table, .table-scroll, .schedule-wrap, .gantt-scroll, .board, .deal-board, .subnav, .tabs";
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+  function markScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible";
+      if (scrolls && !el.hasAttribute("tabindex") && !el.querySelector(FOCUSABLE)) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-focus", "");
+      } else if (!scrolls && el.hasAttribute("data-scroll-focus")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(markScrollers, 150);
+  });
+  document.addEventListener("htmx:afterSettle", markScrollers);
+  function ready() { setUp(); setUpBack(); markScrollers(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
