@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1440, "height": 900}
+SETTLED = "() => !document.querySelector('.htmx-request')"
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
@@ -40,7 +41,7 @@ def _tour(page, base: str, role: str, hrefs: list[str], size: str, errors: list[
     for href in hrefs:
         errors.clear()
         response = page.goto(base + href)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(SETTLED)  # htmx's requests made on load (the bell, lazy parts) have answered
         where = f"{role} {size} {href}"
         if response is None or response.status != 200:
             problems.append(f"{where}: answered {response.status if response else 'nothing'}")
