@@ -121,6 +121,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "due": due[: len(due) - more],
             "due_more": more,
             "due_total": len(due),
+            "can_view_deals": access.allowed(actor, "deal", "view"),
             # each row links to its account page: one reverse for the table instead of one per row (371 at agency-L)
             "account_url_prefix": reverse("relationships:account", args=[0]).removesuffix("0/"),
         },

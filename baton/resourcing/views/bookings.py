@@ -63,6 +63,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "projects": project_choices(actor=actor),
         "skills": selectors.schedule_skills(actor=actor),
         "can_book": access.allowed(actor, "booking", "create"),
+        "can_staff": access.allowed(actor, "staffing", "view"),
     }
     template = (
         "resourcing/partials/_grid.html"
