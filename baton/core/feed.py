@@ -45,6 +45,11 @@ class FeedItem:
         return len(self.events) > 1
 
     @property
+    def one_target(self) -> bool:
+        """All of them about one record (a project's own feed): "changed the status of project X x2"."""
+        return len({(e.target_type, e.target_id) for e in self.events}) == 1
+
+    @property
     def occurred_at(self) -> datetime:
         return self.events[0].occurred_at
 

@@ -83,8 +83,9 @@ def _plural(noun: str) -> str:
 
 @register.filter
 def group_sentence(item: FeedItem) -> str:
-    """A folded feed line's words: `handoff.escalated` x 15 -> `escalated 15 handoffs`."""
-    if not item.folded:
+    """A folded feed line's words: `handoff.escalated` x 15 -> `escalated 15 handoffs` (about one record: the
+    one event's words, the template adds the record and how many times)."""
+    if not item.folded or item.one_target:
         return event_sentence(item.verb)
     target, _, action = item.verb.partition(".")
     noun = TARGETS.get(target, target.replace("_", " "))

@@ -56,7 +56,7 @@ def test_people_first_then_baton_folded(personas, escalations):
 def test_fold_keeps_single_events_of_baton_as_lines_and_orders_kinds_by_latest(personas):
     Event.objects.filter(workspace=personas.workspace).delete()
     once = _event(personas, "client.am_changed", 5, label="Client A")
-    entries = [_event(personas, "time_entry.created", m) for m in (30, 40)]
+    entries = [_event(personas, "time_entry.created", m, target_id=m) for m in (30, 40)]
     lines = fold([*entries, once])
     assert [(line.verb, line.count, line.folded) for line in lines] == [
         ("client.am_changed", 1, False),
@@ -98,3 +98,16 @@ def test_a_page_feed_keeps_the_latest_kinds_of_baton(personas):
     lines = activity_feed(actor=personas["owner"].actor)
     assert all(isinstance(line, FeedItem) and not line.by_person for line in lines)
     assert [line.verb for line in lines] == [f"kind{k}.happened" for k in range(8)]
+
+
+def test_repeats_about_one_record_read_as_that_record_times_n(personas):
+    Event.objects.filter(workspace=personas.workspace).delete()
+    for minutes in (5, 10):
+        _event(personas, "project.status_changed", minutes, label="Website", target_id=7)
+    (line,) = activity_feed(actor=personas["owner"].actor, target_type="project", target_id=7)
+    assert line.folded and line.one_target and group_sentence(line) == "changed the status of project"
+    client = HttpClient()
+    assert client.login(email=personas["owner"].email, password=PASSWORD)
+    html = client.get("/activity/").content.decode()
+    shown = r'changed the status of project</span> <span class="target">Website</span>\s*<span[^>]*>\u00d7 2'
+    assert re.search(shown, html)
