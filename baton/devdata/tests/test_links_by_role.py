@@ -11,6 +11,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.template import Context, Template
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -152,3 +153,28 @@ def test_the_crawl_reports_a_forbidden_page_with_where_it_was_linked():
     assert client.login(email=personas["member"].email, password=PASSWORD)
     bad, _ = crawl(client, start=("/", "/finance/"))
     assert bad == [(403, "/finance/", "start")]
+
+
+def test_the_can_tag_asks_the_access_policy_with_the_record():
+    personas = make_personas()
+    system = Actor.system(personas.workspace)
+    theirs = delivery.project_create(
+        actor=system,
+        client_id=personas.client_b.id,
+        name="Not the PM's",
+        project_manager_id=personas["admin"].person.id,
+    )
+    page = Template(
+        '{% load access %}{% can "staffing" "view" as a %}{% can "budget" "view" project as b %}{{ a }} {{ b }}'
+    )
+    shown = {role: page.render(Context({"actor": personas[role].actor, "project": theirs})) for role in ROLES}
+    assert shown == {
+        "owner": "True True",
+        "admin": "True True",
+        "finance": "False True",
+        "am": "True False",  # client B is not the AM's
+        "pm": "True False",  # another PM's project
+        "member": "False False",
+        "client_a": "False False",
+    }
+    assert Template('{% load access %}{% can "staffing" "view" as a %}{{ a }}').render(Context({})) == "False"
