@@ -69,6 +69,7 @@ def test_win_and_lose_ask_first_and_winning_lands_on_the_setup_with_its_handoff(
     assert won.stage == "won" and page.url.endswith(f"/projects/{won.project_id}/#setup")
     setup = page.locator("#setup")
     assert "Set up this project" in setup.inner_text()
+    assert won.handoff_id is not None
     handoff = Handoff.objects.get(pk=won.handoff_id)
     setup.get_by_role("link", name=handoff.title).click()
     page.wait_for_url(f"**/handoffs/{handoff.pk}/")
