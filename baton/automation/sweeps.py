@@ -1,5 +1,5 @@
-"""Automation's periodic sweep (the daily notification digest) and the sweeps still to come. The framework is core's
-(`baton.core.sweeps`); every app registers its own sweeps there."""
+"""Automation's periodic sweep (the daily notification digest). The framework is core's (`baton.core.sweeps`); every
+app registers its own sweeps there, and the automation page lists them all."""
 
 from __future__ import annotations
 
@@ -10,13 +10,6 @@ from huey import crontab
 from baton.automation.services.notifications import digest_send
 from baton.core.models import Workspace
 from baton.core.sweeps import register_sweep
-
-# Sweeps that belong to apps still to come: the name to register, the owning app, the verb to emit and a schedule.
-# The automation page lists them as waiting until their app registers them.
-PLANNED_SWEEPS: dict[str, tuple[str, str, str]] = {
-    "retainer_rollover": ("finance", "retainer.rolled_over", "daily: close retainer periods, roll unused hours"),
-    "invoice_reminders": ("finance", "invoice.overdue", "daily: sent invoices past their due date"),
-}
 
 
 def notification_digest(workspace: Workspace, now: datetime) -> int:

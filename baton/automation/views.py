@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from baton.automation import editor, selectors, services
 from baton.automation.forms import PreferenceForm, WebhookForm
 from baton.automation.models import Rule, Webhook
-from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.sweeps import registered_sweeps
@@ -37,18 +36,12 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         {"name": s.name, "app": s.app, "description": s.description, "last": latest.get(s.name)}
         for s in registered_sweeps().values()
     ]
-    planned = [
-        {"name": name, "app": app, "verb": verb, "description": what}
-        for name, (app, verb, what) in PLANNED_SWEEPS.items()
-        if name not in registered_sweeps()
-    ]
     return render(
         request,
         "automation/rules.html",
         {
             "rules": rules,
             "sweeps": sweeps,
-            "planned": planned,
             "can_manage": access.allowed(actor, "automation_rule", "create"),
             "webhook_count": selectors.webhook_list(actor=actor).count(),
         },

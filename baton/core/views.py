@@ -102,10 +102,14 @@ def switch_workspace(request: HttpRequest) -> HttpResponse:
 def activity(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     verb = request.GET.get("verb") or None
+    who = request.GET.get("who") or ""
     events = event_list(actor=actor, verb=verb)
+    if who in ("people", "baton"):  # people's actions, or only what Baton did by itself
+        events = events.filter(actor_id__isnull=who == "baton")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "core/partials/_feed.html" if request.headers.get("HX-Request") else "core/activity.html"
-    return render(request, template, {"page": page, "events": page.object_list, "verb": verb or ""})
+    # each page folds Baton's repeated events (core.feed) after people's actions
+    return render(request, template, {"page": page, "events": page.object_list, "verb": verb or "", "who": who})
 
 
 @actor_required

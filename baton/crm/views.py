@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from baton.core import access
-from baton.core.selectors import event_list
+from baton.core.feed import activity_feed
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.crm import selectors, services
 from baton.crm.forms import ClientForm, ContactForm
@@ -58,7 +58,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = get_actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
     contacts = list(selectors.contact_list(actor=actor, client_id=client.id))
-    feed = [] if actor.is_client else list(event_list(actor=actor, client_id=client.id)[:25])
+    feed = [] if actor.is_client else activity_feed(actor=actor, client_id=client.id, limit=25)
     return render(
         request,
         "crm/detail.html",

@@ -1,4 +1,6 @@
-"""Finance's periodic sweeps (registered in core's sweep framework, imported by `finance/wiring.py`)."""
+"""Finance's periodic sweeps (registered in core's sweep framework, imported by `finance/wiring.py`): budget burn
+against its thresholds, and sent invoices past their due date. (A retainer's rollover needs no sweep: burn computes
+each period's carried minutes when it is read.)"""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ from datetime import datetime
 
 from huey import crontab
 
+from baton.core.access import Actor
 from baton.core.models import Workspace
-from baton.core.sweeps import local_today, register_sweep
+from baton.core.sweeps import local_today, register_sweep, sweep_emit_once
+from baton.finance.selectors import overdue_invoices
 from baton.finance.services import budget_thresholds_check
 
 
@@ -26,3 +30,41 @@ budget_thresholds_task = register_sweep(
     description="every 30 min: budget burn of live projects -> budget.threshold_crossed (50/80/100 %, once each)",
     app="finance",
 ).task
+
+
+def invoices_overdue(workspace: Workspace, now: datetime) -> int:
+    """Sent invoices with a balance owed past their due date: `invoice.overdue`, once per invoice and due date (a
+    due date moved later and passed again announces it again). Rules act on it (remind the client's AM, e-mail)."""
+    today = local_today(workspace, now)
+    emitted = 0
+    for invoice in overdue_invoices(actor=Actor.system(workspace), today=today).prefetch_related(None):
+        due = invoice.due_date
+        assert due is not None  # overdue_invoices filters on it
+        data = {
+            "number": invoice.number,
+            "due_date": due,
+            "days_overdue": (today - due).days,
+            "currency": invoice.currency,
+            "balance_due": invoice.balance_due,
+            "project_id": invoice.project_id,
+        }
+        if sweep_emit_once(
+            workspace=workspace,
+            sweep="invoices_overdue",
+            verb="invoice.overdue",
+            target=invoice,
+            period=due.isoformat(),
+            data=data,
+            client_id=invoice.client_id,
+        ):
+            emitted += 1
+    return emitted
+
+
+register_sweep(
+    "invoices_overdue",
+    invoices_overdue,
+    crontab(minute="21"),
+    description="hourly: sent invoices with a balance owed past their due date -> invoice.overdue (once per due date)",
+    app="finance",
+)

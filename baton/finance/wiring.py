@@ -1,8 +1,9 @@
 """What finance wires at start-up: its event subscribers (a project going active freezes its scope baseline), the
-periodic `budget_thresholds` sweep, its reaction, inside the logging transaction, when time lands on a project, the
-records that fix the workspace's base currency (expenses, invoices), and, when an exchange rate is added, the base
-amounts of the expenses that waited for it (they also answer rates' `missing_rates` question), and the amounts of its
-events that the event log hides from those who may not see them (`register_event_secret`)."""
+periodic `budget_thresholds` and `invoices_overdue` sweeps (and where a notification about an invoice links), its
+reaction, inside the logging transaction, when time lands on a project, the records that fix the workspace's base
+currency (expenses, invoices), and, when an exchange rate is added, the base amounts of the expenses that waited for
+it (they also answer rates' `missing_rates` question), and the amounts of its events that the event log hides from
+those who may not see them (`register_event_secret`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
-from baton.core.registry import register_event_secret, register_money_holder
+from baton.core.registry import register_event_secret, register_event_url, register_money_holder
 from baton.finance import search, subscribers, sweeps  # noqa: F401
 from baton.finance.models import Expense, Invoice
 from baton.finance.services.expenses import expenses_missing_rates, expenses_reprice
@@ -40,6 +41,8 @@ def reprice_expenses_on_new_rate(actor: Actor, rate: Any) -> None:
 
 events.on_emit("exchange_rate.created", reprice_expenses_on_new_rate)
 register_missing_rate_source(expenses_missing_rates)
+# A notification about an invoice (an `invoice.overdue` rule) links to its page.
+register_event_url("invoice", "finance:invoice", "invoice_id")
 
 
 # The event log hides amounts from those who get 403 on them elsewhere (API.md Wave 2): the access rule of the

@@ -112,6 +112,14 @@ def handoff_list(
     return qs.order_by("-created_at", "-id")
 
 
+def project_handoffs(*, actor: Actor, project_id: int) -> list[Handoff]:
+    """The handoffs of one project, oldest first (a won deal's sales-to-account handoff leads); none for those who
+    may not see handoffs (the client)."""
+    if not access.allowed(actor, "handoff", "view"):
+        return []
+    return list(_base(actor).filter(project_id=project_id).exclude(status=HandoffStatus.CANCELLED).order_by("id")[:20])
+
+
 def handoff_get(*, actor: Actor, handoff_id: int) -> Handoff:
     if actor.is_client:
         raise Http404("No such handoff.")

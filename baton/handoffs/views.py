@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from baton.core import access
+from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
 from baton.core.validators import date_in_range
 from baton.core.web import actor_required, get_actor, htmx_redirect, is_htmx
 from baton.crm.models import Client
 from baton.crm.selectors import client_choices
+from baton.delivery.models import Project
 from baton.handoffs import selectors, services
 from baton.handoffs.forms import ConfirmForm, FailureForm, GapsForm, HandoffFieldsForm, HandoffNewForm, PeriodForm
 from baton.handoffs.models import HandoffStatus
@@ -335,3 +337,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
             "can_edit": access.allowed(actor, "handoff_template", "update"),
         },
     )
+
+
+def project_block(actor: Actor, project: Project) -> dict[str, Any]:
+    """The project page's handoffs block (registered in delivery's `PROJECT_PAGE_BLOCKS` by wiring.py)."""
+    return {"project_handoffs": selectors.project_handoffs(actor=actor, project_id=project.pk)}

@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.models import Event
-from baton.core.selectors import event_list, one_or_404
+from baton.core.feed import FeedItem, activity_feed
+from baton.core.selectors import one_or_404
 from baton.crm.models import Client, Contact
 from baton.crm.selectors import client_get
 from baton.delivery.models import Task
@@ -509,9 +509,9 @@ def knowledge_page(*, actor: Actor, client_id: int) -> dict[str, Any]:
     decisions = list(decision_list(actor=actor, client_id=client.pk)[:50])
     briefs = list(brief_list(actor=actor, client_id=client.pk)[:50])
     attachments = list(attachment_list(actor=actor).filter(target_type="client", target_id=client.pk)[:50])
-    activity: list[Event] = []
+    activity: list[FeedItem] = []
     if access.allowed(actor, "event", "view"):
-        activity = list(event_list(actor=actor, client_id=client.pk)[:30])
+        activity = activity_feed(actor=actor, client_id=client.pk, limit=30)
     return {
         "client": client,
         "knowledge": record,
@@ -522,7 +522,8 @@ def knowledge_page(*, actor: Actor, client_id: int) -> dict[str, Any]:
         "attachments": attachments,
         "events": activity,
         "can_edit": access.allowed(actor, "knowledge", "update", client),
-        "can_decide": access.allowed(actor, "decision", "create"),
+        # the object check, as the page it opens: an account manager records decisions on its own clients only
+        "can_decide": access.allowed(actor, "decision", "create", Decision(workspace=actor.workspace, client=client)),
         "can_brief": access.allowed(actor, "brief", "create"),
     }
 

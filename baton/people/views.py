@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import Conflict
+from baton.core.feed import activity_feed
 from baton.core.models import Role
-from baton.core.selectors import event_list
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.people import selectors, services
 from baton.people.forms import PersonForm
@@ -51,7 +51,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = get_actor(request)
     person = selectors.person_get(actor=actor, person_id=person_id)
-    feed = list(event_list(actor=actor, target_type="person", target_id=person.id)[:20])
+    feed = activity_feed(actor=actor, target_type="person", target_id=person.id, limit=20)
     managed = person.managed_clients.filter(archived_at__isnull=True).order_by("name")
     reports = person.reports.filter(active=True).order_by("name")
     can_archive = person.active and access.allowed(actor, "person", "archive", person)

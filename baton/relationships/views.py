@@ -85,7 +85,8 @@ def deal_win(request: HttpRequest, deal_id: int) -> HttpResponse:
         _errors_to_messages(request, exc)
         return redirect("relationships:deals")
     messages.success(request, f"Won “{deal.name}”: project created and the sales-to-account handoff opened.")
-    return redirect("delivery:project_detail", project.pk)
+    # the new project's setup steps, its handoff first
+    return redirect(reverse("delivery:project_detail", args=[project.pk]) + "#setup")
 
 
 @actor_required

@@ -79,11 +79,13 @@ def test_week_to_invoice(live_server, personas, browser):
     finance.get_by_label("Period end").fill(f"{monday + timedelta(days=6):%Y-%m-%d}")
     finance.get_by_label("Tax %").fill("20")
     finance.get_by_role("button", name="Draft invoice").click()
-    finance.get_by_role("button", name="Issue invoice").wait_for()
+    issue = finance.locator("summary", has_text="Issue invoice")  # a confirm step: the panel's button issues
+    issue.wait_for()
     invoice = Invoice.objects.get()
     assert invoice.total == invoice.subtotal + invoice.tax
     assert invoice.subtotal == sum(e.bill_amount for e in TimeEntry.objects.all())  # 27 h x 120.00 = 3240.00
-    finance.get_by_role("button", name="Issue invoice").click()
+    issue.click()
+    finance.get_by_role("button", name="Issue the invoice").click()
     expect(finance.locator("#invoice-status")).to_have_text("Sent")
     expect(finance.get_by_role("heading", level=1)).to_have_text("Invoice INV-00001")
     expect(finance.locator("#invoice-total")).to_contain_text("3,888.00")

@@ -9,7 +9,6 @@ from huey import crontab
 
 from baton.automation.models import RuleRun
 from baton.automation.services import rule_create
-from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core.access import Actor
 from baton.core.models import Event, SweepMark, SweepRun
 from baton.core.sweeps import register_sweep, registered_sweeps, run_sweep, sweep_emit_once
@@ -145,11 +144,14 @@ def test_sweep_emit_once_and_a_registered_sweep(personas, work):
             register_sweep(real.name, real.func, real.schedule, description=real.description, app=real.app)
 
 
-def test_built_in_and_planned_sweeps(personas):
-    assert {"tasks_overdue", "milestones_overdue", "budget_thresholds", "notification_digest"} <= set(
-        registered_sweeps()
-    )
-    assert set(PLANNED_SWEEPS) == {"retainer_rollover", "invoice_reminders"}
+def test_built_in_sweeps(personas):
+    assert {
+        "tasks_overdue",
+        "milestones_overdue",
+        "budget_thresholds",
+        "invoices_overdue",
+        "notification_digest",
+    } <= set(registered_sweeps())
     assert {"cadence_due", "health_snapshots", "weekly_status_drafts"} <= set(registered_sweeps())
     # The budget sweep runs against finance's own idempotent check.
     assert run_sweep("budget_thresholds", now=NOW, workspaces=[personas.workspace]) == {personas.workspace.id: 0}

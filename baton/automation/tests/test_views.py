@@ -125,7 +125,8 @@ def test_rule_list_and_detail_with_the_run_log(web, personas, work, django_captu
         delivery.task_change_status(actor=personas["pm"].actor, task=work.task, status="done")
     listing = web.get("/automation/").content.decode()
     assert "Done → AM" in listing and "1 matched" in listing and "tasks_overdue" in listing
-    assert "handoffs_unconfirmed" in listing and "waiting for the finance app" in listing  # retainer, invoices
+    assert "handoffs_unconfirmed" in listing and "invoices_overdue" in listing
+    assert "waiting for" not in listing  # no placeholders for what exists
     detail = web.get(f"/automation/rules/{rule.id}/").content.decode()
     assert "notify: notified Am Persona" in detail and 'class="badge run-matched"' in detail
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
-from baton.core.selectors import event_list
+from baton.core.feed import activity_feed
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.crm.selectors import client_choices
 from baton.delivery import selectors, services
@@ -31,6 +32,11 @@ from baton.delivery.models import (
     Task,
 )
 from baton.delivery.views._common import _client_refused, _int, _people
+
+# Blocks that apps above delivery add to the project page (handoffs: the project's handoffs, so a project made by
+# winning a deal shows its sales-to-account handoff), registered from their wiring.py: each returns template context
+# for (actor, project).
+PROJECT_PAGE_BLOCKS: list[Callable[[Actor, Project], dict[str, Any]]] = []
 
 # --- Projects ---------------------------------------------------------------------------------------------------
 
@@ -99,14 +105,18 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "milestone__due_date", "start_date", "due_date", "id"
         )
     )
-    feed = [] if actor.is_client else list(event_list(actor=actor, target_type="project", target_id=project.pk)[:15])
+    feed = [] if actor.is_client else activity_feed(actor=actor, target_type="project", target_id=project.pk)
     ctx = _project_context(actor, project) | {
         "milestones": milestones,
         "tasks": tasks,
         "events": feed,
         "today": selectors.today(),
         "milestone_form": MilestoneForm(),
+        # a new project (no milestones, no tasks yet) opens on its setup steps
+        "setting_up": not milestones and not tasks and not project.archived_at and not actor.is_client,
     }
+    for block in PROJECT_PAGE_BLOCKS:
+        ctx |= block(actor, project)
     return render(request, "delivery/detail.html", ctx)
 
 

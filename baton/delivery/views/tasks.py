@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.selectors import event_list
+from baton.core.feed import activity_feed
 from baton.core.web import actor_required, form_page, get_actor
 from baton.delivery import selectors, services
 from baton.delivery.forms import (
@@ -50,7 +50,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     actor = get_actor(request)
     task = selectors.task_get(actor=actor, task_id=task_id)
     editor = services.is_project_editor(actor, task.project)
-    feed = [] if actor.is_client else list(event_list(actor=actor, target_type="task", target_id=task.pk)[:20])
+    feed = [] if actor.is_client else activity_feed(actor=actor, target_type="task", target_id=task.pk, limit=20)
     return render(
         request,
         "delivery/task_detail.html",

@@ -139,6 +139,19 @@ def invoice_list(
     return qs.order_by("-id")
 
 
+def overdue_invoices(*, actor: Actor, today: date) -> QuerySet[Invoice]:
+    """Sent invoices with a balance still owed past their due date (`receivables`' "overdue"), oldest due first."""
+    balance = ExpressionWrapper(
+        F("total") - F("amount_paid") - F("amount_credited"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    return (
+        invoice_list(actor=actor, kind=InvoiceKind.INVOICE, status=InvoiceStatus.SENT)
+        .annotate(balance=balance)
+        .filter(balance__gt=0, due_date__lt=today)
+        .order_by("due_date", "id")
+    )
+
+
 def invoice_get(*, actor: Actor, invoice_id: int) -> Invoice:
     if not access.allowed(actor, "invoice", "view"):
         raise Http404("No such invoice.")  # a role that sees none of them learns nothing about an id

@@ -7,7 +7,8 @@ from typing import Any
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.selectors import event_list, workspace_figures
+from baton.core.feed import activity_feed
+from baton.core.selectors import workspace_figures
 from baton.crm.models import Client
 from baton.crm.selectors import client_figures, client_list, contact_list
 from baton.delivery.selectors import delivery_figures, delivery_home
@@ -66,10 +67,10 @@ def legacy_context(actor: Actor) -> dict[str, Any]:
         mine = list(client_list(actor=actor, account_manager_id=actor.person_id))
         ctx["my_clients"] = mine
         ctx["portfolio_limit"] = actor.workspace.max_portfolio_size
-        ctx["feed"] = list(event_list(actor=actor).filter(client_id__in=[c.id for c in mine])[:15])
+        ctx["feed"] = activity_feed(actor=actor, client_ids=[c.id for c in mine])
         ctx["accounts"] = am_home(actor, clients=[c for c in mine if c.status != "churned"])
     else:
-        ctx["feed"] = list(event_list(actor=actor)[:15])
+        ctx["feed"] = activity_feed(actor=actor)
     me = _own_person(actor)
     if me is not None:
         ctx["me"] = me

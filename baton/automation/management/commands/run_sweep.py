@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from baton.automation.sweeps import PLANNED_SWEEPS
 from baton.core.models import Workspace
 from baton.core.sweeps import registered_sweeps, run_sweep
 
@@ -17,16 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", nargs="?", help="The sweep to run, e.g. tasks_overdue.")
         parser.add_argument("--workspace", help="Only this workspace (its slug).")
-        parser.add_argument("--list", action="store_true", help="List the registered and the planned sweeps.")
+        parser.add_argument("--list", action="store_true", help="List the registered sweeps.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         sweeps = registered_sweeps()
         if options["list"] or not options["name"]:
             for sweep in sweeps.values():
                 self.stdout.write(f"{sweep.name:24} {sweep.app:14} {sweep.description}")
-            for name, (app, verb, what) in PLANNED_SWEEPS.items():
-                if name not in sweeps:
-                    self.stdout.write(f"{name:24} {app:14} (waiting for {app}) {what} -> {verb}")
             return
         if options["name"] not in sweeps:
             raise CommandError(f"No sweep named {options['name']!r}; see --list.")
