@@ -31,7 +31,7 @@ def build(actor: Actor) -> dict[str, Any]:
     late_count = late_qs.count() if len(late) == SHOWN else len(late)
     metrics = handoff_metrics(actor=actor) if access.allowed(actor, "handoff_report", "view") else None
     points = handoff_map(actor=actor) if metrics is not None else []
-    weak = next((p for p in points if p.active), None)
+    weak = next((p for p in points if p.active and p.handoffs), None)  # a point with traffic, not only a prior
     team = fortnight(actor)
     over = team.get("overbooked", [])
     figures: dict[str, Any] = {
