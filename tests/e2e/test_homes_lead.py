@@ -81,8 +81,8 @@ def test_home_answers_its_first_question_on_any_screen(live_server, browser, rol
         context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Email").fill(membership.user.email)
         page.get_by_label("Password").fill(PASSWORD)
