@@ -60,11 +60,13 @@ def _member(workspace: Any, role: str) -> Membership:
     found = Membership.objects.filter(workspace=workspace, role=role).select_related("user").first()
     if role == "resource_manager" or found is None:
         found = Membership.objects.filter(workspace=workspace, role="member").select_related("user").first()
+        assert found is not None
         if role == "resource_manager":
             found.resource_manager = True
         else:
             found.role = role
         found.save()
+    assert found is not None
     found.user.set_password(PASSWORD)
     found.user.save()
     return found

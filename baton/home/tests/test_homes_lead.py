@@ -41,14 +41,15 @@ def _agency(slug: str) -> Any:
     return generate(SIZE, seed=7, slug=slug).workspace
 
 
-def _login(workspace: Any, role: str, *, resource_manager: bool = False) -> tuple[HttpClient, HttpClient, Membership]:
+def _login(workspace: Any, role: str) -> tuple[HttpClient, HttpClient, Membership]:
     """A browser session and an API client of a member of the role (a member promoted when the generator has none)."""
-    membership = Membership.objects.filter(workspace=workspace, role=role).select_related("user").first()
-    if membership is None or resource_manager:
-        membership = Membership.objects.filter(workspace=workspace, role="member").select_related("user").first()
-        membership.role = role if not resource_manager else "member"
-        membership.resource_manager = resource_manager
-        membership.save()
+    found = Membership.objects.filter(workspace=workspace, role=role).select_related("user").first()
+    if found is None:
+        found = Membership.objects.filter(workspace=workspace, role="member").select_related("user").first()
+        assert found is not None
+        found.role = role
+        found.save()
+    membership = found
     web = HttpClient()
     web.force_login(membership.user)
     _, raw = api_token_create(actor=Actor.system(workspace), user=membership.user)
