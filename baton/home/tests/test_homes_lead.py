@@ -18,6 +18,7 @@ from baton.core.models import Membership
 from baton.core.months import month_end
 from baton.core.services import api_token_create
 from baton.crm.models import Client
+from baton.delivery.models import Project
 from baton.delivery.services import project_create
 from baton.devdata.scale import Size, generate
 from baton.home.roles.leadership import trend_start
@@ -252,6 +253,15 @@ def test_resource_manager_is_a_capability_with_its_own_home(clock):
     _, owner_api, _ = _login(workspace, "owner")
     web, api, membership = _login(workspace, "member")
     assert _api_home(api)["home"] == "member"
+    project = Project.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("id").first()
+    booking = {
+        "person_id": membership.person.pk,
+        "project_id": project.pk,
+        "start_date": "2026-06-22",
+        "end_date": "2026-06-23",
+        "minutes_per_day": 60,
+    }
+    assert api.post("/api/v1/bookings", booking, content_type="application/json").status_code == 403
     person_id = membership.person.pk
     response = owner_api.patch(
         f"/api/v1/people/{person_id}",
@@ -265,6 +275,8 @@ def test_resource_manager_is_a_capability_with_its_own_home(clock):
     )
     assert denied.status_code == 403  # only owner and admin grant it
 
+    # The capability books like a project manager.
+    assert api.post("/api/v1/bookings", booking, content_type="application/json").status_code == 201
     name, page, html = _page(web)
     body = _api_home(api)
     assert name == body["home"] == "resources"
