@@ -254,10 +254,19 @@ class Actor:
         return self.role in LEADERS
 
 
+def manages_resources(actor: Actor) -> bool:
+    """The resource-manager capability (`Membership.resource_manager`): a staff member who plans the team's time."""
+    return bool(actor.membership is not None and actor.membership.resource_manager and actor.role != CLIENT)
+
+
+RESOURCE_MANAGER_GRANTS = frozenset({("booking", "create"), ("booking", "update"), ("booking", "delete")})
+
+
 def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
-    """True when the actor's role may do `action` on `resource` (and on `obj`, when given)."""
+    """True when the actor's role may do `action` on `resource` (and on `obj`, when given). A resource manager
+    books like a project manager whatever its role (`RESOURCE_MANAGER_GRANTS`)."""
     if actor.role not in POLICY.get((resource, action), frozenset()):
-        return False
+        return (resource, action) in RESOURCE_MANAGER_GRANTS and manages_resources(actor)
     if obj is None:
         return True
     if resource in ("client", "contact"):

@@ -113,6 +113,10 @@ class Membership(TimestampedModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(default=True)
+    resource_manager = models.BooleanField(
+        default=False,
+        help_text="A capability, not a role: plans the team's time (the resources home; books like a project manager).",
+    )
 
     class Meta:
         constraints = [

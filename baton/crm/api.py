@@ -355,13 +355,7 @@ def create_deal(request: HttpRequest, payload: DealIn) -> Any:
 @router.get("/deals/board", response={200: BoardOut, **ERRORS}, tags=["deals"])
 def deal_board(request: HttpRequest, owner_id: int | None = None) -> Any:
     columns = selectors.deal_board(actor=actor_of(request), owner_id=owner_id)
-    open_cols = [c for c in columns if c["stage"] not in ("won", "lost")]
-    return {
-        "columns": columns,
-        "open_value": sum((c["total_value"] for c in open_cols), Decimal("0.00")),
-        "weighted_open_value": sum((c["weighted_value"] for c in open_cols), Decimal("0.00")),
-        "weighted_effort_minutes": sum(c["weighted_effort_minutes"] for c in open_cols),
-    }
+    return {"columns": columns, **selectors.pipeline_totals(columns)}
 
 
 @router.get("/deals/{deal_id}", response={200: DealOut, **ERRORS}, tags=["deals"])

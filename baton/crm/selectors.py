@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -165,3 +166,30 @@ def deal_board(*, actor: Actor, owner_id: int | None = None) -> list[dict[str, A
             }
         )
     return columns
+
+
+def pipeline_totals(columns: list[dict[str, Any]]) -> dict[str, Any]:
+    """The open part of `deal_board`'s columns: how many deals, their value, weighted value (value x probability)
+    and weighted effort. The one source of the pipeline figures (`GET /deals/board` and the leadership home)."""
+    open_cols = [c for c in columns if c["stage"] in OPEN_DEAL_STAGES]
+    return {
+        "open_deals": sum(c["count"] for c in open_cols),
+        "open_value": sum((c["total_value"] for c in open_cols), Decimal("0.00")),
+        "weighted_open_value": sum((c["weighted_value"] for c in open_cols), Decimal("0.00")),
+        "weighted_effort_minutes": sum(c["weighted_effort_minutes"] for c in open_cols),
+    }
+
+
+def pipeline_summary(*, actor: Actor, today: date) -> dict[str, Any]:
+    """The pipeline at a glance (two queries): `pipeline_totals` and the open deals that wait for a decision —
+    in negotiation, or past their expected close — oldest close first."""
+    columns = deal_board(actor=actor)
+    to_decide = [
+        d
+        for c in columns
+        if c["stage"] in OPEN_DEAL_STAGES
+        for d in c["deals"]
+        if d.stage == DealStage.NEGOTIATION or (d.expected_close is not None and d.expected_close < today)
+    ]
+    to_decide.sort(key=lambda d: (d.expected_close or date.max, d.id))
+    return {**pipeline_totals(columns), "to_decide": to_decide}

@@ -521,3 +521,23 @@ def projects_ending(
     if account_manager_id is not None:
         qs = qs.filter(client__account_manager_id=account_manager_id)
     return qs.order_by("end_date", "name", "id")
+def blocked_tasks(*, actor: Actor) -> QuerySet[Task]:
+    """The blocked tasks the actor may see on current (not archived) projects, longest blocked first: the tasks
+    page's `?status=blocked` and the operations home (its count is `delivery_figures`' `delivery_blocked`)."""
+    return (
+        task_list(actor=actor, status=TaskStatus.BLOCKED)
+        .filter(project__archived_at__isnull=True)
+        .order_by("updated_at", "id")
+    )
+
+
+def progress_of(project_ids: list[int]) -> dict[int, int]:
+    """Each project's progress in % of its tasks done (`project_figures`' `progress_pct`), one grouped query."""
+    rows = (
+        Task.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(n=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
+        .order_by()
+        .values_list("project_id", "n", "done")
+    )
+    return {pk: round(100 * done / n) if n else 0 for pk, n, done in rows}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from baton.delivery import views
+from baton.delivery.views.task_index import task_index
 
 app_name = "delivery"
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("new/", views.project_new, name="project_new"),
     path("from-template/", views.project_from_template, name="project_from_template"),
     path("my-tasks/", views.my_tasks, name="my_tasks"),
+    path("tasks/", task_index, name="task_index"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/<int:template_id>/", views.template_detail, name="template_detail"),
     path("templates/<int:template_id>/delete/", views.template_delete, name="template_delete"),

@@ -524,3 +524,10 @@ def handoff_map(*, actor: Actor, days: int = 90) -> list[MapPoint]:
             )
     points.sort(key=lambda p: (-p.priority, -p.risk_score, -p.handoffs, p.name))
     return points
+
+
+def overdue_handoffs(*, actor: Actor) -> QuerySet[Handoff]:
+    """Every open handoff past its due time that the actor sees (agency-wide for staff), most overdue first:
+    `handoff_list(overdue=True)` without the gaps and failures it prefetches (the operations home)."""
+    _require_staff(actor, "handoff")
+    return _base(actor).filter(status__in=OPEN_STATUSES, due_by__lt=timezone.now()).order_by("due_by", "id")

@@ -66,7 +66,8 @@ def handoff_all(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     status = request.GET.get("status") or None
     kind = request.GET.get("kind") or None
-    handoffs = list(selectors.handoff_list(actor=actor, status=status, kind=kind)[:200])
+    overdue = request.GET.get("overdue") == "1"  # the operations home's "overdue handoffs" links here
+    handoffs = list(selectors.handoff_list(actor=actor, status=status, kind=kind, overdue=overdue or None)[:200])
     return render(
         request,
         "handoffs/all.html",
@@ -76,6 +77,7 @@ def handoff_all(request: HttpRequest) -> HttpResponse:
             "kinds": selectors.kind_choices(actor=actor),
             "status": status or "",
             "kind": kind or "",
+            "overdue": overdue,
             "now": timezone.now(),
         },
     )

@@ -42,15 +42,31 @@ BY_ROLE = {
 
 
 def home_name(actor: Actor) -> str:
-    """The home the actor's role answers with."""
+    """The home the actor's role answers with; a member, PM or AM with the resource-manager capability
+    (`Membership.resource_manager`) gets the resources home."""
+    if actor.role in (access.MEMBER, access.PM, access.AM) and access.manages_resources(actor):
+        return "resources"
     return BY_ROLE.get(actor.role, "member")
 
 
-def home_context(actor: Actor, name: str | None = None) -> dict[str, Any]:
-    """The home page's context: `home` names it and its template; `figures` are the numbers the API gives."""
+def home_context(actor: Actor, name: str | None = None, *, page: bool = False) -> dict[str, Any]:
+    """The home page's context: `home` names it and its template; `figures` are the numbers the API gives. With
+    `page`, a home that defers blocks (`PARTS`: each loaded by its own request, `home_part`) builds without them."""
     name = name or home_name(actor)
     module = HOMES[name]
-    ctx = module.build(actor)
+    ctx = module.build(actor, defer=True) if page and getattr(module, "PARTS", None) else module.build(actor)
     ctx["role"] = actor.role
     ctx["home"] = {"name": name, "template": module.TEMPLATE, "as_of": timezone.now()}
+    return ctx
+
+
+def home_part(actor: Actor, part: str) -> dict[str, Any] | None:
+    """One deferred block of the actor's home (its module's `PARTS[part]`): the template's context with the block's
+    `figures` (the same the API's `figures` hold), or None when the home has no such block."""
+    name = home_name(actor)
+    parts = getattr(HOMES[name], "PARTS", {})
+    if part not in parts:
+        return None
+    ctx: dict[str, Any] = parts[part](actor)
+    ctx["home"] = {"name": name, "part": part, "template": f"home/parts/{name}_{part}.html"}
     return ctx

@@ -43,6 +43,7 @@ class PersonIn(InputSchema):
     active: bool = True
     client_id: int | None = None
     lead_id: int | None = Field(None, description="The person this one reports to.")
+    resource_manager: bool = Field(False, description="Plans the team's time: the resources home, books people.")
     password: str | None = Field(None, description="Optional: lets the person log in to the web UI at once.")
 
 
@@ -59,6 +60,9 @@ class PersonPatch(InputSchema):
     active: bool | None = None
     client_id: int | None = None
     lead_id: int | None = None
+    resource_manager: bool | None = Field(
+        None, description="Plans the team's time (a capability, not a role): the resources home, books people."
+    )
     successor_id: int | None = Field(
         None, description="With active: false, the person who takes over what this one holds (see /holdings)."
     )
@@ -79,6 +83,7 @@ class PersonOut(Schema):
     active: bool
     client_id: int | None
     lead_id: int | None
+    resource_manager: bool
     created_at: datetime
     updated_at: datetime
     version: int

@@ -39,6 +39,9 @@ class PersonForm(BatonForm):
     lead_id = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label="Reports to", help_text="Their lead."
     )
+    resource_manager = forms.BooleanField(
+        required=False, label="Resource manager", help_text="Plans the team's time: the resources home, books people."
+    )
     active = forms.BooleanField(required=False, initial=True)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -78,6 +78,11 @@ class Person(TimestampedModel):
         return self.membership.role
 
     @property
+    def resource_manager(self) -> bool:
+        """The membership's resource-manager capability (plans the team's time; the resources home)."""
+        return bool(self.membership.resource_manager)
+
+    @property
     def daily_capacity_minutes(self) -> int:
         """A working day's whole share of the weekly capacity (the smallest day of `daily_capacity_split`)."""
         split = self.daily_capacity_split

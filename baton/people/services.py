@@ -56,6 +56,7 @@ def person_create(
     client_id: int | None = None,
     lead_id: int | None = None,
     password: str | None = None,
+    resource_manager: bool = False,
 ) -> Person:
     """Add a person to the actor's workspace: their login (new or existing), membership and profile."""
     access.require(actor, "person", "create")
@@ -87,9 +88,13 @@ def person_create(
         raise ValidationError({"client_id": "A client-role person must name the client whose portal they use."})
     if role != Role.CLIENT and client_id:
         raise ValidationError({"client_id": "Only a client-role person belongs to a client."})
+    if resource_manager and role == Role.CLIENT:
+        raise ValidationError({"resource_manager": "A client-role person cannot manage the team's resources."})
     user = user_get_or_create(email=email, name=person.name, password=password)
     membership, _ = Membership.objects.update_or_create(
-        workspace=actor.workspace, user=user, defaults={"role": role, "is_active": active}
+        workspace=actor.workspace,
+        user=user,
+        defaults={"role": role, "is_active": active, "resource_manager": bool(resource_manager)},
     )
     person.membership = membership
     person.full_clean()
@@ -102,15 +107,17 @@ def person_create(
 def person_update(
     *, actor: Actor, person: Person, version: int | None, successor_id: int | None = None, **changes: Any
 ) -> Person:
-    """Change a person's profile or role. `changes` takes PERSON_FIELDS and `role`. Archiving (`active` to false)
+    """Change a person's profile, role or resource-manager capability (`resource_manager`, on the membership).
+    `changes` takes PERSON_FIELDS, `role` and `resource_manager`. Archiving (`active` to false)
     someone who holds open work needs a `successor_id` who receives it (`hand_over`), else 409 listing it."""
     access.require(actor, "person", "update", person)
     person = Person.objects.select_for_update().select_related("membership").get(pk=person.pk)
     check_version(person, version)
-    unknown = set(changes) - set(PERSON_FIELDS) - {"role"}
+    unknown = set(changes) - set(PERSON_FIELDS) - {"role", "resource_manager"}
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
     role = changes.pop("role", None)
+    manages = changes.pop("resource_manager", None)
     if "email" in changes:
         changes["email"] = (changes["email"] or "").strip().lower()
         if (
@@ -122,6 +129,11 @@ def person_update(
     membership = person.membership
     if role is not None and role != membership.role:
         _change_role(actor, person, role, changed)
+    if manages is not None and bool(manages) != membership.resource_manager:
+        if manages and membership.role == Role.CLIENT:
+            raise ValidationError({"resource_manager": "A client-role person cannot manage the team's resources."})
+        changed["resource_manager"] = [membership.resource_manager, bool(manages)]
+        membership.resource_manager = bool(manages)
     if "active" in changed:
         _check_owner_activity(actor, person)
     if not changed:

@@ -107,6 +107,7 @@ def _initial(person: Person) -> dict[str, Any]:
         "skills": ", ".join(person.skills),
         "client_id": person.client_id,
         "lead_id": person.lead_id,
+        "resource_manager": person.resource_manager,
         "active": person.active,
         "version": person.version,
     }

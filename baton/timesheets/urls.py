@@ -16,6 +16,7 @@ urlpatterns = [
     path("entries/<int:entry_id>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/delete/", views.entry_delete, name="entry_delete"),
     path("approvals/", views.approvals, name="approvals"),
+    path("approvals/approve/", views.approve_bulk, name="approve_bulk"),
     path("approvals/<int:timesheet_id>/approve/", views.approve, name="approve"),
     path("approvals/<int:timesheet_id>/reject/", views.reject, name="reject"),
 ]

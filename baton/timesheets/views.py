@@ -399,3 +399,29 @@ def reject(request: HttpRequest, timesheet_id: int) -> HttpResponse:
     except (BatonError, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "detail", None) or str(exc))
     return redirect("timesheets:approvals")
+
+
+@require_POST
+@actor_required
+def approve_bulk(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked weeks (`timesheet` ids) at once — the finance home and the approvals page — each through
+    `timesheet_approve`; a week that cannot be approved is named and the others still are."""
+    actor = get_actor(request)
+    access.require(actor, "timesheet", "approve")
+    ids = [int(v) for v in request.POST.getlist("timesheet") if v.isdigit()]
+    approved, failed = 0, []
+    for sheet in selectors.timesheet_list(actor=actor).filter(pk__in=ids).select_related("person"):
+        try:
+            services.timesheet_approve(actor=actor, timesheet=sheet)
+            approved += 1
+        except (BatonError, PermissionDenied) as exc:
+            failed.append(
+                f"{sheet.person.name}'s week of {sheet.week_start:%d %b}: {getattr(exc, 'detail', None) or exc}"
+            )
+    if approved:
+        messages.success(request, f"{approved} week{'s' if approved != 1 else ''} approved.")
+    for text in failed:
+        messages.error(request, text)
+    if not ids:
+        messages.error(request, "Tick the weeks to approve.")
+    return redirect(safe_next(request, reverse("timesheets:approvals")))

@@ -68,12 +68,13 @@ def test_pages_render_for_staff(personas, project, chain):
         f"/projects/tasks/{design.id}/",
         f"/projects/tasks/{design.id}/edit/",
         f"/projects/milestones/{milestone.id}/edit/",
+        "/projects/tasks/?status=blocked",
         "/",
     ]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    home = client.get("/").content.decode()
-    assert "active projects" in home and "overdue tasks" in home
+    home = web(personas["admin"]).get("/").content.decode()  # the operations home: what is stuck
+    assert "Blocked tasks" in home and "/projects/tasks/?status=blocked" in home
 
 
 def test_nav_marks_the_current_page(personas, project):

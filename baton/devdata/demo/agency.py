@@ -280,6 +280,11 @@ def generate(
     lines += [(member, pms[i % len(pms)]) for i, member in enumerate(members)] if pms else []
     for person, lead in lines:
         person_update(actor=actor, person=person, version=person.version, lead_id=lead.id)
+    if len(members) > 1:  # a team lead who plans the team's time: the resource-manager capability (resources home)
+        lead_rm = Person.objects.get(pk=members[1].pk)
+        person_update(
+            actor=actor, person=lead_rm, version=lead_rm.version, resource_manager=True, email=f"resources@{domain}"
+        )
 
     clients: list[Client] = []
     for i in range(spec.clients):
@@ -349,5 +354,6 @@ DEMO_LOGINS = [
     ("account manager", f"am@{DEMO_SLUG}.baton.test"),
     ("project manager", f"pm@{DEMO_SLUG}.baton.test"),
     ("team member", f"member@{DEMO_SLUG}.baton.test"),
+    ("resource manager", f"resources@{DEMO_SLUG}.baton.test"),
     ("client portal", f"client@{DEMO_SLUG}.baton.test"),
 ]

@@ -120,9 +120,10 @@ def test_invoice_journey_through_the_pages(personas, project):
 
 def test_home_blocks(personas, project):
     finance_home = login(personas, "finance").get("/").content.decode()
-    assert "Money this month" in finance_home
+    assert "Money to move" in finance_home and "Timesheets to approve" in finance_home
     member_home = login(personas, "member").get("/").content.decode()
     assert "This week's time" in member_home and "Money this month" not in member_home
+    assert "Money to move" not in member_home and "Invoices overdue" not in member_home
 
 
 def test_overview_query_count_does_not_grow_with_projects(personas, django_assert_max_num_queries):

@@ -1,15 +1,193 @@
-"""Owner and leadership: how is the agency doing, and what needs a decision?"""
+"""Owner and leadership: how is the agency doing, and what needs a decision?
+
+This month to date (revenue, margin, utilization) beside its 12-month trend; the weighted pipeline; the accounts at
+risk and why; cash (receivables, overdue); the three oldest things waiting for a decision. Every figure comes from
+its owning app's selector — the same one its own page and API read."""
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+
+from baton.core import access
 from baton.core.access import Actor
-from baton.home.roles.base import legacy_context
+from baton.core.months import month_end, month_start
+from baton.crm.selectors import pipeline_summary
+from baton.finance.selectors import margin_trend, receivables
+from baton.finance.selectors.home import change_orders_to_decide
+from baton.relationships.selectors import escalation_list, portfolio
+from baton.resourcing.reports import utilization
 
 TEMPLATE = "home/leadership.html"
+MONTHS = 12
+AT_RISK = 5
+DECISIONS = 3
 
 
-def build(actor: Actor) -> dict[str, Any]:
-    """The template's context; `figures` (JSON-able) is what `GET /api/v1/home` answers, the same numbers."""
-    return {**legacy_context(actor), "figures": {}}
+def trend_start(today: date, months: int = MONTHS) -> date:
+    """The first day of the trend: the 1st of the month `months - 1` months before this one."""
+    start = month_start(today)
+    for _ in range(months - 1):
+        start = month_start(start - timedelta(days=1))
+    return start
+
+
+def build(actor: Actor, *, defer: bool = False) -> dict[str, Any]:
+    """The template's context; `figures` (JSON-able) is what `GET /api/v1/home` answers, the same numbers. With
+    `defer` (the page), the blocks of `PARTS` are left to their own requests; the API reads them all."""
+    today = timezone.localdate()
+    money = margin_trend(actor=actor, months=MONTHS, today=today)
+    pipeline = pipeline_summary(actor=actor, today=today)
+    cash = receivables(actor=actor, today=today)
+    decisions = _decisions(actor, pipeline["to_decide"])
+    figures: dict[str, Any] = {
+        "currency": actor.workspace.currency,
+        "month": {
+            "from": month_start(today).isoformat(),
+            "to": today.isoformat(),
+            "revenue": money["revenue"][-1],
+            "cost": money["cost"][-1],
+            "margin": money["margin"][-1],
+            "margin_pct": float(money["margin_pct"][-1]) if money["margin_pct"][-1] else None,
+        },
+        "trend": {k: money[k] for k in ("labels", "revenue", "cost", "margin", "currency")},
+        "pipeline": {
+            "open_deals": pipeline["open_deals"],
+            "open_value": str(pipeline["open_value"]),
+            "weighted_open_value": str(pipeline["weighted_open_value"]),
+        },
+        "cash": {
+            "receivable": str(cash.base.receivable),
+            "open_invoices": cash.count,
+            "overdue_invoices": cash.overdue,
+        },
+        "decisions": [
+            {k: v for k, v in d.items() if k != "since"} | {"since": d["since"].isoformat()} for d in decisions
+        ],
+    }
+    rows = [
+        dict(zip(("label", "revenue", "cost", "margin"), r, strict=True))
+        for r in zip(money["labels"], money["revenue"], money["cost"], money["margin"], strict=True)
+    ]
+    ctx: dict[str, Any] = {"figures": figures, "decisions": decisions, "trend_rows": rows, "deferred": list(PARTS)}
+    if not defer:
+        for part in PARTS.values():
+            figures.update(part(actor)["figures"])
+    return ctx
+
+
+def utilization_part(actor: Actor) -> dict[str, Any]:
+    """Utilization this month to date (capacity counted up to today, never the days to come) and by month over
+    the trend's 12 months: resourcing's utilization report by month."""
+    today = timezone.localdate()
+    start = trend_start(today)
+    used = {r["key"]: r for r in utilization(actor=actor, start=start, end=month_end(today), group_by="month")}
+    months = _months(start, today)
+    this = used.get(f"{today:%Y-%m}", {})
+    figures = {
+        "utilization": {
+            "pct": this.get("utilization_pct", 0.0),
+            "billable_pct": this.get("billable_pct", 0.0),
+            "target_pct": this.get("target_pct"),
+            "logged_minutes": this.get("logged_minutes", 0),
+            "capacity_minutes": this.get("capacity_minutes", 0),
+            "measured_to": this.get("measured_to"),
+            "trend": {
+                "months": [f"{m:%Y-%m}" for m in months],
+                "utilization_pct": [used.get(f"{m:%Y-%m}", {}).get("utilization_pct", 0.0) for m in months],
+                "billable_pct": [used.get(f"{m:%Y-%m}", {}).get("billable_pct", 0.0) for m in months],
+            },
+        }
+    }
+    rows = [
+        {"month": m, "utilization_pct": u, "billable_pct": b}
+        for m, u, b in zip(
+            months,
+            figures["utilization"]["trend"]["utilization_pct"],
+            figures["utilization"]["trend"]["billable_pct"],
+            strict=True,
+        )
+    ]
+    chart = {
+        "labels": [f"{m:%b %Y}" for m in months],
+        "utilization_pct": figures["utilization"]["trend"]["utilization_pct"],
+        "billable_pct": figures["utilization"]["trend"]["billable_pct"],
+        "target_pct": this.get("target_pct"),
+    }
+    return {"figures": figures, "rows": rows, "chart_json": json.dumps(chart)}
+
+
+def at_risk_part(actor: Actor) -> dict[str, Any]:
+    """The accounts not healthy, riskiest first, each with its score, band and top risk: relationships' portfolio
+    (the Accounts page's rows, health scored as on the account page)."""
+    rows = [r for r in portfolio(actor=actor, today=timezone.localdate()) if r["band"] != "healthy"]
+    figures = {
+        "accounts_at_risk": [
+            {
+                "client_id": r["client_id"],
+                "client_name": r["client_name"],
+                "score": r["score"],
+                "band": r["band"],
+                "why": r["top_risk"],
+            }
+            for r in rows[:AT_RISK]
+        ],
+        "accounts_at_risk_count": len(rows),
+    }
+    return {"figures": figures}
+
+
+PARTS = {"utilization": utilization_part, "at-risk": at_risk_part}
+
+
+def _months(start: date, today: date) -> list[date]:
+    out, month = [], start
+    while month <= today:
+        out.append(month)
+        month = month_end(month) + timedelta(days=1)
+    return out
+
+
+def _decisions(actor: Actor, deals: list[Any]) -> list[dict[str, Any]]:
+    """The three oldest things waiting for a decision: change orders submitted, deals in negotiation or past their
+    expected close, open escalations."""
+    items: list[dict[str, Any]] = []
+    if access.allowed(actor, "change_order", "view"):
+        for order in change_orders_to_decide(actor=actor)[:DECISIONS]:
+            items.append(
+                {
+                    "kind": "change_order",
+                    "title": f"Change order “{order.title}” on {order.project.name}",
+                    "detail": "Submitted, waiting for approval",
+                    "url": reverse("finance:project", args=[order.project_id]),
+                    "since": order.requested_on,
+                }
+            )
+    for deal in deals[:DECISIONS]:
+        late = deal.expected_close is not None and deal.expected_close < timezone.localdate()
+        items.append(
+            {
+                "kind": "deal",
+                "title": f"Deal “{deal.name}” with {deal.client.name}",
+                "detail": "Past its expected close: win or lose it" if late else "In negotiation",
+                "url": reverse("relationships:deals"),
+                "since": deal.expected_close or deal.created_at.date(),
+            }
+        )
+    if access.allowed(actor, "escalation", "view"):
+        for esc in escalation_list(actor=actor, status="open").order_by("created_at", "id")[:DECISIONS]:
+            items.append(
+                {
+                    "kind": "escalation",
+                    "title": f"Escalation: {esc.title}",
+                    "detail": f"{esc.client.name}" + (f" · {esc.assignee.name}" if esc.assignee else " · unassigned"),
+                    "url": reverse("relationships:account", args=[esc.client_id]),
+                    "since": timezone.localtime(esc.created_at).date(),
+                }
+            )
+    items.sort(key=lambda d: (d["since"], d["kind"]))
+    return items[:DECISIONS]
