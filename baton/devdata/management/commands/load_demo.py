@@ -2,9 +2,9 @@
 
 The demo's e-mails (status updates to the clients' contacts, notifications) go to an in-memory outbox, never to the
 console or a real mail server: the addresses are made up. The automation jobs of the demo's events run in this
-process while it loads (Huey's immediate mode, as under pytest; its per-job INFO lines muted), so the demo arrives
-with its notifications and rule runs done, and a worker started next finds no lost job to recover. Warnings and
-errors are logged as always.
+process while it loads (Huey's immediate mode, as under pytest), so the demo arrives with its notifications and rule
+runs done, and a worker started next finds no lost job to recover. INFO lines (Huey's one per job, a demo handoff
+trigger with nobody to notify) are muted while it loads; warnings and errors are logged as always.
 """
 
 from __future__ import annotations
@@ -30,17 +30,19 @@ from baton.devdata.demo import history
 def _quiet_and_immediate() -> Iterator[list[Any]]:
     """E-mails kept in memory (the list of messages is yielded) and automation jobs run in-process, for the load."""
     immediate, outbox = HUEY.immediate, getattr(mail, "outbox", None)
-    jobs_log = logging.getLogger("huey")  # "Executing ..." at INFO for each of the demo's few hundred jobs
-    level = jobs_log.level
+    logs = [logging.getLogger("huey"), logging.getLogger("baton")]  # INFO: "Executing ..." for each of the jobs
+    levels = [log.level for log in logs]
     HUEY.immediate = True
-    jobs_log.setLevel(logging.WARNING)
+    for log in logs:
+        log.setLevel(logging.WARNING)
     try:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             mail.outbox = []
             yield mail.outbox
     finally:
         HUEY.immediate = immediate
-        jobs_log.setLevel(level)
+        for log, level in zip(logs, levels, strict=True):
+            log.setLevel(level)
         if outbox is not None:
             mail.outbox = outbox
 
