@@ -31,6 +31,7 @@ from baton.core.models import Event
 from baton.crm.models import Client, Contact
 from baton.delivery import services
 from baton.delivery.models import (
+    Billing,
     Milestone,
     MilestoneStatus,
     Project,
@@ -134,7 +135,10 @@ def date_as_it_happened(workspace_id: int, today: date) -> None:
     tasks = list(Task.objects.filter(project_id__in=by_pk))
     task_day: dict[int, date] = {}
     for task in tasks:
-        task.created_at = set_up[task.project_id]
+        task.created_at = set_up[task.project_id]  # with the project; a retainer's requests a week before they start
+        if task.start_date is not None and by_pk[task.project_id].billing == Billing.RETAINER:
+            later = at(min(task.start_date - timedelta(days=7), today - timedelta(days=1)), 9)
+            task.created_at = max(task.created_at, later)
         if task.status == TaskStatus.DONE:
             finished = _finished_on(task.due_date, today, today)
             task.completed_at = at(finished, 16)
@@ -202,7 +206,7 @@ def _event_moment(
     if task is None:
         return None
     if event.verb in ("task.created", "task.assigned"):
-        return set_up[task.project_id]
+        return task.created_at
     if event.verb == "task.status_changed":
         started = task.start_date or task_day.get(task.pk)
         if data.get("to") == TaskStatus.DONE and task.pk in task_day:
