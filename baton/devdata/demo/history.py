@@ -183,6 +183,7 @@ def _date_events(
     Event.objects.bulk_update(applied, ["occurred_at"])
 
 
+# Complexity: one answer per kind of record (project, milestone, task) and per kind of change to it.
 def _event_moment(
     event: Event,
     projects: dict[int, Project],
