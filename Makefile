@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.deps-installed
 NPM_STAMP := node_modules/.deps-installed
 
-.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis test-week chromium clean bench
+.PHONY: run test deps migrate demo lint typecheck pytest pytest-pg pytest-redis test-week chromium clean bench screenshots
 
 run: migrate
 	@$(BIN)/python manage.py load_demo --if-empty
@@ -32,6 +32,10 @@ migrate: deps
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+
+# Each role's home at 1440x900 and 390x844 into docs/screenshots/ (a fresh demo in a temporary data directory).
+screenshots: deps chromium
+	$(BIN)/python manage.py screenshots
 
 # Browser tests drive Debian's chromium (no browser download). Install it when missing and we are root.
 chromium:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.core.models import Workspace
@@ -24,6 +25,7 @@ from baton.devdata.demo import (
     finance,
     growth,
     handoffs,
+    history,
     knowledge,
     relationships,
     resourcing,
@@ -341,6 +343,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     finance.extend_demo(workspace, actor, rng, clients)
     handoffs.extend_demo(workspace, actor, rng, clients)
     relationships.extend_demo(workspace, actor, rng, clients)
+    history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)

@@ -28,6 +28,7 @@ from baton.delivery.models import (
     Task,
     TaskStatus,
 )
+from baton.devdata.demo import history
 from baton.people.models import Person
 
 H = 60  # minutes in an hour
@@ -262,7 +263,9 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                 for milestone in project.milestones.filter(due_date__lt=today - timedelta(days=3)):
                     if rng.random() < 0.8:
                         services.milestone_complete(actor=actor, milestone=milestone)
+    history.past_projects(actor, clients, templates, pms, today)  # a year of engagements before today's work
     _money_history(actor, clients, pms, members, today)
+    history.date_as_it_happened(workspace.pk, today)
 
 
 def _retainer(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from baton.core.access import Actor
-from baton.core.models import Workspace
+from baton.core.models import Event, Workspace
 from baton.crm.models import Client
 from baton.delivery.models import Billing, Project, ProjectStatus, ProjectStatusChange, Task
 from baton.finance import services
@@ -261,14 +261,17 @@ def _timesheets(workspace: Workspace, today: date, rng: random.Random, approver:
             status, rejected_done = TimesheetStatus.REJECTED, True
         else:
             status = TimesheetStatus.SUBMITTED if rng.random() < 0.7 else TimesheetStatus.DRAFT
+        # Submitted on the week's Friday afternoon, decided the Monday after (never later than now).
+        submitted = min(now, timezone.make_aware(datetime.combine(monday + timedelta(days=4), time(17))))
+        decided = min(now, timezone.make_aware(datetime.combine(monday + timedelta(days=7), time(10))))
         sheets.append(
             Timesheet(
                 workspace=workspace,
                 person_id=person_id,
                 week_start=monday,
                 status=status,
-                submitted_at=now if status != TimesheetStatus.DRAFT else None,
-                decided_at=now if status in (TimesheetStatus.APPROVED, TimesheetStatus.REJECTED) else None,
+                submitted_at=submitted if status != TimesheetStatus.DRAFT else None,
+                decided_at=decided if status in (TimesheetStatus.APPROVED, TimesheetStatus.REJECTED) else None,
                 decided_by=approver if status in (TimesheetStatus.APPROVED, TimesheetStatus.REJECTED) else None,
                 reason="Wednesday's hours look doubled; please check." if status == TimesheetStatus.REJECTED else "",
             )
@@ -367,8 +370,8 @@ def _write_down(actor: Actor, projects: list[Project], today: date) -> None:
 # Complexity: cases per billing type, then payments, over one seeded random sequence (same data).
 def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: date) -> None:
     this_month = month_start(today)
-    issued: list[Invoice] = []
     stopped = _stopped(projects)
+    due: list[tuple[date, Invoice]] = []  # drafts to issue on their day, issued in date order (numbers follow dates)
     for project in projects:
         if project.status == ProjectStatus.PLANNED or not project.start_date:
             continue
@@ -386,11 +389,7 @@ def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: 
                 except ValidationError:  # a month without billable time: nothing to invoice
                     month = month_start(month_end(month) + timedelta(days=1))
                     continue
-                issued.append(
-                    services.invoice_issue(
-                        actor=actor, invoice=invoice, issue_date=month_end(month) + timedelta(days=1)
-                    )
-                )
+                due.append((month_end(month) + timedelta(days=1), invoice))
                 month = month_start(month_end(month) + timedelta(days=1))
             try:  # this month so far: a draft
                 services.invoice_draft_from_time(
@@ -401,7 +400,8 @@ def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: 
         elif project.billing == Billing.FIXED_FEE:
             for milestone in project.milestones.filter(status="done", amount__isnull=False):
                 invoice = services.invoice_draft_from_fee(actor=actor, project_id=project.pk, milestone_id=milestone.pk)
-                issued.append(services.invoice_issue(actor=actor, invoice=invoice))
+                reached = timezone.localdate(milestone.completed_at) if milestone.completed_at else today
+                due.append((min(reached + timedelta(days=1), today), invoice))  # billed the day after it was reached
         elif project.billing == Billing.RETAINER:
             month = month_start(project.start_date)
             last = month_start(stopped[project.pk]) if project.pk in stopped else this_month
@@ -410,10 +410,11 @@ def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: 
                     actor=actor, project_id=project.pk, period=month, tax_rate="20.00"
                 )
                 if month < this_month or project.pk in stopped:
-                    issued.append(services.invoice_issue(actor=actor, invoice=invoice, issue_date=month))
+                    due.append((month, invoice))
                 month = month_start(month_end(month) + timedelta(days=1))
+    due.sort(key=lambda d: (d[0], d[1].pk))
+    issued = [services.invoice_issue(actor=actor, invoice=invoice, issue_date=day) for day, invoice in due]
     # Payments: the older invoices are paid, one partly; the newest stay open; one is voided, one credited.
-    issued.sort(key=lambda i: (i.issue_date or today, i.pk))
     for index, invoice in enumerate(issued):
         invoice.refresh_from_db()
         age = (today - (invoice.issue_date or today)).days
@@ -451,6 +452,27 @@ def _invoices(actor: Actor, projects: list[Project], rng: random.Random, today: 
             services.invoice_issue(actor=actor, invoice=note)
 
 
+def _date_invoice_events(workspace: Workspace, today: date) -> None:
+    """The services wrote the invoices' events today: each on its day instead (drafted and issued on the issue date,
+    paid on the day of the payment that settled it, a payment on the day it was received)."""
+    issued = dict(Invoice.objects.filter(workspace=workspace, issue_date__isnull=False).values_list("pk", "issue_date"))
+    events = list(Event.objects.filter(workspace=workspace, target_type__in=["invoice", "payment"]))
+    for event in events:
+        day = None
+        paid_on = (event.data or {}).get("paid_on")
+        if event.target_type == "payment" and paid_on:
+            day = date.fromisoformat(paid_on)
+        elif event.verb in ("invoice.created", "invoice.issued") and event.target_id in issued:
+            day = issued[event.target_id]
+        if day is not None and day < today:
+            event.occurred_at = timezone.make_aware(datetime.combine(day, time(11)))
+    paid = {e.data.get("invoice_id"): e.occurred_at for e in events if e.target_type == "payment" and e.data}
+    for event in events:
+        if event.verb == "invoice.paid" and event.target_id in paid:
+            event.occurred_at = paid[event.target_id]
+    Event.objects.bulk_update(events, ["occurred_at"], batch_size=1000)
+
+
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """Add time and money to the demo agency's projects."""
     today = timezone.localdate()
@@ -480,3 +502,4 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
         .select_related("client")
     ):
         services.budget_check(actor=actor, project=project)
+    _date_invoice_events(workspace, today)
