@@ -47,7 +47,6 @@ def test_health_is_live_and_the_same_on_the_am_home_portfolio_account_page_and_a
         assert snapshot.score != health["score"]  # the escalation moved the live score since yesterday's snapshot
 
         live = _figure(health["score"], health["band"])
-        stale = _figure(snapshot.score, snapshot.band)
         home = web(am).get("/").content.decode()
         portfolio_page = web(am).get("/relationships/portfolio/").content.decode()
         account_page = web(am).get(f"/relationships/accounts/{client.id}/").content.decode()
