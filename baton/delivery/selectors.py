@@ -521,6 +521,8 @@ def projects_ending(
     if account_manager_id is not None:
         qs = qs.filter(client__account_manager_id=account_manager_id)
     return qs.order_by("end_date", "name", "id")
+
+
 def blocked_tasks(*, actor: Actor) -> QuerySet[Task]:
     """The blocked tasks the actor may see on current (not archived) projects, longest blocked first: the tasks
     page's `?status=blocked` and the operations home (its count is `delivery_figures`' `delivery_blocked`)."""
