@@ -129,11 +129,8 @@ def person_update(
     membership = person.membership
     if role is not None and role != membership.role:
         _change_role(actor, person, role, changed)
-    if manages is not None and bool(manages) != membership.resource_manager:
-        if manages and membership.role == Role.CLIENT:
-            raise ValidationError({"resource_manager": "A client-role person cannot manage the team's resources."})
-        changed["resource_manager"] = [membership.resource_manager, bool(manages)]
-        membership.resource_manager = bool(manages)
+    if manages is not None:
+        _change_resource_manager(membership, bool(manages), changed)
     if "active" in changed:
         _check_owner_activity(actor, person)
     if not changed:
@@ -160,6 +157,16 @@ def person_update(
         data = {"successor_id": successor_id, "handed_over": handed} if handed else {}
         events.emit(actor, "person.archived" if not person.active else "person.reactivated", person, data=data)
     return person
+
+
+def _change_resource_manager(membership: Membership, manages: bool, changed: dict[str, Any]) -> None:
+    """Set the resource-manager capability (recorded in `changed`); a client-role person cannot hold it."""
+    if manages == membership.resource_manager:
+        return
+    if manages and membership.role == Role.CLIENT:
+        raise ValidationError({"resource_manager": "A client-role person cannot manage the team's resources."})
+    changed["resource_manager"] = [membership.resource_manager, manages]
+    membership.resource_manager = manages
 
 
 def holdings(*, actor: Actor, person: Person) -> list[tuple[registry.HoldingSource, list[registry.HeldItem]]]:
