@@ -369,7 +369,7 @@ class BudgetAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.threshold}% of the budget of project {self.project_id}"
+        return f"{self.threshold}% of the budget of {self.project.name}"
 
     @property
     def client_id(self) -> int:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.selectors import one_or_404
@@ -212,7 +212,7 @@ def timer_stop(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     try:
         entry = services.timer_stop(actor=actor)
-        messages.success(request, f"Logged {entry.minutes} minutes on {entry.project.name}.")
+        messages.success(request, f"Logged {formats.duration(entry.minutes)} on {entry.project.name}.")
     except (BatonError, ValidationError) as exc:
         messages.error(request, getattr(exc, "detail", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
     return redirect("timesheets:grid")
@@ -291,7 +291,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         partial="timesheets/partials/_entry_form.html",
         context={"title": "Log time", "action": reverse("timesheets:entry_new")},
         success_url=lambda e: f"{reverse('timesheets:grid')}?week={e.date:%Y-%m-%d}&person={e.person_id}",
-        success_message=lambda e: f"Logged {e.minutes} minutes on {e.project.name}.",
+        success_message=lambda e: f"Logged {formats.duration(e.minutes)} on {e.project.name}.",
     )
 
 
