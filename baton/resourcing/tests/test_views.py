@@ -244,7 +244,7 @@ def test_home_shows_the_schedule_block(personas, make_person, project, project_b
     book(personas, personas["member"].person, project, 120, start_date=monday, end_date=monday + timedelta(days=4))
     book(personas, None, project, 120, skill="react", start_date=monday, end_date=monday + timedelta(days=4))
     owner_home = browser(personas["owner"]).get("/").content.decode()
-    assert 'id="home-overbooked"' in owner_home and "Ann" in owner_home and "over by 240 minutes" in owner_home
+    assert 'id="home-overbooked"' in owner_home and "Ann" in owner_home and "over by 4 h on" in owner_home
     assert "unstaffed placeholders" in owner_home
     member_home = browser(personas["member"]).get("/").content.decode()
     assert "My bookings" in member_home and "Client A website" in member_home
