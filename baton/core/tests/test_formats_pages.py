@@ -18,7 +18,8 @@ from baton.devdata.testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-RAW_MINUTES = re.compile(r"\b\d+ (minutes|mins?)\b")
+# "1080 minutes", "90 min" (formats write "18 h", "1 h 30 min", "45 min"); "3 minutes ago" is a relative time
+RAW_MINUTES = re.compile(r"\b\d+\s+minutes\b(?!\s+ago)|\b(\d{3,}|[6-9]\d) min\b")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 UNSEPARATED_MONEY = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}\b")  # "16000.00" (the locale writes 16,000.00)
 
@@ -54,6 +55,11 @@ def logged_in(personas, name: str) -> HttpClient:
     client = HttpClient()
     assert client.login(email=personas[name].email, password=PASSWORD)
     return client
+
+
+def test_raw_minutes_are_told_from_durations():
+    assert RAW_MINUTES.search("over by 1080 minutes") and RAW_MINUTES.search("needs 90 min")
+    assert not RAW_MINUTES.search("1 h 30 min · 45 min · 18 h · 3 minutes ago")
 
 
 def test_visible_text_leaves_out_attributes_and_scripts():
@@ -107,7 +113,7 @@ def test_main_pages_write_figures_for_people(personas, agency):
                 found = pattern.search(text)
                 assert not found, (who, url, text[max(0, found.start() - 200) : found.end() + 60])
             seen += 1
-    assert seen == 14
+    assert seen == 15
     project_page = visible_text(logged_in(personas, "pm").get(f"/projects/{project.pk}/").content.decode())
     assert "$16,000.00" in project_page  # the budget with its currency, not "16000.00 USD"
     assert "100 h" in project_page and "18 h" in project_page  # the budget and the estimate, not 6000 minutes
