@@ -139,7 +139,7 @@ def gantt(project: Project, milestones: list[Milestone], tasks: list[Task], toda
             start=start,
             end=end,
             title=(
-                f"{t.title}: {start:%d %b} to {end:%d %b %Y}, {t.get_status_display().lower()}"
+                f"{t.title}: {formats.day_short(start)} to {formats.day(end)}, {t.get_status_display().lower()}"
                 f"{', ' + t.assignee.name if t.assignee_id and t.assignee else ''}{', overdue' if overdue else ''}"
             ),
             text_y=y + ROW // 2 + 5,

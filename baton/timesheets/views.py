@@ -183,7 +183,7 @@ def week_submit(request: HttpRequest) -> HttpResponse:
     week = _week(request)
     try:
         services.timesheet_submit(actor=actor, week_start=week, person_id=person.pk)
-        messages.success(request, f"The week of {week:%d %b %Y} was submitted for approval.")
+        messages.success(request, f"The week of {formats.day(week)} was submitted for approval.")
     except (BatonError, ValidationError) as exc:
         messages.error(request, getattr(exc, "detail", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
     return redirect(f"{reverse('timesheets:grid')}?week={week:%Y-%m-%d}&person={person.pk}")
@@ -376,7 +376,7 @@ def approve(request: HttpRequest, timesheet_id: int) -> HttpResponse:
     sheet = selectors.timesheet_get(actor=actor, timesheet_id=timesheet_id)
     try:
         services.timesheet_approve(actor=actor, timesheet=sheet)
-        messages.success(request, f"{sheet.person.name}'s week of {sheet.week_start:%d %b} was approved.")
+        messages.success(request, f"{sheet.person.name}'s week of {formats.day_short(sheet.week_start)} was approved.")
     except (BatonError, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "detail", None) or str(exc))
     return redirect("timesheets:approvals")
@@ -389,7 +389,7 @@ def reject(request: HttpRequest, timesheet_id: int) -> HttpResponse:
     sheet = selectors.timesheet_get(actor=actor, timesheet_id=timesheet_id)
     try:
         services.timesheet_reject(actor=actor, timesheet=sheet, reason=request.POST.get("reason", ""))
-        messages.success(request, f"{sheet.person.name}'s week of {sheet.week_start:%d %b} was sent back.")
+        messages.success(request, f"{sheet.person.name}'s week of {formats.day_short(sheet.week_start)} was sent back.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except (BatonError, PermissionDenied) as exc:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from baton.core import access, client_view
+from baton.core import access, client_view, formats
 from baton.core.access import Actor
 from baton.core.selectors import one_or_404
 from baton.crm.models import Client
@@ -200,4 +200,4 @@ def touchpoint_next_steps(client: Client) -> list[str]:
     if latest is None:
         return []
     steps = NextStep.objects.filter(touchpoint=latest, done_at__isnull=True).order_by("due_on", "id")
-    return [f"From the last {latest.kind} ({latest.occurred_at:%Y-%m-%d}): {step.description}" for step in steps]
+    return [f"From the last {latest.kind} ({formats.day(latest.occurred_at)}): {step.description}" for step in steps]

@@ -31,7 +31,7 @@ def _render_status(client: Client, week_start: date, facts: dict[str, Any]) -> t
     lines = [
         f"Hello {client.name} team,",
         "",
-        f"Here is where we are for the week of {week_start:%d %b} - {end:%d %b %Y}.",
+        f"Here is where we are for the week of {formats.day_short(week_start)} - {formats.day(end)}.",
         "",
     ]
 

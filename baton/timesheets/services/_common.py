@@ -170,7 +170,7 @@ def ensure_week_open(person_id: int, day: date, *, status: str | None = None) ->
     if status in LOCKED_WEEK:
         what = "approved" if status == TimesheetStatus.APPROVED else "submitted for approval"
         raise Conflict(
-            f"The week of {week_start_of(day):%d %b %Y} is {what}, so its time is locked. "
+            f"The week of {formats.day(week_start_of(day))} is {what}, so its time is locked. "
             + (
                 "Ask finance to reopen it to change it."
                 if status == TimesheetStatus.APPROVED

@@ -53,7 +53,7 @@ def invoice_draft_from_time(
         if period_end:
             errors["period_end"] = "The period cannot end before it starts."
         else:
-            errors["period_start"] = f"The period cannot start after today ({end:%d %b %Y}) when it has no end."
+            errors["period_start"] = f"The period cannot start after today ({formats.day(end)}) when it has no end."
     if errors:
         raise ValidationError(errors)
     assert project is not None and rate is not None
