@@ -12,7 +12,9 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client as HttpClient
 
+from baton.core import formats
 from baton.core.models import Event, User, Workspace
+from baton.core.registry import render_template
 from baton.devdata.testing.finance import log, make_money_records, make_project, make_task
 from baton.devdata.testing.personas import PASSWORD
 
@@ -226,3 +228,24 @@ def test_the_duration_style_through_the_api(personas):
     assert refused.json()["errors"][0]["field"] == "duration_style"
     unknown = client.patch("/api/v1/me", {"locale": "de_DE"}, content_type="application/json", headers=headers)
     assert unknown.status_code == 422
+
+
+def test_rule_placeholders_write_durations_and_dates_in_the_workspace_locale(personas):
+    document = {"data": {"spent_minutes": 1080, "due_on": "2026-12-06", "count": 3}, "target_label": "Website"}
+    workspace = Workspace.objects.get(pk=personas.workspace.pk)
+    workspace.locale = "en_GB"
+    with formats.using(workspace):  # what the worker does around an event's notifications and rules
+        text = render_template(
+            "{target_label}: {data.spent_minutes} by {data.due_on} ({data.count})", document, human=True
+        )
+    assert text == "Website: 18 h by 6 Dec 2026 (3)"
+    assert render_template("{data.due_on} {data.spent_minutes}", document) == "2026-12-06 1080"  # setters: as stored
+
+
+def test_a_budget_alert_names_its_project(personas):
+    project = make_project(personas, "Harbor launch", budget_amount=Decimal("0"), budget_minutes=600)
+    for day in (2, 3, 4, 5):
+        log(personas, "member", project, 150, date(2030, 3, day))
+    labels = list(Event.objects.filter(verb="budget.threshold_crossed").values_list("target_label", flat=True))
+    assert labels and all(label.endswith("% of the budget of Harbor launch") for label in labels), labels
+    assert "100% of the budget of Harbor launch" in labels
