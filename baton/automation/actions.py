@@ -27,6 +27,7 @@ from baton.core.registry import (
     Param,
     register_action,
     register_setter,
+    render_template,
     setters,
 )
 from baton.crm import selectors as crm_selectors
@@ -223,7 +224,9 @@ def set_field_action(ctx: ActionContext, params: dict[str, Any]) -> str:
     if target_id is MISSING or target_id in (None, "") or not str(target_id).isdigit():
         raise ActionError(f"the event has no {setter.target_type} id at {path}")
     value = params["value"]
-    return setter.func(ctx.actor, int(target_id), parse_value(ctx.render(value) if isinstance(value, str) else value))
+    if isinstance(value, str):
+        value = render_template(value, ctx.document)  # as stored: a setter takes ids and ISO dates
+    return setter.func(ctx.actor, int(target_id), parse_value(value))
 
 
 register_action(

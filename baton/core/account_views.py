@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from baton.core import oidc, twofactor
+from baton.core import oidc, services, twofactor
 from baton.core.errors import RateLimited
-from baton.core.forms import CodeForm, apply_service_errors
+from baton.core.forms import CodeForm, DurationStyleForm, apply_service_errors
 from baton.core.signin import finish_pending, pending_user
 from baton.core.web import actor_required, get_actor, safe_target
 
@@ -63,9 +63,10 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return _page(request, "core/login_verify.html", {"form": form}, status=status)
 
 
-def _account_context(user: Any, form: CodeForm) -> dict[str, Any]:
+def _account_context(user: Any, form: CodeForm, style_form: DurationStyleForm | None = None) -> dict[str, Any]:
     form.fields["code"].widget.attrs.pop("autofocus", None)  # the page is read first, the code typed last
     return {
+        "style_form": style_form or DurationStyleForm(initial={"duration_style": user.duration_style}),
         "enrolled": twofactor.is_enrolled(user),
         "required_by": twofactor.enforcing_workspaces(user),
         "codes_left": twofactor.recovery_codes_left(user),
@@ -76,8 +77,25 @@ def _account_context(user: Any, form: CodeForm) -> dict[str, Any]:
 
 @actor_required
 def account(request: HttpRequest) -> HttpResponse:
-    """The person's own login: e-mail, two-factor sign-in (on, off, required by which workspace), recovery codes."""
+    """The person's own login: e-mail, how durations are written for them, two-factor sign-in (on, off, required by
+    which workspace), recovery codes."""
     return _page(request, "core/account.html", _account_context(request.user, CodeForm()))
+
+
+@require_POST
+@actor_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's duration style (hours and minutes, or decimal hours): saved, then back to the account page."""
+    form = DurationStyleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.duration_style_set(actor=get_actor(request), duration_style=form.cleaned_data["duration_style"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Saved: durations are written your way on every page.")
+            return redirect("account")
+    return _page(request, "core/account.html", _account_context(request.user, CodeForm(), form), status=400)
 
 
 def _replacing_unverified(request: HttpRequest) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from baton.core import services
+from baton.core.access import Actor
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
 from baton.core.schemas import InputSchema
 from baton.core.selectors import event_list, memberships_for_user
@@ -97,13 +98,32 @@ class MeOut(Schema):
     email: str
     role: str
     client_id: int | None
+    duration_style: str = Field(..., description="How durations are written for this person: hm or decimal.")
     workspace: WorkspaceOut
     memberships: list[MembershipOut]
 
 
+class MePatch(InputSchema):
+    duration_style: Literal["hm", "decimal"] | None = Field(
+        None, description="hm: 1 h 30 min (1:30 in tables); decimal: 1.5 h."
+    )
+
+
 @router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HttpRequest) -> Any:
+    return _me(actor_of(request))
+
+
+@router.patch("/me", response={200: MeOut, **ERRORS})
+def update_me(request: HttpRequest, payload: MePatch) -> Any:
+    """The person's own preferences (the duration style); the answer is `GET /me`'s."""
     actor = actor_of(request)
+    if payload.duration_style is not None:
+        services.duration_style_set(actor=actor, duration_style=payload.duration_style)
+    return _me(actor)
+
+
+def _me(actor: Actor) -> dict[str, Any]:
     assert actor.user is not None
     return {
         "person_id": actor.person_id,
@@ -111,6 +131,7 @@ def me(request: HttpRequest) -> Any:
         "email": actor.user.email,
         "role": actor.role,
         "client_id": actor.client_id,
+        "duration_style": actor.user.duration_style,
         "workspace": actor.workspace,
         "memberships": [
             {

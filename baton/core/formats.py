@@ -209,7 +209,8 @@ def _as_date(value: Any) -> date | None:
         return value
     if isinstance(value, str) and value:
         with contextlib.suppress(ValueError):
-            return date.fromisoformat(value[:10])
+            # "2026-12-06", or a month key "2026-12" (its first day: what `month` writes)
+            return date.fromisoformat(value[:10] if len(value) != 7 else f"{value}-01")
     return None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from baton.core import formats
 from baton.core.validators import DATE_RANGE_MESSAGE, date_in_range
 
 
@@ -68,6 +69,12 @@ class WorkspaceSettingsForm(BatonForm):
         help_text="ISO 4217 code. Fixed once any money exists (a rate, an entry with an amount, an expense, a budget, "
         "an invoice).",
     )
+    locale = forms.ChoiceField(
+        label="Dates and numbers",
+        choices=formats.LOCALE_CHOICES,
+        required=False,  # left out of a post: unchanged
+        help_text="How Baton writes dates, money and numbers for everyone in this workspace.",
+    )
     max_portfolio_size = forms.IntegerField(label="Clients per account manager (at most)", min_value=1, max_value=100)
     two_factor_required = forms.BooleanField(
         label="Require two-factor sign-in for owners, admins and finance",
@@ -76,8 +83,27 @@ class WorkspaceSettingsForm(BatonForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = (self.initial or {}).get("locale")
+        field = self.fields["locale"]
+        assert isinstance(field, forms.ChoiceField)
+        if current and current not in dict(formats.LOCALE_CHOICES):  # set through the API: offered as it is
+            field.choices = [*formats.LOCALE_CHOICES, (current, current)]
+
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).strip().upper()
+
+    def clean_locale(self) -> str | None:
+        return self.cleaned_data.get("locale") or None
+
+
+class DurationStyleForm(BatonForm):
+    duration_style = forms.ChoiceField(
+        label="Durations",
+        choices=[("hm", "Hours and minutes: 1 h 30 min, 1:30 in tables"), ("decimal", "Decimal hours: 1.5 h")],
+        help_text="How Baton writes time logged, budgets and estimates for you.",
+    )
 
 
 class CodeForm(BatonForm):

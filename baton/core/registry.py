@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from baton.core import formats
 from baton.core.access import Actor, allowed
 from baton.core.conditions import MISSING, resolve
 from baton.core.models import Event, Workspace
@@ -65,7 +66,8 @@ class ActionContext:
     notes: list[str] = field(default_factory=list)
 
     def render(self, template: str) -> str:
-        return render_template(template or "", self.document)
+        """Text for people (a title, a body, an e-mail): durations and dates written as people read them."""
+        return render_template(template or "", self.document, human=True)
 
     def recipients(self, spec: Any) -> tuple[list[Any], list[str]]:
         """(people, e-mail addresses) named by a recipients parameter."""
@@ -203,15 +205,31 @@ def register_event_url(target_type: str, url_name: str, kwarg: str) -> None:
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
-def render_template(template: str, document: dict[str, Any]) -> str:
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _for_people(path: str, value: Any) -> str:
+    """A placeholder's value in a sentence: `{data.spent_minutes}` 1080 -> "18 h", `{data.due_on}` 2026-12-06 ->
+    "Dec 6, 2026" (in the workspace's locale: the worker runs rules inside `formats.using(workspace)`)."""
+    if path.endswith("minutes") and isinstance(value, int) and not isinstance(value, bool):
+        return formats.duration(value)
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return formats.day(value)
+    return str(value)
+
+
+def render_template(template: str, document: dict[str, Any], *, human: bool = False) -> str:
     """Replace `{data.to}`, `{target_label}`, `{rule.name}` ... with the event's values; unknown ones stay as written.
-    Deliberately not Django's template language: rule authors get placeholders, not tags."""
+    Deliberately not Django's template language: rule authors get placeholders, not tags. `human`: durations (keys
+    ending in `minutes`) and ISO dates as people read them; without it, the values as stored (for setters)."""
 
     def replace(match: re.Match[str]) -> str:
         value = resolve(document, match.group(1))
         if value is MISSING:
             return match.group(0)
-        return "" if value is None else str(value)
+        if value is None:
+            return ""
+        return _for_people(match.group(1), value) if human else str(value)
 
     return _PLACEHOLDER.sub(replace, template)
 

@@ -122,6 +122,27 @@ def workspace_update(
     return workspace
 
 
+@transaction.atomic
+def duration_style_set(*, actor: Actor, duration_style: str) -> User:
+    """A person's own way of reading durations: "hm" (1 h 30 min, 1:30 in tables) or "decimal" (1.5 h). Every page
+    they open writes durations that way (formats.style_for); emits `preferences.updated` when it changes."""
+    if actor.user is None or actor.membership is None:
+        raise ValidationError({"duration_style": "Only a person signed in chooses how durations are written."})
+    if duration_style not in formats.DURATION_STYLES:
+        raise ValidationError({"duration_style": "Choose hm (1 h 30 min) or decimal (1.5 h)."})
+    user = User.objects.select_for_update().get(pk=actor.user.pk)
+    old = user.duration_style
+    if old != duration_style:
+        user.duration_style = duration_style
+        user.save(update_fields=["duration_style"])
+        actor.user.duration_style = duration_style
+        target = getattr(actor.membership, "person", None) or actor.membership
+        events.emit(
+            actor, "preferences.updated", target, data={"duration_style": [old, duration_style]}, client_id=None
+        )
+    return user
+
+
 def currency_change_check(workspace: Workspace, *, old: str, new: str) -> None:
     """MONEY.md §2: the base currency is fixed once any money exists (a rate, an entry with an amount, an expense, a
     budget, an invoice). The domain apps say what holds money (`registry.register_money_holder`); 409 naming it."""

@@ -37,7 +37,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_periodic_task
 
-from baton.core import events
+from baton.core import events, formats
 from baton.core.access import Actor
 from baton.core.models import Event, SweepMark, SweepRun, Workspace
 
@@ -93,7 +93,8 @@ def run_sweep(name: str, *, now: datetime | None = None, workspaces: list[Worksp
     for workspace in workspaces if workspaces is not None else list(Workspace.objects.all()):
         run = SweepRun.objects.create(workspace=workspace, name=name, started_at=timezone.now())
         try:
-            results[workspace.pk] = emitted = int(sweep.func(workspace, now) or 0)
+            with formats.using(workspace):  # what a sweep writes for people follows the workspace's locale
+                results[workspace.pk] = emitted = int(sweep.func(workspace, now) or 0)
             run.emitted = emitted
         except Exception as exc:
             logger.exception("Sweep %s failed for workspace %s.", name, workspace.pk)

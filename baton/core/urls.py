@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("login/verify/", account_views.login_verify, name="login_verify"),
     path("account/", account_views.account, name="account"),
+    path("account/preferences/", account_views.preferences, name="account_preferences"),
     path("account/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/confirm/", account_views.two_factor_confirm, name="two_factor_confirm"),
     path("account/two-factor/recovery-codes/", account_views.recovery_codes_replace, name="recovery_codes_replace"),

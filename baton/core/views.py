@@ -114,14 +114,16 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 @actor_required
 def workspace_settings(request: HttpRequest) -> HttpResponse:
-    """The workspace's name, base currency, portfolio cap and two-factor requirement (owners). A currency change once
-    money exists is refused by the service (409), shown on the form, and nothing is saved."""
+    """The workspace's name, base currency, locale (how dates and numbers are written), portfolio cap and two-factor
+    requirement (owners). A currency change once money exists is refused by the service (409), shown on the form,
+    and nothing is saved."""
     actor = get_actor(request)
     access.require(actor, "workspace", "update")
     workspace = actor.workspace
     initial = {
         "name": workspace.name,
         "currency": workspace.currency,
+        "locale": workspace.locale,
         "max_portfolio_size": workspace.max_portfolio_size,
         "two_factor_required": workspace.two_factor_required,
         "version": workspace.version,

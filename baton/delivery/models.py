@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from baton.core import formats
 from baton.core.models import TimestampedModel, Workspace
 
 
@@ -330,4 +331,4 @@ class BudgetRevision(TimestampedModel):
         indexes = [models.Index(fields=["project", "revised_on"], name="budget_revision_project_day")]
 
     def __str__(self) -> str:
-        return f"Budget revision of {self.project} on {self.revised_on}"
+        return f"Budget revision of {self.project} on {formats.day(self.revised_on)}"

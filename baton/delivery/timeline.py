@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from baton.core import formats
 from baton.delivery.models import Milestone, Project, Task, TaskStatus
 
 LABEL_WIDTH = 240
@@ -112,7 +113,7 @@ def gantt(project: Project, milestones: list[Milestone], tasks: list[Task], toda
                 width=0,
                 start=m.due_date,
                 end=m.due_date,
-                title=f"Milestone: {m.name}, due {m.due_date:%d %b %Y} ({m.get_status_display().lower()})",
+                title=f"Milestone: {m.name}, due {formats.day(m.due_date)} ({m.get_status_display().lower()})",
                 text_y=y + ROW // 2 + 5,
                 mid_y=cy,
                 points=f"{cx},{cy - r} {cx + r},{cy} {cx},{cy + r} {cx - r},{cy}",
@@ -138,7 +139,7 @@ def gantt(project: Project, milestones: list[Milestone], tasks: list[Task], toda
             start=start,
             end=end,
             title=(
-                f"{t.title}: {start:%d %b} to {end:%d %b %Y}, {t.get_status_display().lower()}"
+                f"{t.title}: {formats.day_short(start)} to {formats.day(end)}, {t.get_status_display().lower()}"
                 f"{', ' + t.assignee.name if t.assignee_id and t.assignee else ''}{', overdue' if overdue else ''}"
             ),
             text_y=y + ROW // 2 + 5,

@@ -33,7 +33,7 @@ class ProjectBudget(TimestampedModel):
     notes = models.TextField(blank=True)
 
     def __str__(self) -> str:
-        return f"Budget of {self.project_id}"
+        return f"Budget of {self.project.name}"
 
     @property
     def client_id(self) -> int:
@@ -53,7 +53,7 @@ class ScopeBaseline(models.Model):
     frozen_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Baseline of project {self.project_id}"
+        return f"Baseline of {self.project.name}"
 
     @property
     def client_id(self) -> int:
@@ -369,7 +369,7 @@ class BudgetAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.threshold}% of the budget of project {self.project_id}"
+        return f"{self.threshold}% of the budget of {self.project.name}"
 
     @property
     def client_id(self) -> int:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.validators import parse_day
@@ -135,8 +135,10 @@ def project_money(request: HttpRequest, project_id: int) -> HttpResponse:
     ctx = _project_money_context(actor, project_id)
     project = ctx["project"]
     can_invoice = access.allowed(actor, "invoice", "create")
+    series = selectors.burn_series(project)
+    series["labels"] = [formats.day_short(d) for d in series.get("labels", [])]  # the chart's weeks as people write
     ctx |= {
-        "series": selectors.burn_series(project),
+        "series": series,
         "expenses": list(selectors.expense_list(actor=actor, project_id=project.pk)[:50]),
         "invoices": list(selectors.invoice_list(actor=actor, project_id=project.pk)[:50])
         if access.allowed(actor, "invoice", "view")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from baton.core import formats
 from baton.core.models import TimestampedModel, Workspace
 
 
@@ -289,7 +290,7 @@ class PracticeSession(TimestampedModel):
         ordering = ["-practised_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.scenario} ({self.practised_on})"
+        return f"{self.scenario} ({formats.day(self.practised_on)})"
 
 
 class PracticeRating(TimestampedModel):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from baton.core import formats
 from baton.crm.models import Client, Contact
 from baton.delivery.models import Milestone, Project, Task, TaskStatus
 from baton.knowledge.goals import client_goals
@@ -50,9 +51,11 @@ def _campaign_history(client: Client) -> str:
         milestones.setdefault(m.project_id, []).append(m)
     lines = []
     for p in projects:
-        span = f"{p.start_date or '?'} → {p.end_date or 'open'}"
+        start = formats.day(p.start_date) if p.start_date else "?"
+        span = f"{start} → {formats.day(p.end_date) if p.end_date else 'open'}"
         ms = ", ".join(
-            f"{m.name} ({m.status}{f', due {m.due_date}' if m.due_date else ''})" for m in milestones.get(p.pk, [])
+            f"{m.name} ({m.status}{f', due {formats.day(m.due_date)}' if m.due_date else ''})"
+            for m in milestones.get(p.pk, [])
         )
         lines.append(
             f"{p.name} — {p.get_status_display().lower()}, {p.get_billing_display().lower()}, {span}"

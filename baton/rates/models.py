@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from baton.core import formats
 from baton.core.models import TimestampedModel, Workspace
 
 
@@ -155,4 +156,4 @@ class ExchangeRate(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"1 {self.currency} = {self.rate} on {self.effective_on}"
+        return f"1 {self.currency} = {self.rate} on {formats.day(self.effective_on)}"

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.money import CENT
 from baton.core.selectors import one_or_404
@@ -96,7 +96,7 @@ def missing_rate_warnings(workspace: Any, project_ids: Iterable[int] | None = No
 def missing_rate_warning(currency: str, day: date) -> str:
     """The sentence every figure that includes a record waiting for an exchange rate shows (MONEY.md §2)."""
     return (
-        f"No exchange rate for {currency} on {day:%Y-%m-%d}: figures that include it leave out what needs it "
+        f"No exchange rate for {currency} on {formats.day(day)}: figures that include it leave out what needs it "
         f"(shown as 0.00) until finance adds a rate for {currency} from that day."
     )
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from baton.core import formats
+
 ONBOARDING_DAYS = 30
 MILESTONE_LEAD_DAYS = 3
 MILESTONE_CONFIRM_DAYS = 7
@@ -109,7 +111,7 @@ def _last(touchpoints: list[LoggedTouchpoint], kinds: frozenset[str], since: dat
 
 
 def _fmt(day: date | None) -> str:
-    return day.isoformat() if day else "never"
+    return formats.day(day) if day else "never"
 
 
 def _onboarding_update(spec: ProtocolSpec, today: date, touchpoints: list[LoggedTouchpoint], day: int) -> CadenceItem:
@@ -180,9 +182,9 @@ def _milestone_confirmation(m: MilestoneFact, today: date, touchpoints: list[Log
     if confirmed:
         return None
     reason = (
-        f"Milestone “{m.name}” was completed on {m.done_on.isoformat()}: confirm the sign-off with the client."
+        f"Milestone “{m.name}” was completed on {formats.day(m.done_on)}: confirm the sign-off with the client."
         if m.done_on
-        else f"Milestone “{m.name}” is due on {when.isoformat()}: confirm it with the client."
+        else f"Milestone “{m.name}” is due on {formats.day(when)}: confirm it with the client."
     )
     return CadenceItem(f"milestone:{m.id}", "milestone_confirmation", when, reason, milestone_id=m.id)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version
@@ -31,7 +31,7 @@ def deal_handoff_fields(deal: Deal) -> dict[str, str]:
     """The sales-to-account handoff's fields, prefilled from the deal and its contacts."""
     timeline = deal.timeline_expectations
     if not timeline and deal.expected_close:
-        timeline = f"Expected to start after {deal.expected_close.isoformat()}."
+        timeline = f"Expected to start after {formats.day(deal.expected_close)}."
     return {
         "primary_goals": deal.primary_goals,
         "objections": deal.objections,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from baton.core import formats
 from baton.core.models import TimestampedModel, Workspace
 
 
@@ -219,7 +220,7 @@ class GoalValue(TimestampedModel):
         ordering = ["recorded_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.goal}: {self.value} on {self.recorded_on}"
+        return f"{self.goal}: {self.value} on {formats.day(self.recorded_on)}"
 
 
 class EscalationRule(models.TextChoices):

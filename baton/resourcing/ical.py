@@ -13,6 +13,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from baton.core import formats
 from baton.resourcing.models import TimeOffKind
 
 PRODID = "-//Baton//Resourcing//EN"
@@ -65,12 +66,12 @@ def build_feed(*, person: Any, bookings: list[Any], time_off: list[Any], tasks: 
                 summary,
                 b.start_date,
                 b.end_date,
-                f"Booked {b.minutes_per_day} minutes a working day." + (f"\n{b.note}" if b.note else ""),
+                f"Booked {formats.duration(b.minutes_per_day)} a working day." + (f"\n{b.note}" if b.note else ""),
                 "TENTATIVE" if b.tentative else "CONFIRMED",
             )
         )
     for t in time_off:
-        part = f" ({t.minutes_per_day} min a day)" if t.minutes_per_day else ""
+        part = f" ({formats.duration(t.minutes_per_day)} a day)" if t.minutes_per_day else ""
         cal.add_component(
             _event(
                 f"time-off-{t.pk}@{domain}",

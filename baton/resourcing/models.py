@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from baton.core import formats
 from baton.core.models import TimestampedModel, Workspace
 
 MINUTES_PER_DAY = 24 * 60
@@ -112,7 +113,7 @@ class CapacityPeriod(TimestampedModel):
         indexes = [models.Index(fields=["workspace", "person", "effective_from"], name="capacity_ws_person_from")]
 
     def __str__(self) -> str:
-        return f"{self.weekly_capacity_minutes} min/week from {self.effective_from}"
+        return f"{formats.duration(self.weekly_capacity_minutes)} a week from {formats.day(self.effective_from)}"
 
     def clean(self) -> None:
         days = self.working_days
@@ -148,7 +149,7 @@ class Holiday(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.date})"
+        return f"{self.name} ({formats.day(self.date)})"
 
 
 class TimeOffKind(models.TextChoices):
@@ -214,7 +215,7 @@ class TimeOff(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.start_date}-{self.end_date}"
+        return f"{self.get_kind_display()} {formats.day(self.start_date)} to {formats.day(self.end_date)}"
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -272,7 +273,8 @@ class Booking(TimestampedModel):
 
     def __str__(self) -> str:
         who = self.person.name if self.person_id and self.person else (self.role or self.skill or "placeholder")
-        return f"{who} on {self.project.name if self.project_id else 'a project'} {self.start_date}-{self.end_date}"
+        where = self.project.name if self.project_id else "a project"
+        return f"{who} on {where} {formats.day(self.start_date)} to {formats.day(self.end_date)}"
 
     @property
     def is_placeholder(self) -> bool:

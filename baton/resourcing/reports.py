@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DateField, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.money import to_money
@@ -314,8 +314,8 @@ def _group(group_by: str, person: Person | StaffRow, d: date) -> tuple[Any, str]
         return title, title
     if group_by == "week":
         monday = monday_of(d)
-        return monday.isoformat(), f"Week of {monday.isoformat()}"
-    return d.strftime("%Y-%m"), d.strftime("%B %Y")
+        return monday.isoformat(), f"Week of {formats.day(monday)}"
+    return d.strftime("%Y-%m"), formats.month(d)
 
 
 # --- Capacity vs demand -----------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from baton.core import formats
 from baton.resourcing.calendar import Calendar
 
 TIME_LIMIT_SECONDS = 10.0
@@ -117,7 +118,7 @@ class _Problem:
         needed = booking.minutes_per_day * len(days)
         parts = [
             f"{person.name} has the {_need(booking)}" if booking.skill or booking.role else f"{person.name} is free",
-            f"needs {needed} minutes and has {free} free",
+            f"needs {formats.duration(needed)} and has {formats.duration(free)} free",
         ]
         away = sum(
             1 for d in days if self.calendar.capacity(person_id, d) < self.calendar.schedule(person_id).base_minutes(d)
@@ -125,12 +126,11 @@ class _Problem:
         if away:
             parts.append(f"away (part or all of) {away} day{'s' if away != 1 else ''}")
         if over:
-            parts.append(
-                f"would be overbooked by {over} minutes on {len(over_days)} day{'s' if len(over_days) != 1 else ''}"
-            )
+            plural = "s" if len(over_days) != 1 else ""
+            parts.append(f"would be overbooked by {formats.duration(over)} on {len(over_days)} day{plural}")
         else:
             parts.append("no overbooking")
-        parts.append(f"cost {cost} at {person.cost_rate}/h")
+        parts.append(f"cost {formats.money(cost)} at {formats.money(person.cost_rate)}/h")
         others = len(self.candidates[booking.id]) - 1
         if others:
             parts.append(f"chosen from {others + 1} eligible people")
@@ -145,9 +145,10 @@ class _Problem:
         over, days = self.new_over(booking, best, {})
         if over:
             return (
-                f"Nobody with the {_need(booking)} is free for {booking.minutes_per_day} minutes a day from "
-                f"{booking.start_date} to {booking.end_date}: the closest, {self.people[best].name}, would be "
-                f"overbooked by {over} minutes on {len(days)} day{'s' if len(days) != 1 else ''}."
+                f"Nobody with the {_need(booking)} is free for {formats.duration(booking.minutes_per_day)} a day from "
+                f"{formats.day(booking.start_date)} to {formats.day(booking.end_date)}: the closest, "
+                f"{self.people[best].name}, would be overbooked by {formats.duration(over)} on "
+                f"{len(days)} day{'s' if len(days) != 1 else ''}."
             )
         return (
             "It competes with the other placeholders for the same people; together they cannot be staffed without "
@@ -265,8 +266,9 @@ def greedy_plan(placeholders: list[Any], people: list[Any], calendar: Calendar) 
 def _summary(plan: Plan) -> str:
     n = len(plan.suggestions)
     text = f"{n} placeholder{'s' if n != 1 else ''} staffed"
-    text += f" with {plan.new_over_minutes} minutes of overbooking" if plan.new_over_minutes else " without overbooking"
-    text += f", costing {plan.cost} in all."
+    over = plan.new_over_minutes
+    text += f" with {formats.duration(over)} of overbooking" if over else " without overbooking"
+    text += f", costing {formats.money(plan.cost)} in all."
     if plan.unassignable:
         text += f" {len(plan.unassignable)} cannot be staffed."
     return text

@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from baton.core import formats
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.registry import HeldItem
@@ -30,7 +31,7 @@ def _future(workspace: Workspace, person_id: int) -> tuple[date, QuerySet[Bookin
 
 def future_bookings(workspace: Workspace, person_id: int) -> list[HeldItem]:
     _today, qs = _future(workspace, person_id)
-    return [HeldItem(b.pk, f"{b.project.name}: {b.start_date} to {b.end_date}") for b in qs]
+    return [HeldItem(b.pk, f"{b.project.name}: {formats.day(b.start_date)} to {formats.day(b.end_date)}") for b in qs]
 
 
 def move_bookings(actor: Actor, person_id: int, successor_id: int) -> int:

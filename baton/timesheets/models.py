@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from baton.core import formats
 from baton.core.models import TimestampedModel, Workspace
 
 MINUTES_PER_DAY = 24 * 60
@@ -95,7 +96,7 @@ class TimeEntry(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.minutes} min on {self.date}"
+        return f"{formats.duration(self.minutes)} on {formats.day(self.date)}"
 
     @property
     def client_id(self) -> int:
@@ -141,7 +142,7 @@ class Timesheet(TimestampedModel):
         indexes = [models.Index(fields=["workspace", "status", "week_start"], name="timesheet_ws_status_week")]
 
     def __str__(self) -> str:
-        return f"Week of {self.week_start:%d %b %Y}"
+        return f"Week of {formats.day(self.week_start)}"
 
 
 class Timer(TimestampedModel):

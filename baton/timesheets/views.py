@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
-from baton.core.formats import duration
 from baton.core.selectors import one_or_404
 from baton.core.validators import parse_day
 from baton.core.web import actor_required, form_page, get_actor, is_htmx, safe_next
@@ -187,7 +186,7 @@ def week_submit(request: HttpRequest) -> HttpResponse:
     week = _week(request)
     try:
         services.timesheet_submit(actor=actor, week_start=week, person_id=person.pk)
-        messages.success(request, f"The week of {week:%d %b %Y} was submitted for approval.")
+        messages.success(request, f"The week of {formats.day(week)} was submitted for approval.")
     except (BatonError, ValidationError) as exc:
         messages.error(request, getattr(exc, "detail", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
     return redirect(f"{reverse('timesheets:grid')}?week={week:%Y-%m-%d}&person={person.pk}")
@@ -216,7 +215,7 @@ def timer_stop(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     try:
         entry = services.timer_stop(actor=actor)
-        messages.success(request, f"Logged {duration(entry.minutes)} on {entry.project.name}.")
+        messages.success(request, f"Logged {formats.duration(entry.minutes)} on {entry.project.name}.")
     except (BatonError, ValidationError) as exc:
         messages.error(request, getattr(exc, "detail", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
     return redirect(safe_next(request, reverse("timesheets:grid")))
@@ -295,7 +294,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         partial="timesheets/partials/_entry_form.html",
         context={"title": "Log time", "action": reverse("timesheets:entry_new")},
         success_url=lambda e: f"{reverse('timesheets:grid')}?week={e.date:%Y-%m-%d}&person={e.person_id}",
-        success_message=lambda e: f"Logged {e.minutes} minutes on {e.project.name}.",
+        success_message=lambda e: f"Logged {formats.duration(e.minutes)} on {e.project.name}.",
     )
 
 
@@ -380,7 +379,7 @@ def approve(request: HttpRequest, timesheet_id: int) -> HttpResponse:
     sheet = selectors.timesheet_get(actor=actor, timesheet_id=timesheet_id)
     try:
         services.timesheet_approve(actor=actor, timesheet=sheet)
-        messages.success(request, f"{sheet.person.name}'s week of {sheet.week_start:%d %b} was approved.")
+        messages.success(request, f"{sheet.person.name}'s week of {formats.day_short(sheet.week_start)} was approved.")
     except (BatonError, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "detail", None) or str(exc))
     return redirect("timesheets:approvals")
@@ -393,7 +392,7 @@ def reject(request: HttpRequest, timesheet_id: int) -> HttpResponse:
     sheet = selectors.timesheet_get(actor=actor, timesheet_id=timesheet_id)
     try:
         services.timesheet_reject(actor=actor, timesheet=sheet, reason=request.POST.get("reason", ""))
-        messages.success(request, f"{sheet.person.name}'s week of {sheet.week_start:%d %b} was sent back.")
+        messages.success(request, f"{sheet.person.name}'s week of {formats.day_short(sheet.week_start)} was sent back.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except (BatonError, PermissionDenied) as exc:

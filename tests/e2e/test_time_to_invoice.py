@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from baton.core import formats
 from baton.devdata.testing.finance import make_project, make_task
 from baton.devdata.testing.personas import PASSWORD
 from baton.finance.models import Invoice
@@ -64,7 +65,7 @@ def test_week_to_invoice(live_server, personas, browser):
     pm = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     login(pm, base, personas["pm"].email)
     pm.goto(f"{base}/time/approvals/")
-    pm.get_by_role("button", name=f"Approve Member Persona, week of {monday.day} {monday:%b}").click()
+    pm.get_by_role("button", name=f"Approve Member Persona, week of {formats.day_short(monday)}").click()
     expect(pm.locator(".messages")).to_contain_text("was approved")
     assert Timesheet.objects.get(person=personas["member"].person).status == "approved"
 

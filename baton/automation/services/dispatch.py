@@ -22,7 +22,7 @@ from baton.automation.models import EventDispatch, Rule, Webhook
 from baton.automation.services import notifications as notes
 from baton.automation.services import webhooks as hooks
 from baton.automation.services.rules import Chain, is_internal_verb, rule_run_for_event
-from baton.core import events
+from baton.core import events, formats
 from baton.core.models import Event, Workspace
 from baton.core.registry import notified_verbs, notifiers_for
 
@@ -89,26 +89,28 @@ def process_event(event_id: int) -> bool:
     dispatch = EventDispatch.objects.filter(pk=event_id).first()
     if dispatch is not None and dispatch.processed_at is not None:
         return False
-    for notifier in notifiers_for(event.verb):
-        try:
-            with transaction.atomic():
-                notes.notify_specs(event, notifier(event))
-        except (OperationalError, InterfaceError):
-            raise  # the database: retry the job
-        except Exception:  # a broken notifier must not hold up rules and webhooks (nor loop in recovery)
-            logger.exception("Notifier %s failed on event %s.", getattr(notifier, "__name__", notifier), event.pk)
-    hooks.deliveries_for_event(event)
-    if not is_internal_verb(event.verb):
-        chain = Chain.of(dispatch)
-        rule_ids = (
-            Rule.objects.filter(
-                workspace_id=event.workspace_id, trigger=event.verb, active=True, created_at__lte=event.occurred_at
+    # Notifications and e-mails written here (in the worker, outside any request) follow the workspace's locale.
+    with formats.using(event.workspace):
+        for notifier in notifiers_for(event.verb):
+            try:
+                with transaction.atomic():
+                    notes.notify_specs(event, notifier(event))
+            except (OperationalError, InterfaceError):
+                raise  # the database: retry the job
+            except Exception:  # a broken notifier must not hold up rules and webhooks (nor loop in recovery)
+                logger.exception("Notifier %s failed on event %s.", getattr(notifier, "__name__", notifier), event.pk)
+        hooks.deliveries_for_event(event)
+        if not is_internal_verb(event.verb):
+            chain = Chain.of(dispatch)
+            rule_ids = (
+                Rule.objects.filter(
+                    workspace_id=event.workspace_id, trigger=event.verb, active=True, created_at__lte=event.occurred_at
+                )
+                .order_by("id")
+                .values_list("id", flat=True)
             )
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        for rule_id in list(rule_ids):
-            rule_run_for_event(rule_id=rule_id, event=event, chain=chain)
+            for rule_id in list(rule_ids):
+                rule_run_for_event(rule_id=rule_id, event=event, chain=chain)
     _mark_processed(event)
     return True
 

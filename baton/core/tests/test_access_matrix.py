@@ -112,6 +112,7 @@ class Row:
 EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/events"): Row(200, STAFF),
     ("GET", "/api/v1/me"): Row(200, EVERYONE),
+    ("PATCH", "/api/v1/me"): Row(200, EVERYONE),
     ("GET", "/api/v1/home"): Row(200, EVERYONE),
     ("GET", "/api/v1/workspace"): Row(200, EVERYONE),
     ("PATCH", "/api/v1/workspace"): Row(200, OWNERS),
@@ -637,6 +638,7 @@ Recipe = Callable[[dict[str, int], str], Call]
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/events"): lambda t, who: Call("/api/v1/events?limit=500"),
     ("GET", "/api/v1/me"): lambda t, who: Call("/api/v1/me"),
+    ("PATCH", "/api/v1/me"): lambda t, who: Call("/api/v1/me", {"duration_style": "decimal"}),
     ("GET", "/api/v1/home"): lambda t, who: Call("/api/v1/home"),
     ("GET", "/api/v1/workspace"): lambda t, who: Call("/api/v1/workspace"),
     ("PATCH", "/api/v1/workspace"): lambda t, who: Call(

@@ -29,7 +29,7 @@ DEMO_RULES = [
                 "type": "notify",
                 "params": {
                     "to": "finance, project_manager",
-                    "title": "{target_label}: {data.threshold}% of the budget is used",
+                    "title": "Budget alert: {target_label}",
                 },
             }
         ],

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Workspace
@@ -224,7 +224,7 @@ def project_budget_move(
     if new_amount < 0 or new_minutes < 0:
         raise Conflict(
             f"This change order would make the budget of “{locked.name}” negative "
-            f"({new_amount} {locked.currency}, {new_minutes} minutes).",
+            f"({formats.money(new_amount, locked.currency)}, {formats.duration(new_minutes)}).",
             field="amount_delta" if new_amount < 0 else "minutes_delta",
         )
     before = (locked.budget_amount, locked.budget_minutes)

@@ -1,4 +1,5 @@
-"""Template helpers for time and money: durations as hours, money with thousands separators, burn levels."""
+"""Template helpers for time and money: burn levels, bars, lookups; `hm`, `hours`, `money` and `pct` write figures
+through baton.core.formats (the builtin filters `|hm`, `|duration`, `|amount`, `|percent`)."""
 
 from __future__ import annotations
 
@@ -7,43 +8,37 @@ from typing import Any
 
 from django import template
 
+from baton.core import formats
+
 register = template.Library()
 
 
 @register.filter
 def hm(minutes: int | None) -> str:
-    """Minutes as h:mm (0 and None: empty)."""
+    """Minutes for a table cell or the time grid's input, as core formats write them ("1:30", or "1.5" in the decimal
+    style); 0 and None: empty (an empty grid cell)."""
     if not minutes:
         return ""
-    sign = "-" if minutes < 0 else ""
-    minutes = abs(int(minutes))
-    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+    return formats.hm(minutes)
 
 
 @register.filter
 def hours(minutes: int | None) -> str:
-    """Minutes as decimal hours: 90 -> "1.5 h"."""
-    if minutes is None:
-        return "-"
-    value = (Decimal(int(minutes)) / Decimal(60)).quantize(Decimal("0.01"))
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} h"
+    """Minutes for people, as core formats write them: 90 -> "1 h 30 min" (or "1.5 h" in the decimal style)."""
+    return formats.duration(minutes)
 
 
 @register.filter
-def money(amount: Any) -> str:
-    """A Decimal as 1,234.50 (never through float)."""
-    if amount is None or amount == "":
-        return "-"
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    return f"{value:,.2f}"
+def money(amount: Any, currency: str | None = None) -> str:
+    """A Decimal with the locale's separators, 1,234.50, or with its currency, $1,234.50 (never through float): the
+    builtin `|money` (templates that load this library get this one under that name)."""
+    return formats.money(amount, currency)
 
 
 @register.filter
 def pct(value: Any) -> str:
-    if value is None or value == "":
-        return "-"
-    return f"{Decimal(str(value)).quantize(Decimal('0.1'))}%"
+    """A percentage to one place, in the locale: 73.5%."""
+    return formats.percent(value, 1)
 
 
 @register.filter

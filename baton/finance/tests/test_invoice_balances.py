@@ -272,7 +272,7 @@ def test_draft_from_time_by_default_takes_all_approved_time_up_to_today_and_coun
         assert (body["period_start"], body["period_end"]) == ("2026-10-14", "2026-12-06")
         assert not TimeEntry.objects.filter(pk__in=[e.id for e in unapproved], invoice_line__isnull=False).exists()
         page = login(personas, "finance").get(f"/finance/invoices/{body['id']}/").content.decode()
-        assert "2:15 h of billable time in the period was left out because its weeks are not approved yet" in page
+        assert "2 h 15 min of billable time in the period was left out because its weeks are not approved yet" in page
         # Nothing approved left: the 422 says why the rest is left out.
         again = (
             personas["finance"]
@@ -280,7 +280,7 @@ def test_draft_from_time_by_default_takes_all_approved_time_up_to_today_and_coun
             .post("/api/v1/invoices/draft-from-time", {"project_id": project.id}, content_type=JSON)
         )
         assert again.status_code == 422 and again.json()["errors"][0]["field"] == "project_id"
-        assert "2:15 h" in again.json()["errors"][0]["message"]
+        assert "2 h 15 min" in again.json()["errors"][0]["message"]
 
 
 def test_draft_from_time_with_include_unapproved_takes_unapproved_time_too(personas, week_of_30_nov):
@@ -327,4 +327,4 @@ def test_the_draft_from_time_form_defaults_to_everything_up_to_today(personas, w
         invoice = Invoice.objects.get()
         assert invoice.left_out_minutes == 135 and invoice.lines.get().time_entries.count() == len(approved)
         shown = web.get(response["Location"]).content.decode()
-        assert "2:15 h of billable time in the period was left out" in shown
+        assert "2 h 15 min of billable time in the period was left out" in shown

@@ -122,7 +122,7 @@ def test_other_currencies_convert_at_the_dated_rate(personas):
     body = report(personas).json()
     # Without a rate the entry's base amount waits (never 1:1), and the report says which rate is missing.
     assert body["rows"][0]["revenue"] == "0.00"
-    assert body["warnings"] and "No exchange rate for EUR on 2026-03-02" in body["warnings"][0]
+    assert body["warnings"] and "No exchange rate for EUR on Mar 2, 2026" in body["warnings"][0]
     services.exchange_rate_create(
         actor=personas["finance"].actor, currency="EUR", rate="1.1", effective_on=date(2026, 1, 1)
     )

@@ -153,4 +153,4 @@ def test_person_detail(personas):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Client A" in html  # clients managed
-    assert "480 a working day" in html
+    assert "8 h a working day" in html

@@ -212,4 +212,4 @@ def touchpoint_next_steps(client: Client) -> list[str]:
     if latest is None:
         return []
     steps = NextStep.objects.filter(touchpoint=latest, done_at__isnull=True).order_by("due_on", "id")
-    return [f"From the last {latest.kind} ({latest.occurred_at:%Y-%m-%d}): {step.description}" for step in steps]
+    return [f"From the last {latest.kind} ({formats.day(latest.occurred_at)}): {step.description}" for step in steps]

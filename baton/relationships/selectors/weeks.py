@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from baton.core import client_view
+from baton.core import client_view, formats
 from baton.core.client_view import ClientAudience
 from baton.crm.models import Client
 from baton.delivery.models import Milestone, Task
@@ -105,7 +105,10 @@ def _week_risks(client: Client, week_start: date, budgets: list[dict[str, Any]])
     escalations."""
     risks = [(client_view.BUDGET, f"{b['project']} is over its budgeted hours.") for b in budgets if b["over_budget"]]
     risks += [
-        (client_view.RISK, f"Milestone “{m.name}” ({m.project.name}) is past its due date {m.due_date:%d %b}.")
+        (
+            client_view.RISK,
+            f"Milestone “{m.name}” ({m.project.name}) is past its due date {formats.day_short(m.due_date)}.",
+        )
         for m in Milestone.objects.filter(
             project__client=client,
             status="open",

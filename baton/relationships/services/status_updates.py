@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core import access, client_view, events
+from baton.core import access, client_view, events, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
@@ -31,7 +31,7 @@ def _render_status(client: Client, week_start: date, facts: dict[str, Any]) -> t
     lines = [
         f"Hello {client.name} team,",
         "",
-        f"Here is where we are for the week of {week_start:%d %b} - {end:%d %b %Y}.",
+        f"Here is where we are for the week of {formats.day_short(week_start)} - {formats.day(end)}.",
         "",
     ]
 
@@ -58,12 +58,12 @@ def _render_status(client: Client, week_start: date, facts: dict[str, Any]) -> t
     section("Decisions", [d["title"] for d in facts["decisions"]], "No new decisions.")
     section(
         "Next steps",
-        [f"{s['description']} — {s['owner']} by {s['due_on']}" for s in facts["next_steps"]],
+        [f"{s['description']} — {s['owner']} by {formats.day(s['due_on'])}" for s in facts["next_steps"]],
         "None open.",
     )
     section("Risks and watch-outs", facts["risks"], "Nothing to flag.")
     lines += ["Best regards,"]
-    return f"{client.name}: status update, week of {week_start:%d %b %Y}", "\n".join(lines)
+    return f"{client.name}: status update, week of {formats.day(week_start)}", "\n".join(lines)
 
 
 @transaction.atomic

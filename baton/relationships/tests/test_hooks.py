@@ -28,8 +28,8 @@ def test_account_transition_prefill_names_the_latest_touchpoints_open_next_steps
     _touchpoint(personas, datetime(2026, 3, 2, 10, tzinfo=UTC), ["Old step"])
     _touchpoint(personas, datetime(2026, 3, 9, 10, tzinfo=UTC), ["Send the plan", "Book the workshop"])
     fields = prefill(kind="account_transition", client=personas.client_a, project=None, task=None)
-    assert "From the last call (2026-03-09): Send the plan" in fields["next_steps"]
-    assert "From the last call (2026-03-09): Book the workshop" in fields["next_steps"]
+    assert "From the last call (Mar 9, 2026): Send the plan" in fields["next_steps"]
+    assert "From the last call (Mar 9, 2026): Book the workshop" in fields["next_steps"]
     assert "Old step" not in fields["next_steps"]
 
 

@@ -69,7 +69,7 @@ def test_staff_pages_render(personas, data, url):
 
 def test_deals_board_shows_weighted_totals(personas, data):
     page = web(personas["am"]).get("/relationships/deals/").content.decode()
-    assert "Big deal" in page and "4500.00" in page
+    assert "Big deal" in page and "$4,500.00" in page
 
 
 def test_draft_now_button(personas, data):
@@ -107,9 +107,9 @@ def test_portal_budget_only_when_shared(personas, data):
     )
     delivery.project_change_status(actor=system, project=project, status="active")
     portal = web(personas["client_a"])
-    assert "1000.00" not in portal.get("/relationships/portal/").content.decode()
+    assert "1,000.00" not in portal.get("/relationships/portal/").content.decode()
     services.protocol_put(actor=system, client=personas.client_a, share_budget_with_client=True)
-    assert "1000.00" in portal.get("/relationships/portal/").content.decode()
+    assert "$1,000.00" in portal.get("/relationships/portal/").content.decode()
 
 
 def test_am_home_shows_the_account_blocks(personas, data):

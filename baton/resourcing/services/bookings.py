@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from baton.core import access, events
+from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
@@ -43,11 +43,16 @@ BOOKING_FIELDS = (
 MAX_LISTED_DAYS = 10
 
 
+def _day_load(d: Day) -> str:
+    """An overbooked day for a message: Dec 7, 2026 (9 h of 8 h)."""
+    return f"{formats.day(d.date)} ({formats.duration(d.booked_minutes)} of {formats.duration(d.capacity_minutes)})"
+
+
 class Overbooked(Conflict):
     """The workspace refuses overbooking and this change would overbook someone (409, naming the days)."""
 
     def __init__(self, person: Person, days: list[Day]) -> None:
-        listed = ", ".join(f"{d.date.isoformat()} ({d.booked_minutes} of {d.capacity_minutes} min)" for d in days[:10])
+        listed = ", ".join(_day_load(d) for d in days[:MAX_LISTED_DAYS])
         more = f" and {len(days) - MAX_LISTED_DAYS} more" if len(days) > MAX_LISTED_DAYS else ""
         super().__init__(
             f"{person.name} would be overbooked on {len(days)} day{'s' if len(days) != 1 else ''}: {listed}{more}. "
@@ -82,9 +87,7 @@ def _overbooking(actor: Actor, booking: Booking, before: dict[date, int], *, set
     if worse and settings.overbooking_mode == OverbookingMode.REFUSE:
         raise Overbooked(person, worse)
     if worse:
-        listed = ", ".join(
-            f"{d.date.isoformat()} ({d.booked_minutes} of {d.capacity_minutes} min)" for d in worse[:MAX_LISTED_DAYS]
-        )
+        listed = ", ".join(_day_load(d) for d in worse[:MAX_LISTED_DAYS])
         more = f" and {len(worse) - MAX_LISTED_DAYS} more" if len(worse) > MAX_LISTED_DAYS else ""
         booking.warnings.append(  # type: ignore[attr-defined]
             f"{person.name} is overbooked on {len(worse)} day{'s' if len(worse) != 1 else ''}: {listed}{more}."
@@ -104,13 +107,13 @@ def _spread(
         return None, ""
     per_day = -(-total // days)
     if per_day > 1440:
-        errors["total_minutes"] = f"{total} minutes over {days} working days is more than a whole day each."
+        errors["total_minutes"] = f"{formats.duration(total)} over {days} working days is more than a whole day each."
         return None, ""
     note = ""
     if per_day * days != total:
         note = (
-            f"{total} minutes over {days} working days books {per_day} minutes a day "
-            f"({per_day * days} in all, rounded up)."
+            f"{formats.duration(total)} over {days} working days books {formats.duration(per_day)} a day "
+            f"({formats.duration(per_day * days)} in all, rounded up)."
         )
     return per_day, note
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.services import bump_version, check_version, validate
 from baton.resourcing.calendar import load_calendar
@@ -43,7 +43,7 @@ def _booking_warnings(actor: Actor, t: TimeOff) -> list[str]:
     over = [d for d in calendar.days(t.person_id) if d.overbooked]
     if not over:
         return []
-    days = ", ".join(d.date.isoformat() for d in over[:10])
+    days = ", ".join(formats.day(d.date) for d in over[:10])
     return [f"{t.person.name} is booked while away on {len(over)} day{'s' if len(over) != 1 else ''} ({days})."]
 
 

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
+from baton.core import formats
 from baton.resourcing.selectors import Bar, Cell, Lane
 
 register = template.Library()
@@ -42,11 +42,19 @@ def _links(context: Any, here: str) -> tuple[str, str]:
 
 
 def _day(context: Any, d: date) -> str:
-    """`{{ d|date:'j M' }}`, remembered per page render (a schedule shows the same few dates many times)."""
+    """`{{ d|day_short }}`, remembered per page render (a schedule shows the same few dates many times)."""
     days = context.render_context.setdefault("resourcing_days", {})
     if d not in days:
-        days[d] = escape(format_date(d, "j M"))
+        days[d] = escape(formats.day_short(d))
     return days[d]  # type: ignore[no-any-return]
+
+
+def _per_day(context: Any, minutes: int) -> str:
+    """`{{ minutes|duration }} a day` ("7 h 30 min a day"), remembered per page render (a few distinct values)."""
+    known = context.render_context.setdefault("resourcing_per_day", {})
+    if minutes not in known:
+        known[minutes] = escape(f"{formats.duration(minutes)} a day")
+    return known[minutes]  # type: ignore[no-any-return]
 
 
 @register.simple_tag
@@ -87,7 +95,7 @@ def _lane_cells(context: Any, lane: Lane, here: str, placeholder: bool) -> str:
         if placeholder:
             need = escape(b.role or b.skill)
             css = "bar placeholder" + (" tentative" if b.tentative else "")
-            title = f"{project}: {need}, {b.minutes_per_day} min a day"
+            title = f"{project}: {need}, {_per_day(context, b.minutes_per_day)}"
             text = f"{need} · {project}"
         else:
             css = "bar" + "".join(
@@ -101,7 +109,7 @@ def _lane_cells(context: Any, lane: Lane, here: str, placeholder: bool) -> str:
                 if on
             )
             title = (
-                f"{escape(b.client_name or '')} · {project}: {b.minutes_per_day} min a day, "
+                f"{escape(b.client_name or '')} · {project}: {_per_day(context, b.minutes_per_day)}, "
                 f"{_day(context, b.start_date)}\u2013{_day(context, b.end_date)}{' (tentative)' if b.tentative else ''}"
             )
             text = f"{project} · {_hours(b.minutes_per_day)}h/d"

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from baton.core import formats
 from baton.core.models import Event
 from baton.resourcing.models import Booking
 from baton.resourcing.tests.conftest import MONDAY, patch, post
@@ -69,7 +70,7 @@ def test_total_minutes_are_spread_over_working_days(personas, make_person, proje
     r = book(personas, body(part, project, minutes_per_day=None, total_minutes=1000, end_date=str(sunday)))
     assert r.status_code == 201
     assert r.json()["minutes_per_day"] == 334  # rounded up, and said so
-    assert "1002" in r.json()["warnings"][0]
+    assert "16 h 42 min in all, rounded up" in r.json()["warnings"][0]  # 3 x 334 minutes
 
 
 def test_overbooking_is_accepted_with_warnings_by_default(personas, make_person, project, project_b):
@@ -103,7 +104,7 @@ def test_refuse_mode_answers_409_naming_the_days_and_saves_nothing(personas, mak
     assert r.status_code == 409
     assert r["Content-Type"] == "application/problem+json"
     problem = r.json()
-    assert problem["title"] == "Overbooked" and str(FRIDAY) in problem["detail"]
+    assert problem["title"] == "Overbooked" and formats.day(FRIDAY) in problem["detail"]
     assert problem["overbooked_days"] == [
         {"date": str(FRIDAY), "capacity_minutes": 480, "booked_minutes": 600, "over_minutes": 120}
     ]

@@ -126,6 +126,6 @@ def test_the_page_marks_it_as_a_forecast(personas, make_person, project):
     ann = make_person("Ann", bill="100.00")
     book(personas, ann, project, "2030-03-11", "2030-03-11", 60)
     page = browser(personas["finance"]).get("/schedule/utilization/").content.decode()
-    assert "Revenue forecast" in page and "a forecast" in page and "exchange rates of 6 Mar 2030" in page
+    assert "Revenue forecast" in page and "a forecast" in page and "exchange rates of Mar 6, 2030" in page
     assert page.count('id="forecast-h"') == 1 and page.count('id="util-h"') == 1
-    assert "<td>2030-03</td><td>100.00</td>" in page and "100.00 USD" in page
+    assert "<td>Mar 2030</td><td>100.00</td>" in page and "$100.00" in page

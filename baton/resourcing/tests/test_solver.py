@@ -78,13 +78,13 @@ def test_infeasibility_is_reported_clearly(personas, make_person, project, proje
     assert plan["status"] == "infeasible"
     reasons = {u["booking_id"]: u["reason"] for u in plan["unassignable"]}
     assert reasons[nobody] == "Nobody active lists the skill “cobol”."
-    assert "Busy, would be overbooked by 2400 minutes on 5 days" in reasons[full]
+    assert "Busy, would be overbooked by 40 h on 5 days" in reasons[full]
     assert plan["suggestions"] == []
     # With overbooking allowed (the default in warn mode) Busy is suggested, and the overbooking is stated.
     plan = suggestions(personas)
     assert plan["status"] == "optimal"
     assert plan["suggestions"][0]["new_over_minutes"] == 2400
-    assert "overbooked by 2400 minutes" in plan["suggestions"][0]["explanation"]
+    assert "overbooked by 40 h" in plan["suggestions"][0]["explanation"]
     # A workspace that refuses overbooking gets only plans without it.
     patch(personas["owner"].api(), "/api/v1/resourcing/settings", {"overbooking_mode": "refuse"})
     assert suggestions(personas)["status"] == "infeasible"

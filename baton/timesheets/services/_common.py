@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import CharField, IntegerField, OuterRef, Subquery, Sum
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Membership
@@ -170,7 +170,7 @@ def ensure_week_open(person_id: int, day: date, *, status: str | None = None) ->
     if status in LOCKED_WEEK:
         what = "approved" if status == TimesheetStatus.APPROVED else "submitted for approval"
         raise Conflict(
-            f"The week of {week_start_of(day):%d %b %Y} is {what}, so its time is locked. "
+            f"The week of {formats.day(week_start_of(day))} is {what}, so its time is locked. "
             + (
                 "Ask finance to reopen it to change it."
                 if status == TimesheetStatus.APPROVED
@@ -203,8 +203,8 @@ def _day_total_errors(
         logged = qs.aggregate(m=Sum("minutes"))["m"] or 0
     if logged + minutes > MINUTES_PER_DAY:
         return {
-            "minutes": f"That makes {(logged + minutes) / 60:.2f} h on {day:%d %b %Y}; a day has 24 hours "
-            f"({logged} minutes are logged already)."
+            "minutes": f"That makes {formats.duration(logged + minutes)} on {formats.day(day)}; a day has 24 hours "
+            f"({formats.duration(logged)} logged already)."
         }
     return {}
 

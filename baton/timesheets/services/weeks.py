@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version
@@ -52,7 +52,7 @@ def timesheet_submit(*, actor: Actor, week_start: date, person_id: int | None = 
     )
     access.require(actor, "timesheet", "submit", timesheet)
     if timesheet.status in LOCKED_WEEK:
-        raise Conflict(f"The week of {monday:%d %b %Y} is already {timesheet.get_status_display().lower()}.")
+        raise Conflict(f"The week of {formats.day(monday)} is already {timesheet.get_status_display().lower()}.")
     timesheet.status = TimesheetStatus.SUBMITTED
     timesheet.submitted_at = timezone.now()
     timesheet.decided_at = None

@@ -112,7 +112,7 @@ def test_a_missing_rate_marks_the_entry_warns_and_is_priced_when_added(personas,
     assert first.missing_rate_currency == "GBP"
     assert missing_rates(personas.workspace) == [("GBP", DAY)]
     assert missing_rates(personas.workspace, project_ids=[project.pk + 999]) == []
-    assert missing_rate_warnings(personas.workspace)[0].startswith("No exchange rate for GBP on 2026-03-04")
+    assert missing_rate_warnings(personas.workspace)[0].startswith("No exchange rate for GBP on Mar 4, 2026")
     assert rollups.stored_cells(workspace_id) == rollups.bare_cells(workspace_id)
     body = personas["finance"].api().get(f"/api/v1/time-entries/{first.pk}").json()
     assert (body["missing_rate_currency"], body["exchange_rate"], body["bill_amount"]) == ("GBP", None, "0.00")
@@ -120,7 +120,7 @@ def test_a_missing_rate_marks_the_entry_warns_and_is_priced_when_added(personas,
     assert web.login(email=personas["finance"].email, password=PASSWORD)
     page = web.get(reverse("timesheets:entry_list")).content.decode()
     assert "needs a GBP rate" in page
-    assert "No exchange rate for GBP on 2026-03-04" in page
+    assert "No exchange rate for GBP on Mar 4, 2026" in page
 
     # A rate from after the first entry prices only the later one.
     response = (

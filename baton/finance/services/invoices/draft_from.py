@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from baton.core import access
+from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.money import CENT
@@ -53,7 +53,7 @@ def invoice_draft_from_time(
         if period_end:
             errors["period_end"] = "The period cannot end before it starts."
         else:
-            errors["period_start"] = f"The period cannot start after today ({end:%d %b %Y}) when it has no end."
+            errors["period_start"] = f"The period cannot start after today ({formats.day(end)}) when it has no end."
     if errors:
         raise ValidationError(errors)
     assert project is not None and rate is not None
@@ -100,9 +100,9 @@ def _refuse_unpriced(entries: list[TimeEntry]) -> None:
 
 
 def left_out_text(minutes: int) -> str:
-    """Why a draft left time out, in words (h:mm)."""
+    """Why a draft left time out, in words ("1 h 30 min")."""
     return (
-        f"{minutes // 60}:{minutes % 60:02d} h of billable time in the period was left out because its weeks are "
+        f"{formats.duration(minutes)} of billable time in the period was left out because its weeks are "
         "not approved yet (approve them, or draft again including unapproved time)."
     )
 
@@ -168,7 +168,7 @@ def _time_lines(invoice: Invoice, project: Project, entries: list[TimeEntry], st
             invoice=invoice,
             position=position,
             kind="time",
-            description=f"{title} ({_hours(minutes)} h, {start:%d %b} - {end:%d %b %Y})",
+            description=f"{title} ({_hours(minutes)} h, {formats.day_short(start)} - {formats.day(end)})",
             quantity=_hours(minutes),
             unit_price=key[1],
             amount=sum((e.bill_amount for e in group), Decimal("0.00")),
