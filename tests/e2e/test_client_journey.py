@@ -19,7 +19,7 @@ def test_create_client_bad_then_good(live_server, personas, page):
     page.get_by_label("Email").fill(am.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="My portfolio").wait_for()
+    page.get_by_role("heading", name="Which accounts need you today").wait_for()
 
     page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_role("link", name="Add a client").click()

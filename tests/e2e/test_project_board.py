@@ -60,7 +60,7 @@ def test_board_from_a_template(live_server, personas, page):
     page.get_by_label("Email").fill(pm.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="My projects").wait_for()
+    page.get_by_role("heading", name="Your projects").wait_for()
 
     # Start a project from the template.
     page.get_by_role("link", name="Projects", exact=True).click()

@@ -61,6 +61,7 @@ def build(actor: Actor, *, defer: bool = False) -> dict[str, Any]:
             ],
         },
         "receivable": str(cash.base.receivable),
+        "credits_owed": str(cash.base.credits_owed),  # beside the receivable, never netted (MONEY.md §5)
         "overdue_invoices": cash.overdue,
         "overdue": [
             {
@@ -88,6 +89,7 @@ def build(actor: Actor, *, defer: bool = False) -> dict[str, Any]:
         "queue": queue,
         "ready": ready,
         "overdue": overdue,
+        "receivables": cash,
         "ahead": ahead[:SHOWN],
         "today": today,
         "deferred": list(PARTS),
