@@ -146,6 +146,12 @@ def decimal_hours(minutes: Any) -> str:
     return f"{number(Decimal(int(minutes)) / Decimal(60), 2, trim=True)} h"
 
 
+def count(n: Any, singular: str, plural: str | None = None) -> str:
+    """A count with its noun: (1, "day") -> "1 day", (3, "day") -> "3 days", (2, "reply", "replies") -> "2 replies"."""
+    value = int(n or 0)
+    return f"{number(value)} {singular if value == 1 else (plural or singular + 's')}"
+
+
 # --- numbers and money ----------------------------------------------------------------------------------------------
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":

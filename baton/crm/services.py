@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Workspace
@@ -64,7 +64,7 @@ def portfolio_check(actor: Actor, account_manager_id: int | None, exclude_client
         return []
     name = Person.objects.filter(pk=account_manager_id).values_list("name", flat=True).first() or "This person"
     message = (
-        f"{name} already manages {count} client(s); the workspace maximum portfolio is {limit}. "
+        f"{name} already manages {formats.count(count, 'client')}; the workspace maximum portfolio is {limit}. "
         "Relationships suffer past it."
     )
     mode = portfolio_mode_reader(actor.workspace)

@@ -124,7 +124,7 @@ def _onboarding_update(spec: ProtocolSpec, today: date, touchpoints: list[Logged
         "update",
         _weekday_on_or_after(due),
         f"Onboarding day {day} of {ONBOARDING_DAYS}: near-daily updates "
-        f"(every {spec.onboarding_update_every_days} working day(s)); last contact {_fmt(last)}.",
+        f"(every {formats.count(spec.onboarding_update_every_days, 'working day')}); last contact {_fmt(last)}.",
     )
 
 

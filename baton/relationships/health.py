@@ -14,6 +14,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from baton.core.formats import count
 from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS
 
 SIGNALS = (
@@ -102,14 +103,15 @@ def _goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
         return (
             g,
             m.cadence_days_overdue,
-            (f"{m.cadence_items_overdue} cadence item(s) overdue, {m.cadence_days_overdue} day(s) in total."),
+            f"{count(m.cadence_items_overdue, 'cadence item')} overdue, "
+            f"{count(m.cadence_days_overdue, 'day')} in total.",
         )
     if name == "overdue_next_steps":
         g = _clamp(1 - Fraction(m.overdue_next_steps, 5))
-        return g, m.overdue_next_steps, f"{m.overdue_next_steps} agreed next step(s) past their due date."
+        return g, m.overdue_next_steps, f"{count(m.overdue_next_steps, 'agreed next step')} past their due date."
     if name == "open_escalations":
         g = _clamp(1 - Fraction(m.open_escalations, 2))
-        return g, m.open_escalations, f"{m.open_escalations} open escalation(s)."
+        return g, m.open_escalations, f"{count(m.open_escalations, 'open escalation')}."
     if name == "budget_vs_progress":
         if m.burn_minus_progress_pct is None:
             return Fraction(1), None, "No live project with a budget to compare."
@@ -126,10 +128,11 @@ def _goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
         )
     if name == "unmanaged_scope":
         g = _clamp(1 - Fraction(m.unmanaged_scope_tasks, 5))
-        return g, m.unmanaged_scope_tasks, f"{m.unmanaged_scope_tasks} task(s) of unmanaged scope (no change order)."
+        text = f"{count(m.unmanaged_scope_tasks, 'task')} of unmanaged scope (no change order)."
+        return g, m.unmanaged_scope_tasks, text
     if name == "handoff_failures":
         g = _clamp(1 - Fraction(m.handoff_failures, 3))
-        return g, m.handoff_failures, f"{m.handoff_failures} handoff failure(s) in the last 90 days."
+        return g, m.handoff_failures, f"{count(m.handoff_failures, 'handoff failure')} in the last 90 days."
     if name == "response_time":
         if m.avg_response_hours is None:
             return Fraction(1), None, "No response times recorded."

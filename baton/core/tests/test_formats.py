@@ -88,3 +88,11 @@ def test_every_template_has_the_filters_without_loading_them():
         Context({"m": 150, "a": Decimal("1234.5"), "d": date(2026, 8, 14)})
     )
     assert html == "2 h 30 min · $1,234.50 · Aug 14, 2026"
+
+
+def test_counts_agree_with_their_nouns():
+    assert formats.count(1, "cadence item") == "1 cadence item"
+    assert formats.count(3, "day") == "3 days"
+    assert formats.count(0, "open escalation") == "0 open escalations"
+    assert formats.count(2, "reply", "replies") == "2 replies"
+    assert formats.count(1234, "day") == "1,234 days"
