@@ -19,7 +19,11 @@ def hours_to_minutes(hours: Decimal | None) -> int | None:
 
 
 def minutes_to_hours(minutes: int | None) -> Decimal | None:
-    return None if minutes is None else (Decimal(minutes) / 60).quantize(Decimal("0.01")).normalize()
+    """Minutes as hours for a form field: 6000 -> 100, 90 -> 1.5 (never "1E+2", which `normalize` alone gives)."""
+    if minutes is None:
+        return None
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01")).normalize()
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours
 
 
 def _hours(label: str, help_text: str = "", required: bool = False) -> forms.DecimalField:

@@ -325,3 +325,15 @@ def test_am_choosing_a_client_outside_its_portfolio_sees_it_on_the_field(persona
     assert response.status_code == 200
     assert 'id="id_client_id_error"' in response.content.decode()
     assert not Project.objects.filter(name="Not mine").exists()
+
+
+def test_a_form_shows_whole_hours_without_an_exponent():
+    from decimal import Decimal
+
+    from baton.delivery.forms import minutes_to_hours
+
+    assert str(minutes_to_hours(6000)) == "100"  # Decimal.normalize alone writes 1E+2 in the budget field
+    assert str(minutes_to_hours(90)) == "1.5"
+    assert str(minutes_to_hours(0)) == "0"
+    assert minutes_to_hours(None) is None
+    assert minutes_to_hours(100) == Decimal("1.67")
