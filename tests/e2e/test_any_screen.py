@@ -50,6 +50,13 @@ def _tour(page, base: str, role: str, hrefs: list[str], size: str, errors: list[
             wide, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if wide > viewport:
                 problems.append(f"{where}: the page scrolls sideways ({wide} px wide at {viewport})")
+        # Every chart on the page is drawn (the shared scaffold, baton/static/baton/charts.js, found its builder).
+        undrawn = page.evaluate(
+            "Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => !c.dataset.drawn)"
+            ".map(c => c.dataset.chart)"
+        )
+        if undrawn:
+            problems.append(f"{where}: charts not drawn: {undrawn}")
         if size == "phone" or href == hrefs[0]:  # axe on every page on the phone, and on the laptop's shell once
             # Evaluated, not added as a <script>: the page's CSP (script-src 'self') refuses an inline one, and
             # bypassing the CSP would hide the violations this tour should report.

@@ -108,8 +108,10 @@ def test_home_answers_its_first_question_on_any_screen(live_server, browser, rol
         )
         assert wide == 0, (role, width)
         if role == "owner":
-            assert page.locator("canvas#home-trend").bounding_box()["height"] > 100  # the charts are drawn
-            assert page.locator("canvas#home-util").bounding_box()["height"] > 100
+            # Chart.js drew both: the trend from the page's JSON, utilization from its htmx part's data-json.
+            page.locator("canvas#home-trend[data-drawn='1']").wait_for(state="attached")
+            page.locator("canvas#home-util[data-drawn='1']").wait_for(state="attached")
+            assert page.locator("canvas#home-trend").bounding_box()["height"] > 100
         page.screenshot(path=str(ARTIFACTS / f"home-{role}-{width}.png"), full_page=True)
         assert errors == [], errors
         context.close()

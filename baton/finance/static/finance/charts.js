@@ -3,14 +3,7 @@
 (function () {
   "use strict";
 
-  function read(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function numbers(values) {
-    return (values || []).map(function (v) { return v === "" || v === null ? null : Number(v); });
-  }
+  var numbers = window.BatonCharts.numbers;
 
   var money = function (currency) {
     return function (value) { return Number(value).toLocaleString(undefined, { maximumFractionDigits: 0 }) + " " + currency; };
@@ -48,22 +41,5 @@
     }
   };
 
-  function draw() {
-    if (typeof window.Chart === "undefined") { return; }
-    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (canvas.dataset.drawn) { return; }
-      var build = builders[canvas.dataset.chart];
-      var data = read(canvas.dataset.source);
-      if (!build || !data) { return; }
-      canvas.dataset.drawn = "1";
-      new window.Chart(canvas, build(data));
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
-  document.addEventListener("htmx:afterSettle", draw);
+  window.BatonCharts.register(builders);
 })();

@@ -3,11 +3,6 @@
 (function () {
   "use strict";
 
-  function read(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
   var builders = {
     funnel: function (data) {
       return {
@@ -30,22 +25,5 @@
     }
   };
 
-  function draw() {
-    if (typeof window.Chart === "undefined") { return; }
-    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (canvas.dataset.drawn) { return; }
-      var build = builders[canvas.dataset.chart];
-      var data = read(canvas.dataset.source);
-      if (!build || !data) { return; }
-      canvas.dataset.drawn = "1";
-      new window.Chart(canvas, build(data));
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
-  document.addEventListener("htmx:afterSettle", draw);
+  window.BatonCharts.register(builders);
 })();

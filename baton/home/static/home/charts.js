@@ -4,14 +4,7 @@
 (function () {
   "use strict";
 
-  function read(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function numbers(values) {
-    return (values || []).map(function (v) { return v === "" || v === null ? null : Number(v); });
-  }
+  var numbers = window.BatonCharts.numbers;
 
   function compact(currency) {
     var format;
@@ -63,24 +56,5 @@
     }
   };
 
-  function draw() {
-    if (typeof window.Chart === "undefined") { return; }
-    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (canvas.dataset.drawn) { return; }
-      var build = builders[canvas.dataset.chart];
-      // A block loaded later (htmx) carries its data on the canvas: htmx inserts no script elements.
-      var data = canvas.dataset.json ? JSON.parse(canvas.dataset.json) : read(canvas.dataset.source);
-      if (!build || !data) { return; }
-      canvas.dataset.drawn = "1";
-      new window.Chart(canvas, build(data));
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
-  document.addEventListener("htmx:afterSettle", draw);
-  document.addEventListener("htmx:oobAfterSwap", function () { window.setTimeout(draw, 0); });
+  window.BatonCharts.register(builders);
 })();
