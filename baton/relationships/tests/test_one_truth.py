@@ -4,7 +4,7 @@ home, the portfolio page, the account page and the API, at the same (frozen) mom
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from importlib import import_module
 
@@ -19,7 +19,14 @@ from baton.knowledge.models import ClientKnowledge
 from baton.relationships import selectors, services
 from baton.relationships.models import ClientGoal, HealthSnapshot
 
-MOMENT = datetime(2027, 2, 10, 11, 0, tzinfo=UTC)  # a Wednesday, weeks after the personas' clients began
+
+def _moment(personas) -> datetime:
+    """A Wednesday at 11:00 UTC nine weeks after the personas' clients began: cadence items have come due by then.
+    Relative to the personas, not a fixed date, because the suite may run on a moved clock (CI's later passes)."""
+    began = personas.client_a.created_at.date()
+    day = began + timedelta(weeks=9)
+    day += timedelta(days=(2 - day.weekday()) % 7)
+    return datetime.combine(day, time(11, 0), tzinfo=UTC)
 
 
 def web(persona) -> WebClient:
@@ -37,7 +44,7 @@ def test_health_is_live_and_the_same_on_the_am_home_portfolio_account_page_and_a
     """The AM's home read yesterday's snapshot (73 · healthy) while the portfolio and the account page computed it
     live (65 · watch). Now every page and the API read the live score; the snapshot is the trend, shown "as of"."""
     client = personas.client_a
-    with time_machine.travel(MOMENT, tick=False):
+    with time_machine.travel(_moment(personas), tick=False):
         today = timezone.localdate()
         services.health_snapshot_take(personas.workspace, today - timedelta(days=1))
         services.escalation_open(actor=Actor.system(personas.workspace), client=client, title="Launch slipped")
@@ -89,7 +96,7 @@ def test_cadence_due_counts_in_the_table_equal_the_due_list_for_every_role(perso
     was the PM's own clients, the table everyone's), and a prospect counted in the table but never in the list. One
     selector (`due_rows`) now gives both, over the same clients."""
     system = Actor.system(personas.workspace)
-    with time_machine.travel(MOMENT, tick=False):
+    with time_machine.travel(_moment(personas), tick=False):
         prospect = client_create(
             actor=system, name="Prospect P", status="prospect", account_manager_id=personas["am"].person.id
         )
