@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "baton.finance",
     "baton.timesheets",
     "baton.resourcing",
+    "baton.imports",
     "baton.automation",
     "baton.growth",
     "baton.handoffs",

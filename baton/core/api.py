@@ -71,6 +71,14 @@ class WorkspaceOut(Schema):
     locale: str
     max_portfolio_size: int
     two_factor_required: bool
+    legal_name: str
+    address: str
+    country: str
+    vat_id: str
+    bank_name: str
+    iban: str
+    bic: str
+    payment_terms_days: int
     created_at: datetime
     updated_at: datetime
     version: int
@@ -82,6 +90,14 @@ class WorkspacePatch(InputSchema):
     locale: str | None = Field(None, min_length=2, max_length=10, description="A CLDR locale such as en_US or de_DE.")
     max_portfolio_size: int | None = Field(None, ge=1, le=100)
     two_factor_required: bool | None = None
+    legal_name: str | None = Field(None, max_length=200)
+    address: str | None = None
+    country: str | None = Field(None, max_length=2, description="ISO 3166 two-letter code.")
+    vat_id: str | None = Field(None, max_length=40)
+    bank_name: str | None = Field(None, max_length=200)
+    iban: str | None = Field(None, max_length=34)
+    bic: str | None = Field(None, max_length=11)
+    payment_terms_days: int | None = Field(None, ge=0, le=365)
     version: int | None = None
 
 

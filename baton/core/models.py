@@ -101,6 +101,15 @@ class Workspace(TimestampedModel):
         default=False,
         help_text="Owners, admins and finance must sign in with a second factor (an authenticator app's code).",
     )
+    # The agency as its invoices, quotes and e-invoices name it (the seller).
+    legal_name = models.CharField(max_length=200, blank=True, help_text="The registered company name on invoices.")
+    address = models.TextField(blank=True, help_text="Street, then postal code and city, one per line.")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 two-letter code, e.g. DE or US.")
+    vat_id = models.CharField(max_length=40, blank=True, help_text="VAT or sales-tax id, e.g. DE123456789.")
+    bank_name = models.CharField(max_length=200, blank=True)
+    iban = models.CharField(max_length=34, blank=True, help_text="The account clients pay into.")
+    bic = models.CharField(max_length=11, blank=True)
+    payment_terms_days = models.PositiveIntegerField(default=30, help_text="Days from issue to due date.")
 
     def __str__(self) -> str:
         return self.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -77,6 +78,18 @@ def user_get_or_create(*, email: str, name: str = "", password: str | None = Non
     return user
 
 
+WORKSPACE_BILLING_FIELDS = (
+    "legal_name",
+    "address",
+    "country",
+    "vat_id",
+    "bank_name",
+    "iban",
+    "bic",
+    "payment_terms_days",
+)
+
+
 @transaction.atomic
 def workspace_update(
     *,
@@ -87,8 +100,13 @@ def workspace_update(
     locale: str | None = None,
     max_portfolio_size: int | None = None,
     two_factor_required: bool | None = None,
+    **billing: Any,
 ) -> Workspace:
+    """Change the workspace's settings; `billing` holds the seller's details (WORKSPACE_BILLING_FIELDS)."""
     access.require(actor, "workspace", "update")
+    unknown = set(billing) - set(WORKSPACE_BILLING_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Not a workspace setting." for name in sorted(unknown)})
     workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
     check_version(workspace, version)
     changes = {
@@ -99,10 +117,18 @@ def workspace_update(
             "locale": locale,
             "max_portfolio_size": max_portfolio_size,
             "two_factor_required": two_factor_required,
+            **billing,
         }.items()
         if v is not None
     }
+    if "country" in changes:
+        changes["country"] = str(changes["country"]).strip().upper()
+    for name in ("vat_id", "iban", "bic"):
+        if name in changes:
+            changes[name] = "".join(str(changes[name]).split()).upper()
     errors: dict[str, str] = {}
+    if changes.get("country") and not (len(changes["country"]) == 2 and changes["country"].isalpha()):
+        errors["country"] = "Use the two-letter ISO 3166 code, e.g. DE, GB or US."
     if "currency" in changes:
         changes["currency"] = currency_code(changes["currency"], "currency", errors)
     if "locale" in changes:

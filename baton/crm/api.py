@@ -27,6 +27,11 @@ class ClientIn(InputSchema):
     industry: str = ""
     website: str = ""
     notes: str = ""
+    legal_name: str = Field("", max_length=200, description="The registered name invoices and e-invoices use.")
+    address: str = Field("", description="Street, then postal code and city, one per line.")
+    country: str = Field("", max_length=2, description="ISO 3166 two-letter code.")
+    vat_id: str = Field("", max_length=40)
+    number: str = Field("", max_length=60, description="The client's number in your books.")
 
 
 class ClientPatch(InputSchema):
@@ -37,6 +42,11 @@ class ClientPatch(InputSchema):
     industry: str | None = None
     website: str | None = None
     notes: str | None = None
+    legal_name: str | None = Field(None, max_length=200)
+    address: str | None = None
+    country: str | None = Field(None, max_length=2)
+    vat_id: str | None = Field(None, max_length=40)
+    number: str | None = Field(None, max_length=60)
     version: int | None = None
 
 
@@ -50,6 +60,11 @@ class ClientOut(Schema):
     industry: str
     website: str
     notes: str
+    legal_name: str
+    address: str
+    country: str
+    vat_id: str
+    number: str
     archived: bool
     archived_at: datetime | None
     created_at: datetime
@@ -129,6 +144,7 @@ class ContactIn(InputSchema):
     phone: str = ""
     role: str = ""
     is_primary: bool = False
+    is_billing: bool = Field(False, description="Invoices are e-mailed to billing contacts.")
     notes: str = ""
 
 
@@ -138,6 +154,7 @@ class ContactPatch(InputSchema):
     phone: str | None = None
     role: str | None = None
     is_primary: bool | None = None
+    is_billing: bool | None = None
     notes: str | None = None
     version: int | None = None
 
@@ -150,6 +167,7 @@ class ContactOut(Schema):
     phone: str
     role: str
     is_primary: bool
+    is_billing: bool
     notes: str
     created_at: datetime
     updated_at: datetime

@@ -34,6 +34,14 @@ class Client(TimestampedModel):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The client as invoices and e-invoices name it (the buyer).
+    legal_name = models.CharField(max_length=200, blank=True, help_text="The registered company name on invoices.")
+    address = models.TextField(blank=True, help_text="Street, then postal code and city, one per line.")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 two-letter code, e.g. DE or US.")
+    vat_id = models.CharField(max_length=40, blank=True, help_text="VAT or sales-tax id, e.g. DE123456789.")
+    number = models.CharField(
+        max_length=60, blank=True, help_text="The client's number in your books (Kimai's customer number on import)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +113,7 @@ class Contact(TimestampedModel):
     phone = models.CharField(max_length=50, blank=True)
     role = models.CharField(max_length=200, blank=True, help_text="Their job at the client, e.g. CMO.")
     is_primary = models.BooleanField(default=False)
+    is_billing = models.BooleanField(default=False, help_text="Invoices are e-mailed to billing contacts.")
     notes = models.TextField(blank=True)
 
     class Meta:

@@ -19,8 +19,17 @@ from baton.crm.models import AccountManagerChange, Client, Contact, Deal, DealSt
 from baton.people.models import Person
 from baton.people.validators import person_of_workspace
 
-CLIENT_FIELDS = ("name", "status", "account_manager_id", "currency", "industry", "website", "notes")
-CONTACT_FIELDS = ("name", "email", "phone", "role", "is_primary", "notes")
+CLIENT_FIELDS = (
+    "name",
+    "status",
+    "account_manager_id",
+    "currency",
+    "industry",
+    "website",
+    "notes",
+    *("legal_name", "address", "country", "vat_id", "number"),
+)
+CONTACT_FIELDS = ("name", "email", "phone", "role", "is_primary", "is_billing", "notes")
 
 
 DUPLICATE_NAME = "A client with this name already exists."
@@ -90,6 +99,11 @@ def client_create(
     industry: str = "",
     website: str = "",
     notes: str = "",
+    legal_name: str = "",
+    address: str = "",
+    country: str = "",
+    vat_id: str = "",
+    number: str = "",
 ) -> Client:
     """A new client. An account manager who creates one owns it unless they name someone else."""
     access.require(actor, "client", "create")
@@ -105,6 +119,11 @@ def client_create(
         industry=industry,
         website=website,
         notes=notes,
+        legal_name=legal_name,
+        address=address,
+        country=(country or "").strip().upper(),
+        vat_id="".join((vat_id or "").split()).upper(),
+        number=number,
     )
     if errors:
         client.account_manager_id = None  # keep full_clean from following the unknown id
@@ -145,6 +164,11 @@ def client_update(*, actor: Actor, client: Client, version: int | None, **change
         changes["currency"] = str(changes["currency"]).upper()
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
+    if changes.get("country"):
+        changes["country"] = str(changes["country"]).strip().upper()
+    for name in ("vat_id",):
+        if changes.get(name):
+            changes[name] = "".join(str(changes[name]).split()).upper()
     new_am = changes.get("account_manager_id", client.account_manager_id)
     warnings = (
         portfolio_check(actor, new_am, exclude_client_id=client.pk)
@@ -231,6 +255,7 @@ def contact_create(
     phone: str = "",
     role: str = "",
     is_primary: bool = False,
+    is_billing: bool = False,
     notes: str = "",
 ) -> Contact:
     contact = Contact(
@@ -241,6 +266,7 @@ def contact_create(
         phone=phone,
         role=role,
         is_primary=is_primary,
+        is_billing=is_billing,
         notes=notes,
     )
     access.require(actor, "contact", "create", contact)

@@ -66,6 +66,13 @@ class TimeEntry(TimestampedModel):
     invoice_line = models.ForeignKey(
         "finance.InvoiceLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
     )
+    tags = models.JSONField(default=list, blank=True)
+    source = models.CharField(
+        max_length=20, blank=True, help_text="Where an imported entry came from: harvest, toggl, ... (empty: Baton)."
+    )
+    source_key = models.CharField(
+        max_length=64, blank=True, help_text="A stable hash of the source row, so re-importing creates nothing new."
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -80,6 +87,12 @@ class TimeEntry(TimestampedModel):
                 condition=models.Q(bill_amount__gte=0) & models.Q(cost_amount__gte=0),
                 name="time_entry_amounts_not_negative",
                 violation_error_message="Amounts cannot be negative.",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "source", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="time_entry_source_row_once",
+                violation_error_message="This source row has already been imported.",
             ),
         ]
         indexes = [
