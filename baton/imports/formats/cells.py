@@ -17,7 +17,7 @@ DAY_SECONDS = 24 * 3600
 MONEY_STRIP = " \u00a0\u202f$€£¥₹CHF"
 
 
-class Bad(ValueError):  # noqa: N818 — a cell's complaint, caught per row and turned into a RowError
+class Bad(ValueError):
     """A cell that cannot be read: the column (as the file names it) and the reason, naming the value."""
 
     def __init__(self, column: str, message: str) -> None:

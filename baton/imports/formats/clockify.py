@@ -42,9 +42,7 @@ SPEC = {
 }
 REQUIRED = ("project", "user", "start_date")
 
-RULE = HeaderRule(
-    "Project", "Description", "User", "Start Date", "Start Time", ("Duration (decimal)", "Duration (h)")
-)
+RULE = HeaderRule("Project", "Description", "User", "Start Date", "Start Time", ("Duration (decimal)", "Duration (h)"))
 
 
 def _money_columns(header: list[Any]) -> tuple[dict[str, int], dict[str, str], str]:
@@ -66,9 +64,7 @@ def _when(column: str, date_text: str, time_text: str, order: str) -> tuple[dt.d
     return day, (cells.parse_time(column, time_text) if time_text.strip() else None)
 
 
-# Complexity: one flat pass over a Clockify row (two durations, two clocks, four money columns); splitting it would
-# only add calls to the hot loop.
-def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:  # noqa: C901
+def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     header, number, sample, rest = start(iter_table(upload))
     cols = Columns(header, SPEC, REQUIRED)
     if not cols.has("duration_decimal") and not cols.has("duration_h") and not cols.has("end_time"):

@@ -43,7 +43,6 @@ NUMBER_COLUMNS = ("hours", "bill_rate", "bill_amount", "cost_rate", "cost_amount
 RULE = HeaderRule("Date", "Hours", "Project", ("First Name", "First name"), ("Last Name", "Last name"), "Task")
 
 
-# Complexity: one flat pass over the columns of a Harvest row; splitting it would only add calls to the hot loop.
 def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     header, number, sample, rest = start(iter_table(upload))
     cols = Columns(header, SPEC, REQUIRED)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from baton.imports.formats import cells
@@ -165,7 +165,7 @@ class Cells:
             seconds = value.hour * 3600 + value.minute * 60 + value.second
             return cells.minutes_of(column, value.isoformat(), seconds)
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            seconds = int(round(Decimal(str(value)) * 3600))
+            seconds = int((Decimal(str(value)) * 3600).to_integral_value(ROUND_HALF_UP))
             return cells.minutes_of(column, _text(value), seconds)
         text = _text(value)
         if ":" in text:
@@ -199,9 +199,7 @@ def _duration_unit(values: list[str]) -> str:
     return "hours"
 
 
-# Complexity: one flat pass over a Kimai row's many optional columns; splitting it would only add calls to the hot
-# loop.
-def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:  # noqa: C901
+def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     header, number, sample, rest = start(iter_table(upload, raw=True))
     cols = Columns(header, SPEC, REQUIRED)
     text_sample = [[_text(v) if isinstance(v, str) else "" for v in row] for row in sample]

@@ -207,7 +207,7 @@ def _xlsx_rows(upload: Upload, *, raw: bool) -> Iterator[list[Any]]:
     upload.stream.seek(0)
     try:
         book = openpyxl.load_workbook(upload.stream, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for a broken workbook
+    except Exception as error:
         raise FormatError(f"The spreadsheet cannot be opened: {error}.") from None
     try:
         sheet = book.worksheets[0]
@@ -291,9 +291,7 @@ def detect(upload: Upload, source: str | None = None) -> Format:
             require_rows(upload)
             upload.options["source"] = fmt.name
             return fmt
-    near = [
-        (fmt.detect.score(headers), fmt) for fmt in FORMATS.values() if isinstance(fmt.detect, HeaderRule)
-    ]
+    near = [(fmt.detect.score(headers), fmt) for fmt in FORMATS.values() if isinstance(fmt.detect, HeaderRule)]
     if near:
         score, fmt = max(near, key=lambda pair: pair[0])
         if score >= 0.5:

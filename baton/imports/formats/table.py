@@ -30,10 +30,10 @@ class Columns:
         for key, spellings in spec.items():
             self.name[key] = spellings[0]
             for spelling in spellings:
-                i = index.get(norm(spelling))
-                if i is not None:
-                    self.at[key] = i
-                    self.name[key] = str(header[i]).replace("\ufeff", "").strip()
+                found = index.get(norm(spelling))
+                if found is not None:
+                    self.at[key] = found
+                    self.name[key] = str(header[found]).replace("\ufeff", "").strip()
                     break
         for key in required:
             if key not in self.at:

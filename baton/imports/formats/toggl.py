@@ -125,7 +125,8 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
         if end_at is not None and start_at is not None:
             end_day = day(c_ed, end_text) if end_text else start_day
             if (end_day, end_at) < (start_day, start_at):
-                raise cells.Bad(c_et, f'end "{end_text or start_day} {row[i_et]}" is before start "{row[i_sd]} {row[i_st]}"')
+                ended = f"{end_text or start_day} {row[i_et]}"
+                raise cells.Bad(c_et, f'end "{ended}" is before start "{row[i_sd]} {row[i_st]}"')
         billable_text = row[i_billable]
         billable = bools[billable_text] if billable_text in bools else parse_bool(c_billable, billable_text)
         return SourceRow(
