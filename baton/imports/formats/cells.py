@@ -200,6 +200,14 @@ def guess_decimal(values: Iterable[str]) -> tuple[str, bool]:
 
 def parse_number(text: str, decimal: str = ".") -> Decimal:
     """A locale number → Decimal; raises InvalidOperation when it is not one."""
+    if decimal == "." and text and text[-1].isdigit() and text[0] in "0123456789-" and "," not in text:
+        try:  # the common case, straight to the C constructor
+            number = Decimal(text)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
     v = text.strip(MONEY_STRIP)
     if decimal == ",":
         v = v.replace(".", "").replace("\u00a0", "").replace(" ", "").replace("'", "").replace(",", ".")

@@ -20,6 +20,7 @@ from baton.imports.formats.sniff import HeaderRule, iter_table
 from baton.imports.formats.table import Columns, start, stream
 
 AMOUNT = re.compile(r"^\s*amount\s*\(\s*([a-z]{3})\s*\)\s*$", re.IGNORECASE)
+CACHE_LIMIT = 50_000  # distinct durations / tag cells remembered (they repeat: a day has 1,440 minutes)
 RATE = re.compile(r"^\s*(?:hourly\s+)?rate\s*\(\s*([a-z]{3})\s*\)\s*$", re.IGNORECASE)
 
 SPEC = {
@@ -104,7 +105,9 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     def day(column: str, text: str) -> dt.date:
         value = dates.get(text)
         if value is None:
-            value = dates[text] = parse_date(column, text, order)
+            value = parse_date(column, text, order)
+            if len(dates) < CACHE_LIMIT:
+                dates[text] = value
         return value
 
     def clock(column: str, text: str) -> dt.time | None:
@@ -112,13 +115,28 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
             return None
         value = times.get(text)
         if value is None:
-            value = times[text] = parse_time(column, text)
+            value = parse_time(column, text)
+            if len(times) < CACHE_LIMIT:
+                times[text] = value
         return value
+
+    durations: dict[str, int] = {}
+    tag_sets: dict[str, tuple[str, ...]] = {}
 
     def parse(row_number: int, row: list[str]) -> SourceRow:
         start_day = day(c_sd, row[i_sd])
         duration = row[i_dur]
-        minutes = minutes_of(c_dur, duration, clock_seconds(c_dur, duration))
+        minutes = durations.get(duration)
+        if minutes is None:
+            minutes = minutes_of(c_dur, duration, clock_seconds(c_dur, duration))
+            if len(durations) < CACHE_LIMIT:
+                durations[duration] = minutes
+        tags_text = row[i_tags]
+        tags = tag_sets.get(tags_text)
+        if tags is None:
+            tags = split_tags(tags_text)
+            if len(tag_sets) < CACHE_LIMIT:
+                tag_sets[tags_text] = tags
         start_at = clock(c_st, row[i_st])
         end_at = clock(c_et, row[i_et])
         end_text = row[i_ed]
@@ -139,7 +157,7 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
             project_name=row[i_project].strip(),
             task_name=row[i_task].strip(),
             note=row[i_desc].strip(),
-            tags=split_tags(row[i_tags]),
+            tags=tags,
             billable=billable,
             start=start_at,
             end=end_at,
