@@ -197,7 +197,7 @@ def csv_rows(upload: Upload) -> Iterator[list[str]]:
             yield from reader
         except UnicodeDecodeError:
             raise FormatError(
-                f"The file cannot be read as {encoding(upload)} text after row {reader.line_num}."
+                f"The file cannot be read as {encoding(upload)} text near line {reader.line_num}."
             ) from None
         except csv.Error as error:
             raise FormatError(f"The file is not valid CSV near line {reader.line_num}: {error}.") from None

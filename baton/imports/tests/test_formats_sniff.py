@@ -122,3 +122,20 @@ def test_bad_clock_time_and_date_bounds():
     with pytest.raises(cells.Bad, match="lies outside"):
         cells.parse_date("Date", "1899-12-31")
     assert cells.parse_date("Date", "2999-12-31").year == 2999
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_found_by_charset_normalizer(codec):
+    upload = upload_bytes((TOGGL_HEADER + "\n" + TOGGL_ROW + "\n" + TOGGL_ROW + "\n").encode(codec))
+    rows = read_all(upload)
+    assert upload.options["encoding"].startswith("utf_16")
+    assert [r.person_name for r in rows] == ["Zoë Müller", "Zoë Müller"]
+
+
+def test_bytes_that_stop_decoding_further_down_refuse_the_file():
+    row = TOGGL_ROW + "\n"
+    data = (TOGGL_HEADER + "\n" + row * 3000).encode() + "Zoë".encode("latin-1") + row.encode()
+    upload = upload_bytes(data)
+    fmt = detect(upload)
+    with pytest.raises(FormatError, match="cannot be read as utf-8 text near line"):
+        list(FORMATS[fmt.name].read(upload))
