@@ -286,7 +286,9 @@ def detect(upload: Upload, source: str | None = None) -> Format:
         require_rows(upload)
         upload.options["source"] = fmt.name
         return fmt
-    for fmt in FORMATS.values():
+    # Formats known by their headers first; a catch-all (the mapped CSV, whose detect accepts any table) last.
+    ordered = sorted(FORMATS.values(), key=lambda fmt: not isinstance(fmt.detect, HeaderRule))
+    for fmt in ordered:
         if fmt.detect(headers):
             require_rows(upload)
             upload.options["source"] = fmt.name

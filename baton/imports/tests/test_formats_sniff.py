@@ -139,3 +139,21 @@ def test_bytes_that_stop_decoding_further_down_refuse_the_file():
     fmt = detect(upload)
     with pytest.raises(FormatError, match="cannot be read as utf-8 text near line"):
         list(FORMATS[fmt.name].read(upload))
+
+
+def test_a_catch_all_format_is_tried_after_the_tools():
+    from baton.imports.formats.base import Format
+
+    catch_all = Format(
+        name="csv", label="CSV with a column mapping", expects="", detect=lambda headers: True, read=list
+    )
+    saved = dict(FORMATS)
+    FORMATS.clear()
+    FORMATS["csv"] = catch_all  # registered first, as "csv_mapped" sorts before the tools
+    FORMATS.update(saved)
+    try:
+        assert detect(upload_file("toggl/detailed_report.csv")).name == "toggl"
+        assert detect(upload_file("misc/unknown.csv")).name == "csv"
+    finally:
+        FORMATS.clear()
+        FORMATS.update(saved)
