@@ -225,3 +225,21 @@ def test_kimai_missing_activity_is_named():
     with pytest.raises(FormatError) as caught:
         detect(upload)
     assert caught.value.column == "Activity"
+
+
+def test_kimai_one_csv_with_durations_in_seconds():
+    text = (
+        "Date,From,To,Duration,Customer,Project,Activity,Description\n"
+        "2024-03-04,09:00,10:30,5400,Northwind,Relaunch,Design,Old Kimai export\n"
+        "2024-03-04,11:00,11:20,1200,Northwind,Relaunch,Design,\n"
+    )
+    upload = open_upload("kimai1.csv", io.BytesIO(text.encode()))
+    rows = read_all(upload)
+    assert upload.options["duration_unit"] == "seconds"
+    assert [r.minutes for r in rows] == [90, 20]
+
+
+def test_kimai_xlsx_with_only_a_header_is_refused():
+    upload = _xlsx(FRENCH, [])
+    with pytest.raises(FormatError, match="no entries"):
+        detect(upload)

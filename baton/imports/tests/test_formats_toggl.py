@@ -73,3 +73,59 @@ def test_toggl_missing_duration_is_named():
     with pytest.raises(FormatError) as caught:
         detect(upload_file("misc/toggl_no_duration.csv"))
     assert caught.value.column == "Duration"
+
+
+def test_toggl_excel_export_reads_like_its_csv():
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from baton.imports.formats import open_upload
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "User",
+            "Email",
+            "Client",
+            "Project",
+            "Task",
+            "Description",
+            "Billable",
+            "Start date",
+            "Start time",
+            "End date",
+            "End time",
+            "Duration",
+            "Tags",
+            "Amount (USD)",
+        ]
+    )
+    sheet.append(
+        [
+            "Ada Lovelace",
+            "ada@example.com",
+            "Northwind Traders",
+            "Website Relaunch",
+            "Design",
+            "Wireframes",
+            "Yes",
+            dt.date(2024, 3, 4),
+            dt.time(9, 0),
+            dt.date(2024, 3, 4),
+            dt.time(11, 30),
+            dt.time(2, 30),
+            "Design",
+            375.0,
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    upload = open_upload("toggl.xlsx", buffer)
+    (row,) = read_all(upload)
+    assert upload.options["kind"] == "xlsx"
+    assert (row.date, row.start, row.end, row.minutes) == (dt.date(2024, 3, 4), dt.time(9), dt.time(11, 30), 150)
+    assert row.bill_amount == Decimal("375")
