@@ -3,11 +3,12 @@
 Kimai's default export template writes: date, begin, end, duration (decimal hours), currency, rate (the entry's
 price), internal rate, hourly rate, fixed rate, user alias, user name, e-mail, account number, customer, project,
 activity, description, billable, tags, type, category, customer number (`Account` in English: matched to
-`Client.number`), project number, VAT id, order number — each header translated (Kimai's `messages.<lang>.xlf`;
-older releases had other words, e.g. German `Beginn`/`Lohn`, newer `Von`/`Preis`, so both are known). English,
-German, French, Spanish, Dutch and Italian are read. An XLSX export holds real dates, times and numbers; a CSV holds
-text in the export's locale (the decimal mark and date order are decided from a leading sample). A totals row (no
-date, no customer, no project) is skipped. `ID`, when the template has it, becomes `source_id`.
+`Client.number`), project number, VAT id, order number — each header translated (the words are Kimai's own, from
+`translations/messages.<lang>.xlf`; older releases had other words, e.g. German `Beginn`/`Lohn`, newer `Von`/`Preis`,
+Spanish `De`/`Para`, Dutch `Van`/`Tot`/`Bedrag`/`Rekening`, Italian `Da`/`A`/`Prezzo`/`Costo interno`; all are
+known). English, German, French, Spanish, Dutch and Italian are read. An XLSX export holds real dates, times and
+numbers; a CSV holds text in the export's locale (the decimal mark and date order are decided from a leading sample).
+A totals row (no date, no customer, no project) is skipped. `ID`, when the template has it, becomes `source_id`.
 """
 
 from __future__ import annotations
@@ -26,10 +27,23 @@ from baton.imports.formats.table import Columns, start, stream
 SPEC: dict[str, tuple[str, ...]] = {
     "date": ("Date", "Datum", "Fecha", "Data"),
     "begin": ("From", "Begin", "Start", "Von", "Beginn", "De", "Début", "Desde", "Inicio", "Van", "Da", "Inizio"),
-    "end": ("To", "End", "Bis", "Ende", "À", "A", "Fin", "Hasta", "Final", "Tot", "Einde", "Eind", "Fine"),
+    "end": ("To", "End", "Bis", "Ende", "À", "A", "Fin", "Hasta", "Para", "Final", "Tot", "Einde", "Eind", "Fine"),
     "duration": ("Duration", "Dauer", "Durée", "Duración", "Duur", "Durata"),
     "currency": ("Currency", "Währung", "Devise", "Moneda", "Divisa", "Valuta"),
-    "rate": ("Price", "Rate", "Preis", "Lohn", "Prix", "Tarif", "Precio", "Tarifa", "Prijs", "Tarief", "Prezzo"),
+    "rate": (
+        "Price",
+        "Rate",
+        "Preis",
+        "Lohn",
+        "Prix",
+        "Tarif",
+        "Precio",
+        "Tarifa",
+        "Bedrag",
+        "Prijs",
+        "Tarief",
+        "Prezzo",
+    ),
     "internal_rate": (
         "Internal price",
         "Internal rate",
@@ -44,6 +58,7 @@ SPEC: dict[str, tuple[str, ...]] = {
         "Intern tarief",
         "Prezzo interno",
         "Tariffa interna",
+        "Costo interno",
     ),
     "hourly_rate": (
         "Hourly price",
@@ -71,6 +86,7 @@ SPEC: dict[str, tuple[str, ...]] = {
         "Tarif fixe",
         "Precio fijo",
         "Tarifa fija",
+        "Vast bedrag",
         "Vaste prijs",
         "Vast tarief",
         "Prezzo fisso",
@@ -98,7 +114,7 @@ SPEC: dict[str, tuple[str, ...]] = {
     "description": ("Description", "Beschreibung", "Descripción", "Omschrijving", "Beschrijving", "Descrizione"),
     "billable": ("Billable", "Abrechenbar", "Verrechenbar", "Facturable", "Factureerbaar", "Declarabel", "Fatturabile"),
     "exported": ("Exported", "Exportiert", "Exporté", "Exportado", "Geëxporteerd", "Esportato"),
-    "tags": ("Tags", "Schlagworte", "Étiquettes", "Mots-clés", "Etiquetas", "Labels", "Tag", "Etichette"),
+    "tags": ("Tags", "Schlagworte", "Étiquettes", "Mots-clés", "Etiquetas", "Labels", "Label", "Tag", "Etichette"),
     "number": (
         "Account",
         "Customer number",
@@ -108,6 +124,7 @@ SPEC: dict[str, tuple[str, ...]] = {
         "Numéro de client",
         "Cuenta",
         "Número de cliente",
+        "Rekening",
         "Klantnummer",
         "Conto",
         "Numero cliente",
