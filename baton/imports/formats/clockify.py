@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from baton.imports.formats import cells
@@ -21,6 +22,7 @@ from baton.imports.formats.base import Format, RowError, SourceRow, Upload, regi
 from baton.imports.formats.sniff import HeaderRule, iter_table
 from baton.imports.formats.table import Columns, start, stream
 
+CACHE_SIZE = 65_536
 MONEY = re.compile(r"^\s*(billable|cost)\s+(rate|amount)\s*\(\s*([a-z]{3})\s*\)\s*$", re.IGNORECASE)
 
 SPEC = {
@@ -59,11 +61,6 @@ def _money_columns(header: list[Any]) -> tuple[dict[str, int], dict[str, str], s
     return at, names, currency
 
 
-def _when(column: str, date_text: str, time_text: str, order: str) -> tuple[dt.date, dt.time | None]:
-    day = cells.parse_date(column, date_text, order)
-    return day, (cells.parse_time(column, time_text) if time_text.strip() else None)
-
-
 def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     header, number, sample, rest = start(iter_table(upload))
     cols = Columns(header, SPEC, REQUIRED)
@@ -90,21 +87,39 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     m_cr, m_ca = money.get("cost_rate", cols.blank), money.get("cost_amount", cols.blank)
     n = cols.name
 
+    # Cells repeat (a day, a clock time, a duration): each distinct text is parsed once.
+    @lru_cache(maxsize=CACHE_SIZE)
+    def day(column: str, text: str) -> dt.date:
+        return cells.parse_date(column, text, order)
+
+    @lru_cache(maxsize=CACHE_SIZE)
+    def clock(column: str, text: str) -> dt.time | None:
+        return cells.parse_time(column, text) if text.strip() else None
+
+    @lru_cache(maxsize=CACHE_SIZE)
+    def decimal_minutes(text: str) -> int:
+        column = n["duration_decimal"]
+        return cells.minutes_of(column, text, cells.hours_seconds(column, text, decimal))
+
+    @lru_cache(maxsize=CACHE_SIZE)
+    def clock_minutes(text: str) -> int:
+        column = n["duration_h"]
+        return cells.minutes_of(column, text, cells.clock_seconds(column, text))
+
     def parse(row_number: int, row: list[str]) -> SourceRow:
-        start_day, start_at = _when(n["start_date"], row[i_sd], row[i_st], order)
+        start_day = day(n["start_date"], row[i_sd])
+        start_at = clock(n["start_time"], row[i_st])
         end_day, end_at = start_day, None
         if row[i_ed].strip() or row[i_et].strip():
-            end_day, end_at = _when(n["end_date"], row[i_ed] or row[i_sd], row[i_et], order)
+            end_day = day(n["end_date"], row[i_ed]) if row[i_ed].strip() else start_day
+            end_at = clock(n["end_time"], row[i_et])
         if start_at is not None and end_at is not None and (end_day, end_at) < (start_day, start_at):
             ended = f"{row[i_ed] or row[i_sd]} {row[i_et]}"
             raise cells.Bad(n["end_time"], f'end "{ended}" is before start "{row[i_sd]} {row[i_st]}"')
         if has_dd and row[i_dd].strip():
-            text = row[i_dd]
-            seconds = cells.hours_seconds(n["duration_decimal"], text, decimal)
-            minutes = cells.minutes_of(n["duration_decimal"], text, seconds)
+            minutes = decimal_minutes(row[i_dd])
         elif has_dh and row[i_dh].strip():
-            text = row[i_dh]
-            minutes = cells.minutes_of(n["duration_h"], text, cells.clock_seconds(n["duration_h"], text))
+            minutes = clock_minutes(row[i_dh])
         else:
             if start_at is None or end_at is None:
                 raise cells.Bad(n["duration_decimal"], "the entry has no duration and no start and end times")

@@ -16,12 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from baton.imports.formats import cells
 from baton.imports.formats.base import Format, RowError, SourceRow, Upload, register
 from baton.imports.formats.sniff import HeaderRule, iter_table
 from baton.imports.formats.table import Columns, start, stream
+
+CACHE_SIZE = 65_536
 
 # Each field: its header in en, de, fr, es, nl, it (current, then older wordings). The first is used in messages.
 SPEC: dict[str, tuple[str, ...]] = {
@@ -226,6 +229,10 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     unit = options.get("duration_unit") or _duration_unit(list(cols.values(text_sample, "duration")))
     upload.options.update(date_order=order, decimal=decimal, duration_unit=unit)
     read_cell = Cells(order, decimal, unit)
+    # Cells repeat (a day, a clock time, a duration): each distinct value is parsed once.
+    day = lru_cache(maxsize=CACHE_SIZE)(read_cell.date)
+    clock = lru_cache(maxsize=CACHE_SIZE)(read_cell.time)
+    minutes = lru_cache(maxsize=CACHE_SIZE)(read_cell.minutes)
     i, n = cols.i, cols.name
     i_date, i_begin, i_end, i_duration = i("date"), i("begin"), i("end"), i("duration")
     i_customer, i_project, i_activity, i_desc = i("customer"), i("project"), i("activity"), i("description")
@@ -237,12 +244,12 @@ def read(upload: Upload, **options: Any) -> Iterator[SourceRow | RowError]:
     def parse(row_number: int, row: list[Any]) -> SourceRow | None:
         if row[i_date] in (None, "") and not _text(row[i_customer]) and not _text(row[i_project]):
             return None  # the totals row at the foot of an export
-        begin = read_cell.time(n["begin"], row[i_begin])
-        end = read_cell.time(n["end"], row[i_end])
+        begin = clock(n["begin"], row[i_begin])
+        end = clock(n["end"], row[i_end])
         return SourceRow(
             row=row_number,
-            date=read_cell.date(n["date"], row[i_date]),
-            minutes=read_cell.minutes(n["duration"], row[i_duration]),
+            date=day(n["date"], row[i_date]),
+            minutes=minutes(n["duration"], row[i_duration]),
             person_name=_text(row[i_alias]) or _text(row[i_user]),
             person_email=_text(row[i_email]),
             client_name=_text(row[i_customer]),
