@@ -157,3 +157,15 @@ def test_a_catch_all_format_is_tried_after_the_tools():
     finally:
         FORMATS.clear()
         FORMATS.update(saved)
+
+
+def test_a_django_upload_is_read_and_left_open():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from baton.imports.tests.helpers import FILES
+
+    uploaded = SimpleUploadedFile("toggl.csv", (FILES / "toggl" / "detailed_report.csv").read_bytes())
+    upload = open_upload(uploaded.name, uploaded)
+    items = list(FORMATS[detect(upload).name].read(upload))
+    assert len(items) == 8
+    assert not uploaded.closed
