@@ -302,3 +302,26 @@ def test_totals_helper():
     ]
     totals = services.quote_totals(rows, Decimal("0"), Decimal("7.50"))
     assert totals["subtotal"] == Decimal("10.01") and totals["tax"] == Decimal("0.75")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_winning_a_deal_uses_the_project_its_accepted_quote_made(personas, django_capture_on_commit_callbacks):
+    from baton.crm.services import deal_create
+
+    deal = deal_create(
+        actor=personas["owner"].actor,
+        client=personas.client_a,
+        name="Relaunch deal",
+        value="24000.00",
+        stage="negotiation",
+        owner_id=personas["admin"].person.id,
+    )
+    quote = _sent(personas, django_capture_on_commit_callbacks, deal_id=deal.id, billing="retainer", period_fee="15000.00")
+    assert quote["deal_id"] == deal.id
+    accepted = personas["am"].api().post(f"/api/v1/quotes/{quote['id']}/accept").json()
+    won = personas["am"].api().post(f"/api/v1/deals/{deal.id}/win", {}, content_type=JSON)
+    assert won.status_code == 200, won.content
+    assert won.json()["project_id"] == accepted["project_id"]
+    project = Project.objects.get(pk=accepted["project_id"])
+    assert project.billing == "retainer" and project.period_budget_amount == Decimal("15000.00")
+    assert Project.objects.filter(client=personas.client_a).count() == 1
