@@ -81,7 +81,7 @@ def quote_totals(
     }
 
 
-class _Rates:
+class RateFinder:
     """The rate card, read once per write, for lines by role or person without a unit price."""
 
     def __init__(self, actor: Actor, client: Client | None, project: Project | None, currency: str) -> None:
@@ -115,7 +115,7 @@ class _Rates:
 
 # Complexity: one pass over the lines naming every bad field of each (description, numbers, person, rate).
 def clean_lines(
-    actor: Actor, raw: Any, errors: dict[str, str], rates: _Rates, *, selected_ids: set[int] | None = None
+    actor: Actor, raw: Any, errors: dict[str, str], rates: RateFinder, *, selected_ids: set[int] | None = None
 ) -> list[dict[str, Any]]:
     """Lines from input: description, quantity (hours for a line by role or person; default 1), unit_price (from the
     rate card when left out on a line by role or person), role or person_id, minutes, phase, optional, selected."""
@@ -298,7 +298,7 @@ def quote_create(
     _check_fields(actor, quote, {"title": title, **fields}, errors)
     if not fields.get("currency"):
         quote.currency = quote.project.currency if quote.project else client.currency
-    clean = clean_lines(actor, lines or [], errors, _Rates(actor, client, quote.project, quote.currency))
+    clean = clean_lines(actor, lines or [], errors, RateFinder(actor, client, quote.project, quote.currency))
     if errors:
         raise ValidationError(errors)
     _apply_totals(quote, clean)
@@ -330,7 +330,7 @@ def quote_update(*, actor: Actor, quote: Quote, version: int | None, **changes: 
     _check_fields(actor, quote, {k: v for k, v in changes.items() if k != "lines"}, errors)
     clean = None
     if "lines" in changes:
-        clean = clean_lines(actor, changes["lines"], errors, _Rates(actor, quote.client, quote.project, quote.currency))
+        clean = clean_lines(actor, changes["lines"], errors, RateFinder(actor, quote.client, quote.project, quote.currency))
     if errors:
         raise ValidationError(errors)
     if clean is not None:

@@ -325,3 +325,69 @@ def test_winning_a_deal_uses_the_project_its_accepted_quote_made(personas, djang
     project = Project.objects.get(pk=accepted["project_id"])
     assert project.billing == "retainer" and project.period_budget_amount == Decimal("15000.00")
     assert Project.objects.filter(client=personas.client_a).count() == 1
+
+
+# --- Web pages ----------------------------------------------------------------------------------------------------
+
+
+def _editor_post(client_id, **extra):
+    data = {
+        "client_id": str(client_id),
+        "title": "Brand refresh",
+        "billing": "fixed_fee",
+        "tax_rate": "10",
+        "discount_pct": "0",
+        "line_description": ["Logo", "Guidelines"],
+        "line_phase": ["Identity", "Identity"],
+        "line_role": ["", "Designer"],
+        "line_person_id": ["", ""],
+        "line_quantity": ["1", "4"],
+        "line_unit_price": ["1000.00", "75.00"],
+        "line_minutes": ["", ""],
+        "line_kind": ["included", "optional"],
+    }
+    return data | extra
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_editor_recomputes_on_the_server_and_saves(personas):
+    web = login(personas, "am")
+    assert web.get("/quotes/").status_code == 200
+    assert web.get("/quotes/new/").status_code == 200
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    refreshed = web.post("/quotes/new/", _editor_post(personas.client_a.id, _op="refresh"), **htmx)
+    assert refreshed.status_code == 200
+    assert refreshed.context["totals"]["subtotal"] == Decimal("1000.00")  # the optional line is not counted
+    assert refreshed.context["totals"]["tax"] == Decimal("100.00")
+    added = web.post("/quotes/new/", _editor_post(personas.client_a.id, _op="add"), **htmx)
+    assert len(added.context["rows"]) == 3
+    removed = web.post("/quotes/new/", _editor_post(personas.client_a.id, _op="remove-0"), **htmx)
+    assert [r["description"] for r in removed.context["rows"]] == ["Guidelines"]
+    assert not Quote.objects.exists()  # nothing is saved until Save
+    saved = web.post("/quotes/new/", _editor_post(personas.client_a.id, _op="save"))
+    assert saved.status_code == 302
+    quote = Quote.objects.get()
+    assert (quote.title, quote.subtotal, quote.total) == ("Brand refresh", Decimal("1000.00"), Decimal("1100.00"))
+    page = web.get(f"/quotes/{quote.id}/")
+    assert page.status_code == 200 and "Brand refresh" in page.content.decode()
+    bad = web.post(
+        f"/quotes/{quote.id}/edit/",
+        _editor_post(personas.client_a.id, _op="save", line_unit_price=["abc", "75.00"], version=str(quote.version)),
+    )
+    assert bad.status_code == 400
+    assert Quote.objects.get().subtotal == Decimal("1000.00")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_send_and_accept_from_the_quote_page(personas, django_capture_on_commit_callbacks):
+    quote = made(personas)
+    web = login(personas, "am")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert web.post(f"/quotes/{quote['id']}/send/").status_code == 302
+    assert len(mail.outbox) == 1
+    page = web.get(f"/quotes/{quote['id']}/").content.decode()
+    assert "Revision 1" in page
+    assert web.post(f"/quotes/{quote['id']}/accept/", {"decided_by": "Cara Contact"}).status_code == 302
+    saved = Quote.objects.get(pk=quote["id"])
+    assert saved.status == "accepted" and saved.decided_by == "Cara Contact" and saved.project_id
+    assert login(personas, "pm").get("/quotes/").status_code == 403
