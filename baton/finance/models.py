@@ -387,12 +387,12 @@ class QuoteStatus(models.TextChoices):
 
 
 class Quote(TimestampedModel):
-    """An estimate sent to a client: lines by role or person × hours × rate, fixed items and optional items, a
+    """An estimate sent to a client: lines by role or person x hours x rate, fixed items and optional items, a
     discount (a percentage of the lines), tax. Accepting it creates (or re-budgets) the project it sells.
 
     Totals (stored, computed by the service): `lines_total` = Σ amounts of the lines that count (every line that is
-    not optional, and the optional ones chosen: `selected`); `discount_amount` = lines_total × discount_pct, cents half
-    up; `subtotal` = lines_total − discount; `tax` = subtotal × tax_rate, cents half up; `total` = subtotal + tax.
+    not optional, and the optional ones chosen: `selected`); `discount_amount` = lines_total x discount_pct, cents half
+    up; `subtotal` = lines_total - discount; `tax` = subtotal x tax_rate, cents half up; `total` = subtotal + tax.
     `revision` counts the versions sent (0: never sent); `revisions` keeps a snapshot of each sent version."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="quotes")
@@ -442,9 +442,9 @@ class Quote(TimestampedModel):
 
 
 class QuoteLine(models.Model):
-    """One line of a quote: amount = quantity × unit_price, cents half up. A line by `role` (free text) or `person`
+    """One line of a quote: amount = quantity x unit_price, cents half up. A line by `role` (free text) or `person`
     sells hours (quantity) at a rate, its unit price from the rate card when none is given; `minutes` is the effort
-    it sells (by default quantity × 60 for a line by role or person). `phase` groups lines into the project's
+    it sells (by default quantity x 60 for a line by role or person). `phase` groups lines into the project's
     milestones; an `optional` line counts only when `selected`."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")

@@ -31,8 +31,8 @@ from baton.people.models import Person
 
 ROW_FIELDS = ("description", "phase", "role", "person_id", "quantity", "unit_price", "minutes", "kind")
 KINDS = (("included", "Included"), ("optional", "Optional"), ("chosen", "Optional, chosen"))
-HEADER_FIELDS = ("client_id", "title", "project_id", "deal_id", "billing", "period_fee", "tax_rate", "discount_pct")
-HEADER_FIELDS += ("valid_until", "currency", "notes")
+HEADER_FIELDS: tuple[str, ...] = ("client_id", "title", "project_id", "deal_id", "billing", "period_fee")
+HEADER_FIELDS += ("tax_rate", "discount_pct", "valid_until", "currency", "notes")
 
 
 def _int(value: Any) -> int | None:
@@ -165,7 +165,9 @@ def _preview(actor: Actor, header: dict[str, Any], rows: list[dict[str, Any]], q
     errors: dict[str, str] = {}
     client_id = _int(header.get("client_id")) or (quote.client_id if quote else None)
     client = Client.objects.filter(workspace=actor.workspace, pk=client_id or 0).first()
-    currency = (header.get("currency") or "").strip().upper() or (client.currency if client else actor.workspace.currency)
+    currency = (header.get("currency") or "").strip().upper() or (
+        client.currency if client else actor.workspace.currency
+    )
     rates = services.RateFinder(actor, client, None, currency)
     lines = services.clean_lines(actor, _service_lines(rows), errors, rates)
     discount = _decimal(header.get("discount_pct")) or Decimal("0")
@@ -181,7 +183,9 @@ def _preview(actor: Actor, header: dict[str, Any], rows: list[dict[str, Any]], q
 def _row_errors(errors: dict[str, list[str]], rows: list[dict[str, Any]]) -> dict[str, str]:
     """Field errors of the service, the line ones put on their rows (`lines.2.unit_price`)."""
     general: dict[str, str] = {}
-    filled = [r for r in rows if any(str(r.get(f) or "").strip() for f in ("description", "quantity", "unit_price", "role"))]
+    filled = [
+        r for r in rows if any(str(r.get(f) or "").strip() for f in ("description", "quantity", "unit_price", "role"))
+    ]
     for field, messages_ in errors.items():
         parts = field.split(".")
         if parts[0] == "lines" and len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(filled):
@@ -193,13 +197,19 @@ def _row_errors(errors: dict[str, list[str]], rows: list[dict[str, Any]]) -> dic
     return general
 
 
-def _editor_context(actor: Actor, quote: Quote | None, header: dict[str, Any], rows: list[dict[str, Any]]) -> dict:
+def _editor_context(
+    actor: Actor, quote: Quote | None, header: dict[str, Any], rows: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "quote": quote,
         "header": header,
         "rows": rows,
         "kinds": KINDS,
-        "billings": (("fixed_fee", "Fixed fee"), ("time_and_materials", "Time and materials"), ("retainer", "Retainer")),
+        "billings": (
+            ("fixed_fee", "Fixed fee"),
+            ("time_and_materials", "Time and materials"),
+            ("retainer", "Retainer"),
+        ),
         "clients": client_choices(actor=actor),
         "projects": list(
             visible_projects(actor).filter(archived_at__isnull=True).order_by("name").values_list("id", "name")

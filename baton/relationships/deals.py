@@ -90,6 +90,7 @@ def deal_win(
         .order_by("-decided_at", "-id")
         .first()
     )
+    project: Any
     if quoted is not None:  # its accepted quote already made the project, with the quote's billing and budget
         project = quoted.project
     elif template is not None:

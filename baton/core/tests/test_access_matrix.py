@@ -1168,7 +1168,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/quotes"): lambda t, who: Call("/api/v1/quotes"),
     ("POST", "/api/v1/quotes"): lambda t, who: Call(
         "/api/v1/quotes",
-        {"client_id": t["client_id"], "title": f"Quoted by {who}", "lines": [{"description": "Work", "unit_price": "5"}]},
+        {
+            "client_id": t["client_id"],
+            "title": f"Quoted by {who}",
+            "lines": [{"description": "Work", "unit_price": "5"}],
+        },
     ),
     ("GET", "/api/v1/quotes/{quote_id}"): lambda t, who: Call(f"/api/v1/quotes/{t['quote_id']}"),
     ("PATCH", "/api/v1/quotes/{quote_id}"): lambda t, who: Call(

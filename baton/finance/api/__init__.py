@@ -1,5 +1,5 @@
-"""The finance API: budgets and the scope log, change orders, expenses, invoices, quotes and the profitability and budget-burn
-reports (rate cards and exchange rates: `baton.rates.api`). One router per resource, assembled here."""
+"""The finance API: budgets and the scope log, change orders, expenses, invoices, quotes and the profitability and
+budget-burn reports (rate cards and exchange rates: `baton.rates.api`). One router per resource, assembled here."""
 
 from ninja import Router
 

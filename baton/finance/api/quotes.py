@@ -36,9 +36,9 @@ QuoteStatusName = Literal["draft", "sent", "accepted", "declined"]
 QuoteBilling = Literal["fixed_fee", "time_and_materials", "retainer"]
 PCT = 'Percent, e.g. "20.00" for 20 %.'
 QUOTE_TOTALS = (
-    "Line amount = quantity × unit_price, cents half up. lines_total = Σ the lines that count (not optional, or "
-    "optional and selected); discount_amount = lines_total × discount_pct / 100; subtotal = lines_total − discount; "
-    "tax = subtotal × tax_rate / 100 (cents half up); total = subtotal + tax."
+    "Line amount = quantity x unit_price, cents half up. lines_total = Σ the lines that count (not optional, or "
+    "optional and selected); discount_amount = lines_total x discount_pct / 100; subtotal = lines_total - discount; "
+    "tax = subtotal x tax_rate / 100 (cents half up); total = subtotal + tax."
 )
 
 
@@ -56,7 +56,7 @@ class QuoteLineIn(InputSchema):
     role: str = Field("", max_length=100, description="Free text (a job title or an access role).")
     person_id: int | None = None
     minutes: int | None = Field(
-        None, description="The effort it sells; by default quantity × 60 on a line by role or person."
+        None, description="The effort it sells; by default quantity x 60 on a line by role or person."
     )
     phase: str = Field("", max_length=200, description="Accepting makes a milestone per phase.")
     optional: bool = Field(False, description="An optional item: counts in the totals only when selected.")
@@ -244,9 +244,7 @@ def revise_quote(request: HttpRequest, quote_id: int) -> Any:
     return _quote(request, quote_id)
 
 
-@router.post(
-    "/quotes/{quote_id}/accept", response={200: AcceptOut, **ERRORS}, openapi_extra=body_doc(AcceptIn)
-)
+@router.post("/quotes/{quote_id}/accept", response={200: AcceptOut, **ERRORS}, openapi_extra=body_doc(AcceptIn))
 def accept_quote(request: HttpRequest, quote_id: int) -> Any:
     """Accept a sent quote: without a project_id a `planned` project is created for the client, named after the
     quote, with its billing, budget amount (the subtotal), budget minutes (Σ line minutes), a milestone per phase
@@ -262,9 +260,7 @@ def accept_quote(request: HttpRequest, quote_id: int) -> Any:
     return {"quote": _quote(request, quote.pk), "project_id": project.pk}
 
 
-@router.post(
-    "/quotes/{quote_id}/decline", response={200: QuoteOut, **ERRORS}, openapi_extra=body_doc(DeclineIn)
-)
+@router.post("/quotes/{quote_id}/decline", response={200: QuoteOut, **ERRORS}, openapi_extra=body_doc(DeclineIn))
 def decline_quote(request: HttpRequest, quote_id: int) -> Any:
     payload = optional_body(request, DeclineIn)
     services.quote_decline(

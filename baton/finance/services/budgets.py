@@ -275,7 +275,9 @@ def project_budget_rebaseline(
     baseline = ScopeBaseline.objects.select_for_update().filter(project_id=locked.pk).first()
     if baseline is not None:
         approved = [o for o in ChangeOrder.objects.filter(project_id=locked.pk, status="approved")]
-        baseline.budget_amount = max(Decimal("0.00"), budget_amount - sum((o.amount_delta for o in approved), Decimal(0)))
+        baseline.budget_amount = max(
+            Decimal("0.00"), budget_amount - sum((o.amount_delta for o in approved), Decimal(0))
+        )
         baseline.budget_minutes = max(0, budget_minutes - sum(o.minutes_delta for o in approved))
         baseline.frozen_at = timezone.now()
         baseline.save()

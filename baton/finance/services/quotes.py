@@ -2,9 +2,9 @@
 changed version sent is a new revision, its snapshot kept), accepted (by staff or by the client in the portal: the
 project is created, or re-budgeted, from it) or declined.
 
-Totals, in cents half up: line amount = quantity × unit_price; lines_total = Σ the lines that count (not optional,
-or optional and selected); discount = lines_total × discount_pct / 100; subtotal = lines_total − discount; tax =
-subtotal × tax_rate / 100; total = subtotal + tax.
+Totals, in cents half up: line amount = quantity x unit_price; lines_total = Σ the lines that count (not optional,
+or optional and selected); discount = lines_total x discount_pct / 100; subtotal = lines_total - discount; tax =
+subtotal x tax_rate / 100; total = subtotal + tax.
 """
 
 from __future__ import annotations
@@ -146,6 +146,7 @@ def clean_lines(
         if quantity is not None and quantity == 0:
             errors[f"lines.{i}.quantity"] = "A quantity is not zero."
         source = ""
+        unit_price: Decimal | None
         if item.get("unit_price") is None and (role or person is not None):
             unit_price, source = rates.rate(person, role)
             source = f"rate card: {source}"
@@ -240,7 +241,7 @@ def _check_fields(actor: Actor, quote: Quote, data: dict[str, Any], errors: dict
                 errors["deal_id"] = "This deal is another client's."
             else:
                 quote.deal = deal
-    if "currency" in data and data["currency"]:
+    if data.get("currency"):
         quote.currency = currency_code(data["currency"], "currency", errors) or quote.currency
     for field in ("tax_rate", "discount_pct"):
         if field in data:
@@ -287,9 +288,11 @@ def quote_create(
         project = visible_project(actor, fields["project_id"], {})
         client_id = project.client_id if project else None
     if client_id is None and fields.get("deal_id") is not None:
-        client_id = Deal.objects.filter(workspace=actor.workspace, pk=fields["deal_id"]).values_list(
-            "client_id", flat=True
-        ).first()
+        client_id = (
+            Deal.objects.filter(workspace=actor.workspace, pk=fields["deal_id"])
+            .values_list("client_id", flat=True)
+            .first()
+        )
     client = _client(actor, client_id, errors)
     if client is None:
         raise ValidationError(errors)
@@ -330,7 +333,9 @@ def quote_update(*, actor: Actor, quote: Quote, version: int | None, **changes: 
     _check_fields(actor, quote, {k: v for k, v in changes.items() if k != "lines"}, errors)
     clean = None
     if "lines" in changes:
-        clean = clean_lines(actor, changes["lines"], errors, RateFinder(actor, quote.client, quote.project, quote.currency))
+        clean = clean_lines(
+            actor, changes["lines"], errors, RateFinder(actor, quote.client, quote.project, quote.currency)
+        )
     if errors:
         raise ValidationError(errors)
     if clean is not None:
@@ -416,7 +421,10 @@ def quote_send(*, actor: Actor, quote: Quote) -> Quote:
     last = quote.revisions[-1]["snapshot"] if quote.revisions else None
     if current != last:
         quote.revision += 1
-        quote.revisions = [*quote.revisions, {"revision": quote.revision, "sent_at": now.isoformat(), "snapshot": current}]
+        quote.revisions = [
+            *quote.revisions,
+            {"revision": quote.revision, "sent_at": now.isoformat(), "snapshot": current},
+        ]
     quote.status = QuoteStatus.SENT
     quote.sent_at = now
     bump_version(quote)
@@ -551,7 +559,7 @@ def quote_accept(
     quote = lock_quote(actor, quote, "decide")
     _decidable(actor, quote, "accepted")
     _choose_optional(quote, optional_line_ids)
-    if quote.project_id is not None:
+    if quote.project is not None:
         project = _rebudget(actor, quote, quote.project)
     else:
         project = _make_project(actor, quote)

@@ -144,7 +144,12 @@ def test_a_changed_version_sent_again_is_the_next_revision(personas, django_capt
     api = personas["am"].api()
     with django_capture_on_commit_callbacks(execute=True):
         api.post(f"/api/v1/quotes/{body['id']}/send")
-        assert api.patch(f"/api/v1/quotes/{body['id']}", {"title": "x"}, content_type=JSON, headers={"If-Match": "2"}).status_code == 409
+        assert (
+            api.patch(
+                f"/api/v1/quotes/{body['id']}", {"title": "x"}, content_type=JSON, headers={"If-Match": "2"}
+            ).status_code
+            == 409
+        )
         revised = api.post(f"/api/v1/quotes/{body['id']}/revise").json()
         assert revised["status"] == "draft"
         patched = api.patch(
@@ -172,9 +177,7 @@ def test_accept_creates_the_project_with_budget_milestones_and_baseline(personas
     quote = _sent(personas, django_capture_on_commit_callbacks)
     api = personas["am"].api()
     line_ids = [line["id"] for line in quote["lines"]]
-    response = api.post(
-        f"/api/v1/quotes/{quote['id']}/accept", {"optional_line_ids": [line_ids[3]]}, content_type=JSON
-    )
+    response = api.post(f"/api/v1/quotes/{quote['id']}/accept", {"optional_line_ids": [line_ids[3]]}, content_type=JSON)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["quote"]["status"] == "accepted" and body["quote"]["decided_at"]
@@ -256,7 +259,9 @@ def test_the_client_accepts_in_the_portal(personas, django_capture_on_commit_cal
     assert page.status_code == 200
     text = page.content.decode()
     assert "Website relaunch" in text and "Not yet" not in text
-    response = portal.post(f"/relationships/portal/quotes/{quote['id']}/accept/", {f"optional_{quote['lines'][3]['id']}": "on"})
+    response = portal.post(
+        f"/relationships/portal/quotes/{quote['id']}/accept/", {f"optional_{quote['lines'][3]['id']}": "on"}
+    )
     assert response.status_code == 302
     saved = Quote.objects.get(pk=quote["id"])
     assert saved.status == "accepted"
@@ -316,7 +321,9 @@ def test_winning_a_deal_uses_the_project_its_accepted_quote_made(personas, djang
         stage="negotiation",
         owner_id=personas["admin"].person.id,
     )
-    quote = _sent(personas, django_capture_on_commit_callbacks, deal_id=deal.id, billing="retainer", period_fee="15000.00")
+    quote = _sent(
+        personas, django_capture_on_commit_callbacks, deal_id=deal.id, billing="retainer", period_fee="15000.00"
+    )
     assert quote["deal_id"] == deal.id
     accepted = personas["am"].api().post(f"/api/v1/quotes/{quote['id']}/accept").json()
     won = personas["am"].api().post(f"/api/v1/deals/{deal.id}/win", {}, content_type=JSON)
