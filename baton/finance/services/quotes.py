@@ -231,6 +231,8 @@ def _check_fields(actor: Actor, quote: Quote, data: dict[str, Any], errors: dict
                 errors["project_id"] = "This project belongs to another client."
             elif project is not None:
                 quote.project = project
+                if not data.get("currency"):
+                    quote.currency = project.currency
     if "deal_id" in data:
         quote.deal = None
         if data["deal_id"] is not None:
@@ -259,6 +261,8 @@ def _check_fields(actor: Actor, quote: Quote, data: dict[str, Any], errors: dict
         quote.retainer_period = (data["retainer_period"] or "").strip().lower()
     if "period_fee" in data:
         quote.period_fee = money(data["period_fee"], "period_fee", errors, allow_none=True)
+    if quote.project is not None and "currency" not in errors and quote.currency != quote.project.currency:
+        errors["currency"] = f"“{quote.project.name}” is kept in {quote.project.currency}; quote it in that currency."
     if quote.billing == Billing.RETAINER:
         quote.retainer_period = quote.retainer_period or "month"
         if quote.retainer_period != "month":
@@ -299,8 +303,6 @@ def quote_create(
     quote = Quote(workspace=actor.workspace, client=client, currency=client.currency, billing=Billing.FIXED_FEE)
     access.require(actor, "quote", "create", quote)
     _check_fields(actor, quote, {"title": title, **fields}, errors)
-    if not fields.get("currency"):
-        quote.currency = quote.project.currency if quote.project else client.currency
     clean = clean_lines(actor, lines or [], errors, RateFinder(actor, client, quote.project, quote.currency))
     if errors:
         raise ValidationError(errors)

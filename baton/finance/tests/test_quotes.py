@@ -398,3 +398,12 @@ def test_send_and_accept_from_the_quote_page(personas, django_capture_on_commit_
     saved = Quote.objects.get(pk=quote["id"])
     assert saved.status == "accepted" and saved.decided_by == "Cara Contact" and saved.project_id
     assert login(personas, "pm").get("/quotes/").status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_quote_for_a_project_is_in_its_currency(personas):
+    project = make_project(personas, currency="EUR")
+    assert made(personas, project_id=project.id)["currency"] == "EUR"
+    response = create(personas["am"], client_id=personas.client_a.id, project_id=project.id, currency="GBP")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["currency"]
