@@ -407,3 +407,12 @@ def test_a_quote_for_a_project_is_in_its_currency(personas):
     response = create(personas["am"], client_id=personas.client_a.id, project_id=project.id, currency="GBP")
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["currency"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_event_log_hides_quote_amounts_from_roles_without_quotes(personas):
+    made(personas)
+    for who, hidden in (("member", True), ("pm", True), ("finance", False)):
+        rows = personas[who].api().get("/api/v1/events?verb=quote.created").json()["results"]
+        assert len(rows) == 1
+        assert ("total" not in rows[0]["data"] or rows[0]["data"]["total"] is None) is hidden, (who, rows[0]["data"])
