@@ -13,6 +13,7 @@ urlpatterns = [
     path("schedule/", include("baton.resourcing.urls")),
     path("time/", include("baton.timesheets.urls")),
     path("finance/", include("baton.finance.urls")),
+    path("quotes/", include("baton.finance.quote_urls")),
     path("", include("baton.automation.urls")),
     path("relationships/", include("baton.relationships.urls")),
     path("handoffs/", include("baton.handoffs.urls")),

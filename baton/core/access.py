@@ -139,6 +139,14 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("invoice", "issue"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "void"): frozenset({OWNER, ADMIN, FINANCE}),
     ("payment", "create"): frozenset({OWNER, ADMIN, FINANCE}),
+    # Quotes (finance): owner/admin/finance all; an AM its portfolio's clients'; a client-role user reads, accepts
+    # and declines its own client's quotes once sent (see `_quote_allowed`). Project managers do not sell.
+    ("quote", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, CLIENT}),
+    ("quote", "create"): frozenset({OWNER, ADMIN, FINANCE, AM}),
+    ("quote", "update"): frozenset({OWNER, ADMIN, FINANCE, AM}),
+    ("quote", "delete"): frozenset({OWNER, ADMIN, FINANCE, AM}),
+    ("quote", "send"): frozenset({OWNER, ADMIN, FINANCE, AM}),
+    ("quote", "decide"): frozenset({OWNER, ADMIN, FINANCE, AM, CLIENT}),  # accept or decline
     # Automation (baton/automation): owners and admins manage rules (and read their runs) and webhooks; everyone,
     # a client-role user included, reads and marks only their own notifications (anyone else's answer 404).
     ("automation_rule", "view"): LEADERS,
@@ -281,6 +289,8 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _money_allowed(actor, resource, action, obj)
     if resource == "growth_record":
         return _growth_allowed(actor, obj)
+    if resource == "quote":
+        return _quote_allowed(actor, action, obj)
     if resource in RELATIONSHIP_RESOURCES:
         return _relationships_allowed(actor, resource, action, obj)
     if resource == "handoff":
@@ -459,6 +469,16 @@ def _invoice_allowed(actor: Actor, action: str, obj: Any) -> bool:
     if actor.role == PM:
         return obj.project_id is not None and obj.project.project_manager_id == actor.person_id
     return False
+
+
+def _quote_allowed(actor: Actor, action: str, obj: Any) -> bool:
+    """Object rules of a quote: a client-role user views (and decides) its own client's once sent; an AM its
+    portfolio's; owner/admin/finance all."""
+    if actor.role == CLIENT:
+        return action in ("view", "decide") and obj.client_id == actor.client_id and obj.status != "draft"
+    if actor.role == AM:
+        return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
+    return True
 
 
 def manages(actor: Actor, person: Any) -> bool:

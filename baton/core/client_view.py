@@ -8,7 +8,7 @@ Each piece of content a client-facing output might show is tagged with a kind of
   decisions;
 - only when the client's protocol shares it: budget figures (amounts, burn, hours against budget, over-budget risks);
 - always: progress (projects, milestones, tasks), decisions, next steps, goals, delivery risks, status updates,
-  change orders and invoices addressed to the client.
+  change orders, invoices and quotes addressed to the client.
 An unknown kind is a programming error (`ValueError`): the policy fails closed rather than show something new.
 
 Core knows no domain: what a client's protocol shares, and which texts of a client are internal (its escalations'
@@ -49,10 +49,11 @@ RISK = "risk"
 STATUS_UPDATE = "status_update"
 CHANGE_ORDER = "change_order"
 INVOICE = "invoice"
+QUOTE = "quote"
 
 NEVER = frozenset({ESCALATION, HEALTH, COST, MARGIN, RATE, INTERNAL_NOTE, INTERNAL_DECISION})
 BY_PROTOCOL = frozenset({BUDGET})
-ALWAYS = frozenset({PROGRESS, DECISION, NEXT_STEP, GOAL, RISK, STATUS_UPDATE, CHANGE_ORDER, INVOICE})
+ALWAYS = frozenset({PROGRESS, DECISION, NEXT_STEP, GOAL, RISK, STATUS_UPDATE, CHANGE_ORDER, INVOICE, QUOTE})
 KINDS = NEVER | BY_PROTOCOL | ALWAYS
 
 

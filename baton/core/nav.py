@@ -44,6 +44,7 @@ MAIN_NAV: tuple[NavLink, ...] = (
     NavLink("Schedule", "resourcing:schedule", "booking", apps=("resourcing",)),
     NavLink("Time", "timesheets:grid", "time_entry", apps=("timesheets",)),
     NavLink("Finance", "finance:overview", "financials", apps=("finance",)),
+    NavLink("Quotes", "quotes:list", "quote", apps=("quotes",), audience=STAFF),
     NavLink("Invoices", "finance:invoices", "invoice", apps=("finance",), audience=CLIENT_ONLY),
     NavLink("Portal", "relationships:portal", "status_update", names=("portal",), audience=CLIENT_ONLY),
     NavLink("Growth", "growth:home", "growth_record", apps=("growth",)),

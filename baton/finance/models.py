@@ -374,3 +374,99 @@ class BudgetAlert(models.Model):
     @property
     def client_id(self) -> int:
         return self.project.client_id
+
+
+# --- Quotes (issue 19) -------------------------------------------------------------------------------------------
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Quote(TimestampedModel):
+    """An estimate sent to a client: lines by role or person x hours x rate, fixed items and optional items, a
+    discount (a percentage of the lines), tax. Accepting it creates (or re-budgets) the project it sells.
+
+    Totals (stored, computed by the service): `lines_total` = Σ amounts of the lines that count (every line that is
+    not optional, and the optional ones chosen: `selected`); `discount_amount` = lines_total x discount_pct, cents half
+    up; `subtotal` = lines_total - discount; `tax` = subtotal x tax_rate, cents half up; `total` = subtotal + tax.
+    `revision` counts the versions sent (0: never sent); `revisions` keeps a snapshot of each sent version."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="quotes")
+    client = models.ForeignKey("crm.Client", on_delete=models.PROTECT, related_name="quotes")
+    project = models.ForeignKey(
+        "delivery.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+    )
+    deal = models.ForeignKey("crm.Deal", null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True, help_text="Shown to the client on the quote.")
+    currency = models.CharField(max_length=3)
+    billing = models.CharField(max_length=30, default="fixed_fee")
+    retainer_period = models.CharField(max_length=10, blank=True)
+    period_fee = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    discount_pct = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    lines_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    discount_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    tax = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    status = models.CharField(max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    valid_until = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    revisions = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=200, blank=True, help_text="Who accepted or declined (person or contact).")
+    decided_by_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in QuoteStatus]),
+                name="quote_status_valid",
+                violation_error_message="Unknown quote status.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "status"], name="quote_ws_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuoteLine(models.Model):
+    """One line of a quote: amount = quantity x unit_price, cents half up. A line by `role` (free text) or `person`
+    sells hours (quantity) at a rate, its unit price from the rate card when none is given; `minutes` is the effort
+    it sells (by default quantity x 60 for a line by role or person). `phase` groups lines into the project's
+    milestones; an `optional` line counts only when `selected`."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    description = models.CharField(max_length=500)
+    quantity = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("1.00"))
+    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    role = models.CharField(max_length=100, blank=True)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    phase = models.CharField(max_length=200, blank=True)
+    optional = models.BooleanField(default=False)
+    selected = models.BooleanField(default=False, help_text="An optional line the client chose.")
+    rate_source = models.CharField(max_length=30, blank=True, help_text="Where the unit price came from.")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def counts(self) -> bool:
+        return not self.optional or self.selected

@@ -52,6 +52,7 @@ register_event_secret("payment.*", keys=("amount",), resource="invoice", label="
 register_event_secret("change_order.*", keys=("amount_delta", "changes.amount_delta"), resource="change_order")
 # The budget moves by the change order's amount: before and after would tell it.
 register_event_secret("project.budget_changed", keys=("budget_amount",), resource="change_order")
+register_event_secret("quote.*", keys=("subtotal", "total", "changes"), resource="quote")
 register_event_secret("budget.*", keys=("budget_amount", "spent_amount"), resource="budget")
 
 

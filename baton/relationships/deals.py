@@ -16,6 +16,7 @@ from baton.core.services import bump_version
 from baton.crm.models import Deal, DealStage
 from baton.delivery.models import ProjectTemplate
 from baton.delivery.services import project_create, project_create_from_template
+from baton.finance.models import Quote, QuoteStatus
 from baton.handoffs.services import handoff_open
 
 
@@ -53,7 +54,8 @@ def deal_win(
     project_manager_id: int | None = None,
 ) -> tuple[Deal, Any, Any]:
     """Win a deal: it becomes `won` (probability 100), a project is created for its client (from a delivery
-    template when one is named here or on the deal) and a `sales_to_account` handoff is opened from the deal's
+    template when one is named here or on the deal; none when the deal's accepted quote already made one: that project
+    is the deal's) and a `sales_to_account` handoff is opened from the deal's
     owner to the client's account manager, prefilled from the deal. Returns (deal, project, handoff)."""
     access.require(actor, "deal", "win", deal)
     deal = Deal.objects.select_for_update(of=("self",)).select_related("client", "owner").get(pk=deal.pk)
@@ -82,7 +84,16 @@ def deal_win(
     start = start_date or max(today, deal.expected_close or today)
     name = (project_name or deal.name).strip()
     common: dict[str, Any] = {"budget_amount": deal.value, "budget_minutes": deal.expected_effort_minutes}
-    if template is not None:
+    quoted = (
+        Quote.objects.filter(deal=deal, status=QuoteStatus.ACCEPTED, project__isnull=False)
+        .select_related("project")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    project: Any
+    if quoted is not None:  # its accepted quote already made the project, with the quote's billing and budget
+        project = quoted.project
+    elif template is not None:
         project = project_create_from_template(
             actor=actor,
             template=template,

@@ -18,7 +18,9 @@ from baton.core.errors import BatonError
 from baton.core.web import actor_required, form_page, get_actor, safe_next
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
-from baton.finance.models import ChangeOrder
+from baton.finance.models import ChangeOrder, Quote
+from baton.finance.quote_pdf import quote_pdf_bytes
+from baton.finance.services import quotes as quote_services
 from baton.relationships import deals, selectors, services
 from baton.relationships.forms import (
     DealForm,
@@ -383,6 +385,49 @@ def portal_decide(request: HttpRequest, order_id: int, decision: str) -> HttpRes
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
     return redirect(safe_next(request, reverse("relationships:portal")))  # the home (the portal's overview) too
+
+
+def _portal_quote(request: HttpRequest, quote_id: int) -> Quote:
+    """A sent (or decided) quote of the client-role user's own client; anything else does not exist (404)."""
+    actor = get_actor(request)
+    quote = (
+        Quote.objects.filter(workspace=actor.workspace, pk=quote_id, client_id=actor.client_id or 0)
+        .exclude(status="draft")
+        .select_related("client", "workspace", "project")
+        .first()
+    )
+    if quote is None or not actor.is_client:
+        raise Http404
+    return quote
+
+
+@actor_required
+@require_POST
+def portal_quote_decide(request: HttpRequest, quote_id: int, decision: str) -> HttpResponse:
+    """The client accepts (choosing its optional items: `optional_<line id>` boxes) or declines a sent quote."""
+    actor = get_actor(request)
+    quote = _portal_quote(request, quote_id)
+    if decision not in ("accept", "decline"):
+        raise Http404
+    try:
+        if decision == "accept":
+            chosen = [line.pk for line in quote.lines.filter(optional=True) if request.POST.get(f"optional_{line.pk}")]
+            quote_services.quote_accept(actor=actor, quote=quote, optional_line_ids=chosen)
+            messages.success(request, f"Thank you: you accepted “{quote.title}”.")
+        else:
+            quote_services.quote_decline(actor=actor, quote=quote, reason=request.POST.get("reason", ""))
+            messages.success(request, f"You declined “{quote.title}”.")
+    except (ValidationError, BatonError) as exc:
+        _errors_to_messages(request, exc)
+    return redirect(reverse("relationships:portal") + "#portal-quotes")
+
+
+@actor_required
+def portal_quote_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
+    quote = _portal_quote(request, quote_id)
+    response = HttpResponse(quote_pdf_bytes(quote), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quote-{quote.pk}.pdf"'
+    return response
 
 
 @actor_required

@@ -35,9 +35,10 @@ from baton.devdata.testing.growth import make_growth_records
 from baton.devdata.testing.handoffs import make_handoff_records
 from baton.devdata.testing.knowledge import make_knowledge_records, png_upload
 from baton.devdata.testing.personas import PERSONA_NAMES, Personas, make_personas
+from baton.devdata.testing.quotes import make_quote_records
 from baton.devdata.testing.relationships import make_relationships_records
 from baton.devdata.testing.resourcing import make_resourcing_records
-from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget
+from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget, Quote
 from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
 from baton.knowledge.models import Attachment, Brief, ClientKnowledge, Comment, Decision, Stakeholder
@@ -92,6 +93,12 @@ DEAL_SEERS = frozenset({"owner", "admin", "finance", "am", "outsider"})
 HEALTH_SEERS = frozenset({"owner", "admin", "finance", "am", "pm", "outsider"})
 TOUCHPOINT_WRITERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 NO_CLIENT = (("client_a", 404),)  # a client-role user: its own client's sent invoices
+# Quotes: the target quotes are client A's (am's portfolio): a sent one and a draft; a PM and a member see none, a
+# client-role user its own client's once sent (the draft does not exist for it).
+QUOTE_WRITERS = frozenset({"owner", "admin", "finance", "am", "outsider"})
+QUOTE_SEERS = QUOTE_WRITERS | {"client_a"}
+NO_QUOTE = (("pm", 404), ("member", 404))
+NO_DRAFT_QUOTE = (*NO_QUOTE, ("client_a", 404))
 # Growth: the member's record is seen by the member, its lead (pm) and owners/admins.
 GROWTH_RECORD = frozenset({"owner", "admin", "member", "pm", "outsider"})
 HIDDEN_GROWTH = (("finance", 404), ("am", 404), ("client_a", 404))
@@ -344,6 +351,17 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/invoices/{invoice_id}/payments"): Row(201, ALL_MONEY, (("member", 404),)),
     ("POST", "/api/v1/invoices/{invoice_id}/credit-note"): Row(201, ALL_MONEY, (("member", 404),)),
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): Row(200, INVOICE_SEERS, (("member", 404),)),
+    ("GET", "/api/v1/quotes"): Row(200, QUOTE_SEERS),
+    ("POST", "/api/v1/quotes"): Row(201, QUOTE_WRITERS),
+    ("GET", "/api/v1/quotes/{quote_id}"): Row(200, QUOTE_SEERS, NO_QUOTE),
+    ("PATCH", "/api/v1/quotes/{quote_id}"): Row(200, QUOTE_WRITERS, NO_DRAFT_QUOTE),  # the draft
+    ("DELETE", "/api/v1/quotes/{quote_id}"): Row(204, QUOTE_WRITERS, NO_DRAFT_QUOTE),
+    ("POST", "/api/v1/quotes/{quote_id}/send"): Row(200, QUOTE_WRITERS, NO_DRAFT_QUOTE),
+    ("POST", "/api/v1/quotes/{quote_id}/revise"): Row(200, QUOTE_WRITERS, NO_QUOTE),  # the sent one
+    ("POST", "/api/v1/quotes/{quote_id}/accept"): Row(200, QUOTE_SEERS, NO_QUOTE),
+    ("POST", "/api/v1/quotes/{quote_id}/decline"): Row(200, QUOTE_SEERS, NO_QUOTE),
+    ("GET", "/api/v1/quotes/{quote_id}/pdf"): Row(200, QUOTE_SEERS, NO_QUOTE),
+    ("GET", "/api/v1/projects/{project_id}/scope-baseline"): Row(200, MONEY),
     # Handoffs: staff see them all, a client-role user nothing (lists 403, ids 404). The targets are am's (owner)
     # to the member (receiver): a draft, a sent one and one with gaps raised; the outsider's own workspace has it
     # the other way round where needed. The owner (or an owner/admin) sends; only the owner answers gaps, only the
@@ -577,6 +595,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                     member=member,
                     others=others,
                 )
+            records["ours"] |= make_quote_records(workspace=personas.workspace, client=personas.client_a)
+            records["theirs"] |= make_quote_records(workspace=personas.other_workspace, client=personas.other_client)
             for side, ws, recipient in (
                 ("ours", personas.workspace, personas["member"].person),
                 ("theirs", personas.other_workspace, personas["outsider"].person),
@@ -1145,6 +1165,30 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/v1/invoices/{t['invoice_id']}/credit-note"
     ),
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): lambda t, who: Call(f"/api/v1/invoices/{t['invoice_id']}/pdf"),
+    ("GET", "/api/v1/quotes"): lambda t, who: Call("/api/v1/quotes"),
+    ("POST", "/api/v1/quotes"): lambda t, who: Call(
+        "/api/v1/quotes",
+        {
+            "client_id": t["client_id"],
+            "title": f"Quoted by {who}",
+            "lines": [{"description": "Work", "unit_price": "5"}],
+        },
+    ),
+    ("GET", "/api/v1/quotes/{quote_id}"): lambda t, who: Call(f"/api/v1/quotes/{t['quote_id']}"),
+    ("PATCH", "/api/v1/quotes/{quote_id}"): lambda t, who: Call(
+        f"/api/v1/quotes/{t['draft_quote_id']}", {"notes": f"by {who}"}, _version(Quote, t["draft_quote_id"])
+    ),
+    ("DELETE", "/api/v1/quotes/{quote_id}"): lambda t, who: Call(f"/api/v1/quotes/{t['draft_quote_id']}"),
+    ("POST", "/api/v1/quotes/{quote_id}/send"): lambda t, who: Call(f"/api/v1/quotes/{t['draft_quote_id']}/send"),
+    ("POST", "/api/v1/quotes/{quote_id}/revise"): lambda t, who: Call(f"/api/v1/quotes/{t['quote_id']}/revise"),
+    ("POST", "/api/v1/quotes/{quote_id}/accept"): lambda t, who: Call(f"/api/v1/quotes/{t['quote_id']}/accept"),
+    ("POST", "/api/v1/quotes/{quote_id}/decline"): lambda t, who: Call(
+        f"/api/v1/quotes/{t['quote_id']}/decline", {"reason": f"No, says {who}"}
+    ),
+    ("GET", "/api/v1/quotes/{quote_id}/pdf"): lambda t, who: Call(f"/api/v1/quotes/{t['quote_id']}/pdf"),
+    ("GET", "/api/v1/projects/{project_id}/scope-baseline"): lambda t, who: Call(
+        f"/api/v1/projects/{t['project_id']}/scope-baseline"
+    ),
     ("GET", "/api/v1/handoff-templates"): lambda t, who: Call("/api/v1/handoff-templates"),
     ("POST", "/api/v1/handoff-templates"): lambda t, who: Call(
         "/api/v1/handoff-templates",
@@ -1324,6 +1368,7 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
                 Expense,
                 Invoice,
                 Payment,
+                Quote,
             )
         ],
         "growth": [
@@ -1392,7 +1437,9 @@ def test_access_matrix(world, db, method, path, persona):
         body = response.json()
         if "count" in body and "results" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
             assert body["count"] == len(body["results"]) > 0
-        elif "{" in path and not path.endswith(("/availability", "/calendar-feed", "/cadence", "/health", "/holdings")):
+        elif "{" in path and not path.endswith(
+            ("/availability", "/calendar-feed", "/cadence", "/health", "/holdings", "/scope-baseline")
+        ):
             # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id), holdings
             assert body["id"] == next(v for k, v in targets.items() if "{" + k + "}" in path)
 

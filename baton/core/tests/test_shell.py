@@ -15,20 +15,20 @@ pytestmark = pytest.mark.django_db
 # What each role finds in its main navigation, written out so a change to the policy or the list is a deliberate one.
 EXPECTED = {
     "owner": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity", "Automations", "Settings",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
+        "Growth", "Handoffs", "Activity", "Automations", "Settings",
     ],
     "admin": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity", "Automations",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
+        "Growth", "Handoffs", "Activity", "Automations",
     ],
     "finance": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
+        "Growth", "Handoffs", "Activity",
     ],
     "am": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
+        "Growth", "Handoffs", "Activity",
     ],
     "pm": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",

@@ -1,5 +1,5 @@
-"""The finance API: budgets and the scope log, change orders, expenses, invoices and the profitability and budget-burn
-reports (rate cards and exchange rates: `baton.rates.api`). One router per resource, assembled here."""
+"""The finance API: budgets and the scope log, change orders, expenses, invoices, quotes and the profitability and
+budget-burn reports (rate cards and exchange rates: `baton.rates.api`). One router per resource, assembled here."""
 
 from ninja import Router
 
@@ -7,6 +7,7 @@ from baton.finance.api.budgets import router as budgets_router
 from baton.finance.api.change_orders import router as change_orders_router
 from baton.finance.api.expenses import router as expenses_router
 from baton.finance.api.invoices import router as invoices_router
+from baton.finance.api.quotes import router as quotes_router
 from baton.finance.api.reports import router as reports_router
 
 router = Router()
@@ -14,4 +15,5 @@ router.add_router("", budgets_router)
 router.add_router("", change_orders_router)
 router.add_router("", expenses_router)
 router.add_router("", invoices_router)
+router.add_router("", quotes_router)
 router.add_router("", reports_router)

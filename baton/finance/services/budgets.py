@@ -244,3 +244,53 @@ def project_budget_move(
         client_id=locked.client_id,
     )
     return locked
+
+
+def project_budget_rebaseline(
+    *,
+    actor: Actor,
+    project: Project,
+    quote: Any,
+    billing: str,
+    budget_amount: Decimal,
+    budget_minutes: int,
+    retainer_period: str = "",
+    period_budget_amount: Decimal | None = None,
+    period_budget_minutes: int | None = None,
+) -> Project:
+    """Set a project's billing and budget from an accepted quote, in the caller's transaction (the quote is the
+    agreed scope: it replaces the budget rather than adding to it). A frozen scope baseline moves with it, less the
+    change orders approved so far, so the scope log shows nothing unexplained. Emits `project.budget_changed`."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    before = (locked.budget_amount, locked.budget_minutes)
+    locked.billing = billing
+    locked.budget_amount = budget_amount
+    locked.budget_minutes = budget_minutes
+    if billing == Billing.RETAINER:
+        locked.retainer_period = retainer_period or "month"
+        locked.period_budget_amount = period_budget_amount
+        locked.period_budget_minutes = period_budget_minutes
+    bump_version(locked)
+    locked.save()
+    baseline = ScopeBaseline.objects.select_for_update().filter(project_id=locked.pk).first()
+    if baseline is not None:
+        approved = [o for o in ChangeOrder.objects.filter(project_id=locked.pk, status="approved")]
+        baseline.budget_amount = max(
+            Decimal("0.00"), budget_amount - sum((o.amount_delta for o in approved), Decimal(0))
+        )
+        baseline.budget_minutes = max(0, budget_minutes - sum(o.minutes_delta for o in approved))
+        baseline.frozen_at = timezone.now()
+        baseline.save()
+    events.emit(
+        actor,
+        "project.budget_changed",
+        locked,
+        data={
+            "budget_amount": [before[0], locked.budget_amount],
+            "budget_minutes": [before[1], locked.budget_minutes],
+            "quote_id": quote.pk,
+            "billing": billing,
+        },
+        client_id=locked.client_id,
+    )
+    return locked

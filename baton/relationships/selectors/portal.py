@@ -11,6 +11,7 @@ from baton.core.access import Actor
 from baton.delivery import selectors as delivery
 from baton.finance.models import ChangeOrder
 from baton.finance.selectors.burn import budget_burn
+from baton.finance.selectors.quotes import quote_list
 from baton.knowledge.selectors import decision_list
 from baton.relationships.selectors.clients import client_for
 from baton.relationships.selectors.lists import goal_list, goal_progress, status_update_list
@@ -52,4 +53,5 @@ def portal_overview(actor: Actor) -> dict[str, Any]:
             client_view.GOAL, [{"goal": g, **goal_progress(g)} for g in goal_list(actor=actor, client_id=client.pk)]
         ),
         "budgets": [(p, budget_burn(p)) for p in live] if audience.may_see(client_view.BUDGET) else [],
+        "quotes": audience.only(client_view.QUOTE, quote_list(actor=actor, client_id=client.pk)[:20]),
     }
