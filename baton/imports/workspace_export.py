@@ -30,13 +30,15 @@ from typing import IO, Any
 from uuid import UUID
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
-from baton.core import backup
+from baton.core import access, backup
+from baton.core.access import Actor
 from baton.core.models import Membership, User, Workspace
 
 FORMAT = "baton-workspace-export"
@@ -381,3 +383,17 @@ def iter_rows(archive: zipfile.ZipFile, member: str) -> Iterator[dict[str, Any]]
         for line in raw:
             if line.strip():
                 yield json.loads(line)
+
+
+def export_workspace(*, actor: Actor, out: IO[bytes], include_credentials: bool = False) -> dict[str, Any]:
+    """What the API, the settings page and the command call: the owner's (or the command's system actor's) export
+    of its workspace to `out`. A read like any other (a GET changes nothing, so it appends no event). Credentials
+    only for the system actor of the command."""
+    access.require(actor, "workspace", "export")
+    if include_credentials and actor.user is not None:
+        raise PermissionDenied("Only the export_workspace command writes credentials.")
+    return write_export(actor.workspace, out, include_credentials=include_credentials)
+
+
+def download_name(workspace: Workspace) -> str:
+    return f"baton-{workspace.slug}-{timezone.localdate().isoformat()}.zip"

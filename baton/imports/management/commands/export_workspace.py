@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.imports import workspace_export as export
 
@@ -37,15 +38,11 @@ class Command(BaseCommand):
         target = Path(opts["file"]).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
-        verbose = opts["verbosity"] > 1
         try:
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as out:
-                manifest = export.write_export(
-                    workspace,
-                    out,
-                    include_credentials=opts["with_credentials"],
-                    say=self.stdout.write if verbose else lambda _: None,
+                manifest = export.export_workspace(
+                    actor=Actor.system(workspace), out=out, include_credentials=opts["with_credentials"]
                 )
             os.replace(partial, target)
         except (OSError, export.ExportError) as exc:
