@@ -222,6 +222,12 @@ def _reset_sequences(loaded: list[type[models.Model]]) -> None:
                 cursor.execute(statement)
 
 
+def has_no_tables() -> bool:
+    """A brand-new database (SQLite file or PostgreSQL database) that `migrate` has not touched."""
+    with connection.cursor() as cursor:
+        return not connection.introspection.table_names(cursor)
+
+
 def open_export(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)

@@ -14,7 +14,6 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from baton.core import backup
 from baton.imports import workspace_export as export
 from baton.imports import workspace_import
 
@@ -29,7 +28,7 @@ class Command(BaseCommand):
         path = Path(opts["file"])
         verbose = opts["verbosity"] > 1
         try:
-            fresh = backup.database_is_empty()
+            fresh = workspace_import.has_no_tables()
             if fresh:
                 with workspace_import.open_export(path) as archive:
                     manifest = export.read_manifest(archive)
