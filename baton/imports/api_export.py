@@ -34,7 +34,7 @@ def export_workspace(request: HttpRequest) -> Any:
     """Everything in the workspace, for the owner: written to a temporary file table by table (memory stays flat),
     then streamed; the file is gone when the response is closed."""
     actor = actor_of(request)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    spool = tempfile.TemporaryFile()
     try:
         workspace_export.export_workspace(actor=actor, out=spool)
     except BaseException:

@@ -23,8 +23,7 @@ import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO, Any
 from uuid import UUID
@@ -99,9 +98,7 @@ class Table:
 
 
 def _all_models() -> list[type[models.Model]]:
-    return [
-        m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy
-    ]
+    return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
 
 
 def _foreign_keys(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -210,8 +207,8 @@ def encode(field: models.Field[Any, Any], value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         if timezone.is_naive(value):
-            value = timezone.make_aware(value, dt_timezone.utc)
-        return value.astimezone(dt_timezone.utc).isoformat()
+            value = timezone.make_aware(value, UTC)
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -242,7 +239,7 @@ def _file_fields(table: Table) -> list[str]:
 
 def _member(name: str) -> zipfile.ZipInfo:
     """A ZIP member dated now (UTC), deflated, readable by its owner."""
-    info = zipfile.ZipInfo(name, date_time=timezone.now().astimezone(dt_timezone.utc).timetuple()[:6])
+    info = zipfile.ZipInfo(name, date_time=timezone.now().astimezone(UTC).timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     return info

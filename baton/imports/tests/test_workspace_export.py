@@ -58,7 +58,9 @@ def test_the_export_holds_every_table_of_the_workspace_and_nothing_of_another(wo
     # A table without a workspace key, reached through its parent: every line of this workspace's invoices.
     lines = _rows(archive, "finance.invoiceline")
     assert len(lines) == InvoiceLine.objects.filter(invoice__workspace=ws).count() > 0
-    assert {line["invoice_id"] for line in lines} <= set(Invoice.objects.filter(workspace=ws).values_list("id", flat=True))
+    assert {line["invoice_id"] for line in lines} <= set(
+        Invoice.objects.filter(workspace=ws).values_list("id", flat=True)
+    )
     # Nothing of the other workspace: its client, its owner.
     assert world.other_client.id not in {row["id"] for row in _rows(archive, "crm.client")}
     emails = {row["email"] for row in _rows(archive, "core.user")}
@@ -182,7 +184,7 @@ def test_import_refuses_a_newer_export_and_other_files(world: Personas, tmp_path
         workspace_import.import_export(later_format)
     not_zip = tmp_path / "notes.zip"
     not_zip.write_text("hello")
-    with pytest.raises(ExportError, match="Cannot read .* as a ZIP file"):
+    with pytest.raises(ExportError, match=r"Cannot read .* as a ZIP file"):
         workspace_import.import_export(not_zip)
     other = tmp_path / "other.zip"
     with zipfile.ZipFile(other, "w") as archive:

@@ -110,7 +110,8 @@ class Targets:
     """Fresh installations, each a data directory and a database of the engine asked for; all removed at the end."""
 
     def __init__(self, root: Path) -> None:
-        self.root, self.databases, self.count = root, [], 0
+        self.root, self.count = root, 0
+        self.databases: list[str] = []
 
     def new(self, engine: str) -> dict[str, Any]:
         self.count += 1
@@ -142,7 +143,7 @@ def targets(tmp_path: Path, postgres_reachable: None) -> Iterator[Targets]:
 
 def manage(target: dict[str, Any], *args: str) -> str:
     """`manage.py` in its own process on the target, configured like a server (not under pytest)."""
-    result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=django_settings.BASE_DIR,
         env=target["env"],

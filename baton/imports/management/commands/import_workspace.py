@@ -45,6 +45,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported workspace {workspace['slug']}: {len(result.rows)} tables, {sum(result.rows.values())} rows, "
             f"{result.files} files."
-            + ("" if result.manifest.get("includes_credentials") else
-               " The export held no passwords: people set theirs with \"Forgot your password?\".")
+            + (
+                ""
+                if result.manifest.get("includes_credentials")
+                else ' The export held no passwords: people set theirs with "Forgot your password?".'
+            )
         )
