@@ -7,7 +7,8 @@ second workspace that must not travel. Each hop is a separate `manage.py` proces
 runs `migrate` then `import_workspace` (a migrated empty database), the second lets `import_workspace` migrate a
 database with no tables itself. Every table (row for row, JSON compared as values), every file (byte for byte) and
 the profitability report (by project and by person) must come out the same on both engines, and PostgreSQL's
-sequences must be past the imported ids. Needs PostgreSQL on 127.0.0.1 (`BATON_ROUNDTRIP_PG_URL`, default
+sequences must be past the imported ids. A second import into a full database, and a damaged export (it leaves no
+row and no file behind), are refused. Needs PostgreSQL on 127.0.0.1 (`BATON_ROUNDTRIP_PG_URL`, default
 `postgres://postgres@127.0.0.1:5432`); skipped, saying so, when it is unreachable.
 """
 
@@ -141,8 +142,9 @@ def targets(tmp_path: Path, postgres_reachable: None) -> Iterator[Targets]:
     made.drop()
 
 
-def manage(target: dict[str, Any], *args: str) -> str:
-    """`manage.py` in its own process on the target, configured like a server (not under pytest)."""
+def manage(target: dict[str, Any], *args: str, fails: bool = False) -> str:
+    """`manage.py` in its own process on the target, configured like a server (not under pytest): its output, or
+    its error when it is expected to fail."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=django_settings.BASE_DIR,
@@ -152,8 +154,18 @@ def manage(target: dict[str, Any], *args: str) -> str:
         timeout=600,
         check=False,
     )
-    assert result.returncode == 0, (args, result.stdout[-2000:], result.stderr[-4000:])
-    return result.stdout
+    assert (result.returncode != 0) == fails, (args, result.stdout[-2000:], result.stderr[-4000:])
+    return result.stderr if fails else result.stdout
+
+
+def damaged_copy(source: Path, target: Path) -> Path:
+    """The export with the bytes of its last uploaded file changed (its checksum in the manifest no longer holds)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        last = export.read_manifest(old)["files"][-1]["path"]
+        for item in old.infolist():
+            body = old.read(item.filename)
+            new.writestr(item, body + b"tampered" if item.filename == last else body)
+    return target
 
 
 # --- Comparing two exports --------------------------------------------------------------------------------------------
@@ -221,10 +233,18 @@ def test_round_trip_sqlite_and_postgresql(settings, tmp_path: Path, targets: Tar
     assert json.loads(zipfile.ZipFile(moved).read("manifest.json"))["engine"] == there
     first_figures = json.loads(manage(first, "shell", "-c", FIGURES % workspace.slug).strip().splitlines()[-1])
 
-    # Hop 2: back onto the first engine, into a database with no tables (import_workspace migrates it).
+    # A second import into the now full database is refused.
+    assert "is not empty" in manage(first, "import_workspace", str(source), fails=True)
+
+    # Hop 2: back onto the first engine. A damaged export first, into a database with no tables: import_workspace
+    # migrates it to the export's state, loads, finds the damage and leaves nothing (no row, no file); then the real
+    # one goes into that migrated, still empty database.
     second = targets.new(here)
     if here == "sqlite":
         second["data_dir"].mkdir(parents=True)
+    damaged = damaged_copy(moved, tmp_path / "damaged.zip")
+    assert "does not match its checksum" in manage(second, "import_workspace", str(damaged), fails=True)
+    assert _media(second["data_dir"] / "media") == {}
     manage(second, "import_workspace", str(moved))
     back = tmp_path / f"back-on-{here}.zip"
     manage(second, "export_workspace", workspace.slug, str(back), "--with-credentials")
