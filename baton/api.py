@@ -11,6 +11,7 @@ from baton.finance.api import router as finance_router
 from baton.growth.api import router as growth_router
 from baton.handoffs.api import router as handoffs_router
 from baton.home.api import router as home_router
+from baton.imports.api_export import router as export_router
 from baton.knowledge.api import router as knowledge_router
 from baton.people.api import router as people_router
 from baton.rates.api import router as rates_router
@@ -41,4 +42,5 @@ api.add_router("", relationships_router)
 api.add_router("", handoffs_router)
 api.add_router("", growth_router)
 api.add_router("", home_router)
+api.add_router("", export_router)
 mark_read_only(api)

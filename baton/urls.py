@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from baton.api import api
+from baton.imports import export_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("baton.home.urls")),
     path("", include("baton.core.urls")),
+    path("workspace/export/", export_views.download, name="workspace_export"),
     path("people/", include("baton.people.urls")),
     path("clients/", include("baton.crm.urls")),
     path("projects/", include("baton.delivery.urls")),

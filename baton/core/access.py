@@ -26,6 +26,7 @@ MONEY_ROLES = frozenset({OWNER, ADMIN, FINANCE, AM, PM})
 POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("workspace", "view"): ALL_ROLES,
     ("workspace", "update"): frozenset({OWNER}),
+    ("workspace", "export"): frozenset({OWNER}),  # everything, every person's data: baton/imports/workspace_export.py
     ("person", "view"): STAFF,
     ("person", "create"): LEADERS,
     ("person", "update"): LEADERS,

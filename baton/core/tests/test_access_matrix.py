@@ -121,6 +121,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/me"): Row(200, EVERYONE),
     ("PATCH", "/api/v1/me"): Row(200, EVERYONE),
     ("GET", "/api/v1/home"): Row(200, EVERYONE),
+    ("GET", "/api/v1/export"): Row(200, OWNERS),  # the whole workspace as a ZIP (imports/workspace_export.py)
     ("GET", "/api/v1/workspace"): Row(200, EVERYONE),
     ("PATCH", "/api/v1/workspace"): Row(200, OWNERS),
     ("GET", "/api/v1/people"): Row(200, STAFF),
@@ -660,6 +661,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/me"): lambda t, who: Call("/api/v1/me"),
     ("PATCH", "/api/v1/me"): lambda t, who: Call("/api/v1/me", {"duration_style": "decimal"}),
     ("GET", "/api/v1/home"): lambda t, who: Call("/api/v1/home"),
+    ("GET", "/api/v1/export"): lambda t, who: Call("/api/v1/export"),
     ("GET", "/api/v1/workspace"): lambda t, who: Call("/api/v1/workspace"),
     ("PATCH", "/api/v1/workspace"): lambda t, who: Call(
         "/api/v1/workspace", {"name": f"Renamed by {who}"}, _version(Workspace, t["workspace"])
