@@ -139,6 +139,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("invoice", "issue"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "void"): frozenset({OWNER, ADMIN, FINANCE}),
     ("payment", "create"): frozenset({OWNER, ADMIN, FINANCE}),
+    # The accounting export (Xero, QuickBooks, journal CSV) and its account codes: the finance roles.
+    ("accounting", "export"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("accounting", "configure"): frozenset({OWNER, ADMIN, FINANCE}),
     # Automation (baton/automation): owners and admins manage rules (and read their runs) and webhooks; everyone,
     # a client-role user included, reads and marks only their own notifications (anyone else's answer 404).
     ("automation_rule", "view"): LEADERS,

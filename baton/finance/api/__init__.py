@@ -3,8 +3,10 @@ reports (rate cards and exchange rates: `baton.rates.api`). One router per resou
 
 from ninja import Router
 
+from baton.finance.api.accounting import router as accounting_router
 from baton.finance.api.budgets import router as budgets_router
 from baton.finance.api.change_orders import router as change_orders_router
+from baton.finance.api.einvoice import router as einvoice_router
 from baton.finance.api.expenses import router as expenses_router
 from baton.finance.api.invoices import router as invoices_router
 from baton.finance.api.reports import router as reports_router
@@ -15,3 +17,5 @@ router.add_router("", change_orders_router)
 router.add_router("", expenses_router)
 router.add_router("", invoices_router)
 router.add_router("", reports_router)
+router.add_router("", einvoice_router)
+router.add_router("", accounting_router)
