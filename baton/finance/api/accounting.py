@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from baton.core import access
@@ -40,9 +41,12 @@ def export_accounting(request: HttpRequest, params: Query[AccountingExportParams
     export = accounting_export(
         actor=actor_of(request), fmt=params.format, date_from=params.date_from, date_to=params.date_to
     )
-    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return FileResponse(
+        io.BytesIO(export.content.encode("utf-8")),
+        content_type="text/csv; charset=utf-8",
+        filename=export.filename,
+        as_attachment=True,
+    )
 
 
 class AccountingSettingsOut(Schema):

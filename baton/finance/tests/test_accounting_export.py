@@ -55,7 +55,7 @@ def export(books, fmt):
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_xero_rows_and_totals_equal_the_invoices(books):
