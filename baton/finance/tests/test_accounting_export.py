@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import Client as HttpClient
 
 from baton.core.models import Event
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance.models import Invoice
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,27 @@ def test_bad_input_and_access(books, personas):
     assert personas["pm"].api().get("/api/v1/exports/accounting?format=xero").status_code == 403
     empty = api.patch("/api/v1/finance/accounting-settings", {"revenue_account": "", "version": 1}, content_type=JSON)
     assert empty.status_code == 422 and {e["field"] for e in empty.json()["errors"]} == {"revenue_account"}
+
+
+def test_pages_download_the_export_and_save_codes(books, personas):
+    web = HttpClient()
+    assert web.login(email=personas["finance"].email, password=PASSWORD)
+    page = web.get("/finance/accounting/")
+    assert page.status_code == 200 and b"Download CSV" in page.content
+    assert b'id="accounting-link"' in web.get("/finance/invoices/").content
+    day = NOW.date().isoformat()
+    csv_response = web.get(f"/finance/accounting/export/?format=xero&date_from={day}&date_to={day}")
+    assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
+    assert len(list(csv.DictReader(io.StringIO(csv_response.content.decode())))) == 8
+    form = {
+        "revenue_account": "4100", "receivables_account": "1400", "tax_account": "1776", "bank_account": "1200",
+        "xero_tax_type": "OUTPUT2", "xero_tax_free_type": "NONE", "contact_name": "", "contact_email": "",
+        "contact_phone": "", "version": "1",
+    }  # fmt: skip
+    saved = web.post("/finance/accounting/", form)
+    assert saved.status_code == 302
+    assert web.post("/finance/accounting/", form).status_code == 400  # stale version: nothing saved
+    pm = HttpClient()
+    assert pm.login(email=personas["pm"].email, password=PASSWORD)
+    assert pm.get("/finance/accounting/").status_code == 403
+    assert b'id="accounting-link"' not in pm.get("/finance/invoices/").content

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import Client as HttpClient
 from lxml import etree
 from pypdf import PdfReader
 
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance.einvoice import cii_xml, document_of, ubl_xml
 from baton.finance.models import AccountingSettings, Invoice
 from baton.finance.tests.einvoice_check import schematron_errors, validation_errors, xsd_errors
@@ -190,3 +192,17 @@ def test_drafts_have_no_e_invoice_and_unknown_formats_are_refused(personas):
     draft = api.post("/api/v1/invoices", body, content_type=JSON).json()
     assert api.get(f"/api/v1/invoices/{draft['id']}/e-invoice?format=ubl").status_code == 409
     assert api.get(f"/api/v1/invoices/{draft['id']}/e-invoice?format=pdf").status_code == 422
+
+
+def test_invoice_page_links_the_downloads_and_explains_what_is_missing(seeded, personas):
+    web = HttpClient()
+    assert web.login(email=personas["finance"].email, password=PASSWORD)
+    taxed = seeded["taxed"]
+    page = web.get(f"/finance/invoices/{taxed['id']}/")
+    assert b'id="invoice-einvoice"' in page.content and b"/e-invoice/xrechnung/" in page.content
+    ubl = web.get(f"/finance/invoices/{taxed['id']}/e-invoice/ubl/")
+    assert ubl.status_code == 200 and ubl["Content-Type"] == "application/xml"
+    assert validation_errors(ubl.content) == []
+    personas.client_a.__class__.objects.filter(pk=personas.client_a.pk).update(vat_id="")
+    refused = web.get(f"/finance/invoices/{taxed['id']}/e-invoice/ubl/", follow=True)
+    assert b"client.vat_id" in refused.content
