@@ -38,7 +38,8 @@ XERO_COLUMNS = [
 ]  # fmt: skip
 QUICKBOOKS_COLUMNS = [
     "Invoice no", "Customer", "Invoice Date", "Due Date", "Terms", "Memo", "Item(Product/Service)",
-    "Item Description", "Item Quantity", "Item Rate", "Item Amount", "Item Tax Code", "Item Tax Amount", "Currency Code",
+    "Item Description", "Item Quantity", "Item Rate", "Item Amount", "Item Tax Code", "Item Tax Amount",
+    "Currency Code",
 ]  # fmt: skip
 JOURNAL_COLUMNS = ["date", "account", "debit", "credit", "tax", "reference", "description", "currency"]
 SETTING_FIELDS = (
@@ -109,7 +110,7 @@ def _xero_rows(invoices: Iterable[Invoice], settings: AccountingSettings) -> Ite
     for invoice in invoices:
         client = invoice.client
         address = parse_address(client.address, client.country)
-        street = list(address.lines) + ["", "", "", ""]
+        street = [*address.lines, "", "", "", ""]
         lines = list(invoice.lines.all())
         taxes = line_taxes([line.amount for line in lines], invoice.tax)
         tax_type = settings.xero_tax_type if invoice.tax_rate > 0 else settings.xero_tax_free_type

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,7 +66,7 @@ def accounting_download(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = AccountingExportForm(request.GET)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, " ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()))
         return redirect("finance:accounting")
     try:
         export = accounting_export(

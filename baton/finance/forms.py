@@ -173,7 +173,11 @@ class AccountingSettingsForm(BatonForm):
 
 class AccountingExportForm(BatonForm):
     format = forms.ChoiceField(
-        choices=[("xero", "Xero (sales invoices)"), ("quickbooks", "QuickBooks Online (invoices)"), ("journal", "Journal")]
+        choices=[
+            ("xero", "Xero (sales invoices)"),
+            ("quickbooks", "QuickBooks Online (invoices)"),
+            ("journal", "Journal"),
+        ]
     )
     date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))

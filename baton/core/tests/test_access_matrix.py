@@ -653,6 +653,7 @@ def _einvoice_call(invoice_id: int) -> Call:
     )
     return Call(f"/api/v1/invoices/{invoice_id}/e-invoice?format=ubl")
 
+
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/events"): lambda t, who: Call("/api/v1/events?limit=500"),
     ("GET", "/api/v1/me"): lambda t, who: Call("/api/v1/me"),

@@ -75,7 +75,12 @@ def cii_xml(doc: Document) -> bytes:
         _el(_el(item, "ram:SpecifiedTradeProduct"), "ram:Name", line.description)
         agreement = _el(item, "ram:SpecifiedLineTradeAgreement")
         _el(_el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", _amount(line.unit_price))
-        _el(_el(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", f"{line.quantity}", unitCode=line.unit_code)
+        _el(
+            _el(item, "ram:SpecifiedLineTradeDelivery"),
+            "ram:BilledQuantity",
+            f"{line.quantity}",
+            unitCode=line.unit_code,
+        )
         settlement = _el(item, "ram:SpecifiedLineTradeSettlement")
         tax = _el(settlement, "ram:ApplicableTradeTax")
         _el(tax, "ram:TypeCode", "VAT")
@@ -90,7 +95,7 @@ def cii_xml(doc: Document) -> bytes:
     _el(trade, "ram:ApplicableHeaderTradeDelivery")
     _settlement(_el(trade, "ram:ApplicableHeaderTradeSettlement"), doc)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _settlement(node: ET.Element, doc: Document) -> None:

@@ -206,10 +206,14 @@ def document_of(invoice: Invoice, *, xrechnung: bool = False) -> Document:
         )
         for i, line in enumerate(invoice.lines.all(), start=1)
     )
-    subtotal, tax, total = (abs(v) for v in (invoice.subtotal, invoice.tax, invoice.total)) if credit else (
-        invoice.subtotal,
-        invoice.tax,
-        invoice.total,
+    subtotal, tax, total = (
+        (abs(v) for v in (invoice.subtotal, invoice.tax, invoice.total))
+        if credit
+        else (
+            invoice.subtotal,
+            invoice.tax,
+            invoice.total,
+        )
     )
     payable = total if credit else invoice.balance_due  # a credit note counts on its invoice: nothing paid on it
     original = invoice.credit_for if credit else None

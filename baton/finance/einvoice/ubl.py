@@ -111,7 +111,7 @@ def ubl_xml(doc: Document, *, xrechnung: bool = False) -> bytes:
     for line in doc.lines:
         _line(root, doc, line.number)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _totals(root: ET.Element, doc: Document) -> None:

@@ -120,8 +120,9 @@ def test_credit_note_states_positive_amounts_as_a_ubl_credit_note(seeded):
     assert root.findtext("cbc:CreditNoteTypeCode", namespaces=CBC) == "381"
     assert root.findtext(".//cbc:TaxInclusiveAmount", namespaces=CBC) == "59.49"
     assert root.findtext(".//cbc:PayableAmount", namespaces=CBC) == "59.49"
-    assert root.findtext(".//cac:InvoiceDocumentReference/cbc:ID", namespaces={**CBC, "cac": _CAC}) == (
-        seeded["taxed"]["number"]
+    assert (
+        root.findtext(".//cac:InvoiceDocumentReference/cbc:ID", namespaces={**CBC, "cac": _CAC})
+        == (seeded["taxed"]["number"])
     )
     cii = etree.fromstring(_xml(seeded["credit"]["id"], "cii"))
     assert cii.findtext(".//ram:TypeCode", namespaces=RAM) == "381"
@@ -137,11 +138,13 @@ def test_xrechnung_carries_its_customization_and_leitweg_id(seeded):
 
 def test_broken_documents_fail_validation(seeded):
     xml = _xml(seeded["taxed"]["id"], "ubl")
-    wrong_total = xml.replace(b"<cbc:TaxInclusiveAmount currencyID=\"USD\">1844.49", b"<cbc:TaxInclusiveAmount currencyID=\"USD\">1900.00")
+    wrong_total = xml.replace(
+        b'<cbc:TaxInclusiveAmount currencyID="USD">1844.49', b'<cbc:TaxInclusiveAmount currencyID="USD">1900.00'
+    )
     assert wrong_total != xml
     assert any("BR-CO-15" in e for e in schematron_errors(wrong_total))
     root = etree.fromstring(xml)
-    buyer = root.find("{%s}AccountingCustomerParty" % _CAC)
+    buyer = root.find(f"{{{_CAC}}}AccountingCustomerParty")
     root.remove(buyer)
     no_buyer = etree.tostring(root)
     assert xsd_errors(no_buyer)  # the buyer is mandatory in UBL's schema too
@@ -163,7 +166,9 @@ def test_api_serves_each_format_with_type_and_filename(seeded):
     assert list(embedded) == ["factur-x.xml"]
     xml = embedded["factur-x.xml"][0]
     assert validation_errors(xml) == []
-    assert b"pdfaid:part" in body or "pdfaid" in str(reader.xmp_metadata.rdf_root.toxml() if reader.xmp_metadata else "")
+    assert b"pdfaid:part" in body or "pdfaid" in str(
+        reader.xmp_metadata.rdf_root.toxml() if reader.xmp_metadata else ""
+    )
 
 
 def test_missing_legal_fields_answer_422_naming_each(personas):
