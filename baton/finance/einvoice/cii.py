@@ -52,8 +52,8 @@ def _party(parent: ET.Element, tag: str, party: Party, *, contact: bool) -> None
         _el(address, tag_name, line)
     _el(address, "ram:CityName", party.address.city)
     _el(address, "ram:CountryID", party.address.country)
-    scheme, endpoint = party.endpoint
-    _el(_el(node, "ram:URIUniversalCommunication"), "ram:URIID", endpoint, schemeID=scheme)
+    if party.endpoint:
+        _el(_el(node, "ram:URIUniversalCommunication"), "ram:URIID", party.endpoint[1], schemeID=party.endpoint[0])
     _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.vat_id, schemeID="VA")
 
 

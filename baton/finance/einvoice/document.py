@@ -50,12 +50,13 @@ class Party:
     contact_phone: str = ""
 
     @property
-    def endpoint(self) -> tuple[str, str]:
-        """(scheme, id) of the party's electronic address: its VAT number where Peppol has a scheme for it."""
+    def endpoint(self) -> tuple[str, str] | None:
+        """(scheme, id) of the party's electronic address: its VAT number where Peppol has a scheme for it, else its
+        e-mail; None without either (EN 16931 leaves it optional, Peppol's network needs it)."""
         scheme = VAT_SCHEMES.get(self.address.country)
-        if scheme or not self.email:
-            return scheme or "9930", self.vat_id
-        return "EM", self.email
+        if scheme:
+            return scheme, self.vat_id
+        return ("EM", self.email) if self.email else None
 
 
 @dataclass(frozen=True)
@@ -195,14 +196,16 @@ def document_of(invoice: Invoice, *, xrechnung: bool = False) -> Document:
         client.vat_id.strip(),
         email=primary.email if primary else "",
     )
+    sign = Decimal(-1) if credit else Decimal(1)  # a credit note states its (negative) lines positive
     lines = tuple(
         Line(
             number=i,
             description=line.description,
-            quantity=abs(line.quantity),
+            # A price is never negative (BR-27): a negative line (a discount) carries a negative quantity instead.
+            quantity=sign * line.quantity * (1 if line.unit_price >= 0 else -1),
             unit_code="HUR" if line.kind == "time" else "C62",
             unit_price=abs(line.unit_price),
-            amount=abs(line.amount) if credit else line.amount,
+            amount=sign * line.amount,
         )
         for i, line in enumerate(invoice.lines.all(), start=1)
     )

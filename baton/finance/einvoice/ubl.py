@@ -37,8 +37,8 @@ def _money(parent: ET.Element, tag: str, value: Decimal, currency: str) -> None:
 
 def _party(parent: ET.Element, tag: str, party: Party, *, contact: bool) -> None:
     node = _el(_el(parent, tag), "cac:Party")
-    scheme, endpoint = party.endpoint
-    _el(node, "cbc:EndpointID", endpoint, schemeID=scheme)
+    if party.endpoint:
+        _el(node, "cbc:EndpointID", party.endpoint[1], schemeID=party.endpoint[0])
     address = _el(node, "cac:PostalAddress")
     for tag_name, line in zip(("cbc:StreetName", "cbc:AdditionalStreetName"), party.address.lines, strict=False):
         _el(address, tag_name, line)

@@ -54,6 +54,7 @@ TWO_LINES = [
     {"description": "Design sprint", "quantity": "12.5", "unit_price": "120.00"},
     {"description": "Hosting (November)", "quantity": "1", "unit_price": "49.99"},
 ]
+DISCOUNT = {"description": "Loyalty discount", "quantity": "1", "unit_price": "-50.00"}
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def seeded(personas):
         client_b.save()
         api = personas["finance"].api()
         taxed = issued(api, personas.client_a.id, TWO_LINES, "19.00")
-        untaxed = issued(api, client_b.id, TWO_LINES, "0")
+        untaxed = issued(api, client_b.id, [*TWO_LINES, DISCOUNT], "0")
         paid = api.post(f"/api/v1/invoices/{taxed['id']}/payments", {"amount": "500.00"}, content_type=JSON)
         assert paid.status_code == 201
         note = api.post(
