@@ -90,7 +90,7 @@ def line_taxes(amounts: list[Decimal], tax: Decimal) -> list[Decimal]:
     order = sorted(range(len(amounts)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
     for i in order[: abs(left)]:
         floors[i] += 1 if left > 0 else -1
-    return [Decimal(c) / 100 for c in floors]
+    return [(Decimal(c) / 100).quantize(Decimal("0.01")) for c in floors]
 
 
 def _billing_email(invoice: Invoice) -> str:

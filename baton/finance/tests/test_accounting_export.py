@@ -15,6 +15,7 @@ from django.test import Client as HttpClient
 
 from baton.core.models import Event
 from baton.devdata.testing.personas import PASSWORD
+from baton.finance.accounting import line_taxes
 from baton.finance.models import Invoice
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,19 @@ def test_pages_download_the_export_and_save_codes(books, personas):
     assert pm.login(email=personas["pm"].email, password=PASSWORD)
     assert pm.get("/finance/accounting/").status_code == 403
     assert b'id="accounting-link"' not in pm.get("/finance/invoices/").content
+
+
+@pytest.mark.parametrize(
+    ("amounts", "tax", "shares"),
+    [
+        (["1000.00"], "190.00", ["190.00"]),
+        (["1500.00", "49.99", "30.03"], "300.20", ["285.00", "9.50", "5.70"]),
+        (["10.00", "10.00", "10.00"], "0.10", ["0.04", "0.03", "0.03"]),
+        (["100.00", "-50.00"], "9.50", ["19.00", "-9.50"]),
+        (["-100.00", "-49.99"], "-28.50", ["-19.00", "-9.50"]),
+        (["5.00"], "0.00", ["0.00"]),
+    ],
+)
+def test_line_taxes_add_up_to_the_document_tax(amounts, tax, shares):
+    got = line_taxes([Decimal(a) for a in amounts], Decimal(tax))
+    assert [str(g) for g in got] == shares and sum(got) == Decimal(tax)
