@@ -20,7 +20,7 @@ def facturx_pdf(invoice: Invoice, xml: bytes) -> bytes:
         "subject": f"Factur-X {title.lower()} {invoice.number}",
     }
     pdf = generate_from_binary(
-        invoice_pdf_bytes(invoice),
+        invoice_pdf_bytes(invoice, pdfa=True),
         xml,
         flavor="factur-x",
         level="en16931",

@@ -167,9 +167,16 @@ def test_api_serves_each_format_with_type_and_filename(seeded):
     assert list(embedded) == ["factur-x.xml"]
     xml = embedded["factur-x.xml"][0]
     assert validation_errors(xml) == []
-    assert b"pdfaid:part" in body or "pdfaid" in str(
-        reader.xmp_metadata.rdf_root.toxml() if reader.xmp_metadata else ""
-    )
+    # PDF/A-3: declared in the XMP (part 3, conformance B, the Factur-X profile), an sRGB output intent, every font
+    # embedded, the XML attached as the document's associated file.
+    xmp = reader.xmp_metadata.stream.get_data().decode() if reader.xmp_metadata else ""
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert "EN 16931" in xmp and "factur-x.xml" in xmp
+    catalog = reader.trailer["/Root"]
+    assert catalog["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert catalog["/AF"][0].get_object()["/AFRelationship"] in ("/Data", "/Alternative")
+    fonts = [f.get_object() for page in reader.pages for f in page["/Resources"]["/Font"].values()]
+    assert fonts and all("/FontFile2" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts)
 
 
 def test_missing_legal_fields_answer_422_naming_each(personas):
