@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from baton.core import client_view
 from baton.core.errors import Conflict
 from baton.finance.models import AccountingSettings, Invoice, InvoiceKind, InvoiceStatus
 
@@ -152,6 +153,16 @@ def missing_fields(invoice: Invoice, *, xrechnung: bool = False) -> dict[str, st
     return errors
 
 
+def _shareable_note(invoice: Invoice) -> str:
+    """The invoice's note, as the client may read it (core.client_view): dropped when it names internal information
+    (an escalation's title), since an e-invoice reaches the client."""
+    audience = client_view.audience_for(invoice.client)
+    note = invoice.notes.strip()
+    if not audience.may_see(client_view.INVOICE) or client_view.internal_fragments(invoice.client, note):
+        return ""
+    return note
+
+
 def accounting_settings(workspace_id: int) -> AccountingSettings:
     settings, _ = AccountingSettings.objects.get_or_create(workspace_id=workspace_id)
     return settings
@@ -240,7 +251,7 @@ def document_of(invoice: Invoice, *, xrechnung: bool = False) -> Document:
         bic=ws.bic.strip().upper(),
         bank_name=ws.bank_name.strip(),
         payment_terms=f"Payable within {ws.payment_terms_days} days by credit transfer, quoting {invoice.number}.",
-        note=invoice.notes.strip(),
+        note=_shareable_note(invoice),
         period_start=invoice.period_start,
         period_end=invoice.period_end,
         preceding_number=(original.number or "") if original else "",

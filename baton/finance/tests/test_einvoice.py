@@ -219,3 +219,11 @@ def test_invoice_page_links_the_downloads_and_explains_what_is_missing(seeded, p
     personas.client_a.__class__.objects.filter(pk=personas.client_a.pk).update(vat_id="")
     refused = web.get(f"/finance/invoices/{taxed['id']}/e-invoice/ubl/", follow=True)
     assert b"client.vat_id" in refused.content
+
+
+def test_the_client_downloads_its_own_e_invoice(seeded, personas):
+    client_api = personas["client_a"].api()
+    response = client_api.get(f"/api/v1/invoices/{seeded['taxed']['id']}/e-invoice?format=ubl")
+    assert response.status_code == 200
+    other = client_api.get(f"/api/v1/invoices/{seeded['untaxed']['id']}/e-invoice?format=ubl")  # client B's
+    assert other.status_code == 404
