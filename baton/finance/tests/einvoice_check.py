@@ -7,6 +7,7 @@ downloaded at test time and no rule set is copied into the repository."""
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 from pathlib import Path
 
 import facturx
@@ -30,7 +31,7 @@ def _saxon() -> PySaxonProcessor:
 
 
 @cache
-def _stylesheet(path: Path):  # type: ignore[no-untyped-def]
+def _stylesheet(path: Path) -> Any:
     return _saxon().new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
 
 

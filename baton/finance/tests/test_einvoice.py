@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -172,10 +173,11 @@ def test_api_serves_each_format_with_type_and_filename(seeded):
     xmp = reader.xmp_metadata.stream.get_data().decode() if reader.xmp_metadata else ""
     assert "<pdfaid:part>3</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
     assert "EN 16931" in xmp and "factur-x.xml" in xmp
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]
     assert catalog["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
     assert catalog["/AF"][0].get_object()["/AFRelationship"] in ("/Data", "/Alternative")
-    fonts = [f.get_object() for page in reader.pages for f in page["/Resources"]["/Font"].values()]
+    pages: list[Any] = list(reader.pages)
+    fonts: list[Any] = [f.get_object() for page in pages for f in page["/Resources"]["/Font"].values()]
     assert fonts and all("/FontFile2" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts)
 
 
