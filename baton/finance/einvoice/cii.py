@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-from baton.finance.einvoice.document import GUIDELINE, SEPA_CREDIT_TRANSFER, Document, Party
+from baton.finance.einvoice.document import GUIDELINE, SEPA_CREDIT_TRANSFER, Document, Party, price_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -74,7 +74,7 @@ def cii_xml(doc: Document) -> bytes:
         _el(_el(item, "ram:AssociatedDocumentLineDocument"), "ram:LineID", str(line.number))
         _el(_el(item, "ram:SpecifiedTradeProduct"), "ram:Name", line.description)
         agreement = _el(item, "ram:SpecifiedLineTradeAgreement")
-        _el(_el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", _amount(line.unit_price))
+        _el(_el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", price_text(line.unit_price))
         _el(
             _el(item, "ram:SpecifiedLineTradeDelivery"),
             "ram:BilledQuantity",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 
 from baton.core import client_view
 from baton.core.errors import Conflict
+from baton.core.money import CENT
 from baton.finance.models import AccountingSettings, Invoice, InvoiceKind, InvoiceStatus
 
 GUIDELINE = "urn:cen.eu:en16931:2017"
@@ -153,6 +154,26 @@ def missing_fields(invoice: Invoice, *, xrechnung: bool = False) -> dict[str, st
     return errors
 
 
+PRICE_PLACES = Decimal("0.000001")
+
+
+def _net_price(quantity: Decimal, unit_price: Decimal, amount: Decimal) -> Decimal:
+    """The line's net price, positive, such that quantity x price rounds to its amount (Peppol's R120): a line drawn
+    from time sums its entries' bill amounts, which hours x one shown rate need not give; its price then carries
+    more decimals (amount / quantity)."""
+    price = abs(unit_price)
+    if quantity and (abs(quantity) * price).quantize(CENT, rounding=ROUND_HALF_UP) != abs(amount):
+        price = (abs(amount) / abs(quantity)).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
+    return price
+
+
+def price_text(price: Decimal) -> str:
+    """A price as written in the XML: cents, or the decimals it needs (never an exponent)."""
+    if price == price.quantize(CENT):
+        return f"{price:.2f}"
+    return format(price.normalize(), "f")
+
+
 def _shareable_note(invoice: Invoice) -> str:
     """The invoice's note, as the client may read it (core.client_view): dropped when it names internal information
     (an escalation's title), since an e-invoice reaches the client."""
@@ -215,7 +236,7 @@ def document_of(invoice: Invoice, *, xrechnung: bool = False) -> Document:
             # A price is never negative (BR-27): a negative line (a discount) carries a negative quantity instead.
             quantity=sign * line.quantity * (1 if line.unit_price >= 0 else -1),
             unit_code="HUR" if line.kind == "time" else "C62",
-            unit_price=abs(line.unit_price),
+            unit_price=_net_price(line.quantity, line.unit_price, line.amount),
             amount=sign * line.amount,
         )
         for i, line in enumerate(invoice.lines.all(), start=1)

@@ -13,6 +13,7 @@ from baton.finance.einvoice.document import (
     XRECHNUNG_CUSTOMIZATION,
     Document,
     Party,
+    price_text,
 )
 
 INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -140,4 +141,4 @@ def _line(root: ET.Element, doc: Document, number: int) -> None:
     item = _el(node, "cac:Item")
     _el(item, "cbc:Name", line.description[:200])
     _tax_category(item, "cac:ClassifiedTaxCategory", doc, reason=False)
-    _money(_el(node, "cac:Price"), "cbc:PriceAmount", line.unit_price, doc.currency)
+    _el(_el(node, "cac:Price"), "cbc:PriceAmount", price_text(line.unit_price), currencyID=doc.currency)

@@ -7,8 +7,8 @@ downloaded at test time and no rule set is copied into the repository."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import facturx
 from lxml import etree

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from baton.devdata.testing.personas import PASSWORD
 from baton.finance.einvoice import cii_xml, document_of, ubl_xml
+from baton.finance.einvoice.document import _net_price, price_text
 from baton.finance.models import AccountingSettings, Invoice
 from baton.finance.tests.einvoice_check import schematron_errors, validation_errors, xsd_errors
 
@@ -229,3 +230,25 @@ def test_the_client_downloads_its_own_e_invoice(seeded, personas):
     assert response.status_code == 200
     other = client_api.get(f"/api/v1/invoices/{seeded['untaxed']['id']}/e-invoice?format=ubl")  # client B's
     assert other.status_code == 404
+
+
+def test_a_time_line_whose_rate_is_an_average_keeps_quantity_times_price_equal_to_its_amount(seeded):
+    taxed = Invoice.objects.get(pk=seeded["taxed"]["id"])
+    line = taxed.lines.first()
+    # As a line drawn from time can be: 12.5 h whose entries billed 1500.00 at two rates, shown at 120.33 / h.
+    type(line).objects.filter(pk=line.pk).update(unit_price=Decimal("120.33"), kind="time")
+    xml = _xml(taxed.pk, "ubl")
+    root = etree.fromstring(xml)
+    first = root.find(f"{{{_CAC}}}InvoiceLine")
+    price = Decimal(first.findtext(f"{{{_CAC}}}Price/{{{CBC['cbc']}}}PriceAmount"))
+    quantity = Decimal(first.findtext(f"{{{CBC['cbc']}}}InvoicedQuantity"))
+    assert price == Decimal("120") and quantity == Decimal("12.50")  # 1500.00 / 12.5
+    assert first.find(f"{{{CBC['cbc']}}}InvoicedQuantity").get("unitCode") == "HUR"
+    assert validation_errors(xml) == [] and validation_errors(_xml(taxed.pk, "cii")) == []
+
+
+def test_net_price_carries_the_decimals_the_amount_needs():
+    price = _net_price(Decimal("3.00"), Decimal("100.33"), Decimal("301.00"))
+    assert price_text(price) == "100.333333" and (3 * price).quantize(Decimal("0.01")) == Decimal("301.00")
+    assert price_text(_net_price(Decimal("2"), Decimal("-25.00"), Decimal("-50.00"))) == "25.00"
+    assert price_text(Decimal("1E+2")) == "100.00"
