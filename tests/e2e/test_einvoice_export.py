@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,18 @@ from baton.finance.models import AccountingSettings
 from baton.finance.tests.einvoice_check import validation_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id);
+}"""
+
+
+def fits_and_is_accessible(page, where: str) -> None:
+    wide, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert wide <= width, f"{where} scrolls sideways at {width}"
+    page.evaluate(AXE.read_text())
+    assert page.evaluate(RUN_AXE) == [], where
 
 
 def login(page, base: str, email: str) -> None:
@@ -58,8 +71,7 @@ def test_einvoice_and_xero_downloads_from_the_pages(live_server, personas, brows
         xml = open(info.value.path(), "rb").read()
         assert etree.fromstring(xml).findtext("{*}BuyerReference") == "04011000-12345-03"
         assert validation_errors(xml) == []
-        wide, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert wide <= width, f"invoice page scrolls sideways at {width}"
+        fits_and_is_accessible(page, "the invoice page")
 
         page.goto(f"{base}/finance/invoices/")
         page.locator("#accounting-link").click()
@@ -73,6 +85,5 @@ def test_einvoice_and_xero_downloads_from_the_pages(live_server, personas, brows
         assert [(r["InvoiceNumber"], r["UnitAmount"], r["TaxAmount"]) for r in rows] == [
             (invoice.number, "100.00", "190.00")
         ]
-        wide, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert wide <= width, f"accounting page scrolls sideways at {width}"
+        fits_and_is_accessible(page, "the accounting page")
         context.close()
