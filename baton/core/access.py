@@ -148,6 +148,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("quote", "delete"): frozenset({OWNER, ADMIN, FINANCE, AM}),
     ("quote", "send"): frozenset({OWNER, ADMIN, FINANCE, AM}),
     ("quote", "decide"): frozenset({OWNER, ADMIN, FINANCE, AM, CLIENT}),  # accept or decline
+    # The accounting export (Xero, QuickBooks, journal CSV) and its account codes: the finance roles.
+    ("accounting", "export"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("accounting", "configure"): frozenset({OWNER, ADMIN, FINANCE}),
     # Automation (baton/automation): owners and admins manage rules (and read their runs) and webhooks; everyone,
     # a client-role user included, reads and marks only their own notifications (anyone else's answer 404).
     ("automation_rule", "view"): LEADERS,

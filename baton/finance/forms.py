@@ -154,3 +154,30 @@ class ExchangeRateForm(BatonForm):
     currency = forms.CharField(max_length=3, help_text="ISO 4217, e.g. EUR")
     rate = forms.DecimalField(max_digits=18, decimal_places=8, min_value=0, help_text="Base-currency units per unit.")
     effective_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AccountingSettingsForm(BatonForm):
+    """The account codes of the accounting export and the seller contact e-invoices name (XRechnung needs it)."""
+
+    revenue_account = forms.CharField(max_length=40, label="Revenue account")
+    receivables_account = forms.CharField(max_length=40, label="Receivables account")
+    tax_account = forms.CharField(max_length=40, label="Sales tax (VAT) account")
+    bank_account = forms.CharField(max_length=40, label="Bank account", help_text="Where payments land (journal).")
+    xero_tax_type = forms.CharField(max_length=60, label="Xero tax type (taxed lines)", help_text="e.g. OUTPUT")
+    xero_tax_free_type = forms.CharField(max_length=60, label="Xero tax type (untaxed lines)", help_text="e.g. NONE")
+    contact_name = forms.CharField(max_length=200, required=False, label="Invoice contact name")
+    contact_email = forms.EmailField(required=False, label="Invoice contact e-mail")
+    contact_phone = forms.CharField(max_length=40, required=False, label="Invoice contact phone")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AccountingExportForm(BatonForm):
+    format = forms.ChoiceField(
+        choices=[
+            ("xero", "Xero (sales invoices)"),
+            ("quickbooks", "QuickBooks Online (invoices)"),
+            ("journal", "Journal"),
+        ]
+    )
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))

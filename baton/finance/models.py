@@ -470,3 +470,26 @@ class QuoteLine(models.Model):
     @property
     def counts(self) -> bool:
         return not self.optional or self.selected
+
+
+class AccountingSettings(TimestampedModel):
+    """A workspace's account codes for the accounting export (Xero, QuickBooks Online, the journal) and the seller
+    contact its e-invoices name (XRechnung requires one). One per workspace, made with defaults when first read."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="accounting_settings")
+    revenue_account = models.CharField(max_length=40, default="200", help_text="Sales / revenue account code.")
+    receivables_account = models.CharField(max_length=40, default="610", help_text="Accounts receivable code.")
+    tax_account = models.CharField(max_length=40, default="820", help_text="Sales tax (VAT) payable account code.")
+    bank_account = models.CharField(max_length=40, default="090", help_text="Bank account code payments land in.")
+    xero_tax_type = models.CharField(
+        max_length=60, default="OUTPUT", help_text="Xero's TaxType for taxed lines, e.g. OUTPUT or OUTPUT2."
+    )
+    xero_tax_free_type = models.CharField(
+        max_length=60, default="NONE", help_text="Xero's TaxType for lines without tax, e.g. NONE or EXEMPTOUTPUT."
+    )
+    contact_name = models.CharField(max_length=200, blank=True, help_text="Who answers questions on invoices.")
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"Accounting settings of {self.workspace}"

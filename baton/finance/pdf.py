@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baton.finance.models import Invoice, InvoiceKind
@@ -45,11 +46,12 @@ def _invoice_pdf_class() -> Any:
     return InvoicePDF
 
 
-def invoice_pdf_bytes(invoice: Invoice) -> bytes:
-    """A one-document PDF of the invoice: header, parties, lines, totals, payments."""
+def invoice_pdf_bytes(invoice: Invoice, *, pdfa: bool = False) -> bytes:
+    """A one-document PDF of the invoice: header, parties, lines, totals, payments. `pdfa`: PDF/A-3B (fonts embedded,
+    sRGB output intent), the base of a Factur-X e-invoice (`finance/einvoice/facturx.py`)."""
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     title = "Credit note" if credit else "Invoice"
-    pdf = _invoice_pdf_class()(format="A4", unit="mm")
+    pdf = (_pdfa_class() if pdfa and PDFA_FONTS.exists() else _invoice_pdf_class())(format="A4", unit="mm")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_title(f"{title} {invoice.number or 'draft'}")
     pdf.set_author(_text(invoice.workspace.name))
@@ -174,3 +176,27 @@ def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
         pdf.ln(6)
         pdf.set_text_color(*MUTED)
         pdf.multi_cell(width, 5, _text(invoice.notes))
+
+
+# PDF/A forbids the standard 14 fonts (never embedded): the Factur-X PDF embeds DejaVu Sans (Debian's
+# fonts-dejavu-core, on every machine of the project) in their place. Without it, the plain PDF is used.
+PDFA_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@cache
+def _pdfa_class() -> Any:
+    """The invoice PDF as PDF/A-3B: fpdf2 checks compliance, embeds the fonts and adds the sRGB output intent."""
+    base = _invoice_pdf_class()
+
+    class InvoicePDFA(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, enforce_compliance="PDF/A-3B", **kwargs)
+            for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"), ("I", "DejaVuSans-Oblique")):
+                self.add_font("DejaVu", style, str(PDFA_FONTS / f"{name}.ttf"))
+
+        def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:
+            if family and family.lower() in ("helvetica", "arial"):
+                family = "DejaVu"
+            super().set_font(family, style, size)
+
+    return InvoicePDFA

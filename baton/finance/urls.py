@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.finance import views
+from baton.finance import accounting_views, views
 
 app_name = "finance"
 urlpatterns = [
@@ -17,7 +17,10 @@ urlpatterns = [
     path("invoices/from-time/", views.invoice_from_time, name="invoice_from_time"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:invoice_id>/e-invoice/<str:fmt>/", accounting_views.invoice_einvoice, name="invoice_einvoice"),
     path("invoices/<int:invoice_id>/<str:action>/", views.invoice_action, name="invoice_action"),
+    path("accounting/", accounting_views.accounting, name="accounting"),
+    path("accounting/export/", accounting_views.accounting_download, name="accounting_export"),
     path("profitability/", views.profitability, name="profitability"),
     path("pnl/", views.account_pnl, name="pnl"),
     path("how-money-counts/", views.money_rules, name="money_rules"),

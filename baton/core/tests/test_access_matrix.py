@@ -38,6 +38,7 @@ from baton.devdata.testing.personas import PERSONA_NAMES, Personas, make_persona
 from baton.devdata.testing.quotes import make_quote_records
 from baton.devdata.testing.relationships import make_relationships_records
 from baton.devdata.testing.resourcing import make_resourcing_records
+from baton.finance.einvoice import accounting_settings
 from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget, Quote
 from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
@@ -363,6 +364,10 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/quotes/{quote_id}/decline"): Row(200, QUOTE_SEERS, NO_QUOTE),
     ("GET", "/api/v1/quotes/{quote_id}/pdf"): Row(200, QUOTE_SEERS, NO_QUOTE),
     ("GET", "/api/v1/projects/{project_id}/scope-baseline"): Row(200, MONEY),
+    ("GET", "/api/v1/invoices/{invoice_id}/e-invoice"): Row(200, INVOICE_SEERS, (("member", 404),)),
+    ("GET", "/api/v1/exports/accounting"): Row(200, ALL_MONEY),
+    ("GET", "/api/v1/finance/accounting-settings"): Row(200, ALL_MONEY),
+    ("PATCH", "/api/v1/finance/accounting-settings"): Row(200, ALL_MONEY),
     # Handoffs: staff see them all, a client-role user nothing (lists 403, ids 404). The targets are am's (owner)
     # to the member (receiver): a draft, a sent one and one with gaps raised; the outsider's own workspace has it
     # the other way round where needed. The owner (or an owner/admin) sends; only the owner answers gaps, only the
@@ -415,6 +420,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
 EXPECTED_POLICY = {
     ("workspace", "view"): {"owner", "admin", "finance", "account_manager", "project_manager", "member", "client"},
     ("workspace", "update"): {"owner"},
+    ("workspace", "export"): {"owner"},
     ("person", "view"): {"owner", "admin", "finance", "account_manager", "project_manager", "member"},
     ("person", "create"): {"owner", "admin"},
     ("person", "update"): {"owner", "admin"},
@@ -655,6 +661,20 @@ def _version(model: type, pk: int) -> int:
 
 
 Recipe = Callable[[dict[str, int], str], Call]
+
+
+def _einvoice_call(invoice_id: int) -> Call:
+    """The sent invoice's e-invoice, its seller and buyer given the legally required details first."""
+    invoice = Invoice.objects.get(pk=invoice_id)
+    Workspace.objects.filter(pk=invoice.workspace_id).update(
+        legal_name="Seller Ltd", address="1 Main St\n10115 Berlin", country="DE", vat_id="DE123456789",
+        iban="DE02120300000000202051",
+    )  # fmt: skip
+    Client.objects.filter(pk=invoice.client_id).update(
+        legal_name="Buyer AG", address="2 Side St\n80331 Munich", country="DE", vat_id="DE987654321"
+    )
+    return Call(f"/api/v1/invoices/{invoice_id}/e-invoice?format=ubl")
+
 
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/events"): lambda t, who: Call("/api/v1/events?limit=500"),
@@ -1190,6 +1210,14 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/quotes/{quote_id}/pdf"): lambda t, who: Call(f"/api/v1/quotes/{t['quote_id']}/pdf"),
     ("GET", "/api/v1/projects/{project_id}/scope-baseline"): lambda t, who: Call(
         f"/api/v1/projects/{t['project_id']}/scope-baseline"
+    ),
+    ("GET", "/api/v1/invoices/{invoice_id}/e-invoice"): lambda t, who: _einvoice_call(t["invoice_id"]),
+    ("GET", "/api/v1/exports/accounting"): lambda t, who: Call("/api/v1/exports/accounting?format=journal"),
+    ("GET", "/api/v1/finance/accounting-settings"): lambda t, who: Call("/api/v1/finance/accounting-settings"),
+    ("PATCH", "/api/v1/finance/accounting-settings"): lambda t, who: Call(
+        "/api/v1/finance/accounting-settings",
+        {"revenue_account": f"4{len(who)}00"},
+        accounting_settings(t["workspace"]).version,
     ),
     ("GET", "/api/v1/handoff-templates"): lambda t, who: Call("/api/v1/handoff-templates"),
     ("POST", "/api/v1/handoff-templates"): lambda t, who: Call(

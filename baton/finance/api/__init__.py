@@ -3,8 +3,10 @@ budget-burn reports (rate cards and exchange rates: `baton.rates.api`). One rout
 
 from ninja import Router
 
+from baton.finance.api.accounting import router as accounting_router
 from baton.finance.api.budgets import router as budgets_router
 from baton.finance.api.change_orders import router as change_orders_router
+from baton.finance.api.einvoice import router as einvoice_router
 from baton.finance.api.expenses import router as expenses_router
 from baton.finance.api.invoices import router as invoices_router
 from baton.finance.api.quotes import router as quotes_router
@@ -17,3 +19,5 @@ router.add_router("", expenses_router)
 router.add_router("", invoices_router)
 router.add_router("", quotes_router)
 router.add_router("", reports_router)
+router.add_router("", einvoice_router)
+router.add_router("", accounting_router)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('core', '0009_workspace_billing_details'),
         ('crm', '0005_billing_details'),
         ('delivery', '0004_budget_revision'),
-        ('finance', '0004_expense_base_amounts'),
+        ('finance', '0005_accounting'),
         ('people', '0002_person_lead'),
     ]
 
