@@ -157,7 +157,8 @@ def import_mapping_set(*, actor: Actor, run: ImportRun, mapping: Any, version: i
     counts and row errors follow it."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     access.require(actor, "import", "run", run)
-    check_version(run, version)
+    if version is not None:
+        check_version(run, version)
     if run.status != ImportStatus.DRY_RUN:
         raise Conflict("This import has already run; upload the file again to change its mapping.", field="status")
     clean = Plan.from_json(run.plan).check_mapping(actor, mapping)
@@ -178,7 +179,8 @@ def import_run(*, actor: Actor, run: ImportRun, version: int | None = None) -> I
     upload whose rows are all matched: it creates nothing new."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     access.require(actor, "import", "run", run)
-    check_version(run, version)
+    if version is not None:  # optional: running twice is refused by the status anyway
+        check_version(run, version)
     if run.status not in (ImportStatus.DRY_RUN, ImportStatus.FAILED):
         raise Conflict(f"This import is {run.get_status_display().lower()}; it runs once.", field="status")
     run.status = ImportStatus.QUEUED
