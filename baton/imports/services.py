@@ -174,9 +174,10 @@ def import_mapping_set(*, actor: Actor, run: ImportRun, mapping: Any, version: i
 
 
 @transaction.atomic
-def import_run(*, actor: Actor, run: ImportRun, version: int | None = None) -> ImportRun:
+def import_run(*, actor: Actor, run: ImportRun, version: int | None = None, enqueue: bool = True) -> ImportRun:
     """Queue a dry run (or a failed run, which resumes) for the worker. Importing the same file again later is a new
-    upload whose rows are all matched: it creates nothing new."""
+    upload whose rows are all matched: it creates nothing new. `enqueue=False`: the caller runs `import_execute`
+    itself (the command, showing its progress bar)."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     access.require(actor, "import", "run", run)
     if version is not None:  # optional: running twice is refused by the status anyway
@@ -188,7 +189,8 @@ def import_run(*, actor: Actor, run: ImportRun, version: int | None = None) -> I
     bump_version(run)
     run.save()
     events.emit(actor, "import.queued", run, data={"rows": run.rows})
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,9 @@ def _actor_of(run: ImportRun) -> Actor:
     return Actor.system(run.workspace)
 
 
-def import_execute(run_id: int, *, batch_size: int = BATCH) -> ImportRun:
+def import_execute(
+    run_id: int, *, batch_size: int = BATCH, on_progress: Callable[[int, int], None] | None = None
+) -> ImportRun:
     """The worker's part: create what the mapping says to create, then write the rows in batches of `batch_size`,
     each in its own transaction with the run's progress; rows already imported (their source key) are skipped, so a
     run that stopped half-way resumes where it was. Refused rows are listed and never imported."""
@@ -43,7 +46,7 @@ def import_execute(run_id: int, *, batch_size: int = BATCH) -> ImportRun:
         run.save(update_fields=["status", "started_at", "progress", "updated_at"])
     actor = _actor_of(run)
     try:
-        _write(actor, run, batch_size)
+        _write(actor, run, batch_size, on_progress)
     except Exception as exc:  # the run stops; its committed batches stay and a re-run resumes after them
         logger.exception("Import %s failed.", run.pk)
         ImportRun.objects.filter(pk=run.pk).update(
@@ -52,7 +55,7 @@ def import_execute(run_id: int, *, batch_size: int = BATCH) -> ImportRun:
     return ImportRun.objects.get(pk=run.pk)
 
 
-def _write(actor: Actor, run: ImportRun, batch_size: int) -> None:
+def _write(actor: Actor, run: ImportRun, batch_size: int, on_progress: Callable[[int, int], None] | None) -> None:
     resolver = Resolver(actor, run.source, mapping=run.mapping)
     with transaction.atomic():
         plan = Plan.from_json(run.plan)
@@ -69,6 +72,8 @@ def _write(actor: Actor, run: ImportRun, batch_size: int) -> None:
                 sink.add(outcome.errors)
                 done += len(batch)
                 ImportRun.objects.filter(pk=run.pk).update(progress=done, updated_at=timezone.now())
+            if on_progress is not None:
+                on_progress(done, run.rows)
     finally:
         run.file.close()
     with transaction.atomic():
