@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "owner": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity", "Automations", "Settings",
+        "Handoffs", "Activity", "Automations", "Imports", "Settings",
     ],
     "admin": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity", "Automations",
+        "Handoffs", "Activity", "Automations", "Imports",
     ],
     "finance": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
