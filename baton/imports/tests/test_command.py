@@ -48,5 +48,5 @@ def test_unknown_workspace_and_format(personas, tmp_path):
     path.write_text("foo,bar\n1,2\n")
     with pytest.raises(CommandError, match="No workspace 'nope'"):
         call_command("import_time", str(path), "--workspace", "nope")
-    with pytest.raises(CommandError, match="file: Unknown file format. Expected one of: Generic CSV"):
+    with pytest.raises(CommandError, match=r"file: Unknown file format\. Expected one of: Generic CSV"):
         call_command("import_time", str(path), "--workspace", "studio")
