@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -86,8 +86,8 @@ def error_report(run: ImportRun) -> Iterator[list[str]]:
     errors = csv.reader(io.TextIOWrapper(run.error_file.file, encoding="utf-8", newline=""))  # type: ignore[arg-type]
     originals = _original_rows(run)
     header = next(errors)
-    cells = next(originals, None) or []
-    yield [*header, *cells]
+    cells: list[str] | None = next(originals, None)
+    yield [*header, *(cells or [])]
     current, line = 1, cells
     try:
         for error in errors:
@@ -101,7 +101,7 @@ def error_report(run: ImportRun) -> Iterator[list[str]]:
         originals.close()
 
 
-def _original_rows(run: ImportRun) -> Iterator[list[str]]:
+def _original_rows(run: ImportRun) -> Generator[list[str], None, None]:
     """The stored file's rows as cells (nothing for a file that is not text CSV)."""
     stream = open_file(run)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from baton.imports.formats.base import FormatError, Upload
 
@@ -49,7 +49,7 @@ def separator_of(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def csv_rows(upload: Upload) -> Iterator[list[str]]:
+def csv_rows(upload: Upload) -> Generator[list[str], None, None]:
     """Every row of the file as cells, the header first. A file that is not text in its encoding raises FormatError."""
     text = open_text(upload)
     try:
