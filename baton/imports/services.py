@@ -6,11 +6,13 @@ unknown people, clients and projects (`import_mapping_set`), queue (`import_run`
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import timezone
 
 from baton.core import access, events
 from baton.core.access import Actor
@@ -27,6 +29,8 @@ from baton.imports.writer import BATCH, import_execute
 
 __all__ = ["error_report", "import_create", "import_execute", "import_mapping_set", "import_run"]
 MAX_BYTES = 200 * 1024 * 1024
+# A running import saves its progress after every batch; one silent this long lost its worker and may be run again.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def _format_error(exc: FormatError) -> ValidationError:
@@ -175,14 +179,15 @@ def import_mapping_set(*, actor: Actor, run: ImportRun, mapping: Any, version: i
 
 @transaction.atomic
 def import_run(*, actor: Actor, run: ImportRun, version: int | None = None, enqueue: bool = True) -> ImportRun:
-    """Queue a dry run (or a failed run, which resumes) for the worker. Importing the same file again later is a new
-    upload whose rows are all matched: it creates nothing new. `enqueue=False`: the caller runs `import_execute`
-    itself (the command, showing its progress bar)."""
+    """Queue a dry run (or a failed or stalled run, which resumes) for the worker. Importing the same file again
+    later is a new upload whose rows are all matched: it creates nothing new. `enqueue=False`: the caller runs
+    `import_execute` itself (the command, showing its progress bar)."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     access.require(actor, "import", "run", run)
     if version is not None:  # optional: running twice is refused by the status anyway
         check_version(run, version)
-    if run.status not in (ImportStatus.DRY_RUN, ImportStatus.FAILED):
+    stalled = run.status == ImportStatus.RUNNING and run.updated_at < timezone.now() - STALLED_AFTER
+    if run.status not in (ImportStatus.DRY_RUN, ImportStatus.FAILED) and not stalled:
         raise Conflict(f"This import is {run.get_status_display().lower()}; it runs once.", field="status")
     run.status = ImportStatus.QUEUED
     run.failure = ""

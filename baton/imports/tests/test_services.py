@@ -3,20 +3,24 @@ it prices, the rollup after it), re-importing, resuming."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from baton.core.models import User
+from baton.core.errors import Conflict
+from baton.core.models import Event, User
 from baton.crm.models import Client
 from baton.delivery.models import Project, Task
 from baton.devdata.testing.finance import make_project
+from baton.finance.models import BudgetAlert
 from baton.imports import resolve, services
 from baton.imports.models import ImportRun, ImportStatus
-from baton.imports.tests.conftest import HEADER, day, upload
+from baton.imports.tests.conftest import HEADER, NOW, day, upload
 from baton.people.models import Person
-from baton.rates.models import BillRate
+from baton.rates.models import BillRate, ExchangeRate
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeEntry
 
@@ -207,3 +211,42 @@ def test_only_owners_and_admins_import(personas):
             services.import_create(actor=personas[who].actor, upload=upload([], header=HEADER))
     assert ImportRun.objects.count() == 0
     assert ImportStatus.DRY_RUN == "dry_run"
+
+
+def test_budgets_are_checked_when_the_import_ends(personas):
+    website = make_project(personas, "Website", budget_minutes=600, budget_amount=Decimal("0"))
+    lines = [f"{day(n)},300,member@studio.test,,Client A,Website,,,yes,," for n in (2, 3)]
+    _run(personas, _dry(personas, lines))
+    assert sorted(BudgetAlert.objects.filter(project=website).values_list("threshold", flat=True)) == [50, 80, 100]
+    event = Event.objects.get(verb="time_entries.imported")
+    assert event.data["entries"] == 2 and event.data["minutes"] == 600 and "bill_amount" not in event.data
+
+
+def test_a_rate_in_another_currency_is_converted_on_the_day(personas):
+    website = make_project(personas, "Website")  # USD, the base currency
+    ExchangeRate.objects.create(
+        workspace=personas.workspace, currency="EUR", rate=Decimal("1.10000000"), effective_on=date(2020, 1, 1)
+    )
+    lines = [f"{day(3)},60,member@studio.test,,Client A,Website,,,yes,100.00,EUR"]
+    _run(personas, _dry(personas, lines))
+    entry = TimeEntry.objects.get(project=website)
+    assert (entry.source_rate, entry.source_currency, entry.bill_rate, entry.bill_amount) == (
+        Decimal("100.00"),
+        "EUR",
+        Decimal("110.00"),
+        Decimal("110.00"),
+    )
+    assert entry.bill_amount_base == Decimal("110.00") and entry.missing_rate_currency == ""
+
+
+def test_a_run_whose_worker_died_can_be_run_again_once_stalled(personas):
+    make_project(personas, "Website")
+    run = _dry(personas, [f"{day(3)},60,member@studio.test,,Client A,Website,,,yes,,"])
+    services.import_run(actor=personas["owner"].actor, run=run)
+    ImportRun.objects.filter(pk=run.pk).update(status="running")
+    with pytest.raises(Conflict):
+        services.import_run(actor=personas["owner"].actor, run=run)
+    with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
+        services.import_run(actor=personas["owner"].actor, run=run)
+        assert services.import_execute(run.pk).status == "done"
+    assert TimeEntry.objects.count() == 1
