@@ -37,7 +37,11 @@ def import_execute(
     each in its own transaction with the run's progress; rows already imported (their source key) are skipped, so a
     run that stopped half-way resumes where it was. Refused rows are listed and never imported."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().select_related("workspace", "created_by__membership").get(pk=run_id)
+        run = (
+            ImportRun.objects.select_for_update(of=("self",))
+            .select_related("workspace", "created_by__membership")
+            .get(pk=run_id)
+        )
         if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.FAILED):
             return run
         run.status = ImportStatus.RUNNING
