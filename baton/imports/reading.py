@@ -106,7 +106,8 @@ def _original_rows(run: ImportRun) -> Generator[list[str], None, None]:
     stream = open_file(run)
     try:
         upload = Upload(name=run.file_name, stream=stream)
-        if header_cells(upload) == ["#zip"]:
+        header_cells(upload)
+        if upload.options.get("kind") in ("zip", "xlsx"):
             return
         yield from csv_rows(upload)
     except FormatError:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Generator
+
+import openpyxl
 
 from baton.imports.formats.base import FormatError, Upload
 
 SNIFF_BYTES = 64 * 1024
-BINARY_MAGIC = {b"PK\x03\x04": "#zip"}  # a ZIP (solidtime's export) or an XLSX: its readers look inside
+ZIP_MAGIC = b"PK\x03\x04"  # a ZIP (solidtime's export) or an XLSX workbook (Kimai's): their readers look inside
 
 
 def encoding_of(upload: Upload) -> str:
@@ -69,18 +72,44 @@ def csv_rows(upload: Upload) -> Generator[list[str], None, None]:
 
 
 def header_cells(upload: Upload) -> list[str]:
-    """The header row's cells, stripped (["#zip"] for a ZIP or XLSX file). An empty file raises FormatError."""
+    """The header row's cells, stripped. An XLSX workbook: its first sheet's first row (`options["kind"] = "xlsx"`);
+    another ZIP (solidtime's export): ["#zip", every member's name] (`options["kind"] = "zip"`). An empty file raises
+    FormatError."""
     upload.stream.seek(0)
     head = upload.stream.read(4)
     upload.stream.seek(0)
     if not head:
         raise FormatError("The file is empty.")
-    for magic, marker in BINARY_MAGIC.items():
-        if head.startswith(magic):
-            return [marker]
+    if head.startswith(ZIP_MAGIC):
+        return _zip_header(upload)
     rows = csv_rows(upload)
     try:
         return [cell.strip() for cell in next(rows)]
     finally:
         rows.close()
         upload.stream.seek(0)
+
+
+def _zip_header(upload: Upload) -> list[str]:
+    try:
+        with zipfile.ZipFile(upload.stream) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile as exc:
+        raise FormatError("The file looks like a ZIP archive but cannot be opened.") from exc
+    finally:
+        upload.stream.seek(0)
+    if "xl/workbook.xml" not in names:
+        upload.options["kind"] = "zip"
+        return ["#zip", *names]
+    upload.options["kind"] = "xlsx"
+    try:
+        book = openpyxl.load_workbook(upload.stream, read_only=True, data_only=True)
+        try:
+            first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise FormatError("The workbook cannot be read.") from exc
+    finally:
+        upload.stream.seek(0)
+    return [str(c).strip() if c is not None else "" for c in first]

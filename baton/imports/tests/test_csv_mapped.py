@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import codecs
 import io
+import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
 
 from baton.imports import formats
 from baton.imports.formats import csv_mapped
 from baton.imports.formats.base import FormatError, RowError, SourceRow, Upload
+from baton.imports.formats.text import header_cells
 
 HEADER = "date,minutes,person_name,project_name,note"
 
@@ -84,3 +87,17 @@ def test_durations_in_hours_and_clock_time():
         mapping={"date": "Day", "duration": "Time", "person_name": "Who", "project_name": "Job"},
     )
     assert rows[0].minutes == 105
+
+
+def test_binary_files_give_their_header_to_detection():
+    book = openpyxl.Workbook()
+    book.active.append(["Datum", "Dauer", "Account"])
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    upload = Upload(name="kimai.xlsx", stream=io.BytesIO(xlsx.getvalue()))
+    assert header_cells(upload) == ["Datum", "Dauer", "Account"] and upload.options["kind"] == "xlsx"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("time_entries.csv", "a,b\n")
+    upload = Upload(name="solidtime.zip", stream=io.BytesIO(archive.getvalue()))
+    assert header_cells(upload) == ["#zip", "time_entries.csv"] and upload.options["kind"] == "zip"
