@@ -13,12 +13,15 @@ amounts and the one-import-per-source-row key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from baton.core import access, events
 from baton.core.access import Actor
@@ -120,6 +123,35 @@ def imported_entry(
     )
 
 
+def _preparer(field: Any) -> Callable[[Any], Any] | None:
+    """How a field's value goes to the database: dates, times and JSON through the field (per engine), the rest as
+    they are (numbers, text, Decimals and booleans the drivers take directly)."""
+    if field.get_internal_type() in ("DateField", "DateTimeField", "JSONField"):
+        return partial(field.get_db_prep_save, connection=connection)
+    return None
+
+
+def _insert(entries: list[TimeEntry]) -> list[TimeEntry]:
+    """One `executemany` INSERT of the entries (no ids read back: nothing after needs them). Much faster than
+    `bulk_create`, whose per-statement SQL building dominates a large import (SQLite's 999-parameter statements)."""
+    fields = [f for f in TimeEntry._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from the model, values as parameters)
+        quote(TimeEntry._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    preparers = [(f.attname, _preparer(f)) for f in fields]
+    now = timezone.now()
+    rows = []
+    for entry in entries:
+        entry.updated_at = now
+        rows.append([prep(getattr(entry, name)) if prep else getattr(entry, name) for name, prep in preparers])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return entries
+
+
 @transaction.atomic
 def time_entries_import(*, actor: Actor, entries: list[TimeEntry], target: models.Model) -> list[TimeEntry]:
     """Write a batch of imported, priced entries (`imported_entry`) at once: the rows, the rollup cells they touch
@@ -132,7 +164,7 @@ def time_entries_import(*, actor: Actor, entries: list[TimeEntry], target: model
         raise ValidationError({"entries": f"{len(bad)} entries are outside this workspace or 1 minute to 24 hours."})
     if not entries:
         return []
-    written = TimeEntry.objects.bulk_create(entries, batch_size=1000)
+    written = _insert(entries)
     cells = rollups.entries_added(written)
     projects = {e.project_id: e.project for e in written}
     target.imported_projects = list(projects.values())  # type: ignore[attr-defined]
