@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ NO_CLIENT_NAME = "No client (imported)"
 PLACEHOLDER_DOMAIN = "import.invalid"
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", (text or "").strip()).casefold()
 

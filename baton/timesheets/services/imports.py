@@ -135,18 +135,23 @@ def _insert(entries: list[TimeEntry]) -> list[TimeEntry]:
     """One `executemany` INSERT of the entries (no ids read back: nothing after needs them). Much faster than
     `bulk_create`, whose per-statement SQL building dominates a large import (SQLite's 999-parameter statements)."""
     fields = [f for f in TimeEntry._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from the model, values as parameters)
-        quote(TimeEntry._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    preparers = [(f.attname, _preparer(f)) for f in fields]
     now = timezone.now()
+    # created_at and updated_at: the moment of the import, prepared once for the batch.
+    stamped = {f.attname: _preparer(f)(now) for f in fields if f.get_internal_type() == "DateTimeField"}  # type: ignore[misc]
+    preparers = [(f.attname, _preparer(f)) for f in fields if f.attname not in stamped]
+    names = [name for name, _ in preparers] + list(stamped)
+    fixed = list(stamped.values())
     rows = []
     for entry in entries:
-        entry.updated_at = now
-        rows.append([prep(getattr(entry, name)) if prep else getattr(entry, name) for name, prep in preparers])
+        entry.created_at = entry.updated_at = now
+        rows.append([prep(getattr(entry, name)) if prep else getattr(entry, name) for name, prep in preparers] + fixed)
+    quote = connection.ops.quote_name
+    columns = {f.attname: f.column for f in fields}
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from the model, values as parameters)
+        quote(TimeEntry._meta.db_table),
+        ", ".join(quote(columns[name]) for name in names),
+        ", ".join(["%s"] * len(names)),
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return entries
