@@ -11,6 +11,7 @@ from baton.finance.api import router as finance_router
 from baton.growth.api import router as growth_router
 from baton.handoffs.api import router as handoffs_router
 from baton.home.api import router as home_router
+from baton.imports.api import router as imports_router
 from baton.imports.api_export import router as export_router
 from baton.knowledge.api import router as knowledge_router
 from baton.people.api import router as people_router
@@ -37,6 +38,7 @@ api.add_router("", resourcing_router)
 api.add_router("", timesheets_router)
 api.add_router("", rates_router)  # before finance: the paths keep their place in the OpenAPI document
 api.add_router("", finance_router)
+api.add_router("", imports_router)
 api.add_router("", automation_router)
 api.add_router("", relationships_router)
 api.add_router("", handoffs_router)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("relationships/", include("baton.relationships.urls")),
     path("handoffs/", include("baton.handoffs.urls")),
     path("growth/", include("baton.growth.urls")),
+    path("imports/", include("baton.imports.urls")),
 ]

@@ -223,6 +223,10 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("handoff_template", "view"): STAFF,
     ("handoff_template", "create"): LEADERS,
     ("handoff_template", "update"): LEADERS,
+    # Imports (baton/imports): importing another tool's time creates people and clients, so owners and admins.
+    ("import", "view"): LEADERS,
+    ("import", "create"): LEADERS,
+    ("import", "run"): LEADERS,
     ("handoff_report", "view"): STAFF,  # remediation cost is null without person · view_rates
 }
 

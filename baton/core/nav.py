@@ -57,6 +57,7 @@ MAIN_NAV: tuple[NavLink, ...] = (
         apps=("automation",),
         not_names=("notifications", "notification_read", "notification_read_all", "notification_preferences", "bell"),
     ),
+    NavLink("Imports", "imports:list", "import", apps=("imports",)),
     NavLink("Settings", "workspace_settings", "workspace", action="update", names=("workspace_settings",)),
 )
 

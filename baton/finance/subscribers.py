@@ -3,6 +3,8 @@
 - Time logged or changed on a project (`time_entry.created`, `time_entry.updated`) checks, in the logging transaction
   and right after its event, whether the time is on unmanaged scope and which budget thresholds the project has
   newly reached (`check_logged_time`, registered with `events.on_emit` by `FinanceConfig.ready`).
+- Imported time (`time_entries.imported`, one event per batch) checks the budget thresholds of the projects the
+  batch touched (`check_imported_time`); scope is not checked for imported history.
 - A project that becomes active freezes its scope baseline: the budget and tasks it was sold with. A project created
   active is usually set up afterwards, so its baseline freezes at the first need (its first time or change order).
   This one runs after the change's transaction commits; a failure is logged and never reaches the request that caused
@@ -31,6 +33,12 @@ def check_logged_time(actor: Actor, entry: Any) -> None:
     project = entry.project
     scope_check_entry(actor=actor, entry=entry, project=project)
     budget_check(actor=actor, project=project, on=entry.date)
+
+
+def check_imported_time(actor: Actor, target: Any) -> None:
+    """A batch of imported time (`time_entries.imported`): the budget thresholds of each project it touched."""
+    for project in getattr(target, "imported_projects", ()):
+        budget_check(actor=actor, project=project)
 
 
 @events.subscribe

@@ -20,6 +20,7 @@ from baton.rates.selectors import register_missing_rate_source
 
 for verb in subscribers.LOGGED_TIME_VERBS:
     events.on_emit(verb, subscribers.check_logged_time)
+events.on_emit("time_entries.imported", subscribers.check_imported_time)
 
 
 def _expenses(workspace: Workspace) -> int:

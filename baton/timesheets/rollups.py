@@ -89,6 +89,24 @@ def entry_removed(entry: TimeEntry) -> None:
     _apply(entry, -1)
 
 
+def entries_added(entries: list[TimeEntry]) -> int:
+    """Count many new entries at once (a bulk import): their figures summed per cell in memory, then one upsert per
+    touched cell. Call inside the write's transaction; returns the number of cells touched."""
+    cells: dict[tuple[int, int, int, date, bool], list[int]] = {}
+    for entry in entries:
+        key = (entry.workspace_id, entry.project_id, entry.person_id, month_of(entry.date), bool(entry.billable))
+        acc = cells.setdefault(key, [0, 0, 0, 0, 0])
+        acc[0] += int(entry.minutes)
+        acc[1] += cents(entry.bill_amount)
+        acc[2] += cents(entry.bill_amount_base)
+        acc[3] += cents(entry.cost_amount)
+        acc[4] += 1
+    if cells:
+        with connection.cursor() as cursor:
+            cursor.executemany(_UPSERT, [[*key, *figures] for key, figures in cells.items()])
+    return len(cells)
+
+
 def snapshot(entry: TimeEntry) -> TimeEntry:
     """A detached copy of the figures the rollup counts, taken before an update changes them."""
     return TimeEntry(

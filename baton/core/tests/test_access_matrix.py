@@ -33,6 +33,7 @@ from baton.devdata.testing.automation import make_automation_records
 from baton.devdata.testing.finance import make_money_records
 from baton.devdata.testing.growth import make_growth_records
 from baton.devdata.testing.handoffs import make_handoff_records
+from baton.devdata.testing.imports import import_csv, make_import_records
 from baton.devdata.testing.knowledge import make_knowledge_records, png_upload
 from baton.devdata.testing.personas import PERSONA_NAMES, Personas, make_personas
 from baton.devdata.testing.quotes import make_quote_records
@@ -42,6 +43,7 @@ from baton.finance.einvoice import accounting_settings
 from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget, Quote
 from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
+from baton.imports.models import ImportRun
 from baton.knowledge.models import Attachment, Brief, ClientKnowledge, Comment, Decision, Stakeholder
 from baton.knowledge.services import search_index_rebuild
 from baton.people.models import Person
@@ -188,6 +190,12 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/comments"): Row(201, EVERYONE),
     ("GET", "/api/v1/comments/{comment_id}"): Row(200, EVERYONE),
     ("DELETE", "/api/v1/comments/{comment_id}"): Row(204, AUTHOR_OR_LEADER),
+    ("GET", "/api/v1/imports"): Row(200, LEADERS),
+    ("POST", "/api/v1/imports"): Row(201, LEADERS),
+    ("GET", "/api/v1/imports/{import_id}"): Row(200, LEADERS),
+    ("PUT", "/api/v1/imports/{import_id}/mapping"): Row(200, LEADERS),
+    ("POST", "/api/v1/imports/{import_id}/run"): Row(200, LEADERS),
+    ("GET", "/api/v1/imports/{import_id}/errors.csv"): Row(200, LEADERS),
     ("GET", "/api/v1/attachments"): Row(200, EVERYONE),
     ("POST", "/api/v1/attachments"): Row(201, EVERYONE),
     ("GET", "/api/v1/attachments/{attachment_id}"): Row(200, EVERYONE),
@@ -637,6 +645,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 sent=(other_member, outsider),
                 gaps=(outsider, other_member),
             ) | {"receiver_id": other_member.id, "other_receiver_id": other_member.id}
+            for side, ws, member in (
+                ("ours", personas.workspace, personas["member"].person),
+                ("theirs", personas.other_workspace, other_member),
+            ):
+                records[side] |= make_import_records(
+                    workspace=ws,
+                    member=member,
+                    project=Project.objects.select_related("client").get(pk=records[side]["project_id"]),
+                    day=date(2026, 3, 3),
+                )
             search_index_rebuild()
             yield World(personas=personas, contact_b=contact_b, other_member=other_member, records=records)
         finally:
@@ -830,6 +848,20 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/api/v1/comments/{comment_id}"): lambda t, who: Call(f"/api/v1/comments/{t['comment_id']}"),
     ("DELETE", "/api/v1/comments/{comment_id}"): lambda t, who: Call(f"/api/v1/comments/{t['comment_id']}"),
+    ("GET", "/api/v1/imports"): lambda t, who: Call("/api/v1/imports"),
+    ("POST", "/api/v1/imports"): lambda t, who: Call(
+        "/api/v1/imports",
+        {"file": import_csv(["2026-03-02,60,nobody@matrix.test,Client,Project,From matrix"], f"{who}.csv")},
+        multipart=True,
+    ),
+    ("GET", "/api/v1/imports/{import_id}"): lambda t, who: Call(f"/api/v1/imports/{t['import_id']}"),
+    ("PUT", "/api/v1/imports/{import_id}/mapping"): lambda t, who: Call(
+        f"/api/v1/imports/{t['import_id']}/mapping", {"people": {}}
+    ),
+    ("POST", "/api/v1/imports/{import_id}/run"): lambda t, who: Call(f"/api/v1/imports/{t['import_id']}/run"),
+    ("GET", "/api/v1/imports/{import_id}/errors.csv"): lambda t, who: Call(
+        f"/api/v1/imports/{t['import_id']}/errors.csv"
+    ),
     ("GET", "/api/v1/attachments"): lambda t, who: Call(
         f"/api/v1/attachments?target_type=decision&target_id={t['decision_id']}"
     ),
@@ -1348,6 +1380,9 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
     """Everything a write could touch, for asserting that a refused write changed nothing."""
     return {
         "events": Event.objects.filter(workspace_id__in=workspace_ids).count(),
+        "imports": sorted(
+            ImportRun.objects.filter(workspace_id__in=workspace_ids).values_list("id", "version", "status")
+        ),
         "people": sorted(
             Person.objects.filter(workspace_id__in=workspace_ids).values_list("id", "version", "active", "title")
         ),

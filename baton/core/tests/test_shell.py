@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "owner": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
-        "Growth", "Handoffs", "Activity", "Automations", "Settings",
+        "Growth", "Handoffs", "Activity", "Automations", "Imports", "Settings",
     ],
     "admin": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
-        "Growth", "Handoffs", "Activity", "Automations",
+        "Growth", "Handoffs", "Activity", "Automations", "Imports",
     ],
     "finance": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",

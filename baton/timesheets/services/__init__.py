@@ -22,6 +22,7 @@ from baton.timesheets.services.entries import (
     time_entry_delete,
     time_entry_update,
 )
+from baton.timesheets.services.imports import imported_entry, time_entries_import
 from baton.timesheets.services.timers import timer_discard, timer_start, timer_stop
 from baton.timesheets.services.weeks import (
     pm_may_approve,
@@ -38,7 +39,9 @@ __all__ = [
     "ensure_entry_editable",
     "ensure_week_open",
     "grid_cell_set",
+    "imported_entry",
     "pm_may_approve",
+    "time_entries_import",
     "time_entries_reprice",
     "time_entry_create",
     "time_entry_delete",
