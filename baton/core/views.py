@@ -114,8 +114,8 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 @actor_required
 def workspace_settings(request: HttpRequest) -> HttpResponse:
-    """The workspace's name, base currency, locale (how dates and numbers are written), portfolio cap and two-factor
-    requirement (owners). A currency change once money exists is refused by the service (409), shown on the form,
+    """The workspace's name, base currency, locale (how dates and numbers are written), portfolio cap, two-factor
+    requirement (owners) and billing details (the seller on invoices: legal name, address, VAT id, bank, terms). A currency change once money exists is refused by the service (409), shown on the form,
     and nothing is saved."""
     actor = get_actor(request)
     access.require(actor, "workspace", "update")
@@ -126,6 +126,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         "locale": workspace.locale,
         "max_portfolio_size": workspace.max_portfolio_size,
         "two_factor_required": workspace.two_factor_required,
+        **{name: getattr(workspace, name) for name in WorkspaceSettingsForm.BILLING_FIELDS},
         "version": workspace.version,
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)
