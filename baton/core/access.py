@@ -137,6 +137,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("invoice", "create"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "update"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "issue"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("invoice", "send"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "void"): frozenset({OWNER, ADMIN, FINANCE}),
     ("payment", "create"): frozenset({OWNER, ADMIN, FINANCE}),
     # Automation (baton/automation): owners and admins manage rules (and read their runs) and webhooks; everyone,

@@ -103,6 +103,7 @@ class WorkspaceSettingsForm(BatonForm):
         label="Payment terms (days)",
         min_value=0,
         max_value=365,
+        required=False,  # left out of a post: unchanged
         help_text="Days from an invoice's issue to its due date.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -18,7 +18,10 @@ class ClientForm(BatonForm):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     # Billing details: the buyer on invoices and e-invoices.
     legal_name = forms.CharField(
-        max_length=200, required=False, label="Legal name", help_text="The registered company name invoices are addressed to."
+        max_length=200,
+        required=False,
+        label="Legal name",
+        help_text="The registered company name invoices are addressed to.",
     )
     address = forms.CharField(
         max_length=1000,
@@ -51,7 +54,9 @@ class ContactForm(BatonForm):
     role = forms.CharField(max_length=200, required=False, label="Job title", help_text="e.g. CMO")
     is_primary = forms.BooleanField(required=False, label="Primary contact")
     is_billing = forms.BooleanField(
-        required=False, label="Billing contact", help_text="Invoices sent to the client are e-mailed to every billing contact."
+        required=False,
+        label="Billing contact",
+        help_text="Invoices sent to the client are e-mailed to every billing contact.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

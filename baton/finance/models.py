@@ -231,6 +231,9 @@ class Invoice(TimestampedModel):
     )
     notes = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its PDF was last e-mailed to the client's billing contacts."
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.TextField(blank=True)

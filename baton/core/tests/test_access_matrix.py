@@ -343,6 +343,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/invoices/{invoice_id}/void"): Row(200, ALL_MONEY, (("member", 404),)),  # the sent one
     ("POST", "/api/v1/invoices/{invoice_id}/payments"): Row(201, ALL_MONEY, (("member", 404),)),
     ("POST", "/api/v1/invoices/{invoice_id}/credit-note"): Row(201, ALL_MONEY, (("member", 404),)),
+    ("POST", "/api/v1/invoices/{invoice_id}/send"): Row(200, ALL_MONEY, (("member", 404),)),  # to its billing contact
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): Row(200, INVOICE_SEERS, (("member", 404),)),
     # Handoffs: staff see them all, a client-role user nothing (lists 403, ids 404). The targets are am's (owner)
     # to the member (receiver): a draft, a sent one and one with gaps raised; the outsider's own workspace has it
@@ -1145,6 +1146,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/v1/invoices/{t['invoice_id']}/credit-note"
     ),
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): lambda t, who: Call(f"/api/v1/invoices/{t['invoice_id']}/pdf"),
+    ("POST", "/api/v1/invoices/{invoice_id}/send"): lambda t, who: Call(f"/api/v1/invoices/{t['invoice_id']}/send"),
     ("GET", "/api/v1/handoff-templates"): lambda t, who: Call("/api/v1/handoff-templates"),
     ("POST", "/api/v1/handoff-templates"): lambda t, who: Call(
         "/api/v1/handoff-templates",
