@@ -177,17 +177,18 @@ def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
     pdf.ln(8)
     pdf.set_font("Helvetica", size=10)
     pdf.set_text_color(*INK)
+    sign = -1 if invoice.kind == InvoiceKind.CREDIT_NOTE else 1  # a credit note's lines read as entered: positive
     for line in invoice.lines.all():
         text = _text(line.description)
-        wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES")
+        wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES", align="L")
         height = 6.0 * max(1, len(wrapped))
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
         y = pdf.get_y()
-        pdf.multi_cell(cols[0], 6, text, new_x="RIGHT", new_y="TOP")
+        pdf.multi_cell(cols[0], 6, text, new_x="RIGHT", new_y="TOP", align="L")
         pdf.cell(cols[1], 6, f"{line.quantity:,.2f}", align="R")
-        pdf.cell(cols[2], 6, f"{line.unit_price:,.2f}", align="R")
-        pdf.cell(cols[3], 6, f"{line.amount:,.2f}", align="R")
+        pdf.cell(cols[2], 6, f"{sign * line.unit_price:,.2f}", align="R")
+        pdf.cell(cols[3], 6, f"{sign * line.amount:,.2f}", align="R")
         pdf.set_xy(pdf.l_margin, y + height + 1)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
         pdf.ln(1)
@@ -230,7 +231,8 @@ def _how_to_pay(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> N
         pdf.multi_cell(
             width,
             5,
-            _text(
+            align="L",
+            text=_text(
                 f"This credit note reduces what is owed on invoice {original}. Any amount already paid beyond the "
                 "new balance is refunded to you."
             ),
@@ -277,5 +279,6 @@ def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
             pdf.cell(width, 6, _text(detail), new_x="LMARGIN", new_y="NEXT")
     if invoice.notes:
         pdf.ln(6)
+        pdf.set_font("Helvetica", size=10)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(width, 5, _text(invoice.notes))
+        pdf.multi_cell(width, 5, _text(invoice.notes), align="L")
