@@ -91,7 +91,8 @@ def invoice_send_check(invoice: Invoice) -> None:
 @transaction.atomic
 def invoice_send(*, actor: Actor, invoice: Invoice) -> Invoice:
     """E-mail an issued invoice's PDF to each billing contact of its client (422 naming `client_id` when none has an
-    e-mail; 409 for a draft or a void invoice), set `emailed_at` and emit `invoice.emailed` (relationships records
+    e-mail; 409 for a draft or a void invoice; 422 naming `notes` or `lines` when they name internal information of
+    the client), set `emailed_at` and emit `invoice.emailed` (relationships records
     the touchpoint). The mail leaves after the commit."""
     invoice = lock_invoice(actor, invoice, "send")
     if invoice.status not in ISSUED:
@@ -100,6 +101,10 @@ def invoice_send(*, actor: Actor, invoice: Invoice) -> Invoice:
     contacts = billing_contacts(invoice)
     if not contacts:
         invoice_send_check(invoice)
+    # The PDF carries the notes and the lines: an internal text of the client (an escalation pasted in) stays home.
+    client_view.require_shareable(
+        invoice.client, notes=invoice.notes, lines="\n".join(line.description for line in invoice.lines.all())
+    )
     attachment = (pdf_filename(invoice), invoice_pdf_bytes(invoice), "application/pdf")
     invoice.emailed_at = timezone.now()
     bump_version(invoice)
