@@ -63,6 +63,7 @@ def portal_invoices(actor: Actor) -> Any:
         raise Http404("No portal here.")
     return (
         invoice_list(actor=actor)
+        .prefetch_related(None)  # the list shows no lines or payments: one query
         .filter(client_id=actor.client_id, status__in=[InvoiceStatus.SENT, InvoiceStatus.PAID])
         .order_by("-issue_date", "-id")
     )
