@@ -309,6 +309,15 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def shown_unit_price(self) -> Decimal:
+        """As people read it: a credit note's lines (stored negative, so sums stay signed) positive, as entered."""
+        return -self.unit_price if self.invoice.kind == InvoiceKind.CREDIT_NOTE else self.unit_price
+
+    @property
+    def shown_amount(self) -> Decimal:
+        return -self.amount if self.invoice.kind == InvoiceKind.CREDIT_NOTE else self.amount
+
 
 class Payment(TimestampedModel):
     """Money received against an issued invoice (positive), or refunded to the client (negative, at most the refund

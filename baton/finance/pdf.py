@@ -177,7 +177,6 @@ def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
     pdf.ln(8)
     pdf.set_font("Helvetica", size=10)
     pdf.set_text_color(*INK)
-    sign = -1 if invoice.kind == InvoiceKind.CREDIT_NOTE else 1  # a credit note's lines read as entered: positive
     for line in invoice.lines.all():
         text = _text(line.description)
         wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES", align="L")
@@ -187,8 +186,8 @@ def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
         y = pdf.get_y()
         pdf.multi_cell(cols[0], 6, text, new_x="RIGHT", new_y="TOP", align="L")
         pdf.cell(cols[1], 6, f"{line.quantity:,.2f}", align="R")
-        pdf.cell(cols[2], 6, f"{sign * line.unit_price:,.2f}", align="R")
-        pdf.cell(cols[3], 6, f"{sign * line.amount:,.2f}", align="R")
+        pdf.cell(cols[2], 6, f"{line.shown_unit_price:,.2f}", align="R")  # a credit note's: positive, as entered
+        pdf.cell(cols[3], 6, f"{line.shown_amount:,.2f}", align="R")
         pdf.set_xy(pdf.l_margin, y + height + 1)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
         pdf.ln(1)

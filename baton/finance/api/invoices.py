@@ -26,7 +26,7 @@ from baton.core.api_support import (
 )
 from baton.core.schemas import InputSchema
 from baton.finance import selectors, services
-from baton.finance.models import Invoice, InvoiceKind, InvoiceLine
+from baton.finance.models import Invoice, InvoiceLine
 from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 
 router = Router(tags=["invoices"])
@@ -89,20 +89,15 @@ class LineOut(Schema):
 
     @staticmethod
     def resolve_unit_price(obj: InvoiceLine) -> Decimal:
-        return -obj.unit_price if _credited(obj) else obj.unit_price
+        return obj.shown_unit_price
 
     @staticmethod
     def resolve_amount(obj: InvoiceLine) -> Decimal:
-        return -obj.amount if _credited(obj) else obj.amount
+        return obj.shown_amount
 
     @staticmethod
     def resolve_time_entry_ids(obj: InvoiceLine) -> list[int]:
         return sorted(e.pk for e in obj.time_entries.all())
-
-
-def _credited(line: InvoiceLine) -> bool:
-    """A credit note's line: stored negative (so sums stay signed), shown as entered, positive."""
-    return line.invoice.kind == InvoiceKind.CREDIT_NOTE
 
 
 class PaymentOut(Schema):
