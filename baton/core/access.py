@@ -138,6 +138,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("invoice", "create"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "update"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "issue"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("invoice", "send"): frozenset({OWNER, ADMIN, FINANCE}),
     ("invoice", "void"): frozenset({OWNER, ADMIN, FINANCE}),
     ("payment", "create"): frozenset({OWNER, ADMIN, FINANCE}),
     # Quotes (finance): owner/admin/finance all; an AM its portfolio's clients'; a client-role user reads, accepts

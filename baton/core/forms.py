@@ -81,7 +81,40 @@ class WorkspaceSettingsForm(BatonForm):
         required=False,
         help_text="They set up an authenticator app at their next sign-in and cannot use Baton until they have.",
     )
+    # Billing details: the seller on every invoice, credit note and e-invoice.
+    legal_name = forms.CharField(
+        label="Legal name", max_length=200, required=False, help_text="The registered company name on invoices."
+    )
+    address = forms.CharField(
+        label="Address",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Street, then postal code and city, one per line.",
+    )
+    country = forms.CharField(
+        label="Country", max_length=2, required=False, help_text="Two-letter ISO 3166 code, e.g. DE, GB or US."
+    )
+    vat_id = forms.CharField(label="VAT id", max_length=40, required=False, help_text="e.g. DE123456789.")
+    bank_name = forms.CharField(label="Bank", max_length=200, required=False)
+    iban = forms.CharField(label="IBAN", max_length=42, required=False, help_text="The account clients pay into.")
+    bic = forms.CharField(label="BIC", max_length=11, required=False)
+    payment_terms_days = forms.IntegerField(
+        label="Payment terms (days)",
+        min_value=0,
+        max_value=365,
+        required=False,  # left out of a post: unchanged
+        help_text="Days from an invoice's issue to its due date.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    BILLING_FIELDS = ("legal_name", "address", "country", "vat_id", "bank_name", "iban", "bic", "payment_terms_days")
+
+    def general_fields(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if f.name not in self.BILLING_FIELDS]
+
+    def billing_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.BILLING_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

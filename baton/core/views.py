@@ -112,11 +112,17 @@ def activity(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "events": page.object_list, "verb": verb or "", "who": who})
 
 
+def _posted(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """The settings without the billing details a post left out (unchanged, not cleared)."""
+    billing = WorkspaceSettingsForm.BILLING_FIELDS
+    return {k: v for k, v in data.items() if k not in billing or (k in request.POST and v is not None)}
+
+
 @actor_required
 def workspace_settings(request: HttpRequest) -> HttpResponse:
-    """The workspace's name, base currency, locale (how dates and numbers are written), portfolio cap and two-factor
-    requirement (owners). A currency change once money exists is refused by the service (409), shown on the form,
-    and nothing is saved."""
+    """The workspace's name, base currency, locale (how dates and numbers are written), portfolio cap, two-factor
+    requirement (owners) and billing details (the seller on invoices: legal name, address, VAT id, bank, terms). A
+    currency change once money exists is refused by the service (409), shown on the form, and nothing is saved."""
     actor = get_actor(request)
     access.require(actor, "workspace", "update")
     workspace = actor.workspace
@@ -126,13 +132,14 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         "locale": workspace.locale,
         "max_portfolio_size": workspace.max_portfolio_size,
         "two_factor_required": workspace.two_factor_required,
+        **{name: getattr(workspace, name) for name in WorkspaceSettingsForm.BILLING_FIELDS},
         "version": workspace.version,
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)
     return form_page(
         request,
         form,
-        save=lambda data: services.workspace_update(actor=actor, **data),
+        save=lambda data: services.workspace_update(actor=actor, **_posted(request, data)),
         template="core/workspace_settings.html",
         partial="core/partials/_workspace_form.html",
         context={"workspace": workspace},

@@ -231,6 +231,9 @@ class Invoice(TimestampedModel):
     )
     notes = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its PDF was last e-mailed to the client's billing contacts."
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.TextField(blank=True)
@@ -305,6 +308,15 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def shown_unit_price(self) -> Decimal:
+        """As people read it: a credit note's lines (stored negative, so sums stay signed) positive, as entered."""
+        return -self.unit_price if self.invoice.kind == InvoiceKind.CREDIT_NOTE else self.unit_price
+
+    @property
+    def shown_amount(self) -> Decimal:
+        return -self.amount if self.invoice.kind == InvoiceKind.CREDIT_NOTE else self.amount
 
 
 class Payment(TimestampedModel):

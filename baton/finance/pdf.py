@@ -46,63 +46,124 @@ def _invoice_pdf_class() -> Any:
     return InvoicePDF
 
 
+def pdf_filename(invoice: Invoice) -> str:
+    """`INV-00001.pdf`, `CN-00001.pdf`, or `draft-12.pdf`."""
+    return f"{(invoice.number or f'draft-{invoice.pk}').replace('/', '-')}.pdf"
+
+
 def invoice_pdf_bytes(invoice: Invoice, *, pdfa: bool = False) -> bytes:
-    """A one-document PDF of the invoice: header, parties, lines, totals, payments. `pdfa`: PDF/A-3B (fonts embedded,
-    sRGB output intent), the base of a Factur-X e-invoice (`finance/einvoice/facturx.py`)."""
+    """A one-document PDF of the invoice: both parties (legal names, addresses, VAT ids), the dates and payment terms,
+    lines, totals, the balance due after payments and credits, payments, and how to pay (bank, IBAN, BIC). A credit
+    note is titled as such and names the invoice it corrects. `pdfa`: PDF/A-3B (fonts embedded, sRGB output intent),
+    the base of a Factur-X e-invoice (`finance/einvoice/facturx.py`)."""
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     title = "Credit note" if credit else "Invoice"
     pdf = (_pdfa_class() if pdfa and PDFA_FONTS.exists() else _invoice_pdf_class())(format="A4", unit="mm")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_title(f"{title} {invoice.number or 'draft'}")
-    pdf.set_author(_text(invoice.workspace.name))
-    pdf.footer_text = f"{invoice.workspace.name} - {title} {invoice.number or '(draft)'}"
+    pdf.set_author(_text(_seller_name(invoice)))
+    pdf.footer_text = f"{_seller_name(invoice)} - {title} {invoice.number or '(draft)'}"
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     _header(pdf, invoice, title, width)
     _parties(pdf, invoice, width)
+    _facts(pdf, invoice, width)
     _lines(pdf, invoice, width)
     _totals(pdf, invoice, width, credit=credit)
     _payments_and_notes(pdf, invoice, width)
+    _how_to_pay(pdf, invoice, width, credit=credit)
     return bytes(pdf.output())
 
 
+def _seller_name(invoice: Invoice) -> str:
+    return invoice.workspace.legal_name or invoice.workspace.name
+
+
 def _header(pdf: FPDF, invoice: Invoice, title: str, width: float) -> None:
-    """The workspace's name, the title and number, VOID when void."""
+    """The seller's name, the title and number, VOID when void, a rule."""
     pdf.set_text_color(*INK)
-    pdf.set_font("Helvetica", "B", 20)
-    pdf.cell(width / 2, 10, _text(invoice.workspace.name))
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(width * 0.6, 10, _text(_seller_name(invoice))[:48])
     pdf.set_font("Helvetica", "B", 16)
     label = f"{title} {invoice.number}" if invoice.number else f"Draft {title.lower()}"
-    pdf.cell(width / 2, 10, _text(label), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width * 0.4, 10, _text(label), align="R", new_x="LMARGIN", new_y="NEXT")
     if invoice.status == "void":
         pdf.set_text_color(180, 35, 24)
         pdf.cell(width, 8, "VOID", align="R", new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(*INK)
-    pdf.ln(4)
+    pdf.set_draw_color(*LINE)
+    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
+    pdf.ln(6)
+
+
+def _party(name: str, address: str, country: str, vat_id: str, extra: list[str]) -> list[str]:
+    lines = [name, *[line.strip() for line in (address or "").splitlines() if line.strip()]]
+    if country:
+        lines.append(country)
+    if vat_id:
+        lines.append(f"VAT id: {vat_id}")
+    return lines + extra
 
 
 def _parties(pdf: FPDF, invoice: Invoice, width: float) -> None:
-    """Two columns: who is billed, the project, what it corrects; the dates, currency and period."""
-    pdf.set_font("Helvetica", size=10)
-    left = [("Billed to", invoice.client.name)]
-    if invoice.project_id and invoice.project:
-        left.append(("Project", invoice.project.name))
-    if invoice.credit_for_id and invoice.credit_for:
-        left.append(("Corrects", str(invoice.credit_for)))
-    right = [
-        ("Issued", invoice.issue_date.strftime("%d %b %Y") if invoice.issue_date else "-"),
-        ("Due", invoice.due_date.strftime("%d %b %Y") if invoice.due_date else "-"),
-        ("Currency", invoice.currency),
-    ]
-    if invoice.period_start and invoice.period_end:
-        right.append(("Period", f"{invoice.period_start:%d %b %Y} - {invoice.period_end:%d %b %Y}"))
-    for i in range(max(len(left), len(right))):
-        for pair in (left[i] if i < len(left) else ("", ""), right[i] if i < len(right) else ("", "")):
-            pdf.set_text_color(*MUTED)
-            pdf.cell(25, 6, _text(pair[0]))
+    """Two columns: the seller (from) and the buyer (billed to), each with legal name, address, country, VAT id."""
+    workspace, client = invoice.workspace, invoice.client
+    seller = _party(_seller_name(invoice), workspace.address, workspace.country, workspace.vat_id, [])
+    buyer = _party(
+        client.legal_name or client.name,
+        client.address,
+        client.country,
+        client.vat_id,
+        [f"Customer number: {client.number}"] if client.number else [],
+    )
+    column = width / 2
+    pdf.set_font("Helvetica", "B", 8)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(column, 5, "FROM")
+    pdf.cell(column, 5, "BILLED TO", new_x="LMARGIN", new_y="NEXT")
+    for i in range(max(len(seller), len(buyer))):
+        for party in (seller, buyer):
+            pdf.set_font("Helvetica", "B" if i == 0 else "", 10)
             pdf.set_text_color(*INK)
-            pdf.cell(width / 2 - 25, 6, _text(pair[1])[:60])
+            pdf.cell(column, 5, _text(party[i])[:60] if i < len(party) else "")
+        pdf.ln(5)
+    pdf.ln(5)
+
+
+def _facts(pdf: FPDF, invoice: Invoice, width: float) -> None:
+    """Number, dates, payment terms, currency, project, period, and what a credit note corrects: label-value pairs in
+    two columns."""
+    facts = [
+        ("Number", invoice.number or "assigned when issued"),
+        ("Issue date", invoice.issue_date.strftime("%d %b %Y") if invoice.issue_date else "-"),
+    ]
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        if invoice.credit_for_id and invoice.credit_for:
+            original = invoice.credit_for
+            issued = f" of {original.issue_date:%d %b %Y}" if original.issue_date else ""
+            facts.append(("Corrects", f"Invoice {original.number or '(draft)'}{issued}"))
+    else:
+        facts.append(("Due date", invoice.due_date.strftime("%d %b %Y") if invoice.due_date else "-"))
+        if invoice.issue_date and invoice.due_date:
+            days = (invoice.due_date - invoice.issue_date).days
+            facts.append(("Payment terms", f"{days} days net" if days else "Due on receipt"))
+        else:
+            facts.append(("Payment terms", f"{invoice.workspace.payment_terms_days} days net"))
+    facts.append(("Currency", invoice.currency))
+    if invoice.project_id and invoice.project:
+        facts.append(("Project", invoice.project.name))
+    if invoice.period_start and invoice.period_end:
+        facts.append(("Period", f"{invoice.period_start:%d %b %Y} - {invoice.period_end:%d %b %Y}"))
+    pdf.set_font("Helvetica", size=10)
+    half = (len(facts) + 1) // 2
+    left, right = facts[:half], facts[half:]
+    for i in range(half):
+        for pair in (left[i], right[i] if i < len(right) else ("", "")):
+            pdf.set_text_color(*MUTED)
+            pdf.cell(30, 6, _text(pair[0]))
+            pdf.set_text_color(*INK)
+            pdf.cell(width / 2 - 30, 6, _text(pair[1])[:50])
         pdf.ln(6)
     pdf.ln(6)
 
@@ -120,15 +181,15 @@ def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
     pdf.set_text_color(*INK)
     for line in invoice.lines.all():
         text = _text(line.description)
-        wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES")
+        wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES", align="L")
         height = 6.0 * max(1, len(wrapped))
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
         y = pdf.get_y()
-        pdf.multi_cell(cols[0], 6, text, new_x="RIGHT", new_y="TOP")
+        pdf.multi_cell(cols[0], 6, text, new_x="RIGHT", new_y="TOP", align="L")
         pdf.cell(cols[1], 6, f"{line.quantity:,.2f}", align="R")
-        pdf.cell(cols[2], 6, f"{line.unit_price:,.2f}", align="R")
-        pdf.cell(cols[3], 6, f"{line.amount:,.2f}", align="R")
+        pdf.cell(cols[2], 6, f"{line.shown_unit_price:,.2f}", align="R")  # a credit note's: positive, as entered
+        pdf.cell(cols[3], 6, f"{line.shown_amount:,.2f}", align="R")
         pdf.set_xy(pdf.l_margin, y + height + 1)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
         pdf.ln(1)
@@ -158,6 +219,51 @@ def _totals(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> None:
             _total_row(pdf, invoice, width, "Balance due", invoice.balance_due, bold=True)
 
 
+def _how_to_pay(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> None:
+    """The seller's bank details and the reference to quote; on a credit note, how it settles."""
+    workspace = invoice.workspace
+    pdf.ln(8)
+    pdf.set_text_color(*INK)
+    pdf.set_font("Helvetica", "B", 10)
+    if credit:
+        pdf.cell(width, 7, "About this credit note", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        original = invoice.credit_for.number if invoice.credit_for_id and invoice.credit_for else "the invoice"
+        pdf.multi_cell(
+            width,
+            5,
+            align="L",
+            text=_text(
+                f"This credit note reduces what is owed on invoice {original}. Any amount already paid beyond the "
+                "new balance is refunded to you."
+            ),
+        )
+        return
+    pdf.cell(width, 7, "How to pay", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    rows = [
+        ("Account holder", _seller_name(invoice)),
+        ("Bank", workspace.bank_name),
+        ("IBAN", _grouped(workspace.iban)),
+        ("BIC", workspace.bic),
+        ("Reference", invoice.number or ""),
+    ]
+    for label, value in rows:
+        if value:
+            pdf.set_text_color(*MUTED)
+            pdf.cell(35, 6, _text(label))
+            pdf.set_text_color(*INK)
+            pdf.cell(width - 35, 6, _text(value), new_x="LMARGIN", new_y="NEXT")
+    if invoice.due_date:
+        pdf.set_text_color(*MUTED)
+        pdf.cell(width, 6, _text(f"Please pay by {invoice.due_date:%d %b %Y}."), new_x="LMARGIN", new_y="NEXT")
+
+
+def _grouped(iban: str) -> str:
+    """An IBAN in groups of four, as printed on paper."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
 def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
     """The payments received, then the notes."""
     payments = list(invoice.payments.all())
@@ -174,8 +280,9 @@ def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
             pdf.cell(width, 6, _text(detail), new_x="LMARGIN", new_y="NEXT")
     if invoice.notes:
         pdf.ln(6)
+        pdf.set_font("Helvetica", size=10)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(width, 5, _text(invoice.notes))
+        pdf.multi_cell(width, 5, _text(invoice.notes), align="L")
 
 
 # PDF/A forbids the standard 14 fonts (never embedded): the Factur-X PDF embeds DejaVu Sans (Debian's

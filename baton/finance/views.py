@@ -38,7 +38,7 @@ from baton.finance.forms import (
     PaymentForm,
 )
 from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, InvoiceStatus
-from baton.finance.pdf import invoice_pdf_bytes
+from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 from baton.finance.selectors.burn import month_start
 from baton.people.models import Person
 from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
@@ -403,6 +403,8 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "payments": list(invoice.payments.all()),
             "credit_notes": list(invoice.credit_notes.all()) if not actor.is_client else [],
             "can_manage": can_manage,
+            "can_send": access.allowed(actor, "invoice", "send", invoice),
+            "recipients": _recipients(invoice) if can_manage else "",
             "payment_form": PaymentForm(initial={"amount": invoice.balance_due, "paid_on": timezone.localdate()}),
         },
     )
@@ -418,6 +420,12 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
         if action == "issue":
             invoice = services.invoice_issue(actor=actor, invoice=invoice)
             messages.success(request, f"{invoice} was issued.")
+        elif action == "issue-and-send":
+            invoice = services.invoice_issue_and_send(actor=actor, invoice=invoice)
+            messages.success(request, f"{invoice} was issued and e-mailed to {_recipients(invoice)}.")
+        elif action == "send":
+            invoice = services.invoice_send(actor=actor, invoice=invoice)
+            messages.success(request, f"{invoice} was e-mailed to {_recipients(invoice)}.")
         elif action == "void":
             services.invoice_void(actor=actor, invoice=invoice, reason=request.POST.get("reason", ""))
             messages.success(request, f"{invoice} was voided; its time can be invoiced again.")
@@ -442,13 +450,18 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
     return redirect(target)
 
 
+def _recipients(invoice: Invoice) -> str:
+    contacts = services.billing_contacts(invoice)
+    return ", ".join(f"{c.name} <{c.email}>" for c in contacts)
+
+
 @actor_required
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
     actor = get_actor(request)
     invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
     response = HttpResponse(invoice_pdf_bytes(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{invoice.number or f"draft-{invoice.pk}"}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(invoice)}"'
     return response
 
 

@@ -1,5 +1,7 @@
 """Every new client gets its communication protocol with today's onboarding start and the standard onboarding
-plan (after the client's creation commits; Baton acts)."""
+plan (after the client's creation commits; Baton acts). An invoice e-mailed to the client's billing contacts is an
+e-mail touchpoint of the relationship, logged in the sending transaction (`on_emit("invoice.emailed")`: finance,
+below, knows nothing of touchpoints), by Baton on behalf of the person who sent it."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from baton.core import events
 from baton.core.access import Actor
 from baton.core.models import Event
 from baton.crm.models import Client
-from baton.relationships.models import CommunicationProtocol
-from baton.relationships.services import onboarding_apply
+from baton.finance.models import Invoice
+from baton.finance.services import billing_contacts
+from baton.relationships.models import CommunicationProtocol, TouchpointKind
+from baton.relationships.services import onboarding_apply, touchpoint_log
 
 
 @events.subscribe
@@ -27,3 +31,20 @@ def start_onboarding(event: Event) -> None:
         onboarding_apply(
             actor=Actor.system(client.workspace), client=client, start=event.occurred_at.date(), emit=False
         )
+
+
+def record_invoice_touchpoint(actor: Actor, invoice: Invoice) -> None:
+    """An `email` touchpoint with the billing contacts it went to; no amounts (touchpoints are read by all staff)."""
+    contacts = billing_contacts(invoice)
+    touchpoint_log(
+        actor=Actor.system(actor.workspace),
+        client=invoice.client,
+        kind=TouchpointKind.EMAIL,
+        summary=f"{invoice} e-mailed to {', '.join(c.name for c in contacts)}"[:500],
+        person_id=actor.person_id,
+        contact_ids=[c.pk for c in contacts],
+        attendees=[c.email for c in contacts],
+    )
+
+
+events.on_emit("invoice.emailed", record_invoice_touchpoint)

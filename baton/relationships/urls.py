@@ -23,6 +23,7 @@ urlpatterns = [
     path("goals/<int:goal_id>/value/", views.goal_value, name="goal_value"),
     path("onboarding/<int:item_id>/done/", views.onboarding_done, name="onboarding_done"),
     path("portal/", views.portal, name="portal"),
+    path("portal/invoices/<int:invoice_id>/pdf/", views.portal_invoice_pdf, name="portal_invoice_pdf"),
     path("portal/change-orders/<int:order_id>/<str:decision>/", views.portal_decide, name="portal_decide"),
     path("portal/quotes/<int:quote_id>/<str:decision>/", views.portal_quote_decide, name="portal_quote_decide"),
     path("portal/quotes/<int:quote_id>/pdf/", views.portal_quote_pdf, name="portal_quote_pdf"),

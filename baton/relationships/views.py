@@ -19,6 +19,7 @@ from baton.core.web import actor_required, form_page, get_actor, safe_next
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
 from baton.finance.models import ChangeOrder, Quote
+from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 from baton.finance.quote_pdf import quote_pdf_bytes
 from baton.finance.services import quotes as quote_services
 from baton.relationships import deals, selectors, services
@@ -363,6 +364,15 @@ def report(request: HttpRequest, client_id: int) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     """The client portal: everything a client-role user may see of its own client, nothing of any other."""
     return render(request, "relationships/portal.html", selectors.portal_overview(get_actor(request)))
+
+
+@actor_required
+def portal_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """One of the client's issued invoices (or credit notes) as a PDF; a draft, a void one or another client's: 404."""
+    invoice = selectors.portal_invoice_get(get_actor(request), invoice_id)
+    response = HttpResponse(invoice_pdf_bytes(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(invoice)}"'
+    return response
 
 
 @actor_required

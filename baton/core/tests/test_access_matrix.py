@@ -360,6 +360,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/invoices/{invoice_id}/void"): Row(200, ALL_MONEY, (("member", 404),)),  # the sent one
     ("POST", "/api/v1/invoices/{invoice_id}/payments"): Row(201, ALL_MONEY, (("member", 404),)),
     ("POST", "/api/v1/invoices/{invoice_id}/credit-note"): Row(201, ALL_MONEY, (("member", 404),)),
+    ("POST", "/api/v1/invoices/{invoice_id}/send"): Row(200, ALL_MONEY, (("member", 404),)),  # to its billing contact
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): Row(200, INVOICE_SEERS, (("member", 404),)),
     ("GET", "/api/v1/quotes"): Row(200, QUOTE_SEERS),
     ("POST", "/api/v1/quotes"): Row(201, QUOTE_WRITERS),
@@ -1251,6 +1252,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         {"revenue_account": f"4{len(who)}00"},
         accounting_settings(t["workspace"]).version,
     ),
+    ("POST", "/api/v1/invoices/{invoice_id}/send"): lambda t, who: Call(f"/api/v1/invoices/{t['invoice_id']}/send"),
     ("GET", "/api/v1/handoff-templates"): lambda t, who: Call("/api/v1/handoff-templates"),
     ("POST", "/api/v1/handoff-templates"): lambda t, who: Call(
         "/api/v1/handoff-templates",

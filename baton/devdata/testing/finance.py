@@ -9,6 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from baton.core.access import Actor
+from baton.crm.models import Contact
+from baton.crm.services import contact_create, contact_update
 from baton.delivery import services as delivery
 from baton.delivery.models import Project, Task
 from baton.devdata.testing.personas import Personas
@@ -70,7 +72,8 @@ def make_money_records(
     `entry_id`: the member's open entry (2030-03-04); `timesheet_id`: the member's submitted week of 2030-03-11 (with
     time on `project`); `approved_timesheet_id`: its approved week of 2030-03-18; a workspace bill rate, a dated
     cost rate, an exchange rate, budget settings, a draft change order, the member's expense, a sent invoice
-    (`invoice_id`, by hand) and a draft (`draft_invoice_id`), plus a fixed-fee and a retainer project to draft from.
+    (`invoice_id`, by hand; its client's first contact with an e-mail is made its billing contact) and a draft
+    (`draft_invoice_id`), plus a fixed-fee and a retainer project to draft from.
     The member and `others` each have a running timer on `project`; `others` an open timesheet of their own.
     """
     system = Actor.system(workspace)
@@ -97,6 +100,11 @@ def make_money_records(
     line = [{"description": "Matrix work", "quantity": "1", "unit_price": "1000.00"}]
     sent = services.invoice_create(actor=system, client_id=project.client_id, project_id=project.pk, lines=line)
     services.invoice_issue(actor=system, invoice=sent)
+    billing = Contact.objects.filter(client_id=project.client_id).exclude(email="").order_by("id").first()
+    if billing is None:
+        contact_create(actor=system, client=project.client, name="Matrix billing", email="bill@x.test", is_billing=True)
+    else:
+        contact_update(actor=system, contact=billing, version=billing.version, is_billing=True)
     draft = services.invoice_create(actor=system, client_id=project.client_id, project_id=project.pk, lines=line)
     fee = delivery.project_create(
         actor=system,

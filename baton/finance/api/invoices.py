@@ -27,7 +27,7 @@ from baton.core.api_support import (
 from baton.core.schemas import InputSchema
 from baton.finance import selectors, services
 from baton.finance.models import Invoice, InvoiceLine
-from baton.finance.pdf import invoice_pdf_bytes
+from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 
 router = Router(tags=["invoices"])
 
@@ -72,15 +72,28 @@ class InvoicePatch(InputSchema):
     version: int | None = None
 
 
+CREDITED = "On a credit note, positive: what it credits (its subtotal, tax and total are negative)."
+
+
 class LineOut(Schema):
     id: int
     position: int
     kind: str
     description: str
-    quantity: Decimal
-    unit_price: Decimal
-    amount: Decimal
+    quantity: Decimal = Field(..., description=CREDITED)
+    unit_price: Decimal = Field(..., description=CREDITED)
+    amount: Decimal = Field(
+        ..., description="quantity x unit_price, cents half up (from time: Σ bill_amount). " + CREDITED
+    )
     time_entry_ids: list[int]
+
+    @staticmethod
+    def resolve_unit_price(obj: InvoiceLine) -> Decimal:
+        return obj.shown_unit_price
+
+    @staticmethod
+    def resolve_amount(obj: InvoiceLine) -> Decimal:
+        return obj.shown_amount
 
     @staticmethod
     def resolve_time_entry_ids(obj: InvoiceLine) -> list[int]:
@@ -131,6 +144,9 @@ class InvoiceOut(Schema):
     lines: list[LineOut]
     payments: list[PaymentOut]
     sent_at: datetime | None
+    emailed_at: datetime | None = Field(
+        ..., description="When its PDF was last e-mailed to the client's billing contacts (POST .../send)."
+    )
     paid_at: datetime | None
     voided_at: datetime | None
     void_reason: str
@@ -339,8 +355,25 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
     """The invoice (or credit note) as a PDF."""
 
     invoice = _invoice(request, invoice_id)
-    name = (invoice.number or f"draft-{invoice.pk}").replace("/", "-")
-    return FileResponse(io.BytesIO(invoice_pdf_bytes(invoice)), content_type="application/pdf", filename=f"{name}.pdf")
+    return FileResponse(
+        io.BytesIO(invoice_pdf_bytes(invoice)), content_type="application/pdf", filename=pdf_filename(invoice)
+    )
+
+
+@router.post(
+    "/invoices/{invoice_id}/send",
+    response={200: InvoiceOut, **ERRORS},
+    description="E-mail the issued invoice's (or credit note's) PDF, attached, to every billing contact of its client "
+    "that has an e-mail (one message each, with the amount, the due date, how to pay and a link to the portal); sets "
+    "emailed_at and appends invoice.emailed (the client's relationship records an e-mail touchpoint). 422 naming "
+    "client_id when the client has no billing contact with an e-mail; 409 for a draft (issue it first) or a void "
+    "invoice. Sending again sends a copy.",
+)
+def send_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    actor = actor_of(request)
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
+    services.invoice_send(actor=actor, invoice=invoice)
+    return _invoice(request, invoice_id)
 
 
 class ReceivableRow(Schema):

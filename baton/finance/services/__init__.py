@@ -32,6 +32,7 @@ from baton.finance.services.expenses import (
     expenses_reprice,
 )
 from baton.finance.services.invoices import (
+    billing_contacts,
     credit_note_create,
     invoice_create,
     invoice_delete,
@@ -39,6 +40,8 @@ from baton.finance.services.invoices import (
     invoice_draft_from_retainer,
     invoice_draft_from_time,
     invoice_issue,
+    invoice_issue_and_send,
+    invoice_send,
     invoice_update,
     invoice_void,
     left_out_text,
@@ -64,6 +67,7 @@ __all__ = [
     "bill_rate_delete",
     "bill_rate_update",
     "billable_amount_of",
+    "billing_contacts",
     "budget_check",
     "budget_thresholds_check",
     "change_order_approve",
@@ -86,6 +90,8 @@ __all__ = [
     "invoice_draft_from_retainer",
     "invoice_draft_from_time",
     "invoice_issue",
+    "invoice_issue_and_send",
+    "invoice_send",
     "invoice_update",
     "invoice_void",
     "left_out_text",

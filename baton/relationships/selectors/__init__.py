@@ -51,7 +51,7 @@ from baton.relationships.selectors.lists import (
     touchpoint_list,
     touchpoint_next_steps,
 )
-from baton.relationships.selectors.portal import portal_overview
+from baton.relationships.selectors.portal import portal_invoice_get, portal_invoices, portal_overview
 from baton.relationships.selectors.portfolios import am_home, portfolio, portfolio_and_due, portfolio_with_plans
 from baton.relationships.selectors.weeks import week_facts
 
@@ -86,6 +86,8 @@ __all__ = [
     "next_step_list",
     "opportunity_get",
     "opportunity_list",
+    "portal_invoice_get",
+    "portal_invoices",
     "portal_overview",
     "portfolio",
     "portfolio_and_due",

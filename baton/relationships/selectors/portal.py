@@ -9,7 +9,8 @@ from django.http import Http404
 from baton.core import client_view
 from baton.core.access import Actor
 from baton.delivery import selectors as delivery
-from baton.finance.models import ChangeOrder
+from baton.finance.models import ChangeOrder, Invoice, InvoiceStatus
+from baton.finance.selectors import invoice_list
 from baton.finance.selectors.burn import budget_burn
 from baton.finance.selectors.quotes import quote_list
 from baton.knowledge.selectors import decision_list
@@ -54,4 +55,28 @@ def portal_overview(actor: Actor) -> dict[str, Any]:
         ),
         "budgets": [(p, budget_burn(p)) for p in live] if audience.may_see(client_view.BUDGET) else [],
         "quotes": audience.only(client_view.QUOTE, quote_list(actor=actor, client_id=client.pk)[:20]),
+        "invoices": audience.only(client_view.INVOICE, portal_invoices(actor)[:50]),
     }
+
+
+def portal_invoices(actor: Actor) -> Any:
+    """The client's own issued invoices and credit notes (sent or paid; never drafts or void ones), newest first."""
+    if not actor.is_client or not actor.client_id:
+        raise Http404("No portal here.")
+    return (
+        invoice_list(actor=actor)
+        .prefetch_related(None)  # the list shows no lines or payments: one query
+        .filter(client_id=actor.client_id, status__in=[InvoiceStatus.SENT, InvoiceStatus.PAID])
+        .order_by("-issue_date", "-id")
+    )
+
+
+def portal_invoice_get(actor: Actor, invoice_id: int) -> Invoice:
+    """One of `portal_invoices`, through the client policy; anything else (a draft, another client's) is 404."""
+    client = client_for(actor, actor.client_id) if actor.is_client and actor.client_id else None
+    if client is None or not client_view.audience_for(client).may_see(client_view.INVOICE):
+        raise Http404("No such invoice.")
+    invoice = portal_invoices(actor).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice

@@ -21,7 +21,9 @@ from django.test import Client as WebClient
 
 from baton.core import client_view
 from baton.core.access import Actor
+from baton.crm import services as crm_services
 from baton.delivery import services as delivery
+from baton.finance.models import Invoice
 from baton.knowledge.services import comment_create, decision_create
 from baton.rates.services import bill_rate_create, cost_rate_create
 from baton.relationships import services
@@ -219,3 +221,26 @@ def test_the_policy_fails_closed():
         assert not client_view.ClientAudience(client_id=1, shared=client_view.KINDS).may_see(kind)
     with pytest.raises(ValueError):
         audience.may_see("something_new")
+
+
+def test_an_invoice_naming_an_escalation_is_not_sent(personas, django_capture_on_commit_callbacks):
+    """The invoice e-mail goes out through `client_mail`, and its PDF carries the invoice's notes and lines: one that
+    names an open escalation is refused at sending (422 naming it), nothing e-mailed, nothing logged."""
+    system = Actor.system(personas.workspace)
+    services.escalation_open(actor=system, client=personas.client_a, title="Brand launch slipping badly")
+    crm_services.contact_create(
+        actor=system, client=personas.client_a, name="Ada Payables", email="ap@a.test", is_billing=True
+    )
+    finance = personas["finance"].api()
+    body = {
+        "client_id": personas.client_a.id,
+        "notes": "Discount because the brand launch slipping badly",
+        "lines": [{"description": "Design", "unit_price": "100.00"}],
+    }
+    invoice = finance.post("/api/v1/invoices", body, content_type=JSON).json()
+    finance.post(f"/api/v1/invoices/{invoice['id']}/issue")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = finance.post(f"/api/v1/invoices/{invoice['id']}/send")
+    assert sent.status_code == 422 and [e["field"] for e in sent.json()["errors"]] == ["notes"]
+    assert mail.outbox == []
+    assert Invoice.objects.get(pk=invoice["id"]).emailed_at is None

@@ -15,6 +15,9 @@ from time, a fixed fee or a retainer (`draft_from.py`), issuing, voiding and cre
 - Payments: partial payments add up; the invoice is paid when payments plus issued credit notes cover its total.
   Balance = total - payments - issued credit notes, negative when a credit note leaves a refund owed to the client;
   a refund is a negative payment (at most the refund owed).
+- Sending (`sending.py`): an issued invoice's PDF e-mailed to every billing contact with an e-mail (one message each,
+  through core.client_view.client_mail, after the commit); `emailed_at` set, `invoice.emailed` emitted (relationships
+  records the touchpoint). Issuing and sending are separate steps.
 - Void: an unpaid invoice without payments or credit notes; its time goes back to un-invoiced. A paid invoice is
   corrected with a credit note (negative lines, at most what is left to credit).
 """
@@ -38,12 +41,14 @@ from baton.finance.services.invoices.issuing import (
     next_number,
 )
 from baton.finance.services.invoices.payments import payment_record
+from baton.finance.services.invoices.sending import billing_contacts, invoice_issue_and_send, invoice_send
 
 __all__ = [
     "DRAFT_FIELDS",
     "ISSUED",
     "NUMBER_PREFIX",
     "PAYMENT_TERMS_DAYS",
+    "billing_contacts",
     "credit_note_create",
     "invoice_create",
     "invoice_delete",
@@ -51,6 +56,8 @@ __all__ = [
     "invoice_draft_from_retainer",
     "invoice_draft_from_time",
     "invoice_issue",
+    "invoice_issue_and_send",
+    "invoice_send",
     "invoice_update",
     "invoice_void",
     "left_out_text",

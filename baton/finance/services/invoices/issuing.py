@@ -55,7 +55,8 @@ def next_number(workspace_id: int, kind: str) -> str:
 def invoice_issue(
     *, actor: Actor, invoice: Invoice, issue_date: date | None = None, due_date: date | None = None
 ) -> Invoice:
-    """Issue a draft: status sent, the next number of the sequence, dates (today and payment terms by default),
+    """Issue a draft: status sent, the next number of the sequence, dates (today and the workspace's payment terms by
+    default),
     its time entries and expenses marked invoiced. A credit note reduces what its invoice still owes."""
     invoice = lock_invoice(actor, invoice, "issue")
     if invoice.status != InvoiceStatus.DRAFT:
@@ -70,7 +71,7 @@ def invoice_issue(
     if credit and invoice.total > 0:
         errors["lines"] = "A credit note's total is negative."
     issue_date = issue_date or invoice.issue_date or timezone.localdate()
-    due_date = due_date or invoice.due_date or issue_date + timedelta(days=PAYMENT_TERMS_DAYS)
+    due_date = due_date or invoice.due_date or issue_date + timedelta(days=invoice.workspace.payment_terms_days)
     check_dates(issue_date, due_date, errors)
     original = None
     if credit:
