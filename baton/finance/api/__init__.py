@@ -3,6 +3,7 @@ reports (rate cards and exchange rates: `baton.rates.api`). One router per resou
 
 from ninja import Router
 
+from baton.finance.api.bank import router as bank_router
 from baton.finance.api.budgets import router as budgets_router
 from baton.finance.api.change_orders import router as change_orders_router
 from baton.finance.api.expenses import router as expenses_router
@@ -10,6 +11,7 @@ from baton.finance.api.invoices import router as invoices_router
 from baton.finance.api.reports import router as reports_router
 
 router = Router()
+router.add_router("", bank_router)
 router.add_router("", budgets_router)
 router.add_router("", change_orders_router)
 router.add_router("", expenses_router)

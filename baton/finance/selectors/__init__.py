@@ -29,6 +29,15 @@ from baton.finance.selectors.burn import (
     plain_burn,
     retainer_minutes_by_month_of,
 )
+from baton.finance.selectors.collections import (
+    bank_review_queue,
+    bank_statement_get,
+    bank_statement_list,
+    bank_transaction_get,
+    recurring_invoice_get,
+    recurring_invoice_list,
+    reminder_schedule_of,
+)
 from baton.finance.selectors.profit import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.records import (
     Receivable,
@@ -52,6 +61,13 @@ from baton.timesheets import rollups
 from baton.timesheets.models import TimeRollup
 
 __all__ = [
+    "bank_review_queue",
+    "bank_statement_get",
+    "bank_statement_list",
+    "bank_transaction_get",
+    "recurring_invoice_get",
+    "recurring_invoice_list",
+    "reminder_schedule_of",
     "GROUPS",
     "THRESHOLDS",
     "Burn",
