@@ -162,7 +162,9 @@ def recurring_stop(request: HttpRequest, recurring_id: int) -> HttpResponse:
     actor = get_actor(request)
     schedule = selectors.recurring_invoice_get(actor=actor, recurring_id=recurring_id)
     try:
-        recurring.recurring_invoice_update(actor=actor, schedule=schedule, changes={"active": False})
+        recurring.recurring_invoice_update(
+            actor=actor, schedule=schedule, changes={"active": False}, version=schedule.version
+        )
         messages.success(request, f"“{schedule.title}” was stopped.")
     except (BatonError, ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))

@@ -8,6 +8,7 @@ from baton.finance.api.budgets import router as budgets_router
 from baton.finance.api.change_orders import router as change_orders_router
 from baton.finance.api.expenses import router as expenses_router
 from baton.finance.api.invoices import router as invoices_router
+from baton.finance.api.recurring import router as recurring_router
 from baton.finance.api.reports import router as reports_router
 
 router = Router()
@@ -16,4 +17,5 @@ router.add_router("", budgets_router)
 router.add_router("", change_orders_router)
 router.add_router("", expenses_router)
 router.add_router("", invoices_router)
+router.add_router("", recurring_router)
 router.add_router("", reports_router)

@@ -24,7 +24,7 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import BatonError, Conflict
 from baton.core.models import Workspace
-from baton.core.services import validate
+from baton.core.services import bump_version, check_version, validate
 from baton.core.validators import currency_code
 from baton.delivery.models import Billing
 from baton.finance.models import RecurringInvoice, RecurringMode, RecurringPeriod, RecurringRun
@@ -162,11 +162,14 @@ def _data(schedule: RecurringInvoice) -> dict[str, Any]:
 
 
 @transaction.atomic
-def recurring_invoice_update(*, actor: Actor, schedule: RecurringInvoice, changes: dict[str, Any]) -> RecurringInvoice:
+def recurring_invoice_update(
+    *, actor: Actor, schedule: RecurringInvoice, changes: dict[str, Any], version: int | None = None
+) -> RecurringInvoice:
     """Change a schedule's lines, tax rate, end date, mode, title, or stop it (`active: false`). Periods invoiced
-    already stay as they are."""
+    already stay as they are. `version`: the one the caller read (missing: 428; stale: 409)."""
     access.require(actor, "recurring_invoice", "update")
     schedule = RecurringInvoice.objects.select_for_update().select_related("project").get(pk=schedule.pk)
+    check_version(schedule, version)
     errors: dict[str, str] = {key: "This field cannot be changed." for key in changes if key not in EDITABLE}
     if "lines" in changes:
         schedule.lines = _clean_lines(changes["lines"] or [], errors)
@@ -183,6 +186,7 @@ def recurring_invoice_update(*, actor: Actor, schedule: RecurringInvoice, change
     if errors:
         raise ValidationError(errors)
     validate(schedule)
+    bump_version(schedule)
     schedule.save()
     events.emit(actor, "recurring_invoice.updated", schedule, data=_data(schedule), client_id=schedule.client_id)
     return schedule
