@@ -23,14 +23,19 @@ def bank_statement_list(*, actor: Actor) -> QuerySet[BankStatement]:
 
 
 def bank_statement_get(*, actor: Actor, statement_id: int) -> BankStatement:
-    qs = bank_statement_list(actor=actor).filter(pk=statement_id)
+    """Another workspace's record is not found (404) whatever the role; in its own workspace, 403 without access."""
+    qs = BankStatement.objects.filter(workspace=actor.workspace, pk=statement_id)
     qs = qs.prefetch_related(Prefetch("transactions", BankTransaction.objects.select_related("invoice")))
-    return one_or_404(qs, "bank statement")
+    statement = one_or_404(qs, "bank statement")
+    access.require(actor, "bank_statement", "view")
+    return statement
 
 
 def bank_transaction_get(*, actor: Actor, transaction_id: int) -> BankTransaction:
+    qs = BankTransaction.objects.filter(workspace=actor.workspace, pk=transaction_id)
+    tx = one_or_404(qs, "bank transaction")
     access.require(actor, "bank_statement", "view")
-    return one_or_404(BankTransaction.objects.filter(workspace=actor.workspace, pk=transaction_id), "bank transaction")
+    return tx
 
 
 def bank_review_queue(*, actor: Actor) -> list[BankTransaction]:
@@ -48,7 +53,10 @@ def recurring_invoice_list(*, actor: Actor) -> QuerySet[RecurringInvoice]:
 
 
 def recurring_invoice_get(*, actor: Actor, recurring_id: int) -> RecurringInvoice:
-    return one_or_404(recurring_invoice_list(actor=actor).filter(pk=recurring_id), "recurring invoice")
+    qs = RecurringInvoice.objects.filter(workspace=actor.workspace, pk=recurring_id)
+    schedule = one_or_404(qs.select_related("client", "project").prefetch_related("runs"), "recurring invoice")
+    access.require(actor, "recurring_invoice", "view")
+    return schedule
 
 
 def reminder_schedule_of(*, actor: Actor) -> ReminderSchedule:

@@ -24,6 +24,7 @@ from baton.core import access, events, formats
 from baton.core.access import Actor
 from baton.core.client_view import client_mail
 from baton.core.models import Workspace
+from baton.core.services import bump_version
 from baton.crm.models import Contact
 from baton.finance.models import REMINDER_OFFSETS, Invoice, InvoiceReminder, ReminderSchedule, ReminderStep
 from baton.finance.pdf import invoice_pdf_bytes
@@ -44,6 +45,7 @@ def reminder_schedule_update(*, actor: Actor, changes: dict[str, Any]) -> Remind
     schedule, _ = ReminderSchedule.objects.select_for_update().get_or_create(workspace=actor.workspace)
     for key, value in changes.items():
         setattr(schedule, key, value)
+    bump_version(schedule)
     schedule.save()
     events.emit(actor, "reminder_schedule.updated", schedule, data={"steps": schedule.steps()})
     return schedule
