@@ -532,9 +532,7 @@ class BankStatement(TimestampedModel):
     filename = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64)
     account = models.CharField(max_length=64, blank=True)
-    imported_by = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    imported_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     transactions_read = models.PositiveIntegerField(default=0)
     duplicates = models.JSONField(default=list, blank=True)
 

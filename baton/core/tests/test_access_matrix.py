@@ -1396,7 +1396,11 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
             sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (BankStatement, RecurringInvoice, ReminderSchedule)
         ]
-        + [sorted(BankTransaction.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "status", "reviewed"))],
+        + [
+            sorted(
+                BankTransaction.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "status", "reviewed")
+            )
+        ],
         "growth": [
             sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Trait, Behaviour, EvidenceRule, Evidence, Assessment)

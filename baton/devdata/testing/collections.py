@@ -13,7 +13,8 @@ from baton.finance.services import bank, recurring
 
 def statement_csv(tag: str, amount: str = "100.00") -> bytes:
     """A one-credit CSV statement (no currency, no invoice number: it goes to review), unique by `tag`."""
-    return f"date,amount,reference,counterparty,transaction_id\n2030-03-20,{amount},Thanks {tag},Payer,M-{tag}\n".encode()
+    header = "date,amount,reference,counterparty,transaction_id\n"
+    return f"{header}2030-03-20,{amount},Thanks {tag},Payer,M-{tag}\n".encode()
 
 
 def make_collections_records(*, workspace: Any, client_id: int) -> dict[str, int]:

@@ -105,7 +105,7 @@ class BankIgnoreIn(InputSchema):
 def import_bank_statement(
     request: HttpRequest,
     file: File[UploadedFile],
-    mapping: Form[str] = "",  # type: ignore[assignment]
+    mapping: Form[str] = "",
 ) -> Any:
     """Import a statement (multipart: `file`, CAMT.053 XML, MT940 or CSV; for a CSV whose header is not `date`,
     `amount`, `reference`, `counterparty`, `transaction_id`, `currency`, a `mapping` JSON naming its columns). A
@@ -114,9 +114,9 @@ def import_bank_statement(
     try:
         columns = json.loads(mapping) if mapping else {}
     except ValueError as exc:
-        raise ValidationError({"mapping": "Send the mapping as a JSON object, e.g. {\"date\": \"Booked\"}."}) from exc
+        raise ValidationError({"mapping": 'Send the mapping as a JSON object, e.g. {"date": "Booked"}.'}) from exc
     if not isinstance(columns, dict):
-        raise ValidationError({"mapping": "Send the mapping as a JSON object, e.g. {\"date\": \"Booked\"}."})
+        raise ValidationError({"mapping": 'Send the mapping as a JSON object, e.g. {"date": "Booked"}.'})
     _, result = bank.bank_statement_import(
         actor=actor_of(request), data=file.read(), filename=file.name or "", mapping=columns
     )
@@ -133,9 +133,7 @@ def get_bank_statement(request: HttpRequest, statement_id: int) -> Any:
     return selectors.bank_statement_get(actor=actor_of(request), statement_id=statement_id)
 
 
-@router.post(
-    "/bank-transactions/{transaction_id}/confirm", response={200: BankTransactionOut, **ERRORS}
-)
+@router.post("/bank-transactions/{transaction_id}/confirm", response={200: BankTransactionOut, **ERRORS})
 def confirm_bank_transaction(request: HttpRequest, transaction_id: int, payload: BankConfirmIn) -> Any:
     """Record what is left of a credit as the payment of the chosen invoice (at most its balance)."""
     actor = actor_of(request)

@@ -82,13 +82,7 @@ def _entry(q: _Query, entry: Element) -> StatementLine | None:
     except ValueError as exc:
         raise ValueError(f"An entry's booking date cannot be read: {booked!r}.") from exc
     details = q.all(entry, "NtryDtls/TxDtls")
-    remittance = [q.text(entry, "AddtlNtryInf")] if not details else []
-    counterparty = ""
-    for tx in details:
-        remittance += [(u.text or "").strip() for u in q.all(tx, "RmtInf/Ustrd")]
-        remittance += [(r.text or "").strip() for r in q.all(tx, "RmtInf/Strd/CdtrRefInf/Ref")]
-        party = "Dbtr" if credit else "Cdtr"
-        counterparty = counterparty or q.text(tx, f"RltdPties/{party}/Nm") or q.text(tx, f"RltdPties/{party}/Pty/Nm")
+    remittance, counterparty = _texts(q, entry, details, credit)
     return StatementLine(
         booking_date=booking_date,
         amount=amount if credit else -amount,
@@ -98,6 +92,18 @@ def _entry(q: _Query, entry: Element) -> StatementLine | None:
         counterparty=counterparty[:200],
         fee=_charges(q, entry) if credit else Decimal("0.00"),
     )
+
+
+def _texts(q: _Query, entry: Element, details: list[Element], credit: bool) -> tuple[list[str], str]:
+    """The remittance texts (unstructured, and structured creditor references) and the other party's name."""
+    remittance = [q.text(entry, "AddtlNtryInf")] if not details else []
+    counterparty = ""
+    party = "Dbtr" if credit else "Cdtr"
+    for tx in details:
+        remittance += [(u.text or "").strip() for u in q.all(tx, "RmtInf/Ustrd")]
+        remittance += [(r.text or "").strip() for r in q.all(tx, "RmtInf/Strd/CdtrRefInf/Ref")]
+        counterparty = counterparty or q.text(tx, f"RltdPties/{party}/Nm") or q.text(tx, f"RltdPties/{party}/Pty/Nm")
+    return remittance, counterparty
 
 
 def _transaction_id(q: _Query, entry: Element, details: list[Element]) -> str:
@@ -118,7 +124,5 @@ def _charges(q: _Query, entry: Element) -> Decimal:
     total = q.text(entry, "Chrgs/TtlChrgsAndTaxAmt")
     if total:
         return _amount(total)
-    amounts = [
-        _amount(r.text or "0") for r in q.all(entry, "Chrgs/Rcrd/Amt") + q.all(entry, "Chrgs/Amt") if r.text
-    ]
+    amounts = [_amount(r.text or "0") for r in q.all(entry, "Chrgs/Rcrd/Amt") + q.all(entry, "Chrgs/Amt") if r.text]
     return sum(amounts, Decimal("0.00"))

@@ -2,9 +2,9 @@
 (hosting, licences), or, for a retainer project without lines, its period fee (`invoice_draft_from_retainer`); a
 draft or an issued invoice by the schedule's `mode`.
 
-Periods are anchored on the start date: period k starts k months (×1, ×3, ×12) after it, its day clamped to the
-month's end (a schedule starting on the 31st runs on the 30th in April, the 31st again in May). `next_run` is the
-next period's start. The sweep invoices every period whose start has come and that is not past the end date; a
+Periods are anchored on the start date: period k starts k periods (1, 3 or 12 months each) after it, its day clamped
+to the month's end (a schedule starting on the 31st runs on the 30th in April, the 31st again in May). `next_run` is
+the next period's start. The sweep invoices every period whose start has come and that is not past the end date; a
 `RecurringRun` row, unique per (schedule, period start), is taken in the invoice's transaction, so a period is
 invoiced once however often or concurrently the sweep runs.
 """
@@ -67,7 +67,7 @@ def _check(schedule: RecurringInvoice, errors: dict[str, str]) -> None:
         errors["period"] = "A period is monthly, quarterly or yearly."
     if schedule.mode not in RecurringMode.values:
         errors["mode"] = "Each period makes a draft or an issued invoice: draft or issue."
-    if schedule.start_date and schedule.end_date and schedule.end_date < schedule.start_date:
+    if "start_date" not in errors and schedule.end_date and schedule.end_date < schedule.start_date:
         errors["end_date"] = "The end date cannot be before the start date."
     if not schedule.title.strip():
         errors["title"] = "Name the schedule."
@@ -116,10 +116,10 @@ def recurring_invoice_create(
         currency=code or "",
         tax_rate=rate or Decimal("0.00"),
         period=period,
-        start_date=start,
+        start_date=start or date(1900, 1, 1),  # missing: named in errors, never saved
         end_date=end,
         mode=mode,
-        next_run=start,
+        next_run=start or date(1900, 1, 1),
     )
     _check(schedule, errors)
     if errors:
@@ -266,12 +266,12 @@ def _invoice_for(workspace: Workspace, schedule: RecurringInvoice, start: date, 
             client_id=schedule.client_id,
             project_id=schedule.project_id,
             lines=[
-                {**line, "description": f"{line['description']} ({start.isoformat()} – {end.isoformat()})"}
+                {**line, "description": f"{line['description']} ({start.isoformat()} to {end.isoformat()})"}
                 for line in schedule.lines
             ],
             tax_rate=schedule.tax_rate,
             currency=schedule.currency,
-            notes=f"{schedule.title}: {start.isoformat()} – {end.isoformat()}",
+            notes=f"{schedule.title}: {start.isoformat()} to {end.isoformat()}",
         )
         invoice.period_start, invoice.period_end = start, end
         invoice.save(update_fields=["period_start", "period_end"])

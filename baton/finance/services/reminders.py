@@ -86,8 +86,8 @@ def reminders_send(workspace: Workspace, today: date) -> int:
         return 0
     invoices = [i for i in open_invoices(workspace) if i.due_date is not None]
     sent_steps: dict[int, set[str]] = {}
-    for invoice_id, step in InvoiceReminder.objects.filter(invoice__in=invoices).values_list("invoice_id", "step"):
-        sent_steps.setdefault(invoice_id, set()).add(step)
+    for invoice_id, taken in InvoiceReminder.objects.filter(invoice__in=invoices).values_list("invoice_id", "step"):
+        sent_steps.setdefault(invoice_id, set()).add(taken)
     sent = 0
     for invoice in invoices:
         step = step_due(invoice, steps, today)

@@ -36,7 +36,9 @@ def _issued(personas, amount: str, currency: str = "EUR") -> Invoice:
     system = Actor.system(personas.workspace)
     line = [{"description": "Work", "quantity": "1", "unit_price": amount}]
     invoice = services.invoice_create(actor=system, client_id=personas.client_a.id, lines=line, currency=currency)
-    return services.invoice_issue(actor=system, invoice=invoice, issue_date=date(2030, 5, 1), due_date=date(2030, 5, 31))
+    return services.invoice_issue(
+        actor=system, invoice=invoice, issue_date=date(2030, 5, 1), due_date=date(2030, 5, 31)
+    )
 
 
 def _upload(personas, name: str, who: str = "finance", **extra):
@@ -82,18 +84,23 @@ def test_mt940_partial_payment_and_a_doubtful_credit_to_review(personas):
     web = HttpClient()
     assert web.login(email=personas["finance"].email, password=PASSWORD)
     page = web.get(f"/finance/bank-statements/{body['id']}/")
+    assert second.number is not None
     assert page.status_code == 200 and second.number in page.content.decode()
     tx_id = doubtful["transaction"]["id"]
-    confirmed = personas["finance"].api().post(
-        f"/api/v1/bank-transactions/{tx_id}/confirm", {"invoice_id": second.pk}, content_type="application/json"
+    confirmed = (
+        personas["finance"]
+        .api()
+        .post(f"/api/v1/bank-transactions/{tx_id}/confirm", {"invoice_id": second.pk}, content_type="application/json")
     )
     assert confirmed.status_code == 200, confirmed.content
     second.refresh_from_db()
     assert second.status == "paid" and Payment.objects.get(invoice=second).paid_on == date(2030, 5, 7)
     assert confirmed.json()["needs_review"] is False
     # confirming again: nothing left to apply
-    again = personas["finance"].api().post(
-        f"/api/v1/bank-transactions/{tx_id}/confirm", {"invoice_id": first.pk}, content_type="application/json"
+    again = (
+        personas["finance"]
+        .api()
+        .post(f"/api/v1/bank-transactions/{tx_id}/confirm", {"invoice_id": first.pk}, content_type="application/json")
     )
     assert again.status_code == 409
 
@@ -101,8 +108,10 @@ def test_mt940_partial_payment_and_a_doubtful_credit_to_review(personas):
 def test_csv_with_a_mapping_pays_two_invoices_in_order_and_keeps_an_over_payment_for_review(personas):
     first = _issued(personas, "1000.00")
     second = _issued(personas, "400.00")
-    mapping = '{"date": "Booking date", "amount": "Amount", "reference": "Text", "counterparty": "Payer", ' \
+    mapping = (
+        '{"date": "Booking date", "amount": "Amount", "reference": "Text", "counterparty": "Payer", '
         '"transaction_id": "Id", "currency": "Currency", "date_format": "%d.%m.%Y", "decimal_comma": true}'
+    )
     body = _upload(personas, "statement.csv", mapping=mapping).json()
     assert [(m["invoice_id"], m["amount"]) for m in body["matched"]] == [(first.pk, "1000.00"), (second.pk, "400.00")]
     tx = BankTransaction.objects.get(transaction_id="CSV-1")

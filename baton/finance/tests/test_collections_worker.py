@@ -46,7 +46,10 @@ def _issued(personas, due: date, issued: date) -> Invoice:
 @pytest.fixture
 def billing_contact(personas):
     return Contact.objects.create(
-        workspace=personas.workspace, client=personas.client_a, name="Pat Payable", email="ap@client-a.test",
+        workspace=personas.workspace,
+        client=personas.client_a,
+        name="Pat Payable",
+        email="ap@client-a.test",
         is_billing=True,
     )
 
@@ -59,8 +62,17 @@ def test_reminders_send_each_due_step_once_to_billing_contacts_and_stop_when_pai
     # off until the workspace turns it on
     assert sweep("invoice_reminders", personas, date(2030, 4, 28)) == 0
     response = personas["finance"].api().patch("/api/v1/reminder-schedule", {"enabled": True}, content_type=JSON)
-    assert response.status_code == 200 and response.json()["steps"] == ["before_3", "due", "after_7", "after_14", "after_30"]
-    assert personas["pm"].api().patch("/api/v1/reminder-schedule", {"enabled": False}, content_type=JSON).status_code == 403
+    assert response.status_code == 200 and response.json()["steps"] == [
+        "before_3",
+        "due",
+        "after_7",
+        "after_14",
+        "after_30",
+    ]
+    assert (
+        personas["pm"].api().patch("/api/v1/reminder-schedule", {"enabled": False}, content_type=JSON).status_code
+        == 403
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep("invoice_reminders", personas, date(2030, 4, 27)) == 0  # 4 days before: nothing yet
@@ -104,19 +116,23 @@ def test_a_late_schedule_sends_only_the_latest_step_and_no_contact_sends_nothing
 
 
 def test_recurring_fixed_lines_one_issued_invoice_per_period_across_month_ends(personas):
-    created = personas["finance"].api().post(
-        "/api/v1/recurring-invoices",
-        {
-            "client_id": personas.client_a.id,
-            "title": "Hosting",
-            "lines": [{"description": "Hosting", "quantity": "1", "unit_price": "49.90"}],
-            "tax_rate": "20.00",
-            "period": "monthly",
-            "start_date": "2030-01-31",
-            "end_date": "2030-04-30",
-            "mode": "issue",
-        },
-        content_type=JSON,
+    created = (
+        personas["finance"]
+        .api()
+        .post(
+            "/api/v1/recurring-invoices",
+            {
+                "client_id": personas.client_a.id,
+                "title": "Hosting",
+                "lines": [{"description": "Hosting", "quantity": "1", "unit_price": "49.90"}],
+                "tax_rate": "20.00",
+                "period": "monthly",
+                "start_date": "2030-01-31",
+                "end_date": "2030-04-30",
+                "mode": "issue",
+            },
+            content_type=JSON,
+        )
     )
     assert created.status_code == 201, created.content
     schedule_id = created.json()["id"]
@@ -166,7 +182,12 @@ def test_recurring_retainer_fee_as_a_draft_each_month(personas):
 
 def test_recurring_bad_input_is_422_naming_each_field_and_saves_nothing(personas):
     api = personas["finance"].api()
-    body = {"client_id": personas.client_a.id, "title": "Licences", "start_date": "2030-05-01", "end_date": "2030-04-01"}
+    body = {
+        "client_id": personas.client_a.id,
+        "title": "Licences",
+        "start_date": "2030-05-01",
+        "end_date": "2030-04-01",
+    }
     response = api.post("/api/v1/recurring-invoices", body, content_type=JSON)
     assert response.status_code == 422
     assert "end_date" in str(response.json()) and "lines" in str(response.json())
