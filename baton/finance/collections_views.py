@@ -31,6 +31,17 @@ def _error_text(exc: Exception) -> str:
     return getattr(exc, "detail", None) or str(exc)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _imported_text(result: dict[str, Any]) -> str:
+    return (
+        f"{_count(result['transactions'], 'transaction')} read: {_count(len(result['matched']), 'payment')} "
+        f"recorded, {len(result['unmatched'])} not matched, {len(result['duplicates'])} already imported."
+    )
+
+
 @actor_required
 def bank_statements(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
@@ -49,11 +60,7 @@ def bank_statements(request: HttpRequest) -> HttpResponse:
         except (BatonError, ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(
-                request,
-                f"{result['transactions']} transactions read: {len(result['matched'])} payments recorded, "
-                f"{len(result['unmatched'])} not matched, {len(result['duplicates'])} already imported.",
-            )
+            messages.success(request, _imported_text(result))
             return redirect("finance:bank_statement", statement_id=statement.pk)
     return render(
         request,

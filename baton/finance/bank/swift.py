@@ -39,7 +39,8 @@ def parse(text: str) -> ParsedStatement:
             ),
             "",
         )
-        details = " ".join(str(data.get(k) or "") for k in ("transaction_details", "customer_reference")).strip()
+        texts = [str(data.get(k) or "") for k in ("transaction_details", "customer_reference")]
+        details = " ".join(t for t in texts if t.upper() not in ("NONREF", "NOTPROVIDED")).strip()
         parsed.lines.append(
             StatementLine(
                 booking_date=date(day.year, day.month, day.day),
