@@ -32,7 +32,9 @@ def _issued(personas, amount: str) -> Invoice:
     system = Actor.system(personas.workspace)
     line = [{"description": "Work", "quantity": "1", "unit_price": amount}]
     invoice = services.invoice_create(actor=system, client_id=personas.client_a.id, lines=line, currency="EUR")
-    return services.invoice_issue(actor=system, invoice=invoice, issue_date=date(2030, 5, 1), due_date=date(2030, 5, 31))
+    return services.invoice_issue(
+        actor=system, invoice=invoice, issue_date=date(2030, 5, 1), due_date=date(2030, 5, 31)
+    )
 
 
 def _fits_on_a_phone(page, where: str) -> None:
