@@ -1,9 +1,10 @@
 """What finance wires at start-up: its event subscribers (a project going active freezes its scope baseline), the
-periodic `budget_thresholds` and `invoices_overdue` sweeps (and where a notification about an invoice links), its
-reaction, inside the logging transaction, when time lands on a project, the records that fix the workspace's base
-currency (expenses, invoices), and, when an exchange rate is added, the base amounts of the expenses that waited for
-it (they also answer rates' `missing_rates` question), and the amounts of its events that the event log hides from
-those who may not see them (`register_event_secret`)."""
+periodic `budget_thresholds`, `invoices_overdue`, `invoice_reminders`, `recurring_invoices` and `retainer_rollover`
+sweeps (and where a notification about an invoice or a bank statement links), its reaction, inside the logging
+transaction, when time lands on a project, the records that fix the workspace's base currency (expenses, invoices,
+recurring invoices, bank transactions), and, when an exchange rate is added, the base amounts of the expenses that
+waited for it (they also answer rates' `missing_rates` question), and the amounts of its events that the event log
+hides from those who may not see them (`register_event_secret`)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def _issued(personas, amount: str, currency: str = "EUR") -> Invoice:
 
 
 def _upload(personas, name: str, who: str = "finance", **extra):
-    data = (FILES / name).read_bytes() if (FILES / name).exists() else name.encode()
+    data = (FILES / name).read_bytes() if "\n" not in name and (FILES / name).exists() else name.encode()
+    name = name if "\n" not in name else "upload.txt"
     return personas[who].api().post("/api/v1/bank-statements", {"file": SimpleUploadedFile(name, data), **extra})
 
 
@@ -138,6 +139,23 @@ def test_unknown_format_and_bad_mapping_are_422_naming_the_field_and_save_nothin
     bad = _upload(personas, "statement.csv", mapping='{"date": "Nope"}')
     assert bad.status_code == 422 and "Nope" in str(bad.json())
     assert not BankTransaction.objects.exists()
+
+
+def test_a_transaction_id_twice_in_one_file_is_a_duplicate_and_nothing_is_paid_twice(personas):
+    invoice = _issued(personas, "300.00")
+    rows = "date,amount,reference,transaction_id\n2030-05-07,100.00,INV-00001,T-1\n2030-05-07,100.00,INV-00001,T-1\n"
+    body = _upload(personas, rows).json()
+    assert body["transactions"] == 2 and len(body["matched"]) == 1 and len(body["duplicates"]) == 1
+    assert body["duplicates"][0]["transaction"]["transaction_id"] == "T-1"
+    invoice.refresh_from_db()
+    assert invoice.balance_due == Decimal("200.00")
+    # without ids, two equal lines in one file are two payments; the same file again is two duplicates
+    same = "date,amount,reference\n2030-05-08,50.00,INV-00001\n2030-05-08,50.00,INV-00001\n"
+    assert len(_upload(personas, same).json()["matched"]) == 2
+    again = _upload(personas, same).json()
+    assert len(again["duplicates"]) == 2 and again["matched"] == []
+    invoice.refresh_from_db()
+    assert invoice.balance_due == Decimal("100.00")
 
 
 def test_only_owner_admin_finance_import(personas):
