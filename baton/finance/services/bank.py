@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from baton.core import access, events
@@ -129,19 +129,10 @@ def bank_statement_import(
             result["duplicates"].append({"transaction": line_json(line, key)})
             continue
         known.add(key)
-        tx = BankTransaction.objects.create(
-            workspace=workspace,
-            statement=statement,
-            dedupe_key=key,
-            transaction_id=line.transaction_id,
-            booking_date=line.booking_date,
-            amount=line.amount,
-            fee=line.fee,
-            currency=line.currency,
-            remittance=line.remittance,
-            counterparty=line.counterparty,
-            status=BankTransactionStatus.DEBIT if line.amount <= 0 else BankTransactionStatus.UNMATCHED,
-        )
+        tx = _store(statement, line, key)
+        if tx is None:  # a concurrent import stored it first
+            result["duplicates"].append({"transaction": line_json(line, key)})
+            continue
         if tx.amount > 0:
             _match(actor, tx, invoices, result)
         else:
@@ -161,6 +152,27 @@ def bank_statement_import(
         },
     )
     return statement, {"id": statement.pk, "transactions": statement.transactions_read, **result}
+
+
+def _store(statement: BankStatement, line: StatementLine, key: str) -> BankTransaction | None:
+    """The new transaction, or None when the same key was stored meanwhile (the unique constraint decides)."""
+    try:
+        with transaction.atomic():
+            return BankTransaction.objects.create(
+                workspace=statement.workspace,
+                statement=statement,
+                dedupe_key=key,
+                transaction_id=line.transaction_id,
+                booking_date=line.booking_date,
+                amount=line.amount,
+                fee=line.fee,
+                currency=line.currency,
+                remittance=line.remittance,
+                counterparty=line.counterparty,
+                status=BankTransactionStatus.DEBIT if line.amount <= 0 else BankTransactionStatus.UNMATCHED,
+            )
+    except IntegrityError:
+        return None
 
 
 def _by_reference(tx: BankTransaction, invoices: list[Invoice]) -> list[Invoice]:

@@ -168,7 +168,7 @@ def recurring_invoice_update(
     """Change a schedule's lines, tax rate, end date, mode, title, or stop it (`active: false`). Periods invoiced
     already stay as they are. `version`: the one the caller read (missing: 428; stale: 409)."""
     access.require(actor, "recurring_invoice", "update")
-    schedule = RecurringInvoice.objects.select_for_update().select_related("project").get(pk=schedule.pk)
+    schedule = RecurringInvoice.objects.select_for_update(of=("self",)).select_related("project").get(pk=schedule.pk)
     check_version(schedule, version)
     errors: dict[str, str] = {key: "This field cannot be changed." for key in changes if key not in EDITABLE}
     if "lines" in changes:
@@ -220,7 +220,7 @@ def _run_one(workspace: Workspace, pk: int, today: date) -> int | None:
     """Invoice the schedule's next period if it is due: 1 made, 0 already made elsewhere, None nothing due."""
     try:
         with transaction.atomic():
-            schedule = RecurringInvoice.objects.select_for_update().select_related("project").get(pk=pk)
+            schedule = RecurringInvoice.objects.select_for_update(of=("self",)).select_related("project").get(pk=pk)
             if not schedule.active or schedule.next_run > today:
                 return None
             if schedule.end_date is not None and schedule.next_run > schedule.end_date:

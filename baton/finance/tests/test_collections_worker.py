@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client as HttpClient
 
 from baton.core.access import Actor
 from baton.core.models import Event
 from baton.core.sweeps import registered_sweeps, run_sweep
 from baton.crm.models import Contact
 from baton.devdata.testing.finance import log, make_project
+from baton.devdata.testing.personas import PASSWORD
 from baton.finance import services
 from baton.finance.models import Invoice, InvoiceReminder, RecurringInvoice, RetainerRollover
 from baton.finance.selectors.burn import budget_burn
@@ -226,3 +228,49 @@ def test_retainer_rollover_recorded_once_per_period_at_period_end(personas):
     assert budget_burn(project, period=date(2030, 3, 1), today=date(2030, 3, 1)).rollover_minutes == 150
     event = Event.objects.filter(verb="retainer.rolled_over").order_by("id").last()
     assert event.data["carried_minutes"] == 150 and event.client_id == project.client_id
+
+
+def test_the_pages_create_and_stop_a_schedule_and_save_the_reminder_steps(personas):
+    web = HttpClient()
+    assert web.login(email=personas["finance"].email, password=PASSWORD)
+    response = web.post(
+        "/finance/recurring/",
+        {
+            "title": "Licences",
+            "client_id": personas.client_a.id,
+            "line_description": ["Font licence", ""],
+            "line_quantity": ["2", "1"],
+            "line_unit_price": ["15.00", ""],
+            "tax_rate": "0",
+            "period": "yearly",
+            "start_date": "2030-01-01",
+            "end_date": "",
+            "mode": "draft",
+        },
+    )
+    assert response.status_code == 302
+    schedule = RecurringInvoice.objects.get(title="Licences")
+    assert schedule.lines == [{"description": "Font licence", "quantity": "2.00", "unit_price": "15.00"}]
+    assert "Licences" in web.get("/finance/recurring/").content.decode()
+    bad = web.post(
+        "/finance/recurring/",
+        {
+            "title": "Bad",
+            "client_id": personas.client_a.id,
+            "start_date": "2030-02-01",
+            "end_date": "2030-01-01",
+            "period": "monthly",
+            "mode": "draft",
+        },
+        follow=True,
+    )
+    assert "The end date cannot be before the start date." in bad.content.decode()
+    assert web.post(f"/finance/recurring/{schedule.pk}/stop/").status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.active is False
+    assert web.post("/finance/reminders/", {"enabled": "on", "due": "on"}).status_code == 302
+    assert reminders.ReminderSchedule.objects.get(workspace=personas.workspace).steps() == ["due"]
+    pm = HttpClient()
+    assert pm.login(email=personas["pm"].email, password=PASSWORD)
+    assert pm.get("/finance/recurring/").status_code == 403
+    assert pm.get("/finance/bank-statements/").status_code == 403
