@@ -7,8 +7,9 @@ person to review.
   payment through `payment_record`, dated the booking date. The payer paid the credited amount plus any bank
   charges taken off it (CAMT `Chrgs`): that gross is what the invoice receives, the fee stays on the transaction.
   Several numbers: the invoices are paid in the order written until the money runs out.
-- Partial payment: the balance stays owed (MONEY.md §5). Over-payment: an invoice receives at most its balance due
-  (the payment rule); the rest stays on the transaction as unapplied and goes to review.
+- Partial payment: the balance stays owed (MONEY.md §5). Over-payment: the money arrived, so the (last) invoice
+  records all of it and its balance goes negative, a refund owed to the client, shown beside receivables until a
+  refund is recorded (MONEY.md §5's balance rule; `payment_record(overpayment=True)`).
 - Any other credit goes to review with suggested invoices: open ones with the same balance as the credit and whose
   client is named in the counterparty or the text first, then same balance, then client named. A person confirms
   one (the payment is recorded then) or ignores the transaction. Debits are stored, never matched.
@@ -189,29 +190,29 @@ def _by_reference(tx: BankTransaction, invoices: list[Invoice]) -> list[Invoice]
 
 def _match(actor: Actor, tx: BankTransaction, invoices: list[Invoice], result: dict[str, Any]) -> None:
     named = [inv for inv in _by_reference(tx, invoices) if not tx.currency or inv.currency == tx.currency]
+    for invoice in named:
+        invoice.refresh_from_db()  # an earlier line of the file may have paid it
+    named = [inv for inv in named if inv.balance_due > 0]
     if not named:
         tx.suggestions = suggestions_for(tx, invoices)
         tx.note = "No open invoice number in the text." if not tx.suggestions else "Doubtful: confirm an invoice."
         tx.save(update_fields=["suggestions", "note"])
         result["unmatched"].append({"transaction": line_json(tx), "suggested_invoice_ids": tx.suggestions})
         return
-    for invoice in named:
-        applied = _apply(actor, tx, invoice)
+    for position, invoice in enumerate(named):
+        applied = _apply(actor, tx, invoice, rest=position == len(named) - 1)
         if applied:
             result["matched"].append({"transaction": line_json(tx), "invoice_id": invoice.pk, "amount": str(applied)})
         if tx.unapplied <= 0:
             break
-    if tx.unapplied > 0:
-        tx.note = f"Over-payment: {tx.unapplied} {tx.currency or ''} not applied to any invoice; review it.".replace(
-            "  ", " "
-        )
-        tx.save(update_fields=["note"])
 
 
-def _apply(actor: Actor, tx: BankTransaction, invoice: Invoice) -> Decimal:
-    """Pay `invoice` from what is left of the credit (at most its balance); the transaction becomes matched."""
+def _apply(actor: Actor, tx: BankTransaction, invoice: Invoice, *, rest: bool) -> Decimal:
+    """Pay `invoice` from what is left of the credit: its balance, or with `rest` (the last invoice it pays) all
+    that is left, an over-payment leaving a negative balance (a refund owed to the client, MONEY.md §5)."""
     invoice.refresh_from_db()
-    amount = min(tx.unapplied, invoice.balance_due)
+    balance = invoice.balance_due
+    amount = tx.unapplied if rest else min(tx.unapplied, balance)
     if amount <= 0:
         return Decimal("0.00")
     payment = payment_record(
@@ -221,12 +222,15 @@ def _apply(actor: Actor, tx: BankTransaction, invoice: Invoice) -> Decimal:
         paid_on=tx.booking_date,
         method="bank transfer",
         reference=(tx.transaction_id or tx.remittance)[:200],
+        overpayment=rest,
     )
+    if amount > balance:
+        tx.note = f"Over-payment of {amount - balance}: a refund is owed to the client on {invoice}."
     tx.applied += amount
     tx.status = BankTransactionStatus.MATCHED
     tx.invoice = tx.invoice or invoice
     tx.payment = tx.payment or payment
-    tx.save(update_fields=["applied", "status", "invoice", "payment"])
+    tx.save(update_fields=["applied", "status", "invoice", "payment", "note"])
     events.emit(
         actor,
         "bank_transaction.matched",
@@ -264,7 +268,8 @@ def _locked(actor: Actor, tx: BankTransaction) -> BankTransaction:
 
 @transaction.atomic
 def bank_transaction_confirm(*, actor: Actor, tx: BankTransaction, invoice_id: Any) -> BankTransaction:
-    """A person's match: what is left of the credit pays the chosen open invoice (at most its balance)."""
+    """A person's match: what is left of the credit pays the chosen open invoice (more than its balance: an
+    over-payment, a refund owed to the client)."""
     tx = _locked(actor, tx)
     if tx.unapplied <= 0:
         raise Conflict("Nothing of this transaction is left to apply.", field="transaction_id")
@@ -273,9 +278,9 @@ def bank_transaction_confirm(*, actor: Actor, tx: BankTransaction, invoice_id: A
         raise ValidationError({"invoice_id": "Choose an issued invoice with a balance owed."})
     if tx.currency and invoice.currency != tx.currency:
         raise ValidationError({"invoice_id": f"{invoice} is in {invoice.currency}, the payment in {tx.currency}."})
-    _apply(actor, tx, invoice)
-    tx.reviewed = tx.unapplied <= 0
-    tx.note = f"Over-payment: {tx.unapplied} not applied." if tx.unapplied > 0 else "Confirmed by hand."
+    _apply(actor, tx, invoice, rest=True)
+    tx.reviewed = True
+    tx.note = tx.note or "Confirmed by hand."
     tx.save(update_fields=["note", "reviewed"])
     return tx
 

@@ -1,6 +1,6 @@
 """Bank statements (issue 19, "Payments that match themselves"): CAMT.053, MT940 and mapped CSV files imported with
 `POST /bank-statements`; a credit naming an open invoice's number pays it on the booking date (bank charges count
-as paid by the client), partial and over-payments by MONEY.md's balance rule, doubtful credits to review with
+as paid by the client), partial and over-payments by MONEY.md's balance rule (an over-payment is a refund owed), doubtful credits to review with
 suggestions, a transaction imported twice is a duplicate and never matched again, an unknown format is a 422."""
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def test_mt940_partial_payment_and_a_doubtful_credit_to_review(personas):
     assert again.status_code == 409
 
 
-def test_csv_with_a_mapping_pays_two_invoices_in_order_and_keeps_an_over_payment_for_review(personas):
+def test_csv_with_a_mapping_pays_two_invoices_in_order_and_an_over_payment_leaves_a_refund_owed(personas):
     first = _issued(personas, "1000.00")
     second = _issued(personas, "400.00")
     mapping = (
@@ -114,18 +114,43 @@ def test_csv_with_a_mapping_pays_two_invoices_in_order_and_keeps_an_over_payment
         '"transaction_id": "Id", "currency": "Currency", "date_format": "%d.%m.%Y", "decimal_comma": true}'
     )
     body = _upload(personas, "statement.csv", mapping=mapping).json()
-    assert [(m["invoice_id"], m["amount"]) for m in body["matched"]] == [(first.pk, "1000.00"), (second.pk, "400.00")]
+    # 1500.00 names both: the first takes its balance, the last all the rest (100.00 more than it owes)
+    assert [(m["invoice_id"], m["amount"]) for m in body["matched"]] == [(first.pk, "1000.00"), (second.pk, "500.00")]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "paid" and first.balance_due == Decimal("0.00")
+    assert (
+        second.status == "paid" and second.balance_due == Decimal("-100.00") and second.refund_owed == Decimal("100.00")
+    )
     tx = BankTransaction.objects.get(transaction_id="CSV-1")
-    assert tx.unapplied == Decimal("100.00") and tx.needs_review  # over-paid by 100: to review, never a silent credit
-    for invoice in (first, second):
-        invoice.refresh_from_db()
-        assert invoice.status == "paid" and invoice.balance_due == Decimal("0.00")
-    web = HttpClient()
-    assert web.login(email=personas["finance"].email, password=PASSWORD)
-    listing = web.get("/finance/bank-statements/").content.decode()
-    assert f"#tx-{tx.pk}" in listing  # in the review queue
+    assert tx.unapplied == Decimal("0.00") and not tx.needs_review and "refund is owed" in tx.note
+    receivables = personas["finance"].api().get("/api/v1/reports/receivables").json()
+    assert "100.00" in str(receivables)  # the credit owed to the client is shown, never netted away
+    # the refund is then recorded as usual
+    refund = (
+        personas["finance"]
+        .api()
+        .post(
+            f"/api/v1/invoices/{second.pk}/payments",
+            {"amount": "-100.00", "paid_on": "2030-05-08"},
+            content_type="application/json",
+        )
+    )
+    assert refund.status_code == 201 and refund.json()["balance_due"] == "0.00"
+    assert personas["finance"].api().post(f"/api/v1/bank-transactions/{tx.pk}/ignore").status_code == 409
+
+
+def test_a_second_credit_for_a_paid_invoice_goes_to_review(personas):
+    invoice = _issued(personas, "100.00")
+    rows = "date,amount,reference,transaction_id\n2030-05-07,100.00,INV-00001,P-1\n2030-05-08,100.00,INV-00001,P-2\n"
+    body = _upload(personas, rows).json()
+    assert len(body["matched"]) == 1 and len(body["unmatched"]) == 1
+    invoice.refresh_from_db()
+    assert invoice.balance_due == Decimal("0.00")
+    tx = BankTransaction.objects.get(transaction_id="P-2")
+    assert tx.needs_review
     ignored = personas["finance"].api().post(f"/api/v1/bank-transactions/{tx.pk}/ignore")
-    assert ignored.status_code == 200 and ignored.json()["status"] == "matched"
+    assert ignored.status_code == 200 and ignored.json()["status"] == "ignored"
     tx.refresh_from_db()
     assert not tx.needs_review
 
