@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,8 @@ from baton.finance.models import (
 from baton.finance.services.invoices.payments import payment_record
 
 MAX_BYTES = 5 * 1024 * 1024
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+LARGEST = Decimal("1000000000000")  # a money field holds 12 digits before the point
 _TOKEN = re.compile(r"[A-Za-z]{2,}[\s\-/_.]?\d+")
 
 
@@ -109,6 +112,7 @@ def bank_statement_import(
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": f"A statement file is at most {MAX_BYTES // (1024 * 1024)} MB."})
     parsed = parse(data, mapping=mapping)
+    _check_lines(parsed)
     workspace = actor.workspace
     statement = BankStatement.objects.create(
         workspace=workspace,
@@ -153,6 +157,15 @@ def bank_statement_import(
         },
     )
     return statement, {"id": statement.pk, "transactions": statement.transactions_read, **result}
+
+
+def _check_lines(parsed: ParsedStatement) -> None:
+    """Dates from 1900-01-01 to 2999-12-31 and amounts that fit a money field, else 422 naming `file`."""
+    for number, line in enumerate(parsed.lines, start=1):
+        if not EARLIEST <= line.booking_date <= LATEST:
+            raise ValidationError({"file": f"Transaction {number} is dated {line.booking_date}, outside 1900 to 2999."})
+        if max(abs(line.amount), abs(line.fee)) >= LARGEST:
+            raise ValidationError({"file": f"Transaction {number}'s amount {line.amount} is too large."})
 
 
 def _store(statement: BankStatement, line: StatementLine, key: str) -> BankTransaction | None:

@@ -163,6 +163,10 @@ def test_unknown_format_and_bad_mapping_are_422_naming_the_field_and_save_nothin
     assert xml.status_code == 422 and "file" in str(xml.json())
     bad = _upload(personas, "statement.csv", mapping='{"date": "Nope"}')
     assert bad.status_code == 422 and "Nope" in str(bad.json())
+    early = _upload(personas, "date,amount\n1899-12-31,10.00\n")
+    assert early.status_code == 422 and "1899-12-31" in str(early.json())
+    huge = _upload(personas, "date,amount\n2030-01-01,1000000000000.00\n")
+    assert huge.status_code == 422 and "too large" in str(huge.json())
     assert not BankTransaction.objects.exists()
 
 
