@@ -98,6 +98,10 @@ def test_reminders_send_each_due_step_once_to_billing_contacts_and_stop_when_pai
         assert sweep("invoice_reminders", personas, date(2030, 5, 15)) == 0
         assert sweep("invoice_reminders", personas, date(2030, 6, 1)) == 0
     assert len(mail.outbox) == 3
+    web = HttpClient()
+    assert web.login(email=personas["finance"].email, password=PASSWORD)
+    page = web.get(f"/finance/invoices/{invoice.pk}/").content.decode()
+    assert "Payment reminders" in page and "7 days overdue" in page and "ap@client-a.test" in page
 
 
 def test_a_late_schedule_sends_only_the_latest_step_and_no_contact_sends_nothing(
