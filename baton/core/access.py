@@ -152,6 +152,16 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     # The accounting export (Xero, QuickBooks, journal CSV) and its account codes: the finance roles.
     ("accounting", "export"): frozenset({OWNER, ADMIN, FINANCE}),
     ("accounting", "configure"): frozenset({OWNER, ADMIN, FINANCE}),
+    # Collections (finance): bank statements and their review, recurring invoices, the reminder schedule.
+    ("bank_statement", "view"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("bank_statement", "create"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("bank_statement", "review"): frozenset({OWNER, ADMIN, FINANCE}),  # confirm or ignore a transaction
+    ("recurring_invoice", "view"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("recurring_invoice", "create"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("recurring_invoice", "update"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("recurring_invoice", "delete"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("reminder_schedule", "view"): frozenset({OWNER, ADMIN, FINANCE}),
+    ("reminder_schedule", "update"): frozenset({OWNER, ADMIN, FINANCE}),
     # Automation (baton/automation): owners and admins manage rules (and read their runs) and webhooks; everyone,
     # a client-role user included, reads and marks only their own notifications (anyone else's answer 404).
     ("automation_rule", "view"): LEADERS,

@@ -449,6 +449,109 @@ class Quote(TimestampedModel):
         ]
         indexes = [models.Index(fields=["workspace", "status"], name="quote_ws_status")]
 
+
+# --- Collections: reminders, recurring invoices, retainer rollover, bank statements (issue 19) ----------------------
+
+
+class ReminderStep(models.TextChoices):
+    """The steps of a payment reminder schedule, each a number of days from the due date."""
+
+    BEFORE_3 = "before_3", "3 days before due"
+    DUE = "due", "On the due date"
+    AFTER_7 = "after_7", "7 days overdue"
+    AFTER_14 = "after_14", "14 days overdue"
+    AFTER_30 = "after_30", "30 days overdue"
+
+
+REMINDER_OFFSETS: dict[str, int] = {"before_3": -3, "due": 0, "after_7": 7, "after_14": 14, "after_30": 30}
+
+
+class ReminderSchedule(TimestampedModel):
+    """A workspace's payment reminder schedule: which steps e-mail the client's billing contacts about an issued
+    invoice with a balance owed. Off until a workspace turns it on (`enabled`)."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="reminder_schedule")
+    enabled = models.BooleanField(default=False)
+    before_3 = models.BooleanField(default=True, help_text="3 days before the due date.")
+    due = models.BooleanField(default=True, help_text="On the due date.")
+    after_7 = models.BooleanField(default=True, help_text="7 days after the due date.")
+    after_14 = models.BooleanField(default=True, help_text="14 days after the due date.")
+    after_30 = models.BooleanField(default=True, help_text="30 days after the due date.")
+
+    def __str__(self) -> str:
+        return f"Reminder schedule of {self.workspace}"
+
+    def steps(self) -> list[str]:
+        """The steps turned on, in order (none while the schedule is off)."""
+        if not self.enabled:
+            return []
+        return [step for step in REMINDER_OFFSETS if getattr(self, step)]
+
+
+class InvoiceReminder(models.Model):
+    """One reminder step sent for one invoice: the row is taken (unique per invoice and step) before the e-mail is
+    queued, in the same transaction, so a step is never sent twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invoice_reminders")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    step = models.CharField(max_length=20, choices=ReminderStep.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.JSONField(default=list, blank=True)
+    balance_due = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "step"], name="invoice_reminder_once_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} reminder of {self.invoice}"
+
+    @property
+    def client_id(self) -> int:
+        return self.invoice.client_id
+
+
+class RecurringPeriod(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    YEARLY = "yearly", "Yearly"
+
+
+class RecurringMode(models.TextChoices):
+    DRAFT = "draft", "Create a draft"
+    ISSUE = "issue", "Issue it"
+
+
+class RecurringInvoice(TimestampedModel):
+    """A schedule that makes one invoice per period: fixed lines (hosting, licences), or, for a retainer project
+    without lines, its period fee. `next_run` is the start of the next period to invoice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="recurring_invoices")
+    client = models.ForeignKey("crm.Client", on_delete=models.PROTECT, related_name="recurring_invoices")
+    project = models.ForeignKey(
+        "delivery.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="recurring_invoices"
+    )
+    title = models.CharField(max_length=200)
+    lines = models.JSONField(default=list, blank=True, help_text="[{description, quantity, unit_price}]")
+    currency = models.CharField(max_length=3)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    period = models.CharField(max_length=10, choices=RecurringPeriod.choices, default=RecurringPeriod.MONTHLY)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    mode = models.CharField(max_length=10, choices=RecurringMode.choices, default=RecurringMode.DRAFT)
+    next_run = models.DateField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["next_run", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="recurring_invoice_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
     def __str__(self) -> str:
         return self.title
 
@@ -505,3 +608,117 @@ class AccountingSettings(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Accounting settings of {self.workspace}"
+
+
+class RecurringRun(models.Model):
+    """One period of a recurring schedule, invoiced: unique per (schedule, period start), taken in the transaction
+    that creates the invoice, so a period is invoiced once however often the sweep runs."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="recurring_runs")
+    schedule = models.ForeignKey(RecurringInvoice, on_delete=models.CASCADE, related_name="runs")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "period_start"], name="recurring_run_once_per_period")
+        ]
+
+
+class RetainerRollover(models.Model):
+    """A retainer period closed: the minutes it had (its budget plus what came in), used, and carried into the next
+    period by the project's rule (`ProjectBudget.retainer_rollover`, capped by `rollover_cap_minutes`). Once per
+    project and period; budget burn reads the same carry."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="retainer_rollovers")
+    project = models.ForeignKey("delivery.Project", on_delete=models.CASCADE, related_name="retainer_rollovers")
+    period_start = models.DateField(help_text="The period closed (its first day).")
+    available_minutes = models.PositiveIntegerField()
+    used_minutes = models.PositiveIntegerField()
+    carried_minutes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period_start"], name="retainer_rollover_once_per_period")
+        ]
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
+class BankStatement(TimestampedModel):
+    """An imported bank statement file (CAMT.053, MT940 or a mapped CSV) and what its import did."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="bank_statements")
+    format = models.CharField(max_length=10)
+    filename = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    account = models.CharField(max_length=64, blank=True)
+    imported_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    transactions_read = models.PositiveIntegerField(default=0)
+    duplicates = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Bank statement #{self.pk} ({self.format})"
+
+
+class BankTransactionStatus(models.TextChoices):
+    MATCHED = "matched", "Matched"
+    UNMATCHED = "unmatched", "To review"
+    IGNORED = "ignored", "Ignored"
+    DEBIT = "debit", "Debit"
+
+
+class BankTransaction(models.Model):
+    """One booked line of a statement. `dedupe_key` (the bank's transaction id, else a hash of its fields) is
+    unique per workspace: a transaction imported again is a duplicate and never matched twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="bank_transactions")
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="transactions")
+    dedupe_key = models.CharField(max_length=100)
+    transaction_id = models.CharField(max_length=100, blank=True)
+    booking_date = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="Signed: credits positive.")
+    fee = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="Bank charges taken off a credit."
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    remittance = models.TextField(blank=True)
+    counterparty = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=BankTransactionStatus.choices)
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="bank_transactions"
+    )
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    applied = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    suggestions = models.JSONField(default=list, blank=True, help_text="Invoice ids that may match (review).")
+    note = models.CharField(max_length=300, blank=True)
+    reviewed = models.BooleanField(default=False, help_text="A person confirmed or ignored it: out of review.")
+
+    class Meta:
+        ordering = ["booking_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "dedupe_key"], name="bank_transaction_once_per_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.amount} {self.currency}"
+
+    @property
+    def needs_review(self) -> bool:
+        """A credit no invoice took (wholly or in part) that nobody confirmed or ignored yet."""
+        return self.amount > 0 and not self.reviewed and self.status != "ignored" and self.unapplied > 0
+
+    @property
+    def unapplied(self) -> Decimal:
+        """Of a credit, what no invoice took (an over-payment, or all of it while unmatched)."""
+        return max(Decimal("0.00"), self.amount + self.fee - self.applied) if self.amount > 0 else Decimal("0.00")

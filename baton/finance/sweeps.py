@@ -1,6 +1,7 @@
 """Finance's periodic sweeps (registered in core's sweep framework, imported by `finance/wiring.py`): budget burn
-against its thresholds, and sent invoices past their due date. (A retainer's rollover needs no sweep: burn computes
-each period's carried minutes when it is read.)"""
+against its thresholds, sent invoices past their due date, payment reminders, recurring invoices and the retainer
+rollover at period end (burn computes each period's carried minutes when it is read; the sweep records and announces
+them once per period)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from baton.core.models import Workspace
 from baton.core.sweeps import local_today, register_sweep, sweep_emit_once
 from baton.finance.selectors import overdue_invoices
 from baton.finance.services import budget_thresholds_check
+from baton.finance.services.recurring import recurring_run_due
+from baton.finance.services.reminders import reminders_send
+from baton.finance.services.rollover import retainers_roll_over
 
 
 def budget_thresholds(workspace: Workspace, now: datetime) -> int:
@@ -66,5 +70,52 @@ register_sweep(
     invoices_overdue,
     crontab(minute="21"),
     description="hourly: sent invoices with a balance owed past their due date -> invoice.overdue (once per due date)",
+    app="finance",
+)
+
+
+# --- Collections (issue 19): payment reminders, recurring invoices, retainer rollover -------------------------------
+
+
+def invoice_reminders(workspace: Workspace, now: datetime) -> int:
+    """Payment reminders by the workspace's schedule: each step once per invoice (`InvoiceReminder`), to the client's
+    billing contacts, stopping when the invoice is paid (`services/reminders.py`)."""
+    return reminders_send(workspace, local_today(workspace, now))
+
+
+register_sweep(
+    "invoice_reminders",
+    invoice_reminders,
+    crontab(minute="35"),
+    description="hourly: payment reminders by the workspace's schedule -> invoice.reminded (once per invoice and step)",
+    app="finance",
+)
+
+
+def recurring_invoices(workspace: Workspace, now: datetime) -> int:
+    """One invoice per period of every active recurring schedule whose period has begun (`services/recurring.py`)."""
+    return recurring_run_due(workspace, local_today(workspace, now))
+
+
+register_sweep(
+    "recurring_invoices",
+    recurring_invoices,
+    crontab(minute="5"),
+    description="hourly: recurring schedules' periods begun -> one invoice each (draft or issued), once per period",
+    app="finance",
+)
+
+
+def retainer_rollover(workspace: Workspace, now: datetime) -> int:
+    """Close the last month of every live retainer with rollover on: its carried minutes, once per project and
+    period (`services/rollover.py`)."""
+    return retainers_roll_over(workspace, local_today(workspace, now))
+
+
+register_sweep(
+    "retainer_rollover",
+    retainer_rollover,
+    crontab(minute="50"),
+    description="hourly: a retainer's month ended -> retainer.rolled_over (its unused minutes carried, once)",
     app="finance",
 )

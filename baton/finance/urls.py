@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.finance import accounting_views, views
+from baton.finance import accounting_views, collections_views, views
 
 app_name = "finance"
 urlpatterns = [
@@ -26,4 +26,15 @@ urlpatterns = [
     path("how-money-counts/", views.money_rules, name="money_rules"),
     path("rates/", views.rates, name="rates"),
     path("rates/<str:kind>/new/", views.rate_new, name="rate_new"),
+    # collections: bank statements, recurring invoices, payment reminders
+    path("bank-statements/", collections_views.bank_statements, name="bank_statements"),
+    path("bank-statements/<int:statement_id>/", collections_views.bank_statement, name="bank_statement"),
+    path(
+        "bank-transactions/<int:transaction_id>/<str:action>/",
+        collections_views.bank_transaction_action,
+        name="bank_transaction_action",
+    ),
+    path("recurring/", collections_views.recurring_invoices, name="recurring"),
+    path("recurring/<int:recurring_id>/stop/", collections_views.recurring_stop, name="recurring_stop"),
+    path("reminders/", collections_views.reminder_settings, name="reminders"),
 ]

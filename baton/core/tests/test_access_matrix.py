@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 
@@ -30,6 +31,7 @@ from baton.crm.services import contact_create
 from baton.delivery import services as delivery
 from baton.delivery.models import BudgetRevision, Milestone, Project, ProjectTemplate, Task
 from baton.devdata.testing.automation import make_automation_records
+from baton.devdata.testing.collections import make_collections_records, statement_csv
 from baton.devdata.testing.finance import make_money_records
 from baton.devdata.testing.growth import make_growth_records
 from baton.devdata.testing.handoffs import make_handoff_records
@@ -40,7 +42,18 @@ from baton.devdata.testing.quotes import make_quote_records
 from baton.devdata.testing.relationships import make_relationships_records
 from baton.devdata.testing.resourcing import make_resourcing_records
 from baton.finance.einvoice import accounting_settings
-from baton.finance.models import ChangeOrder, Expense, Invoice, Payment, ProjectBudget, Quote
+from baton.finance.models import (
+    BankStatement,
+    BankTransaction,
+    ChangeOrder,
+    Expense,
+    Invoice,
+    Payment,
+    ProjectBudget,
+    Quote,
+    RecurringInvoice,
+    ReminderSchedule,
+)
 from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
 from baton.imports.models import ImportRun
@@ -377,6 +390,19 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/exports/accounting"): Row(200, ALL_MONEY),
     ("GET", "/api/v1/finance/accounting-settings"): Row(200, ALL_MONEY),
     ("PATCH", "/api/v1/finance/accounting-settings"): Row(200, ALL_MONEY),
+    # Collections: owner/admin/finance (the statement's credit waits for review; the recurring invoice is client A's)
+    ("POST", "/api/v1/bank-statements"): Row(201, ALL_MONEY),
+    ("GET", "/api/v1/bank-statements"): Row(200, ALL_MONEY),
+    ("GET", "/api/v1/bank-statements/{statement_id}"): Row(200, ALL_MONEY),
+    ("POST", "/api/v1/bank-transactions/{transaction_id}/confirm"): Row(200, ALL_MONEY),
+    ("POST", "/api/v1/bank-transactions/{transaction_id}/ignore"): Row(200, ALL_MONEY),
+    ("GET", "/api/v1/recurring-invoices"): Row(200, ALL_MONEY),
+    ("POST", "/api/v1/recurring-invoices"): Row(201, ALL_MONEY),
+    ("GET", "/api/v1/recurring-invoices/{recurring_id}"): Row(200, ALL_MONEY),
+    ("PATCH", "/api/v1/recurring-invoices/{recurring_id}"): Row(200, ALL_MONEY),
+    ("DELETE", "/api/v1/recurring-invoices/{recurring_id}"): Row(204, ALL_MONEY),
+    ("GET", "/api/v1/reminder-schedule"): Row(200, ALL_MONEY),
+    ("PATCH", "/api/v1/reminder-schedule"): Row(200, ALL_MONEY),
     # Handoffs: staff see them all, a client-role user nothing (lists 403, ids 404). The targets are am's (owner)
     # to the member (receiver): a draft, a sent one and one with gaps raised; the outsider's own workspace has it
     # the other way round where needed. The owner (or an owner/admin) sends; only the owner answers gaps, only the
@@ -610,6 +636,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                     project=Project.objects.get(pk=records[side]["project_id"]),
                     member=member,
                     others=others,
+                )
+                records[side] |= make_collections_records(
+                    workspace=ws, client_id=Project.objects.get(pk=records[side]["project_id"]).client_id
                 )
             records["ours"] |= make_quote_records(workspace=personas.workspace, client=personas.client_a)
             records["theirs"] |= make_quote_records(workspace=personas.other_workspace, client=personas.other_client)
@@ -1253,6 +1282,44 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         accounting_settings(t["workspace"]).version,
     ),
     ("POST", "/api/v1/invoices/{invoice_id}/send"): lambda t, who: Call(f"/api/v1/invoices/{t['invoice_id']}/send"),
+    ("POST", "/api/v1/bank-statements"): lambda t, who: Call(
+        "/api/v1/bank-statements",
+        {"file": SimpleUploadedFile(f"{who}.csv", statement_csv(f"by-{who}"))},
+        multipart=True,
+    ),
+    ("GET", "/api/v1/bank-statements"): lambda t, who: Call("/api/v1/bank-statements"),
+    ("GET", "/api/v1/bank-statements/{statement_id}"): lambda t, who: Call(
+        f"/api/v1/bank-statements/{t['statement_id']}"
+    ),
+    ("POST", "/api/v1/bank-transactions/{transaction_id}/confirm"): lambda t, who: Call(
+        f"/api/v1/bank-transactions/{t['transaction_id']}/confirm", {"invoice_id": t["invoice_id"]}
+    ),
+    ("POST", "/api/v1/bank-transactions/{transaction_id}/ignore"): lambda t, who: Call(
+        f"/api/v1/bank-transactions/{t['transaction_id']}/ignore"
+    ),
+    ("GET", "/api/v1/recurring-invoices"): lambda t, who: Call("/api/v1/recurring-invoices"),
+    ("POST", "/api/v1/recurring-invoices"): lambda t, who: Call(
+        "/api/v1/recurring-invoices",
+        {
+            "client_id": t["client_id"],
+            "title": f"Hosting by {who}",
+            "lines": [{"description": "Hosting", "unit_price": "20.00"}],
+            "start_date": "2030-04-01",
+        },
+    ),
+    ("GET", "/api/v1/recurring-invoices/{recurring_id}"): lambda t, who: Call(
+        f"/api/v1/recurring-invoices/{t['recurring_id']}"
+    ),
+    ("PATCH", "/api/v1/recurring-invoices/{recurring_id}"): lambda t, who: Call(
+        f"/api/v1/recurring-invoices/{t['recurring_id']}",
+        {"title": f"Renamed by {who}"},
+        _version(RecurringInvoice, t["recurring_id"]),
+    ),
+    ("DELETE", "/api/v1/recurring-invoices/{recurring_id}"): lambda t, who: Call(
+        f"/api/v1/recurring-invoices/{t['recurring_id']}"
+    ),
+    ("GET", "/api/v1/reminder-schedule"): lambda t, who: Call("/api/v1/reminder-schedule"),
+    ("PATCH", "/api/v1/reminder-schedule"): lambda t, who: Call("/api/v1/reminder-schedule", {"enabled": True}),
     ("GET", "/api/v1/handoff-templates"): lambda t, who: Call("/api/v1/handoff-templates"),
     ("POST", "/api/v1/handoff-templates"): lambda t, who: Call(
         "/api/v1/handoff-templates",
@@ -1436,6 +1503,15 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
                 Invoice,
                 Payment,
                 Quote,
+            )
+        ],
+        "collections": [
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
+            for model in (BankStatement, RecurringInvoice, ReminderSchedule)
+        ]
+        + [
+            sorted(
+                BankTransaction.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "status", "reviewed")
             )
         ],
         "growth": [

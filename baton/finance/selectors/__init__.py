@@ -29,6 +29,15 @@ from baton.finance.selectors.burn import (
     plain_burn,
     retainer_minutes_by_month_of,
 )
+from baton.finance.selectors.collections import (
+    bank_review_queue,
+    bank_statement_get,
+    bank_statement_list,
+    bank_transaction_get,
+    recurring_invoice_get,
+    recurring_invoice_list,
+    reminder_schedule_of,
+)
 from baton.finance.selectors.profit import GROUPS, Report, Row, margin_trend, profitability
 from baton.finance.selectors.records import (
     Receivable,
@@ -60,6 +69,10 @@ __all__ = [
     "Report",
     "Row",
     "ScopeLog",
+    "bank_review_queue",
+    "bank_statement_get",
+    "bank_statement_list",
+    "bank_transaction_get",
     "baseline_for",
     "budget_burn",
     "budget_burn_for",
@@ -77,6 +90,9 @@ __all__ = [
     "profitability",
     "project_budget_list",
     "receivables",
+    "recurring_invoice_get",
+    "recurring_invoice_list",
+    "reminder_schedule_of",
     "scope_log",
     "scope_log_for",
     "unmanaged_task_ids",

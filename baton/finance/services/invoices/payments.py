@@ -29,10 +29,13 @@ def payment_record(
     paid_on: date | None = None,
     method: str = "",
     reference: str = "",
+    overpayment: bool = False,
 ) -> Payment:
     """Record money received against a sent invoice (partial payments add up; at most the balance due), or a refund
     to the client as a negative amount (at most the refund owed: the negative balance a credit note left on a paid
-    invoice). The invoice is paid while payments and credits cover its total."""
+    invoice). The invoice is paid while payments and credits cover its total. `overpayment`: money that did arrive
+    (a bank statement's credit) may exceed the balance due; the balance goes negative, a refund owed to the client
+    (MONEY.md §5), never lost."""
     invoice = lock_invoice(actor, invoice, "view")
     access.require(actor, "payment", "create")
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
@@ -43,7 +46,7 @@ def payment_record(
     value = money(amount, "amount", errors, allow_negative=True)
     balance = invoice.balance_due
     if value is not None:
-        _check_amount(invoice, value, balance, errors)
+        _check_amount(invoice, value, balance, errors, overpayment=overpayment)
     if errors or value is None:
         raise ValidationError(errors)
     payment = Payment(
@@ -73,12 +76,14 @@ def payment_record(
     return payment
 
 
-def _check_amount(invoice: Invoice, value: Decimal, balance: Decimal, errors: dict[str, str]) -> None:
+def _check_amount(
+    invoice: Invoice, value: Decimal, balance: Decimal, errors: dict[str, str], *, overpayment: bool = False
+) -> None:
     if value == 0:
         errors["amount"] = "A payment is more than zero (a refund to the client: less than zero)."
     elif value > 0 and balance <= 0:
         errors["amount"] = f"{invoice} has nothing left to pay (balance {balance} {invoice.currency})."
-    elif value > balance:
+    elif value > balance and not overpayment:
         errors["amount"] = f"This is more than the balance due ({balance} {invoice.currency})."
     elif value < 0 and -value > invoice.refund_owed:
         owed = invoice.refund_owed
