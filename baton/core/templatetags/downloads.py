@@ -1,0 +1,36 @@
+"""`{% load downloads %}{% downloads %}`: the page's "CSV" and "Excel" download links (core/partials/_downloads.html).
+
+Each link is the page's own URL with its current query string (its filters), without `page` (a download holds every
+page of a list) and with `format=csv` or `format=xlsx`; the view answers it with `core.tables.table_response`. On a
+page whose filters change by htmx with `hx-push-url`, shell.js rewrites the link from the address bar when clicked,
+so it follows filters chosen after the page loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+def download_url(request: Any, kind: str) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = kind
+    return f"{request.path}?{query.urlencode()}"
+
+
+@register.inclusion_tag("core/partials/_downloads.html", takes_context=True)
+def downloads(context: template.Context, label: str = "") -> dict[str, Any]:
+    request = context.get("request")
+    if request is None:
+        return {"links": []}
+    return {
+        "label": label,
+        "links": [
+            {"kind": "csv", "text": "CSV", "href": download_url(request, "csv")},
+            {"kind": "xlsx", "text": "Excel", "href": download_url(request, "xlsx")},
+        ],
+    }
