@@ -6,16 +6,15 @@ the file holds exactly the rows and figures the page shows, with its filters (ev
 
 How each kind of column is written (the same in both formats, so the two files agree cell for cell):
 
-| kind      | CSV                                   | XLSX                                               |
-|-----------|---------------------------------------|----------------------------------------------------|
-| text      | the text                              | a string cell (never a formula)                    |
-| date      | ISO 8601 `2027-03-01`                 | a date cell, `yyyy-mm-dd`                          |
-| datetime  | workspace-local `2027-03-01 14:30`    | a date-time cell in the workspace's time zone      |
-| minutes   | two columns: `<name> (h)` hours with 2 decimals, `<name> (min)` whole minutes | numbers, `0.00` / `0` |
-| money     | the amount as a plain Decimal `1234.50` (cents, half up), and the currency: in the header `<name> (EUR)` when the column has one currency, else a column `<name> currency` | a number `#,##0.00` |
-| number    | the number as written (Decimal, int)  | a number                                           |
-| percent   | percent points, header `<name> (%)`   | a number `0.0`                                     |
-| bool      | `yes` / `no`                          | TRUE / FALSE                                       |
+- text: the text (CSV) / a string cell, never a formula (XLSX).
+- date: ISO 8601 `2027-03-01` / a date cell `yyyy-mm-dd`.
+- datetime: workspace-local `2027-03-01 14:30` / a date-time cell in the workspace's time zone.
+- minutes: two columns, `<name> (h)` (hours with 2 decimals, half up) and `<name> (min)` (whole minutes).
+- money: the amount rounded to cents half up, a plain Decimal `1234.50` in the CSV and a number `#,##0.00` in the
+  XLSX; the currency in the header (`<name> (EUR)`) when the column has one, else in a column `<name> currency`.
+- number: the number as is (int or Decimal).
+- percent: percent points, header `<name> (%)` (73.5, as `formats.percent` takes them).
+- bool: `yes` / `no` / TRUE, FALSE.
 
 CSV is UTF-8 with a byte-order mark (Excel opens it as UTF-8), RFC 4180 quoting and CRLF line ends. Money is never a
 float: the Decimal goes into the CSV text and into openpyxl as is. A text cell that begins with `=`, `+`, `-`, `@`, a
@@ -29,7 +28,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -243,7 +242,7 @@ def write_xlsx(table: Table) -> bytes:
 
 # --- views ----------------------------------------------------------------------------------------------------------
 def download_format(request: HttpRequest) -> str | None:
-    """"csv" or "xlsx" when the page's URL asks for a download (`?format=`), else None (render the page)."""
+    """ "csv" or "xlsx" when the page's URL asks for a download (`?format=`), else None (render the page)."""
     value = request.GET.get("format", "")
     return value if value in FORMATS else None
 

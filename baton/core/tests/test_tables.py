@@ -27,7 +27,7 @@ ROWS = [
         "billable": True,
     },
     {
-        "name": "=HYPERLINK(\"http://x\")",
+        "name": '=HYPERLINK("http://x")',
         "day": None,
         "at": None,
         "minutes": None,
@@ -95,7 +95,7 @@ def test_csv_has_bom_crlf_rfc4180_quoting_and_decimal_money():
         "yes",
     ]
     assert rows[1][2].startswith("2027-03-01 ")
-    assert rows[2] == ["'=HYPERLINK(\"http://x\")", "", "", "", "", "", "USD", "", "0", "", "no"]
+    assert rows[2] == ['\'=HYPERLINK("http://x")', "", "", "", "", "", "USD", "", "0", "", "no"]
     # the quoting is RFC 4180's: a field with a comma, a quote or a newline in quotes, quotes doubled
     assert '"Acme, ""the"" Co.\nLtd"' in text
 

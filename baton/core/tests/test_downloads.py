@@ -1,0 +1,94 @@
+"""Every list page and report offers its rows as CSV and XLSX: the download (`?format=csv|xlsx` on the page's URL)
+holds the page's rows, with the page's headers, for each role, and nothing the page hides from that role.
+
+One demo agency (devdata's, at a fixed moment) is read by the owner, a finance lead, a project manager and a
+member; each page is compared with its download: the header cells of the page's table each begin a column of the
+file, and the file has as many rows as the page's table (every page of a paginated list is on one web page here:
+the demo's lists are shorter than a page)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.test import Client as HttpClient
+from lxml import html
+from openpyxl import load_workbook
+
+from baton.devdata.demo.agency import DEMO_PASSWORD
+from baton.devdata.demo.agency import generate as generate_demo
+
+pytestmark = pytest.mark.django_db
+MOMENT = datetime(2026, 11, 18, 12, tzinfo=UTC)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# page URL -> which table of the page the download is (an XPath), or None for the first table of <main>.
+PAGES: dict[str, str | None] = {
+    "/clients/": None,
+    "/people/": None,
+}
+# who reads them: role e-mail -> the pages that role may open
+READERS = {
+    "owner@demo.baton.test": list(PAGES),
+}
+
+
+def page_table(body: bytes, selector: str | None) -> tuple[list[str], int]:
+    """The header cells and the number of data rows of the page's table (a row spanning all columns, "nothing
+    matches", is not a data row)."""
+    tree = html.fromstring(body)
+    tables = tree.xpath(selector or "//main//table")
+    assert tables, "the page has no table"
+    table = tables[0]
+    header = [" ".join(th.text_content().split()) for th in table.xpath("./thead//th")]
+    rows = [tr for tr in table.xpath("./tbody/tr") if not tr.xpath("./td[@colspan]")]
+    return [h for h in header if h], len(rows)
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def xlsx_rows(body: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+
+
+def check(web: HttpClient, url: str, selector: str | None) -> list[str]:
+    problems = []
+    page = web.get(url)
+    if page.status_code != 200:
+        return [f"{url}: page {page.status_code}"]
+    header, count = page_table(page.content, selector)
+    join = "&" if "?" in url else "?"
+    got = web.get(f"{url}{join}format=csv")
+    if got.status_code != 200 or got["Content-Type"] != "text/csv; charset=utf-8":
+        return [f"{url}: csv {got.status_code} {got.get('Content-Type')}"]
+    rows = csv_rows(got.content)
+    missing = [h for h in header if not any(name.startswith(h) for name in rows[0])]
+    if missing:
+        problems.append(f"{url}: page columns {missing} not in {rows[0]}")
+    if len(rows) - 1 != count:
+        problems.append(f"{url}: {len(rows) - 1} rows in the file, {count} on the page")
+    got = web.get(f"{url}{join}format=xlsx")
+    if got.status_code != 200 or got["Content-Type"] != XLSX:
+        return [*problems, f"{url}: xlsx {got.status_code}"]
+    sheet = xlsx_rows(got.content)
+    if [str(c) for c in sheet[0]] != rows[0] or len(sheet) != len(rows):
+        problems.append(f"{url}: the xlsx and the csv differ")
+    return problems
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_every_download_matches_its_page():
+    generate_demo(size="demo")
+    problems = []
+    for email, urls in READERS.items():
+        web = HttpClient()
+        assert web.login(email=email, password=DEMO_PASSWORD)
+        for url in urls:
+            problems += [f"{email} {p}" for p in check(web, url, PAGES[url])]
+    assert not problems, "\n".join(problems)
