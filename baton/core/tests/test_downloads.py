@@ -9,6 +9,7 @@ the demo's lists are shorter than a page)."""
 from __future__ import annotations
 
 import csv
+import time
 import io
 from datetime import UTC, datetime
 
@@ -34,26 +35,38 @@ PAGES: dict[str, str | None] = {
     "/projects/tasks/?status=blocked": None,
     "/projects/tasks/?status=in_progress": None,
     "/projects/my-tasks/": ALL,
+    "/time/entries/?week=2026-11-09": None,
+    "/time/approvals/": None,
 }
-STAFF_PAGES = ["/clients/", "/projects/", "/projects/tasks/?status=in_progress", "/projects/my-tasks/"]
+STAFF_PAGES = [
+    "/clients/",
+    "/projects/",
+    "/projects/tasks/?status=in_progress",
+    "/projects/my-tasks/",
+    "/time/entries/?week=2026-11-09",
+]
 # who reads them: role e-mail -> the pages that role may open
 READERS = {
     "owner@demo.baton.test": list(PAGES),
-    "pm@demo.baton.test": [*STAFF_PAGES, "/people/"],
+    "pm@demo.baton.test": [*STAFF_PAGES, "/people/", "/time/approvals/"],
     "member@demo.baton.test": STAFF_PAGES,
 }
 
 
-def page_table(body: bytes, selector: str | None) -> tuple[list[str], int]:
+def page_table(body: bytes, selector: str | None) -> tuple[list[str], int, int]:
     """The header cells and the number of data rows of the page's table (a row spanning all columns, "nothing
-    matches", is not a data row)."""
+    matches", is not a data row), and how many pages the list has."""
     tree = html.fromstring(body)
+    pager = " ".join(tree.xpath("string(//nav[@class='pager']/span)").split())
+    pages = int(pager.rsplit(" ", 1)[-1]) if pager.startswith("Page ") else 1
     tables = tree.xpath(selector or "(//main//table)[1]")
     if not tables:
-        return [], 0
+        return [], 0, pages
+    for hidden in tables[0].xpath(".//*[contains(@class, 'visually-hidden')]"):  # "Actions", "Decision"
+        hidden.drop_tree()
     header = [" ".join(th.text_content().split()) for th in tables[0].xpath("./thead//th")]
     rows = [tr for t in tables for tr in t.xpath("./tbody/tr") if not tr.xpath("./td[@colspan]")]
-    return [h for h in header if h], len(rows)
+    return [h for h in header if h], len(rows), pages
 
 
 def csv_rows(body: bytes) -> list[list[str]]:
@@ -65,14 +78,19 @@ def xlsx_rows(body: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
 
 
+START = time.perf_counter()
+
+
 def check(web: HttpClient, url: str, selector: str | None) -> list[str]:
     problems = []
     page = web.get(url)
     if page.status_code != 200:
         return [f"{url}: page {page.status_code}"]
-    header, count = page_table(page.content, selector)
-    print("ROWS", url, count, header)
+    header, count, pages = page_table(page.content, selector)
     join = "&" if "?" in url else "?"
+    for number in range(2, pages + 1):  # a paginated list: the file holds every page
+        count += page_table(web.get(f"{url}{join}page={number}").content, selector)[1]
+    print("ROWS", url, count, pages, round(time.perf_counter() - START, 1))
     got = web.get(f"{url}{join}format=csv")
     if got.status_code != 200 or got["Content-Type"] != "text/csv; charset=utf-8":
         return [f"{url}: csv {got.status_code} {got.get('Content-Type')}"]
