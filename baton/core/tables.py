@@ -247,6 +247,12 @@ def download_format(request: HttpRequest) -> str | None:
     return value if value in FORMATS else None
 
 
+def download_part(request: HttpRequest, parts: Sequence[str]) -> str:
+    """Which table of a page of several the download is (`?part=`): one of `parts`, the first by default."""
+    value = request.GET.get("part", "")
+    return value if value in parts else parts[0]
+
+
 def table_response(request: HttpRequest, table: Table, filename: str) -> HttpResponse:
     """The table as the download `?format=` asks for (CSV when it asks for none), named `<filename>-<today>.<ext>`."""
     kind = download_format(request) or "csv"

@@ -4,7 +4,6 @@ Every write goes through `baton.finance.services`."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.tables import download_format, download_part, table_response
 from baton.core.validators import parse_day
 from baton.core.web import actor_required, form_page, get_actor
 from baton.crm.models import Contact
@@ -40,6 +40,7 @@ from baton.finance.forms import (
 from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, InvoiceStatus
 from baton.finance.pdf import invoice_pdf_bytes
 from baton.finance.selectors.burn import month_start
+from baton.finance.tables import budget_table, invoice_table, profit_table
 from baton.people.models import Person
 from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
 from baton.rates.services import bill_rate_create, cost_rate_create, exchange_rate_create
@@ -90,6 +91,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     projects = list(selectors.money_project_table(actor=actor))
     burns = selectors.burn_overview(projects, today=today)
     projects.sort(key=lambda p: (-(burns[p.pk].level_pct or 0), p.client.name.lower(), p.name.lower()))
+    if download_format(request):
+        return table_response(request, budget_table(projects, burns), "budgets")
     alerts = list(
         BudgetAlert.objects.filter(project__in=[p.pk for p in projects])
         .select_related("project", "project__client")
@@ -280,6 +283,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     client = _int(request.GET.get("client"))
     qs = selectors.invoice_list(actor=actor, status=status, client_id=client)
+    if download_format(request):
+        return table_response(request, invoice_table(qs), "invoices")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -472,44 +477,9 @@ def profitability(request: HttpRequest) -> HttpResponse:
         group_by = "project"
     date_from, date_to = _range(request, today.replace(month=1, day=1))
     report = selectors.profitability(actor=actor, group_by=group_by, date_from=date_from, date_to=date_to)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="profitability-{group_by}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "key",
-                "label",
-                "minutes",
-                "billable_minutes",
-                "revenue",
-                "labour_cost",
-                "expense_cost",
-                "cost",
-                "margin",
-                "margin_pct",
-                "currency",
-            ]
-        )
-        for row in [*report.rows, report.totals]:
-            d = row.as_dict()
-            margin_pct = row.margin_pct
-            writer.writerow(
-                [
-                    d["key"] if d["key"] is not None else "",
-                    d["label"],
-                    d["minutes"],
-                    d["billable_minutes"],
-                    d["revenue"],
-                    d["labour_cost"],
-                    d["expense_cost"],
-                    d["cost"],
-                    d["margin"],
-                    margin_pct if margin_pct is not None else "",
-                    report.currency,
-                ]
-            )
-        return response
+    if download_format(request):
+        table = profit_table(report, key_label=group_by.replace("_", " ").capitalize(), title="Profitability")
+        return table_response(request, table, f"profitability-{group_by}")
     return render(
         request,
         "finance/profitability.html",
@@ -537,6 +507,12 @@ def account_pnl(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     today = timezone.localdate()
     date_from, date_to = _range(request, today.replace(month=1, day=1))
+    if download_format(request):
+        part = download_part(request, ("account_manager", "client"))
+        report = selectors.profitability(actor=actor, group_by=part, date_from=date_from, date_to=date_to)
+        label = "Client" if part == "client" else "Account manager"
+        table = profit_table(report, key_label=label, title=f"P&L per {label.lower()}")
+        return table_response(request, table, f"pnl-{part}")
     return render(
         request,
         "finance/pnl.html",

@@ -37,7 +37,14 @@ PAGES: dict[str, str | None] = {
     "/projects/my-tasks/": ALL,
     "/time/entries/?week=2026-11-09": None,
     "/time/approvals/": None,
+    "/finance/": "//table[contains(@class, 'budgets')]",
+    "/finance/invoices/": None,
+    "/finance/profitability/?group_by=project": None,
+    "/finance/profitability/?group_by=month&from=2026-01-01": None,
+    "/finance/pnl/?part=account_manager": "(//main//table)[1]",
+    "/finance/pnl/?part=client": "(//main//table)[2]",
 }
+FINANCE = [url for url in PAGES if url.startswith("/finance/")]
 STAFF_PAGES = [
     "/clients/",
     "/projects/",
@@ -48,6 +55,7 @@ STAFF_PAGES = [
 # who reads them: role e-mail -> the pages that role may open
 READERS = {
     "owner@demo.baton.test": list(PAGES),
+    "finance@demo.baton.test": ["/people/", "/time/approvals/", *FINANCE],
     "pm@demo.baton.test": [*STAFF_PAGES, "/people/", "/time/approvals/"],
     "member@demo.baton.test": STAFF_PAGES,
 }
@@ -65,7 +73,7 @@ def page_table(body: bytes, selector: str | None) -> tuple[list[str], int, int]:
     for hidden in tables[0].xpath(".//*[contains(@class, 'visually-hidden')]"):  # "Actions", "Decision"
         hidden.drop_tree()
     header = [" ".join(th.text_content().split()) for th in tables[0].xpath("./thead//th")]
-    rows = [tr for t in tables for tr in t.xpath("./tbody/tr") if not tr.xpath("./td[@colspan]")]
+    rows = [tr for t in tables for tr in t.xpath("./tbody/tr|./tfoot/tr") if not tr.xpath("./td[@colspan]")]
     return [h for h in header if h], len(rows), pages
 
 

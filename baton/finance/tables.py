@@ -1,0 +1,70 @@
+"""The downloads of finance's pages (core/tables.py): invoices, the budgets of the overview, profitability and the
+account P&L (each report's rows, then its total)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from baton.core.tables import Column, Table
+from baton.delivery.models import Project
+from baton.finance.models import Invoice
+
+
+def invoice_table(invoices: Iterable[Invoice]) -> Table:
+    """Balance: what is still due (negative when the agency owes a refund, which "Refund owed" gives as the page
+    does)."""
+    return Table(
+        "Invoices",
+        [
+            Column("Invoice", str),
+            Column("Client · project: client", "client.name"),
+            Column("Client · project: project", "project.name"),
+            Column("Issued", "issue_date", "date"),
+            Column("Due", "due_date", "date"),
+            Column("Status", "get_status_display"),
+            Column("Total", "total", "money", currency="currency"),
+            Column("Balance", "balance_due", "money", currency="currency"),
+            Column("Refund owed", "refund_owed", "money", currency="currency"),
+        ],
+        invoices,
+    )
+
+
+def budget_table(projects: Iterable[Project], burns: Mapping[int, Any]) -> Table:
+    """The overview's live budgets, in the page's order (the most burnt first)."""
+    rows = [(project, burns[project.pk]) for project in projects]
+    return Table(
+        "Budgets",
+        [
+            Column("Project", lambda r: r[0].name),
+            Column("Client", lambda r: r[0].client.name),
+            Column("Billing", lambda r: r[0].get_billing_display()),
+            Column("Open change orders", lambda r: getattr(r[0], "open_change_orders", None), "number"),
+            Column("Burn", lambda r: r[1].level_pct, "percent"),
+            Column("Spent", lambda r: r[1].spent_amount, "money", currency=lambda r: r[0].currency),
+            Column("Budget", lambda r: r[1].budget_amount or None, "money", currency=lambda r: r[0].currency),
+        ],
+        rows,
+    )
+
+
+def profit_table(report: Any, *, key_label: str, title: str) -> Table:
+    """A profitability report (`finance.selectors.profitability`): its rows, then its "Total" row; money in the
+    report's currency (the workspace's base)."""
+    currency = report.currency
+    return Table(
+        title,
+        [
+            Column(key_label, "label"),
+            Column("Hours", "minutes", "minutes"),
+            Column("Billable", "billable_minutes", "minutes"),
+            Column("Revenue", "revenue", "money", currency=currency),
+            Column("Labour", "labour_cost", "money", currency=currency),
+            Column("Expenses", "expense_cost", "money", currency=currency),
+            Column("Cost", "cost", "money", currency=currency),
+            Column("Margin", "margin", "money", currency=currency),
+            Column("Margin %", "margin_pct", "percent"),
+        ],
+        [*report.rows, report.totals],
+    )
