@@ -138,7 +138,8 @@ def _typed(kind: str, raw: Any) -> Any:
     if kind == "bool":
         return bool(raw)
     if kind in ("number", "percent"):
-        return raw if isinstance(raw, (int, Decimal)) else _decimal(raw)
+        # a report's ratio may be a float (utilization's percentages): written as its shortest decimal, 73.5
+        return raw if isinstance(raw, (int, Decimal)) else Decimal(str(raw))
     return str(raw)
 
 
