@@ -49,6 +49,10 @@ PAGES: dict[str, str | None] = {
     "/schedule/utilization/?group_by=month&to_date=0&from=2026-09-01&to=2026-12-31": "//table[@id='utilization']",
     "/schedule/utilization/?part=demand": "//table[contains(@class, 'demand')]",
     "/schedule/utilization/?part=forecast": "//table[@id='forecast']",
+    "/handoffs/all/": "//ul[contains(@class, 'handoff-list')]",
+    "/handoffs/dashboard/?part=by_kind": "//section[@aria-labelledby='kinds-h']//table",
+    "/handoffs/dashboard/?part=by_team": "//section[@aria-labelledby='teams-h']//table",
+    "/handoffs/dashboard/?part=by_month&date_from=2026-01-01&date_to=2026-11-18": "//section[@aria-labelledby='months-h']//table",
 }
 # The page heads these columns in words the file does not use: the demand's weeks are ISO dates in the file.
 OWN_HEADERS = {"/schedule/utilization/?part=demand"}
@@ -61,6 +65,7 @@ STAFF_PAGES = [
     "/time/entries/?week=2026-11-09",
     "/schedule/time-off/",
     "/schedule/utilization/",
+    "/handoffs/all/",
 ]
 # who reads them: role e-mail -> the pages that role may open
 READERS = {
@@ -83,7 +88,11 @@ def page_table(body: bytes, selector: str | None) -> tuple[list[str], int, int]:
     for hidden in tables[0].xpath(".//*[contains(@class, 'visually-hidden')]"):  # "Actions", "Decision"
         hidden.drop_tree()
     header = [" ".join(th.text_content().split()) for th in tables[0].xpath("./thead//th")]
-    rows = [tr for t in tables for tr in t.xpath("./tbody/tr|./tfoot/tr") if not tr.xpath("./td[@colspan][count(../*) = 1]")]
+    if tables[0].tag == "ul":  # a list page: its items, without the "nothing matches" one
+        return [], len(tables[0].xpath("./li[not(contains(@class, 'empty'))]")), pages
+    rows = [
+        tr for t in tables for tr in t.xpath("./tbody/tr|./tfoot/tr") if not tr.xpath("./td[@colspan][count(../*) = 1]")
+    ]
     return [h for h in header if h], len(rows), pages
 
 
