@@ -68,3 +68,44 @@ def profit_table(report: Any, *, key_label: str, title: str) -> Table:
         ],
         [*report.rows, report.totals],
     )
+
+
+def expense_table(expenses: Iterable[Any]) -> Table:
+    """A project's expenses as its money page lists them; "Billed" is empty for an expense that is not billable."""
+    return Table(
+        "Expenses",
+        [
+            Column("Date", "date", "date"),
+            Column("What", "description"),
+            Column("Category", "category"),
+            Column("Amount", "amount", "money", currency="currency"),
+            Column("Billed", lambda e: e.billable_amount if e.billable else None, "money", currency="currency"),
+            Column("Markup", lambda e: e.markup_pct if e.billable else None, "percent"),
+            Column("Invoiced", "invoiced", "bool"),
+        ],
+        expenses,
+    )
+
+
+def change_order_table(orders: Iterable[Any], *, currency: str) -> Table:
+    """A project's scope change log (its change orders), in the project's currency."""
+
+    def asked_by(order: Any) -> str:
+        if order.requested_by_contact_id:
+            return f"{order.requested_by_contact.name} (client)"
+        return order.requested_by.name if order.requested_by_id else ""
+
+    return Table(
+        "Change orders",
+        [
+            Column("Requested", "requested_on", "date"),
+            Column("Change", "title"),
+            Column("Description", "description"),
+            Column("Asked by", asked_by),
+            Column("Money", "amount_delta", "money", currency=currency),
+            Column("Time", "minutes_delta", "minutes"),
+            Column("Status", "get_status_display"),
+            Column("Decision reason", "decision_reason"),
+        ],
+        orders,
+    )

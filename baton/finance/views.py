@@ -40,7 +40,13 @@ from baton.finance.forms import (
 from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, InvoiceStatus
 from baton.finance.pdf import invoice_pdf_bytes
 from baton.finance.selectors.burn import month_start
-from baton.finance.tables import budget_table, invoice_table, profit_table
+from baton.finance.tables import (
+    budget_table,
+    change_order_table,
+    expense_table,
+    invoice_table,
+    profit_table,
+)
 from baton.people.models import Person
 from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
 from baton.rates.services import bill_rate_create, cost_rate_create, exchange_rate_create
@@ -137,6 +143,12 @@ def project_money(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = get_actor(request)
     ctx = _project_money_context(actor, project_id)
     project = ctx["project"]
+    if download_format(request):
+        if download_part(request, ("expenses", "change_orders")) == "change_orders":
+            table = change_order_table(ctx["log"].change_orders, currency=project.currency)
+            return table_response(request, table, f"change-orders-{project.pk}")
+        expenses = selectors.expense_list(actor=actor, project_id=project.pk)[:50]
+        return table_response(request, expense_table(expenses), f"expenses-{project.pk}")
     can_invoice = access.allowed(actor, "invoice", "create")
     series = selectors.burn_series(project)
     series["labels"] = [formats.day_short(d) for d in series.get("labels", [])]  # the chart's weeks as people write

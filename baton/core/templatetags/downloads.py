@@ -1,9 +1,9 @@
 """`{% load downloads %}{% downloads %}`: the page's "CSV" and "Excel" download links (core/partials/_downloads.html).
 
 Each link is the page's own URL with its current query string (its filters), without `page` (a download holds every
-page of a list) and with `format=csv` or `format=xlsx` (and `part=` on a page of several tables); the view answers it with `core.tables.table_response`. On a
-page whose filters change by htmx with `hx-push-url`, shell.js rewrites the link from the address bar when clicked,
-so it follows filters chosen after the page loaded.
+page of a list) and with `format=csv` or `format=xlsx` (and `part=` on a page of several tables); the view answers it
+with `core.tables.table_response`. On a page whose filters change by htmx with `hx-push-url`, shell.js rewrites the
+link from the address bar when clicked, so it follows filters chosen after the page loaded.
 """
 
 from __future__ import annotations

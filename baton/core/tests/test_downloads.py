@@ -9,8 +9,8 @@ the demo's lists are shorter than a page)."""
 from __future__ import annotations
 
 import csv
-import time
 import io
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -19,8 +19,15 @@ from django.test import Client as HttpClient
 from lxml import html
 from openpyxl import load_workbook
 
+from baton.core import access
+from baton.core.access import Actor
+from baton.core.models import Membership
+from baton.core.selectors import event_list
+from baton.delivery.models import Project
 from baton.devdata.demo.agency import DEMO_PASSWORD
 from baton.devdata.demo.agency import generate as generate_demo
+from baton.devdata.testing.finance import log, make_project
+from baton.devdata.testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 MOMENT = datetime(2026, 11, 18, 12, tzinfo=UTC)
@@ -50,6 +57,10 @@ PAGES: dict[str, str | None] = {
     "/schedule/utilization/?part=demand": "//table[contains(@class, 'demand')]",
     "/schedule/utilization/?part=forecast": "//table[@id='forecast']",
     "/handoffs/all/": "//ul[contains(@class, 'handoff-list')]",
+    "/relationships/deals/": "//article[contains(@class, 'deal')]",
+    "/relationships/portfolio/": None,
+    "/relationships/escalations/": "//main//section[contains(@class, 'card')]",
+    "/relationships/escalations/?status=resolved": "//main//section[contains(@class, 'card')]",
     "/handoffs/dashboard/?part=by_kind": "//section[@aria-labelledby='kinds-h']//table",
     "/handoffs/dashboard/?part=by_team": "//section[@aria-labelledby='teams-h']//table",
     "/handoffs/dashboard/?part=by_month&date_from=2026-01-01&date_to=2026-11-18": "//section[@aria-labelledby='months-h']//table",
@@ -71,7 +82,7 @@ STAFF_PAGES = [
 READERS = {
     "owner@demo.baton.test": list(PAGES),
     "finance@demo.baton.test": ["/people/", "/time/approvals/", *FINANCE],
-    "pm@demo.baton.test": [*STAFF_PAGES, "/people/", "/time/approvals/"],
+    "pm@demo.baton.test": [*STAFF_PAGES, "/people/", "/time/approvals/", "/relationships/portfolio/"],
     "member@demo.baton.test": STAFF_PAGES,
 }
 
@@ -90,6 +101,8 @@ def page_table(body: bytes, selector: str | None) -> tuple[list[str], int, int]:
     header = [" ".join(th.text_content().split()) for th in tables[0].xpath("./thead//th")]
     if tables[0].tag == "ul":  # a list page: its items, without the "nothing matches" one
         return [], len(tables[0].xpath("./li[not(contains(@class, 'empty'))]")), pages
+    if tables[0].tag != "table":  # a page of cards (a board, escalations): one row per card
+        return [], len(tables), pages
     rows = [
         tr for t in tables for tr in t.xpath("./tbody/tr|./tfoot/tr") if not tr.xpath("./td[@colspan][count(../*) = 1]")
     ]
@@ -144,7 +157,7 @@ def check(web: HttpClient, url: str, selector: str | None) -> list[str]:
 
 @time_machine.travel(MOMENT, tick=False)
 def test_every_download_matches_its_page():
-    generate_demo(size="demo")
+    workspace = generate_demo(size="demo")
     problems = []
     for email, urls in READERS.items():
         web = HttpClient()
@@ -152,3 +165,58 @@ def test_every_download_matches_its_page():
         for url in urls:
             problems += [f"{email} {p}" for p in check(web, url, PAGES[url])]
     assert not problems, "\n".join(problems)
+
+    # A project's money page: its expenses and its change orders, each a download of its own.
+    project = Project.objects.filter(workspace=workspace, expenses__isnull=False).distinct().first()
+    assert project is not None
+    web = HttpClient()
+    assert web.login(email="finance@demo.baton.test", password=DEMO_PASSWORD)
+    for part, section in (("expenses", "expenses-h"), ("change_orders", "scope-h")):
+        url = f"/finance/projects/{project.pk}/?part={part}"
+        problems += check(web, url, f"//section[@aria-labelledby='{section}']//table")
+    assert not problems, "\n".join(problems)
+
+    # The activity page folds Baton's repeated events into one line; its file lists every event the filter keeps.
+    web = HttpClient()
+    assert web.login(email="pm@demo.baton.test", password=DEMO_PASSWORD)
+    actor = Actor.for_membership(Membership.objects.get(workspace=workspace, user__email="pm@demo.baton.test"))
+    for query, events in (
+        ("", event_list(actor=actor)),
+        ("?who=people", event_list(actor=actor).filter(actor_id__isnull=False)),
+    ):
+        rows = csv_rows(web.get(f"/activity/{query}{'&' if query else '?'}format=csv").content)
+        assert rows[0] == ["When", "Who", "What", "Target", "Event"]
+        assert len(rows) - 1 == events.count() > 0, query
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/finance/?format=csv",
+        "/finance/profitability/?format=xlsx",
+        "/finance/pnl/?format=csv&part=client",
+        "/finance/invoices/?format=csv",
+        "/time/approvals/?format=csv",
+        "/relationships/portfolio/?format=csv",
+    ],
+)
+def test_a_member_cannot_download_what_it_cannot_open(personas, url):
+    web = HttpClient()
+    assert web.login(email=personas["member"].email, password=PASSWORD)
+    assert web.get(url.split("?")[0]).status_code == 403
+    response = web.get(url)
+    assert response.status_code == 403
+    assert "attachment" not in response.get("Content-Disposition", "")
+
+
+def test_a_download_hides_the_amounts_its_page_hides(personas):
+    """A member's time entries come without bill rates, amounts and costs, as on the page; a finance lead's with."""
+    project = make_project(personas)
+    log(personas, "member", project, 90)
+    for name, amounts in (("member", False), ("finance", True)):
+        web = HttpClient()
+        assert web.login(email=personas[name].email, password=PASSWORD)
+        header = csv_rows(web.get("/time/entries/?format=csv").content)[0]
+        assert ("Amount" in header) is amounts and ("Cost (USD)" in header) is amounts, (name, header)
+        people = csv_rows(web.get("/people/?format=csv").content)[0]
+        assert ("Cost rate (USD)" in people) is access.can_see_rates(personas[name].actor)
