@@ -90,3 +90,27 @@ def forecast_table(forecast: Iterable[Mapping[str, Any]], *, currency: str) -> T
         ],
         forecast,
     )
+
+
+def schedule_table(grid: Any) -> Table:
+    """The bookings drawn on the schedule's grid (its range and filters), person by person, then the unstaffed
+    placeholders; a booking that runs past the range keeps its own dates."""
+    rows = []
+    for row in [*grid.rows, *([grid.unstaffed] if grid.unstaffed else [])]:
+        for lane in row.lanes:
+            rows += [(row.person, item.booking) for item in lane.items if not isinstance(item, int)]
+    return Table(
+        "Schedule",
+        [
+            Column("Person", lambda r: r[0].name if r[0] else "Unstaffed"),
+            Column("Project", lambda r: r[1].project_name),
+            Column("Client", lambda r: r[1].client_name),
+            Column("From", lambda r: r[1].start_date, "date"),
+            Column("To", lambda r: r[1].end_date, "date"),
+            Column("A day", lambda r: r[1].minutes_per_day, "minutes"),
+            Column("Tentative", lambda r: r[1].tentative, "bool"),
+            Column("Role", lambda r: r[1].role),
+            Column("Skill", lambda r: r[1].skill),
+        ],
+        rows,
+    )

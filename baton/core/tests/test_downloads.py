@@ -23,6 +23,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Membership
 from baton.core.selectors import event_list
+from baton.crm.models import Client
 from baton.delivery.models import Project
 from baton.devdata.demo.agency import DEMO_PASSWORD
 from baton.devdata.demo.agency import generate as generate_demo
@@ -56,6 +57,8 @@ PAGES: dict[str, str | None] = {
     "/schedule/utilization/?group_by=month&to_date=0&from=2026-09-01&to=2026-12-31": "//table[@id='utilization']",
     "/schedule/utilization/?part=demand": "//table[contains(@class, 'demand')]",
     "/schedule/utilization/?part=forecast": "//table[@id='forecast']",
+    "/schedule/?start=2026-11-16": "//main//a[contains(concat(' ', @class, ' '), ' bar ')]",
+    "/schedule/?start=2026-09-07&scale=weeks": "//main//a[contains(concat(' ', @class, ' '), ' bar ')]",
     "/handoffs/all/": "//ul[contains(@class, 'handoff-list')]",
     "/relationships/deals/": "//article[contains(@class, 'deal')]",
     "/relationships/portfolio/": None,
@@ -77,6 +80,7 @@ STAFF_PAGES = [
     "/schedule/time-off/",
     "/schedule/utilization/",
     "/handoffs/all/",
+    "/schedule/?start=2026-11-16",
 ]
 # who reads them: role e-mail -> the pages that role may open
 READERS = {
@@ -165,6 +169,12 @@ def test_every_download_matches_its_page():
         for url in urls:
             problems += [f"{email} {p}" for p in check(web, url, PAGES[url])]
     assert not problems, "\n".join(problems)
+
+    # A client's contacts, on the client's page.
+    client = Client.objects.filter(workspace=workspace, contacts__isnull=False).distinct().first()
+    web = HttpClient()
+    assert web.login(email="owner@demo.baton.test", password=DEMO_PASSWORD)
+    problems += check(web, f"/clients/{client.pk}/", "//section[@id='contacts']//table")
 
     # A project's money page: its expenses and its change orders, each a download of its own.
     project = Project.objects.filter(workspace=workspace, expenses__isnull=False).distinct().first()
