@@ -178,9 +178,9 @@ def _csv_cell(kind: str, value: Any) -> str:
     if kind == "bool":
         return "yes" if value else "no"
     if kind == "date":
-        return value.isoformat()
+        return str(value.isoformat())
     if kind == "datetime":
-        return value.strftime("%Y-%m-%d %H:%M")
+        return str(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, Decimal):
         return format(value, "f")
     text = str(value)

@@ -109,3 +109,45 @@ def change_order_table(orders: Iterable[Any], *, currency: str) -> Table:
         ],
         orders,
     )
+
+
+def _applies_to(rate: Any) -> str:
+    if rate.scope == "workspace":
+        return "everyone"
+    parts = [rate.project.name if rate.project_id else "", rate.person.name if rate.person_id else ""]
+    who = " \u00d7 ".join(p for p in parts if p)  # a multiplication sign, as the page writes it
+    return who + (rate.client.name if rate.client_id else "") + (rate.role or "")
+
+
+RATE_PARTS = ("bill", "people", "cost", "exchange")
+
+
+def rate_table(part: str, rows: Iterable[Any], *, base: str) -> Table:
+    """One of the rates page's tables: the bill rate card, people's standard rates, dated cost rates, exchange
+    rates (each rate the number of `base` one unit buys, as the page writes it)."""
+    if part == "people":
+        columns = [
+            Column("Person", "name"),
+            Column("Title", "title"),
+            Column("Bill", "bill_rate", "money", currency=base),
+            Column("Cost", "cost_rate", "money", currency=base),
+        ]
+        return Table("People's standard rates", columns, rows)
+    if part == "cost":
+        columns = [
+            Column("Person", "person.name"),
+            Column("Cost / h", "rate", "money", currency=base),
+            Column("From", "effective_from", "date"),
+        ]
+        return Table("Dated cost rates", columns, rows)
+    if part == "exchange":
+        columns = [Column("Currency", "currency"), Column(f"1 unit = ({base})", "rate", "number")]
+        return Table("Exchange rates", [*columns, Column("From", "effective_on", "date")], rows)
+    columns = [
+        Column("Scope", "get_scope_display"),
+        Column("Applies to", _applies_to),
+        Column("Rate", "rate", "money", currency="currency"),
+        Column("From", "effective_from", "date"),
+        Column("Note", "note"),
+    ]
+    return Table("Bill rate card", columns, rows)

@@ -41,11 +41,13 @@ from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, Inv
 from baton.finance.pdf import invoice_pdf_bytes
 from baton.finance.selectors.burn import month_start
 from baton.finance.tables import (
+    RATE_PARTS,
     budget_table,
     change_order_table,
     expense_table,
     invoice_table,
     profit_table,
+    rate_table,
 )
 from baton.people.models import Person
 from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
@@ -547,18 +549,28 @@ def rates(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "rate_card", "view")
     can_edit = access.allowed(actor, "rate_card", "update")
+    tables = {
+        "bill": list(bill_rate_list(actor=actor)),
+        "people": Person.objects.filter(workspace=actor.workspace, active=True)
+        .exclude(membership__role="client")
+        .select_related("membership")
+        .order_by("name"),
+        "cost": list(cost_rate_list(actor=actor)),
+        "exchange": list(exchange_rate_list(actor=actor)[:50]),
+    }
+    if download_format(request):
+        part = download_part(request, RATE_PARTS)
+        table = rate_table(part, tables[part], base=actor.workspace.currency)
+        return table_response(request, table, f"rates-{part}")
     people = _staff(actor)
     return render(
         request,
         "finance/rates.html",
         {
-            "bill_rates": list(bill_rate_list(actor=actor)),
-            "cost_rates": list(cost_rate_list(actor=actor)),
-            "exchange_rates": list(exchange_rate_list(actor=actor)[:50]),
-            "people": Person.objects.filter(workspace=actor.workspace, active=True)
-            .exclude(membership__role="client")
-            .select_related("membership")
-            .order_by("name"),
+            "bill_rates": tables["bill"],
+            "cost_rates": tables["cost"],
+            "exchange_rates": tables["exchange"],
+            "people": tables["people"],
             "can_edit": can_edit,
             "bill_form": BillRateForm(
                 people=people, clients=client_choices(actor=actor), projects=project_choices(actor=actor)

@@ -58,3 +58,19 @@ def escalation_table(escalations: Iterable[Any]) -> Table:
         ],
         escalations,
     )
+
+
+def touchpoint_table(touchpoints: Iterable[Any], *, client_name: str) -> Table:
+    """The touchpoints an account page lists (its latest 15)."""
+    return Table(
+        f"Touchpoints of {client_name}",
+        [
+            Column("When", "occurred_at", "datetime"),
+            Column("Kind", "get_kind_display"),
+            Column("Summary", "summary"),
+            Column("Sentiment", "sentiment"),
+            Column("Project", "project.name"),
+            Column("By", "person.name"),
+        ],
+        touchpoints,
+    )

@@ -31,7 +31,7 @@ from baton.relationships.forms import (
 )
 from baton.relationships.models import OnboardingItem
 from baton.relationships.pdf import render_client_report
-from baton.relationships.tables import deal_table, escalation_table, portfolio_table
+from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
 
 
 def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
@@ -204,7 +204,11 @@ def account(request: HttpRequest, client_id: int) -> HttpResponse:
     if actor.is_client:
         return redirect("relationships:portal")
     client = selectors.client_for(actor, client_id)
-    return render(request, "relationships/account.html", _account_context(actor, client))
+    ctx = _account_context(actor, client)
+    if download_format(request):
+        table = touchpoint_table(ctx["touchpoints"], client_name=client.name)
+        return table_response(request, table, f"touchpoints-{client.pk}")
+    return render(request, "relationships/account.html", ctx)
 
 
 def _account_post(request: HttpRequest, client_id: int, form_class: type, action: Any) -> HttpResponse:

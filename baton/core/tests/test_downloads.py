@@ -51,6 +51,10 @@ PAGES: dict[str, str | None] = {
     "/finance/profitability/?group_by=month&from=2026-01-01": None,
     "/finance/pnl/?part=account_manager": "(//main//table)[1]",
     "/finance/pnl/?part=client": "(//main//table)[2]",
+    "/finance/rates/?part=bill": "//section[@aria-labelledby='bill-h']//table",
+    "/finance/rates/?part=people": "//section[@aria-labelledby='people-h']//table",
+    "/finance/rates/?part=cost": "//section[@aria-labelledby='cost-h']//table",
+    "/finance/rates/?part=exchange": "//section[@aria-labelledby='fx-h']//table",
     "/schedule/time-off/": "//section[@aria-labelledby='list-h']//table",
     "/schedule/time-off/?part=pending": "//section[@aria-labelledby='pending-h']//table",
     "/schedule/utilization/": "//table[@id='utilization']",
@@ -60,6 +64,7 @@ PAGES: dict[str, str | None] = {
     "/schedule/?start=2026-11-16": "//main//a[contains(concat(' ', @class, ' '), ' bar ')]",
     "/schedule/?start=2026-09-07&scale=weeks": "//main//a[contains(concat(' ', @class, ' '), ' bar ')]",
     "/handoffs/all/": "//ul[contains(@class, 'handoff-list')]",
+    "/notifications/": "//ul[@id='notification-list']",
     "/relationships/deals/": "//article[contains(@class, 'deal')]",
     "/relationships/portfolio/": None,
     "/relationships/escalations/": "//main//section[contains(@class, 'card')]",
@@ -81,6 +86,7 @@ STAFF_PAGES = [
     "/schedule/utilization/",
     "/handoffs/all/",
     "/schedule/?start=2026-11-16",
+    "/notifications/",
 ]
 # who reads them: role e-mail -> the pages that role may open
 READERS = {
@@ -103,8 +109,9 @@ def page_table(body: bytes, selector: str | None) -> tuple[list[str], int, int]:
     for hidden in tables[0].xpath(".//*[contains(@class, 'visually-hidden')]"):  # "Actions", "Decision"
         hidden.drop_tree()
     header = [" ".join(th.text_content().split()) for th in tables[0].xpath("./thead//th")]
-    if tables[0].tag == "ul":  # a list page: its items, without the "nothing matches" one
-        return [], len(tables[0].xpath("./li[not(contains(@class, 'empty'))]")), pages
+    if tables[0].tag in ("ul", "ol"):  # a list: its items, without the "nothing matches" one
+        items = tables[0].xpath("./li[not(contains(@class, 'empty')) and not(contains(@class, 'muted'))]")
+        return [], len(items), pages
     if tables[0].tag != "table":  # a page of cards (a board, escalations): one row per card
         return [], len(tables), pages
     rows = [
@@ -175,6 +182,10 @@ def test_every_download_matches_its_page():
     web = HttpClient()
     assert web.login(email="owner@demo.baton.test", password=DEMO_PASSWORD)
     problems += check(web, f"/clients/{client.pk}/", "//section[@id='contacts']//table")
+    # A client's decisions (its knowledge page) and touchpoints (its account page): one row per item listed.
+    client = Client.objects.filter(workspace=workspace, decisions__isnull=False, touchpoints__isnull=False).first()
+    problems += check(web, f"/clients/{client.pk}/knowledge/", "//ol[contains(@class, 'decisions')]")
+    problems += check(web, f"/relationships/accounts/{client.pk}/", "//section[@id='touchpoints']/ul")
 
     # A project's money page: its expenses and its change orders, each a download of its own.
     project = Project.objects.filter(workspace=workspace, expenses__isnull=False).distinct().first()
