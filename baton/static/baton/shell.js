@@ -61,7 +61,9 @@
     if (url.pathname !== window.location.pathname) return;
     var query = new URLSearchParams(window.location.search);
     query.delete("page");
+    query.delete("part");
     query.set("format", link.getAttribute("data-download"));
+    if (link.getAttribute("data-part")) query.set("part", link.getAttribute("data-part"));
     link.href = url.pathname + "?" + query.toString();
   });
   function ready() { setUp(); setUpBack(); markScrollers(); }
