@@ -32,6 +32,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -255,7 +256,13 @@ def download_part(request: HttpRequest, parts: Sequence[str]) -> str:
 
 
 def table_response(request: HttpRequest, table: Table, filename: str) -> HttpResponse:
-    """The table as the download `?format=` asks for (CSV when it asks for none), named `<filename>-<today>.<ext>`."""
+    """The table as the download `?format=` asks for (CSV when it asks for none), named `<filename>-<today>.<ext>`.
+
+    Downloads are for the agency's staff: a client user reads its pages (the portal's figures pass
+    `core.client_view`), and gets no file of them (403), nor the links."""
+    actor = getattr(request, "actor", None)
+    if actor is not None and getattr(actor, "is_client", False):
+        raise PermissionDenied("Downloads are for the agency's staff.")
     kind = download_format(request) or "csv"
     body = write_xlsx(table) if kind == "xlsx" else write_csv(table)
     response = HttpResponse(body, content_type=CONTENT_TYPES[kind])

@@ -30,7 +30,8 @@ def downloads(context: template.Context, label: str = "", part: str = "") -> dic
     """`label` names what is downloaded when the page has several tables ("per client"); `part` is the `?part=` the
     view reads to pick that table (`core.tables.download_part`)."""
     request = context.get("request")
-    if request is None:
+    actor = context.get("actor")
+    if request is None or actor is None or actor.is_client:  # downloads are for the staff (core.tables)
         return {"links": []}
     return {
         "label": label,

@@ -142,6 +142,8 @@ def check(web: HttpClient, url: str, selector: str | None) -> list[str]:
         page = web.get(url)
     if page.status_code != 200:
         return [f"{url}: page {page.status_code}"]
+    if b"data-download=" not in page.content:
+        problems.append(f"{url}: no download links on the page")
     header, count, pages = page_table(page.content, selector)
     join = "&" if "?" in url else "?"
     for number in range(2, pages + 1):  # a paginated list: the file holds every page
@@ -244,3 +246,13 @@ def test_a_download_hides_the_amounts_its_page_hides(personas):
         assert ("Amount" in header) is amounts and ("Cost (USD)" in header) is amounts, (name, header)
         people = csv_rows(web.get("/people/?format=csv").content)[0]
         assert ("Cost rate (USD)" in people) is access.can_see_rates(personas[name].actor)
+
+
+@pytest.mark.parametrize("url", ["/finance/invoices/", "/projects/", "/clients/"])
+def test_a_client_user_gets_no_download(personas, url):
+    """A client reads its pages (what it may see passes core.client_view); it gets neither the links nor a file."""
+    web = HttpClient()
+    assert web.login(email=personas["client_a"].email, password=PASSWORD)
+    page = web.get(url)
+    assert page.status_code == 200 and b'class="downloads"' not in page.content
+    assert web.get(f"{url}?format=csv").status_code == 403
