@@ -56,7 +56,7 @@ SIXTY = Decimal(60)
 Getter = Callable[[Any], Any]
 
 
-def _getter(spec: str | Getter) -> Getter:
+def reader(spec: str | Getter) -> Getter:
     """A callable as is; "a.b" reads attributes (or keys of a dict) one after another, None stopping the walk."""
     if callable(spec):
         return spec
@@ -104,7 +104,7 @@ class Column:
 
     def cells(self, row: Any) -> list[Any]:
         """The typed values of this column for `row`: Decimal, int, date, datetime, bool, str or None."""
-        raw = _getter(self.value)(row)
+        raw = reader(self.value)(row)
         if self.kind == "minutes":
             if raw is None:
                 return [None, None]
@@ -115,7 +115,7 @@ class Column:
             amount = None if amount is None else amount.quantize(CENT, rounding=ROUND_HALF_UP)
             if self.fixed_currency:
                 return [amount]
-            currency = _getter(self.currency)(row) if self.currency is not None else None
+            currency = reader(self.currency)(row) if self.currency is not None else None
             return [amount, currency or None]
         return [_typed(self.kind, raw)]
 

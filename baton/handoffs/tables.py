@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from baton.core.tables import Column, Table
+from baton.core.tables import Column, Table, reader
 from baton.handoffs.models import Handoff
 
 OPEN = ("sent", "gaps_raised")
@@ -48,3 +48,26 @@ def metric_table(report: Mapping[str, Any], part: str) -> Table:
     if report["remediation_cost"] is not None:
         columns.append(Column("Cost", "remediation_cost", "money", currency=report["currency"]))
     return Table(f"Handoffs by {METRIC_PARTS[part].lower()}", columns, report[part])
+
+
+INBOX_LISTS = (
+    ("to_confirm", "To confirm"),
+    ("gaps_to_answer", "Gaps to answer"),
+    ("to_send", "To send"),
+    ("overdue", "Overdue"),
+    ("waiting", "Waiting for the receiver"),
+)
+
+
+def inbox_table(inbox: Any, *, now: datetime, kinds: Mapping[str, str]) -> Table:
+    """The inbox's lists in the page's order, a handoff once per list it is in (an overdue one to confirm: twice)."""
+    rows = [(label, h) for key, label in INBOX_LISTS for h in getattr(inbox, key)]
+    base = handoff_table([], now=now, kinds=kinds)
+    columns = [Column("List", lambda r: r[0])]
+    columns += [Column(c.name, _of_handoff(reader(c.value)), c.kind) for c in base.columns]
+    return Table("Handoff inbox", columns, rows)
+
+
+def _of_handoff(read: Any) -> Any:
+    """A handoff column's reader applied to an inbox row (its list, the handoff)."""
+    return lambda row: read(row[1])

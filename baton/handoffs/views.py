@@ -27,7 +27,7 @@ from baton.delivery.models import Project
 from baton.handoffs import selectors, services
 from baton.handoffs.forms import ConfirmForm, FailureForm, GapsForm, HandoffFieldsForm, HandoffNewForm, PeriodForm
 from baton.handoffs.models import HandoffStatus
-from baton.handoffs.tables import METRIC_PARTS, handoff_table, metric_table
+from baton.handoffs.tables import METRIC_PARTS, handoff_table, inbox_table, metric_table
 from baton.people.models import Person
 
 
@@ -60,6 +60,9 @@ def _error_text(exc: Exception) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     box = selectors.inbox(actor=actor)
+    if download_format(request):
+        kinds = dict(selectors.kind_choices(actor=actor))
+        return table_response(request, inbox_table(box, now=timezone.now(), kinds=kinds), "handoff-inbox")
     return render(request, "handoffs/inbox.html", {"inbox": box, "now": timezone.now()})
 
 

@@ -36,7 +36,8 @@ pytestmark = pytest.mark.django_db
 MOMENT = datetime(2026, 11, 18, 12, tzinfo=UTC)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ALL = "//main//table"  # a page of several tables (groups): the file holds the rows of all of them
+ALL = "//main//table"
+ALL_ITEMS = "//main//ul[contains(@class, 'handoff-list')]/li[not(contains(@class, 'empty'))]"  # a page of several tables (groups): the file holds the rows of all of them
 # page URL -> which tables of the page the download is (an XPath), or None for the first table of <main>.
 PAGES: dict[str, str | None] = {
     "/clients/": None,
@@ -66,6 +67,7 @@ PAGES: dict[str, str | None] = {
     "/schedule/?start=2026-11-16": "//main//a[contains(concat(' ', @class, ' '), ' bar ')]",
     "/schedule/?start=2026-09-07&scale=weeks": "//main//a[contains(concat(' ', @class, ' '), ' bar ')]",
     "/handoffs/all/": "//ul[contains(@class, 'handoff-list')]",
+    "/handoffs/": ALL_ITEMS,
     "/notifications/": "//ul[@id='notification-list']",
     "/relationships/deals/": "//article[contains(@class, 'deal')]",
     "/relationships/portfolio/": None,
@@ -87,6 +89,7 @@ STAFF_PAGES = [
     "/schedule/time-off/",
     "/schedule/utilization/",
     "/handoffs/all/",
+    "/handoffs/",
     "/schedule/?start=2026-11-16",
     "/notifications/",
 ]
