@@ -69,6 +69,7 @@ PAGES: dict[str, str | None] = {
     "/handoffs/all/": "//ul[contains(@class, 'handoff-list')]",
     "/handoffs/": ALL_ITEMS,
     "/notifications/": "//ul[@id='notification-list']",
+    "/growth/team/": "//table[contains(@class, 'team-grid')]",
     "/relationships/deals/": "//article[contains(@class, 'deal')]",
     "/relationships/portfolio/": None,
     "/relationships/escalations/": "//main//section[contains(@class, 'card')]",
