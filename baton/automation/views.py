@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from baton.automation import editor, selectors, services
 from baton.automation.forms import PreferenceForm, WebhookForm
 from baton.automation.models import Rule, Webhook
-from baton.automation.tables import notification_table
+from baton.automation.tables import notification_table, rule_table
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.sweeps import registered_sweeps
@@ -33,6 +33,8 @@ DRY_RUN_LIMIT = 20
 def rule_list(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     rules = list(selectors.rule_list(actor=actor))
+    if download_format(request):
+        return table_response(request, rule_table(rules), "automation-rules")
     latest = selectors.sweep_runs(actor=actor)
     sweeps = [
         {"name": s.name, "app": s.app, "description": s.description, "last": latest.get(s.name)}

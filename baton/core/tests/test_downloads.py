@@ -70,6 +70,7 @@ PAGES: dict[str, str | None] = {
     "/handoffs/": ALL_ITEMS,
     "/notifications/": "//ul[@id='notification-list']",
     "/growth/team/": "//table[contains(@class, 'team-grid')]",
+    "/automation/": None,
     "/relationships/deals/": "//article[contains(@class, 'deal')]",
     "/relationships/portfolio/": None,
     "/relationships/escalations/": "//main//section[contains(@class, 'card')]",
