@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from baton.automation import editor, selectors, services
 from baton.automation.forms import PreferenceForm, WebhookForm
 from baton.automation.models import Rule, Webhook
+from baton.automation.tables import notification_table, rule_table
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.sweeps import registered_sweeps
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx, safe_next
 
 DRY_RUN_LIMIT = 20
@@ -31,6 +33,8 @@ DRY_RUN_LIMIT = 20
 def rule_list(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     rules = list(selectors.rule_list(actor=actor))
+    if download_format(request):
+        return table_response(request, rule_table(rules), "automation-rules")
     latest = selectors.sweep_runs(actor=actor)
     sweeps = [
         {"name": s.name, "app": s.app, "description": s.description, "last": latest.get(s.name)}
@@ -263,6 +267,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     only_unread = request.GET.get("unread") == "1"
     qs = selectors.notification_list(actor=actor, unread=True if only_unread else None)
+    if download_format(request):
+        return table_response(request, notification_table(qs), "notifications")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     form = None
     if actor.person_id is not None:

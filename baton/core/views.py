@@ -18,6 +18,8 @@ from baton.core.errors import RateLimited
 from baton.core.forms import LoginForm, WorkspaceSettingsForm
 from baton.core.selectors import event_list, memberships_for_user
 from baton.core.signin import complete_sign_in
+from baton.core.tables import Column, Table, download_format, table_response
+from baton.core.templatetags.baton import event_sentence
 from baton.core.web import SESSION_WORKSPACE, actor_required, form_page, get_actor, safe_next
 
 # How long a successful login keeps its client known to the account (see login_view).
@@ -106,6 +108,8 @@ def activity(request: HttpRequest) -> HttpResponse:
     events = event_list(actor=actor, verb=verb)
     if who in ("people", "baton"):  # people's actions, or only what Baton did by itself
         events = events.filter(actor_id__isnull=who == "baton")
+    if download_format(request):
+        return table_response(request, _event_table(events), "activity")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "core/partials/_feed.html" if request.headers.get("HX-Request") else "core/activity.html"
     # each page folds Baton's repeated events (core.feed) after people's actions
@@ -116,6 +120,21 @@ def _posted(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     """The settings without the billing details a post left out (unchanged, not cleared)."""
     billing = WorkspaceSettingsForm.BILLING_FIELDS
     return {k: v for k, v in data.items() if k not in billing or (k in request.POST and v is not None)}
+
+
+def _event_table(events: Any) -> Table:
+    """The activity feed's events one per row (the page folds Baton's repeated events; the file lists each)."""
+    return Table(
+        "Activity",
+        [
+            Column("When", "occurred_at", "datetime"),
+            Column("Who", lambda e: e.actor_name or "Baton"),
+            Column("What", lambda e: event_sentence(e.verb)),
+            Column("Target", "target_label"),
+            Column("Event", "verb"),
+        ],
+        events,
+    )
 
 
 @actor_required

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.feed import activity_feed
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.crm import selectors, services
 from baton.crm.forms import ClientForm, ContactForm
 from baton.crm.models import Client, ClientStatus, Contact
+from baton.crm.tables import client_table, contact_table
 from baton.people.selectors import account_managers
 
 
@@ -38,6 +40,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
         archived=archived,
         account_manager_id=int(am) if am.isdigit() and len(am) < 18 else None,
     )
+    if download_format(request):
+        return table_response(request, client_table(clients), "clients")
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     ctx = {
         "page": page,
@@ -58,6 +62,8 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = get_actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
     contacts = list(selectors.contact_list(actor=actor, client_id=client.id))
+    if download_format(request):
+        return table_response(request, contact_table(contacts, client_name=client.name), f"contacts-{client.pk}")
     feed = [] if actor.is_client else activity_feed(actor=actor, client_id=client.id, limit=25)
     return render(
         request,

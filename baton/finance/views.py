@@ -4,7 +4,6 @@ Every write goes through `baton.finance.services`."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.tables import download_format, download_part, table_response
 from baton.core.validators import parse_day
 from baton.core.web import actor_required, form_page, get_actor
 from baton.crm.models import Contact
@@ -40,6 +40,15 @@ from baton.finance.forms import (
 from baton.finance.models import BudgetAlert, ChangeOrder, Expense, Invoice, InvoiceStatus
 from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 from baton.finance.selectors.burn import month_start
+from baton.finance.tables import (
+    RATE_PARTS,
+    budget_table,
+    change_order_table,
+    expense_table,
+    invoice_table,
+    profit_table,
+    rate_table,
+)
 from baton.people.models import Person
 from baton.rates.selectors import bill_rate_list, cost_rate_list, exchange_rate_list, money_project_get, money_projects
 from baton.rates.services import bill_rate_create, cost_rate_create, exchange_rate_create
@@ -90,6 +99,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     projects = list(selectors.money_project_table(actor=actor))
     burns = selectors.burn_overview(projects, today=today)
     projects.sort(key=lambda p: (-(burns[p.pk].level_pct or 0), p.client.name.lower(), p.name.lower()))
+    if download_format(request):
+        return table_response(request, budget_table(projects, burns), "budgets")
     alerts = list(
         BudgetAlert.objects.filter(project__in=[p.pk for p in projects])
         .select_related("project", "project__client")
@@ -134,6 +145,12 @@ def project_money(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = get_actor(request)
     ctx = _project_money_context(actor, project_id)
     project = ctx["project"]
+    if download_format(request):
+        if download_part(request, ("expenses", "change_orders")) == "change_orders":
+            table = change_order_table(ctx["log"].change_orders, currency=project.currency)
+            return table_response(request, table, f"change-orders-{project.pk}")
+        expenses = selectors.expense_list(actor=actor, project_id=project.pk)[:50]
+        return table_response(request, expense_table(expenses), f"expenses-{project.pk}")
     can_invoice = access.allowed(actor, "invoice", "create")
     series = selectors.burn_series(project)
     series["labels"] = [formats.day_short(d) for d in series.get("labels", [])]  # the chart's weeks as people write
@@ -280,6 +297,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     client = _int(request.GET.get("client"))
     qs = selectors.invoice_list(actor=actor, status=status, client_id=client)
+    if download_format(request):
+        return table_response(request, invoice_table(qs), "invoices")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -485,44 +504,9 @@ def profitability(request: HttpRequest) -> HttpResponse:
         group_by = "project"
     date_from, date_to = _range(request, today.replace(month=1, day=1))
     report = selectors.profitability(actor=actor, group_by=group_by, date_from=date_from, date_to=date_to)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="profitability-{group_by}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "key",
-                "label",
-                "minutes",
-                "billable_minutes",
-                "revenue",
-                "labour_cost",
-                "expense_cost",
-                "cost",
-                "margin",
-                "margin_pct",
-                "currency",
-            ]
-        )
-        for row in [*report.rows, report.totals]:
-            d = row.as_dict()
-            margin_pct = row.margin_pct
-            writer.writerow(
-                [
-                    d["key"] if d["key"] is not None else "",
-                    d["label"],
-                    d["minutes"],
-                    d["billable_minutes"],
-                    d["revenue"],
-                    d["labour_cost"],
-                    d["expense_cost"],
-                    d["cost"],
-                    d["margin"],
-                    margin_pct if margin_pct is not None else "",
-                    report.currency,
-                ]
-            )
-        return response
+    if download_format(request):
+        table = profit_table(report, key_label=group_by.replace("_", " ").capitalize(), title="Profitability")
+        return table_response(request, table, f"profitability-{group_by}")
     return render(
         request,
         "finance/profitability.html",
@@ -550,6 +534,12 @@ def account_pnl(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     today = timezone.localdate()
     date_from, date_to = _range(request, today.replace(month=1, day=1))
+    if download_format(request):
+        part = download_part(request, ("account_manager", "client"))
+        report = selectors.profitability(actor=actor, group_by=part, date_from=date_from, date_to=date_to)
+        label = "Client" if part == "client" else "Account manager"
+        table = profit_table(report, key_label=label, title=f"P&L per {label.lower()}")
+        return table_response(request, table, f"pnl-{part}")
     return render(
         request,
         "finance/pnl.html",
@@ -572,18 +562,28 @@ def rates(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "rate_card", "view")
     can_edit = access.allowed(actor, "rate_card", "update")
+    tables = {
+        "bill": list(bill_rate_list(actor=actor)),
+        "people": Person.objects.filter(workspace=actor.workspace, active=True)
+        .exclude(membership__role="client")
+        .select_related("membership")
+        .order_by("name"),
+        "cost": list(cost_rate_list(actor=actor)),
+        "exchange": list(exchange_rate_list(actor=actor)[:50]),
+    }
+    if download_format(request):
+        part = download_part(request, RATE_PARTS)
+        table = rate_table(part, tables[part], base=actor.workspace.currency)
+        return table_response(request, table, f"rates-{part}")
     people = _staff(actor)
     return render(
         request,
         "finance/rates.html",
         {
-            "bill_rates": list(bill_rate_list(actor=actor)),
-            "cost_rates": list(cost_rate_list(actor=actor)),
-            "exchange_rates": list(exchange_rate_list(actor=actor)[:50]),
-            "people": Person.objects.filter(workspace=actor.workspace, active=True)
-            .exclude(membership__role="client")
-            .select_related("membership")
-            .order_by("name"),
+            "bill_rates": tables["bill"],
+            "cost_rates": tables["cost"],
+            "exchange_rates": tables["exchange"],
+            "people": tables["people"],
             "can_edit": can_edit,
             "bill_form": BillRateForm(
                 people=people, clients=client_choices(actor=actor), projects=project_choices(actor=actor)

@@ -19,6 +19,7 @@ from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
 from baton.core.selectors import one_or_404
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.growth import selectors, services
 from baton.growth.forms import (
@@ -36,6 +37,7 @@ from baton.growth.forms import (
     score_field_name,
 )
 from baton.growth.models import Assessment, GoalAction, PracticeScenario
+from baton.growth.tables import team_table
 from baton.people.models import Person
 
 
@@ -121,6 +123,8 @@ def team(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = [
         {"person": p, "profile": profiles[p.id], "support": selectors.support_needed(profiles[p.id])} for p in people
     ]
+    if download_format(request):
+        return table_response(request, team_table(rows, selectors.traits(actor)), "team-growth")
     charts = {
         f"team-{row['person'].id}": {
             "labels": [t["name"] for t in row["profile"]["traits"]],

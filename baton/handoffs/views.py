@@ -18,6 +18,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
+from baton.core.tables import download_format, download_part, table_response
 from baton.core.validators import date_in_range
 from baton.core.web import actor_required, get_actor, htmx_redirect, is_htmx
 from baton.crm.models import Client
@@ -26,6 +27,7 @@ from baton.delivery.models import Project
 from baton.handoffs import selectors, services
 from baton.handoffs.forms import ConfirmForm, FailureForm, GapsForm, HandoffFieldsForm, HandoffNewForm, PeriodForm
 from baton.handoffs.models import HandoffStatus
+from baton.handoffs.tables import METRIC_PARTS, handoff_table, inbox_table, metric_table
 from baton.people.models import Person
 
 
@@ -58,6 +60,9 @@ def _error_text(exc: Exception) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     box = selectors.inbox(actor=actor)
+    if download_format(request):
+        kinds = dict(selectors.kind_choices(actor=actor))
+        return table_response(request, inbox_table(box, now=timezone.now(), kinds=kinds), "handoff-inbox")
     return render(request, "handoffs/inbox.html", {"inbox": box, "now": timezone.now()})
 
 
@@ -68,6 +73,9 @@ def handoff_all(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     overdue = request.GET.get("overdue") == "1"  # the operations home's "overdue handoffs" links here
     handoffs = list(selectors.handoff_list(actor=actor, status=status, kind=kind, overdue=overdue or None)[:200])
+    if download_format(request):
+        kinds = dict(selectors.kind_choices(actor=actor))
+        return table_response(request, handoff_table(handoffs, now=timezone.now(), kinds=kinds), "handoffs")
     return render(
         request,
         "handoffs/all.html",
@@ -301,6 +309,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     start, end, form = _period(request, actor)
     report = selectors.handoff_metrics(actor=actor, date_from=start, date_to=end)
+    if download_format(request):
+        part = download_part(request, tuple(METRIC_PARTS))
+        return table_response(request, metric_table(report, part), f"handoff-metrics-{part.replace('_', '-')}")
     funnel = {
         "labels": ["Sent", "Gaps raised", "Confirmed"],
         "values": [report["funnel"]["sent"], report["funnel"]["gaps_raised"], report["funnel"]["confirmed"]],

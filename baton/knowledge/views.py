@@ -17,6 +17,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, is_htmx, safe_next
 from baton.crm.models import Contact
 from baton.crm.selectors import client_get
@@ -31,6 +32,7 @@ from baton.knowledge.forms import (
     StakeholderForm,
 )
 from baton.knowledge.models import BRIEF_SECTIONS, SECTION_LABELS, Brief, Decision
+from baton.knowledge.tables import decision_table
 from baton.people.selectors import account_managers
 
 
@@ -66,6 +68,9 @@ def discussion(actor: Actor, target_type: str, target_id: int, next_url: str) ->
 def knowledge_page(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = get_actor(request)
     ctx = selectors.knowledge_page(actor=actor, client_id=client_id)
+    if download_format(request):
+        table = decision_table(ctx["decisions"], client_name=ctx["client"].name)
+        return table_response(request, table, f"decisions-{client_id}")
     attachment_form = AttachmentForm()
     attachment_form.fields["file"].help_text = _size_help()
     ctx["attachment_form"] = attachment_form

@@ -18,10 +18,12 @@ from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.feed import activity_feed
 from baton.core.models import Role
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.people import selectors, services
 from baton.people.forms import PersonForm
 from baton.people.models import Person
+from baton.people.tables import person_table
 
 
 @actor_required
@@ -33,6 +35,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = selectors.person_list(
         actor=actor, role=role, search=search, active=None if show == "all" else show == "active"
     )
+    if download_format(request):
+        table = person_table(people, currency=actor.workspace.currency, with_rates=access.can_see_rates(actor))
+        return table_response(request, table, "people")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     ctx = {
         "page": page,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.errors import BatonError
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, safe_next
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
@@ -33,6 +34,7 @@ from baton.relationships.forms import (
 )
 from baton.relationships.models import OnboardingItem
 from baton.relationships.pdf import render_client_report
+from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
 
 
 def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
@@ -49,6 +51,8 @@ def deal_board(request: HttpRequest) -> HttpResponse:
     if actor.is_client:
         raise Http404
     columns = crm_selectors.deal_board(actor=actor)
+    if request.method == "GET" and download_format(request):
+        return table_response(request, deal_table(columns), "deals")
     clients = crm_selectors.client_choices(actor=actor)
     form = DealForm(request.POST or None, clients=clients)
     can_create = access.allowed(actor, "deal", "create")
@@ -113,6 +117,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     am = request.GET.get("am") or ""
     am_id = int(am) if am.isdigit() and len(am) < 18 else None
     rows, due = selectors.portfolio_and_due(actor=actor, account_manager_id=am_id)
+    if download_format(request):
+        return table_response(request, portfolio_table(rows), "portfolio")
     # The whole agency's due list (hundreds of items for a leader) shows the most overdue first and how many more; the
     # table counts each client's, and a client's account page lists them. One account manager's list stays complete.
     whole_agency = am_id is None and actor.role != access.AM
@@ -136,6 +142,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 def escalations(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     rows = selectors.escalation_list(actor=actor, status=request.GET.get("status") or "open")
+    if download_format(request):
+        return table_response(request, escalation_table(rows[:200]), "escalations")
     return render(request, "relationships/escalations.html", {"escalations": rows[:200]})
 
 
@@ -199,7 +207,11 @@ def account(request: HttpRequest, client_id: int) -> HttpResponse:
     if actor.is_client:
         return redirect("relationships:portal")
     client = selectors.client_for(actor, client_id)
-    return render(request, "relationships/account.html", _account_context(actor, client))
+    ctx = _account_context(actor, client)
+    if download_format(request):
+        table = touchpoint_table(ctx["touchpoints"], client_name=client.name)
+        return table_response(request, table, f"touchpoints-{client.pk}")
+    return render(request, "relationships/account.html", ctx)
 
 
 def _account_post(request: HttpRequest, client_id: int, form_class: type, action: Any) -> HttpResponse:

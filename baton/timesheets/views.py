@@ -19,6 +19,7 @@ from baton.core import access, formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.selectors import one_or_404
+from baton.core.tables import download_format, table_response
 from baton.core.validators import parse_day
 from baton.core.web import actor_required, form_page, get_actor, is_htmx, safe_next
 from baton.delivery.selectors import project_choices, task_list
@@ -27,6 +28,7 @@ from baton.rates.selectors import missing_rate_warnings
 from baton.timesheets import selectors, services
 from baton.timesheets.forms import ReasonForm, TimeEntryForm, format_hours, parse_hours
 from baton.timesheets.models import TimeEntry
+from baton.timesheets.tables import approval_table, entry_table
 
 
 def _int(value: str | None) -> int | None:
@@ -237,6 +239,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         date_from=services.week_start_of(week) if week else None,
         date_to=services.week_start_of(week) + timedelta(days=6) if week else None,
     ).select_related("invoice_line__invoice")
+    if download_format(request):
+        amounts = selectors.can_see_amounts(actor)
+        table = entry_table(qs, base_currency=actor.workspace.currency, with_amounts=amounts)
+        return table_response(request, table, "time-entries")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -364,11 +370,14 @@ def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "timesheet", "approve")
+    queue = selectors.approval_queue(actor=actor)
+    if download_format(request):
+        return table_response(request, approval_table(queue), "timesheet-approvals")
     recent = list(selectors.timesheet_list(actor=actor).exclude(status="submitted").exclude(status="draft")[:20])
     return render(
         request,
         "timesheets/approvals.html",
-        {"queue": selectors.approval_queue(actor=actor), "recent": recent, "reason_form": ReasonForm()},
+        {"queue": queue, "recent": recent, "reason_form": ReasonForm()},
     )
 
 

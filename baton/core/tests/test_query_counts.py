@@ -22,6 +22,10 @@ WEB_PAGES = {
     "/clients/": 12,
     "/activity/": 12,
     "/": 20,  # the home page gathers one block per capability (people, clients, delivery, schedule, money)
+    # the downloads of those lists: every row at once, in no more queries than the page
+    "/people/?format=csv": 12,
+    "/clients/?format=xlsx": 12,
+    "/activity/?format=csv": 12,
 }
 API_LISTS = {
     "/api/v1/people?limit=500": 6,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, get_actor, is_htmx, safe_next
 from baton.delivery import selectors, services
 from baton.delivery.models import (
@@ -21,6 +22,7 @@ from baton.delivery.models import (
     Task,
     TaskStatus,
 )
+from baton.delivery.tables import my_task_table
 from baton.delivery.timeline import gantt
 from baton.delivery.views.projects import _project_context
 
@@ -109,6 +111,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         raise Http404("No task list for client users.")
     include_done = request.GET.get("done") == "1"
     groups = selectors.my_tasks(actor=actor, include_done=include_done)
+    if download_format(request):
+        return table_response(request, my_task_table(groups), "my-tasks")
     return render(
         request,
         "delivery/my_tasks.html",

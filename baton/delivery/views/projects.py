@@ -17,6 +17,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.feed import activity_feed
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, is_htmx
 from baton.crm.selectors import client_choices
 from baton.delivery import selectors, services
@@ -31,6 +32,7 @@ from baton.delivery.models import (
     ProjectStatus,
     Task,
 )
+from baton.delivery.tables import project_table
 from baton.delivery.views._common import _client_refused, _int, _people
 
 # Blocks that apps above delivery add to the project page (handoffs: the project's handoffs, so a project made by
@@ -59,6 +61,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         search=search or None,
         archived=archived,
     )
+    if download_format(request):
+        table = project_table(projects, with_budgets=access.can_see_budgets(actor))
+        return table_response(request, table, "projects")
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     ctx = {
         "page": page,

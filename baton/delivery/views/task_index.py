@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, get_actor
 from baton.delivery import selectors
 from baton.delivery.models import TaskStatus
+from baton.delivery.tables import task_table
 
 LIMIT = 200
 
@@ -26,6 +28,9 @@ def task_index(request: HttpRequest) -> HttpResponse:
     else:
         qs = selectors.task_list(actor=actor, status=status).filter(project__archived_at__isnull=True)
     tasks = list(qs[: LIMIT + 1])
+    if download_format(request):
+        table = task_table(tasks[:LIMIT], title=f"{TaskStatus(status).label} tasks")
+        return table_response(request, table, f"tasks-{status}")
     return render(
         request,
         "delivery/task_index.html",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from baton.core import access
 from baton.core.forms import apply_service_errors
+from baton.core.tables import download_format, download_part, table_response
 from baton.core.web import actor_required, form_page, get_actor
 from baton.resourcing import selectors, services
 from baton.resourcing.forms import (
@@ -21,6 +22,7 @@ from baton.resourcing.forms import (
     TimeOffImportForm,
 )
 from baton.resourcing.models import TimeOff, TimeOffStatus
+from baton.resourcing.tables import time_off_table
 from baton.resourcing.views._common import _people_choices, _warn
 
 # --- Time off ------------------------------------------------------------------------------------------------------
@@ -52,7 +54,15 @@ def time_off(request: HttpRequest) -> HttpResponse:
             success_url=lambda t: reverse("resourcing:time_off"),
             success_message=lambda t: f"Time off {t.start_date}-{t.end_date} is {t.status}.",
         )
-    return render(request, "resourcing/time_off.html", _time_off_ctx(request, actor, approver, people) | {"form": form})
+    ctx = _time_off_ctx(request, actor, approver, people)
+    if download_format(request):
+        part = download_part(request, ("all", "pending"))
+        title = "Time off waiting" if part == "pending" else ("Everyone's time off" if approver else "My time off")
+        return table_response(request, time_off_table(ctx[PARTS[part]], title=title), f"time-off-{part}")
+    return render(request, "resourcing/time_off.html", ctx | {"form": form})
+
+
+PARTS = {"all": "records", "pending": "pending"}
 
 
 def _time_off_ctx(

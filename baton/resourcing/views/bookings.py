@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from baton.core import access
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
+from baton.core.tables import download_format, table_response
 from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx, safe_next
 from baton.delivery.selectors import project_choices
 from baton.resourcing import selectors, services
@@ -26,6 +27,7 @@ from baton.resourcing.forms import (
     SplitForm,
 )
 from baton.resourcing.models import Booking
+from baton.resourcing.tables import schedule_table
 from baton.resourcing.views._common import _back, _date, _int, _people_choices, _warn
 
 # --- The schedule -----------------------------------------------------------------------------------------------------
@@ -45,6 +47,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
     role = (request.GET.get("role") or "").strip() or None
     project = _int(request.GET.get("project"))
     grid = selectors.schedule_grid(actor=actor, start=start, scale=scale, skill=skill, role=role, project_id=project)
+    if download_format(request):
+        return table_response(request, schedule_table(grid), f"schedule-{grid.start.isoformat()}")
     step = timedelta(weeks=12 if scale == "weeks" else 4)
     base = {"scale": scale, "skill": skill or "", "role": role or "", "project": project or ""}
     query = urlencode({**base, "start": grid.start.isoformat()})

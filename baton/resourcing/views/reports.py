@@ -11,12 +11,14 @@ from django.shortcuts import render
 
 from baton.core import access
 from baton.core.forms import apply_service_errors
+from baton.core.tables import download_format, download_part, table_response
 from baton.core.web import actor_required, get_actor
 from baton.delivery.selectors import project_choices
 from baton.resourcing import reports, selectors
 from baton.resourcing.forms import (
     FindForm,
 )
+from baton.resourcing.tables import demand_table, forecast_table, utilization_table
 from baton.resourcing.views._common import _date, _int
 
 # --- Find someone, staffing suggestions -------------------------------------------------------------------------------
@@ -110,7 +112,24 @@ def utilization(request: HttpRequest) -> HttpResponse:
     if access.allowed(actor, "financials", "view"):
         ctx["forecast"] = reports.revenue_forecast(actor=actor)
         ctx["currency"] = actor.workspace.currency
+    if download_format(request):
+        return _utilization_download(request, ctx)
     return render(request, "resourcing/utilization.html", ctx)
+
+
+def _utilization_download(request: HttpRequest, ctx: dict[str, Any]) -> HttpResponse:
+    """One of the page's reports (`?part=`): utilization, demand or forecast, each only when the page shows it."""
+    parts = ["utilization", *(["demand"] if "demand" in ctx else []), *(["forecast"] if "forecast" in ctx else [])]
+    part = download_part(request, parts)
+    if part == "demand":
+        return table_response(request, demand_table(ctx["demand"], by=ctx["by"]), "capacity-demand")
+    if part == "forecast":
+        return table_response(request, forecast_table(ctx["forecast"], currency=ctx["currency"]), "revenue-forecast")
+    to_date_label = " to date" if ctx["to_date"] and ctx["reaches_past_today"] else ""
+    table = utilization_table(
+        ctx["rows"], ctx.get("total"), group_by=ctx["group_by"], to_date_label=to_date_label, planned=ctx["planned"]
+    )
+    return table_response(request, table, f"utilization-{ctx['group_by']}")
 
 
 def _demand_table(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -52,6 +52,20 @@
     resizing = setTimeout(markScrollers, 150);
   });
   document.addEventListener("htmx:afterSettle", markScrollers);
+  // Download links (core/partials/_downloads.html): on click, take the filters from the address bar, which htmx
+  // filters with hx-push-url have moved on since the page was rendered.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-download]");
+    if (!link) return;
+    var url = new URL(link.href, window.location.href);
+    if (url.pathname !== window.location.pathname) return;
+    var query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    query.delete("part");
+    query.set("format", link.getAttribute("data-download"));
+    if (link.getAttribute("data-part")) query.set("part", link.getAttribute("data-part"));
+    link.href = url.pathname + "?" + query.toString();
+  });
   function ready() { setUp(); setUpBack(); markScrollers(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();

@@ -1,0 +1,76 @@
+"""The downloads of relationships' pages (core/tables.py): the deals pipeline, the portfolio by risk, escalations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from baton.core.tables import Column, Table
+
+
+def deal_table(columns: Sequence[Mapping[str, Any]]) -> Table:
+    """The board's deals, stage by stage in the board's order."""
+    rows = [(column, deal) for column in columns for deal in column["deals"]]
+    return Table(
+        "Deals",
+        [
+            Column("Stage", lambda r: r[0]["label"]),
+            Column("Deal", lambda r: r[1].name),
+            Column("Client", lambda r: r[1].client.name),
+            Column("Value", lambda r: r[1].value, "money", currency=lambda r: r[1].currency),
+            Column("Probability", lambda r: r[1].probability, "percent"),
+            Column("Weighted value", lambda r: r[1].weighted_value, "money", currency=lambda r: r[1].currency),
+            Column("Expected close", lambda r: r[1].expected_close, "date"),
+            Column("Expected effort", lambda r: r[1].expected_effort_minutes, "minutes"),
+        ],
+        rows,
+    )
+
+
+def portfolio_table(rows: Iterable[Mapping[str, Any]]) -> Table:
+    return Table(
+        "Portfolio by risk",
+        [
+            Column("Client", "client_name"),
+            Column("Account manager", "account_manager_name"),
+            Column("Health", "score", "number"),
+            Column("Health band", lambda r: str(r["band"]).replace("_", " ")),
+            Column("Cadence due", "cadence_due", "number"),
+            Column("Cadence overdue", "cadence_overdue", "number"),
+            Column("Biggest risk", "top_risk"),
+        ],
+        rows,
+    )
+
+
+def escalation_table(escalations: Iterable[Any]) -> Table:
+    return Table(
+        "Escalations",
+        [
+            Column("Escalation", "title"),
+            Column("Status", "status"),
+            Column("Client", "client.name"),
+            Column("Rule", "get_rule_display"),
+            Column("Assigned to", "assignee.name"),
+            Column("Raised", "created_at", "date"),
+            Column("Detail", "detail"),
+            Column("Resolution note", "resolution_note"),
+        ],
+        escalations,
+    )
+
+
+def touchpoint_table(touchpoints: Iterable[Any], *, client_name: str) -> Table:
+    """The touchpoints an account page lists (its latest 15)."""
+    return Table(
+        f"Touchpoints of {client_name}",
+        [
+            Column("When", "occurred_at", "datetime"),
+            Column("Kind", "get_kind_display"),
+            Column("Summary", "summary"),
+            Column("Sentiment", "sentiment"),
+            Column("Project", "project.name"),
+            Column("By", "person.name"),
+        ],
+        touchpoints,
+    )
