@@ -25,7 +25,7 @@ def test_create_client_bad_then_good(live_server, personas, page):
     page.get_by_role("link", name="Add a client").click()
 
     # Bad: a name that already exists (case differs) and a malformed currency. Errors appear inline (htmx).
-    page.get_by_label("Name").fill("client a")
+    page.locator("#id_name").fill("client a")
     page.get_by_label("Currency").fill("US1")
     page.get_by_role("button", name="Save client").click()
     name_error = page.locator("#id_name_error")
@@ -36,7 +36,7 @@ def test_create_client_bad_then_good(live_server, personas, page):
     assert Client.objects.filter(workspace=personas.workspace).count() == 2  # nothing half-saved
 
     # Good.
-    page.get_by_label("Name").fill("Meridian Books")
+    page.locator("#id_name").fill("Meridian Books")
     page.get_by_label("Currency").fill("USD")
     page.get_by_label("Industry").fill("Publishing")
     page.get_by_role("button", name="Save client").click()

@@ -137,7 +137,7 @@ def csv_rows(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
-def xlsx_rows(body: bytes) -> list[tuple]:
+def xlsx_rows(body: bytes) -> list[tuple[object, ...]]:
     return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
 
 
