@@ -17,7 +17,7 @@ FIELDS = ("date", "amount", "reference", "counterparty", "transaction_id", "curr
 SYNONYMS = {
     "date": ("date", "booking date", "booking_date", "booked", "value date"),
     "amount": ("amount", "value"),
-    "reference": ("reference", "remittance", "description", "details", "memo"),
+    "reference": ("reference", "remittance", "description", "details", "memo", "text", "purpose", "verwendungszweck"),
     "counterparty": ("counterparty", "name", "payer", "payee"),
     "transaction_id": ("transaction_id", "transaction id", "id", "reference id"),
     "currency": ("currency", "ccy"),
