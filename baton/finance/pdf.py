@@ -18,17 +18,17 @@ MUTED = (93, 102, 119)
 LINE = (223, 227, 234)
 
 
-def _text(value: object) -> str:
+def pdf_text(value: object) -> str:
     return str(value).encode("cp1252", errors="replace").decode("cp1252")
 
 
-def _money(amount: Decimal, currency: str) -> str:
+def money_text(amount: Decimal, currency: str) -> str:
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(amount):,.2f} {currency}"
 
 
 @cache
-def _invoice_pdf_class() -> Any:
+def document_pdf_class() -> Any:
     """FPDF with the invoice's footer. fpdf2 and what it loads (~50 MB) come with the first PDF a process renders, not
     into every web worker, hence the import here."""
     from fpdf import FPDF  # noqa: PLC0415
@@ -40,7 +40,7 @@ def _invoice_pdf_class() -> Any:
             self.set_y(-15)
             self.set_font("Helvetica", size=8)
             self.set_text_color(*MUTED)
-            self.cell(0, 8, _text(self.footer_text), align="L")
+            self.cell(0, 8, pdf_text(self.footer_text), align="L")
             self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
 
     return InvoicePDF
@@ -58,10 +58,10 @@ def invoice_pdf_bytes(invoice: Invoice, *, pdfa: bool = False) -> bytes:
     the base of a Factur-X e-invoice (`finance/einvoice/facturx.py`)."""
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     title = "Credit note" if credit else "Invoice"
-    pdf = (_pdfa_class() if pdfa and PDFA_FONTS.exists() else _invoice_pdf_class())(format="A4", unit="mm")
+    pdf = (_pdfa_class() if pdfa and PDFA_FONTS.exists() else document_pdf_class())(format="A4", unit="mm")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_title(f"{title} {invoice.number or 'draft'}")
-    pdf.set_author(_text(_seller_name(invoice)))
+    pdf.set_author(pdf_text(_seller_name(invoice)))
     pdf.footer_text = f"{_seller_name(invoice)} - {title} {invoice.number or '(draft)'}"
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
@@ -84,10 +84,10 @@ def _header(pdf: FPDF, invoice: Invoice, title: str, width: float) -> None:
     """The seller's name, the title and number, VOID when void, a rule."""
     pdf.set_text_color(*INK)
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(width * 0.6, 10, _text(_seller_name(invoice))[:48])
+    pdf.cell(width * 0.6, 10, pdf_text(_seller_name(invoice))[:48])
     pdf.set_font("Helvetica", "B", 16)
     label = f"{title} {invoice.number}" if invoice.number else f"Draft {title.lower()}"
-    pdf.cell(width * 0.4, 10, _text(label), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width * 0.4, 10, pdf_text(label), align="R", new_x="LMARGIN", new_y="NEXT")
     if invoice.status == "void":
         pdf.set_text_color(180, 35, 24)
         pdf.cell(width, 8, "VOID", align="R", new_x="LMARGIN", new_y="NEXT")
@@ -126,7 +126,7 @@ def _parties(pdf: FPDF, invoice: Invoice, width: float) -> None:
         for party in (seller, buyer):
             pdf.set_font("Helvetica", "B" if i == 0 else "", 10)
             pdf.set_text_color(*INK)
-            pdf.cell(column, 5, _text(party[i])[:60] if i < len(party) else "")
+            pdf.cell(column, 5, pdf_text(party[i])[:60] if i < len(party) else "")
         pdf.ln(5)
     pdf.ln(5)
 
@@ -161,9 +161,9 @@ def _facts(pdf: FPDF, invoice: Invoice, width: float) -> None:
     for i in range(half):
         for pair in (left[i], right[i] if i < len(right) else ("", "")):
             pdf.set_text_color(*MUTED)
-            pdf.cell(30, 6, _text(pair[0]))
+            pdf.cell(30, 6, pdf_text(pair[0]))
             pdf.set_text_color(*INK)
-            pdf.cell(width / 2 - 30, 6, _text(pair[1])[:50])
+            pdf.cell(width / 2 - 30, 6, pdf_text(pair[1])[:50])
         pdf.ln(6)
     pdf.ln(6)
 
@@ -180,7 +180,7 @@ def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
     pdf.set_font("Helvetica", size=10)
     pdf.set_text_color(*INK)
     for line in invoice.lines.all():
-        text = _text(line.description)
+        text = pdf_text(line.description)
         wrapped: Any = pdf.multi_cell(cols[0], 6, text, dry_run=True, output="LINES", align="L")
         height = 6.0 * max(1, len(wrapped))
         if pdf.get_y() + height > pdf.page_break_trigger:
@@ -199,8 +199,8 @@ def _lines(pdf: FPDF, invoice: Invoice, width: float) -> None:
 def _total_row(pdf: FPDF, invoice: Invoice, width: float, label: str, amount: Decimal, bold: bool = False) -> None:
     pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 10)
     pdf.cell(width - 60, 7, "")
-    pdf.cell(25, 7, _text(label), align="R")
-    pdf.cell(35, 7, _money(amount, invoice.currency), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(25, 7, pdf_text(label), align="R")
+    pdf.cell(35, 7, money_text(amount, invoice.currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _totals(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> None:
@@ -233,7 +233,7 @@ def _how_to_pay(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> N
             width,
             5,
             align="L",
-            text=_text(
+            text=pdf_text(
                 f"This credit note reduces what is owed on invoice {original}. Any amount already paid beyond the "
                 "new balance is refunded to you."
             ),
@@ -251,12 +251,12 @@ def _how_to_pay(pdf: FPDF, invoice: Invoice, width: float, *, credit: bool) -> N
     for label, value in rows:
         if value:
             pdf.set_text_color(*MUTED)
-            pdf.cell(35, 6, _text(label))
+            pdf.cell(35, 6, pdf_text(label))
             pdf.set_text_color(*INK)
-            pdf.cell(width - 35, 6, _text(value), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(width - 35, 6, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
     if invoice.due_date:
         pdf.set_text_color(*MUTED)
-        pdf.cell(width, 6, _text(f"Please pay by {invoice.due_date:%d %b %Y}."), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 6, pdf_text(f"Please pay by {invoice.due_date:%d %b %Y}."), new_x="LMARGIN", new_y="NEXT")
 
 
 def _grouped(iban: str) -> str:
@@ -274,15 +274,15 @@ def _payments_and_notes(pdf: FPDF, invoice: Invoice, width: float) -> None:
         pdf.set_font("Helvetica", size=10)
         for payment in payments:
             refund = "refund  " if payment.amount < 0 else ""
-            detail = f"{payment.paid_on:%d %b %Y}  {refund}{_money(payment.amount, invoice.currency)}"
+            detail = f"{payment.paid_on:%d %b %Y}  {refund}{money_text(payment.amount, invoice.currency)}"
             if payment.method:
                 detail += f"  ({payment.method})"
-            pdf.cell(width, 6, _text(detail), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(width, 6, pdf_text(detail), new_x="LMARGIN", new_y="NEXT")
     if invoice.notes:
         pdf.ln(6)
         pdf.set_font("Helvetica", size=10)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(width, 5, _text(invoice.notes), align="L")
+        pdf.multi_cell(width, 5, pdf_text(invoice.notes), align="L")
 
 
 # PDF/A forbids the standard 14 fonts (never embedded): the Factur-X PDF embeds DejaVu Sans (Debian's
@@ -293,7 +293,7 @@ PDFA_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 @cache
 def _pdfa_class() -> Any:
     """The invoice PDF as PDF/A-3B: fpdf2 checks compliance, embeds the fonts and adds the sRGB output intent."""
-    base = _invoice_pdf_class()
+    base = document_pdf_class()
 
     class InvoicePDFA(base):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -4,50 +4,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from baton.finance.models import Quote
+from baton.finance.pdf import INK, LINE, MUTED, document_pdf_class
+from baton.finance.pdf import money_text as _money
+from baton.finance.pdf import pdf_text as _text
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-INK = (29, 35, 48)
-MUTED = (93, 102, 119)
-LINE = (223, 227, 234)
 BILLING = {"fixed_fee": "Fixed fee", "time_and_materials": "Time and materials", "retainer": "Retainer"}
-
-
-def _text(value: object) -> str:
-    return str(value).encode("cp1252", errors="replace").decode("cp1252")
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,.2f} {currency}"
-
-
-@cache
-def _quote_pdf_class() -> Any:
-    """FPDF with the quote's footer (fpdf2 is imported with the first PDF a process renders, as in `finance/pdf.py`)."""
-    from fpdf import FPDF  # noqa: PLC0415
-
-    class QuotePDF(FPDF):
-        footer_text = ""
-
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font("Helvetica", size=8)
-            self.set_text_color(*MUTED)
-            self.cell(0, 8, _text(self.footer_text), align="L")
-            self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
-
-    return QuotePDF
 
 
 def quote_pdf_bytes(quote: Quote) -> bytes:
     """The quote as a one-document PDF."""
-    pdf = _quote_pdf_class()(format="A4", unit="mm")
+    pdf = document_pdf_class()(format="A4", unit="mm")
     pdf.core_fonts_encoding = "windows-1252"
     revision = f"revision {quote.revision}" if quote.revision else "draft"
     pdf.set_title(_text(f"Quote {quote.title} ({revision})"))

@@ -12,7 +12,7 @@ from django.core.files.base import File
 
 from baton.imports import formats
 from baton.imports.formats.base import FormatError, RowError, SourceRow, Upload
-from baton.imports.formats.text import csv_rows, header_cells
+from baton.imports.formats.sniff import csv_rows, header_cells
 from baton.imports.models import MAX_STORED_ERRORS, ImportRun
 
 # --- Reading the stored file -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from baton.core.services import bump_version, check_version
 from baton.imports import formats, tasks
 from baton.imports.formats import csv_mapped
 from baton.imports.formats.base import FormatError, Upload
-from baton.imports.formats.text import header_cells
+from baton.imports.formats.sniff import header_cells
 from baton.imports.models import ImportRun, ImportStatus
 from baton.imports.reading import ErrorSink, batches, error_report, open_file, rows
 from baton.imports.resolve import Plan, Resolver

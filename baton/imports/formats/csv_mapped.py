@@ -19,7 +19,7 @@ from typing import Any
 
 from baton.core.validators import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 from baton.imports.formats.base import Format, FormatError, RowError, SourceRow, Upload, register
-from baton.imports.formats.text import csv_rows
+from baton.imports.formats.sniff import csv_rows
 
 MAX_MINUTES = 24 * 60
 DURATIONS = ("minutes", "hours", "duration")

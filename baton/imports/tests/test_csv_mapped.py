@@ -14,7 +14,7 @@ import pytest
 from baton.imports import formats
 from baton.imports.formats import csv_mapped
 from baton.imports.formats.base import FormatError, RowError, SourceRow, Upload
-from baton.imports.formats.text import header_cells
+from baton.imports.formats.sniff import header_cells
 
 HEADER = "date,minutes,person_name,project_name,note"
 
@@ -100,4 +100,4 @@ def test_binary_files_give_their_header_to_detection():
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("time_entries.csv", "a,b\n")
     upload = Upload(name="solidtime.zip", stream=io.BytesIO(archive.getvalue()))
-    assert header_cells(upload) == ["#zip", "time_entries.csv"] and upload.options["kind"] == "zip"
+    assert header_cells(upload) == ["time_entries.csv"] and upload.options["kind"] == "zip"
