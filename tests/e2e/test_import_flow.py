@@ -71,3 +71,45 @@ def test_upload_dry_run_map_run_and_download(live_server, personas, browser):
         phone.goto(f"{base}{path}")
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     phone.screenshot(path=str(ARTIFACTS / "import-result-390.png"), full_page=True)
+
+
+TOOL_FILES = [
+    ("Harvest", "harvest/time_report.csv"),
+    ("Toggl", "toggl/detailed_report.csv"),
+    ("Clockify", "clockify/detailed_report_eu.csv"),
+    ("Kimai", "kimai/export_de.csv"),
+    ("solidtime", "solidtime"),
+]
+
+
+def test_each_tools_export_through_the_web_flow(live_server, personas, browser):
+    """Each tool's hand-written export uploaded in the page with "detect": the dry run names the tool and lists the
+    reader's row errors exactly; running it writes the accepted rows with their source."""
+    from baton.imports.formats import RowError
+    from baton.imports.tests.helpers import FILES, read_all, upload_file, zip_of
+
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    login(page, base, personas["owner"].email)
+    for label, relative in TOOL_FILES:
+        if (FILES / relative).is_dir():
+            upload, name, mime = zip_of(relative), f"{relative}.zip", "application/zip"
+        else:
+            upload, name, mime = upload_file(relative), relative.rsplit("/", 1)[-1], "text/csv"
+        items = read_all(upload)
+        upload.stream.seek(0)
+        errors = [e for e in items if isinstance(e, RowError)]
+        page.goto(f"{base}/imports/")
+        page.get_by_label("Export file").set_input_files(
+            {"name": name, "mimeType": mime, "buffer": upload.stream.read()}
+        )
+        page.get_by_role("button", name="Read the file (dry run)").click()
+        expect(page.locator("h1")).to_contain_text(name)
+        run = ImportRun.objects.order_by("-pk").first()
+        assert run is not None and run.source == relative.split("/")[0], label
+        for error in errors:
+            expect(page.locator("table.import-errors")).to_contain_text(error.message)
+        page.get_by_role("button", name="Run the import").click()
+        expect(page.locator("h1 .badge")).to_have_text("Done")
+        run.refresh_from_db()
+        assert TimeEntry.objects.filter(source=run.source).count() == run.created > 0, label
