@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from baton.devdata.testing.personas import PASSWORD
 
@@ -35,7 +36,7 @@ def test_the_download_follows_the_filters_typed_after_the_page_loaded(live_serve
         assert everyone >= 2
         page.locator("#q").fill(personas.client_a.name)
         page.wait_for_url("**/clients/?*q=*")
-        page.wait_for_function("() => document.querySelectorAll('#client-table tbody tr').length === 1")
+        expect(page.locator("#client-table tbody tr")).to_have_count(1)
 
         with page.expect_download() as info:
             page.locator(".downloads a", has_text="CSV").click()

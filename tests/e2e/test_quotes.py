@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from baton.delivery.models import Milestone
 from baton.devdata.testing.personas import PASSWORD
@@ -31,11 +32,15 @@ def test_quote_built_sent_and_accepted_in_the_portal(live_server, personas, page
     page.get_by_label("Phase of line 1").fill("Plan")
     page.get_by_label("Unit price of line 1").fill("1000.00")
     page.get_by_label("Unit price of line 1").press("Tab")
+    # The price's change recomputes the form on the server (htmx swaps it): wait for it before the next action.
+    expect(page.locator("#quote-subtotal")).to_contain_text("1,000.00")
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Add a line").click()
     page.get_by_label("Description of line 2").fill("Video")
     page.get_by_label("Unit price of line 2").fill("500.00")
     page.get_by_label("Kind of line 2").select_option("optional")
-    page.wait_for_function("document.querySelector('#quote-subtotal').textContent.includes('1,000.00')")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#quote-subtotal")).to_contain_text("1,000.00")
     page.get_by_role("button", name="Save draft").click()
     page.get_by_role("button", name="Send to client").click()
     page.locator("#quote-status", has_text="Sent").wait_for()
