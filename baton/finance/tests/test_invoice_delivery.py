@@ -115,7 +115,7 @@ def test_send_mails_the_pdf_to_each_billing_contact_and_records_the_touchpoint(
     assert name == f"{number}.pdf" and mimetype == "application/pdf" and content.startswith(b"%PDF")
 
     event = Event.objects.get(verb="invoice.emailed", target_id=invoice["id"])
-    assert event.actor_id == personas["finance"].person.membership.user_id
+    assert event.actor_id == personas["finance"].person.pk
     assert event.data["recipients"] == 2
     touchpoint = Touchpoint.objects.get(client=personas.client_a, kind="email")
     assert number in touchpoint.summary and touchpoint.person_id == personas["finance"].person.id
