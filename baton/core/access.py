@@ -214,6 +214,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("growth_opportunity", "view"): frozenset({OWNER, ADMIN, FINANCE, AM}),
     ("growth_opportunity", "create"): frozenset({OWNER, ADMIN, AM}),
     ("growth_opportunity", "update"): frozenset({OWNER, ADMIN, AM}),
+    ("engagement", "view"): frozenset({OWNER, ADMIN, FINANCE, AM}),  # an AM: its own clients' to change
+    ("engagement", "create"): frozenset({OWNER, ADMIN, AM}),
+    ("engagement", "update"): frozenset({OWNER, ADMIN, AM}),
     ("relationships_settings", "view"): STAFF,
     ("relationships_settings", "update"): LEADERS,
     ("portal", "decide_change_order"): frozenset({CLIENT}),
@@ -525,7 +528,7 @@ def _growth_allowed(actor: Actor, person: Any) -> bool:
 
 RELATIONSHIP_RESOURCES = frozenset(
     {"deal", "touchpoint", "protocol", "status_update", "client_goal", "client_report", "escalation"}
-    | {"growth_opportunity", "portal"}
+    | {"growth_opportunity", "portal", "engagement"}
 )
 
 

@@ -7,6 +7,7 @@ Split by resource; import from here (`from baton.relationships import services`)
 """
 
 from baton.relationships.selectors import client_cadence_items, client_health, protocol_for, settings_for, week_facts
+from baton.relationships.services.engagements import ENGAGEMENT_FIELDS, engagement_create
 from baton.relationships.services.escalations import (
     default_assignee,
     escalation_assign,
@@ -45,6 +46,7 @@ from baton.relationships.services.touchpoints import (
 
 __all__ = [
     "DEFAULT_ONBOARDING",
+    "ENGAGEMENT_FIELDS",
     "GOAL_FIELDS",
     "ONBOARDING_KINDS",
     "OPPORTUNITY_FIELDS",
@@ -54,6 +56,7 @@ __all__ = [
     "client_cadence_items",
     "client_health",
     "default_assignee",
+    "engagement_create",
     "escalation_assign",
     "escalation_open",
     "escalation_resolve",

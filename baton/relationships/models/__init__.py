@@ -352,3 +352,7 @@ class OnboardingItem(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Each concern's models in its own module, re-exported here (Django finds them through this package).
+from baton.relationships.models.engagements import Engagement, EngagementStatus  # noqa: E402, F401
