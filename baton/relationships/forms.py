@@ -66,6 +66,10 @@ class GoalForm(BatonForm):
     unit = forms.CharField(max_length=30, required=False)
     baseline = forms.DecimalField(max_digits=16, decimal_places=2, initial=0)
     target = forms.DecimalField(max_digits=16, decimal_places=2)
+    target_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    lower_is_better = forms.BooleanField(
+        required=False, label="Lower is better", help_text="A cost such as CPA: progress is target ÷ latest value."
+    )
 
 
 class OpportunityForm(BatonForm):

@@ -26,6 +26,7 @@ SIGNALS = (
     "handoff_failures",
     "response_time",
     "sentiment",
+    "goals_on_track",
 )
 SENTIMENT_VALUE = {"positive": Fraction(1), "neutral": Fraction(3, 5), "negative": Fraction(0)}
 
@@ -42,6 +43,18 @@ class HealthMeasures:
     avg_response_hours: Decimal | None = None
     response_target_hours: int = 24
     sentiments: tuple[str, ...] = ()  # most recent first
+    # (title, progress %, expected %) of each live goal with a KPI value: progress from baseline to target, and the
+    # share of the goal's time gone (to its target date, else a year from its start)
+    goals: tuple[tuple[str, Decimal, Decimal], ...] = ()
+
+
+GOALS_FLOOR_PCT = Decimal(10)  # early on, progress is measured against at least 10 % of the way
+GOALS_CAP_BELOW = Fraction(1, 2)  # goals on track below this: the account is not "healthy", whatever the score
+
+
+def applies(name: str, m: HealthMeasures) -> bool:
+    """Whether the signal counts for this client: goals only when one has a KPI value (else its weight is 0)."""
+    return name != "goals_on_track" or bool(m.goals)
 
 
 def _clamp(x: Fraction) -> Fraction:
@@ -66,6 +79,8 @@ def _inputs(name: str, m: HealthMeasures) -> tuple[Any, ...]:
         return (m.avg_response_hours, m.response_target_hours)
     if name == "sentiment":
         return (m.sentiments,)
+    if name == "goals_on_track":
+        return (m.goals,)
     raise ValueError(f"Unknown signal {name!r}.")
 
 
@@ -91,10 +106,30 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "handoff_failures": ("handoff_failures",),
     "response_time": ("avg_response_hours", "response_target_hours"),
     "sentiment": ("sentiments",),
+    "goals_on_track": ("goals",),
 }
 
 
-# Complexity: a table of cases, one branch per health signal (eight), each a short formula with its explanation.
+def _goals_goodness(goals: tuple[tuple[str, Decimal, Decimal], ...]) -> tuple[Fraction, Any, str]:
+    """The mean over goals of progress ÷ expected progress (each capped at 1); the worst goal named."""
+    if not goals:
+        return Fraction(1), None, "No goal has a KPI value yet (not counted)."
+    ratios = [
+        (_clamp(Fraction(progress) / Fraction(max(expected, GOALS_FLOOR_PCT))), title, progress, expected)
+        for title, progress, expected in goals
+    ]
+    g = sum((r[0] for r in ratios), Fraction(0)) / len(ratios)
+    on_track = sum(1 for r in ratios if r[0] >= Fraction(4, 5))
+    worst = min(ratios, key=lambda r: r[0])
+    text = f"{on_track} of {count(len(goals), 'goal')} on track."
+    if worst[0] < Fraction(4, 5):
+        text += f" {worst[1]}: {worst[2]} % of the way to target where {worst[3]} % was due."
+    if g < GOALS_CAP_BELOW:
+        text += " Goals this far off track keep the account out of healthy."
+    return g, f"{on_track}/{len(goals)}", text
+
+
+# Complexity: a table of cases, one branch per health signal (nine), each a short formula with its explanation.
 def _goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
     if name == "cadence_kept":
         g = _clamp(1 - Fraction(m.cadence_days_overdue, 28))
@@ -152,6 +187,8 @@ def _goodness(name: str, m: HealthMeasures) -> tuple[Fraction, Any, str]:
         counts = {k: recent.count(k) for k in ("positive", "neutral", "negative") if recent.count(k)}
         text = ", ".join(f"{v} {k}" for k, v in counts.items())
         return g, str(Decimal(g.numerator) / Decimal(g.denominator))[:4], f"Last {len(recent)} touchpoints: {text}."
+    if name == "goals_on_track":
+        return _goals_goodness(m.goals)
     raise ValueError(f"Unknown signal {name!r}.")
 
 
@@ -170,8 +207,11 @@ def compute_health(
     healthy_from: int = 70,
     watch_from: int = 50,
 ) -> dict[str, Any]:
-    """{score, band, signals: [{name, value, weight, contribution, explanation}]}; Σ contribution == score."""
-    weights = {k: max(0, int((weights or DEFAULT_HEALTH_WEIGHTS).get(k, 0))) for k in SIGNALS}
+    """{score, band, signals: [{name, value, weight, contribution, explanation}]}; Σ contribution == score. A signal
+    that does not apply to the client (`applies`) weighs 0 for it; a signal missing from `weights` (one added since
+    they were set) has its default weight. Goals far off track (`GOALS_CAP_BELOW`) cap the band at watch."""
+    given = {**DEFAULT_HEALTH_WEIGHTS, **(weights or {})}
+    weights = {k: max(0, int(given.get(k, 0))) if applies(k, measures) else 0 for k in SIGNALS}
     total = sum(weights.values())
     rows = []
     # Share i = 100 x weight / total x goodness = nums[i] / dens[i], exactly, in integers: the score is the rounded
@@ -179,8 +219,10 @@ def compute_health(
     # (ties to the earlier signal) — the same as with Fractions, without building a Fraction per step.
     nums: list[int] = []
     dens: list[int] = []
+    capped = False
     for name in SIGNALS:
         g, value, explanation = goodness(name, measures)
+        capped = capped or (name == "goals_on_track" and weights[name] > 0 and g < GOALS_CAP_BELOW)
         nums.append(100 * weights[name] * g.numerator)
         dens.append(total * g.denominator if total else 1)
         rows.append({"name": name, "value": value, "weight": weights[name], "explanation": explanation})
@@ -197,4 +239,7 @@ def compute_health(
         floors[i] += 1
     for row, points in zip(rows, floors, strict=True):
         row["contribution"] = points
-    return {"score": score, "band": band_of(score, healthy_from, watch_from), "signals": rows}
+    band = band_of(score, healthy_from, watch_from)
+    if capped and band == "healthy":
+        band = "watch"
+    return {"score": score, "band": band, "signals": rows}

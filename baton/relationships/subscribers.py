@@ -1,9 +1,13 @@
 """Every new client gets its communication protocol with today's onboarding start and the standard onboarding
-plan (after the client's creation commits; Baton acts). An invoice e-mailed to the client's billing contacts is an
+plan (after the client's creation commits; Baton acts). Confirming a sales-to-account handoff turns each measurable
+commitment in its fields ("6x ROAS", "CPA under €25 by March") into a client goal with its target, in the confirming
+transaction (`on_emit("handoff.confirmed")`). An invoice e-mailed to the client's billing contacts is an
 e-mail touchpoint of the relationship, logged in the sending transaction (`on_emit("invoice.emailed")`: finance,
 below, knows nothing of touchpoints), by Baton on behalf of the person who sent it."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -13,8 +17,10 @@ from baton.core.models import Event
 from baton.crm.models import Client
 from baton.finance.models import Invoice
 from baton.finance.services import billing_contacts
-from baton.relationships.models import CommunicationProtocol, TouchpointKind
-from baton.relationships.services import onboarding_apply, touchpoint_log
+from baton.handoffs.models import Handoff
+from baton.relationships.commitments import measurable_commitments
+from baton.relationships.models import ClientGoal, CommunicationProtocol, TouchpointKind
+from baton.relationships.services import goal_create, onboarding_apply, touchpoint_log
 
 
 @events.subscribe
@@ -48,3 +54,34 @@ def record_invoice_touchpoint(actor: Actor, invoice: Invoice) -> None:
 
 
 events.on_emit("invoice.emailed", record_invoice_touchpoint)
+
+
+def goals_from_sales_handoff(actor: Actor, handoff: Handoff) -> None:
+    """A client goal for each measurable commitment in a confirmed sales-to-account handoff's fields (in the
+    template's order; a metric promised twice, once), made by Baton with `source_handoff_id`; none twice."""
+    if handoff.kind != "sales_to_account" or handoff.client_id is None:
+        return
+    if ClientGoal.objects.filter(workspace_id=handoff.workspace_id, source_handoff_id=handoff.pk).exists():
+        return
+    keys = [f["key"] for f in handoff.field_spec or []] or list(handoff.fields or {})
+    text = "\n".join(str((handoff.fields or {}).get(key) or "") for key in keys)
+    seen: set[str] = set()
+    for commitment in measurable_commitments(text):
+        if commitment.key in seen:
+            continue
+        seen.add(commitment.key)
+        goal_create(
+            actor=Actor.system(actor.workspace),
+            client=handoff.client,
+            title=commitment.title,
+            metric=commitment.metric,
+            unit=commitment.unit,
+            target=commitment.target.quantize(Decimal("0.01")),
+            target_date=commitment.target_date,
+            lower_is_better=commitment.lower_is_better,
+            description=f"Committed in the sales handoff: “{commitment.text}”",
+            source_handoff_id=handoff.pk,
+        )
+
+
+events.on_emit("handoff.confirmed", goals_from_sales_handoff)

@@ -113,7 +113,7 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                     target_date=today + timedelta(days=180),
                 )
                 for month in range(6, 0, -1):
-                    share = Decimal(6 - month + 1) / Decimal(8) * (Decimal("0.4") if client == at_risk else 1)
+                    share = Decimal(6 - month + 1) / Decimal(8) * (Decimal("0.15") if client == at_risk else 1)
                     services.goal_value_record(
                         actor=actor,
                         goal=goal,

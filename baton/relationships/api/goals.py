@@ -37,6 +37,7 @@ class GoalIn(InputSchema):
     target: Decimal
     target_date: date | None = None
     description: str = ""
+    lower_is_better: bool = False
 
 
 class GoalPatch(InputSchema):
@@ -47,6 +48,7 @@ class GoalPatch(InputSchema):
     target: Decimal | None = None
     target_date: date | None = None
     description: str | None = None
+    lower_is_better: bool | None = None
     version: int | None = None
 
 
@@ -60,6 +62,8 @@ class GoalOut(Schema):
     target: Decimal
     target_date: date | None
     description: str
+    lower_is_better: bool
+    source_handoff_id: int | None
     latest_value: Decimal | None
     progress_pct: Decimal | None
     values: list[GoalValueOut]

@@ -27,6 +27,7 @@ DEFAULT_HEALTH_WEIGHTS: dict[str, int] = {
     "handoff_failures": 10,
     "response_time": 10,
     "sentiment": 10,
+    "goals_on_track": 20,  # counted only for a client with a goal that has a KPI value
 }
 
 
@@ -200,6 +201,12 @@ class ClientGoal(TimestampedModel):
     target = models.DecimalField(max_digits=16, decimal_places=2)
     target_date = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
+    lower_is_better = models.BooleanField(
+        default=False, help_text="A cost (CPA, CPL): with no baseline, progress is target ÷ latest value."
+    )
+    source_handoff_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The sales-to-account handoff whose commitment this goal is."
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -19,9 +19,10 @@ from baton.finance.selectors.burn import burn_overview
 from baton.handoffs.selectors import handoff_failure_counts, unconfirmed_handoffs
 from baton.relationships import cadence as cad
 from baton.relationships.health import HealthMeasures, compute_health
-from baton.relationships.models import CommunicationProtocol, Escalation, HealthSnapshot, NextStep
+from baton.relationships.models import ClientGoal, CommunicationProtocol, Escalation, HealthSnapshot, NextStep
 from baton.relationships.selectors.cadence import _touchpoints_of, cadence_items_bulk
 from baton.relationships.selectors.clients import _day_bounds, client_for, settings_for
+from baton.relationships.selectors.lists import goal_progress
 
 # --- Health -------------------------------------------------------------------------------------------------------
 # The signals of many clients are measured together, a fixed number of grouped queries whatever their number; the
@@ -145,12 +146,36 @@ def _open_counts(ids: list[int], today: date, start: datetime) -> dict[int, dict
     }
 
 
+def goal_expected_pct(goal: ClientGoal, today: date) -> Decimal:
+    """The share of a goal's time gone by `today`, 0-100: from its start (its creation, or its first KPI value if
+    earlier) to its target date, else to a year after its start."""
+    values = list(goal.values.all())
+    start = min([timezone.localdate(goal.created_at)] + [v.recorded_on for v in values])
+    end = goal.target_date or start + timedelta(days=365)
+    if end <= start:
+        return Decimal(100)
+    share = Decimal((today - start).days) * 100 / Decimal((end - start).days)
+    return max(Decimal(0), min(Decimal(100), share)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _goals_bulk(ids: list[int], today: date) -> dict[int, tuple[tuple[str, Decimal, Decimal], ...]]:
+    """(title, progress %, expected %) of each live goal with a KPI value, by client: two queries."""
+    out: dict[int, list[tuple[str, Decimal, Decimal]]] = {pk: [] for pk in ids}
+    goals = ClientGoal.objects.filter(client_id__in=ids, archived_at__isnull=True).prefetch_related("values")
+    for goal in goals.order_by("client_id", "id"):
+        progress = goal_progress(goal)["progress_pct"]
+        if progress is not None:
+            out[goal.client_id].append((goal.title, progress, goal_expected_pct(goal, today)))
+    return {pk: tuple(rows) for pk, rows in out.items()}
+
+
 def _health_facts_bulk(
     clients: list[Client], today: date
 ) -> tuple[dict[int, HealthMeasures], dict[int, list[cad.CadenceItem]]]:
     """The health measures and the cadence plan of each client, in a fixed number of queries: protocols, the cadence
     facts (three), projects and their burn (three, four more with retainers), recent touchpoints, the counts of
-    overdue next steps, open escalations and unmanaged-scope tasks (one), handoff failures (one)."""
+    overdue next steps, open escalations and unmanaged-scope tasks (one), handoff failures (one), goals and their
+    values (two)."""
     ids = [c.pk for c in clients]
     if not ids:
         return {}, {}
@@ -165,6 +190,7 @@ def _health_facts_bulk(
     responses, sentiments = _recent_responses_and_sentiments(clients, ids, start)
     counts = _open_counts(ids, today, start)
     failures = _handoff_failures_bulk(clients, since)
+    goals = _goals_bulk(ids, today)
     measures = {}
     for client in clients:
         pk = client.pk
@@ -186,6 +212,7 @@ def _health_facts_bulk(
             avg_response_hours=avg,
             response_target_hours=protocols[pk].response_time_hours,
             sentiments=tuple(sentiments[pk]),
+            goals=goals[pk],
         )
     return measures, plans
 

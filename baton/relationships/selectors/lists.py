@@ -113,12 +113,17 @@ def goal_get(*, actor: Actor, goal_id: int) -> ClientGoal:
 
 
 def goal_progress(goal: ClientGoal) -> dict[str, Any]:
-    """Latest value and the progress from baseline to target, 0-100 % (beyond is capped; backwards is 0)."""
+    """Latest value and the progress from baseline to target, 0-100 % (beyond is capped; backwards is 0). A goal
+    that is a cost (`lower_is_better`) with no baseline above its target: target ÷ latest value, capped at 100 %."""
     values = sorted(goal.values.all(), key=lambda v: (v.recorded_on, v.pk))
     latest = values[-1] if values else None
     span = goal.target - goal.baseline
     pct = None
-    if latest is not None and span:
+    if latest is not None and goal.lower_is_better and goal.baseline <= goal.target:
+        # A cost with no worse baseline to measure from: how close the latest value is to the ceiling.
+        raw = goal.target * 100 / latest.value if latest.value > 0 else Decimal(100)
+        pct = max(Decimal(0), min(Decimal(100), raw)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    elif latest is not None and span:
         raw = (latest.value - goal.baseline) * 100 / span
         pct = max(Decimal(0), min(Decimal(100), raw)).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return {

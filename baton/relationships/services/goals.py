@@ -18,13 +18,28 @@ from baton.relationships.models import ClientGoal, GoalValue
 
 # --- Goals ----------------------------------------------------------------------------------------------------
 
-GOAL_FIELDS = ("title", "metric", "unit", "baseline", "target", "target_date", "description")
+GOAL_FIELDS = ("title", "metric", "unit", "baseline", "target", "target_date", "description", "lower_is_better")
 
 
 @transaction.atomic
-def goal_create(*, actor: Actor, client: Client, title: str, metric: str, target: Any, **fields: Any) -> ClientGoal:
+def goal_create(
+    *,
+    actor: Actor,
+    client: Client,
+    title: str,
+    metric: str,
+    target: Any,
+    source_handoff_id: int | None = None,
+    **fields: Any,
+) -> ClientGoal:
+    """A goal of the client; `source_handoff_id` when it is a commitment of a confirmed sales handoff."""
     goal = ClientGoal(
-        workspace=actor.workspace, client=client, title=(title or "").strip(), metric=metric, target=target
+        workspace=actor.workspace,
+        client=client,
+        title=(title or "").strip(),
+        metric=metric,
+        target=target,
+        source_handoff_id=source_handoff_id,
     )
     access.require(actor, "client_goal", "create", goal)
     unknown = set(fields) - set(GOAL_FIELDS)
@@ -38,7 +53,12 @@ def goal_create(*, actor: Actor, client: Client, title: str, metric: str, target
         errors["target"] = "The target must differ from the baseline."
     validate(goal, errors)
     goal.save()
-    events.emit(actor, "client_goal.created", goal, data={"title": goal.title, "metric": goal.metric})
+    events.emit(
+        actor,
+        "client_goal.created",
+        goal,
+        data={"title": goal.title, "metric": goal.metric, "source_handoff_id": goal.source_handoff_id},
+    )
     return goal
 
 

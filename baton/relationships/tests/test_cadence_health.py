@@ -98,6 +98,10 @@ measures = st.builds(
     avg_response_hours=st.one_of(st.none(), st.decimals(0, 200, places=1)),
     response_target_hours=st.integers(1, 72),
     sentiments=st.lists(st.sampled_from(["positive", "neutral", "negative"]), max_size=6).map(tuple),
+    goals=st.lists(
+        st.tuples(st.sampled_from(["ROAS", "Leads"]), st.decimals(0, 100, places=1), st.decimals(0, 100, places=1)),
+        max_size=3,
+    ).map(tuple),
 )
 weights = st.fixed_dictionaries({k: st.integers(0, 40) for k in SIGNALS}).filter(lambda w: sum(w.values()) > 0)
 
@@ -107,8 +111,9 @@ def test_contributions_add_up_to_the_score(m, w):
     health = compute_health(m, w)
     assert 0 <= health["score"] <= 100
     assert sum(s["contribution"] for s in health["signals"]) == health["score"]
+    counted = sum(s["weight"] for s in health["signals"])  # a signal that does not apply weighs 0
     for s in health["signals"]:
-        assert 0 <= s["contribution"] <= 100 * s["weight"] / sum(w.values()) + 1
+        assert 0 <= s["contribution"] <= 100 * s["weight"] / max(1, counted) + 1
     assert health["band"] in ("healthy", "watch", "at_risk")
 
 
@@ -121,13 +126,15 @@ BAD: dict[str, dict[str, Any]] = {
     "handoff_failures": {"handoff_failures": 2},
     "response_time": {"avg_response_hours": Decimal("48"), "response_target_hours": 24},
     "sentiment": {"sentiments": ("negative", "negative")},
+    "goals_on_track": {"goals": (("ROAS at least 6x", Decimal("2.6"), Decimal("33.3")),)},
 }
+GOOD: dict[str, Any] = {"sentiments": ("positive",), "goals": (("Leads", Decimal("60"), Decimal("50")),)}
 
 
 @pytest.mark.parametrize("signal", SIGNALS)
 def test_each_signal_moves_the_score_the_right_way(signal):
-    good = compute_health(HealthMeasures(sentiments=("positive",)))
-    bad = compute_health(HealthMeasures(**({"sentiments": ("positive",)} | BAD[signal])))
+    good = compute_health(HealthMeasures(**GOOD))
+    bad = compute_health(HealthMeasures(**(GOOD | BAD[signal])))
     assert good["score"] == 100 and good["band"] == "healthy"
     assert bad["score"] < good["score"]
     changed = {s["name"]: s for s in bad["signals"]}
@@ -157,10 +164,11 @@ def _reference_health(measures: HealthMeasures, weights: dict[str, int] | None =
     import math
     from fractions import Fraction
 
-    from baton.relationships.health import _goodness, band_of
+    from baton.relationships.health import GOALS_CAP_BELOW, _goodness, applies, band_of
     from baton.relationships.models import DEFAULT_HEALTH_WEIGHTS
 
-    weights = {k: max(0, int((weights or DEFAULT_HEALTH_WEIGHTS).get(k, 0))) for k in SIGNALS}
+    given = {**DEFAULT_HEALTH_WEIGHTS, **(weights or {})}
+    weights = {k: max(0, int(given[k])) if applies(k, measures) else 0 for k in SIGNALS}
     total = sum(weights.values())
     rows, shares = [], []
     for name in SIGNALS:
@@ -174,7 +182,10 @@ def _reference_health(measures: HealthMeasures, weights: dict[str, int] | None =
         floors[i] += 1
     for row, points in zip(rows, floors, strict=True):
         row["contribution"] = points
-    return {"score": score, "band": band_of(score), "signals": rows}
+    band = band_of(score)
+    if weights["goals_on_track"] and _goodness("goals_on_track", measures)[0] < GOALS_CAP_BELOW and band == "healthy":
+        band = "watch"
+    return {"score": score, "band": band, "signals": rows}
 
 
 @given(measures, st.one_of(st.none(), weights, st.fixed_dictionaries({k: st.just(0) for k in SIGNALS})))
