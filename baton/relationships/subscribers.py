@@ -59,7 +59,8 @@ events.on_emit("invoice.emailed", record_invoice_touchpoint)
 def goals_from_sales_handoff(actor: Actor, handoff: Handoff) -> None:
     """A client goal for each measurable commitment in a confirmed sales-to-account handoff's fields (in the
     template's order; a metric promised twice, once), made by Baton with `source_handoff_id`; none twice."""
-    if handoff.kind != "sales_to_account" or handoff.client_id is None:
+    client = handoff.client
+    if handoff.kind != "sales_to_account" or client is None:
         return
     if ClientGoal.objects.filter(workspace_id=handoff.workspace_id, source_handoff_id=handoff.pk).exists():
         return
@@ -72,7 +73,7 @@ def goals_from_sales_handoff(actor: Actor, handoff: Handoff) -> None:
         seen.add(commitment.key)
         goal_create(
             actor=Actor.system(actor.workspace),
-            client=handoff.client,
+            client=client,
             title=commitment.title,
             metric=commitment.metric,
             unit=commitment.unit,
