@@ -14,8 +14,14 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, settings
 
 from baton.devdata.testing.personas import Personas, make_personas
+
+# Property tests judge their outcomes, never the machine's speed: CI runs on two busy cores, where generating inputs
+# or running an example may take longer than Hypothesis's defaults allow.
+settings.register_profile("baton", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("baton")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
