@@ -145,7 +145,9 @@ def _activate_client(actor: Actor, client: Client, account_manager_id: int) -> t
     if not changes:
         return client, False
     was = client.status
-    client = client_update(actor=_acting(actor, "client", "update", client), client=client, version=client.version, **changes)
+    client = client_update(
+        actor=_acting(actor, "client", "update", client), client=client, version=client.version, **changes
+    )
     return client, was != ClientStatus.ACTIVE
 
 

@@ -144,14 +144,18 @@ def test_deal_win_gives_a_client_without_an_account_manager_its_seller(personas,
     assert Client.objects.get(pk=orphan.id).account_manager_id == personas["admin"].person.id
     other = client_create(actor=system, name="No AM either")
     deal = deal_create(actor=system, client=other, name="E", owner_id=personas["admin"].person.id)
-    named = personas["owner"].api().post(
-        f"/api/v1/deals/{deal.id}/win", {"account_manager_id": personas["am"].person.id}, content_type=JSON
+    named = (
+        personas["owner"]
+        .api()
+        .post(f"/api/v1/deals/{deal.id}/win", {"account_manager_id": personas["am"].person.id}, content_type=JSON)
     )
     assert named.status_code == 200 and named.json()["handoff_id"] is not None
     assert Client.objects.get(pk=other.id).account_manager_id == personas["am"].person.id
     taken = deal_create(actor=system, client=personas.client_a, name="F", owner_id=personas["admin"].person.id)
-    refused = personas["owner"].api().post(
-        f"/api/v1/deals/{taken.id}/win", {"account_manager_id": personas["admin"].person.id}, content_type=JSON
+    refused = (
+        personas["owner"]
+        .api()
+        .post(f"/api/v1/deals/{taken.id}/win", {"account_manager_id": personas["admin"].person.id}, content_type=JSON)
     )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "account_manager_id"
     assert Deal.objects.get(pk=taken.id).stage == "lead"
