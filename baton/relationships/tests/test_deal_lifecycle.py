@@ -113,7 +113,7 @@ def test_a_recurring_deal_becomes_a_retainer_with_a_recurring_engagement(persona
     )
     single = Engagement.objects.get(pk=_win(personas["am"], one_off.id).json()["engagement_id"])
     assert single.recurring is False and single.value == Decimal("4000.00") and single.end_date is None
-    assert Project.objects.get(pk=single.project_id).billing == "time_and_materials"
+    assert single.project is not None and single.project.billing == "time_and_materials"
     bad = am.post(
         "/api/v1/deals",
         {"client_id": personas.client_a.id, "name": "X", "recurring": True, "term_months": 0},
@@ -164,3 +164,21 @@ def test_a_growth_opportunity_becomes_a_deal_in_one_step_and_counts_once(persona
     third = opportunity_create(actor=personas["am"].actor, client=personas.client_a, title="Video")
     bad = am.post(f"/api/v1/growth-opportunities/{third.id}/deal", {"colour": "red"}, content_type=JSON)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "colour"
+
+
+def test_deal_page_and_the_make_it_a_deal_button(personas, client):
+    from django.urls import reverse
+
+    opp = opportunity_create(actor=personas["am"].actor, client=personas.client_a, title="Newsletter", value="600.00")
+    client.force_login(personas["am"].person.membership.user)
+    account = client.get(reverse("relationships:account", args=[personas.client_a.id]))
+    assert b"Make it a deal" in account.content
+    made = client.post(reverse("relationships:opportunity_deal", args=[opp.id]))
+    deal_id = GrowthOpportunity.objects.get(pk=opp.id).deal_id
+    assert made.status_code == 302 and made["Location"] == reverse("relationships:deal", args=[deal_id])
+    page = client.get(made["Location"])
+    assert page.status_code == 200 and b"Capacity before committing" in page.content and b"One-off" in page.content
+    board = client.get(reverse("relationships:deals"))
+    assert f'href="{reverse("relationships:deal", args=[deal_id])}"'.encode() in board.content
+    client.force_login(personas["member"].person.membership.user)
+    assert client.get(made["Location"]).status_code in (403, 404)
