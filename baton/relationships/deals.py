@@ -263,7 +263,20 @@ def deal_win(
             "client_activated": activated,
         },
     )
+    close_opportunities(actor, deal, OpportunityStatus.WON)
     return DealWon(deal, project, handoff, engagement, activated, onboarding_from)
+
+
+def close_opportunities(actor: Actor, deal: Deal, status: str) -> None:
+    """The growth opportunities a deal was made from follow it when it closes: won with it, or lost with it."""
+    for opp in GrowthOpportunity.objects.select_for_update().filter(
+        deal=deal, status__in=(OpportunityStatus.IDEA, OpportunityStatus.PROPOSED)
+    ):
+        old = opp.status
+        opp.status = status
+        bump_version(opp)
+        opp.save()
+        events.emit(actor, "growth_opportunity.updated", opp, data={"changes": {"status": [old, status]}})
 
 
 # --- Growth opportunity → deal ------------------------------------------------------------------------------------

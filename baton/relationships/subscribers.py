@@ -10,10 +10,11 @@ from django.db import transaction
 from baton.core import events
 from baton.core.access import Actor
 from baton.core.models import Event
-from baton.crm.models import Client
+from baton.crm.models import Client, Deal
 from baton.finance.models import Invoice
 from baton.finance.services import billing_contacts
-from baton.relationships.models import CommunicationProtocol, TouchpointKind
+from baton.relationships.deals import close_opportunities
+from baton.relationships.models import CommunicationProtocol, OpportunityStatus, TouchpointKind
 from baton.relationships.services import onboarding_apply, touchpoint_log
 
 
@@ -48,3 +49,11 @@ def record_invoice_touchpoint(actor: Actor, invoice: Invoice) -> None:
 
 
 events.on_emit("invoice.emailed", record_invoice_touchpoint)
+
+
+def lose_opportunities(actor: Actor, deal: Deal) -> None:
+    """A lost deal's growth opportunities are lost with it (crm, below, loses the deal and knows nothing of them)."""
+    close_opportunities(actor, deal, OpportunityStatus.LOST)
+
+
+events.on_emit("deal.lost", lose_opportunities)

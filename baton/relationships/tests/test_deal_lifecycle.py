@@ -161,6 +161,11 @@ def test_a_growth_opportunity_becomes_a_deal_in_one_step_and_counts_once(persona
         content_type=JSON,
     ).json()
     assert made["stage"] == "qualified" and made["recurring"] is True and made["term_months"] == 6
+    # the opportunities follow their deals when they close
+    assert _win(personas["am"], deal["id"]).status_code == 200
+    assert GrowthOpportunity.objects.get(pk=opp.id).status == "won"
+    assert am.post(f"/api/v1/deals/{made['id']}/lose", {}, content_type=JSON).status_code == 200
+    assert GrowthOpportunity.objects.get(pk=other.id).status == "lost"
     third = opportunity_create(actor=personas["am"].actor, client=personas.client_a, title="Video")
     bad = am.post(f"/api/v1/growth-opportunities/{third.id}/deal", {"colour": "red"}, content_type=JSON)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "colour"
