@@ -239,6 +239,9 @@ class DealIn(InputSchema):
     expected_effort_minutes: int = Field(0, ge=0)
     effort_role: str = ""
     effort_weeks: int = Field(4, ge=1, le=104)
+    recurring: bool = Field(False, description="Winning makes a retainer project and a recurring engagement.")
+    term_months: int = Field(12, ge=1, le=120, description="A recurring deal's term; `value` is the whole term's.")
+    service: str = Field("", max_length=100)
     template_id: int | None = None
     primary_goals: str = ""
     objections: str = ""
@@ -260,6 +263,9 @@ class DealPatch(InputSchema):
     expected_effort_minutes: int | None = Field(None, ge=0)
     effort_role: str | None = None
     effort_weeks: int | None = Field(None, ge=1, le=104)
+    recurring: bool | None = None
+    term_months: int | None = Field(None, ge=1, le=120)
+    service: str | None = Field(None, max_length=100)
     template_id: int | None = None
     primary_goals: str | None = None
     objections: str | None = None
@@ -286,6 +292,9 @@ class DealOut(Schema):
     expected_effort_minutes: int
     effort_role: str
     effort_weeks: int
+    recurring: bool
+    term_months: int
+    service: str
     template_id: int | None
     primary_goals: str
     objections: str
@@ -308,6 +317,28 @@ class DealOut(Schema):
     @staticmethod
     def resolve_contact_ids(obj: Any) -> list[int]:
         return sorted(c.pk for c in obj.contacts.all())
+
+
+class CapacityWeekOut(Schema):
+    week: date = Field(description="The week's Monday.")
+    demand_minutes: int = Field(description="The deal's effort that week, unweighted (what winning it asks).")
+    free_minutes: int = Field(description="Capacity less bookings of everyone matching the need by skill or title.")
+    covered: bool
+
+
+class DealCapacityOut(Schema):
+    role: str = Field(description="The deal's `effort_role` as written.")
+    skill: str = Field(description="The need as a skill (lower case); empty when the deal names none.")
+    matched_by: str
+    weeks: list[CapacityWeekOut]
+    short_weeks: int
+
+
+class DealDetailOut(DealOut):
+    capacity: DealCapacityOut | None = Field(
+        None,
+        description="Free capacity for the deal's need over its effort weeks; null once closed or not yours to see.",
+    )
 
 
 class DealFilters(ListParams):
@@ -336,11 +367,21 @@ class BoardColumnOut(Schema):
         return [d.pk for d in obj["deals"]]
 
 
+class PipelineOpportunitiesOut(Schema):
+    count: int = Field(description="Open growth opportunities (idea or proposed) that are not yet deals.")
+    value: Decimal
+    probability: int = Field(description="The probability they are weighted at (a deal's at `lead`).")
+    weighted_value: Decimal
+
+
 class BoardOut(Schema):
     columns: list[BoardColumnOut]
+    open_deals: int
     open_value: Decimal
-    weighted_open_value: Decimal
+    weighted_open_value: Decimal = Field(description="The open deals' value x probability.")
     weighted_effort_minutes: int
+    opportunities: PipelineOpportunitiesOut
+    weighted_total_value: Decimal = Field(description="weighted_open_value + opportunities.weighted_value.")
 
 
 def _deal_client(actor: Any, client_id: int) -> Any:
@@ -372,13 +413,17 @@ def create_deal(request: HttpRequest, payload: DealIn) -> Any:
 
 @router.get("/deals/board", response={200: BoardOut, **ERRORS}, tags=["deals"])
 def deal_board(request: HttpRequest, owner_id: int | None = None) -> Any:
-    columns = selectors.deal_board(actor=actor_of(request), owner_id=owner_id)
-    return {"columns": columns, **selectors.pipeline_totals(columns)}
+    columns, totals = selectors.pipeline(actor=actor_of(request), owner_id=owner_id)
+    return {"columns": columns, **totals}
 
 
-@router.get("/deals/{deal_id}", response={200: DealOut, **ERRORS}, tags=["deals"])
+@router.get("/deals/{deal_id}", response={200: DealDetailOut, **ERRORS}, tags=["deals"])
 def get_deal(request: HttpRequest, deal_id: int) -> Any:
-    return selectors.deal_get(actor=actor_of(request), deal_id=deal_id)
+    """The deal, with the capacity it would meet (`capacity`)."""
+    actor = actor_of(request)
+    deal = selectors.deal_get(actor=actor, deal_id=deal_id)
+    deal.capacity = selectors.deal_capacity(actor=actor, deal=deal)  # type: ignore[attr-defined]
+    return deal
 
 
 @router.patch("/deals/{deal_id}", response={200: DealOut, **ERRORS}, tags=["deals"])

@@ -166,6 +166,13 @@ class Deal(TimestampedModel):
     effort_weeks = models.PositiveSmallIntegerField(
         default=4, help_text="Weeks after the close the effort spreads over."
     )
+    recurring = models.BooleanField(
+        default=False, help_text="A retainer: won, its project is a retainer and its engagement recurs."
+    )
+    term_months = models.PositiveSmallIntegerField(
+        default=12, help_text="A recurring deal's term in months; its value is the whole term's."
+    )
+    service = models.CharField(max_length=100, blank=True, help_text="The service line (retention by service).")
     template = models.ForeignKey(
         "delivery.ProjectTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
     )
@@ -200,6 +207,11 @@ class Deal(TimestampedModel):
                 condition=models.Q(value__gte=0),
                 name="deal_value_not_negative",
                 violation_error_message="A deal's value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_months__gte=1, term_months__lte=120),
+                name="deal_term_months_1_120",
+                violation_error_message="A term is 1 to 120 months.",
             ),
         ]
         indexes = [models.Index(fields=["workspace", "stage"], name="deal_ws_stage")]

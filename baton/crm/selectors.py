@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -168,22 +169,71 @@ def deal_board(*, actor: Actor, owner_id: int | None = None) -> list[dict[str, A
     return columns
 
 
-def pipeline_totals(columns: list[dict[str, Any]]) -> dict[str, Any]:
+# Open growth opportunities that are not yet deals (relationships, above crm, owns them and fills this hook from its
+# wiring): {count, value, probability, weighted_value} for what the actor may see, of one owner when given.
+OpportunityPipelineReader = Callable[[Actor, "int | None"], dict[str, Any]]
+
+
+def no_opportunities() -> dict[str, Any]:
+    return {"count": 0, "value": Decimal("0.00"), "probability": 0, "weighted_value": Decimal("0.00")}
+
+
+def _no_opportunities(actor: Actor, owner_id: int | None) -> dict[str, Any]:
+    return no_opportunities()
+
+
+opportunity_pipeline_reader: OpportunityPipelineReader = _no_opportunities
+
+
+def set_opportunity_pipeline_reader(reader: OpportunityPipelineReader) -> None:
+    global opportunity_pipeline_reader
+    opportunity_pipeline_reader = reader
+
+
+# The capacity a deal would meet (resourcing, above crm, computes it and fills this hook from its wiring): None when
+# nothing fills it or the actor may not see it.
+DealCapacityReader = Callable[[Actor, Deal], "dict[str, Any] | None"]
+deal_capacity_reader: DealCapacityReader = lambda actor, deal: None  # noqa: E731
+
+
+def set_deal_capacity_reader(reader: DealCapacityReader) -> None:
+    global deal_capacity_reader
+    deal_capacity_reader = reader
+
+
+def deal_capacity(*, actor: Actor, deal: Deal) -> dict[str, Any] | None:
+    return deal_capacity_reader(actor, deal)
+
+
+def pipeline_totals(columns: list[dict[str, Any]], opportunities: dict[str, Any] | None = None) -> dict[str, Any]:
     """The open part of `deal_board`'s columns: how many deals, their value, weighted value (value x probability)
-    and weighted effort. The one source of the pipeline figures (`GET /deals/board` and the leadership home)."""
+    and weighted effort; and, on their own line, the open growth opportunities not yet deals (`opportunities`, from
+    `opportunity_pipeline_reader`), which `weighted_total_value` adds to the deals' weighted value: an opportunity
+    that became a deal counts once, as the deal. The one source of the pipeline figures (`GET /deals/board`, the
+    deal board and the leadership home)."""
     open_cols = [c for c in columns if c["stage"] in OPEN_DEAL_STAGES]
+    opportunities = opportunities or no_opportunities()
+    weighted = sum((c["weighted_value"] for c in open_cols), Decimal("0.00"))
     return {
         "open_deals": sum(c["count"] for c in open_cols),
         "open_value": sum((c["total_value"] for c in open_cols), Decimal("0.00")),
-        "weighted_open_value": sum((c["weighted_value"] for c in open_cols), Decimal("0.00")),
+        "weighted_open_value": weighted,
         "weighted_effort_minutes": sum(c["weighted_effort_minutes"] for c in open_cols),
+        "opportunities": opportunities,
+        "weighted_total_value": weighted + opportunities["weighted_value"],
     }
 
 
+def pipeline(*, actor: Actor, owner_id: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`deal_board`'s columns and their `pipeline_totals`, open opportunities included."""
+    columns = deal_board(actor=actor, owner_id=owner_id)
+    return columns, pipeline_totals(columns, opportunity_pipeline_reader(actor, owner_id))
+
+
 def pipeline_summary(*, actor: Actor, today: date) -> dict[str, Any]:
-    """The pipeline at a glance (two queries): `pipeline_totals` and the open deals that wait for a decision —
+    """The pipeline at a glance (three queries): `pipeline_totals` and the open deals that wait for a decision —
     in negotiation, or past their expected close — oldest close first."""
-    columns = deal_board(actor=actor)
+    columns, totals = pipeline(actor=actor)
     to_decide = [
         d
         for c in columns
@@ -192,4 +242,4 @@ def pipeline_summary(*, actor: Actor, today: date) -> dict[str, Any]:
         if d.stage == DealStage.NEGOTIATION or (d.expected_close is not None and d.expected_close < today)
     ]
     to_decide.sort(key=lambda d: (d.expected_close or date.max, d.id))
-    return {**pipeline_totals(columns), "to_decide": to_decide}
+    return {**totals, "to_decide": to_decide}

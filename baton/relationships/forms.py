@@ -20,6 +20,20 @@ class DealForm(BatonForm):
     expected_effort_minutes = forms.IntegerField(
         min_value=0, required=False, initial=0, label="Expected effort (minutes)"
     )
+    effort_role = forms.CharField(
+        max_length=100, required=False, label="Skill or role needed", help_text="E.g. design: shows the free capacity."
+    )
+    effort_weeks = forms.IntegerField(min_value=1, max_value=104, required=False, initial=4, label="Over weeks")
+    recurring = forms.BooleanField(required=False, label="Recurring (a retainer)")
+    term_months = forms.IntegerField(
+        min_value=1,
+        max_value=120,
+        required=False,
+        initial=12,
+        label="Term (months)",
+        help_text="The value is the whole term's.",
+    )
+    service = forms.CharField(max_length=100, required=False, label="Service line")
     primary_goals = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: object, clients: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]

@@ -61,7 +61,7 @@ def deal_visible(actor: Actor) -> QuerySet[Deal]:
 
 
 def deal_url(actor: Actor, deal_id: int, client_id: int | None) -> str:
-    return reverse("relationships:deals") + f"#deal-{deal_id}"
+    return reverse("relationships:deal", args=[deal_id])
 
 
 # --- Goals ----------------------------------------------------------------------------------------------------

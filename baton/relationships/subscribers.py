@@ -14,12 +14,13 @@ from django.db import transaction
 from baton.core import events
 from baton.core.access import Actor
 from baton.core.models import Event
-from baton.crm.models import Client
+from baton.crm.models import Client, Deal
 from baton.finance.models import Invoice
 from baton.finance.services import billing_contacts
 from baton.handoffs.models import Handoff
 from baton.relationships.commitments import measurable_commitments
-from baton.relationships.models import ClientGoal, CommunicationProtocol, TouchpointKind
+from baton.relationships.deals import close_opportunities
+from baton.relationships.models import ClientGoal, CommunicationProtocol, OpportunityStatus, TouchpointKind
 from baton.relationships.services import goal_create, onboarding_apply, touchpoint_log
 
 
@@ -86,3 +87,11 @@ def goals_from_sales_handoff(actor: Actor, handoff: Handoff) -> None:
 
 
 events.on_emit("handoff.confirmed", goals_from_sales_handoff)
+
+
+def lose_opportunities(actor: Actor, deal: Deal) -> None:
+    """A lost deal's growth opportunities are lost with it (crm, below, loses the deal and knows nothing of them)."""
+    close_opportunities(actor, deal, OpportunityStatus.LOST)
+
+
+events.on_emit("deal.lost", lose_opportunities)

@@ -5,6 +5,7 @@ from baton.relationships import views
 app_name = "relationships"
 urlpatterns = [
     path("deals/", views.deal_board, name="deals"),
+    path("deals/<int:deal_id>/", views.deal_detail, name="deal"),
     path("deals/<int:deal_id>/win/", views.deal_win, name="deal_win"),
     path("deals/<int:deal_id>/lose/", views.deal_lose, name="deal_lose"),
     path("portfolio/", views.portfolio, name="portfolio"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/<int:client_id>/draft/", views.draft_now, name="draft_now"),
     path("accounts/<int:client_id>/goals/", views.goal_new, name="goal_new"),
     path("accounts/<int:client_id>/opportunities/", views.opportunity_new, name="opportunity_new"),
+    path("opportunities/<int:opportunity_id>/deal/", views.opportunity_deal, name="opportunity_deal"),
     path("accounts/<int:client_id>/report/", views.report, name="report"),
     path("status-updates/<int:update_id>/", views.status_update_edit, name="status_update"),
     path("goals/<int:goal_id>/value/", views.goal_value, name="goal_value"),

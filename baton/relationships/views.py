@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from baton.core import access
@@ -23,6 +24,7 @@ from baton.finance.models import ChangeOrder, Quote
 from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 from baton.finance.quote_pdf import quote_pdf_bytes
 from baton.finance.services import quotes as quote_services
+from baton.people.models import Person
 from baton.relationships import deals, selectors, services
 from baton.relationships.forms import (
     DealForm,
@@ -32,9 +34,10 @@ from baton.relationships.forms import (
     StatusUpdateForm,
     TouchpointForm,
 )
-from baton.relationships.models import OnboardingItem
+from baton.relationships.models import Engagement, GrowthOpportunity, OnboardingItem
 from baton.relationships.pdf import render_client_report
 from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
+from baton.resourcing.reports import deal_capacity
 
 
 def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
@@ -50,7 +53,7 @@ def deal_board(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     if actor.is_client:
         raise Http404
-    columns = crm_selectors.deal_board(actor=actor)
+    columns, totals = crm_selectors.pipeline(actor=actor)
     if request.method == "GET" and download_format(request):
         return table_response(request, deal_table(columns), "deals")
     clients = crm_selectors.client_choices(actor=actor)
@@ -60,9 +63,10 @@ def deal_board(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         client = crm_selectors.client_get(actor=actor, client_id=data.pop("client_id"))
         data["expected_effort_minutes"] = data.get("expected_effort_minutes") or 0
+        data["effort_weeks"] = data.get("effort_weeks") or 4
+        data["term_months"] = data.get("term_months") or 12
         return crm_services.deal_create(actor=actor, client=client, **data)
 
-    open_cols = [c for c in columns if c["stage"] not in ("won", "lost")]
     return form_page(
         request,
         form,
@@ -72,12 +76,47 @@ def deal_board(request: HttpRequest) -> HttpResponse:
         context={
             "columns": columns,
             "can_create": can_create,
-            "weighted_total": sum(c["weighted_value"] for c in open_cols),
-            "open_total": sum(c["total_value"] for c in open_cols),
+            "totals": totals,
+            "weighted_total": totals["weighted_open_value"],
+            "open_total": totals["open_value"],
             "currency": actor.workspace.currency,
         },
-        success_url=lambda d: reverse("relationships:deals"),
+        success_url=lambda d: reverse("relationships:deal", args=[d.pk]),
         success_message=lambda d: f"Deal “{d.name}” added.",
+    )
+
+
+@actor_required
+def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """A deal: its terms (recurring or one-off), the capacity its need would meet before committing, and winning it
+    (or, once won, what the win made: the project, the handoff or why there is none, the engagement, onboarding)."""
+    actor = get_actor(request)
+    deal = crm_selectors.deal_get(actor=actor, deal_id=deal_id)
+    is_open = deal.stage not in ("won", "lost")
+    can_win = is_open and access.allowed(actor, "deal", "win", deal)
+    engagement = Engagement.objects.filter(deal=deal).order_by("id").first() if not is_open else None
+    people = (
+        list(Person.objects.filter(workspace=actor.workspace, active=True, client__isnull=True).order_by("name"))
+        if can_win and deal.client.account_manager_id is None
+        else []
+    )
+    return render(
+        request,
+        "relationships/deal.html",
+        {
+            "deal": deal,
+            "is_open": is_open,
+            "can_win": can_win,
+            "can_lose": is_open and access.allowed(actor, "deal", "update", deal),
+            "capacity": deal_capacity(actor=actor, deal=deal) if is_open else None,
+            "engagement": engagement,
+            "seller_is_am": deal.owner_id is not None and deal.owner_id == deal.client.account_manager_id,
+            "people": people,
+            "onboarding": list(OnboardingItem.objects.filter(client=deal.client).order_by("due_on", "id")[:3])
+            if not is_open
+            else [],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -87,13 +126,31 @@ def deal_win(request: HttpRequest, deal_id: int) -> HttpResponse:
     actor = get_actor(request)
     deal = crm_selectors.deal_get(actor=actor, deal_id=deal_id)
     try:
-        deal, project, _handoff = deals.deal_win(actor=actor, deal=deal)
+        start = parse_date(request.POST.get("start_date") or "")
+    except ValueError:
+        start = None
+    am = request.POST.get("account_manager_id") or ""
+    try:
+        won = deals.deal_win(
+            actor=actor, deal=deal, start_date=start, account_manager_id=int(am) if am.isdigit() else None
+        )
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
-        return redirect("relationships:deals")
-    messages.success(request, f"Won “{deal.name}”: project created and the sales-to-account handoff opened.")
-    # the new project's setup steps, its handoff first
-    return redirect(reverse("delivery:project_detail", args=[project.pk]) + "#setup")
+        return redirect("relationships:deal", deal_id)
+    said = [f"Won “{won.deal.name}”: project created"]
+    said.append(
+        "the sales-to-account handoff opened"
+        if won.handoff is not None
+        else "no handoff (the seller manages the account)"
+    )
+    if won.client_activated:
+        said.append(f"{won.deal.client.name} is now active")
+    if won.onboarding_started_on:
+        said.append("its first-30-days onboarding started")
+    messages.success(request, "; ".join(said) + ".")
+    if won.handoff is not None:  # the new project's setup steps, its handoff first
+        return redirect(reverse("delivery:project_detail", args=[won.project.pk]) + "#setup")
+    return redirect(reverse("relationships:deal", args=[deal_id]) + "#win-result")  # what the win made
 
 
 @actor_required
@@ -106,6 +163,21 @@ def deal_lose(request: HttpRequest, deal_id: int) -> HttpResponse:
     except (ValidationError, BatonError) as exc:
         _errors_to_messages(request, exc)
     return redirect("relationships:deals")
+
+
+@actor_required
+@require_POST
+def opportunity_deal(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """A growth opportunity becomes a deal in one step (prefilled from it); the deal's page opens."""
+    actor = get_actor(request)
+    opp: GrowthOpportunity = selectors.opportunity_get(actor=actor, opportunity_id=opportunity_id)
+    try:
+        deal = deals.opportunity_to_deal(actor=actor, opportunity=opp)
+    except (ValidationError, BatonError, PermissionDenied) as exc:
+        _errors_to_messages(request, exc)
+        return redirect("relationships:account", opp.client_id)
+    messages.success(request, f"“{opp.title}” is now a deal in the pipeline.")
+    return redirect("relationships:deal", deal.pk)
 
 
 PORTFOLIO_DUE_SHOWN = 50  # due items listed on the whole agency's portfolio

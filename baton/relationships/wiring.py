@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from baton.core.client_view import register_internal_texts, register_sharing_reader
 from baton.core.registry import register_event_secret, register_holding_source
+from baton.crm.selectors import set_opportunity_pipeline_reader
 from baton.crm.services import set_portfolio_mode_reader
 from baton.handoffs.prefill import register_next_step_source
 from baton.knowledge.goals import set_client_goal_reader
@@ -18,11 +19,13 @@ from baton.relationships.selectors import (
     client_internal_texts,
     client_shares,
     goal_lines,
+    opportunity_pipeline,
     portfolio_mode,
     touchpoint_next_steps,
 )
 
 set_portfolio_mode_reader(portfolio_mode)
+set_opportunity_pipeline_reader(opportunity_pipeline)  # the weighted pipeline's line of opportunities not yet deals
 register_next_step_source(touchpoint_next_steps)
 set_client_goal_reader(goal_lines)  # the knowledge record shows the client goals of /client-goals, the one source
 register_event_secret("growth_opportunity.*", keys=("value", "changes.value"), resource="growth_opportunity")

@@ -8,6 +8,7 @@ Two functions read other apps' data:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -41,6 +42,8 @@ from baton.timesheets.models import TimeEntry
 
 GROUPS = ("person", "role", "week", "month")
 NO_TITLE = "No title"
+UNSPECIFIED = "(unspecified)"
+MAX_CAPACITY_DAYS = 7 * 26 - 1  # a deal's capacity panel looks half a year ahead at most
 
 
 def pct(part: int, whole: int) -> float:
@@ -88,6 +91,22 @@ def _as_date(value: Any) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def deal_effort_weeks(deal: Deal, minutes: int) -> list[tuple[date, int]]:
+    """(week's Monday, minutes) of `minutes` spread evenly over the deal's `effort_weeks` weeks, from the Monday of the
+    week after its expected close (today when it has none); the first weeks take the odd minutes. The one rule of
+    where a deal's effort falls (the demand forecast and the deal's capacity panel)."""
+    weeks = max(1, int(deal.effort_weeks or 1))
+    first = monday_of((deal.expected_close or today()) + timedelta(days=7))
+    per_week, extra = divmod(minutes, weeks)
+    return [(first + timedelta(weeks=i), per_week + (1 if i < extra else 0)) for i in range(weeks)]
+
+
+def need_key(effort_role: str, by: str) -> str:
+    """The key a deal's need (`effort_role`) takes in the demand report: lower case by skill, as written by role."""
+    key = (effort_role or "").strip()
+    return (key.lower() if by == "skill" else key) or UNSPECIFIED
+
+
 def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> dict[tuple[date, str], int]:
     """Weighted pipeline demand in minutes per (week, skill or role): each open deal's expected effort x probability
     spread over the weeks after its expected close."""
@@ -102,16 +121,10 @@ def pipeline_demand(workspace: Workspace, start: date, end: date, by: str) -> di
         probability__gt=0,
     ).only("expected_close", "expected_effort_minutes", "effort_role", "effort_weeks", "probability")
     for deal in deals:
-        weeks = max(1, int(deal.effort_weeks or 1))
-        weighted = deal.expected_effort_minutes * deal.probability // 100
-        first = monday_of((deal.expected_close or today()) + timedelta(days=7))
-        key = (deal.effort_role or "").strip()
-        key = (key.lower() if by == "skill" else key) or "(unspecified)"
-        per_week, extra = divmod(weighted, weeks)
-        for i in range(weeks):
-            week = first + timedelta(weeks=i)
+        key = need_key(deal.effort_role, by)
+        for week, minutes in deal_effort_weeks(deal, deal.expected_effort_minutes * deal.probability // 100):
             if start <= week <= end:
-                demand[(week, key)] += per_week + (1 if i < extra else 0)
+                demand[(week, key)] += minutes
     return dict(demand)
 
 
@@ -321,20 +334,42 @@ def _group(group_by: str, person: Person | StaffRow, d: date) -> tuple[Any, str]
 # --- Capacity vs demand -----------------------------------------------------------------------------------------------
 
 
-def _keys_of(person: Person | StaffRow, by: str) -> list[str]:
-    if by == "role":
-        return [person.title or NO_TITLE]
-    return [s.lower() for s in person.skills or []] or ["(no skill listed)"]
+def _keys_of(person: Person | StaffRow, by: str, needs: Iterable[str] = ()) -> list[str]:
+    """The report's keys a person's capacity and bookings count towards: its title (by role) or each skill it lists
+    (by skill), and each of the pipeline's `needs` it matches by skill or by title (`skill_match`), so a deal needing
+    "design" meets the designers whether they list the skill or carry the title."""
+    base = (
+        [person.title or NO_TITLE]
+        if by == "role"
+        else [s.lower() for s in person.skills or []] or ["(no skill listed)"]
+    )
+    return base + [n for n in needs if n not in base and skill_match(person, n) != "none"]
+
+
+def _booking_keys(named: str, person: StaffRow | None, by: str, needs: Iterable[str]) -> list[str]:
+    """A booking counts where it names (a skill or role, and the needs that name matches), else where its person
+    counts; a person's booking also counts towards the needs its person meets only by matching (their capacity counts
+    there too); an unstaffed booking naming nothing is `(unspecified)`."""
+    if not named:
+        return _keys_of(person, by, needs) if person is not None else [UNSPECIFIED]
+    wanted = named.lower()
+    keys = [named] + [n for n in needs if n != named and (n.lower() in wanted or wanted in n.lower())]
+    if person is not None:
+        base = _keys_of(person, by)
+        keys += [n for n in _keys_of(person, by, needs) if n not in base and n not in keys]
+    return keys
 
 
 # Complexity: guards, then one pass summing capacity and each demand kind per week and key; kept whole.
 def capacity_demand(
-    *, actor: Actor, start: date | None = None, end: date | None = None, by: str = "skill"
+    *, actor: Actor, start: date | None = None, end: date | None = None, by: str = "skill", needs: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
     """Per week and skill (or job title): capacity against confirmed, tentative, unstaffed and pipeline demand.
 
     Defaults to the next quarter (13 weeks from this Monday). By skill, a person's capacity and bookings count
     towards each skill they list (a booking naming a skill counts only there), so compare within a skill, not across.
+    A deal's need (its `effort_role`, and any of `needs`) is a row of its own that counts everyone matching it by
+    skill or by job title (`_keys_of`), so pipeline demand meets the capacity that could do it.
     """
     if actor.is_client:
         raise PermissionDenied("Your role (client) may not view demand.")
@@ -358,11 +393,13 @@ def capacity_demand(
     )
     weeks = _buckets("week", start, end)
     ranges = [(lo, hi) for _, lo, hi in weeks]
+    pipeline = pipeline_demand(actor.workspace, start, end, by)
+    wanted = sorted({need_key(n, by) for n in needs} | {key for _, key in pipeline} - {UNSPECIFIED})
     cells: dict[tuple[date, str], dict[str, int]] = defaultdict(
         lambda: {"capacity_minutes": 0, "confirmed_minutes": 0, "tentative_minutes": 0, "unstaffed_minutes": 0}
     )
     for person in people:
-        keys = _keys_of(person, by)
+        keys = _keys_of(person, by, wanted)
         for (week, _, _), totals in zip(weeks, calendar.totals_by(person.id, ranges), strict=True):
             if totals.capacity_minutes:
                 for key in keys:
@@ -371,7 +408,7 @@ def capacity_demand(
         if b.person_id is not None and b.person_id not in by_id:
             continue  # an inactive person's booking
         named = (b.skill.lower() if by == "skill" else b.role) or ""
-        keys = [named] if named else (_keys_of(by_id[b.person_id], by) if b.person_id else ["(unspecified)"])
+        keys = _booking_keys(named, by_id[b.person_id] if b.person_id else None, by, wanted)
         column = (
             "unstaffed_minutes"
             if b.person_id is None
@@ -382,7 +419,6 @@ def capacity_demand(
             if days:
                 for key in keys:
                     cells[(week, key)][column] += b.minutes_per_day * days
-    pipeline = pipeline_demand(actor.workspace, start, end, by)
     for cell_key in pipeline:
         cells[cell_key]
     rows = []
@@ -399,6 +435,42 @@ def capacity_demand(
             }
         )
     return rows
+
+
+def deal_capacity(*, actor: Actor, deal: Deal) -> dict[str, Any] | None:
+    """The capacity a deal would meet, shown before committing to it: per week of its effort (`deal_effort_weeks`)
+    the deal's whole effort (unweighted: what winning it asks) and the free minutes of everyone who matches its need
+    (`effort_role`) by skill or by job title, i.e. their capacity less confirmed, tentative and unstaffed bookings
+    (other deals' pipeline is not taken off: it is not committed). None for a role that may not view demand, and for
+    a closed deal."""
+    if deal.stage in ("won", "lost") or not access.allowed(actor, "demand", "view"):
+        return None
+    spread = deal_effort_weeks(deal, deal.expected_effort_minutes)
+    need = need_key(deal.effort_role, "skill")
+    if need == UNSPECIFIED:  # no need named: nobody to match (the page asks for one)
+        return {"role": "", "skill": "", "matched_by": "skill or job title", "weeks": [], "short_weeks": 0}
+    start, end = spread[0][0], spread[-1][0] + timedelta(days=6)
+    end = min(end, start + timedelta(days=MAX_CAPACITY_DAYS))
+    rows = {
+        r["week_start"]: r
+        for r in capacity_demand(actor=actor, start=start, end=end, by="skill", needs=[deal.effort_role])
+        if r["key"] == need
+    }
+    weeks = []
+    for week, minutes in spread:
+        row = rows.get(week)
+        if week > end:
+            break
+        booked = row["confirmed_minutes"] + row["tentative_minutes"] + row["unstaffed_minutes"] if row else 0
+        free = (row["capacity_minutes"] - booked) if row else 0
+        weeks.append({"week": week, "demand_minutes": minutes, "free_minutes": free, "covered": free >= minutes})
+    return {
+        "role": (deal.effort_role or "").strip(),
+        "skill": need,
+        "matched_by": "skill or job title",
+        "weeks": weeks,
+        "short_weeks": sum(1 for w in weeks if not w["covered"]),
+    }
 
 
 # --- Revenue forecast ---------------------------------------------------------------------------------------------
@@ -554,7 +626,7 @@ def revenue_forecast(*, actor: Actor, start: date | None = None, end: date | Non
 # --- Find someone -----------------------------------------------------------------------------------------------------
 
 
-def skill_match(person: Person, skill: str) -> str:
+def skill_match(person: Person | StaffRow, skill: str) -> str:
     """`exact` when the person lists the skill, `partial` when a listed skill or the title contains it, else `none`."""
     wanted = skill.strip().lower()
     if not wanted:

@@ -262,6 +262,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/growth-opportunities"): Row(201, CLIENT_WRITERS),
     ("GET", "/api/v1/growth-opportunities/{opportunity_id}"): Row(200, DEAL_SEERS, NO_CLIENT),
     ("PATCH", "/api/v1/growth-opportunities/{opportunity_id}"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("POST", "/api/v1/growth-opportunities/{opportunity_id}/deal"): Row(201, CLIENT_WRITERS, NO_CLIENT),
     # Automation
     ("GET", "/api/v1/automation/rules"): Row(200, LEADERS),
     ("POST", "/api/v1/automation/rules"): Row(201, LEADERS),
@@ -1001,6 +1002,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/api/v1/growth-opportunities/{t['opportunity_id']}",
         {"status": "proposed"},
         _version(GrowthOpportunity, t["opportunity_id"]),
+    ),
+    ("POST", "/api/v1/growth-opportunities/{opportunity_id}/deal"): lambda t, who: Call(
+        f"/api/v1/growth-opportunities/{t['opportunity_id']}/deal", {}
     ),
     # Automation
     ("GET", "/api/v1/automation/rules"): lambda t, who: Call("/api/v1/automation/rules"),

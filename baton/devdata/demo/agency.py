@@ -21,6 +21,7 @@ from baton.crm.models import Client
 from baton.crm.services import client_create, contact_create
 from baton.devdata.demo import (
     automation,
+    deals,
     delivery,
     finance,
     growth,
@@ -343,6 +344,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     finance.extend_demo(workspace, actor, rng, clients)
     handoffs.extend_demo(workspace, actor, rng, clients)
     relationships.extend_demo(workspace, actor, rng, clients)
+    deals.extend_demo(workspace, actor, rng, clients)  # after the opportunities it turns into a deal
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.

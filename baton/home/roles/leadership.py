@@ -59,6 +59,11 @@ def build(actor: Actor, *, defer: bool = False) -> dict[str, Any]:
             "open_deals": pipeline["open_deals"],
             "open_value": str(pipeline["open_value"]),
             "weighted_open_value": str(pipeline["weighted_open_value"]),
+            # open growth opportunities not yet deals, on their own line (a deal made from one counts as the deal)
+            "opportunities": pipeline["opportunities"]["count"],
+            "opportunities_probability": pipeline["opportunities"]["probability"],
+            "opportunities_weighted_value": str(pipeline["opportunities"]["weighted_value"]),
+            "weighted_total_value": str(pipeline["weighted_total_value"]),
         },
         "cash": {
             "receivable": str(cash.base.receivable),

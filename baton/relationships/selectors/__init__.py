@@ -34,6 +34,7 @@ from baton.relationships.selectors.health import (
     unconfirmed_critical_handoffs,
 )
 from baton.relationships.selectors.lists import (
+    OPPORTUNITY_PROBABILITY,
     client_report,
     escalation_get,
     escalation_list,
@@ -45,6 +46,7 @@ from baton.relationships.selectors.lists import (
     next_step_list,
     opportunity_get,
     opportunity_list,
+    opportunity_pipeline,
     status_update_get,
     status_update_list,
     touchpoint_get,
@@ -56,6 +58,7 @@ from baton.relationships.selectors.portfolios import am_home, portfolio, portfol
 from baton.relationships.selectors.weeks import week_facts
 
 __all__ = [
+    "OPPORTUNITY_PROBABILITY",
     "_cadence_inputs",
     "_day_bounds",
     "_health_facts_bulk",
@@ -86,6 +89,7 @@ __all__ = [
     "next_step_list",
     "opportunity_get",
     "opportunity_list",
+    "opportunity_pipeline",
     "portal_invoice_get",
     "portal_invoices",
     "portal_overview",

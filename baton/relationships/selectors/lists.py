@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,10 +15,23 @@ from baton.core import access, client_view, formats
 from baton.core.access import Actor
 from baton.core.selectors import one_or_404
 from baton.crm.models import Client
+from baton.crm.services import STAGE_PROBABILITY
 from baton.delivery.models import Milestone
 from baton.knowledge.models import Decision
-from baton.relationships.models import ClientGoal, Escalation, GrowthOpportunity, NextStep, StatusUpdate, Touchpoint
+from baton.relationships.models import (
+    ClientGoal,
+    Escalation,
+    GrowthOpportunity,
+    NextStep,
+    OpportunityStatus,
+    StatusUpdate,
+    Touchpoint,
+)
 from baton.relationships.selectors.clients import _day_bounds, client_for
+
+ZERO2 = Decimal("0.00")
+# An open growth opportunity not yet a deal counts in the weighted pipeline like a deal at `lead`.
+OPPORTUNITY_PROBABILITY = STAGE_PROBABILITY["lead"]
 
 # --- Lists --------------------------------------------------------------------------------------------------------
 
@@ -165,6 +178,23 @@ def opportunity_list(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("status", "-value", "id")
+
+
+def opportunity_pipeline(actor: Actor, owner_id: int | None = None) -> dict[str, Any]:
+    """The weighted pipeline's opportunities line (crm's `opportunity_pipeline_reader`): open growth opportunities
+    (idea or proposed) that are not yet deals, weighted at `OPPORTUNITY_PROBABILITY` (a deal's at `lead`). One that
+    became a deal (`deal` set) counts as that deal, so nothing is counted twice. Nothing for who may not see them."""
+    if not access.allowed(actor, "growth_opportunity", "view"):
+        return {"count": 0, "value": Decimal("0.00"), "probability": OPPORTUNITY_PROBABILITY, "weighted_value": ZERO2}
+    qs = opportunity_list(actor=actor).filter(
+        deal__isnull=True, status__in=(OpportunityStatus.IDEA, OpportunityStatus.PROPOSED)
+    )
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    row = qs.aggregate(count=Count("id"), value=Sum("value"))
+    value = Decimal(row["value"] or 0).quantize(ZERO2)
+    weighted = (value * OPPORTUNITY_PROBABILITY / Decimal(100)).quantize(ZERO2, ROUND_HALF_UP)
+    return {"count": row["count"], "value": value, "probability": OPPORTUNITY_PROBABILITY, "weighted_value": weighted}
 
 
 def opportunity_get(*, actor: Actor, opportunity_id: int) -> GrowthOpportunity:

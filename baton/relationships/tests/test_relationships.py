@@ -95,11 +95,15 @@ def test_deal_win_creates_the_project_and_the_prefilled_handoff(personas):
     assert "Cara Contact" in handoff.fields["stakeholder_contacts"]
     assert "cara@a.test" in handoff.fields["stakeholder_contacts"]
     won = Event.objects.get(verb="deal.won", target_id=deal.id)
+    # issue 20 added what else the win made: the engagement, whether the client became active, the deal's recurrence
     assert won.data == {
         "project_id": project.id,
         "handoff_id": handoff.id,
         "owner_id": personas["admin"].person.id,
         "value": "24000.00",
+        "recurring": False,
+        "engagement_id": body["engagement_id"],
+        "client_activated": False,
     }
     again = personas["am"].api().post(f"/api/v1/deals/{deal.id}/win", {}, content_type=JSON)
     assert again.status_code == 409
@@ -128,12 +132,33 @@ def test_deal_win_from_a_template(personas, system):
     assert project.tasks.count() == 1
 
 
-def test_deal_win_needs_an_account_manager(personas, system):
+def test_deal_win_gives_a_client_without_an_account_manager_its_seller(personas, system):
+    # Until issue 20 this was a 422 ("assign an account manager first"). Won work is never left unmanaged: the deal's
+    # owner becomes the client's AM (a founder who sells and manages), so nothing is handed over; another AM can be
+    # named with `account_manager_id`, and the handoff then goes to them.
     orphan = client_create(actor=system, name="No AM")
     deal = deal_create(actor=system, client=orphan, name="D", owner_id=personas["admin"].person.id)
     response = personas["owner"].api().post(f"/api/v1/deals/{deal.id}/win", {}, content_type=JSON)
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "client_id"
-    assert Deal.objects.get(pk=deal.id).stage == "lead"
+    assert response.status_code == 200, response.content
+    assert response.json()["handoff_id"] is None
+    assert Client.objects.get(pk=orphan.id).account_manager_id == personas["admin"].person.id
+    other = client_create(actor=system, name="No AM either")
+    deal = deal_create(actor=system, client=other, name="E", owner_id=personas["admin"].person.id)
+    named = (
+        personas["owner"]
+        .api()
+        .post(f"/api/v1/deals/{deal.id}/win", {"account_manager_id": personas["am"].person.id}, content_type=JSON)
+    )
+    assert named.status_code == 200 and named.json()["handoff_id"] is not None
+    assert Client.objects.get(pk=other.id).account_manager_id == personas["am"].person.id
+    taken = deal_create(actor=system, client=personas.client_a, name="F", owner_id=personas["admin"].person.id)
+    refused = (
+        personas["owner"]
+        .api()
+        .post(f"/api/v1/deals/{taken.id}/win", {"account_manager_id": personas["admin"].person.id}, content_type=JSON)
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "account_manager_id"
+    assert Deal.objects.get(pk=taken.id).stage == "lead"
 
 
 # --- Portfolio limit ----------------------------------------------------------------------------------------------

@@ -265,3 +265,63 @@ def test_find_someone_ranks_by_fit_then_free_time_then_cost(personas, make_perso
     assert "react" in rows[0]["explanation"]
     assert dear_free.id == rows[0]["person_id"] and cheap_free.id == rows[1]["person_id"]
     assert personas["member"].api().get("/api/v1/staffing/candidates?skill=react").status_code == 403
+
+
+def test_pipeline_demand_for_design_meets_designers_by_skill_and_by_title(personas, make_person, project):
+    """Issue 20: a deal needing "design" met capacity 0 (demand keyed by role, capacity by skill). Now the need counts
+    everyone who lists the skill or carries the title, in the demand report and on the deal."""
+    from baton.people.models import Person
+
+    ann = make_person("Ann", title="Visual Designer", skills=["illustration"])  # matches by title only
+    bob = make_person("Bob", title="Developer", skills=["Design", "react"])  # matches by skill only
+    make_person("Cy", title="Developer", skills=["react"])  # does not match
+    post(
+        personas["pm"].api(),
+        "/api/v1/bookings",
+        {
+            "person_id": ann.id,
+            "project_id": project.id,
+            "start_date": str(MONDAY),
+            "end_date": str(FRIDAY),
+            "minutes_per_day": 120,
+        },
+    )
+    owner = personas["owner"].api()
+    made = post(
+        owner,
+        "/api/v1/deals",
+        {
+            "client_id": personas.client_a.id,
+            "name": "Rebrand",
+            "stage": "proposal",
+            "expected_close": str(MONDAY - timedelta(days=7)),
+            "expected_effort_minutes": 4800,
+            "effort_role": "design",
+            "effort_weeks": 2,
+        },
+    ).json()
+    designers = [
+        p
+        for p in Person.objects.filter(workspace=personas.workspace, active=True)
+        if "design" in (p.title or "").lower() or "design" in [s.lower() for s in p.skills or []]
+    ]
+    assert {ann.id, bob.id} <= {p.id for p in designers}
+    capacity = sum(p.weekly_capacity_minutes for p in designers)
+    rows = owner.get(f"/api/v1/reports/capacity-demand?from={MONDAY}&to={FRIDAY + timedelta(days=2)}").json()
+    design = next(r for r in rows if r["key"] == "design")
+    assert design["capacity_minutes"] == capacity > 0
+    assert design["pipeline_minutes"] == 1200  # 4800 x 50 % over 2 weeks
+    assert design["confirmed_minutes"] == 600  # Ann's booking counts where her capacity does
+    by_role = owner.get(f"/api/v1/reports/capacity-demand?from={MONDAY}&to={FRIDAY}&by=role").json()
+    design_role = next(r for r in by_role if r["key"] == "design")
+    assert design_role["capacity_minutes"] == capacity and design_role["pipeline_minutes"] == 1200
+    # the deal shows the same free capacity before committing: its whole effort per week against it
+    deal = owner.get(f"/api/v1/deals/{made['id']}").json()
+    weeks = deal["capacity"]["weeks"]
+    assert deal["capacity"]["skill"] == "design" and deal["capacity"]["role"] == "design"
+    assert [(w["week"], w["demand_minutes"]) for w in weeks] == [
+        (str(MONDAY), 2400),
+        (str(MONDAY + timedelta(weeks=1)), 2400),
+    ]
+    assert weeks[0]["free_minutes"] == capacity - 600 and weeks[1]["free_minutes"] == capacity
+    assert personas["finance"].api().get(f"/api/v1/deals/{made['id']}").json()["capacity"] is not None
