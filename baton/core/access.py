@@ -208,6 +208,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("client_goal", "create"): frozenset({OWNER, ADMIN, AM}),
     ("client_goal", "update"): frozenset({OWNER, ADMIN, AM}),
     ("client_report", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM, CLIENT}),
+    # Meeting preparation: staff who run client meetings schedule them and read their briefs and QBR packs (an AM
+    # its own clients' only); the recap e-mail after a touchpoint is the client's writers' (like a status update).
+    ("meeting", "view"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("meeting", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("qbr", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
+    ("touchpoint", "recap"): frozenset({OWNER, ADMIN, AM}),
     ("escalation", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
     ("escalation", "create"): frozenset({OWNER, ADMIN, AM, PM}),
     ("escalation", "update"): frozenset({OWNER, ADMIN, AM, PM}),  # assign, resolve: leaders, assignee, client's AM
@@ -528,7 +534,7 @@ def _growth_allowed(actor: Actor, person: Any) -> bool:
 
 RELATIONSHIP_RESOURCES = frozenset(
     {"deal", "touchpoint", "protocol", "status_update", "client_goal", "client_report", "escalation"}
-    | {"growth_opportunity", "portal", "engagement"}
+    | {"growth_opportunity", "portal", "engagement", "meeting", "qbr"}
 )
 
 
@@ -537,7 +543,9 @@ def _relationships_allowed(actor: Actor, resource: str, action: str, obj: Any) -
     for `portal` a change order)."""
     if resource == "portal":
         return actor.role == CLIENT and obj.project.client_id == actor.client_id
-    client = obj if resource in ("protocol", "client_report") else obj.client
+    client = obj if resource in ("protocol", "client_report", "qbr") else obj.client
+    if resource in ("meeting", "qbr") and actor.role == AM:
+        return bool(actor.person_id) and client.account_manager_id == actor.person_id
     if actor.role == CLIENT:
         if client.id != actor.client_id:
             return False
