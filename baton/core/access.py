@@ -321,6 +321,8 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _quote_allowed(actor, action, obj)
     if resource in RELATIONSHIP_RESOURCES:
         return _relationships_allowed(actor, resource, action, obj)
+    if resource in ("meeting", "qbr"):
+        return _meeting_allowed(actor, resource, obj)
     if resource == "handoff":
         return _handoff_allowed(actor, action, obj)
     return True
@@ -534,7 +536,7 @@ def _growth_allowed(actor: Actor, person: Any) -> bool:
 
 RELATIONSHIP_RESOURCES = frozenset(
     {"deal", "touchpoint", "protocol", "status_update", "client_goal", "client_report", "escalation"}
-    | {"growth_opportunity", "portal", "engagement", "meeting", "qbr"}
+    | {"growth_opportunity", "portal", "engagement"}
 )
 
 
@@ -543,9 +545,7 @@ def _relationships_allowed(actor: Actor, resource: str, action: str, obj: Any) -
     for `portal` a change order)."""
     if resource == "portal":
         return actor.role == CLIENT and obj.project.client_id == actor.client_id
-    client = obj if resource in ("protocol", "client_report", "qbr") else obj.client
-    if resource in ("meeting", "qbr") and actor.role == AM:
-        return bool(actor.person_id) and client.account_manager_id == actor.person_id
+    client = obj if resource in ("protocol", "client_report") else obj.client
     if actor.role == CLIENT:
         if client.id != actor.client_id:
             return False
@@ -562,6 +562,14 @@ def _relationships_allowed(actor: Actor, resource: str, action: str, obj: Any) -
     if actor.role == AM:
         return mine
     return True
+
+
+def _meeting_allowed(actor: Actor, resource: str, obj: Any) -> bool:
+    """Meeting preparation (`obj`: a meeting, or for `qbr` the client) is staff's: an AM its own clients' only."""
+    client = obj if resource == "qbr" else obj.client
+    if actor.role == AM:
+        return bool(actor.person_id) and client.account_manager_id == actor.person_id
+    return actor.role != CLIENT
 
 
 def require(actor: Actor, resource: str, action: str, obj: Any = None) -> None:

@@ -33,7 +33,7 @@ from baton.relationships.forms import (
     StatusUpdateForm,
     TouchpointForm,
 )
-from baton.relationships.models import OnboardingItem
+from baton.relationships.models import Meeting, OnboardingItem
 from baton.relationships.pdf import render_client_report
 from baton.relationships.selectors.clients import _day_bounds
 from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
@@ -186,10 +186,10 @@ def _account_context(actor: access.Actor, client: Any) -> dict[str, Any]:
         "onboarding": list(OnboardingItem.objects.filter(client=client).order_by("due_on", "id")),
         "can_write": access.allowed(actor, "protocol", "update", client),
         "can_log": access.allowed(actor, "touchpoint", "create"),
-        "can_meet": access.allowed(actor, "meeting", "view", client),
+        "can_meet": access.allowed(actor, "meeting", "view", Meeting(client=client)),
         "can_qbr": access.allowed(actor, "qbr", "view", client),
         "meetings": list(selectors.meeting_list(actor=actor, client_id=client.pk, start=_day_bounds(today))[:10])
-        if access.allowed(actor, "meeting", "view", client)
+        if access.allowed(actor, "meeting", "view", Meeting(client=client))
         else [],
         "meeting_form": MeetingForm(client=client),
         "touchpoint_form": TouchpointForm(),
