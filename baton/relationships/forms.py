@@ -87,7 +87,8 @@ class MeetingForm(BatonForm):
     def __init__(self, *args: Any, client: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if client is not None:
-            self.fields["contacts"].choices = [(str(c.pk), c.name) for c in client.contacts.order_by("name")]
+            choices = [(str(c.pk), c.name) for c in client.contacts.order_by("name")]
+            self.fields["contacts"].choices = choices  # type: ignore[attr-defined]
 
 
 class RecapForm(BatonForm):

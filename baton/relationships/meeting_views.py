@@ -52,7 +52,7 @@ def meeting_new(request: HttpRequest, client_id: int) -> HttpResponse:
             _errors_to_messages(request, exc)
     else:
         for field, errs in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errs)}")
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errs)}")
     return redirect("relationships:account", client.pk)
 
 
@@ -110,7 +110,7 @@ def recap(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
             else:
                 form = RecapForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError({f: " ".join(e) for f, e in form.errors.items()})
+                    raise ValidationError({f: " ".join(str(m) for m in e) for f, e in form.errors.items()})
                 data = form.cleaned_data
                 recipients = [r.strip() for r in (data.get("recipients") or "").split(",") if r.strip()]
                 services.recap_draft(
@@ -129,9 +129,9 @@ def recap(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
             _errors_to_messages(request, exc)
         return redirect("relationships:recap", touchpoint.pk)
     found = TouchpointRecap.objects.filter(touchpoint=touchpoint).first()
-    form = (
+    edit_form: RecapForm | None = (
         RecapForm(initial={"subject": found.subject, "body": found.body, "recipients": ", ".join(found.recipients)})
         if found
         else None
     )
-    return render(request, "relationships/recap.html", {"touchpoint": touchpoint, "recap": found, "form": form})
+    return render(request, "relationships/recap.html", {"touchpoint": touchpoint, "recap": found, "form": edit_form})

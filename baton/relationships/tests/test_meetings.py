@@ -5,6 +5,7 @@ confirmation, no internal text) and who may see what."""
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
@@ -14,6 +15,8 @@ from django.test import Client as WebClient
 from baton.core.access import Actor
 from baton.core.models import Event
 from baton.delivery import services as delivery
+from baton.devdata.demo.meetings import extend_demo as meetings_demo
+from baton.devdata.demo.relationships import extend_demo as relationships_demo
 from baton.finance.selectors.burn import budget_burn
 from baton.knowledge.services import decision_create
 from baton.relationships import selectors, services
@@ -319,3 +322,14 @@ def test_a_meeting_in_the_past_or_future_is_validated(personas):
         content_type=JSON,
     )
     assert foreign.status_code == 422 and "contact_ids" in foreign.content.decode()
+
+
+def test_demo_meetings(personas):
+    system = Actor.system(personas.workspace)
+    clients = [personas.client_a, personas.client_b]
+    relationships_demo(personas.workspace, system, random.Random(3), clients)
+    meetings_demo(personas.workspace, system, random.Random(3), clients)
+    meetings = list(selectors.meeting_list(actor=personas["am"].actor))
+    assert [m.client_id for m in meetings] == [personas.client_a.id]
+    assert personas["am"].api().get(f"/api/v1/meetings/{meetings[0].id}/brief").status_code == 200
+    assert TouchpointRecap.objects.filter(client=personas.client_a, status="draft").count() == 1
