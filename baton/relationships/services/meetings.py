@@ -125,7 +125,9 @@ def recap_draft(
     """Draft (or redraft) the recap of a touchpoint: from its records, or the edited subject, body and recipients
     given. Nothing is sent; a sent recap cannot be drafted again (409)."""
     access.require(actor, "touchpoint", "recap", touchpoint)
-    touchpoint = Touchpoint.objects.select_for_update().select_related("client", "person").get(pk=touchpoint.pk)
+    touchpoint = (
+        Touchpoint.objects.select_for_update(of=("self",)).select_related("client", "person").get(pk=touchpoint.pk)
+    )
     recap = TouchpointRecap.objects.filter(touchpoint=touchpoint).first()
     if recap is not None and recap.status == RecapStatus.SENT:
         raise Conflict("This recap was already sent.", field="status")
@@ -164,7 +166,12 @@ def recap_send(*, actor: Actor, touchpoint: Touchpoint, recipients: list[str] | 
     `client_view.client_mail`; a subject or body naming internal information is refused with 422 and nothing is
     sent. Records `sent_at`, `sent_by` and to whom; 409 without a draft or when sent already."""
     access.require(actor, "touchpoint", "recap", touchpoint)
-    recap = TouchpointRecap.objects.select_for_update().filter(touchpoint=touchpoint).select_related("client").first()
+    recap = (
+        TouchpointRecap.objects.select_for_update(of=("self",))
+        .filter(touchpoint=touchpoint)
+        .select_related("client")
+        .first()
+    )
     if recap is None:
         raise Conflict("Draft the recap first, then confirm it.", field="status")
     if recap.status == RecapStatus.SENT:
