@@ -208,6 +208,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("client_goal", "create"): frozenset({OWNER, ADMIN, AM}),
     ("client_goal", "update"): frozenset({OWNER, ADMIN, AM}),
     ("client_report", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM, CLIENT}),
+    # Meeting preparation: staff who run client meetings schedule them and read their briefs and QBR packs (an AM
+    # its own clients' only); the recap e-mail after a touchpoint is the client's writers' (like a status update).
+    ("meeting", "view"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("meeting", "create"): frozenset({OWNER, ADMIN, AM, PM}),
+    ("qbr", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
+    ("touchpoint", "recap"): frozenset({OWNER, ADMIN, AM}),
     ("escalation", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
     ("escalation", "create"): frozenset({OWNER, ADMIN, AM, PM}),
     ("escalation", "update"): frozenset({OWNER, ADMIN, AM, PM}),  # assign, resolve: leaders, assignee, client's AM
@@ -315,6 +321,8 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _quote_allowed(actor, action, obj)
     if resource in RELATIONSHIP_RESOURCES:
         return _relationships_allowed(actor, resource, action, obj)
+    if resource in ("meeting", "qbr"):
+        return _meeting_allowed(actor, resource, obj)
     if resource == "handoff":
         return _handoff_allowed(actor, action, obj)
     return True
@@ -554,6 +562,14 @@ def _relationships_allowed(actor: Actor, resource: str, action: str, obj: Any) -
     if actor.role == AM:
         return mine
     return True
+
+
+def _meeting_allowed(actor: Actor, resource: str, obj: Any) -> bool:
+    """Meeting preparation (`obj`: a meeting, or for `qbr` the client) is staff's: an AM its own clients' only."""
+    client = obj if resource == "qbr" else obj.client
+    if actor.role == AM:
+        return bool(actor.person_id) and client.account_manager_id == actor.person_id
+    return actor.role != CLIENT
 
 
 def require(actor: Actor, resource: str, action: str, obj: Any = None) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from baton.core.forms import BatonForm
-from baton.relationships.models import TouchpointKind
+from baton.relationships.models import MeetingKind, TouchpointKind
 
 
 class DealForm(BatonForm):
@@ -90,3 +92,29 @@ class OpportunityForm(BatonForm):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=[("upsell", "Upsell"), ("cross_sell", "Cross-sell")])
     value = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, initial=0)
+
+
+class MeetingForm(BatonForm):
+    kind = forms.ChoiceField(choices=MeetingKind.choices, initial=MeetingKind.MEETING)
+    title = forms.CharField(max_length=200)
+    starts_at = forms.DateTimeField(label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=24 * 60, initial=60)
+    contacts = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Client attendees")
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if client is not None:
+            choices = [(str(c.pk), c.name) for c in client.contacts.order_by("name")]
+            self.fields["contacts"].choices = choices  # type: ignore[attr-defined]
+
+
+class RecapForm(BatonForm):
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}))
+    recipients = forms.CharField(required=False, help_text="Comma-separated e-mail addresses.")
+
+
+class QbrProposalForm(BatonForm):
+    proposal = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Next quarter's proposal")
+    client_facing = forms.BooleanField(required=False, initial=True, label="Client-facing version")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.relationships import views
+from baton.relationships import meeting_views, views
 
 app_name = "relationships"
 urlpatterns = [
@@ -21,6 +21,10 @@ urlpatterns = [
     path("accounts/<int:client_id>/opportunities/", views.opportunity_new, name="opportunity_new"),
     path("opportunities/<int:opportunity_id>/deal/", views.opportunity_deal, name="opportunity_deal"),
     path("accounts/<int:client_id>/report/", views.report, name="report"),
+    path("accounts/<int:client_id>/meetings/", meeting_views.meeting_new, name="meeting_new"),
+    path("accounts/<int:client_id>/qbr/", meeting_views.qbr, name="qbr"),
+    path("meetings/<int:meeting_id>/brief/", meeting_views.meeting_brief, name="meeting_brief"),
+    path("touchpoints/<int:touchpoint_id>/recap/", meeting_views.recap, name="recap"),
     path("status-updates/<int:update_id>/", views.status_update_edit, name="status_update"),
     path("goals/<int:goal_id>/value/", views.goal_value, name="goal_value"),
     path("onboarding/<int:item_id>/done/", views.onboarding_done, name="onboarding_done"),

@@ -29,13 +29,15 @@ from baton.relationships import deals, selectors, services
 from baton.relationships.forms import (
     DealForm,
     GoalForm,
+    MeetingForm,
     OpportunityForm,
     ProtocolForm,
     StatusUpdateForm,
     TouchpointForm,
 )
-from baton.relationships.models import Engagement, GrowthOpportunity, OnboardingItem
+from baton.relationships.models import Engagement, GrowthOpportunity, Meeting, OnboardingItem
 from baton.relationships.pdf import render_client_report
+from baton.relationships.selectors.clients import _day_bounds
 from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
 from baton.resourcing.reports import deal_capacity
 
@@ -256,6 +258,12 @@ def _account_context(actor: access.Actor, client: Any) -> dict[str, Any]:
         "onboarding": list(OnboardingItem.objects.filter(client=client).order_by("due_on", "id")),
         "can_write": access.allowed(actor, "protocol", "update", client),
         "can_log": access.allowed(actor, "touchpoint", "create"),
+        "can_meet": access.allowed(actor, "meeting", "view", Meeting(client=client)),
+        "can_qbr": access.allowed(actor, "qbr", "view", client),
+        "meetings": list(selectors.meeting_list(actor=actor, client_id=client.pk, start=_day_bounds(today))[:10])
+        if access.allowed(actor, "meeting", "view", Meeting(client=client))
+        else [],
+        "meeting_form": MeetingForm(client=client),
         "touchpoint_form": TouchpointForm(),
         "goal_form": GoalForm(),
         "opportunity_form": OpportunityForm(),
@@ -347,6 +355,7 @@ def goal_new(request: HttpRequest, client_id: int) -> HttpResponse:
         request,
         client_id,
         GoalForm,
+        MeetingForm,
         lambda actor, client, data: services.goal_create(actor=actor, client=client, **data),
     )
 
@@ -535,6 +544,7 @@ def touchpoint_detail(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
         "relationships/touchpoint.html",
         {
             "touchpoint": touchpoint,
+            "can_recap": access.allowed(actor, "touchpoint", "recap", touchpoint),
             "next_steps": list(touchpoint.next_steps.select_related("owner", "owner_contact").order_by("due_on", "id")),
         },
     )

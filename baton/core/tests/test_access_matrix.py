@@ -108,6 +108,7 @@ INVOICE_SEERS = MONEY | {"client_a"}
 DEAL_SEERS = frozenset({"owner", "admin", "finance", "am", "outsider"})
 HEALTH_SEERS = frozenset({"owner", "admin", "finance", "am", "pm", "outsider"})
 TOUCHPOINT_WRITERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
+MEETING_PREPARERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 NO_CLIENT = (("client_a", 404),)  # a client-role user: its own client's sent invoices
 # Quotes: the target quotes are client A's (am's portfolio): a sent one and a draft; a PM and a member see none, a
 # client-role user its own client's once sent (the draft does not exist for it).
@@ -241,6 +242,15 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/touchpoints/{touchpoint_id}"): Row(200, STAFF, NO_CLIENT),
     ("PATCH", "/api/v1/touchpoints/{touchpoint_id}"): Row(200, TOUCHPOINT_WRITERS, NO_CLIENT),
     ("GET", "/api/v1/next-steps"): Row(200, STAFF),
+    # Meeting preparation: the target meeting is client A's (am's portfolio); the recap is of the target touchpoint.
+    ("GET", "/api/v1/meetings"): Row(200, MEETING_PREPARERS),
+    ("POST", "/api/v1/meetings"): Row(201, MEETING_PREPARERS),
+    ("GET", "/api/v1/meetings/{meeting_id}/brief"): Row(200, MEETING_PREPARERS, NO_CLIENT),
+    ("GET", "/api/v1/meetings/{meeting_id}/brief.pdf"): Row(200, MEETING_PREPARERS, NO_CLIENT),
+    ("GET", "/api/v1/clients/{client_id}/qbr"): Row(200, HEALTH_SEERS),
+    ("GET", "/api/v1/clients/{client_id}/qbr.pdf"): Row(200, HEALTH_SEERS),
+    ("POST", "/api/v1/touchpoints/{touchpoint_id}/recap"): Row(200, CLIENT_WRITERS, NO_CLIENT),
+    ("POST", "/api/v1/touchpoints/{touchpoint_id}/recap/send"): Row(200, CLIENT_WRITERS, NO_CLIENT),
     ("POST", "/api/v1/next-steps/{next_step_id}/complete"): Row(200, TOUCHPOINT_WRITERS, NO_CLIENT),
     ("GET", "/api/v1/status-updates"): Row(200, EVERYONE),  # a client-role user: its own client's sent ones
     ("POST", "/api/v1/status-updates/draft"): Row(201, CLIENT_WRITERS),
@@ -944,6 +954,23 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "/api/v1/touchpoints", {"client_id": t["client_id"], "kind": "email", "summary": f"Mail by {who}"}
     ),
     ("GET", "/api/v1/touchpoints/{touchpoint_id}"): lambda t, who: Call(f"/api/v1/touchpoints/{t['touchpoint_id']}"),
+    ("GET", "/api/v1/meetings"): lambda t, who: Call("/api/v1/meetings"),
+    ("POST", "/api/v1/meetings"): lambda t, who: Call(
+        "/api/v1/meetings",
+        {"client_id": t["client_id"], "title": f"Review by {who}", "starts_at": "2026-12-01T10:00:00Z"},
+    ),
+    ("GET", "/api/v1/meetings/{meeting_id}/brief"): lambda t, who: Call(f"/api/v1/meetings/{t['meeting_id']}/brief"),
+    ("GET", "/api/v1/meetings/{meeting_id}/brief.pdf"): lambda t, who: Call(
+        f"/api/v1/meetings/{t['meeting_id']}/brief.pdf"
+    ),
+    ("GET", "/api/v1/clients/{client_id}/qbr"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}/qbr"),
+    ("GET", "/api/v1/clients/{client_id}/qbr.pdf"): lambda t, who: Call(f"/api/v1/clients/{t['client_id']}/qbr.pdf"),
+    ("POST", "/api/v1/touchpoints/{touchpoint_id}/recap"): lambda t, who: Call(
+        f"/api/v1/touchpoints/{t['touchpoint_id']}/recap", {"subject": f"Recap by {who}"}
+    ),
+    ("POST", "/api/v1/touchpoints/{touchpoint_id}/recap/send"): lambda t, who: Call(
+        f"/api/v1/touchpoints/{t['touchpoint_id']}/recap/send", {}
+    ),
     ("PATCH", "/api/v1/touchpoints/{touchpoint_id}"): lambda t, who: Call(
         f"/api/v1/touchpoints/{t['touchpoint_id']}", {"summary": f"by {who}"}, _version(Touchpoint, t["touchpoint_id"])
     ),
@@ -1585,9 +1612,10 @@ def test_access_matrix(world, db, method, path, persona):
         if "count" in body and "results" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
             assert body["count"] == len(body["results"]) > 0
         elif "{" in path and not path.endswith(
-            ("/availability", "/calendar-feed", "/cadence", "/health", "/holdings", "/scope-baseline")
+            ("/availability", "/calendar-feed", "/cadence", "/health", "/holdings", "/scope-baseline", "/qbr", "/brief")
         ):
-            # not: a person's days, a feed URL, a client's cadence plan or health (both carry client_id), holdings
+            # not: a person's days, a feed URL, a client's cadence plan, health or QBR pack (they carry client_id), a
+            # meeting's brief (it carries the meeting), holdings
             assert body["id"] == next(v for k, v in targets.items() if "{" + k + "}" in path)
 
 

@@ -28,6 +28,7 @@ from baton.devdata.demo import (
     handoffs,
     history,
     knowledge,
+    meetings,
     relationships,
     resourcing,
 )
@@ -345,6 +346,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     handoffs.extend_demo(workspace, actor, rng, clients)
     relationships.extend_demo(workspace, actor, rng, clients)
     deals.extend_demo(workspace, actor, rng, clients)  # after the opportunities it turns into a deal
+    meetings.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.

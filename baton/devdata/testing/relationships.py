@@ -40,6 +40,14 @@ def make_relationships_records(
     services.status_update_send(actor=actor, update=sent, recipients=["matrix@client.test"])
     draft = services.status_update_draft(actor=actor, client=client)
     StatusUpdate.objects.filter(pk=draft.pk).update(recipients=["matrix@client.test"])
+    meeting = services.meeting_schedule(
+        actor=actor,
+        client=client,
+        title="Matrix review",
+        starts_at=timezone.now() + timedelta(days=2),
+        contact_ids=[contact.pk],
+    )
+    services.recap_draft(actor=actor, touchpoint=touchpoint, recipients=["matrix@client.test"])
     goal = services.goal_create(actor=actor, client=client, title="More leads", metric="Leads a month", target="200")
     services.goal_value_record(actor=actor, goal=goal, value="120")
     escalation = services.escalation_open(actor=actor, client=client, title="Matrix escalation")
@@ -47,6 +55,7 @@ def make_relationships_records(
     return {
         "deal_id": deal.pk,
         "touchpoint_id": touchpoint.pk,
+        "meeting_id": meeting.pk,
         "next_step_id": touchpoint.next_steps.get().pk,
         "status_update_id": sent.pk,
         "draft_status_update_id": draft.pk,

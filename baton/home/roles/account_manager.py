@@ -19,7 +19,7 @@ from baton.core.selectors import event_list
 from baton.delivery.selectors import RENEWAL_WINDOW_DAYS, projects_ending
 from baton.handoffs.selectors import inbox_counts
 from baton.home.roles.feed import fold_events, iso
-from baton.relationships.selectors import next_step_list, portfolio_and_due
+from baton.relationships.selectors import meetings_this_week, next_step_list, portfolio_and_due
 
 TEMPLATE = "home/account_manager.html"
 NEXT_STEP_DAYS = 7  # next steps due within a week (and any overdue)
@@ -116,6 +116,16 @@ def build(actor: Actor) -> dict[str, Any]:
                 "end_date": iso(p.end_date),
             }
             for p in renewals
+        ],
+        "meetings_this_week": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "client_id": m.client_id,
+                "client_name": m.client.name,
+                "starts_at": iso(m.starts_at),
+            }
+            for m in meetings_this_week(actor, today)
         ],
         "handoffs_waiting": inbox.count,
         "handoffs_overdue": inbox.overdue,

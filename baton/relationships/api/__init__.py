@@ -9,6 +9,7 @@ from baton.relationships.api import (
     deal_win,
     escalations,
     goals,
+    meetings,
     opportunities,
     settings,
     status_updates,
@@ -16,5 +17,5 @@ from baton.relationships.api import (
 )
 
 router = Router(tags=["relationships"])
-for part in (accounts, touchpoints, status_updates, goals, escalations, opportunities, settings, deal_win):
+for part in (accounts, touchpoints, meetings, status_updates, goals, escalations, opportunities, settings, deal_win):
     router.add_router("", part.router)

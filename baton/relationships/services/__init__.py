@@ -17,6 +17,7 @@ from baton.relationships.services.escalations import (
 )
 from baton.relationships.services.goals import GOAL_FIELDS, goal_create, goal_update, goal_value_record
 from baton.relationships.services.health_snapshots import health_snapshot_take
+from baton.relationships.services.meetings import meeting_schedule, recap_draft, recap_send
 from baton.relationships.services.opportunities import OPPORTUNITY_FIELDS, opportunity_create, opportunity_update
 from baton.relationships.services.portal import portal_change_order_decide
 from baton.relationships.services.protocols import (
@@ -65,6 +66,7 @@ __all__ = [
     "goal_update",
     "goal_value_record",
     "health_snapshot_take",
+    "meeting_schedule",
     "next_step_complete",
     "next_step_reassign",
     "onboarding_apply",
@@ -76,6 +78,8 @@ __all__ = [
     "portal_change_order_decide",
     "protocol_for",
     "protocol_put",
+    "recap_draft",
+    "recap_send",
     "settings_for",
     "settings_update",
     "status_update_draft",
