@@ -356,3 +356,12 @@ class OnboardingItem(TimestampedModel):
 
 # Each concern's models in its own module, re-exported here (Django finds them through this package).
 from baton.relationships.models.engagements import Engagement, EngagementStatus  # noqa: E402, F401
+from baton.relationships.models.portal import (  # noqa: E402, F401
+    ClientRequest,
+    DeliverableApproval,
+    DeliverableDecision,
+    RequestKind,
+    RequestPriority,
+    RequestStatus,
+    SharedFile,
+)

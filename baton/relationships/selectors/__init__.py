@@ -54,6 +54,17 @@ from baton.relationships.selectors.lists import (
 from baton.relationships.selectors.portal import portal_invoice_get, portal_invoices, portal_overview
 from baton.relationships.selectors.portfolios import am_home, portfolio, portfolio_and_due, portfolio_with_plans
 from baton.relationships.selectors.weeks import week_facts
+from baton.relationships.selectors.workplace import (
+    approval_list,
+    client_request_get,
+    client_request_list,
+    deliverable_task_get,
+    deliverables_waiting,
+    portal_workplace,
+    request_files,
+    shared_file_get,
+    shared_file_list,
+)
 
 __all__ = [
     "_cadence_inputs",
@@ -62,6 +73,7 @@ __all__ = [
     "_local_day_never_steps_back",
     "_spec",
     "am_home",
+    "approval_list",
     "budget_overruns",
     "cadence_for",
     "cadence_items_bulk",
@@ -72,7 +84,11 @@ __all__ = [
     "client_health_bulk",
     "client_internal_texts",
     "client_report",
+    "client_request_get",
+    "client_request_list",
     "client_shares",
+    "deliverable_task_get",
+    "deliverables_waiting",
     "due_rows",
     "escalation_get",
     "escalation_list",
@@ -89,12 +105,16 @@ __all__ = [
     "portal_invoice_get",
     "portal_invoices",
     "portal_overview",
+    "portal_workplace",
     "portfolio",
     "portfolio_and_due",
     "portfolio_mode",
     "portfolio_with_plans",
     "protocol_for",
+    "request_files",
     "settings_for",
+    "shared_file_get",
+    "shared_file_list",
     "status_update_get",
     "status_update_list",
     "top_risk",
