@@ -59,7 +59,7 @@ class ClientRequestOut(Schema):
 
 
 class ClientRequestStaffOut(ClientRequestOut):
-    triage_notes: str = Field("", description="Internal: only staff read it.")
+    triage_notes: str | None = Field(None, description="Internal: null for a client-role user.")
 
 
 class TriageIn(InputSchema):
@@ -93,10 +93,11 @@ class ClientRequestFilters(ListParams):
 
 
 def _out(request: HttpRequest, req: Any) -> Any:
-    """Staff see the triage notes; a client-role user never does."""
-    actor = actor_of(request)
-    schema = ClientRequestOut if actor.is_client else ClientRequestStaffOut
-    return schema.model_validate(req)
+    """Staff see the triage notes; a client-role user never does (null)."""
+    out = ClientRequestStaffOut.model_validate(req)
+    if actor_of(request).is_client:
+        out.triage_notes = None
+    return out
 
 
 @router.get(
