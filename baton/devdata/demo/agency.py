@@ -27,6 +27,7 @@ from baton.devdata.demo import (
     handoffs,
     history,
     knowledge,
+    portal,
     relationships,
     resourcing,
 )
@@ -343,6 +344,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     finance.extend_demo(workspace, actor, rng, clients)
     handoffs.extend_demo(workspace, actor, rng, clients)
     relationships.extend_demo(workspace, actor, rng, clients)
+    portal.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.

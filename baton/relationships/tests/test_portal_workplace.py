@@ -3,6 +3,7 @@ deliverable approvals (recorded and evented), and shared files (client isolation
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from baton.core.access import Actor
 from baton.core.models import Event
 from baton.delivery import services as delivery
 from baton.delivery.models import Task
+from baton.devdata.demo.portal import extend_demo
 from baton.devdata.testing.knowledge import png_upload
 from baton.finance.models import ChangeOrder
 from baton.relationships import services
@@ -288,3 +290,43 @@ def test_a_client_upload_is_shared_and_the_type_and_size_are_checked(personas, m
         big = portal.post("/api/v1/shared-files", {"project_id": project.pk, "file": png_upload("big.png")})
     assert big.status_code == 422
     assert SharedFile.objects.count() == 1
+
+
+# --- Demo -----------------------------------------------------------------------------------------------------------
+
+
+def test_demo_portal_requests_and_decisions(personas):
+    project = _project(personas)
+    delivery.project_change_status(actor=Actor.system(personas.workspace), project=project, status="active")
+    extend_demo(personas.workspace, Actor.system(personas.workspace), random.Random(1), [personas.client_a])
+    assert sorted(ClientRequest.objects.values_list("status", flat=True)) == [
+        "converted",
+        "declined",
+        "new",
+        "triaged",
+    ]
+    assert DeliverableApproval.objects.filter(decision="approved").count() == 1
+    assert Task.objects.filter(project=project, status="in_review").count() == 1
+
+
+# --- Staff pages ----------------------------------------------------------------------------------------------------
+
+
+def test_the_inbox_shows_the_ams_clients_first_and_downloads(personas):
+    admin = personas["admin"].actor
+    b = services.client_request_create(actor=admin, client_id=personas.client_b.pk, title="From client B")
+    a = services.client_request_create(actor=personas["client_a"].actor, title="From client A")
+    browser = web(personas["am"])
+    page = browser.get("/relationships/requests/").content.decode()
+    assert page.index("From client A") < page.index("From client B")
+    csv = browser.get("/relationships/requests/?format=csv")
+    assert csv.status_code == 200 and b"From client B" in csv.content
+    assert browser.get(f"/relationships/requests/{a.pk}/").status_code == 200
+    answer = browser.post(f"/relationships/requests/{a.pk}/decline/", {"reason": "Covered by the FAQ"})
+    assert answer.status_code == 302
+    a.refresh_from_db()
+    assert a.status == "declined"
+    b.refresh_from_db()
+    assert b.status == "new"
+    assert web(personas["client_a"]).get(f"/relationships/requests/{b.pk}/").status_code == 404
+    assert web(personas["member"]).get("/relationships/requests/").status_code == 403
