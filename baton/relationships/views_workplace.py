@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,17 +65,19 @@ def portal_requests(request: HttpRequest) -> HttpResponse:
     """The client's requests with their status (and a declined one's reason); POST files a new one."""
     actor, client = _portal_actor(request)
     if request.method == "POST":
+        upload = request.FILES.get("file")
         try:
-            req = services.client_request_create(
-                actor=actor,
-                project_id=_int(request.POST.get("project_id")),
-                title=request.POST.get("title", ""),
-                description=request.POST.get("description", ""),
-                kind=request.POST.get("kind", "change"),
-                priority=request.POST.get("priority", "normal"),
-            )
-            if request.FILES.get("file"):
-                services.shared_file_create(actor=actor, upload=request.FILES["file"], request=req)
+            with transaction.atomic():  # the request and its file together, or neither
+                req = services.client_request_create(
+                    actor=actor,
+                    project_id=_int(request.POST.get("project_id")),
+                    title=request.POST.get("title", ""),
+                    description=request.POST.get("description", ""),
+                    kind=request.POST.get("kind", "change"),
+                    priority=request.POST.get("priority", "normal"),
+                )
+                if isinstance(upload, UploadedFile):
+                    services.shared_file_create(actor=actor, upload=upload, request=req)
             messages.success(request, f"Thank you: “{req.title}” is with your account manager.")
             return redirect("relationships:portal_requests")
         except (ValidationError, BatonError) as exc:

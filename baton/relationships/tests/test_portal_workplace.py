@@ -12,6 +12,7 @@ from django.test import Client as WebClient
 from django.test import override_settings
 
 from baton.automation.models import Notification
+from baton.core import client_view
 from baton.core.access import Actor
 from baton.core.models import Event
 from baton.delivery import services as delivery
@@ -330,3 +331,15 @@ def test_the_inbox_shows_the_ams_clients_first_and_downloads(personas):
     assert b.status == "new"
     assert web(personas["client_a"]).get(f"/relationships/requests/{b.pk}/").status_code == 404
     assert web(personas["member"]).get("/relationships/requests/").status_code == 403
+
+
+def test_client_view_keeps_internal_files_and_triage_notes_out_of_the_portal(personas, media):
+    audience = client_view.audience_for(personas.client_a)
+    assert not audience.may_see(client_view.INTERNAL_FILE)
+    assert all(
+        audience.may_see(k) for k in (client_view.SHARED_FILE, client_view.CLIENT_REQUEST, client_view.DELIVERABLE)
+    )
+    req = services.client_request_create(actor=personas["client_a"].actor, title="Password reset")
+    services.client_request_triage(actor=personas["am"].actor, request=req, notes="kestrel: they forgot it again")
+    page = web(personas["client_a"]).get("/relationships/portal/requests/").content.decode()
+    assert "Password reset" in page and "Triaged" in page and "kestrel" not in page
