@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -333,7 +334,12 @@ def create_shared_file(
     """Upload (multipart/form-data: file, project_id or request_id, shared_with_client). Typed by content and
     limited in size like attachments; a client's upload is always shared with it."""
     actor = actor_of(request)
-    req = selectors.client_request_get(actor=actor, request_id=request_id) if request_id is not None else None
+    req = None
+    if request_id is not None:
+        try:
+            req = selectors.client_request_get(actor=actor, request_id=request_id)
+        except Http404 as exc:
+            raise ValidationError({"request_id": "No such request."}) from exc
     item = services.shared_file_create(
         actor=actor, upload=file, project_id=project_id, request=req, shared_with_client=shared_with_client
     )

@@ -123,7 +123,7 @@ def client_request_create(
 
 def _locked(actor: Actor, req: ClientRequest) -> ClientRequest:
     access.require(actor, "client_request", "triage", req)
-    locked = ClientRequest.objects.select_for_update().select_related("client", "project").get(pk=req.pk)
+    locked = ClientRequest.objects.select_for_update(of=("self",)).select_related("client", "project").get(pk=req.pk)
     if locked.status not in OPEN:
         raise Conflict(f"This request is already {locked.get_status_display().lower()}.", field="status")
     return locked
@@ -265,7 +265,7 @@ def deliverable_decide(*, actor: Actor, task: Task, decision: str, comment: str 
     task to done, changes requested moves it back to in progress (a comment is then required). Recorded with who
     and when, and evented (`deliverable.approved` / `deliverable.changes_requested`). Staff may record a decision
     the client gave them. A task not in review answers 409."""
-    task = Task.objects.select_for_update().select_related("project", "project__client").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("project", "project__client").get(pk=task.pk)
     approval = DeliverableApproval(
         workspace=actor.workspace,
         client=task.project.client,
