@@ -226,6 +226,16 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("relationships_settings", "view"): STAFF,
     ("relationships_settings", "update"): LEADERS,
     ("portal", "decide_change_order"): frozenset({CLIENT}),
+    # The portal as a workplace: a client-role user files and reads its own client's requests, decides on its
+    # deliverables and shares files; the client's AM (others: not to change), a PM, an owner or an admin triages,
+    # converts or declines a request, records a decision for the client, and shares files (see `_portal_allowed`).
+    ("client_request", "view"): frozenset({OWNER, ADMIN, AM, PM, CLIENT}),
+    ("client_request", "create"): frozenset({OWNER, ADMIN, AM, PM, CLIENT}),
+    ("client_request", "triage"): frozenset({OWNER, ADMIN, AM, PM}),  # triage, convert, decline
+    ("deliverable", "view"): ALL_ROLES,
+    ("deliverable", "decide"): frozenset({OWNER, ADMIN, AM, PM, CLIENT}),  # approve or request changes
+    ("shared_file", "view"): ALL_ROLES,  # a client-role user: its own client's files shared with it
+    ("shared_file", "create"): frozenset({OWNER, ADMIN, AM, PM, CLIENT}),
     # Handoffs (baton/handoffs): staff see every handoff; anyone on staff opens one it owns (owner/admin/AM/PM for
     # someone else); only the owner (or an owner/admin) sends, only the owner answers gaps, only the receiver raises
     # gaps and confirms; the owner
@@ -325,6 +335,8 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _meeting_allowed(actor, resource, obj)
     if resource == "handoff":
         return _handoff_allowed(actor, action, obj)
+    if resource in PORTAL_RESOURCES:
+        return _portal_allowed(actor, resource, action, obj)
     return True
 
 
@@ -570,6 +582,21 @@ def _meeting_allowed(actor: Actor, resource: str, obj: Any) -> bool:
     if actor.role == AM:
         return bool(actor.person_id) and client.account_manager_id == actor.person_id
     return actor.role != CLIENT
+
+
+PORTAL_RESOURCES = frozenset({"client_request", "deliverable", "shared_file"})
+
+
+def _portal_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:
+    """Object rules of the portal's workplace: `obj` has a `client` (a request, an approval, a file). A client-role
+    user acts on its own client's only, and sees only files shared with it; an AM changes its own clients' only."""
+    if actor.role == CLIENT:
+        if obj.client_id != actor.client_id:
+            return False
+        return not (resource == "shared_file" and not obj.shared_with_client)
+    if action == "view" or actor.role != AM:
+        return True
+    return bool(actor.person_id) and obj.client.account_manager_id == actor.person_id
 
 
 def require(actor: Actor, resource: str, action: str, obj: Any = None) -> None:

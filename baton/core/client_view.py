@@ -50,10 +50,17 @@ STATUS_UPDATE = "status_update"
 CHANGE_ORDER = "change_order"
 INVOICE = "invoice"
 QUOTE = "quote"
+CLIENT_REQUEST = "client_request"  # the client's own requests, with their status and decline reason
+DELIVERABLE = "deliverable"  # a task waiting for the client's approval, and the decisions on it
+SHARED_FILE = "shared_file"  # a file staff shared with the client, or the client uploaded
+INTERNAL_FILE = "internal_file"  # a file staff did not share
 
-NEVER = frozenset({ESCALATION, HEALTH, COST, MARGIN, RATE, INTERNAL_NOTE, INTERNAL_DECISION})
+NEVER = frozenset({ESCALATION, HEALTH, COST, MARGIN, RATE, INTERNAL_NOTE, INTERNAL_DECISION, INTERNAL_FILE})
 BY_PROTOCOL = frozenset({BUDGET})
-ALWAYS = frozenset({PROGRESS, DECISION, NEXT_STEP, GOAL, RISK, STATUS_UPDATE, CHANGE_ORDER, INVOICE, QUOTE})
+ALWAYS = frozenset(
+    {PROGRESS, DECISION, NEXT_STEP, GOAL, RISK, STATUS_UPDATE, CHANGE_ORDER, INVOICE, QUOTE}
+    | {CLIENT_REQUEST, DELIVERABLE, SHARED_FILE}
+)
 KINDS = NEVER | BY_PROTOCOL | ALWAYS
 
 

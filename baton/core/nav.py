@@ -33,6 +33,8 @@ class NavLink:
 
 STAFF = access.STAFF
 CLIENT_ONLY = frozenset({access.CLIENT})
+PORTAL_PAGES = ("portal", "portal_requests", "portal_approvals", "portal_files")  # the client's own pages
+STAFF_REQUEST_PAGES = ("requests", "request", "files")  # the requests inbox, a request, the shared files
 
 MAIN_NAV: tuple[NavLink, ...] = (
     NavLink("Home", "home", "workspace", names=("home",)),
@@ -40,13 +42,29 @@ MAIN_NAV: tuple[NavLink, ...] = (
     NavLink("Clients", "crm:client_list", "client", apps=("crm",)),
     NavLink("Projects", "delivery:project_list", "project", apps=("delivery",), not_names=("my_tasks",)),
     NavLink("My tasks", "delivery:my_tasks", "task", names=("my_tasks",), audience=STAFF),
-    NavLink("Accounts", "relationships:portfolio", "health", apps=("relationships",), not_names=("portal",)),
+    NavLink(
+        "Accounts",
+        "relationships:portfolio",
+        "health",
+        apps=("relationships",),
+        not_names=(*PORTAL_PAGES, *STAFF_REQUEST_PAGES),
+    ),
+    NavLink(
+        "Requests", "relationships:requests", "client_request", names=("requests", "request", "files"), audience=STAFF
+    ),
     NavLink("Schedule", "resourcing:schedule", "booking", apps=("resourcing",)),
     NavLink("Time", "timesheets:grid", "time_entry", apps=("timesheets",)),
     NavLink("Finance", "finance:overview", "financials", apps=("finance",)),
     NavLink("Quotes", "quotes:list", "quote", apps=("quotes",), audience=STAFF),
     NavLink("Invoices", "finance:invoices", "invoice", apps=("finance",), audience=CLIENT_ONLY),
     NavLink("Portal", "relationships:portal", "status_update", names=("portal",), audience=CLIENT_ONLY),
+    NavLink(
+        "Requests", "relationships:portal_requests", "client_request", names=("portal_requests",), audience=CLIENT_ONLY
+    ),
+    NavLink(
+        "Approvals", "relationships:portal_approvals", "deliverable", names=("portal_approvals",), audience=CLIENT_ONLY
+    ),
+    NavLink("Files", "relationships:portal_files", "shared_file", names=("portal_files",), audience=CLIENT_ONLY),
     NavLink("Growth", "growth:home", "growth_record", apps=("growth",)),
     NavLink("Handoffs", "handoffs:inbox", "handoff", apps=("handoffs",)),
     NavLink("Activity", "activity", "event", names=("activity",)),

@@ -7,11 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from huey import crontab
 
 from baton.core.access import Actor
-from baton.core.models import Workspace
-from baton.core.registry import ActionContext, ActionError, Param, register_action
+from baton.core.models import Event, Workspace
+from baton.core.registry import (
+    ActionContext,
+    ActionError,
+    NotificationSpec,
+    Param,
+    register_action,
+    register_event_url,
+    register_notifier,
+)
 from baton.core.sweeps import local_today, register_sweep, sweep_emit_once
 from baton.crm.models import Client
 from baton.relationships import cadence as cad
@@ -160,3 +169,80 @@ register_action(
     ],
     description="Open an escalation on the event's client, assigned to someone (default: the AM's lead).",
 )
+
+
+# --- The portal's workplace: who hears of a request or a decision ------------------------------------------------
+
+register_event_url("client_request", "relationships:request", "request_id")
+
+
+def _request_url(event: Event) -> str:
+    try:
+        return reverse("relationships:request", kwargs={"request_id": int(event.target_id)})
+    except Exception:
+        return ""
+
+
+def notify_request_created(event: Event) -> list[NotificationSpec]:
+    """The client's AM hears of a new request (not when the AM logged it themself)."""
+    client = Client.objects.filter(pk=event.client_id or 0).only("account_manager_id").first()
+    am_id = client.account_manager_id if client else None
+    if not am_id or am_id == event.actor_id:
+        return []
+    data = event.data or {}
+    return [
+        NotificationSpec(
+            recipient_id=am_id,
+            title=f"New request from {event.actor_name or 'the client'}: {event.target_label}"[:300],
+            body=f"Priority {data.get('priority', 'normal')}. Triage it in the requests inbox.",
+            url=_request_url(event),
+            source="client_request",
+        )
+    ]
+
+
+def notify_request_status(event: Event) -> list[NotificationSpec]:
+    """Whoever filed the request hears that it was triaged, converted or declined."""
+    data = event.data or {}
+    recipient = data.get("requested_by_id")
+    if not recipient or recipient == event.actor_id:
+        return []
+    status = str(data.get("status", "")).replace("_", " ")
+    body = str(data.get("reason", "")) if status == "declined" else ""
+    return [
+        NotificationSpec(
+            recipient_id=int(recipient),
+            title=f"Your request “{event.target_label}” is {status}"[:300],
+            body=body,
+            url=_request_url(event),
+            source="client_request",
+        )
+    ]
+
+
+def notify_deliverable(event: Event) -> list[NotificationSpec]:
+    """The task's assignee and its project's manager hear the client's decision on a deliverable."""
+    data = event.data or {}
+    verdict = "approved" if event.verb.endswith("approved") else "asked for changes to"
+    try:
+        url = reverse("delivery:task_detail", kwargs={"task_id": int(data.get("task_id") or 0)})
+    except Exception:
+        url = ""
+    recipients = {r for r in (data.get("assignee_id"), data.get("project_manager_id")) if r and r != event.actor_id}
+    return [
+        NotificationSpec(
+            recipient_id=int(r),
+            title=f"{event.actor_name or 'The client'} {verdict} “{data.get('title', '')}”"[:300],
+            body=str(data.get("comment", "")),
+            url=url,
+            source="deliverable",
+        )
+        for r in sorted(recipients)
+    ]
+
+
+register_notifier("client_request.created", notify_request_created)
+for _verb in ("client_request.triaged", "client_request.converted", "client_request.declined"):
+    register_notifier(_verb, notify_request_status)
+register_notifier("deliverable.approved", notify_deliverable)
+register_notifier("deliverable.changes_requested", notify_deliverable)

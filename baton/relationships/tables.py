@@ -74,3 +74,41 @@ def touchpoint_table(touchpoints: Iterable[Any], *, client_name: str) -> Table:
         ],
         touchpoints,
     )
+
+
+def request_table(requests: Iterable[Any]) -> Table:
+    """The requests inbox."""
+    return Table(
+        "Client requests",
+        [
+            Column("Request", "title"),
+            Column("Client", "client.name"),
+            Column("Project", "project.name"),
+            Column("Kind", "get_kind_display"),
+            Column("Priority", "get_priority_display"),
+            Column("Status", "get_status_display"),
+            Column("Requested by", "requested_by.name"),
+            Column("Assigned to", "assignee.name"),
+            Column("Filed", "created_at", "date"),
+            Column("Task", "task.title"),
+            Column("Change order", "change_order.title"),
+        ],
+        requests,
+    )
+
+
+def shared_file_table(files: Iterable[Any]) -> Table:
+    """The files page."""
+    return Table(
+        "Files",
+        [
+            Column("File", "name"),
+            Column("Client", "client.name"),
+            Column("Project", "project.name"),
+            Column("Shared with client", lambda f: "yes" if f.shared_with_client else "no"),
+            Column("Size", "size", "number"),
+            Column("Uploaded by", "uploaded_by.name"),
+            Column("Uploaded", "created_at", "date"),
+        ],
+        files,
+    )

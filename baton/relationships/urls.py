@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.relationships import meeting_views, views
+from baton.relationships import meeting_views, views, views_workplace
 
 app_name = "relationships"
 urlpatterns = [
@@ -33,4 +33,17 @@ urlpatterns = [
     path("portal/change-orders/<int:order_id>/<str:decision>/", views.portal_decide, name="portal_decide"),
     path("portal/quotes/<int:quote_id>/<str:decision>/", views.portal_quote_decide, name="portal_quote_decide"),
     path("portal/quotes/<int:quote_id>/pdf/", views.portal_quote_pdf, name="portal_quote_pdf"),
+    path("portal/requests/", views_workplace.portal_requests, name="portal_requests"),
+    path("portal/approvals/", views_workplace.portal_approvals, name="portal_approvals"),
+    path(
+        "portal/approvals/<int:task_id>/<str:decision>/",
+        views_workplace.portal_approval_decide,
+        name="portal_approval_decide",
+    ),
+    path("portal/files/", views_workplace.portal_files, name="portal_files"),
+    path("files/", views_workplace.files_page, name="files"),
+    path("files/<int:file_id>/download/", views_workplace.file_download, name="file_download"),
+    path("requests/", views_workplace.request_inbox, name="requests"),
+    path("requests/<int:request_id>/", views_workplace.request_detail, name="request"),
+    path("requests/<int:request_id>/<str:action>/", views_workplace.request_action, name="request_action"),
 ]

@@ -38,6 +38,7 @@ from baton.devdata.testing.handoffs import make_handoff_records
 from baton.devdata.testing.imports import import_csv, make_import_records
 from baton.devdata.testing.knowledge import make_knowledge_records, png_upload
 from baton.devdata.testing.personas import PERSONA_NAMES, Personas, make_personas
+from baton.devdata.testing.portal import make_portal_records
 from baton.devdata.testing.quotes import make_quote_records
 from baton.devdata.testing.relationships import make_relationships_records
 from baton.devdata.testing.resourcing import make_resourcing_records
@@ -62,7 +63,15 @@ from baton.knowledge.services import search_index_rebuild
 from baton.people.models import Person
 from baton.people.services import person_create
 from baton.rates.models import BillRate, CostRate
-from baton.relationships.models import ClientGoal, GrowthOpportunity, StatusUpdate, Touchpoint
+from baton.relationships.models import (
+    ClientGoal,
+    ClientRequest,
+    DeliverableApproval,
+    GrowthOpportunity,
+    SharedFile,
+    StatusUpdate,
+    Touchpoint,
+)
 from baton.resourcing.models import Booking, CapacityPeriod, Holiday, ResourcingSettings, TimeOff
 from baton.timesheets.models import TimeEntry, Timesheet
 
@@ -116,6 +125,10 @@ QUOTE_WRITERS = frozenset({"owner", "admin", "finance", "am", "outsider"})
 QUOTE_SEERS = QUOTE_WRITERS | {"client_a"}
 NO_QUOTE = (("pm", 404), ("member", 404))
 NO_DRAFT_QUOTE = (*NO_QUOTE, ("client_a", 404))
+# The portal's workplace: the target request is client A's (new, on the target project); the target deliverable is a
+# task of that project in review; the target file is shared with client A. Finance and members have no part in it.
+REQUEST_PEOPLE = frozenset({"owner", "admin", "am", "pm", "client_a", "outsider"})  # read, file, decide, upload
+REQUEST_TRIAGERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 # Growth: the member's record is seen by the member, its lead (pm) and owners/admins.
 GROWTH_RECORD = frozenset({"owner", "admin", "member", "pm", "outsider"})
 HIDDEN_GROWTH = (("finance", 404), ("am", 404), ("client_a", 404))
@@ -273,6 +286,19 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/growth-opportunities/{opportunity_id}"): Row(200, DEAL_SEERS, NO_CLIENT),
     ("PATCH", "/api/v1/growth-opportunities/{opportunity_id}"): Row(200, CLIENT_WRITERS, NO_CLIENT),
     ("POST", "/api/v1/growth-opportunities/{opportunity_id}/deal"): Row(201, CLIENT_WRITERS, NO_CLIENT),
+    ("GET", "/api/v1/client-requests"): Row(200, REQUEST_PEOPLE),
+    ("POST", "/api/v1/client-requests"): Row(201, REQUEST_PEOPLE),
+    ("GET", "/api/v1/client-requests/{request_id}"): Row(200, REQUEST_PEOPLE),
+    ("POST", "/api/v1/client-requests/{request_id}/triage"): Row(200, REQUEST_TRIAGERS),
+    ("POST", "/api/v1/client-requests/{request_id}/convert"): Row(200, REQUEST_TRIAGERS),
+    ("POST", "/api/v1/client-requests/{request_id}/decline"): Row(200, REQUEST_TRIAGERS),
+    ("GET", "/api/v1/deliverables"): Row(200, EVERYONE),
+    ("POST", "/api/v1/deliverables/{deliverable_id}/approve"): Row(200, REQUEST_PEOPLE),
+    ("POST", "/api/v1/deliverables/{deliverable_id}/request-changes"): Row(200, REQUEST_PEOPLE),
+    ("GET", "/api/v1/deliverable-approvals"): Row(200, EVERYONE),
+    ("GET", "/api/v1/shared-files"): Row(200, EVERYONE),
+    ("POST", "/api/v1/shared-files"): Row(201, REQUEST_PEOPLE),
+    ("GET", "/api/v1/shared-files/{file_id}/download"): Row(200, EVERYONE),
     # Automation
     ("GET", "/api/v1/automation/rules"): Row(200, LEADERS),
     ("POST", "/api/v1/automation/rules"): Row(201, LEADERS),
@@ -676,6 +702,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 am=personas["outsider"].person,
                 seller=other_member,
             )
+            for side, client, uploader in (
+                ("ours", personas.client_a, personas["am"].person),
+                ("theirs", personas.other_client, personas["outsider"].person),
+            ):
+                records[side] |= make_portal_records(
+                    client=client, project=Project.objects.get(pk=records[side]["project_id"]), uploader=uploader
+                )
             am, member, outsider = (personas[n].person for n in ("am", "member", "outsider"))
             records["ours"] |= make_handoff_records(
                 workspace=personas.workspace, draft=(am, member), sent=(am, member), gaps=(am, member)
@@ -1006,6 +1039,36 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/api/v1/clients/{client_id}/report/pdf"): lambda t, who: Call(
         f"/api/v1/clients/{t['client_id']}/report/pdf"
+    ),
+    ("GET", "/api/v1/client-requests"): lambda t, who: Call("/api/v1/client-requests"),
+    ("POST", "/api/v1/client-requests"): lambda t, who: Call(
+        "/api/v1/client-requests",
+        {"client_id": t["client_id"], "project_id": t["project_id"], "title": f"Asked by {who}", "kind": "bug"},
+    ),
+    ("GET", "/api/v1/client-requests/{request_id}"): lambda t, who: Call(f"/api/v1/client-requests/{t['request_id']}"),
+    ("POST", "/api/v1/client-requests/{request_id}/triage"): lambda t, who: Call(
+        f"/api/v1/client-requests/{t['request_id']}/triage", {"priority": "high", "notes": f"Triaged by {who}"}
+    ),
+    ("POST", "/api/v1/client-requests/{request_id}/convert"): lambda t, who: Call(
+        f"/api/v1/client-requests/{t['request_id']}/convert", {"into": "task"}
+    ),
+    ("POST", "/api/v1/client-requests/{request_id}/decline"): lambda t, who: Call(
+        f"/api/v1/client-requests/{t['request_id']}/decline", {"reason": "Outside the retainer"}
+    ),
+    ("GET", "/api/v1/deliverables"): lambda t, who: Call("/api/v1/deliverables"),
+    ("POST", "/api/v1/deliverables/{deliverable_id}/approve"): lambda t, who: Call(
+        f"/api/v1/deliverables/{t['deliverable_id']}/approve", {"comment": f"Approved by {who}"}
+    ),
+    ("POST", "/api/v1/deliverables/{deliverable_id}/request-changes"): lambda t, who: Call(
+        f"/api/v1/deliverables/{t['deliverable_id']}/request-changes", {"comment": "Bigger logo"}
+    ),
+    ("GET", "/api/v1/deliverable-approvals"): lambda t, who: Call("/api/v1/deliverable-approvals"),
+    ("GET", "/api/v1/shared-files"): lambda t, who: Call("/api/v1/shared-files"),
+    ("POST", "/api/v1/shared-files"): lambda t, who: Call(
+        "/api/v1/shared-files", {"project_id": t["project_id"], "file": png_upload(f"{who}.png")}, multipart=True
+    ),
+    ("GET", "/api/v1/shared-files/{file_id}/download"): lambda t, who: Call(
+        f"/api/v1/shared-files/{t['file_id']}/download"
     ),
     ("GET", "/api/v1/escalations"): lambda t, who: Call("/api/v1/escalations"),
     ("POST", "/api/v1/escalations"): lambda t, who: Call(
@@ -1548,6 +1611,10 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
         "growth": [
             sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Trait, Behaviour, EvidenceRule, Evidence, Assessment)
+        ],
+        "portal": [
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
+            for model in (ClientRequest, DeliverableApproval, SharedFile)
         ],
     }
 

@@ -29,6 +29,7 @@ from baton.devdata.demo import (
     history,
     knowledge,
     meetings,
+    portal,
     relationships,
     resourcing,
 )
@@ -347,6 +348,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     relationships.extend_demo(workspace, actor, rng, clients)
     deals.extend_demo(workspace, actor, rng, clients)  # after the opportunities it turns into a deal
     meetings.extend_demo(workspace, actor, rng, clients)
+    portal.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.

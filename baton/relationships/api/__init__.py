@@ -14,8 +14,20 @@ from baton.relationships.api import (
     settings,
     status_updates,
     touchpoints,
+    workplace,
 )
 
 router = Router(tags=["relationships"])
-for part in (accounts, touchpoints, meetings, status_updates, goals, escalations, opportunities, settings, deal_win):
+for part in (
+    accounts,
+    touchpoints,
+    meetings,
+    status_updates,
+    goals,
+    escalations,
+    opportunities,
+    settings,
+    deal_win,
+    workplace,
+):
     router.add_router("", part.router)

@@ -369,3 +369,12 @@ from baton.relationships.models.meetings import (  # noqa: E402, F401
     RecapStatus,
     TouchpointRecap,
 )
+from baton.relationships.models.portal import (  # noqa: E402, F401
+    ClientRequest,
+    DeliverableApproval,
+    DeliverableDecision,
+    RequestKind,
+    RequestPriority,
+    RequestStatus,
+    SharedFile,
+)

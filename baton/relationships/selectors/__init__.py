@@ -73,6 +73,17 @@ from baton.relationships.selectors.meetings import (
 from baton.relationships.selectors.portal import portal_invoice_get, portal_invoices, portal_overview
 from baton.relationships.selectors.portfolios import am_home, portfolio, portfolio_and_due, portfolio_with_plans
 from baton.relationships.selectors.weeks import week_facts
+from baton.relationships.selectors.workplace import (
+    approval_list,
+    client_request_get,
+    client_request_list,
+    deliverable_task_get,
+    deliverables_waiting,
+    portal_workplace,
+    request_files,
+    shared_file_get,
+    shared_file_list,
+)
 
 __all__ = [
     "OPPORTUNITY_PROBABILITY",
@@ -82,6 +93,7 @@ __all__ = [
     "_local_day_never_steps_back",
     "_spec",
     "am_home",
+    "approval_list",
     "budget_overruns",
     "cadence_for",
     "cadence_items_bulk",
@@ -93,8 +105,12 @@ __all__ = [
     "client_health_bulk",
     "client_internal_texts",
     "client_report",
+    "client_request_get",
+    "client_request_list",
     "client_shares",
     "decisions_between",
+    "deliverable_task_get",
+    "deliverables_waiting",
     "delivered_between",
     "due_rows",
     "escalation_get",
@@ -121,6 +137,7 @@ __all__ = [
     "portal_invoice_get",
     "portal_invoices",
     "portal_overview",
+    "portal_workplace",
     "portfolio",
     "portfolio_and_due",
     "portfolio_mode",
@@ -129,8 +146,11 @@ __all__ = [
     "qbr_pack",
     "quarter_bounds",
     "quarter_of",
+    "request_files",
     "risks_of",
     "settings_for",
+    "shared_file_get",
+    "shared_file_list",
     "status_update_get",
     "status_update_list",
     "top_risk",

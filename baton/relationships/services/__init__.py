@@ -44,6 +44,14 @@ from baton.relationships.services.touchpoints import (
     touchpoint_log,
     touchpoint_update,
 )
+from baton.relationships.services.workplace import (
+    client_request_convert,
+    client_request_create,
+    client_request_decline,
+    client_request_triage,
+    deliverable_decide,
+    shared_file_create,
+)
 
 __all__ = [
     "DEFAULT_ONBOARDING",
@@ -56,7 +64,12 @@ __all__ = [
     "TOUCHPOINT_FIELDS",
     "client_cadence_items",
     "client_health",
+    "client_request_convert",
+    "client_request_create",
+    "client_request_decline",
+    "client_request_triage",
     "default_assignee",
+    "deliverable_decide",
     "engagement_create",
     "escalation_assign",
     "escalation_open",
@@ -82,6 +95,7 @@ __all__ = [
     "recap_send",
     "settings_for",
     "settings_update",
+    "shared_file_create",
     "status_update_draft",
     "status_update_edit",
     "status_update_send",
