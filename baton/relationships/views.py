@@ -35,6 +35,7 @@ from baton.relationships.forms import (
 from baton.relationships.models import OnboardingItem
 from baton.relationships.pdf import render_client_report
 from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
+from baton.relationships.views_contracts import contracts_context
 
 
 def _errors_to_messages(request: HttpRequest, exc: Exception) -> None:
@@ -208,6 +209,8 @@ def account(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect("relationships:portal")
     client = selectors.client_for(actor, client_id)
     ctx = _account_context(actor, client)
+    if access.allowed(actor, "engagement", "view"):
+        ctx |= contracts_context(actor, client)
     if download_format(request):
         table = touchpoint_table(ctx["touchpoints"], client_name=client.name)
         return table_response(request, table, f"touchpoints-{client.pk}")

@@ -7,6 +7,7 @@ from ninja import Router
 from baton.relationships.api import (
     accounts,
     deal_win,
+    engagements,
     escalations,
     goals,
     opportunities,
@@ -16,5 +17,5 @@ from baton.relationships.api import (
 )
 
 router = Router(tags=["relationships"])
-for part in (accounts, touchpoints, status_updates, goals, escalations, opportunities, settings, deal_win):
+for part in (accounts, touchpoints, status_updates, goals, escalations, opportunities, engagements, settings, deal_win):
     router.add_router("", part.router)

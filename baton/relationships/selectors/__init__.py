@@ -23,6 +23,19 @@ from baton.relationships.selectors.clients import (
     protocol_for,
     settings_for,
 )
+from baton.relationships.selectors.engagements import (
+    RENEWAL_FLAG_DAYS,
+    RENEWALS_DUE_DAYS,
+    engagement_get,
+    engagement_list,
+    mrr,
+    renewal_risk,
+    renewal_risk_bulk,
+    renewals_due,
+    retention,
+    term_months,
+    year_before,
+)
 from baton.relationships.selectors.health import (
     _health_facts_bulk,
     budget_overruns,
@@ -56,6 +69,8 @@ from baton.relationships.selectors.portfolios import am_home, portfolio, portfol
 from baton.relationships.selectors.weeks import week_facts
 
 __all__ = [
+    "RENEWALS_DUE_DAYS",
+    "RENEWAL_FLAG_DAYS",
     "_cadence_inputs",
     "_day_bounds",
     "_health_facts_bulk",
@@ -74,6 +89,8 @@ __all__ = [
     "client_report",
     "client_shares",
     "due_rows",
+    "engagement_get",
+    "engagement_list",
     "escalation_get",
     "escalation_list",
     "goal_get",
@@ -82,6 +99,7 @@ __all__ = [
     "goal_progress",
     "health_for",
     "health_measures",
+    "mrr",
     "next_step_get",
     "next_step_list",
     "opportunity_get",
@@ -94,13 +112,19 @@ __all__ = [
     "portfolio_mode",
     "portfolio_with_plans",
     "protocol_for",
+    "renewal_risk",
+    "renewal_risk_bulk",
+    "renewals_due",
+    "retention",
     "settings_for",
     "status_update_get",
     "status_update_list",
+    "term_months",
     "top_risk",
     "touchpoint_get",
     "touchpoint_list",
     "touchpoint_next_steps",
     "unconfirmed_critical_handoffs",
     "week_facts",
+    "year_before",
 ]
