@@ -15,6 +15,7 @@ from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.crm.models import Client
 from baton.relationships import services
+from baton.relationships.models import Engagement
 
 SERVICES = ("SEO", "Paid media", "Content", "Web care")
 
@@ -26,7 +27,9 @@ def _year_after(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _retainer(actor: Actor, client: Client, name: str, start: date, value: str, service: str, notice: int = 30):
+def _retainer(
+    actor: Actor, client: Client, name: str, start: date, value: str, service: str, notice: int = 30
+) -> Engagement:
     end = _year_after(start) - timedelta(days=1)
     return services.engagement_create(
         actor=actor,

@@ -141,6 +141,31 @@ def _empty() -> dict[str, Any]:
     return {"start": ZERO, "churned": ZERO, "contraction": ZERO, "expansion": ZERO, "clients": set(), "kept": set()}
 
 
+def _lineage(latest: _Row, by_id: dict[int, _Row]) -> set[int]:
+    """The ids from `latest` back through what it renewed."""
+    ids: set[int] = set()
+    node: _Row | None = latest
+    while node is not None and node.id not in ids:
+        ids.add(node.id)
+        node = by_id.get(node.renewed_from_id) if node.renewed_from_id else None
+    return ids
+
+
+def _count(part: dict[str, Any], row: _Row, latest: _Row, to: date) -> None:
+    """Add a cohort engagement to its part: its start MRR, and churned, or the change to what it has become."""
+    part["start"] += row.mrr
+    part["clients"].add(row.client_id)
+    if latest.stopped_on is not None and latest.stopped_on <= to:
+        part["churned"] += row.mrr
+        return
+    part["kept"].add(row.client_id)
+    change = latest.mrr - row.mrr
+    if change < 0:
+        part["contraction"] -= change
+    else:
+        part["expansion"] += change
+
+
 def _figures(rows: list[_Row], start: date, to: date, group: Callable[[_Row], str] | None = None) -> Any:
     """The retention figures of the recurring engagements `rows` from `start` to `to` (see RULES.md); with `group`,
     a dict of them by the group of each cohort engagement (new engagements by their own group)."""
@@ -155,23 +180,9 @@ def _figures(rows: list[_Row], start: date, to: date, group: Callable[[_Row], st
     in_lineage: set[int] = set()
     parts: dict[str, dict[str, Any]] = defaultdict(_empty)
     for r in cohort:
-        part = parts[group(r) if group else ""]
-        part["start"] += r.mrr
-        part["clients"].add(r.client_id)
         latest = _latest_of(r, children, to)
-        node: _Row | None = latest
-        while node is not None and node.id not in in_lineage:
-            in_lineage.add(node.id)
-            node = by_id.get(node.renewed_from_id) if node.renewed_from_id else None
-        if latest.stopped_on is not None and latest.stopped_on <= to:
-            part["churned"] += r.mrr
-            continue
-        part["kept"].add(r.client_id)
-        change = latest.mrr - r.mrr
-        if change < 0:
-            part["contraction"] -= change
-        else:
-            part["expansion"] += change
+        in_lineage |= _lineage(latest, by_id)
+        _count(parts[group(r) if group else ""], r, latest, to)
     for r in rows:  # new recurring work for a cohort client, still running on `to`: expansion
         if r.client_id in cohort_clients and r.id not in in_lineage and start < r.start <= to and _active_on(r, to):
             parts[group(r) if group else ""]["expansion"] += r.mrr
