@@ -68,10 +68,10 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
             start = today - timedelta(days=rng.randint(120, 300))
             value = f"{rng.choice([12, 18, 24, 30, 48]) * 1000}.00"
             _retainer(actor, client, f"{service} retainer", start, value, service, notice=rng.choice([30, 60, 90]))
-    first = live[0]
+    first_client = live[0]
     services.engagement_create(
         actor=actor,
-        client=first,
+        client=first_client,
         name="Website relaunch",
         service="Web build",
         start_date=today - timedelta(days=90),
