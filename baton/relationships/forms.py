@@ -118,3 +118,33 @@ class RecapForm(BatonForm):
 class QbrProposalForm(BatonForm):
     proposal = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Next quarter's proposal")
     client_facing = forms.BooleanField(required=False, initial=True, label="Client-facing version")
+
+
+def _day(required: bool = False) -> forms.DateField:
+    return forms.DateField(required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class EngagementForm(BatonForm):
+    name = forms.CharField(max_length=200)
+    service = forms.CharField(max_length=100, required=False)
+    start_date = _day(required=True)
+    end_date = _day()
+    renewal_date = _day()
+    value = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, initial=0, help_text="Over the whole term."
+    )
+    recurring = forms.BooleanField(required=False, help_text="A retainer: its monthly value counts in retention.")
+    notice_days = forms.IntegerField(min_value=0, max_value=3650, initial=30)
+
+
+class RenewForm(BatonForm):
+    end_date = _day()
+    renewal_date = _day()
+    value = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, help_text="Empty: the same value."
+    )
+
+
+class StopForm(BatonForm):
+    ended_on = _day()
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -112,3 +112,50 @@ def shared_file_table(files: Iterable[Any]) -> Table:
         ],
         files,
     )
+
+
+def _retention_columns(first: Column) -> list[Column]:
+    return [
+        first,
+        Column("Clients at start", "clients_start", "number"),
+        Column("Clients lost", "clients_churned", "number"),
+        Column("Start MRR", "start_mrr", "number"),
+        Column("Churned MRR", "churned_mrr", "number"),
+        Column("Contraction MRR", "contraction_mrr", "number"),
+        Column("Expansion MRR", "expansion_mrr", "number"),
+        Column("GRR %", "gross_revenue_retention_pct", "percent"),
+        Column("NRR %", "net_revenue_retention_pct", "percent"),
+    ]
+
+
+RETENTION_PARTS = ("month", "account_manager", "service")
+
+
+def retention_table(report: Mapping[str, Any], part: str) -> Table:
+    """The retention report's rows by month, account manager or service (`part`); MRR in the workspace's currency."""
+    if part == "account_manager":
+        first, rows, title = Column("Account manager", "account_manager"), report["by_account_manager"], "by AM"
+    elif part == "service":
+        first, rows, title = Column("Service", "service"), report["by_service"], "by service"
+    else:
+        first, rows, title = Column("Month", "month"), report["by_month"], "by month"
+    return Table(f"Retention {title}", _retention_columns(first), rows)
+
+
+def renewals_table(rows: Iterable[Mapping[str, Any]]) -> Table:
+    return Table(
+        "Renewals due",
+        [
+            Column("Client", "client_name"),
+            Column("Engagement", "engagement_name"),
+            Column("Account manager", "account_manager"),
+            Column("Renewal date", "renewal_date", "date"),
+            Column("Days to renewal", "days_to_renewal", "number"),
+            Column("Notice days", "notice_days", "number"),
+            Column("Value", "value", "money", currency="currency"),
+            Column("Risk", "risk_score", "number"),
+            Column("Risk band", "risk_band"),
+            Column("Reasons", lambda r: "; ".join(x["explanation"] for x in r["risk_reasons"])),
+        ],
+        rows,
+    )

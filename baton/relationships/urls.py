@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.relationships import meeting_views, views, views_workplace
+from baton.relationships import meeting_views, views, views_contracts, views_workplace
 
 app_name = "relationships"
 urlpatterns = [
@@ -28,6 +28,10 @@ urlpatterns = [
     path("status-updates/<int:update_id>/", views.status_update_edit, name="status_update"),
     path("goals/<int:goal_id>/value/", views.goal_value, name="goal_value"),
     path("onboarding/<int:item_id>/done/", views.onboarding_done, name="onboarding_done"),
+    path("accounts/<int:client_id>/contracts/", views_contracts.engagement_new, name="engagement_new"),
+    path("contracts/<int:engagement_id>/<str:action>/", views_contracts.engagement_action, name="engagement_action"),
+    path("renewals/", views_contracts.renewals, name="renewals"),
+    path("retention/", views_contracts.retention, name="retention"),
     path("portal/", views.portal, name="portal"),
     path("portal/invoices/<int:invoice_id>/pdf/", views.portal_invoice_pdf, name="portal_invoice_pdf"),
     path("portal/change-orders/<int:order_id>/<str:decision>/", views.portal_decide, name="portal_decide"),

@@ -39,6 +39,7 @@ from baton.relationships.models import Engagement, GrowthOpportunity, Meeting, O
 from baton.relationships.pdf import render_client_report
 from baton.relationships.selectors.clients import _day_bounds
 from baton.relationships.tables import deal_table, escalation_table, portfolio_table, touchpoint_table
+from baton.relationships.views_contracts import contracts_context
 from baton.resourcing.reports import deal_capacity
 
 
@@ -288,6 +289,8 @@ def account(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect("relationships:portal")
     client = selectors.client_for(actor, client_id)
     ctx = _account_context(actor, client)
+    if access.allowed(actor, "engagement", "view"):
+        ctx |= contracts_context(actor, client)
     if download_format(request):
         table = touchpoint_table(ctx["touchpoints"], client_name=client.name)
         return table_response(request, table, f"touchpoints-{client.pk}")

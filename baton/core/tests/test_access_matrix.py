@@ -67,6 +67,7 @@ from baton.relationships.models import (
     ClientGoal,
     ClientRequest,
     DeliverableApproval,
+    Engagement,
     GrowthOpportunity,
     SharedFile,
     StatusUpdate,
@@ -118,6 +119,7 @@ DEAL_SEERS = frozenset({"owner", "admin", "finance", "am", "outsider"})
 HEALTH_SEERS = frozenset({"owner", "admin", "finance", "am", "pm", "outsider"})
 TOUCHPOINT_WRITERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 MEETING_PREPARERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
+ENGAGEMENT_SEERS = frozenset({"owner", "admin", "finance", "am", "outsider"})  # contracts; an AM changes its own
 NO_CLIENT = (("client_a", 404),)  # a client-role user: its own client's sent invoices
 # Quotes: the target quotes are client A's (am's portfolio): a sent one and a draft; a PM and a member see none, a
 # client-role user its own client's once sent (the draft does not exist for it).
@@ -275,6 +277,16 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/client-goals/{goal_id}"): Row(200, EVERYONE),
     ("PATCH", "/api/v1/client-goals/{goal_id}"): Row(200, CLIENT_WRITERS),
     ("POST", "/api/v1/client-goals/{goal_id}/values"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/engagements"): Row(200, ENGAGEMENT_SEERS),
+    ("POST", "/api/v1/engagements"): Row(201, CLIENT_WRITERS),
+    ("GET", "/api/v1/engagements/{engagement_id}"): Row(200, ENGAGEMENT_SEERS),
+    ("PATCH", "/api/v1/engagements/{engagement_id}"): Row(200, CLIENT_WRITERS),
+    ("POST", "/api/v1/engagements/{engagement_id}/renew"): Row(201, CLIENT_WRITERS),
+    ("POST", "/api/v1/engagements/{engagement_id}/end"): Row(200, CLIENT_WRITERS),
+    ("POST", "/api/v1/engagements/{engagement_id}/churn"): Row(200, CLIENT_WRITERS),
+    ("GET", "/api/v1/engagements/renewals-due"): Row(200, ENGAGEMENT_SEERS),
+    ("GET", "/api/v1/clients/{client_id}/renewal-risk"): Row(200, ENGAGEMENT_SEERS),
+    ("GET", "/api/v1/reports/retention"): Row(200, ENGAGEMENT_SEERS),
     ("GET", "/api/v1/clients/{client_id}/report/pdf"): Row(200, EVERYONE - {"member"}),
     ("GET", "/api/v1/escalations"): Row(200, HEALTH_SEERS),
     ("POST", "/api/v1/escalations"): Row(201, TOUCHPOINT_WRITERS),
@@ -1034,6 +1046,30 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("PATCH", "/api/v1/client-goals/{goal_id}"): lambda t, who: Call(
         f"/api/v1/client-goals/{t['goal_id']}", {"description": f"by {who}"}, _version(ClientGoal, t["goal_id"])
     ),
+    ("GET", "/api/v1/engagements"): lambda t, who: Call("/api/v1/engagements"),
+    ("POST", "/api/v1/engagements"): lambda t, who: Call(
+        "/api/v1/engagements", {"client_id": t["client_id"], "name": f"Retainer {who}", "start_date": "2030-01-01"}
+    ),
+    ("GET", "/api/v1/engagements/{engagement_id}"): lambda t, who: Call(f"/api/v1/engagements/{t['engagement_id']}"),
+    ("PATCH", "/api/v1/engagements/{engagement_id}"): lambda t, who: Call(
+        f"/api/v1/engagements/{t['engagement_id']}", {"service": f"by {who}"}, _version(Engagement, t["engagement_id"])
+    ),
+    ("POST", "/api/v1/engagements/{engagement_id}/renew"): lambda t, who: Call(
+        f"/api/v1/engagements/{t['engagement_id']}/renew", {}
+    ),
+    ("POST", "/api/v1/engagements/{engagement_id}/end"): lambda t, who: Call(
+        f"/api/v1/engagements/{t['engagement_id']}/end", {}
+    ),
+    ("POST", "/api/v1/engagements/{engagement_id}/churn"): lambda t, who: Call(
+        f"/api/v1/engagements/{t['engagement_id']}/churn", {"reason": f"Budget cut ({who})"}
+    ),
+    ("GET", "/api/v1/engagements/renewals-due"): lambda t, who: Call("/api/v1/engagements/renewals-due?days=365"),
+    ("GET", "/api/v1/clients/{client_id}/renewal-risk"): lambda t, who: Call(
+        f"/api/v1/clients/{t['client_id']}/renewal-risk"
+    ),
+    ("GET", "/api/v1/reports/retention"): lambda t, who: Call(
+        "/api/v1/reports/retention?from=2026-01-01&to=2026-12-31"
+    ),
     ("POST", "/api/v1/client-goals/{goal_id}/values"): lambda t, who: Call(
         f"/api/v1/client-goals/{t['goal_id']}/values", {"value": "130", "recorded_on": "2030-01-07"}
     ),
@@ -1679,10 +1715,20 @@ def test_access_matrix(world, db, method, path, persona):
         if "count" in body and "results" in body:  # a list, possibly of a record's parts (/briefs/{id}/versions)
             assert body["count"] == len(body["results"]) > 0
         elif "{" in path and not path.endswith(
-            ("/availability", "/calendar-feed", "/cadence", "/health", "/holdings", "/scope-baseline", "/qbr", "/brief")
+            (
+                "/availability",
+                "/calendar-feed",
+                "/cadence",
+                "/health",
+                "/holdings",
+                "/scope-baseline",
+                "/qbr",
+                "/brief",
+                "/renewal-risk",
+            )
         ):
-            # not: a person's days, a feed URL, a client's cadence plan, health or QBR pack (they carry client_id), a
-            # meeting's brief (it carries the meeting), holdings
+            # not: a person's days, a feed URL, a client's cadence plan, health, renewal risk or QBR pack (they carry
+            # client_id), a meeting's brief (it carries the meeting), holdings
             assert body["id"] == next(v for k, v in targets.items() if "{" + k + "}" in path)
 
 

@@ -23,6 +23,7 @@ from baton.devdata.demo import (
     automation,
     deals,
     delivery,
+    engagements,
     finance,
     growth,
     handoffs,
@@ -350,6 +351,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     meetings.extend_demo(workspace, actor, rng, clients)
     portal.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
+    engagements.extend_demo(workspace, actor, rng, clients)
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)

@@ -18,8 +18,8 @@ def make_relationships_records(
     *, workspace: object, client: Client, contact: Contact, am: Person, seller: Person
 ) -> dict[str, int]:
     """An open deal of `seller` (for a client whose AM is `am`); a touchpoint with a next step, a sent and a draft
-    status update, a goal with a value, an open escalation and a growth opportunity, all of `client`. Returns ids by
-    path name."""
+    status update, a goal with a value, an open escalation, a growth opportunity and an active recurring
+    engagement, all of `client`. Returns ids by path name."""
     actor = Actor.system(client.workspace)
     deal_client = client
     if client.account_manager_id is None:
@@ -52,6 +52,16 @@ def make_relationships_records(
     services.goal_value_record(actor=actor, goal=goal, value="120")
     escalation = services.escalation_open(actor=actor, client=client, title="Matrix escalation")
     opportunity = services.opportunity_create(actor=actor, client=client, title="Matrix upsell", value="5000.00")
+    engagement = services.engagement_create(
+        actor=actor,
+        client=client,
+        name="Matrix retainer",
+        start_date=today - timedelta(days=200),
+        end_date=today + timedelta(days=164),
+        renewal_date=today + timedelta(days=165),
+        value="12000.00",
+        recurring=True,
+    )
     return {
         "deal_id": deal.pk,
         "touchpoint_id": touchpoint.pk,
@@ -63,4 +73,5 @@ def make_relationships_records(
         "escalation_id": escalation.pk,
         "opportunity_id": opportunity.pk,
         "assignee_id": am.pk,
+        "engagement_id": engagement.pk,
     }

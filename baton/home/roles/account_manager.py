@@ -19,7 +19,14 @@ from baton.core.selectors import event_list
 from baton.delivery.selectors import RENEWAL_WINDOW_DAYS, projects_ending
 from baton.handoffs.selectors import inbox_counts
 from baton.home.roles.feed import fold_events, iso
-from baton.relationships.selectors import meetings_this_week, next_step_list, portfolio_and_due
+from baton.home.roles.leadership import renewal_row
+from baton.relationships.selectors import (
+    RENEWALS_DUE_DAYS,
+    meetings_this_week,
+    next_step_list,
+    portfolio_and_due,
+    renewals_due,
+)
 
 TEMPLATE = "home/account_manager.html"
 NEXT_STEP_DAYS = 7  # next steps due within a week (and any overdue)
@@ -53,8 +60,9 @@ def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def build(actor: Actor) -> dict[str, Any]:
-    """The template's context; `figures` (JSON-able) is what `GET /api/v1/home` answers, the same numbers."""
+def build(actor: Actor, *, defer: bool = False) -> dict[str, Any]:
+    """The template's context; `figures` (JSON-able) is what `GET /api/v1/home` answers, the same numbers. With
+    `defer` (the page), the contract renewals (`PARTS`) are left to their own request; the API reads them too."""
     today = timezone.localdate()
     as_of = timezone.now()
     rows, due = portfolio_and_due(actor=actor, today=today)
@@ -130,4 +138,18 @@ def build(actor: Actor) -> dict[str, Any]:
         "handoffs_waiting": inbox.count,
         "handoffs_overdue": inbox.overdue,
     }
+    if not defer:
+        for part in PARTS.values():
+            figures.update(part(actor)["figures"])
     return {"figures": figures, "as_of": as_of, "today": today, "feed": feed, "inbox": inbox}
+
+
+def contracts_part(actor: Actor) -> dict[str, Any]:
+    """The AM's clients' contracts renewing within 120 days, soonest first, each with its client's renewal risk
+    (relationships' renewals-due list, narrowed to the AM's clients)."""
+    rows = renewals_due(actor=actor, days=RENEWALS_DUE_DAYS, account_manager_id=actor.person_id or 0)
+    renewals = [renewal_row(r) for r in rows]
+    return {"figures": {"contract_renewals": renewals, "contract_renewal_days": RENEWALS_DUE_DAYS}}
+
+
+PARTS = {"contracts": contracts_part}

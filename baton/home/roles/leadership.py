@@ -19,7 +19,14 @@ from baton.core.months import month_end, month_start
 from baton.crm.selectors import pipeline_summary
 from baton.finance.selectors import margin_trend, receivables
 from baton.finance.selectors.home import change_orders_to_decide
-from baton.relationships.selectors import escalation_list, portfolio
+from baton.relationships.selectors import (
+    RENEWAL_FLAG_DAYS,
+    escalation_list,
+    portfolio,
+    renewals_due,
+    retention,
+    year_before,
+)
 from baton.resourcing.reports import utilization
 
 TEMPLATE = "home/leadership.html"
@@ -146,7 +153,50 @@ def at_risk_part(actor: Actor) -> dict[str, Any]:
     return {"figures": figures}
 
 
-PARTS = {"utilization": utilization_part, "at-risk": at_risk_part}
+def retention_part(actor: Actor) -> dict[str, Any]:
+    """Revenue retention of the last 12 months (relationships' retention report from a year ago to today) and the
+    renewals due within 90 days with their risk (the renewals-due list)."""
+    today = timezone.localdate()
+    figures: dict[str, Any] = {"retention": None, "renewals_due": [], "renewals_due_days": RENEWAL_FLAG_DAYS}
+    if access.allowed(actor, "engagement", "view"):
+        report = retention(actor=actor, date_from=year_before(today), date_to=today)
+        figures["retention"] = renewal_figures(report)
+        figures["renewals_due"] = [renewal_row(r) for r in renewals_due(actor=actor, days=RENEWAL_FLAG_DAYS)]
+    return {"figures": figures}
+
+
+def renewal_figures(report: dict[str, Any]) -> dict[str, Any]:
+    """The retention report's headline figures, JSON-able (amounts as strings, like the API)."""
+    pct = ("gross_revenue_retention_pct", "net_revenue_retention_pct")
+    money = ("start_mrr", "churned_mrr", "contraction_mrr", "expansion_mrr")
+    return {
+        "from": report["from"].isoformat(),
+        "to": report["to"].isoformat(),
+        "currency": report["currency"],
+        "clients_start": report["clients_start"],
+        "clients_churned": report["clients_churned"],
+        **{k: str(report[k]) for k in money},
+        **{k: (str(report[k]) if report[k] is not None else None) for k in pct},
+    }
+
+
+def renewal_row(r: dict[str, Any]) -> dict[str, Any]:
+    """One row of the renewals-due list, JSON-able."""
+    return {
+        "engagement_id": r["engagement_id"],
+        "engagement_name": r["engagement_name"],
+        "client_id": r["client_id"],
+        "client_name": r["client_name"],
+        "renewal_date": r["renewal_date"].isoformat() if r["renewal_date"] else None,
+        "days_to_renewal": r["days_to_renewal"],
+        "value": str(r["value"]),
+        "currency": r["currency"],
+        "risk_score": r["risk_score"],
+        "risk_band": r["risk_band"],
+    }
+
+
+PARTS = {"utilization": utilization_part, "at-risk": at_risk_part, "retention": retention_part}
 
 
 def _months(start: date, today: date) -> list[date]:

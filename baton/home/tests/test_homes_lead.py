@@ -24,6 +24,7 @@ from baton.devdata.scale import Size, generate
 from baton.home.roles.leadership import trend_start
 from baton.home.selectors import HOMES
 from baton.people.models import Person
+from baton.relationships.services import engagement_create, engagement_renew
 from baton.timesheets.models import Timesheet
 from baton.timesheets.services import time_entry_create, timesheet_submit
 
@@ -79,8 +80,35 @@ def _api_home(api: HttpClient) -> dict[str, Any]:
     return response.json()
 
 
+def _contracts(workspace: Any) -> None:
+    """A retainer running a year ago (1 000 a month) renewed at 1 250 a month on 2026-01-01, renewing again within
+    90 days: NRR over the last 12 months 125.00 %."""
+    system = Actor.system(workspace)
+    client = Client.objects.filter(workspace=workspace).order_by("id").first()
+    assert client is not None
+    old = engagement_create(
+        actor=system,
+        client=client,
+        name="Growth retainer",
+        start_date=date(2025, 1, 1),
+        end_date=date(2025, 12, 31),
+        renewal_date=date(2026, 1, 1),
+        value=Decimal("12000.00"),
+        recurring=True,
+    )
+    engagement_renew(
+        actor=system,
+        engagement=old,
+        version=None,
+        end_date=date(2026, 8, 31),
+        renewal_date=date(2026, 9, 1),
+        value=Decimal("10000.00"),
+    )
+
+
 def test_leadership_home_answers_with_the_apps_own_figures(clock):
     workspace = _agency("hl-owner")
+    _contracts(workspace)
     web, api, _ = _login(workspace, "owner")
     name, page, html = _page(web)
     body = _api_home(api)
@@ -147,6 +175,18 @@ def test_leadership_home_answers_with_the_apps_own_figures(clock):
         (r["client_id"], r["score"]) for r in risky[:5]
     ]
     assert len(page["decisions"]) <= 3
+
+    # Retention of the last 12 months and the renewals due in 90 days: the retention report's and the renewals-due
+    # list's own figures.
+    retention = api.get("/api/v1/reports/retention", {"from": "2025-06-17", "to": "2026-06-17"}).json()
+    for key in ("start_mrr", "churned_mrr", "gross_revenue_retention_pct", "net_revenue_retention_pct"):
+        assert page["retention"][key] == retention[key], key
+    assert Decimal(page["retention"]["start_mrr"]) > 0 and page["retention"]["net_revenue_retention_pct"] == "125.00"
+    due = api.get("/api/v1/engagements/renewals-due", {"days": 90}).json()
+    assert [(r["engagement_id"], r["risk_score"], r["risk_band"]) for r in page["renewals_due"]] == [
+        (d["engagement_id"], d["risk_score"], d["risk_band"]) for d in due
+    ]
+    assert len(due) == 1 and page["retention"]["net_revenue_retention_pct"] + " %" in html
 
 
 def test_operations_home_lists_what_is_stuck(clock):

@@ -17,6 +17,7 @@ from baton.core.access import Actor
 from baton.delivery import services as delivery
 from baton.devdata.testing.personas import PASSWORD
 from baton.finance.services.change_orders import change_order_create, change_order_submit
+from baton.home.selectors import HOMES
 from baton.relationships import services as relationships
 from baton.timesheets import services as timesheets
 
@@ -38,12 +39,20 @@ def web(personas: Any, name: str) -> HttpClient:
 
 def page_and_api(personas: Any, name: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The home page's HTML and figures (its template context), and `GET /api/v1/home`'s figures."""
-    response = web(personas, name).get("/")
+    browser = web(personas, name)
+    response = browser.get("/")
     assert response.status_code == 200
     api = personas[name].api().get("/api/v1/home")
     assert api.status_code == 200, api.content
-    page_figures = json.loads(json.dumps(response.context["figures"]))  # JSON-able as it stands
-    return response.content.decode(), page_figures, api.json()["figures"]
+    figures = dict(response.context["figures"])
+    html = response.content.decode()
+    for part in getattr(HOMES[response.context["home"]["name"]], "PARTS", {}):  # the blocks loaded after the page
+        piece = browser.get(f"/home/part/{part}/")
+        assert piece.status_code == 200
+        figures.update(piece.context["figures"])
+        html += piece.content.decode()
+    page_figures = json.loads(json.dumps(figures))  # JSON-able as it stands
+    return html, page_figures, api.json()["figures"]
 
 
 def shown(html: str, key: str) -> list[str]:
@@ -104,6 +113,31 @@ def test_account_manager_home_answers_which_accounts_need_me(personas, frozen):
     assert [r["project_name"] for r in figures["renewals"]] == ["Spring campaign"]
     assert figures["renewals"][0]["end_date"] == (TODAY + timedelta(days=20)).isoformat()
     assert "Spring campaign" in html and "Mar 24, 2026" in html  # the date as people write it
+
+
+def test_account_manager_home_lists_its_clients_contract_renewals_with_risk(personas, frozen):
+    system = Actor.system(personas.workspace)
+    for client, name in ((personas.client_a, "Care retainer"), (personas.client_b, "Not mine")):
+        relationships.engagement_create(
+            actor=system,
+            client=client,
+            name=name,
+            start_date=TODAY - timedelta(days=300),
+            end_date=TODAY + timedelta(days=44),
+            renewal_date=TODAY + timedelta(days=45),
+            value=Decimal("12000.00"),
+            recurring=True,
+        )
+    html, figures, api = page_and_api(personas, "am")
+    assert figures == api
+    [row] = figures["contract_renewals"]  # its own client's only
+    assert (row["engagement_name"], row["days_to_renewal"]) == ("Care retainer", 45)
+    risk = get(personas, "am", f"/api/v1/clients/{personas.client_a.id}/renewal-risk")
+    assert (row["risk_score"], row["risk_band"]) == (risk["score"], risk["band"])
+    due = get(personas, "am", "/api/v1/engagements/renewals-due")
+    mine = [d for d in due if d["client_id"] == personas.client_a.id]
+    assert [(d["engagement_id"], d["risk_score"]) for d in mine] == [(row["engagement_id"], row["risk_score"])]
+    assert "Care retainer" in html and "Not mine" not in html
 
 
 def test_account_manager_feed_folds_repeated_system_events(personas, frozen):

@@ -7,6 +7,7 @@ from ninja import Router
 from baton.relationships.api import (
     accounts,
     deal_win,
+    engagements,
     escalations,
     goals,
     meetings,
@@ -26,6 +27,7 @@ for part in (
     goals,
     escalations,
     opportunities,
+    engagements,
     settings,
     deal_win,
     workplace,

@@ -7,7 +7,14 @@ Split by resource; import from here (`from baton.relationships import services`)
 """
 
 from baton.relationships.selectors import client_cadence_items, client_health, protocol_for, settings_for, week_facts
-from baton.relationships.services.engagements import ENGAGEMENT_FIELDS, engagement_create
+from baton.relationships.services.engagements import (
+    ENGAGEMENT_FIELDS,
+    engagement_churn,
+    engagement_create,
+    engagement_end,
+    engagement_renew,
+    engagement_update,
+)
 from baton.relationships.services.escalations import (
     default_assignee,
     escalation_assign,
@@ -70,7 +77,11 @@ __all__ = [
     "client_request_triage",
     "default_assignee",
     "deliverable_decide",
+    "engagement_churn",
     "engagement_create",
+    "engagement_end",
+    "engagement_renew",
+    "engagement_update",
     "escalation_assign",
     "escalation_open",
     "escalation_resolve",
