@@ -16,9 +16,11 @@ from baton.resourcing.views.bookings import (
 )
 from baton.resourcing.views.calendar_feeds import calendar_feed, feed_reset
 from baton.resourcing.views.capacity import capacity_delete, holiday_delete, settings_page
+from baton.resourcing.views.missing import missing_time_page
 from baton.resourcing.views.reports import find, staffing, utilization
 
 __all__ = [
+    "missing_time_page",
     "booking_delete",
     "booking_detail",
     "booking_edit",
