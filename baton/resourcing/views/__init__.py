@@ -20,7 +20,6 @@ from baton.resourcing.views.missing import missing_time_page
 from baton.resourcing.views.reports import find, staffing, utilization
 
 __all__ = [
-    "missing_time_page",
     "booking_delete",
     "booking_detail",
     "booking_edit",
@@ -34,6 +33,7 @@ __all__ = [
     "feed_reset",
     "find",
     "holiday_delete",
+    "missing_time_page",
     "schedule",
     "settings_page",
     "staffing",
