@@ -128,7 +128,11 @@ class SettingsForm(BatonForm):
         "on their previous working day or week gets a reminder, by their notification preference.",
     )
     missing_time_threshold_pct = forms.IntegerField(
-        min_value=1, max_value=100, label="Missing time below (% of capacity)", help_text="e.g. 80."
+        min_value=1,
+        max_value=100,
+        required=False,  # left out of a post: unchanged
+        label="Missing time below (% of capacity)",
+        help_text="e.g. 80.",
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

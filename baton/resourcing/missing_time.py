@@ -81,7 +81,7 @@ def missing_time_report(*, actor: Actor, start: date | None, end: date | None) -
     else:
         calendar = load_calendar(actor.workspace, people, start, measured_to, settings=settings, members_only=True)
         logged = logged_minutes(actor.workspace, [p.id for p in people], start, measured_to, per="day")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for person in people:
         capacity = logged_total = days_short = 0
         if calendar is not None:
@@ -107,7 +107,7 @@ def missing_time_report(*, actor: Actor, start: date | None, end: date | None) -
                 "below_threshold": below(logged_total, capacity, threshold),
             }
         )
-    rows.sort(key=lambda r: (-r["missing_minutes"], r["name"].lower(), r["person_id"]))
+    rows.sort(key=lambda r: (-int(r["missing_minutes"]), str(r["name"]).lower(), int(r["person_id"])))
     return rows
 
 
@@ -204,10 +204,10 @@ def missing_time_reminders(workspace: Workspace, now: datetime) -> int:
         if data is not None:
             due[person.id] = (checked, data)
     emitted = 0
-    for person in _people(workspace, due):
-        checked, data = due[person.pk]
+    for target in _people(workspace, due):
+        checked, data = due[target.pk]
         if sweep_emit_once(
-            workspace=workspace, sweep=SWEEP, verb=VERB, target=person, period=checked.isoformat(), data=data
+            workspace=workspace, sweep=SWEEP, verb=VERB, target=target, period=checked.isoformat(), data=data
         ):
             emitted += 1
     return emitted
