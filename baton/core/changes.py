@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from baton.core import access, events
@@ -180,6 +181,9 @@ def change_request_list(*, actor: Actor, status: str | None = None, kind: str | 
 
 
 def change_request_get(*, actor: Actor, change_request_id: int) -> ChangeRequest:
+    """One request the actor may see; another workspace's id is 404 whatever the role (then the role check: 403)."""
+    if not ChangeRequest.objects.filter(workspace=actor.workspace, pk=change_request_id).exists():
+        raise Http404("No such change request.")
     return one_or_404(change_request_list(actor=actor).filter(pk=change_request_id), "change request")
 
 

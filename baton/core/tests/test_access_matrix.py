@@ -666,6 +666,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                     requested_by_id=proposer.pk,
                     requested_by_name=proposer.name,
                 ).pk
+            ChangeRequest.objects.create(  # the am's own proposal, so its list is not empty
+                workspace=personas.workspace,
+                kind="protocol",
+                action="update",
+                target_id=personas.client_a.pk,
+                payload={"response_time_hours": 4},
+                requested_by_id=personas["am"].person.pk,
+                requested_by_name=personas["am"].person.name,
+            )
             records["ours"] |= make_growth_records(
                 workspace=personas.workspace, member=personas["member"].person, lead=personas["pm"].person
             )

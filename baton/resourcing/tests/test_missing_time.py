@@ -6,6 +6,7 @@ The clock is frozen in March 2030 (after the personas joined, whatever the real 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from datetime import date
 
 import pytest
@@ -162,3 +163,15 @@ def test_sweep_skips_weekends_time_off_and_a_switched_off_workspace(logged):
         _reminders(logged, thursday)
     assert not Event.objects.filter(verb=missing_time.VERB, target_id=logged["member"].person.pk).exists()
     assert Event.objects.filter(verb=missing_time.VERB, target_id=logged["admin"].person.pk).exists()
+
+
+def test_settings_switch_and_threshold_over_the_api(personas):
+    owner = personas["owner"].api()
+
+    def patch(body):
+        return owner.patch("/api/v1/resourcing/settings", json.dumps(body), content_type="application/json")
+
+    assert patch({"missing_time_threshold_pct": 0}).status_code == 422
+    answer = patch({"missing_time_reminders": True, "missing_time_threshold_pct": 75})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["missing_time_reminders"] is True and answer.json()["missing_time_threshold_pct"] == 75
