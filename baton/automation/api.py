@@ -8,9 +8,11 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from baton.automation import selectors, services
+from baton.automation import process_changes, selectors, services
 from baton.automation.services.webhooks import secret_hint
+from baton.core.api import ChangeRequestOut, pending_response
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.changes import apply_or_request
 from baton.core.registry import action_types
 from baton.core.schemas import InputSchema, StrictSchema
 
@@ -83,11 +85,12 @@ def list_rules(request: HttpRequest, filters: Query[RuleFilters]) -> Any:
     return paginate(qs, filters)
 
 
-@router.post("/automation/rules", response={201: RuleOut, **ERRORS}, tags=["automation"])
+@router.post("/automation/rules", response={201: RuleOut, 202: ChangeRequestOut, **ERRORS}, tags=["automation"])
 def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
+    """202 with the change request when the workspace requires an owner's approval of process changes."""
     actor = actor_of(request)
-    rule = services.rule_create(actor=actor, **payload.model_dump())
-    return Status(201, selectors.rule_get(actor=actor, rule_id=rule.pk))
+    rule = apply_or_request(actor=actor, kind=process_changes.KIND, action="create", payload=payload.model_dump())
+    return pending_response(rule) or Status(201, selectors.rule_get(actor=actor, rule_id=rule.pk))
 
 
 @router.get("/automation/rules/{rule_id}", response={200: RuleOut, **ERRORS}, tags=["automation"])
@@ -95,14 +98,17 @@ def get_rule(request: HttpRequest, rule_id: int) -> Any:
     return selectors.rule_get(actor=actor_of(request), rule_id=rule_id)
 
 
-@router.patch("/automation/rules/{rule_id}", response={200: RuleOut, **ERRORS}, tags=["automation"])
+@router.patch(
+    "/automation/rules/{rule_id}", response={200: RuleOut, 202: ChangeRequestOut, **ERRORS}, tags=["automation"]
+)
 def update_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
+    """202 with the change request when the workspace requires an owner's approval of process changes."""
     actor = actor_of(request)
     rule = selectors.rule_get(actor=actor, rule_id=rule_id)
     changes = payload.model_dump(exclude_unset=True)
-    version = requested_version(request, changes.pop("version", None))
-    services.rule_update(actor=actor, rule=rule, version=version, **changes)
-    return selectors.rule_get(actor=actor, rule_id=rule_id)
+    changes["version"] = requested_version(request, changes.pop("version", None))
+    result = apply_or_request(actor=actor, kind=process_changes.KIND, action="update", target=rule, payload=changes)
+    return pending_response(result) or selectors.rule_get(actor=actor, rule_id=rule_id)
 
 
 @router.delete("/automation/rules/{rule_id}", response={204: None, **ERRORS}, tags=["automation"])

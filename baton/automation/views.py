@@ -13,15 +13,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from baton.automation import editor, selectors, services
+from baton.automation import editor, process_changes, selectors, services
 from baton.automation.forms import PreferenceForm, WebhookForm
 from baton.automation.models import Rule, Webhook
 from baton.automation.tables import notification_table, rule_table
 from baton.core import access
+from baton.core.changes import apply_or_request
 from baton.core.errors import BatonError
+from baton.core.models import ChangeRequest
 from baton.core.sweeps import registered_sweeps
 from baton.core.tables import download_format, table_response
-from baton.core.web import actor_required, form_page, get_actor, htmx_redirect, is_htmx, safe_next
+from baton.core.web import (
+    SENT_FOR_APPROVAL,
+    actor_required,
+    form_page,
+    get_actor,
+    htmx_redirect,
+    is_htmx,
+    safe_next,
+)
 
 DRY_RUN_LIMIT = 20
 
@@ -76,16 +86,22 @@ def _editor(request: HttpRequest, rule: Rule | None) -> HttpResponse:
             data = editor.payload(state)
             try:
                 if rule is None:
-                    saved = services.rule_create(actor=actor, **data)
+                    saved = apply_or_request(actor=actor, kind=process_changes.KIND, action="create", payload=data)
                 else:
                     raw = request.POST.get("version", "")
-                    version = int(raw) if raw.isdigit() and len(raw) < 10 else None
-                    saved = services.rule_update(actor=actor, rule=rule, version=version, **data)
+                    data["version"] = int(raw) if raw.isdigit() and len(raw) < 10 else None
+                    saved = apply_or_request(
+                        actor=actor, kind=process_changes.KIND, action="update", target=rule, payload=data
+                    )
             except ValidationError as exc:
                 editor.apply_errors(state, exc.message_dict)
             except BatonError as exc:
                 state.general.append(exc.detail)
             else:
+                if isinstance(saved, ChangeRequest):
+                    messages.info(request, SENT_FOR_APPROVAL)
+                    url = reverse("change_request_detail", args=[saved.pk])
+                    return htmx_redirect(url) if is_htmx(request) else redirect(url)
                 messages.success(request, f"Rule “{saved.name}” was saved.")
                 url = reverse("automation:rule_detail", args=[saved.pk])
                 return htmx_redirect(url) if is_htmx(request) else redirect(url)

@@ -5,7 +5,7 @@ often holds a token) is hidden in the event log from everyone else."""
 
 from __future__ import annotations
 
-from baton.automation import actions, recipients, subscribers, sweeps  # noqa: F401
+from baton.automation import actions, process_changes, recipients, subscribers, sweeps  # noqa: F401
 from baton.core.registry import register_event_secret
 
 register_event_secret("webhook.*", keys=None, resource="webhook")

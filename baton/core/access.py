@@ -103,6 +103,8 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("resourcing_settings", "view"): STAFF,
     ("resourcing_settings", "update"): LEADERS,
     ("utilization", "view"): STAFF,  # a member sees its own row
+    # Missing time (resourcing/missing_time.py): owner, admin, PMs and resource managers see everyone; others their own.
+    ("missing_time", "view"): STAFF,
     ("demand", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
     ("staffing", "view"): frozenset({OWNER, ADMIN, AM, PM}),
     ("calendar_feed", "view"): STAFF,  # one's own; owner/admin anyone's
@@ -258,6 +260,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("import", "create"): LEADERS,
     ("import", "run"): LEADERS,
     ("handoff_report", "view"): STAFF,  # remediation cost is null without person · view_rates
+    # Process changes waiting for an owner's approval (core/changes.py): proposed by those who may make them (the
+    # owning service checks that), seen by their proposer and the owners, decided by an owner.
+    ("change_request", "view"): frozenset({OWNER, ADMIN, AM}),
+    ("change_request", "create"): frozenset({OWNER, ADMIN, AM}),
+    ("change_request", "approve"): frozenset({OWNER}),
+    ("change_request", "reject"): frozenset({OWNER}),
 }
 
 

@@ -1,4 +1,4 @@
-"""`/api/v1/events`, `/api/v1/me`, `/api/v1/workspace`."""
+"""`/api/v1/events`, `/api/v1/me`, `/api/v1/workspace`, `/api/v1/change-requests`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from baton.core import services
+from baton.core import changes, services
 from baton.core.access import Actor
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, paginate, requested_version
+from baton.core.models import ChangeRequest
 from baton.core.schemas import InputSchema
 from baton.core.selectors import event_list, memberships_for_user
 
@@ -79,6 +80,7 @@ class WorkspaceOut(Schema):
     iban: str
     bic: str
     payment_terms_days: int
+    process_changes_need_approval: bool
     created_at: datetime
     updated_at: datetime
     version: int
@@ -98,6 +100,9 @@ class WorkspacePatch(InputSchema):
     iban: str | None = Field(None, max_length=34)
     bic: str | None = Field(None, max_length=11)
     payment_terms_days: int | None = Field(None, ge=0, le=365)
+    process_changes_need_approval: bool | None = Field(
+        None, description="Changes to templates, rules and protocols by anyone but an owner wait for an owner."
+    )
     version: int | None = None
 
 
@@ -171,3 +176,75 @@ def update_workspace(request: HttpRequest, payload: WorkspacePatch) -> Any:
     changes = payload.model_dump(exclude_unset=True)
     version = requested_version(request, changes.pop("version", None))
     return services.workspace_update(actor=actor_of(request), version=version, **changes)
+
+
+# --- Change requests (process changes waiting for an owner's approval; core/changes.py) ----------------------------
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    kind: str
+    action: str
+    target_id: int | None
+    target_label: str
+    payload: dict[str, Any]
+    diff: dict[str, Any]
+    status: str
+    requested_by_id: int | None
+    requested_by_name: str
+    requested_at: datetime
+    decided_by_id: int | None
+    decided_by_name: str
+    decided_at: datetime | None
+    reason: str
+    result_id: int | None
+
+
+class ChangeRequestFilters(ListParams):
+    status: Literal["pending", "approved", "rejected"] | None = None
+    kind: str | None = Field(None, max_length=60)
+
+
+class ChangeRequestReject(InputSchema):
+    reason: str = Field(..., max_length=2000)
+
+
+@router.get("/change-requests", response={200: Page[ChangeRequestOut], **ERRORS}, tags=["change requests"])
+def list_change_requests(request: HttpRequest, filters: Query[ChangeRequestFilters]) -> Any:
+    """Owners see every request; an admin or AM sees those they proposed."""
+    qs = changes.change_request_list(actor=actor_of(request), status=filters.status, kind=filters.kind)
+    return paginate(qs, filters)
+
+
+@router.get(
+    "/change-requests/{change_request_id}", response={200: ChangeRequestOut, **ERRORS}, tags=["change requests"]
+)
+def get_change_request(request: HttpRequest, change_request_id: int) -> Any:
+    return changes.change_request_get(actor=actor_of(request), change_request_id=change_request_id)
+
+
+@router.post(
+    "/change-requests/{change_request_id}/approve", response={200: ChangeRequestOut, **ERRORS}, tags=["change requests"]
+)
+def approve_change_request(request: HttpRequest, change_request_id: int) -> Any:
+    """An owner applies the proposed change (409 when it was already decided)."""
+    actor = actor_of(request)
+    found = changes.change_request_get(actor=actor, change_request_id=change_request_id)
+    return changes.change_request_approve(actor=actor, change_request=found)
+
+
+@router.post(
+    "/change-requests/{change_request_id}/reject", response={200: ChangeRequestOut, **ERRORS}, tags=["change requests"]
+)
+def reject_change_request(request: HttpRequest, change_request_id: int, payload: ChangeRequestReject) -> Any:
+    """An owner refuses the proposed change with a reason; nothing of it is applied."""
+    actor = actor_of(request)
+    found = changes.change_request_get(actor=actor, change_request_id=change_request_id)
+    return changes.change_request_reject(actor=actor, change_request=found, reason=payload.reason)
+
+
+def pending_response(result: Any) -> Any:
+    """What an endpoint whose change may wait for approval answers: 202 with the change request when it waits."""
+    if isinstance(result, ChangeRequest):
+        return Status(202, result)
+    return None

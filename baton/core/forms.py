@@ -81,6 +81,12 @@ class WorkspaceSettingsForm(BatonForm):
         required=False,
         help_text="They set up an authenticator app at their next sign-in and cannot use Baton until they have.",
     )
+    process_changes_need_approval = forms.BooleanField(
+        label="Process changes need an owner's approval",
+        required=False,
+        help_text="Changes to handoff templates, automation rules, communication protocols and the onboarding plan by "
+        "anyone but an owner wait under Pending approval until an owner approves or rejects them.",
+    )
     # Billing details: the seller on every invoice, credit note and e-invoice.
     legal_name = forms.CharField(
         label="Legal name", max_length=200, required=False, help_text="The registered company name on invoices."

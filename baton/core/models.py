@@ -110,6 +110,11 @@ class Workspace(TimestampedModel):
     iban = models.CharField(max_length=34, blank=True, help_text="The account clients pay into.")
     bic = models.CharField(max_length=11, blank=True)
     payment_terms_days = models.PositiveIntegerField(default=30, help_text="Days from issue to due date.")
+    process_changes_need_approval = models.BooleanField(
+        default=False,
+        help_text="Changes to handoff templates, automation rules, protocols and the onboarding plan by anyone but an "
+        "owner wait for an owner's approval.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -250,3 +255,49 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ChangeRequest(models.Model):
+    """A process change (a handoff template, an automation rule, a protocol, ...) proposed by someone who is not an
+    owner while the workspace requires an owner's approval (`Workspace.process_changes_need_approval`): the proposed
+    payload waits here until an owner approves it (applied through the owning app's service) or rejects it.
+
+    Core knows no domain: `kind` names an entry of `core.changes`' registry, which each app fills from its wiring."""
+
+    event_target_type = "change_request"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=60, help_text="What is changed, e.g. handoff_template (core.changes).")
+    action = models.CharField(max_length=20, help_text="create or update.")
+    target_id = models.BigIntegerField(null=True, blank=True, help_text="The record changed; none for a create.")
+    target_label = models.CharField(max_length=300, blank=True)
+    payload = models.JSONField(default=dict, blank=True, help_text="The proposed fields, as the service takes them.")
+    diff = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]} as the change would apply.")
+    status = models.CharField(max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING)
+    requested_by_id = models.BigIntegerField(null=True, blank=True, help_text="The proposing person's id.")
+    requested_by_name = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by_id = models.BigIntegerField(null=True, blank=True, help_text="The deciding owner's person id.")
+    decided_by_name = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected.")
+    result_id = models.BigIntegerField(null=True, blank=True, help_text="The record the approved change wrote.")
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "status", "-requested_at"], name="change_request_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ChangeRequestStatus]),
+                name="change_request_status_valid",
+                violation_error_message="Status is pending, approved or rejected.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.action} {self.target_label or self.target_id or ''}".strip()

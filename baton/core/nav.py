@@ -76,6 +76,7 @@ MAIN_NAV: tuple[NavLink, ...] = (
         not_names=("notifications", "notification_read", "notification_read_all", "notification_preferences", "bell"),
     ),
     NavLink("Imports", "imports:list", "import", apps=("imports",)),
+    NavLink("Approvals", "change_requests", "change_request", names=("change_requests", "change_request_detail")),
     NavLink("Settings", "workspace_settings", "workspace", action="update", names=("workspace_settings",)),
 )
 

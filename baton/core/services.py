@@ -100,6 +100,7 @@ def workspace_update(
     locale: str | None = None,
     max_portfolio_size: int | None = None,
     two_factor_required: bool | None = None,
+    process_changes_need_approval: bool | None = None,
     **billing: Any,
 ) -> Workspace:
     """Change the workspace's settings; `billing` holds the seller's details (WORKSPACE_BILLING_FIELDS)."""
@@ -117,6 +118,7 @@ def workspace_update(
             "locale": locale,
             "max_portfolio_size": max_portfolio_size,
             "two_factor_required": two_factor_required,
+            "process_changes_need_approval": process_changes_need_approval,
             **billing,
         }.items()
         if v is not None

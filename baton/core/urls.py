@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from baton.core import account_views, oidc, views
+from baton.core import account_views, approval_views, oidc, views
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
@@ -18,6 +18,20 @@ urlpatterns = [
     path("workspace/switch/", views.switch_workspace, name="switch_workspace"),
     path("activity/", views.activity, name="activity"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
+    path("approvals/", approval_views.change_request_list, name="change_requests"),
+    path("approvals/<int:change_request_id>/", approval_views.change_request_detail, name="change_request_detail"),
+    path(
+        "approvals/<int:change_request_id>/approve/",
+        approval_views.change_request_decide,
+        {"decision": "approve"},
+        name="change_request_approve",
+    ),
+    path(
+        "approvals/<int:change_request_id>/reject/",
+        approval_views.change_request_decide,
+        {"decision": "reject"},
+        name="change_request_reject",
+    ),
     path(
         "password-reset/",
         views.PasswordResetView.as_view(),

@@ -151,6 +151,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         "locale": workspace.locale,
         "max_portfolio_size": workspace.max_portfolio_size,
         "two_factor_required": workspace.two_factor_required,
+        "process_changes_need_approval": workspace.process_changes_need_approval,
         **{name: getattr(workspace, name) for name in WorkspaceSettingsForm.BILLING_FIELDS},
         "version": workspace.version,
     }

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -18,8 +19,10 @@ from baton.core import formats
 from baton.core.access import Actor
 from baton.core.errors import BatonError
 from baton.core.forms import apply_service_errors
+from baton.core.models import ChangeRequest
 from baton.core.selectors import actor_and_memberships, memberships_for_user
 
+SENT_FOR_APPROVAL = "Sent for approval: this change takes effect when an owner approves it."
 SESSION_WORKSPACE = "workspace_id"
 SESSION_SEEN = "seen_on"
 
@@ -143,8 +146,12 @@ def form_page(
             except BatonError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, success_message(obj))
-                url = success_url(obj)
+                if isinstance(obj, ChangeRequest):  # waits for an owner's approval (core/changes.py)
+                    messages.info(request, SENT_FOR_APPROVAL)
+                    url = reverse("change_request_detail", args=[obj.pk])
+                else:
+                    messages.success(request, success_message(obj))
+                    url = success_url(obj)
                 return htmx_redirect(url) if is_htmx(request) else redirect(url)
         status = 200 if is_htmx(request) else 400
     ctx = {**context, "form": form}

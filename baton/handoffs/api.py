@@ -14,11 +14,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.core.api import ChangeRequestOut, pending_response
 from baton.core.api_support import ERRORS, ListParams, Page, actor_of, optional_body, paginate, requested_version
+from baton.core.changes import apply_or_request
 from baton.core.schemas import InputSchema, StrictSchema
 from baton.crm.models import Client
 from baton.delivery.models import Project, Task
-from baton.handoffs import selectors, services
+from baton.handoffs import process_changes, selectors, services
 from baton.handoffs.models import Handoff
 from baton.people.models import Person
 
@@ -97,11 +99,12 @@ def list_templates(request: HttpRequest, filters: Query[HandoffTemplateFilters])
     return paginate(selectors.template_list(actor=actor_of(request), kind=filters.kind, active=filters.active), filters)
 
 
-@router.post("/handoff-templates", response={201: TemplateOut, **ERRORS})
+@router.post("/handoff-templates", response={201: TemplateOut, 202: ChangeRequestOut, **ERRORS})
 def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
+    """202 with the change request when the workspace requires an owner's approval of process changes."""
     data = payload.model_dump()
-    template = services.template_create(actor=actor_of(request), **data)
-    return Status(201, template)
+    template = apply_or_request(actor=actor_of(request), kind=process_changes.KIND, action="create", payload=data)
+    return pending_response(template) or Status(201, template)
 
 
 @router.get("/handoff-templates/{handoff_template_id}", response={200: TemplateOut, **ERRORS})
@@ -109,13 +112,15 @@ def get_template(request: HttpRequest, handoff_template_id: int) -> Any:
     return selectors.template_get(actor=actor_of(request), template_id=handoff_template_id)
 
 
-@router.patch("/handoff-templates/{handoff_template_id}", response={200: TemplateOut, **ERRORS})
+@router.patch("/handoff-templates/{handoff_template_id}", response={200: TemplateOut, 202: ChangeRequestOut, **ERRORS})
 def update_template(request: HttpRequest, handoff_template_id: int, payload: TemplatePatch) -> Any:
+    """202 with the change request when the workspace requires an owner's approval of process changes."""
     actor = actor_of(request)
     template = selectors.template_get(actor=actor, template_id=handoff_template_id)
     changes = payload.model_dump(exclude_unset=True)
-    version = requested_version(request, changes.pop("version", None))
-    return services.template_update(actor=actor, template=template, version=version, **changes)
+    changes["version"] = requested_version(request, changes.pop("version", None))
+    result = apply_or_request(actor=actor, kind=process_changes.KIND, action="update", target=template, payload=changes)
+    return pending_response(result) or result
 
 
 # --- Handoffs -------------------------------------------------------------------------------------------------

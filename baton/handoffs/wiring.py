@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from baton.core.registry import register_event_secret, register_holding_source
 from baton.delivery.views import PROJECT_PAGE_BLOCKS
-from baton.handoffs import automation, search, subscribers  # noqa: F401
+from baton.handoffs import automation, process_changes, search, subscribers  # noqa: F401
 from baton.handoffs.services import succession
 from baton.handoffs.views import project_block
 

@@ -15,9 +15,11 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from baton.core import access
+from baton.core.changes import apply_or_request
 from baton.core.errors import BatonError
+from baton.core.models import ChangeRequest
 from baton.core.tables import download_format, table_response
-from baton.core.web import actor_required, form_page, get_actor, safe_next
+from baton.core.web import SENT_FOR_APPROVAL, actor_required, form_page, get_actor, safe_next
 from baton.crm import selectors as crm_selectors
 from baton.crm import services as crm_services
 from baton.finance.models import ChangeOrder, Quote
@@ -25,7 +27,7 @@ from baton.finance.pdf import invoice_pdf_bytes, pdf_filename
 from baton.finance.quote_pdf import quote_pdf_bytes
 from baton.finance.services import quotes as quote_services
 from baton.people.models import Person
-from baton.relationships import deals, selectors, services
+from baton.relationships import deals, process_changes, selectors, services
 from baton.relationships.forms import (
     DealForm,
     GoalForm,
@@ -305,8 +307,11 @@ def _account_post(request: HttpRequest, client_id: int, form_class: type, action
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            action(actor, client, form.cleaned_data)
-            messages.success(request, "Saved.")
+            result = action(actor, client, form.cleaned_data)
+            if isinstance(result, ChangeRequest):
+                messages.info(request, SENT_FOR_APPROVAL)
+            else:
+                messages.success(request, "Saved.")
         except (ValidationError, BatonError) as exc:
             _errors_to_messages(request, exc)
         except PermissionDenied as exc:
@@ -322,7 +327,9 @@ def _account_post(request: HttpRequest, client_id: int, form_class: type, action
 def protocol_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     def save(actor: access.Actor, client: Any, data: dict[str, Any]) -> Any:
         data["channels"] = [c.strip() for c in (data.get("channels") or "").split(",") if c.strip()]
-        return services.protocol_put(actor=actor, client=client, **data)
+        return apply_or_request(
+            actor=actor, kind=process_changes.PROTOCOL, action="update", target=client, payload=data
+        )
 
     return _account_post(request, client_id, ProtocolForm, save)
 

@@ -14,7 +14,7 @@ from baton.crm.selectors import set_opportunity_pipeline_reader
 from baton.crm.services import set_portfolio_mode_reader
 from baton.handoffs.prefill import register_next_step_source
 from baton.knowledge.goals import set_client_goal_reader
-from baton.relationships import automation, search, subscribers, succession  # noqa: F401
+from baton.relationships import automation, process_changes, search, subscribers, succession  # noqa: F401
 from baton.relationships.selectors import (
     client_internal_texts,
     client_shares,

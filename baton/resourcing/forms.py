@@ -121,6 +121,19 @@ class SettingsForm(BatonForm):
     overbooking_mode = forms.ChoiceField(choices=OverbookingMode.choices, label="When someone is overbooked")
     utilization_target_pct = forms.IntegerField(min_value=0, max_value=100, label="Utilization target (%)")
     billable_target_pct = forms.IntegerField(min_value=0, max_value=100, label="Billable target (%)")
+    missing_time_reminders = forms.BooleanField(
+        required=False,
+        label="Remind people of missing time",
+        help_text="The next working morning (09:00 here), anyone who logged less than the threshold of their capacity "
+        "on their previous working day or week gets a reminder, by their notification preference.",
+    )
+    missing_time_threshold_pct = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        required=False,  # left out of a post: unchanged
+        label="Missing time below (% of capacity)",
+        help_text="e.g. 80.",
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

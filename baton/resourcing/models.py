@@ -44,6 +44,16 @@ class ResourcingSettings(TimestampedModel):
     role_targets = models.JSONField(
         default=dict, blank=True, help_text='Utilization target per job title, e.g. {"Designer": 85}.'
     )
+    missing_time_reminders = models.BooleanField(
+        default=False,
+        help_text="Remind people who logged less than their capacity, the next working morning (resourcing/"
+        "missing_time.py).",
+    )
+    missing_time_threshold_pct = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A day or week logged below this share of capacity is missing time.",
+    )
 
     class Meta:
         verbose_name_plural = "resourcing settings"

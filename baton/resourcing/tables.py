@@ -114,3 +114,20 @@ def schedule_table(grid: Any) -> Table:
         ],
         rows,
     )
+
+
+def missing_time_table(rows: Sequence[Mapping[str, Any]], *, title: str) -> Table:
+    """The "Missing time" page's rows: per person capacity, logged and missing time."""
+    return Table(
+        title,
+        [
+            Column("Person", "name"),
+            Column("Title", "title"),
+            Column("Capacity", "capacity_minutes", "minutes"),
+            Column("Logged", "logged_minutes", "minutes"),
+            Column("Missing", "missing_minutes", "minutes"),
+            Column("Days below threshold", "days_below_threshold", "number"),
+            Column("Below threshold", "below_threshold", "bool"),
+        ],
+        rows,
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("staffing/", views.staffing, name="staffing"),
     path("utilization/", views.utilization, name="utilization"),
+    path("missing-time/", views.missing_time_page, name="missing_time"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/holidays/<int:holiday_id>/delete/", views.holiday_delete, name="holiday_delete"),
     path("settings/capacity/<int:period_id>/delete/", views.capacity_delete, name="capacity_delete"),

@@ -25,7 +25,7 @@ from django.test import override_settings
 from baton.api import api
 from baton.automation.models import Notification, Rule, Webhook, WebhookDelivery
 from baton.core.access import POLICY, Actor
-from baton.core.models import Event, Workspace
+from baton.core.models import ChangeRequest, Event, Workspace
 from baton.crm.models import Client, Contact, Deal
 from baton.crm.services import contact_create
 from baton.delivery import services as delivery
@@ -155,6 +155,11 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/home"): Row(200, EVERYONE),
     ("GET", "/api/v1/export"): Row(200, OWNERS),  # the whole workspace as a ZIP (imports/workspace_export.py)
     ("GET", "/api/v1/workspace"): Row(200, EVERYONE),
+    # Process changes waiting for an owner: the target is the admin's proposal (the am did not propose it: 404).
+    ("GET", "/api/v1/change-requests"): Row(200, frozenset({"owner", "admin", "am", "outsider"})),
+    ("GET", "/api/v1/change-requests/{change_request_id}"): Row(200, LEADERS, (("am", 404),)),
+    ("POST", "/api/v1/change-requests/{change_request_id}/approve"): Row(200, OWNERS, (("am", 404),)),
+    ("POST", "/api/v1/change-requests/{change_request_id}/reject"): Row(200, OWNERS, (("am", 404),)),
     ("PATCH", "/api/v1/workspace"): Row(200, OWNERS),
     ("GET", "/api/v1/people"): Row(200, STAFF),
     ("POST", "/api/v1/people"): Row(201, LEADERS),
@@ -363,6 +368,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/resourcing/settings"): Row(200, STAFF),
     ("PATCH", "/api/v1/resourcing/settings"): Row(200, LEADERS),
     ("GET", "/api/v1/reports/utilization"): Row(200, STAFF),  # a member sees its own row
+    ("GET", "/api/v1/reports/missing-time"): Row(200, STAFF),  # owner/admin/pm everyone; others their own row
     ("GET", "/api/v1/reports/capacity-demand"): Row(200, STAFF - {"member"}),
     ("GET", "/api/v1/reports/revenue-forecast"): Row(200, STAFF - {"member"}),
     ("GET", "/api/v1/staffing/candidates"): Row(200, BOOKERS | {"am"}),
@@ -696,6 +702,28 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 ("theirs", personas.other_workspace, personas["outsider"].person),
             ):
                 records[side] |= make_automation_records(workspace=ws, recipient=recipient)
+            for side, ws, proposer in (
+                ("ours", personas.workspace, personas["admin"].person),
+                ("theirs", personas.other_workspace, other_member),
+            ):
+                records[side]["change_request_id"] = ChangeRequest.objects.create(  # a pending onboarding-plan change
+                    workspace=ws,
+                    kind="onboarding_template",
+                    action="update",
+                    target_id=ws.pk,
+                    payload={"steps": [{"day_offset": 0, "kind": "meeting", "title": "Kick-off"}]},
+                    requested_by_id=proposer.pk,
+                    requested_by_name=proposer.name,
+                ).pk
+            ChangeRequest.objects.create(  # the am's own proposal, so its list is not empty
+                workspace=personas.workspace,
+                kind="protocol",
+                action="update",
+                target_id=personas.client_a.pk,
+                payload={"response_time_hours": 4},
+                requested_by_id=personas["am"].person.pk,
+                requested_by_name=personas["am"].person.name,
+            )
             records["ours"] |= make_growth_records(
                 workspace=personas.workspace, member=personas["member"].person, lead=personas["pm"].person
             )
@@ -787,6 +815,16 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/home"): lambda t, who: Call("/api/v1/home"),
     ("GET", "/api/v1/export"): lambda t, who: Call("/api/v1/export"),
     ("GET", "/api/v1/workspace"): lambda t, who: Call("/api/v1/workspace"),
+    ("GET", "/api/v1/change-requests"): lambda t, who: Call("/api/v1/change-requests"),
+    ("GET", "/api/v1/change-requests/{change_request_id}"): lambda t, who: Call(
+        f"/api/v1/change-requests/{t['change_request_id']}"
+    ),
+    ("POST", "/api/v1/change-requests/{change_request_id}/approve"): lambda t, who: Call(
+        f"/api/v1/change-requests/{t['change_request_id']}/approve"
+    ),
+    ("POST", "/api/v1/change-requests/{change_request_id}/reject"): lambda t, who: Call(
+        f"/api/v1/change-requests/{t['change_request_id']}/reject", {"reason": f"Not now, {who}."}
+    ),
     ("PATCH", "/api/v1/workspace"): lambda t, who: Call(
         "/api/v1/workspace", {"name": f"Renamed by {who}"}, _version(Workspace, t["workspace"])
     ),
@@ -1249,6 +1287,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/api/v1/resourcing/settings"): lambda t, who: Call("/api/v1/resourcing/settings"),
     ("PATCH", "/api/v1/resourcing/settings"): lambda t, who: Call(
         "/api/v1/resourcing/settings", {"overbooking_mode": "refuse"}, 1
+    ),
+    ("GET", "/api/v1/reports/missing-time"): lambda t, who: Call(
+        "/api/v1/reports/missing-time?from=2030-03-04&to=2030-03-10"
     ),
     ("GET", "/api/v1/reports/utilization"): lambda t, who: Call(
         "/api/v1/reports/utilization?from=2030-03-04&to=2030-03-10"

@@ -20,6 +20,7 @@ from baton.core.models import Workspace
 from baton.crm.models import Client
 from baton.crm.services import client_create, contact_create
 from baton.devdata.demo import (
+    approvals,
     automation,
     deals,
     delivery,
@@ -353,6 +354,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     engagements.extend_demo(workspace, actor, rng, clients)
     automation.extend_demo(workspace, actor, rng, clients)
+    approvals.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)
     delivery.am_change(workspace, actor, clients)

@@ -9,9 +9,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from baton.core import access
+from baton.core.api import ChangeRequestOut, pending_response
 from baton.core.api_support import ERRORS, actor_of
+from baton.core.changes import apply_or_request
 from baton.core.schemas import Day, InputSchema
-from baton.relationships import selectors, services
+from baton.relationships import process_changes, selectors, services
 
 router = Router()
 
@@ -68,15 +70,16 @@ def get_protocol(request: HttpRequest, client_id: int) -> Any:
 
 @router.put(
     "/clients/{client_id}/protocol",
-    response={200: ProtocolOut, **ERRORS},
+    response={200: ProtocolOut, 202: ChangeRequestOut, **ERRORS},
     operation_id="baton_relationships_api_put_protocol",
 )
 def put_protocol(request: HttpRequest, client_id: int, payload: ProtocolIn) -> Any:
+    """202 with the change request when the workspace requires an owner's approval of process changes."""
     actor = actor_of(request)
     client = selectors.client_for(actor, client_id)
     data = payload.model_dump()
-    version = data.pop("version", None)
-    return services.protocol_put(actor=actor, client=client, version=version, **data)
+    result = apply_or_request(actor=actor, kind=process_changes.PROTOCOL, action="update", target=client, payload=data)
+    return pending_response(result) or result
 
 
 class CadenceItemOut(Schema):

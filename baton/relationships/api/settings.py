@@ -9,9 +9,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from baton.core import access
+from baton.core.api import ChangeRequestOut, pending_response
 from baton.core.api_support import ERRORS, actor_of, requested_version
+from baton.core.changes import apply_or_request
 from baton.core.schemas import InputSchema
-from baton.relationships import selectors, services
+from baton.relationships import process_changes, selectors, services
 from baton.relationships.models import OnboardingItem
 
 router = Router()
@@ -121,13 +123,24 @@ def get_onboarding_template(request: HttpRequest) -> Any:
 
 @router.put(
     "/onboarding-template",
-    response={200: OnboardingTemplateIO, **ERRORS},
+    response={200: OnboardingTemplateIO, 202: ChangeRequestOut, **ERRORS},
     operation_id="baton_relationships_api_put_onboarding_template",
 )
 def put_onboarding_template(request: HttpRequest, payload: OnboardingTemplateIO) -> Any:
+    """202 with the change request when the workspace requires an owner's approval of process changes."""
     actor = actor_of(request)
-    steps = services.onboarding_template_put(actor=actor, steps=[s.model_dump() for s in payload.steps])
-    return {"steps": [{"day_offset": s.day_offset, "kind": s.kind, "title": s.title} for s in steps]}
+    result = apply_or_request(
+        actor=actor,
+        kind=process_changes.ONBOARDING_TEMPLATE,
+        action="update",
+        target=actor.workspace,
+        payload={"steps": [s.model_dump() for s in payload.steps]},
+    )
+    pending = pending_response(result)
+    if pending is not None:
+        return pending
+    plan = services.onboarding_plan(actor.workspace)
+    return {"steps": [{"day_offset": d, "kind": k, "title": t} for d, k, t in plan]}
 
 
 class OnboardingApplyIn(InputSchema):

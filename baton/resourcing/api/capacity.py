@@ -159,6 +159,8 @@ class ResourcingSettingsOut(Schema):
     utilization_target_pct: int
     billable_target_pct: int
     role_targets: dict[str, int]
+    missing_time_reminders: bool
+    missing_time_threshold_pct: int
     version: int
 
 
@@ -169,6 +171,10 @@ class ResourcingSettingsPatch(InputSchema):
     utilization_target_pct: int | None = Field(None, ge=0, le=100)
     billable_target_pct: int | None = Field(None, ge=0, le=100)
     role_targets: dict[str, int] | None = None
+    missing_time_reminders: bool | None = Field(
+        None, description="Remind people who logged below the threshold of their capacity, the next working morning."
+    )
+    missing_time_threshold_pct: int | None = Field(None, ge=1, le=100)
     version: int | None = None
 
 

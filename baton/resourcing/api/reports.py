@@ -1,5 +1,5 @@
-"""The resourcing reports (`/api/v1/reports/utilization`, `/capacity-demand`, `/revenue-forecast`) and staffing
-(`/staffing/candidates`, `/staffing/suggestions`)."""
+"""The resourcing reports (`/api/v1/reports/utilization`, `/capacity-demand`, `/revenue-forecast`, `/missing-time`)
+and staffing (`/staffing/candidates`, `/staffing/suggestions`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from baton.core.api_support import (
     actor_of,
     rendered_json,
 )
-from baton.resourcing import reports
+from baton.resourcing import missing_time, reports
 from baton.resourcing.api.bookings import RangeParams
+from baton.resourcing.selectors import check_range
 
 router = Router(tags=["resourcing"])
 
@@ -275,3 +276,39 @@ def staffing_suggestions(request: HttpRequest, params: Query[SuggestionParams]) 
         "new_over_minutes": plan.new_over_minutes,
         "cost": plan.cost,
     }
+
+
+class MissingTimeRow(Schema):
+    person_id: int
+    name: str
+    title: str
+    capacity_minutes: int
+    logged_minutes: int
+    missing_minutes: int = Field(..., description="capacity - logged, never below 0.")
+    days_below_threshold: int = Field(..., description="Working days logged below threshold_pct of their capacity.")
+    below_threshold: bool
+
+
+class MissingTimeOut(Schema):
+    from_: dt.date = Field(..., alias="from")
+    to: dt.date
+    measured_to: dt.date | None = Field(..., description="The last day measured: yesterday at most.")
+    threshold_pct: int
+    rows: list[MissingTimeRow]
+
+
+@router.get(
+    "/reports/missing-time",
+    response={200: MissingTimeOut, **ERRORS},
+    by_alias=True,
+    tags=["reports"],
+    operation_id="baton_resourcing_api_missing_time_report",
+)
+def missing_time_report(request: HttpRequest, params: Query[RangeParams]) -> Any:
+    """Who logged less than their capacity (default: last week), per person, measured up to yesterday. Owners,
+    admins, project managers and resource managers see everyone; other staff their own row."""
+    actor = actor_of(request)
+    rows = missing_time.missing_time_report(actor=actor, start=params.from_, end=params.to)
+    start, end = (params.from_, params.to) if params.from_ or params.to else missing_time.last_week()
+    start, end = check_range(start, end, default_days=6)
+    return {**missing_time.report_meta(actor, start, end), "rows": rows}

@@ -27,6 +27,8 @@ SETTINGS_FIELDS = (
     "utilization_target_pct",
     "billable_target_pct",
     "role_targets",
+    "missing_time_reminders",
+    "missing_time_threshold_pct",
 )
 
 

@@ -16,6 +16,7 @@ from baton.resourcing.views.bookings import (
 )
 from baton.resourcing.views.calendar_feeds import calendar_feed, feed_reset
 from baton.resourcing.views.capacity import capacity_delete, holiday_delete, settings_page
+from baton.resourcing.views.missing import missing_time_page
 from baton.resourcing.views.reports import find, staffing, utilization
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "feed_reset",
     "find",
     "holiday_delete",
+    "missing_time_page",
     "schedule",
     "settings_page",
     "staffing",

@@ -56,7 +56,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     services.capacity_change(actor=actor, **capacity_form.cleaned_data)
                     ok, message = True, "The capacity change was recorded."
             elif form.is_valid():
-                data = dict(form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if k == "version" or v is not None}
                 services.settings_update(actor=actor, version=data.pop("version", None), **data)
                 ok, message = True, "Resourcing settings were saved."
         except ValidationError as exc:
