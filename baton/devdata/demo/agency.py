@@ -21,6 +21,7 @@ from baton.crm.models import Client
 from baton.crm.services import client_create, contact_create
 from baton.devdata.demo import (
     automation,
+    churn_history,
     delivery,
     finance,
     growth,
@@ -344,6 +345,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     handoffs.extend_demo(workspace, actor, rng, clients)
     relationships.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
+    churn_history.extend_demo(workspace, actor, rng, clients)  # past clients and months of health, after dating
     automation.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)

@@ -6,6 +6,7 @@ from ninja import Router
 
 from baton.relationships.api import (
     accounts,
+    backtest,
     deal_win,
     escalations,
     goals,
@@ -16,5 +17,5 @@ from baton.relationships.api import (
 )
 
 router = Router(tags=["relationships"])
-for part in (accounts, touchpoints, status_updates, goals, escalations, opportunities, settings, deal_win):
+for part in (accounts, touchpoints, status_updates, goals, escalations, opportunities, settings, backtest, deal_win):
     router.add_router("", part.router)
