@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 
 from baton.core.api_support import ERRORS, actor_of
 from baton.core.schemas import InputSchema
 from baton.relationships import services
+from baton.relationships.backtest import run_backtest
 from baton.relationships.selectors.backtest import current_health_weights, health_backtest_for
 
 router = Router()
@@ -50,17 +52,30 @@ def _out(backtest: Any) -> dict[str, Any]:
     }
 
 
+def _fresh(actor: Any) -> dict[str, Any]:
+    """A backtest computed now and not kept (a GET changes nothing; the worker or the page keeps one)."""
+    current = current_health_weights(actor.workspace)
+    result = run_backtest(actor.workspace, current, timezone.localdate())
+    return {
+        "computed_at": timezone.now(),
+        "horizon_days": result["horizon_days"],
+        "current_weights": current,
+        "proposed_weights": result["proposed_weights"],
+        "result": result,
+    }
+
+
 @router.get(
     "/health/backtest",
     response={200: HealthBacktestOut, **ERRORS},
     operation_id="baton_relationships_api_get_health_backtest",
 )
 def get_health_backtest(request: HttpRequest) -> Any:
-    """The last backtest (computed now when there is none yet): the current weights against weights fitted on the
-    workspace's churn history, with AUC, Brier score and reliability, overall and per quarter."""
+    """The last backtest (computed now, not kept, when there is none yet): the current weights against weights
+    fitted on the workspace's churn history, with AUC, Brier score and reliability, overall and per quarter."""
     actor = actor_of(request)
-    backtest = health_backtest_for(actor) or services.health_backtest_run(actor=actor)
-    return _out(backtest)
+    backtest = health_backtest_for(actor)
+    return _out(backtest) if backtest else _fresh(actor)
 
 
 @router.post(

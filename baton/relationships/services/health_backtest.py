@@ -17,6 +17,7 @@ from baton.core.access import Actor
 from baton.relationships.backtest import HORIZON_DAYS, run_backtest
 from baton.relationships.models import HealthBacktest, HealthWeightsChange
 from baton.relationships.selectors.backtest import current_health_weights
+from baton.relationships.selectors.clients import settings_for
 from baton.relationships.services.settings import settings_update
 
 
@@ -55,7 +56,7 @@ def health_backtest_run(*, actor: Actor, today: date | None = None, horizon_days
 def _record(
     actor: Actor, weights: dict[str, int], previous: dict[str, int], auc: Any, undoes: HealthWeightsChange | None
 ) -> HealthWeightsChange:
-    settings_update(actor=actor, version=None, health_weights=weights)
+    settings_update(actor=actor, version=settings_for(actor.workspace).version, health_weights=weights)
     return HealthWeightsChange.objects.create(
         workspace=actor.workspace,
         accepted_at=timezone.now(),
