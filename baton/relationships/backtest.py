@@ -230,6 +230,33 @@ def _quarters(
     return out
 
 
+def _head(points: list[Point], signals: list[str], current: list[int], today: date, horizon: int) -> dict[str, Any]:
+    """The report's counts and warning, before anything is fitted."""
+    churned = {p.client_id for p in points if p.churned}
+    too_small = len(points) < MIN_POINTS or len(churned) < MIN_CHURNED_CLIENTS
+    return {
+        "computed_on": today.isoformat(),
+        "horizon_days": horizon,
+        "signals": signals,
+        "current_weights": dict(zip(signals, current, strict=True)),
+        "proposed_weights": {},
+        "coefficients": {},
+        "points": len(points),
+        "clients": len({p.client_id for p in points}),
+        "churned_clients": len(churned),
+        "churn_points": sum(1 for p in points if p.churned),
+        "too_small": too_small,
+        "warning": (
+            f"The history is too small to trust: {len(points)} points and {len(churned)} churned clients "
+            f"(at least {MIN_POINTS} and {MIN_CHURNED_CLIENTS} wanted)."
+            if too_small
+            else ""
+        ),
+        "overall": {},
+        "quarters": [],
+    }
+
+
 def run_backtest(
     workspace: Workspace, current_weights: dict[str, int], today: date, horizon_days: int = HORIZON_DAYS
 ) -> dict[str, Any]:
@@ -237,31 +264,8 @@ def run_backtest(
     signals = list(current_weights)
     current = [max(0, int(current_weights[s])) for s in signals]
     points = backtest_points(workspace, signals, today, horizon_days)
-    churned_clients = {p.client_id for p in points if p.churned}
-    report: dict[str, Any] = {
-        "computed_on": today.isoformat(),
-        "horizon_days": horizon_days,
-        "signals": signals,
-        "current_weights": dict(zip(signals, current, strict=True)),
-        "proposed_weights": {},
-        "coefficients": {},
-        "points": len(points),
-        "clients": len({p.client_id for p in points}),
-        "churned_clients": len(churned_clients),
-        "churn_points": sum(1 for p in points if p.churned),
-        "too_small": len(points) < MIN_POINTS or len(churned_clients) < MIN_CHURNED_CLIENTS,
-        "warning": "",
-        "overall": {},
-        "quarters": [],
-    }
-    if report["too_small"]:
-        report["warning"] = (
-            f"The history is too small to trust: {len(points)} points and {len(churned_clients)} churned clients "
-            f"(at least {MIN_POINTS} and {MIN_CHURNED_CLIENTS} wanted)."
-        )
-    if not points:
-        return report
-    x = np.asarray([p.goodness for p in points], dtype=float)
+    report = _head(points, signals, current, today, horizon_days)
+    x = np.asarray([p.goodness for p in points], dtype=float).reshape(len(points), len(signals))
     y = np.asarray([1 if p.churned else 0 for p in points])
     if not 0 < y.sum() < len(y):
         report["warning"] = report["warning"] or "Every point has the same outcome: nothing to fit."
@@ -269,10 +273,9 @@ def run_backtest(
         return report
     fitted, coef = fit_weights(x, y)
     report["coefficients"] = {s: round(c, _ROUND) for s, c in zip(signals, coef, strict=True)}
-    if sum(fitted):
-        report["proposed_weights"] = dict(zip(signals, fitted, strict=True))
     sets: dict[str, tuple[list[int], LogisticRegression | None]] = {"current": (current, None)}
     if sum(fitted):
+        report["proposed_weights"] = dict(zip(signals, fitted, strict=True))
         sets["fitted"] = (fitted, None)
     for name, (weights, _) in list(sets.items()):
         sets[name] = (weights, _calibrator(y, risk_of(x, weights)))
