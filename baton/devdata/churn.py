@@ -63,7 +63,9 @@ def snapshot_rows(goodness: dict[str, float], weights: dict[str, int]) -> tuple[
     return score, rows
 
 
-def _snapshot(workspace: Workspace, client_id: int, day: date, goodness: dict[str, float], weights: dict[str, int]):
+def _snapshot(
+    workspace: Workspace, client_id: int, day: date, goodness: dict[str, float], weights: dict[str, int]
+) -> HealthSnapshot:
     score, rows = snapshot_rows(goodness, weights)
     return HealthSnapshot(
         workspace=workspace, client_id=client_id, taken_on=day, score=score, band=band_of(score), signals=rows
