@@ -183,15 +183,7 @@ def compute_health(
         g, value, explanation = goodness(name, measures)
         nums.append(100 * weights[name] * g.numerator)
         dens.append(total * g.denominator if total else 1)
-        rows.append(
-            {
-                "name": name,
-                "value": value,
-                "weight": weights[name],
-                "explanation": explanation,
-                "goodness": round(g.numerator / g.denominator, 4),  # kept in snapshots for the backtest
-            }
-        )
+        rows.append({"name": name, "value": value, "weight": weights[name], "explanation": explanation})
     if not total:
         nums = [0] * len(SIGNALS)
     common = math.lcm(*dens)
