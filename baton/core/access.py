@@ -202,6 +202,9 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("protocol", "view"): STAFF,
     ("protocol", "update"): frozenset({OWNER, ADMIN, AM}),
     ("health", "view"): frozenset({OWNER, ADMIN, FINANCE, AM, PM}),
+    ("health_backtest", "view"): LEADERS,  # the backtest of the health weights and the weights accepted from it
+    ("health_backtest", "run"): LEADERS,
+    ("health_backtest", "accept"): LEADERS,
     ("status_update", "view"): ALL_ROLES,  # a client-role user: its own client's sent ones
     ("status_update", "create"): frozenset({OWNER, ADMIN, AM}),
     ("status_update", "update"): frozenset({OWNER, ADMIN, AM}),

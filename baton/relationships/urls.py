@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.relationships import meeting_views, views, views_contracts, views_workplace
+from baton.relationships import meeting_views, views, views_backtest, views_contracts, views_workplace
 
 app_name = "relationships"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("deals/<int:deal_id>/lose/", views.deal_lose, name="deal_lose"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("escalations/", views.escalations, name="escalations"),
+    path("health/backtest/", views_backtest.health_backtest, name="health_backtest"),
+    path("health/backtest/run/", views_backtest.health_backtest_run, name="health_backtest_run"),
+    path("health/backtest/accept/", views_backtest.health_backtest_accept, name="health_backtest_accept"),
+    path("health/weights/<int:change_id>/undo/", views_backtest.health_weights_undo, name="health_weights_undo"),
     path("escalations/<int:escalation_id>/resolve/", views.escalation_resolve, name="escalation_resolve"),
     path("accounts/<int:client_id>/", views.account, name="account"),
     path("accounts/<int:client_id>/protocol/", views.protocol_edit, name="protocol"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -64,11 +64,13 @@ from baton.people.models import Person
 from baton.people.services import person_create
 from baton.rates.models import BillRate, CostRate
 from baton.relationships.models import (
+    DEFAULT_HEALTH_WEIGHTS,
     ClientGoal,
     ClientRequest,
     DeliverableApproval,
     Engagement,
     GrowthOpportunity,
+    HealthBacktest,
     SharedFile,
     StatusUpdate,
     Touchpoint,
@@ -257,6 +259,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("PUT", "/api/v1/onboarding-template"): Row(200, LEADERS),
     ("GET", "/api/v1/relationships/settings"): Row(200, STAFF),
     ("PATCH", "/api/v1/relationships/settings"): Row(200, LEADERS),
+    ("GET", "/api/v1/health/backtest"): Row(200, LEADERS),
+    ("POST", "/api/v1/health/backtest/accept"): Row(200, LEADERS),
     ("GET", "/api/v1/touchpoints"): Row(200, STAFF),
     ("POST", "/api/v1/touchpoints"): Row(201, TOUCHPOINT_WRITERS),
     ("GET", "/api/v1/touchpoints/{touchpoint_id}"): Row(200, STAFF, NO_CLIENT),
@@ -1032,6 +1036,8 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("PATCH", "/api/v1/relationships/settings"): lambda t, who: Call(
         "/api/v1/relationships/settings", {"escalate_cadence_after_days": 9}
     ),
+    ("GET", "/api/v1/health/backtest"): lambda t, who: Call("/api/v1/health/backtest"),
+    ("POST", "/api/v1/health/backtest/accept"): lambda t, who: Call("/api/v1/health/backtest/accept", {}),
     ("GET", "/api/v1/touchpoints"): lambda t, who: Call("/api/v1/touchpoints"),
     ("POST", "/api/v1/touchpoints"): lambda t, who: Call(
         "/api/v1/touchpoints", {"client_id": t["client_id"], "kind": "email", "summary": f"Mail by {who}"}
@@ -1594,6 +1600,12 @@ def _prepare(method: str, path: str, targets: dict[str, int]) -> None:
             Project.objects.filter(pk=targets["project_id"]).update(archived_at=timezone.now())
         else:
             Client.objects.filter(pk=targets["client_id"]).update(archived_at=timezone.now())
+    if path == "/api/v1/health/backtest/accept":  # every workspace's last backtest proposes weights to accept
+        for workspace in Workspace.objects.all():
+            HealthBacktest.objects.update_or_create(
+                workspace=workspace,
+                defaults={"computed_at": datetime.now(tz=UTC), "proposed_weights": dict(DEFAULT_HEALTH_WEIGHTS)},
+            )
     if method == "GET" and path.endswith("/budget-revisions"):  # a revision to list
         project = Project.objects.get(pk=targets["project_id"])
         BudgetRevision.objects.create(

@@ -22,6 +22,7 @@ from baton.crm.services import client_create, contact_create
 from baton.devdata.demo import (
     approvals,
     automation,
+    churn_history,
     deals,
     delivery,
     engagements,
@@ -353,6 +354,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     portal.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     engagements.extend_demo(workspace, actor, rng, clients)
+    churn_history.extend_demo(workspace, actor, rng, clients)  # past clients and months of health, after dating
     automation.extend_demo(workspace, actor, rng, clients)
     approvals.extend_demo(workspace, actor, rng, clients)
     # Growth goes last: every other demo's events become evidence too.

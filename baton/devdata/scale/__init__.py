@@ -25,6 +25,7 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.devdata.scale._common import SIZES, Progress, Size, World
 from baton.devdata.scale.accounts import step_handoffs, step_touchpoints
+from baton.devdata.scale.churn import step_churn
 from baton.devdata.scale.delivery import step_projects
 from baton.devdata.scale.money import step_money
 from baton.devdata.scale.people import step_clients, step_people, step_rates
@@ -44,6 +45,7 @@ STEPS: list[tuple[str, Callable[[World, Progress], None]]] = [
     ("rollups", step_rollups),
     ("touchpoints", step_touchpoints),
     ("handoffs", step_handoffs),
+    ("churn", step_churn),
 ]
 
 

@@ -6,6 +6,7 @@ from ninja import Router
 
 from baton.relationships.api import (
     accounts,
+    backtest,
     deal_win,
     engagements,
     escalations,
@@ -29,6 +30,7 @@ for part in (
     opportunities,
     engagements,
     settings,
+    backtest,
     deal_win,
     workplace,
 ):

@@ -362,6 +362,7 @@ class OnboardingItem(TimestampedModel):
 
 
 # Each concern's models in its own module, re-exported here (Django finds them through this package).
+from baton.relationships.models.backtest import HealthBacktest, HealthWeightsChange  # noqa: E402, F401
 from baton.relationships.models.engagements import Engagement, EngagementStatus  # noqa: E402, F401
 from baton.relationships.models.meetings import (  # noqa: E402, F401
     Meeting,

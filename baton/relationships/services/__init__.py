@@ -23,6 +23,7 @@ from baton.relationships.services.escalations import (
     escalation_rules_check,
 )
 from baton.relationships.services.goals import GOAL_FIELDS, goal_create, goal_update, goal_value_record
+from baton.relationships.services.health_backtest import health_backtest_run, health_weights_accept, health_weights_undo
 from baton.relationships.services.health_snapshots import health_snapshot_take
 from baton.relationships.services.meetings import meeting_schedule, recap_draft, recap_send
 from baton.relationships.services.opportunities import OPPORTUNITY_FIELDS, opportunity_create, opportunity_update
@@ -89,7 +90,10 @@ __all__ = [
     "goal_create",
     "goal_update",
     "goal_value_record",
+    "health_backtest_run",
     "health_snapshot_take",
+    "health_weights_accept",
+    "health_weights_undo",
     "meeting_schedule",
     "next_step_complete",
     "next_step_reassign",
