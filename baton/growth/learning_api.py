@@ -87,10 +87,10 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
     return Status(201, onboarding.onboarding_template_save(actor=actor_of(request), **body))
 
 
-@router.patch("/onboarding-templates/{template_id}", response={200: TemplateOut, **ERRORS})
-def update_template(request: HttpRequest, template_id: int, payload: TemplatePatch) -> Any:
+@router.patch("/onboarding-templates/{onboarding_template_id}", response={200: TemplateOut, **ERRORS})
+def update_template(request: HttpRequest, onboarding_template_id: int, payload: TemplatePatch) -> Any:
     actor = actor_of(request)
-    template = selectors.template_get(actor, template_id)
+    template = selectors.template_get(actor, onboarding_template_id)
     changes = payload.model_dump(exclude_unset=True)
     version = requested_version(request, changes.pop("version", None))
     current = {"name": template.name, "role": template.role, "items": template.items, "active": template.active}
@@ -189,30 +189,32 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
     return Status(201, selectors.plan_get(actor, plan.pk))
 
 
-@router.get("/onboarding-plans/{plan_id}", response={200: PlanOut, **ERRORS})
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
-    return selectors.plan_get(actor_of(request), plan_id)
+@router.get("/onboarding-plans/{onboarding_plan_id}", response={200: PlanOut, **ERRORS})
+def get_plan(request: HttpRequest, onboarding_plan_id: int) -> Any:
+    return selectors.plan_get(actor_of(request), onboarding_plan_id)
 
 
-@router.patch("/onboarding-plans/{plan_id}", response={200: PlanOut, **ERRORS})
-def update_plan(request: HttpRequest, plan_id: int, payload: PlanPatch) -> Any:
+@router.patch("/onboarding-plans/{onboarding_plan_id}", response={200: PlanOut, **ERRORS})
+def update_plan(request: HttpRequest, onboarding_plan_id: int, payload: PlanPatch) -> Any:
     """Set the buddy or move the start date (owners/admins, the hire's lead)."""
     actor = actor_of(request)
-    plan = selectors.plan_get(actor, plan_id)
+    plan = selectors.plan_get(actor, onboarding_plan_id)
     changes = payload.model_dump(exclude_unset=True)
     version = requested_version(request, changes.pop("version", None))
     onboarding.onboarding_plan_update(actor=actor, plan=plan, version=version, **changes)
-    return selectors.plan_get(actor, plan_id)
+    return selectors.plan_get(actor, onboarding_plan_id)
 
 
-@router.post("/onboarding-plans/{plan_id}/items/{item_id}/complete", response={200: PlanOut, **ERRORS})
-def complete_item(request: HttpRequest, plan_id: int, item_id: int, payload: ItemDone) -> Any:
+@router.post(
+    "/onboarding-plans/{onboarding_plan_id}/items/{onboarding_item_id}/complete", response={200: PlanOut, **ERRORS}
+)
+def complete_item(request: HttpRequest, onboarding_plan_id: int, onboarding_item_id: int, payload: ItemDone) -> Any:
     """Tick an item (or untick it with `done: false`): the hire, the buddy, the hire's lead, owners/admins. 409 when
     it already is as asked."""
     actor = actor_of(request)
-    item = selectors.item_get(actor, plan_id, item_id)
+    item = selectors.item_get(actor, onboarding_plan_id, onboarding_item_id)
     onboarding.onboarding_item_set(actor=actor, item=item, done=payload.done)
-    return selectors.plan_get(actor, plan_id)
+    return selectors.plan_get(actor, onboarding_plan_id)
 
 
 # --- Lessons ------------------------------------------------------------------------------------------------------
@@ -390,9 +392,9 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     return Status(201, training.lesson_assign(actor=actor, **payload.model_dump()))
 
 
-@router.get("/training/assignments/{assignment_id}", response={200: AssignmentOut, **ERRORS})
-def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
-    return selectors.assignment_get(actor_of(request), assignment_id)
+@router.get("/training/assignments/{lesson_assignment_id}", response={200: AssignmentOut, **ERRORS})
+def get_assignment(request: HttpRequest, lesson_assignment_id: int) -> Any:
+    return selectors.assignment_get(actor_of(request), lesson_assignment_id)
 
 
 class AttemptOut(Schema):
@@ -454,14 +456,14 @@ def create_attempt(request: HttpRequest, payload: AttemptIn) -> Any:
     )
 
 
-@router.get("/training/attempts/{attempt_id}", response={200: AttemptOut, **ERRORS})
-def get_attempt(request: HttpRequest, attempt_id: int) -> Any:
-    return selectors.attempt_get(actor_of(request), attempt_id)
+@router.get("/training/attempts/{lesson_attempt_id}", response={200: AttemptOut, **ERRORS})
+def get_attempt(request: HttpRequest, lesson_attempt_id: int) -> Any:
+    return selectors.attempt_get(actor_of(request), lesson_attempt_id)
 
 
-@router.post("/training/attempts/{attempt_id}/review", response={200: AttemptOut, **ERRORS})
-def review_attempt(request: HttpRequest, attempt_id: int, payload: ReviewIn) -> Any:
+@router.post("/training/attempts/{lesson_attempt_id}/review", response={200: AttemptOut, **ERRORS})
+def review_attempt(request: HttpRequest, lesson_attempt_id: int, payload: ReviewIn) -> Any:
     """The lead (or an owner/admin) decides a scenario answer: passed completes the lesson; 409 once decided."""
     actor = actor_of(request)
-    attempt = selectors.attempt_get(actor, attempt_id)
+    attempt = selectors.attempt_get(actor, lesson_attempt_id)
     return training.attempt_review(actor=actor, attempt=attempt, **payload.model_dump())

@@ -27,6 +27,7 @@ from baton.devdata.demo import (
     handoffs,
     history,
     knowledge,
+    learning,
     relationships,
     resourcing,
 )
@@ -345,6 +346,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     relationships.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
+    learning.extend_demo(workspace, actor, rng, clients, password=DEMO_PASSWORD)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)
     delivery.am_change(workspace, actor, clients)

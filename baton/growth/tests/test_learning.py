@@ -13,6 +13,7 @@ from django.utils import timezone
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.models import Event
+from baton.devdata.demo.agency import generate
 from baton.devdata.testing.personas import Personas
 from baton.growth import learning_automation, learning_selectors
 from baton.growth.learning_sweeps import onboarding_items_overdue
@@ -278,6 +279,7 @@ def test_assignment_by_role_reaches_present_and_new_people_of_the_role(team):
     training.attempt_submit(actor=team["member"].actor, assignment=assignment)
     people, lessons, cells = learning_selectors.training_team(team["pm"].actor)
     assert [p.pk for p in people] == [team["member"].person.pk]
+    assert [les.pk for les in lessons] == [lesson.pk]
     assert cells[(team["member"].person.pk, lesson.pk)].status == "completed"
     # Only owners/admins manage the library.
     with pytest.raises(PermissionDenied):
@@ -319,3 +321,17 @@ def test_lessons_and_plans_stay_in_their_workspace(team):
         )
     )
     assert response.status_code == 422
+
+
+def test_the_demo_has_a_new_hire_mid_way_with_a_buddy_and_role_lessons():
+    workspace = generate(size="S", slug="learning-demo")
+    hire = Person.objects.get(workspace=workspace, email="newhire@learning-demo.baton.test")
+    plan = OnboardingPlan.objects.get(person=hire)
+    progress = learning_selectors.plan_progress(plan)
+    assert plan.buddy is not None and hire.lead is not None
+    assert 0 < progress["done"] < progress["items"] and progress["overdue"] >= 1
+    assert plan.start_date == timezone.localdate() - timedelta(days=10)
+    kinds = dict(LessonAssignment.objects.filter(person=hire).values_list("lesson__kind", "status"))
+    assert kinds == {"reading": "completed", "quiz": "assigned"}
+    home = home_context(Actor.for_membership(hire.membership))["figures"]["onboarding"]
+    assert home["own"]["plan_id"] == plan.pk and home["own"]["done"] == progress["done"]
