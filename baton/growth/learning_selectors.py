@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from baton.core import access
@@ -27,12 +28,19 @@ from baton.growth.selectors import report_ids, visible_people
 from baton.people.models import Person
 
 
+def _not_for_clients(actor: Actor, what: str) -> None:
+    """A client-role user is not told that a staff record exists: an id answers 404, like another workspace's."""
+    if actor.is_client:
+        raise Http404(f"No such {what}.")
+
+
 def template_list(actor: Actor) -> QuerySet[OnboardingTemplate]:
     access.require(actor, "learning_library", "view")
     return OnboardingTemplate.objects.filter(workspace=actor.workspace)
 
 
 def template_get(actor: Actor, template_id: int) -> OnboardingTemplate:
+    _not_for_clients(actor, "onboarding template")
     return one_or_404(template_list(actor).filter(pk=template_id), "onboarding template")
 
 
@@ -53,6 +61,7 @@ def plan_list(actor: Actor, *, person_id: int | None = None) -> QuerySet[Onboard
 
 
 def plan_get(actor: Actor, plan_id: int) -> OnboardingPlan:
+    _not_for_clients(actor, "onboarding plan")
     return one_or_404(plan_list(actor).filter(pk=plan_id), "onboarding plan")
 
 
@@ -143,6 +152,7 @@ def lesson_list(actor: Actor, *, include_inactive: bool = False) -> QuerySet[Les
 
 
 def lesson_get(actor: Actor, lesson_id: int) -> Lesson:
+    _not_for_clients(actor, "lesson")
     access.require(actor, "learning_library", "view")
     qs = Lesson.objects.filter(workspace=actor.workspace, pk=lesson_id)
     if not actor.is_leader:
@@ -168,6 +178,7 @@ def assignment_list(
 
 
 def assignment_get(actor: Actor, assignment_id: int) -> LessonAssignment:
+    _not_for_clients(actor, "lesson assignment")
     return one_or_404(assignment_list(actor).filter(pk=assignment_id), "lesson assignment")
 
 
@@ -188,6 +199,7 @@ def attempt_list(
 
 
 def attempt_get(actor: Actor, attempt_id: int) -> LessonAttempt:
+    _not_for_clients(actor, "lesson attempt")
     return one_or_404(attempt_list(actor).filter(pk=attempt_id), "lesson attempt")
 
 

@@ -134,8 +134,9 @@ HIDDEN_GROWTH = (("finance", 404), ("am", 404), ("client_a", 404))
 # Learning: the target plan is the member's (a new hire), with am as buddy and pm as lead; the target assignment
 # (an open quiz) and attempt (a scenario answer waiting for review) are the member's.
 PLAN_SEERS = frozenset({"owner", "admin", "member", "am", "pm", "outsider"})
-HIDDEN_PLAN = (("finance", 404),)
-HIDDEN_TRAINING = (("finance", 404), ("am", 404))
+HIDDEN_PLAN = (("finance", 404), ("client_a", 404))
+HIDDEN_TRAINING = HIDDEN_GROWTH
+NO_CLIENT_LEARNING = (("client_a", 404),)  # a client-role user is not told a staff record exists
 
 
 @dataclass(frozen=True)
@@ -468,7 +469,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/growth/profile"): Row(200, GROWTH_RECORD),
     ("GET", "/api/v1/onboarding-templates"): Row(200, STAFF),
     ("POST", "/api/v1/onboarding-templates"): Row(201, LEADERS),
-    ("PATCH", "/api/v1/onboarding-templates/{onboarding_template_id}"): Row(200, LEADERS),
+    ("PATCH", "/api/v1/onboarding-templates/{onboarding_template_id}"): Row(200, LEADERS, NO_CLIENT_LEARNING),
     ("GET", "/api/v1/onboarding-plans"): Row(200, STAFF),  # one's own, as buddy, one's reports'
     ("POST", "/api/v1/onboarding-plans"): Row(201, LEADERS),
     ("GET", "/api/v1/onboarding-plans/{onboarding_plan_id}"): Row(200, PLAN_SEERS, HIDDEN_PLAN),
@@ -478,8 +479,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/v1/training/lessons"): Row(200, STAFF),
     ("POST", "/api/v1/training/lessons"): Row(201, LEADERS),
-    ("GET", "/api/v1/training/lessons/{lesson_id}"): Row(200, STAFF),
-    ("PATCH", "/api/v1/training/lessons/{lesson_id}"): Row(200, LEADERS),
+    ("GET", "/api/v1/training/lessons/{lesson_id}"): Row(200, STAFF, NO_CLIENT_LEARNING),
+    ("PATCH", "/api/v1/training/lessons/{lesson_id}"): Row(200, LEADERS, NO_CLIENT_LEARNING),
     ("GET", "/api/v1/training/assignments"): Row(200, STAFF),  # one's own and one's reports'
     ("POST", "/api/v1/training/assignments"): Row(201, LEADERS | {"pm"}),  # owners/admins and the member's lead
     ("GET", "/api/v1/training/assignments/{lesson_assignment_id}"): Row(200, GROWTH_RECORD, HIDDEN_TRAINING),
@@ -693,9 +694,14 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             )
             records["theirs"] |= make_growth_records(workspace=personas.other_workspace, member=other_member)
             records["ours"] |= make_learning_records(
-                workspace=personas.workspace, member=personas["member"].person, buddy=personas["am"].person
+                workspace=personas.workspace,
+                member=personas["member"].person,
+                buddy=personas["am"].person,
+                free=personas["pm"].person,  # `successor_id`: a plan is created for them
             )
-            records["theirs"] |= make_learning_records(workspace=personas.other_workspace, member=other_member)
+            records["theirs"] |= make_learning_records(
+                workspace=personas.other_workspace, member=other_member, free=personas["outsider"].person
+            )
             records["ours"] |= make_relationships_records(
                 workspace=personas.workspace,
                 client=personas.client_a,

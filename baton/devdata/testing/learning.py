@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from baton.core.access import Actor
 from baton.core.models import Workspace
-from baton.growth.models import LessonAssignment
 from baton.growth.services import onboarding, training
 from baton.people.models import Person
 
@@ -17,7 +16,11 @@ ITEMS = [
 QUESTIONS = [{"question": "Who confirms a handoff?", "choices": ["The sender", "The receiver"], "answer": 1}]
 
 
-def make_learning_records(*, workspace: Workspace, member: Person, buddy: Person | None = None) -> dict[str, int]:
+def make_learning_records(
+    *, workspace: Workspace, member: Person, buddy: Person | None = None, free: Person | None = None
+) -> dict[str, int]:
+    """Also a plan and a read lesson for every other staff person but `free` (left without a plan, for creating one),
+    so each persona's lists have rows."""
     system = Actor.system(workspace)
     template = onboarding.onboarding_template_save(actor=system, name="Matrix welcome", role="member", items=ITEMS)
     plan = onboarding.onboarding_plan_create(
@@ -30,9 +33,15 @@ def make_learning_records(*, workspace: Workspace, member: Person, buddy: Person
     answered = training.lesson_assign(actor=system, lesson_id=scenario.pk, person_id=member.pk)
     attempt = training.attempt_submit(
         actor=Actor.for_membership(member.membership),
-        assignment=LessonAssignment.objects.get(pk=answered.pk),
+        assignment=answered,
         response="I call them back today.",
     )
+    everyone = training.lesson_save(actor=system, title="Matrix welcome reading", body="Hello.")
+    for person in Person.objects.filter(workspace=workspace).exclude(membership__role="client"):
+        own = training.lesson_assign(actor=system, lesson_id=everyone.pk, person_id=person.pk)
+        training.attempt_submit(actor=Actor.for_membership(person.membership), assignment=own)
+        if person.pk not in (member.pk, free.pk if free else None):
+            onboarding.onboarding_plan_create(actor=system, person_id=person.pk, items=ITEMS)
     return {
         "onboarding_template_id": template.pk,
         "onboarding_plan_id": plan.pk,
