@@ -247,7 +247,6 @@ def attempt_submit(
             "lesson_id": lesson.pk,
             "assignment_id": assignment.pk,
             "kind": lesson.kind,
-            "passed": attempt.passed,
             "lead_id": assignment.person.lead_id,
         },
     )
@@ -286,6 +285,6 @@ def attempt_review(*, actor: Actor, attempt: LessonAttempt, passed: bool, note: 
         actor,
         "lesson_attempt.reviewed",
         attempt,
-        data={"person_id": person.pk, "assignment_id": assignment.pk, "passed": attempt.passed},
+        data={"person_id": person.pk, "assignment_id": assignment.pk},
     )
     return attempt
