@@ -9,6 +9,7 @@ from baton.crm.api import router as crm_router
 from baton.delivery.api import router as delivery_router
 from baton.finance.api import router as finance_router
 from baton.growth.api import router as growth_router
+from baton.growth.learning_api import router as learning_router
 from baton.handoffs.api import router as handoffs_router
 from baton.home.api import router as home_router
 from baton.imports.api import router as imports_router
@@ -43,6 +44,7 @@ api.add_router("", automation_router)
 api.add_router("", relationships_router)
 api.add_router("", handoffs_router)
 api.add_router("", growth_router)
+api.add_router("", learning_router)
 api.add_router("", home_router)
 api.add_router("", export_router)
 mark_read_only(api)

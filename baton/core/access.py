@@ -188,6 +188,14 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("growth_record", "view"): STAFF,  # one's own, one's reports', owner/admin everyone's
     ("growth_record", "create"): STAFF,
     ("growth_record", "update"): STAFF,
+    # Learning (baton/growth, learning_*): staff read the training library and onboarding templates, owners/admins
+    # manage them and start plans by hand. A plan is seen and ticked by its hire, their buddy, their lead (up the
+    # chain) and owners/admins (`_onboarding_allowed`); training records (assignments, attempts) follow growth records.
+    ("learning_library", "view"): STAFF,
+    ("learning_library", "update"): LEADERS,
+    ("onboarding_plan", "view"): STAFF,
+    ("onboarding_plan", "create"): LEADERS,
+    ("onboarding_plan", "update"): STAFF,
     # Relationships (crm deals, baton/relationships). Deals: sales roles; an AM changes its own deals and its
     # portfolio's. Touchpoints, protocols, status updates, goals, growth opportunities: owner/admin and the client's
     # AM write (a PM logs touchpoints too); a client-role user reads its own client's sent status updates and goals
@@ -338,6 +346,8 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _money_allowed(actor, resource, action, obj)
     if resource == "growth_record":
         return _growth_allowed(actor, obj)
+    if resource == "onboarding_plan":
+        return _onboarding_allowed(actor, obj)
     if resource == "quote":
         return _quote_allowed(actor, action, obj)
     if resource in RELATIONSHIP_RESOURCES:
@@ -555,6 +565,13 @@ def _growth_allowed(actor: Actor, person: Any) -> bool:
     if actor.person_id is not None and person.pk == actor.person_id:
         return True
     return manages(actor, person)
+
+
+def _onboarding_allowed(actor: Actor, plan: Any) -> bool:
+    """Object rule of an onboarding plan: its hire, their buddy, their lead (up the chain) and owners/admins."""
+    if actor.person_id is not None and getattr(plan, "buddy_id", None) == actor.person_id:
+        return True
+    return _growth_allowed(actor, plan.person)
 
 
 RELATIONSHIP_RESOURCES = frozenset(

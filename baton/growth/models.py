@@ -336,3 +336,153 @@ class ProjectReview(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Review of {self.project}"
+
+
+# --- People who learn: onboarding plans for new hires, and the training library ----------------------------------
+
+
+class OnboardingTemplate(TimestampedModel):
+    """A checklist for new hires: items with a day offset from the start date and who ticks them (`hire`, `buddy`,
+    `lead`). `role` empty: for any role; a role's own template wins over the general one when a person is created."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="onboarding_templates")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, blank=True, help_text="The role it is for; empty: any staff role.")
+    items = models.JSONField(default=list, help_text='[{"title", "day_offset", "owner": "hire|buddy|lead"}]')
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemOwner(models.TextChoices):
+    HIRE = "hire", "The new hire"
+    BUDDY = "buddy", "The buddy"
+    LEAD = "lead", "The lead"
+
+
+class OnboardingPlan(TimestampedModel):
+    """A new hire's plan, copied from a template (or written by hand): items due from the start date, a buddy."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="onboarding_plans")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="onboarding_plans")
+    buddy = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="onboarding_buddy_of"
+    )
+    template = models.ForeignKey(OnboardingTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    start_date = models.DateField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                name="growth_onboarding_one_per_person",
+                violation_error_message="This person already has an onboarding plan.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Onboarding plan #{self.pk}"  # the event log's label: no personal content
+
+
+class OnboardingItem(TimestampedModel):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(max_length=300)
+    owner = models.CharField(max_length=10, choices=ItemOwner.choices, default=ItemOwner.HIRE)
+    due_on = models.DateField()
+    position = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"Onboarding item #{self.pk}"
+
+
+class LessonKind(models.TextChoices):
+    READING = "reading", "Reading"
+    QUIZ = "quiz", "Quiz"
+    SCENARIO = "scenario", "Practice scenario"
+
+
+class Lesson(TimestampedModel):
+    """A lesson of the training library: a body, links, and a quiz (questions with choices, a pass mark) or a practice
+    scenario (a prompt answered in free text, reviewed by the person's lead). Assigned to everyone of `roles`."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    links = models.JSONField(default=list, blank=True, help_text='[{"title", "url"}]')
+    kind = models.CharField(max_length=10, choices=LessonKind.choices, default=LessonKind.READING)
+    questions = models.JSONField(default=list, blank=True, help_text='[{"question", "choices": [...], "answer": i}]')
+    pass_mark = models.PositiveSmallIntegerField(default=80, help_text="Per cent of questions right to pass a quiz.")
+    prompt = models.TextField(blank=True, help_text="A practice scenario's situation to answer.")
+    roles = models.JSONField(default=list, blank=True, help_text="Assigned to every person of these roles.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", "To do"
+    SUBMITTED = "submitted", "Waiting for review"
+    COMPLETED = "completed", "Completed"
+
+
+class LessonAssignment(TimestampedModel):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="lesson_assignments")
+    via_role = models.BooleanField(default=False, help_text="Assigned because of the person's role.")
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "person"],
+                name="growth_assignment_one_per_person",
+                violation_error_message="This lesson is already assigned to this person.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Lesson assignment #{self.pk}"
+
+
+class LessonAttempt(TimestampedModel):
+    """One try at an assignment: a quiz's answers and score, a scenario's answer (and its review), or a reading."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(LessonAssignment, on_delete=models.CASCADE, related_name="attempts")
+    answers = models.JSONField(default=list, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Per cent right (quizzes).")
+    passed = models.BooleanField(null=True, blank=True, help_text="None while a scenario waits for review.")
+    response = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    review_note = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lesson attempt #{self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.growth import views
+from baton.growth import learning_views, views
 
 app_name = "growth"
 urlpatterns = [
@@ -19,6 +19,18 @@ urlpatterns = [
     path("practice/scenarios/new/", views.scenario_edit, name="scenario_new"),
     path("practice/scenarios/<int:scenario_id>/edit/", views.scenario_edit, name="scenario_edit"),
     path("reviews/<int:review_id>/", views.review, name="review"),
+    path("onboarding/", learning_views.onboarding_list, name="onboarding"),
+    path("onboarding/<int:plan_id>/", learning_views.onboarding_plan, name="onboarding_plan"),
+    path(
+        "onboarding/<int:plan_id>/items/<int:item_id>/toggle/",
+        learning_views.onboarding_item_toggle,
+        name="onboarding_item_toggle",
+    ),
+    path("training/", learning_views.training_home, name="training"),
+    path("training/team/", learning_views.training_team, name="training_team"),
+    path("training/lessons/<int:lesson_id>/", learning_views.lesson_page, name="lesson"),
+    path("training/people/<int:person_id>/", learning_views.training_person, name="training_person"),
+    path("training/attempts/<int:attempt_id>/review/", learning_views.attempt_review, name="attempt_review"),
     path("framework/", views.framework, name="framework"),
     path("framework/traits/<int:trait_id>/edit/", views.trait_edit, name="trait_edit"),
     path("framework/behaviours/<int:behaviour_id>/edit/", views.behaviour_edit, name="behaviour_edit"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from baton.core import access
 from baton.core.access import Actor
+from baton.growth.learning_selectors import onboarding_home
 from baton.home.roles import (
     account_manager,
     client,
@@ -57,6 +58,9 @@ def home_context(actor: Actor, name: str | None = None, *, page: bool = False) -
     ctx = module.build(actor, defer=True) if page and getattr(module, "PARTS", None) else module.build(actor)
     ctx["role"] = actor.role
     ctx["home"] = {"name": name, "template": module.TEMPLATE, "as_of": timezone.now()}
+    # Every staff home: the new hire's own onboarding plan, and the plans its buddy, lead or an owner/admin follows.
+    if actor.role != access.CLIENT:
+        ctx["onboarding"] = ctx["figures"]["onboarding"] = onboarding_home(actor)
     return ctx
 
 

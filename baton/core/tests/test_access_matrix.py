@@ -37,6 +37,7 @@ from baton.devdata.testing.growth import make_growth_records
 from baton.devdata.testing.handoffs import make_handoff_records
 from baton.devdata.testing.imports import import_csv, make_import_records
 from baton.devdata.testing.knowledge import make_knowledge_records, png_upload
+from baton.devdata.testing.learning import make_learning_records
 from baton.devdata.testing.personas import PERSONA_NAMES, Personas, make_personas
 from baton.devdata.testing.portal import make_portal_records
 from baton.devdata.testing.quotes import make_quote_records
@@ -55,7 +56,19 @@ from baton.finance.models import (
     RecurringInvoice,
     ReminderSchedule,
 )
-from baton.growth.models import Assessment, Behaviour, Evidence, EvidenceRule, Trait
+from baton.growth.models import (
+    Assessment,
+    Behaviour,
+    Evidence,
+    EvidenceRule,
+    Lesson,
+    LessonAssignment,
+    LessonAttempt,
+    OnboardingItem,
+    OnboardingPlan,
+    OnboardingTemplate,
+    Trait,
+)
 from baton.handoffs.models import Handoff, HandoffFailure, HandoffTemplate
 from baton.imports.models import ImportRun
 from baton.knowledge.models import Attachment, Brief, ClientKnowledge, Comment, Decision, Stakeholder
@@ -136,6 +149,12 @@ REQUEST_TRIAGERS = frozenset({"owner", "admin", "am", "pm", "outsider"})
 # Growth: the member's record is seen by the member, its lead (pm) and owners/admins.
 GROWTH_RECORD = frozenset({"owner", "admin", "member", "pm", "outsider"})
 HIDDEN_GROWTH = (("finance", 404), ("am", 404), ("client_a", 404))
+# Learning: the target plan is the member's (a new hire), with am as buddy and pm as lead; the target assignment
+# (an open quiz) and attempt (a scenario answer waiting for review) are the member's.
+PLAN_SEERS = frozenset({"owner", "admin", "member", "am", "pm", "outsider"})
+HIDDEN_PLAN = (("finance", 404), ("client_a", 404))
+HIDDEN_TRAINING = HIDDEN_GROWTH
+NO_CLIENT_LEARNING = (("client_a", 404),)  # a client-role user is not told a staff record exists
 
 
 @dataclass(frozen=True)
@@ -507,6 +526,29 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/growth/assessments/{assessment_id}"): Row(200, GROWTH_RECORD, HIDDEN_GROWTH),
     ("PATCH", "/api/v1/growth/assessments/{assessment_id}"): Row(200, GROWTH_RECORD - {"pm"}, HIDDEN_GROWTH),
     ("GET", "/api/v1/growth/profile"): Row(200, GROWTH_RECORD),
+    ("GET", "/api/v1/onboarding-templates"): Row(200, STAFF),
+    ("POST", "/api/v1/onboarding-templates"): Row(201, LEADERS),
+    ("PATCH", "/api/v1/onboarding-templates/{onboarding_template_id}"): Row(200, LEADERS, NO_CLIENT_LEARNING),
+    ("GET", "/api/v1/onboarding-plans"): Row(200, STAFF),  # one's own, as buddy, one's reports'
+    ("POST", "/api/v1/onboarding-plans"): Row(201, LEADERS),
+    ("GET", "/api/v1/onboarding-plans/{onboarding_plan_id}"): Row(200, PLAN_SEERS, HIDDEN_PLAN),
+    ("PATCH", "/api/v1/onboarding-plans/{onboarding_plan_id}"): Row(200, LEADERS | {"pm"}, HIDDEN_PLAN),
+    ("POST", "/api/v1/onboarding-plans/{onboarding_plan_id}/items/{onboarding_item_id}/complete"): Row(
+        200, PLAN_SEERS, HIDDEN_PLAN
+    ),
+    ("GET", "/api/v1/training/lessons"): Row(200, STAFF),
+    ("POST", "/api/v1/training/lessons"): Row(201, LEADERS),
+    ("GET", "/api/v1/training/lessons/{lesson_id}"): Row(200, STAFF, NO_CLIENT_LEARNING),
+    ("PATCH", "/api/v1/training/lessons/{lesson_id}"): Row(200, LEADERS, NO_CLIENT_LEARNING),
+    ("GET", "/api/v1/training/assignments"): Row(200, STAFF),  # one's own and one's reports'
+    ("POST", "/api/v1/training/assignments"): Row(201, LEADERS | {"pm"}),  # owners/admins and the member's lead
+    ("GET", "/api/v1/training/assignments/{lesson_assignment_id}"): Row(200, GROWTH_RECORD, HIDDEN_TRAINING),
+    ("GET", "/api/v1/training/attempts"): Row(200, STAFF),
+    ("POST", "/api/v1/training/attempts"): Row(201, frozenset({"member"}), HIDDEN_TRAINING),  # one's own lesson
+    ("GET", "/api/v1/training/attempts/{lesson_attempt_id}"): Row(200, GROWTH_RECORD, HIDDEN_TRAINING),
+    ("POST", "/api/v1/training/attempts/{lesson_attempt_id}/review"): Row(
+        200, GROWTH_RECORD - {"member"}, HIDDEN_TRAINING
+    ),
 }
 
 # A literal copy of the foundation's policy table: changing these rows of access.POLICY must be a deliberate edit
@@ -732,6 +774,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 workspace=personas.workspace, member=personas["member"].person, lead=personas["pm"].person
             )
             records["theirs"] |= make_growth_records(workspace=personas.other_workspace, member=other_member)
+            records["ours"] |= make_learning_records(
+                workspace=personas.workspace,
+                member=personas["member"].person,
+                buddy=personas["am"].person,
+                free=personas["pm"].person,  # `successor_id`: a plan is created for them
+            )
+            records["theirs"] |= make_learning_records(
+                workspace=personas.other_workspace, member=other_member, free=personas["outsider"].person
+            )
             records["ours"] |= make_relationships_records(
                 workspace=personas.workspace,
                 client=personas.client_a,
@@ -1588,6 +1639,56 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         _version(Assessment, t["assessment_id"]),
     ),
     ("GET", "/api/v1/growth/profile"): lambda t, who: Call(f"/api/v1/growth/profile?person_id={t['person_id']}"),
+    ("GET", "/api/v1/onboarding-templates"): lambda t, who: Call("/api/v1/onboarding-templates"),
+    ("POST", "/api/v1/onboarding-templates"): lambda t, who: Call(
+        "/api/v1/onboarding-templates", {"name": f"Welcome by {who}", "items": [{"title": "Say hello"}]}
+    ),
+    ("PATCH", "/api/v1/onboarding-templates/{onboarding_template_id}"): lambda t, who: Call(
+        f"/api/v1/onboarding-templates/{t['onboarding_template_id']}",
+        {"name": f"Renamed by {who}"},
+        _version(OnboardingTemplate, t["onboarding_template_id"]),
+    ),
+    ("GET", "/api/v1/onboarding-plans"): lambda t, who: Call("/api/v1/onboarding-plans"),
+    ("POST", "/api/v1/onboarding-plans"): lambda t, who: Call(
+        "/api/v1/onboarding-plans",
+        {"person_id": t["successor_id"], "template_id": t["onboarding_template_id"]},
+    ),
+    ("GET", "/api/v1/onboarding-plans/{onboarding_plan_id}"): lambda t, who: Call(
+        f"/api/v1/onboarding-plans/{t['onboarding_plan_id']}"
+    ),
+    ("PATCH", "/api/v1/onboarding-plans/{onboarding_plan_id}"): lambda t, who: Call(
+        f"/api/v1/onboarding-plans/{t['onboarding_plan_id']}",
+        {"buddy_id": t["successor_id"]},
+        _version(OnboardingPlan, t["onboarding_plan_id"]),
+    ),
+    ("POST", "/api/v1/onboarding-plans/{onboarding_plan_id}/items/{onboarding_item_id}/complete"): lambda t, who: Call(
+        f"/api/v1/onboarding-plans/{t['onboarding_plan_id']}/items/{t['onboarding_item_id']}/complete", {}
+    ),
+    ("GET", "/api/v1/training/lessons"): lambda t, who: Call("/api/v1/training/lessons"),
+    ("POST", "/api/v1/training/lessons"): lambda t, who: Call(
+        "/api/v1/training/lessons", {"title": f"Lesson by {who}", "body": "Read this."}
+    ),
+    ("GET", "/api/v1/training/lessons/{lesson_id}"): lambda t, who: Call(f"/api/v1/training/lessons/{t['lesson_id']}"),
+    ("PATCH", "/api/v1/training/lessons/{lesson_id}"): lambda t, who: Call(
+        f"/api/v1/training/lessons/{t['lesson_id']}", {"title": f"Retitled by {who}"}, _version(Lesson, t["lesson_id"])
+    ),
+    ("GET", "/api/v1/training/assignments"): lambda t, who: Call("/api/v1/training/assignments"),
+    ("POST", "/api/v1/training/assignments"): lambda t, who: Call(
+        "/api/v1/training/assignments", {"lesson_id": t["reading_lesson_id"], "person_id": t["person_id"]}
+    ),
+    ("GET", "/api/v1/training/assignments/{lesson_assignment_id}"): lambda t, who: Call(
+        f"/api/v1/training/assignments/{t['lesson_assignment_id']}"
+    ),
+    ("GET", "/api/v1/training/attempts"): lambda t, who: Call("/api/v1/training/attempts"),
+    ("POST", "/api/v1/training/attempts"): lambda t, who: Call(
+        "/api/v1/training/attempts", {"assignment_id": t["lesson_assignment_id"], "answers": [1]}
+    ),
+    ("GET", "/api/v1/training/attempts/{lesson_attempt_id}"): lambda t, who: Call(
+        f"/api/v1/training/attempts/{t['lesson_attempt_id']}"
+    ),
+    ("POST", "/api/v1/training/attempts/{lesson_attempt_id}/review"): lambda t, who: Call(
+        f"/api/v1/training/attempts/{t['lesson_attempt_id']}/review", {"passed": True}
+    ),
 }
 
 
@@ -1662,6 +1763,10 @@ def state(workspace_ids: list[int]) -> dict[str, Any]:
         "resourcing": [
             sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
             for model in (Booking, TimeOff, CapacityPeriod, Holiday, ResourcingSettings)
+        ],
+        "learning": [
+            sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))
+            for model in (OnboardingTemplate, OnboardingPlan, OnboardingItem, Lesson, LessonAssignment, LessonAttempt)
         ],
         "handoffs": [
             sorted(model.objects.filter(workspace_id__in=workspace_ids).values_list("pk", "version"))

@@ -59,6 +59,8 @@ ID_ALIASES = {
     "author_id": "person_id",
     "requested_by": "person_id",
     "remediated_by_id": "person_id",
+    "buddy_id": "person_id",
+    "assignment_id": "lesson_assignment_id",
 }
 
 CONFIG = schemathesis.Config.from_dict(

@@ -31,6 +31,7 @@ from baton.devdata.demo import (
     handoffs,
     history,
     knowledge,
+    learning,
     meetings,
     portal,
     relationships,
@@ -357,6 +358,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     churn_history.extend_demo(workspace, actor, rng, clients)  # past clients and months of health, after dating
     automation.extend_demo(workspace, actor, rng, clients)
     approvals.extend_demo(workspace, actor, rng, clients)
+    learning.extend_demo(workspace, actor, rng, clients, password=DEMO_PASSWORD)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)
     delivery.am_change(workspace, actor, clients)
