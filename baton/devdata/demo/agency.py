@@ -373,4 +373,5 @@ DEMO_LOGINS = [
     ("team member", f"member@{DEMO_SLUG}.baton.test"),
     ("resource manager", f"resources@{DEMO_SLUG}.baton.test"),
     ("client portal", f"client@{DEMO_SLUG}.baton.test"),
+    ("new hire", f"newhire@{DEMO_SLUG}.baton.test"),
 ]
