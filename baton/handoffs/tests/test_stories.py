@@ -290,11 +290,12 @@ def _long_standing_client(personas: Any) -> Task:
     )
 
 
-def test_story_account_manager_transition_document_required_and_prefilled(personas):
+def test_story_account_manager_transition_document_required_and_prefilled(personas, django_capture_on_commit_callbacks):
     task = _long_standing_client(personas)
     successor = _successor(personas)
     owner = personas["owner"].api()
-    archived = _post(owner, f"/api/v1/people/{personas['am'].person.id}/archive", {"successor_id": successor.id})
+    with django_capture_on_commit_callbacks(execute=True):  # handoffs opens the transition after the commit
+        archived = _post(owner, f"/api/v1/people/{personas['am'].person.id}/archive", {"successor_id": successor.id})
     assert archived.status_code == 200, archived.content
     personas.client_a.refresh_from_db()
     assert personas.client_a.account_manager_id == successor.id
@@ -320,18 +321,21 @@ def test_story_account_manager_transition_document_required_and_prefilled(person
     version = handoff.version
     owner.patch(
         f"/api/v1/handoffs/{handoff.id}",
-        {"fields": {"political_sensitivities": ""}, "version": version},
+        {"fields": {"political_sensitivities": "", "next_steps": "Meet the CFO first."}, "version": version},
         content_type="application/json",
     )
     refused = _post(owner, f"/api/v1/handoffs/{handoff.id}/send")
     assert refused.status_code == 422 and _fields(refused) == {"fields.political_sensitivities"}
 
 
-def test_story_account_manager_transition_successor_tasks_wait_for_the_transition(personas):
+def test_story_account_manager_transition_successor_tasks_wait_for_the_transition(
+    personas, django_capture_on_commit_callbacks
+):
     task = _long_standing_client(personas)
     successor = _successor(personas)
     owner = personas["owner"].api()
-    _post(owner, f"/api/v1/people/{personas['am'].person.id}/archive", {"successor_id": successor.id})
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(owner, f"/api/v1/people/{personas['am'].person.id}/archive", {"successor_id": successor.id})
     handoff = Handoff.objects.get(kind="account_transition", client=personas.client_a)
     owner_api = personas["owner"].api()  # the owner sends for the archived AM (and starts without override: refused)
 
@@ -339,6 +343,11 @@ def test_story_account_manager_transition_successor_tasks_wait_for_the_transitio
     blocked = _start(personas["owner"], task)
     assert blocked.status_code == 409 and _fields(blocked) == {"handoff_id"}
     assert "has not been sent" in blocked.json()["detail"]
+    owner_api.patch(
+        f"/api/v1/handoffs/{handoff.id}",
+        {"fields": {"next_steps": "Meet the CFO first."}, "version": handoff.version},
+        content_type="application/json",
+    )
     assert _post(owner_api, f"/api/v1/handoffs/{handoff.id}/send").status_code == 200
     assert "is not confirmed by Sam Successor" in _start(personas["owner"], task).json()["detail"]
 
@@ -348,13 +357,14 @@ def test_story_account_manager_transition_successor_tasks_wait_for_the_transitio
     assert _start(personas["owner"], task).status_code == 200
 
 
-def test_story_account_manager_transition_on_the_web(personas):
+def test_story_account_manager_transition_on_the_web(personas, django_capture_on_commit_callbacks):
     task = _long_standing_client(personas)
     successor = _successor(personas)
     owner = _web(personas["owner"])
-    done = owner.post(
-        reverse("people:archive", args=[personas["am"].person.id]), {"successor_id": successor.id}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = owner.post(
+            reverse("people:archive", args=[personas["am"].person.id]), {"successor_id": successor.id}, follow=True
+        )
     assert done.status_code == 200
     handoff = Handoff.objects.get(kind="account_transition", client=personas.client_a)
     page = owner.get(reverse("handoffs:detail", args=[handoff.id])).content.decode()
