@@ -23,6 +23,7 @@ from baton.devdata.demo import (
     automation,
     delivery,
     finance,
+    gates,
     growth,
     handoffs,
     history,
@@ -345,6 +346,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     relationships.extend_demo(workspace, actor, rng, clients)
     history.date_clients(workspace.pk, timezone.localdate())  # clients since their first project or onboarding
     automation.extend_demo(workspace, actor, rng, clients)
+    gates.extend_demo(workspace, actor, rng, clients)  # scope reviews at milestones (issue 20)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)
     delivery.am_change(workspace, actor, clients)
