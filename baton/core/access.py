@@ -132,6 +132,10 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("change_order", "create"): MONEY_ROLES,  # PM/AM: their projects
     ("change_order", "update"): MONEY_ROLES,
     ("change_order", "decide"): MONEY_ROLES,  # approve or reject
+    # A scope review at a milestone (finance's ScopeReview): the project's PM records it (owner/admin too); those
+    # who see the project's money read it.
+    ("scope_review", "view"): MONEY_ROLES,  # PM/AM: their projects
+    ("scope_review", "create"): frozenset({OWNER, ADMIN, PM}),  # a PM: the projects it manages
     ("expense", "view"): STAFF,  # a member: its own
     ("expense", "create"): STAFF,
     ("expense", "update"): STAFF,
@@ -358,7 +362,22 @@ def allowed(actor: Actor, resource: str, action: str, obj: Any = None) -> bool:
         return _handoff_allowed(actor, action, obj)
     if resource in PORTAL_RESOURCES:
         return _portal_allowed(actor, resource, action, obj)
+    if resource == "scope_review":
+        return _scope_review_allowed(actor, action, obj)
     return True
+
+
+def _scope_review_allowed(actor: Actor, action: str, obj: Any) -> bool:
+    """A scope review is recorded by owners/admins and the project's manager (a PM on a project without one), and
+    read by those who see the project's money."""
+    project = obj.project
+    if actor.role in LEADERS or (action == "view" and actor.role in ALL_MONEY):
+        return True
+    if actor.role == PM:
+        return project.project_manager_id in (None, actor.person_id)
+    if actor.role == AM and action == "view":
+        return bool(actor.person_id) and project.client.account_manager_id == actor.person_id
+    return False
 
 
 def _crm_allowed(actor: Actor, resource: str, action: str, obj: Any) -> bool:

@@ -134,6 +134,11 @@ class TaskForm(BatonForm):
         help_text="Tasks that must be done before this one starts.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    requires_approved_brief = forms.BooleanField(
+        required=False,
+        label="Requires an approved brief",
+        help_text="It starts only once its brief (or the project's) is approved.",
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(

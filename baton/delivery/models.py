@@ -206,6 +206,9 @@ class Task(TimestampedModel):
     position = models.PositiveIntegerField(default=0, help_text="Order within its status column on the board.")
     tags = models.JSONField(default=list, blank=True)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
+    requires_approved_brief = models.BooleanField(
+        default=False, help_text="The task starts only once its brief (or its project's) is approved."
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -301,6 +304,9 @@ class TemplateTask(models.Model):
     )
     tags = models.JSONField(default=list, blank=True)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
+    requires_approved_brief = models.BooleanField(
+        default=False, help_text="Tasks made from it start only once their brief (or the project's) is approved."
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -114,6 +114,47 @@ class ChangeOrder(TimestampedModel):
         return self.project.client_id
 
 
+class ScopeReviewOutcome(models.TextChoices):
+    IN_SCOPE = "in_scope", "In scope"
+    CHANGE_ORDER_NEEDED = "change_order_needed", "Change order needed"
+
+
+class ScopeReview(TimestampedModel):
+    """At a milestone the project's manager looks back at the scope: still what was sold (`in_scope`), or grown so
+    that a change order is needed (with a note saying what, and the change order when there is one). A milestone
+    done without a review is "scope review due" on its manager's home. Several reviews of a milestone may exist;
+    the latest counts."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="scope_reviews")
+    project = models.ForeignKey("delivery.Project", on_delete=models.CASCADE, related_name="scope_reviews")
+    milestone = models.ForeignKey("delivery.Milestone", on_delete=models.CASCADE, related_name="scope_reviews")
+    outcome = models.CharField(max_length=30, choices=ScopeReviewOutcome.choices)
+    note = models.TextField(blank=True)
+    change_order = models.ForeignKey(
+        ChangeOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="scope_reviews"
+    )
+    reviewed_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=[o.value for o in ScopeReviewOutcome]),
+                name="scope_review_outcome_valid",
+                violation_error_message="A scope review is in_scope or change_order_needed.",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "milestone"], name="scope_review_ws_milestone")]
+
+    def __str__(self) -> str:
+        return f"Scope review of {self.milestone.name}: {self.get_outcome_display()}"
+
+    @property
+    def client_id(self) -> int:
+        return self.project.client_id
+
+
 class Expense(TimestampedModel):
     """Money spent on a project (travel, stock photos, ad spend): billable with a markup, or not.
     In the project's currency; `billable_amount` is the amount plus the markup, rounded to cents.

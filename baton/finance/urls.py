@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baton.finance import accounting_views, collections_views, views
+from baton.finance import accounting_views, collections_views, scope_review_views, views
 
 app_name = "finance"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("projects/<int:project_id>/", views.project_money, name="project"),
     path("projects/<int:project_id>/summary/", views.project_money_summary, name="project_summary"),
     path("projects/<int:project_id>/change-orders/new/", views.change_order_new, name="change_order_new"),
+    path(
+        "projects/<int:project_id>/scope-reviews/new/",
+        scope_review_views.scope_review_new,
+        name="scope_review_new",
+    ),
     path("projects/<int:project_id>/expenses/new/", views.expense_new, name="expense_new"),
     path("projects/<int:project_id>/invoice/<str:source>/", views.invoice_from_project, name="invoice_from_project"),
     path("change-orders/<int:change_order_id>/<str:action>/", views.change_order_decide, name="change_order_decide"),

@@ -4,7 +4,8 @@ sweeps (and where a notification about an invoice or a bank statement links), it
 transaction, when time lands on a project, the records that fix the workspace's base currency (expenses, invoices,
 recurring invoices, bank transactions), and, when an exchange rate is added, the base amounts of the expenses that
 waited for it (they also answer rates' `missing_rates` question), and the amounts of its events that the event log
-hides from those who may not see them (`register_event_secret`)."""
+hides from those who may not see them (`register_event_secret`); and the project page's scope reviews block
+(`scope_review_views.scope_review_block` in delivery's `PROJECT_PAGE_BLOCKS`)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
 from baton.core.registry import register_event_secret, register_event_url, register_money_holder
+from baton.delivery.views import PROJECT_PAGE_BLOCKS
 from baton.finance import search, subscribers, sweeps  # noqa: F401
 from baton.finance.models import BankTransaction, Expense, Invoice, RecurringInvoice
+from baton.finance.scope_review_views import scope_review_block
 from baton.finance.services.expenses import expenses_missing_rates, expenses_reprice
 from baton.rates.selectors import register_missing_rate_source
+
+if scope_review_block not in PROJECT_PAGE_BLOCKS:
+    PROJECT_PAGE_BLOCKS.append(scope_review_block)
 
 for verb in subscribers.LOGGED_TIME_VERBS:
     events.on_emit(verb, subscribers.check_logged_time)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -35,6 +35,9 @@ class TemplateField(InputSchema):
     label: str = ""
     help: str = ""
     required: bool = False
+    kind: Literal["text", "reference"] = Field(
+        "text", description="reference: a link (https://…) or an attached file (attachment:<id>), not free text."
+    )
 
 
 class TriggerSchema(InputSchema):
@@ -208,6 +211,10 @@ class HandoffOut(Schema):
     overdue: bool
     confirmation_note: str
     walkthrough_held: bool | None
+    walkthrough_at: datetime | None
+    walkthrough_how: str
+    walkthrough_attested_by_id: int | None
+    walkthrough_attested_at: datetime | None
     gaps: list[GapOut]
     failures: list[FailureOut]
     created_at: datetime
@@ -292,8 +299,14 @@ class ConfirmIn(InputSchema):
     note: str = ""
     walkthrough_held: bool | None = Field(
         None,
-        description="Whether the walkthrough meeting took place. Required as true for templates that require a "
-        "walkthrough (422 naming it when false or left out); Baton never assumes it.",
+        description="The receiver attests the walkthrough meeting took place. Required as true for templates that "
+        "require a walkthrough (422 naming it when false or left out); Baton never assumes it.",
+    )
+    walkthrough_at: datetime | None = Field(
+        None, description="When the walkthrough took place (required with a required walkthrough; not in the future)."
+    )
+    walkthrough_how: Literal["in_person", "video_call", "phone"] | None = Field(
+        None, description="How it took place (required with a required walkthrough)."
     )
 
 
@@ -430,7 +443,15 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
 def confirm_handoff(request: HttpRequest, handoff_id: int) -> Any:
     """The receiver only. The body is optional."""
     body = optional_body(request, ConfirmIn)
-    return _act(request, handoff_id, services.handoff_confirm, note=body.note, walkthrough_held=body.walkthrough_held)
+    return _act(
+        request,
+        handoff_id,
+        services.handoff_confirm,
+        note=body.note,
+        walkthrough_held=body.walkthrough_held,
+        walkthrough_at=body.walkthrough_at,
+        walkthrough_how=body.walkthrough_how or "",
+    )
 
 
 @router.post("/handoffs/{handoff_id}/cancel", response={200: HandoffOut, **ERRORS}, openapi_extra=_body_doc(CancelIn))

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from baton.core.forms import BatonForm
-from baton.handoffs.models import FailureCategory
+from baton.handoffs.models import FailureCategory, WalkthroughHow
 
 
 class HandoffNewForm(BatonForm):
@@ -40,6 +40,8 @@ class HandoffFieldsForm(BatonForm):
         for item in spec:
             key = item["key"]
             help_text = item.get("help") or ""
+            if item.get("kind") == "reference":
+                help_text = (help_text + " A link (https://…) or an attached file (attachment:<id>).").strip()
             if item.get("required"):
                 help_text = (help_text + " Required to send.").strip()
             self.fields[key] = forms.CharField(
@@ -64,7 +66,18 @@ class GapsForm(BatonForm):
 
 
 class ConfirmForm(BatonForm):
-    walkthrough_held = forms.BooleanField(label="The walkthrough meeting took place", required=False)
+    walkthrough_held = forms.BooleanField(
+        label="I took part in the walkthrough meeting", required=False, help_text="Your attestation, recorded."
+    )
+    walkthrough_at = forms.DateTimeField(
+        label="When it took place",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    walkthrough_how = forms.ChoiceField(
+        label="How it took place", required=False, choices=[("", "— choose —"), *WalkthroughHow.choices]
+    )
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 
-def _f(key: str, label: str, help: str = "", required: bool = True) -> dict[str, Any]:
-    return {"key": key, "label": label, "help": help, "required": required}
+def _f(key: str, label: str, help: str = "", required: bool = True, kind: str = "text") -> dict[str, Any]:
+    return {"key": key, "label": label, "help": help, "required": required, "kind": kind}
 
 
 BUILTIN_KINDS: dict[str, dict[str, Any]] = {
@@ -61,7 +61,9 @@ BUILTIN_KINDS: dict[str, dict[str, Any]] = {
             _f(
                 "tone_of_voice_reference",
                 "Tone-of-voice reference",
-                "A document or examples that show the voice (not just “refreshed brand voice”).",
+                "A link to the approved tone-of-voice document or examples, or an attached file "
+                "(not just “refreshed brand voice”).",
+                kind="reference",
             ),
             _f("walkthrough_meeting", "Walkthrough meeting", "When the 30-minute brief walkthrough takes place."),
             _f("deliverables", "Deliverables and formats"),

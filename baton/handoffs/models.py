@@ -28,6 +28,9 @@ class HandoffStatus(models.TextChoices):
 
 OPEN_STATUSES = (HandoffStatus.SENT, HandoffStatus.GAPS_RAISED)  # waiting for someone
 
+# What a template field holds: `text` (anything), `reference` (a link or an attached file, never a description).
+FIELD_KINDS = ("text", "reference")
+
 
 class HandoffSource(models.TextChoices):
     MANUAL = "manual", "Opened by hand"
@@ -37,12 +40,19 @@ class HandoffSource(models.TextChoices):
     AUTOMATION = "automation", "Automation rule"
 
 
+class WalkthroughHow(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO_CALL = "video_call", "Video call"
+    PHONE = "phone", "Phone call"
+
+
 class HandoffTemplate(TimestampedModel):
     """The standard document of one kind of handoff in a workspace.
 
-    `fields`: a list of `{"key", "label", "help", "required"}`. `impact` (1 low - 3 high) is what a failure here
-    costs the agency; the handoff map multiplies it by the observed failure rate. `triggers`: a list of
-    `{"key", "on": "task_status", "status", "tag", "project_template_id", "receiver"}` (see services.templates).
+    `fields`: a list of `{"key", "label", "help", "required", "kind"}`; `kind` is one of FIELD_KINDS (`text` when
+    absent); a `reference` field takes a link or an attached file, checked on sending. `impact` (1 low - 3 high) is
+    what a failure here costs the agency; the handoff map multiplies it by the observed failure rate. `triggers`: a
+    list of `{"key", "on": "task_status", "status", "tag", "project_template_id", "receiver"}` (see services.templates).
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="handoff_templates")
@@ -114,6 +124,12 @@ class Handoff(TimestampedModel):
     first_time = models.BooleanField(null=True, blank=True, help_text="Confirmed without any gap raised.")
     minutes_to_confirm = models.PositiveIntegerField(null=True, blank=True)
     walkthrough_held = models.BooleanField(null=True, blank=True)
+    walkthrough_at = models.DateTimeField(null=True, blank=True, help_text="When the walkthrough took place.")
+    walkthrough_how = models.CharField(max_length=20, choices=WalkthroughHow.choices, blank=True)
+    walkthrough_attested_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    walkthrough_attested_at = models.DateTimeField(null=True, blank=True)
     confirmation_note = models.TextField(blank=True)
     created_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

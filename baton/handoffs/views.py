@@ -256,14 +256,22 @@ def answer_gaps(request: HttpRequest, handoff_id: int) -> HttpResponse:
 def confirm(request: HttpRequest, handoff_id: int) -> HttpResponse:
     form = ConfirmForm(request.POST)
     form.is_valid()
-    held = bool(form.cleaned_data.get("walkthrough_held"))
+    data = form.cleaned_data
+    if "walkthrough_at" in form.errors:
+        messages.error(request, "When it took place: give a date and time.")
+        return redirect("handoffs:detail", handoff_id=handoff_id)
+    # The box unticked is not an attestation: the receiver has not said it was held (None), so a handoff that
+    # requires a walkthrough is refused naming it.
+    held = True if data.get("walkthrough_held") else None
     return _after(
         request,
         handoff_id,
         services.handoff_confirm,
         "Confirmed: you have what you need.",
-        note=form.cleaned_data.get("note") or "",
+        note=data.get("note") or "",
         walkthrough_held=held,
+        walkthrough_at=data.get("walkthrough_at"),
+        walkthrough_how=data.get("walkthrough_how") or "",
     )
 
 

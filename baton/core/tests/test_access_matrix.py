@@ -434,6 +434,11 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/change-orders/{change_order_id}/submit"): Row(200, MONEY, NO_MONEY),
     ("POST", "/api/v1/change-orders/{change_order_id}/approve"): Row(200, MONEY, NO_MONEY),
     ("POST", "/api/v1/change-orders/{change_order_id}/reject"): Row(200, MONEY, NO_MONEY),
+    # A scope review at a milestone: the project's PM (pm manages the target project), owners and admins record it;
+    # those who see the project's money read them; the milestone does not exist for members and clients (404).
+    ("POST", "/api/v1/milestones/{milestone_id}/scope-review"): Row(201, PROJECT_ARCHIVERS, NO_MONEY),
+    ("GET", "/api/v1/scope-reviews"): Row(200, MONEY),
+    ("GET", "/api/v1/scope-reviews/due"): Row(200, MONEY),
     ("GET", "/api/v1/expenses"): Row(200, STAFF),
     ("POST", "/api/v1/expenses"): Row(201, STAFF),
     ("GET", "/api/v1/expenses/{expense_id}"): Row(200, STAFF, NO_TIME),
@@ -1432,6 +1437,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/api/v1/change-orders/{change_order_id}/approve"): lambda t, who: Call(
         f"/api/v1/change-orders/{t['change_order_id']}/approve"
     ),
+    ("POST", "/api/v1/milestones/{milestone_id}/scope-review"): lambda t, who: Call(
+        f"/api/v1/milestones/{t['milestone_id']}/scope-review", {"outcome": "in_scope", "note": f"Checked by {who}"}
+    ),
+    ("GET", "/api/v1/scope-reviews"): lambda t, who: Call("/api/v1/scope-reviews"),
+    ("GET", "/api/v1/scope-reviews/due"): lambda t, who: Call("/api/v1/scope-reviews/due"),
     ("POST", "/api/v1/change-orders/{change_order_id}/reject"): lambda t, who: Call(
         f"/api/v1/change-orders/{t['change_order_id']}/reject", {"reason": f"No, says {who}"}
     ),

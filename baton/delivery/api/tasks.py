@@ -34,7 +34,12 @@ class TaskIn(InputSchema):
     tags: list[str] = Field(default_factory=list)
     depends_on: list[int] = Field(default_factory=list, description="Ids of the tasks that must be done first.")
     position: int | None = Field(None, ge=0, description="Order in its board column; defaults to the end.")
-    override: bool = Field(False, description="Start despite unfinished dependencies (owner, admin, the PM).")
+    override: bool = Field(
+        False, description="Start despite unfinished dependencies or a start gate (owner, admin, the PM)."
+    )
+    requires_approved_brief: bool = Field(
+        False, description="It starts only once its brief (or the project's) is approved."
+    )
 
 
 class TaskPatch(InputSchema):
@@ -49,6 +54,7 @@ class TaskPatch(InputSchema):
     tags: list[str] | None = None
     depends_on: list[int] | None = None
     position: int | None = Field(None, ge=0)
+    requires_approved_brief: bool | None = None
     override: bool = False
     version: int | None = None
 
@@ -56,7 +62,9 @@ class TaskPatch(InputSchema):
 class TaskStatusIn(InputSchema):
     status: TaskStatusName
     override: bool = Field(
-        False, description="Start despite unfinished dependencies: owner, admin or the project's manager; recorded."
+        False,
+        description="Start despite unfinished dependencies, an unconfirmed handoff or a missing approved brief: "
+        "owner, admin or the project's manager; recorded.",
     )
     position: int | None = Field(None, ge=0, description="Order in the new column; defaults to the end.")
     version: int | None = Field(None, description="Optional here; when sent it must be current (409 otherwise).")
@@ -79,6 +87,7 @@ class TaskOut(Schema):
     tags: list[str]
     depends_on: list[int]
     blocked_by: list[int] = Field(..., description="The ids in depends_on that are not done yet.")
+    requires_approved_brief: bool
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -166,8 +175,10 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any:
     operation_id="baton_delivery_api_change_task_status",
 )
 def change_task_status(request: HttpRequest, task_id: int, payload: TaskStatusIn) -> Any:
-    """Move a task to another status. Starting a task whose dependencies are not done answers 409 naming them,
-    unless `override` is sent by an owner, an admin or the project's manager (recorded as an event)."""
+    """Move a task to another status. Starting a task whose dependencies are not done answers 409 naming them; one
+    whose handoff (its own, or its project's with no task) is sent or has gaps raised answers 409 naming
+    `handoff_id`; one that requires an approved brief and has none answers 409 naming `brief`: unless `override` is
+    sent by an owner, an admin or the project's manager (recorded as an event)."""
     actor = actor_of(request)
     task = selectors.task_get(actor=actor, task_id=task_id)
     version = requested_version(request, payload.version)

@@ -45,6 +45,9 @@ class TemplateTaskIn(InputSchema):
     assignee_role: str = Field("", max_length=100, description="A title or skill to staff the task with.")
     tags: list[str] = Field(default_factory=list)
     depends_on: list[str | int] = Field(default_factory=list, description="Refs of tasks of this template.")
+    requires_approved_brief: bool = Field(
+        False, description="Tasks made from it start only once their brief (or the project's) is approved."
+    )
 
 
 class ProjectTemplateIn(InputSchema):
@@ -86,6 +89,7 @@ class TemplateTaskOut(Schema):
     assignee_role: str
     tags: list[str]
     depends_on: list[str]
+    requires_approved_brief: bool = False
 
 
 class ProjectTemplateOut(Schema):

@@ -25,8 +25,10 @@ from baton.delivery.services.projects import (
 )
 from baton.delivery.services.tasks import (
     ASSIGNEE_FIELDS,
+    NOT_STARTED,
     TASK_FIELDS,
     DependencyBlocked,
+    StartBlocked,
     can_override,
     dependency_cycle,
     is_project_editor,
@@ -49,10 +51,12 @@ __all__ = [
     "ASSIGNEE_FIELDS",
     "BUDGET_FIELDS",
     "MILESTONE_FIELDS",
+    "NOT_STARTED",
     "PROJECT_FIELDS",
     "PROJECT_TRANSITIONS",
     "TASK_FIELDS",
     "DependencyBlocked",
+    "StartBlocked",
     "assignee_role_of",
     "budget_locked",
     "budget_revise",

@@ -3,6 +3,10 @@
 The dependency gate: a task cannot *start* (leave `todo`/`blocked` for `in_progress`, `in_review` or `done`) while a
 task it depends on is not done (409, naming the blockers). An owner, an admin or the project's manager may override
 (`override=True`); the override is recorded as `task.dependency_overridden`. Dependencies never form a cycle (422).
+
+The start gates (delivery/gates.py, filled by the apps above): an unconfirmed handoff of the task or of its project
+(409 naming `handoff_id`), no approved brief when the task requires one (409 naming `brief`). The same people may
+override them, recorded as `task.start_gate_overridden`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from baton.core import access, events
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version, validate
+from baton.delivery.gates import StartBlock, start_blocks
 from baton.delivery.models import Milestone, Project, Task, TaskStatus
 from baton.delivery.services._common import clean_tags, minutes_or_error, reject_unknown, staff_person_error
 from baton.delivery.services.projects import ensure_live, require_editor
@@ -35,6 +40,7 @@ TASK_FIELDS = (
     "tags",
     "depends_on",
     "position",
+    "requires_approved_brief",
 )
 # What an assignee who does not edit the project may change on its own task.
 ASSIGNEE_FIELDS = frozenset({"status", "description", "position"})
@@ -64,6 +70,28 @@ class DependencyBlocked(Conflict):
         # For the web UI, which lists the blockers and offers the override button itself.
         self.summary = f"“{task_title}” cannot start: it depends on {noun} not done yet."
         self.blocking = blocking
+        self.can_override = can_override
+
+
+class StartBlocked(Conflict):
+    """409: a start gate holds the task back (an unconfirmed handoff, no approved brief). Every block is named in
+    `errors` (`handoff_id`, `brief`); carries them for the web UI."""
+
+    def __init__(self, task_title: str, blocks: list[StartBlock], *, can_override: bool) -> None:
+        hint = (
+            "Settle it first, or send override: true to start anyway (recorded)."
+            if can_override
+            else "Settle it first, or ask the project's manager to override."
+        )
+        reasons = " ".join(b.message for b in blocks)
+        super().__init__(
+            f"“{task_title}” cannot start: {reasons} {hint}",
+            field=blocks[0].field,
+            errors=[{"field": b.field, "message": b.message} for b in blocks],
+        )
+        self.summary = f"“{task_title}” cannot start yet."
+        self.blocks = blocks
+        self.blocking: list[Task] = []
         self.can_override = can_override
 
 
@@ -163,28 +191,54 @@ def _end_of_column(project_id: int, status: str, exclude_id: int | None = None) 
     return 0 if top is None else top + 1
 
 
-def _gate(actor: Actor, task: Task, old: str, new: str, dependency_ids: list[int], override: bool) -> list[Task]:
-    """Refuse to start a task whose dependencies are not done, unless overridden by someone allowed to.
-    Returns the blockers that were overridden (empty when nothing blocked)."""
-    if not (old in NOT_STARTED and new in STARTED) or not dependency_ids:
-        return []
-    blocking = list(
-        Task.objects.filter(pk__in=dependency_ids).exclude(status=TaskStatus.DONE).only("id", "title", "status")
-    )
-    if not blocking:
-        return []
+def _gate(
+    actor: Actor, task: Task, old: str, new: str, dependency_ids: list[int], override: bool
+) -> tuple[list[Task], list[StartBlock]]:
+    """Refuse to start a task whose dependencies are not done, or that a start gate holds back (an unconfirmed
+    handoff, no approved brief), unless overridden by someone allowed to. Returns what was overridden: the blocking
+    tasks and the gates' blocks (both empty when nothing blocked)."""
+    if not (old in NOT_STARTED and new in STARTED):
+        return [], []
+    blocking: list[Task] = []
+    if dependency_ids:
+        blocking = list(
+            Task.objects.filter(pk__in=dependency_ids).exclude(status=TaskStatus.DONE).only("id", "title", "status")
+        )
+    blocks = start_blocks(task)
+    if not blocking and not blocks:
+        return [], []
     allowed = can_override(actor, task)
     if not override:
-        raise DependencyBlocked(task.title, blocking, can_override=allowed)
+        if blocking:
+            raise DependencyBlocked(task.title, blocking, can_override=allowed)
+        raise StartBlocked(task.title, blocks, can_override=allowed)
     if not allowed:
         raise PermissionDenied(
-            "Only an owner, an admin or the project's manager may start a task whose dependencies are not done."
+            "Only an owner, an admin or the project's manager may start a task whose dependencies are not done, "
+            "whose handoff is not confirmed or that lacks its approved brief."
         )
-    return blocking
+    return blocking, blocks
 
 
-def _emit_status(actor: Actor, task: Task, old: str, overridden: list[Task]) -> None:
+def _emit_status(actor: Actor, task: Task, old: str, overridden: list[Task], gates: list[StartBlock]) -> None:
     client_id = task.project.client_id
+    if gates:
+        events.emit(
+            actor,
+            "task.start_gate_overridden",
+            task,
+            data={
+                "gates": sorted({b.field for b in gates}),
+                "handoff_ids": [b.ref_id for b in gates if b.field == "handoff_id" and b.ref_id is not None],
+                "reasons": [b.message for b in gates],
+                "overridden_by_id": actor.person_id,
+                "overridden_by": actor.person_name,
+                "from": old,
+                "to": task.status,
+                "project_id": task.project_id,
+            },
+            client_id=client_id,
+        )
     if overridden:
         events.emit(
             actor,
@@ -226,6 +280,7 @@ def task_create(
     depends_on: list[int] | None = None,
     position: int | None = None,
     override: bool = False,
+    requires_approved_brief: bool = False,
 ) -> Task:
     """A new task on a project. Created already started, it passes the dependency gate like a status change."""
     task = Task(workspace=actor.workspace, project=project, title=(title or "").strip(), description=description or "")
@@ -239,11 +294,12 @@ def task_create(
     task.estimate_minutes = minutes_or_error(estimate_minutes, "estimate_minutes", errors) or 0
     task.start_date, task.due_date = start_date, due_date
     task.tags = clean_tags(tags, "tags", errors)
+    task.requires_approved_brief = requires_approved_brief is True
     dependency_ids = _dependency_ids(actor, None, depends_on, errors)
     if position is not None and (isinstance(position, bool) or not isinstance(position, int) or position < 0):
         errors["position"] = "A board position is a whole number from 0."
     validate(task, errors, exclude=CHECKED_ELSEWHERE, validate_constraints=False)
-    overridden = _gate(actor, task, TaskStatus.TODO, task.status, dependency_ids, override)
+    overridden, gates = _gate(actor, task, TaskStatus.TODO, task.status, dependency_ids, override)
     task.position = position if position is not None else _end_of_column(project.pk, task.status)
     if task.status == TaskStatus.DONE:
         task.completed_at = timezone.now()
@@ -263,6 +319,7 @@ def task_create(
             "assignee_id": task.assignee_id,
             "estimate_minutes": task.estimate_minutes,
             "depends_on": dependency_ids,
+            "requires_approved_brief": task.requires_approved_brief,
         },
         client_id=client_id,
     )
@@ -274,8 +331,8 @@ def task_create(
             data={"from": None, "to": task.assignee_id, "project_id": project.pk},
             client_id=client_id,
         )
-    if overridden:
-        _emit_status(actor, task, TaskStatus.TODO, overridden)
+    if overridden or gates:
+        _emit_status(actor, task, TaskStatus.TODO, overridden, gates)
     return task
 
 
@@ -313,6 +370,8 @@ def _write(
         changes["title"] = (changes["title"] or "").strip()
     if "description" in changes:
         changes["description"] = changes["description"] or ""
+    if "requires_approved_brief" in changes and not isinstance(changes["requires_approved_brief"], bool):
+        errors["requires_approved_brief"] = "Say true or false."
     position = changes.get("position")
     if "position" in changes and (isinstance(position, bool) or not isinstance(position, int) or position < 0):
         errors["position"] = "A board position is a whole number from 0."
@@ -331,8 +390,9 @@ def _write(
         return task
     validate(task, errors, exclude=CHECKED_ELSEWHERE, validate_constraints=False)
     overridden: list[Task] = []
+    gates: list[StartBlock] = []
     if task.status != old_status:
-        overridden = _gate(actor, task, old_status, task.status, dependency_ids, override)
+        overridden, gates = _gate(actor, task, old_status, task.status, dependency_ids, override)
         if "position" not in changes:
             task.position = _end_of_column(project.pk, task.status, exclude_id=task.pk)
         task.completed_at = timezone.now() if task.status == TaskStatus.DONE else None
@@ -352,7 +412,7 @@ def _write(
             client_id=client_id,
         )
     if task.status != old_status:
-        _emit_status(actor, task, old_status, overridden)
+        _emit_status(actor, task, old_status, overridden, gates)
     return task
 
 

@@ -128,6 +128,7 @@ def _clean_plan(
                 "assignee_role": role[:100],
                 "tags": clean_tags(raw.get("tags"), f"{at}.tags", errors),
                 "depends_on": [str(d).strip() for d in depends],
+                "requires_approved_brief": raw.get("requires_approved_brief") is True,
             }
         )
     for i, task in enumerate(clean_tasks):
@@ -173,6 +174,7 @@ def _save_plan(template: ProjectTemplate, milestones: list[dict[str, Any]], task
             estimate_minutes=t["estimate_minutes"],
             assignee_role=t["assignee_role"],
             tags=t["tags"],
+            requires_approved_brief=t.get("requires_approved_brief", False),
             position=position,
         )
     links = [
@@ -213,6 +215,7 @@ def template_plan(template: ProjectTemplate) -> tuple[list[dict[str, Any]], list
                 "assignee_role": t.assignee_role,
                 "tags": list(t.tags or []),
                 "depends_on": sorted((t_ref[d.pk] for d in t.depends_on.all() if d.pk in t_ref), key=int),
+                "requires_approved_brief": t.requires_approved_brief,
             }
             for t in tasks
         ],
@@ -370,6 +373,7 @@ def project_save_as_template(*, actor: Actor, project: Project, name: str, descr
             "tags": list(t.tags or []),
             # Dependencies on tasks of other projects cannot travel with the template.
             "depends_on": [t_ref[d.pk] for d in t.depends_on.all() if d.pk in t_ref],
+            "requires_approved_brief": t.requires_approved_brief,
         }
         for t in tasks
     ]
@@ -520,6 +524,7 @@ def project_create_from_template(
             due_date=due if not (start and due and due < start) else start,
             position=position,
             tags=list(tt.tags or []),
+            requires_approved_brief=tt.requires_approved_brief,
         )
         created[tt.pk] = task
     links = [

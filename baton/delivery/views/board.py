@@ -58,12 +58,13 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
     problem: dict[str, Any] | None = None
     try:
         services.task_change_status(actor=actor, task=task, status=status, override=override)
-    except services.DependencyBlocked as exc:
+    except (services.DependencyBlocked, services.StartBlocked) as exc:
         problem = {
             "task": task,
             "message": exc.summary,
             "detail": exc.detail,
             "blocking": exc.blocking,
+            "blocks": getattr(exc, "blocks", []),
             "can_override": exc.can_override,
             "status": status,
             "status_label": TaskStatus(status).label,

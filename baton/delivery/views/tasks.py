@@ -21,6 +21,7 @@ from baton.delivery.forms import (
     TaskForm,
     minutes_to_hours,
 )
+from baton.delivery.gates import start_blocks
 from baton.delivery.models import (
     Project,
     Task,
@@ -58,6 +59,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "task": task,
             "project": task.project,
             "blocking": selectors.blocking_tasks(task),
+            "start_blocks": start_blocks(task) if task.status in services.NOT_STARTED else [],
             "can_edit": editor or access.allowed(actor, "task", "update", task),
             "can_move": access.allowed(actor, "task", "update", task),
             "can_delete": access.allowed(actor, "task", "delete", task),
@@ -123,6 +125,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
             "due_date": task.due_date,
             "tags": ", ".join(task.tags or []),
             "depends_on": [d.pk for d in task.depends_on.all()],
+            "requires_approved_brief": task.requires_approved_brief,
             "version": task.version,
         }
         form = TaskForm(

@@ -27,6 +27,7 @@ from baton.devdata.demo import (
     delivery,
     engagements,
     finance,
+    gates,
     growth,
     handoffs,
     history,
@@ -359,6 +360,7 @@ def _extend(workspace: Workspace, actor: Actor, rng: random.Random, clients: lis
     automation.extend_demo(workspace, actor, rng, clients)
     approvals.extend_demo(workspace, actor, rng, clients)
     learning.extend_demo(workspace, actor, rng, clients, password=DEMO_PASSWORD)
+    gates.extend_demo(workspace, actor, rng, clients)  # scope reviews at milestones (issue 20)
     # Growth goes last: every other demo's events become evidence too.
     growth.extend_demo(workspace, actor, rng, clients)
     delivery.am_change(workspace, actor, clients)

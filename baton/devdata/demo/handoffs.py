@@ -33,7 +33,7 @@ SAMPLES = {
     "budget": "Fixed fee, 240 hours.",
     "client_contacts": "Day-to-day: the digital manager; approvals: the marketing lead.",
     "approved_brief_version": "Spring campaign brief v2, approved last Tuesday.",
-    "tone_of_voice_reference": "Brand book p. 12-18 and the three reference ads in the shared folder.",
+    "tone_of_voice_reference": "https://brand.example.com/voice — brand book p. 12-18 and the three reference ads.",
     "walkthrough_meeting": "Monday 10:00, 30 minutes, with the strategist.",
     "deliverables": "Six landing pages, desktop and mobile.",
     "design_files": "Figma: final frames in “Ready for dev”.",
@@ -49,6 +49,8 @@ SAMPLES = {
     "open_action_items": "Q3 budget proposal due; two landing pages in review.",
     "next_steps": "Introduce yourself at the next weekly call; review the Q3 proposal.",
 }
+# The receiver's attestation of the walkthrough (when and how), for the kinds that require one.
+WALKED: dict[str, Any] = {"walkthrough_held": True, "walkthrough_how": "video_call"}
 GAPS = [
     "Which ROAS baseline did sales use?",
     "What does “refreshed brand voice” mean exactly — is there a reference?",
@@ -159,7 +161,9 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                 services.handoff_raise_gaps(actor=actor_of(h.to_person), handoff=h, gaps=rng.sample(GAPS, k=2))
                 _age(h, days_ago=rng.uniform(0.5, 3))
             elif state == 3:  # confirmed first time
-                services.handoff_confirm(actor=actor_of(h.to_person), handoff=h, walkthrough_held=True)
+                services.handoff_confirm(
+                    actor=actor_of(h.to_person), handoff=h, walkthrough_at=timezone.now() - timedelta(hours=1), **WALKED
+                )
                 _age(h, days_ago=days, confirm_after_min=rng.randint(20, 600))
             elif state == 4:  # confirmed after a gap round
                 h = services.handoff_raise_gaps(actor=actor_of(h.to_person), handoff=h, gaps=rng.sample(GAPS, k=1))
@@ -169,7 +173,9 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
                     handoff=h,
                     answers={str(gap.pk): "Answered in the shared folder; see the link."},
                 )
-                services.handoff_confirm(actor=actor_of(h.to_person), handoff=h, walkthrough_held=True)
+                services.handoff_confirm(
+                    actor=actor_of(h.to_person), handoff=h, walkthrough_at=timezone.now() - timedelta(hours=1), **WALKED
+                )
                 _age(h, days_ago=days, confirm_after_min=rng.randint(300, 3000))
                 if rng.random() < 0.4:
                     record_failure(h, max(0, int(days) - 5))
@@ -188,7 +194,9 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
             record_failure(h, int(days) - 2)
     for i in range(14):
         h = services.handoff_send(actor=system, handoff=open_one("brief_to_creative", index=i + 40))
-        services.handoff_confirm(actor=actor_of(h.to_person), handoff=h, walkthrough_held=True)
+        services.handoff_confirm(
+            actor=actor_of(h.to_person), handoff=h, walkthrough_at=timezone.now() - timedelta(hours=1), **WALKED
+        )
         days = rng.uniform(3, 85)
         _age(h, days_ago=days, confirm_after_min=rng.randint(5, 60))
         if i % 3 != 2:

@@ -13,6 +13,7 @@ from baton.finance.api.invoices import router as invoices_router
 from baton.finance.api.quotes import router as quotes_router
 from baton.finance.api.recurring import router as recurring_router
 from baton.finance.api.reports import router as reports_router
+from baton.finance.api.scope_reviews import router as scope_reviews_router
 
 router = Router()
 router.add_router("", bank_router)
@@ -23,5 +24,6 @@ router.add_router("", invoices_router)
 router.add_router("", quotes_router)
 router.add_router("", recurring_router)
 router.add_router("", reports_router)
+router.add_router("", scope_reviews_router)
 router.add_router("", einvoice_router)
 router.add_router("", accounting_router)

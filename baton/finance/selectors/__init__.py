@@ -56,6 +56,7 @@ from baton.finance.selectors.records import (
     scope_log_for,
 )
 from baton.finance.selectors.scope import ScopeLog, baseline_for, scope_log, unmanaged_task_ids
+from baton.finance.selectors.scope_reviews import scope_review_list, scope_review_milestone, scope_reviews_due
 from baton.rates.selectors import money_projects
 from baton.timesheets import rollups
 from baton.timesheets.models import TimeRollup
@@ -95,6 +96,9 @@ __all__ = [
     "reminder_schedule_of",
     "scope_log",
     "scope_log_for",
+    "scope_review_list",
+    "scope_review_milestone",
+    "scope_reviews_due",
     "unmanaged_task_ids",
 ]
 

@@ -50,6 +50,7 @@ from baton.finance.services.invoices import (
     payment_record,
     totals_of,
 )
+from baton.finance.services.scope_reviews import scope_review_record
 from baton.rates.services import (
     bill_rate_create,
     bill_rate_delete,
@@ -102,6 +103,7 @@ __all__ = [
     "project_budget_settings",
     "project_budget_update",
     "scope_check_entry",
+    "scope_review_record",
     "sweep_budget_thresholds",
     "totals_of",
 ]

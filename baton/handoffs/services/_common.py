@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from baton.core import access
@@ -10,6 +11,7 @@ from baton.core.access import Actor
 from baton.handoffs.models import (
     Handoff,
 )
+from baton.knowledge.models import Attachment
 from baton.people.models import Person
 
 # The name of the module these lived in before the split, so log records keep their logger.
@@ -79,5 +81,42 @@ def _locked(handoff: Handoff) -> Handoff:
     return Handoff.objects.select_for_update().select_related("template", "from_person", "to_person").get(pk=handoff.pk)
 
 
+URL_RE = re.compile(r"https?://[^\s/$.?#][^\s]*\.[^\s]+", re.IGNORECASE)
+ATTACHMENT_RE = re.compile(r"\battachment:(\d+)\b", re.IGNORECASE)
+
+
+def _reference_error(handoff: Handoff, key: str, value: str) -> str | None:
+    """A `reference` field's value names a document: a link (http(s)://…) or a file attached in Baton
+    (`attachment:<id>`, an attachment of this workspace and, when the handoff has one, of its client). A
+    description of the document (“refreshed brand voice”) is not one."""
+    if URL_RE.search(value):
+        return None
+    ids = [int(i) for i in ATTACHMENT_RE.findall(value)]
+    if ids:
+        found = Attachment.objects.filter(workspace_id=handoff.workspace_id, pk__in=ids)
+        if handoff.client_id is not None:
+            found = found.filter(client_id=handoff.client_id)
+        if found.exists():
+            return None
+        return f"{handoff.label_of(key)}: no such attached file for this client ({', '.join(map(str, ids))})."
+    shown = value if len(value) <= 60 else value[:59] + "…"
+    return (
+        f"{handoff.label_of(key)} must point to the document itself — a link (https://…) or an attached file "
+        f"(attachment:<id>) — not a description of it (“{shown}”)."
+    )
+
+
 def _required_errors(handoff: Handoff) -> dict[str, str]:
-    return {f"fields.{key}": f"{handoff.label_of(key)} is required." for key in handoff.missing_required}
+    """The one check of a handoff's fields before it goes (or goes back) to the receiver: every required field
+    filled, and every filled `reference` field a link or an attached file."""
+    errors = {f"fields.{key}": f"{handoff.label_of(key)} is required." for key in handoff.missing_required}
+    for spec in handoff.field_spec:
+        key = spec.get("key")
+        if spec.get("kind", "text") != "reference" or f"fields.{key}" in errors:
+            continue
+        value = str((handoff.fields or {}).get(key) or "").strip()
+        if value:
+            problem = _reference_error(handoff, key, value)
+            if problem:
+                errors[f"fields.{key}"] = problem
+    return errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from baton.handoffs.models import (
     Handoff,
     HandoffGap,
     HandoffStatus,
+    WalkthroughHow,
 )
 from baton.handoffs.services._common import _clean_values, _event_data, _locked, _required_errors
 
@@ -169,12 +171,50 @@ def handoff_answer_gaps(
     return handoff
 
 
+def _walkthrough_errors(
+    handoff: Handoff, held: bool | None, at: datetime | None, how: str, now: datetime
+) -> dict[str, str]:
+    """The receiver attests the walkthrough themself: that it was held, when and how. Required (each missing one
+    named) when the handoff requires a walkthrough; checked when given otherwise. Baton never assumes it."""
+    errors: dict[str, str] = {}
+    if handoff.requires_walkthrough:
+        if held is False:
+            errors["walkthrough_held"] = "Hold the walkthrough meeting before confirming this handoff."
+        elif held is None:
+            errors["walkthrough_held"] = (
+                "This handoff requires a walkthrough: attest that you took part in it (walkthrough_held: true)."
+            )
+        if held is not False and at is None:
+            errors["walkthrough_at"] = "Say when the walkthrough took place."
+        if held is not False and not how:
+            errors["walkthrough_how"] = f"Say how it took place: {', '.join(WalkthroughHow.values)}."
+    if at is not None:
+        if timezone.is_naive(at):
+            errors["walkthrough_at"] = "Give the time with its offset (ISO 8601)."
+        elif at > now + timedelta(minutes=5):
+            errors["walkthrough_at"] = "The walkthrough is attested once it took place, not before."
+        elif at.year < 1900:
+            errors["walkthrough_at"] = "Give a date from 1900 on."
+    if how and how not in WalkthroughHow.values:
+        errors["walkthrough_how"] = f"Choose one of: {', '.join(WalkthroughHow.values)}."
+    return errors
+
+
 @transaction.atomic
-def handoff_confirm(*, actor: Actor, handoff: Handoff, note: str = "", walkthrough_held: bool | None = None) -> Handoff:
+def handoff_confirm(
+    *,
+    actor: Actor,
+    handoff: Handoff,
+    note: str = "",
+    walkthrough_held: bool | None = None,
+    walkthrough_at: datetime | None = None,
+    walkthrough_how: str = "",
+) -> Handoff:
     """The receiver has enough to proceed. Records the minutes from the first send and whether it was first-time
-    (no gap ever raised). A template that requires a walkthrough is confirmed only with `walkthrough_held: true`
-    attested by the confirmer (422 naming `walkthrough_held` when it is false or left out); otherwise it records what
-    was said (null when nothing was)."""
+    (no gap ever raised). A template that requires a walkthrough is confirmed only when the receiver attests it:
+    `walkthrough_held: true`, `walkthrough_at` (when) and `walkthrough_how` (in person, video or phone call) — 422
+    naming each one false or left out; the attestation is recorded with who made it and when. Otherwise it records
+    what was said (null when nothing was)."""
     access.require(actor, "handoff", "confirm", handoff)
     handoff = _locked(handoff)
     if handoff.status == HandoffStatus.GAPS_RAISED:
@@ -183,28 +223,41 @@ def handoff_confirm(*, actor: Actor, handoff: Handoff, note: str = "", walkthrou
         raise Conflict(
             f"Only a sent handoff is confirmed; this one is {handoff.get_status_display().lower()}.", field="status"
         )
-    if handoff.requires_walkthrough and walkthrough_held is not True:
-        raise ValidationError(
-            {
-                "walkthrough_held": "Hold the walkthrough meeting before confirming this handoff."
-                if walkthrough_held is False
-                else "This handoff requires a walkthrough: say that it was held (walkthrough_held: true)."
-            }
-        )
     now = timezone.now()
+    how = (walkthrough_how or "").strip()
+    errors = _walkthrough_errors(handoff, walkthrough_held, walkthrough_at, how, now)
+    if errors:
+        raise ValidationError(errors)
     sent_at = handoff.sent_at or now
     handoff.status = HandoffStatus.CONFIRMED
     handoff.confirmed_at = now
     handoff.first_time = handoff.gap_rounds == 0
     handoff.minutes_to_confirm = max(0, int((now - sent_at).total_seconds() // 60))
     handoff.walkthrough_held = walkthrough_held
+    if walkthrough_held is not None:
+        handoff.walkthrough_at = walkthrough_at
+        handoff.walkthrough_how = how
+        handoff.walkthrough_attested_by_id = actor.person_id
+        handoff.walkthrough_attested_at = now
     handoff.confirmation_note = (note or "").strip()
     bump_version(handoff)
     handoff.save()
+    walkthrough = (
+        {
+            "walkthrough_held": walkthrough_held,
+            "walkthrough_at": walkthrough_at,
+            "walkthrough_how": how,
+            "walkthrough_attested_by_id": actor.person_id,
+        }
+        if walkthrough_held is not None
+        else {}
+    )
     events.emit(
         actor,
         "handoff.confirmed",
         handoff,
-        data=_event_data(handoff, first_time=handoff.first_time, minutes_to_confirm=handoff.minutes_to_confirm),
+        data=_event_data(
+            handoff, first_time=handoff.first_time, minutes_to_confirm=handoff.minutes_to_confirm, **walkthrough
+        ),
     )
     return handoff

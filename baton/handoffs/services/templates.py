@@ -14,6 +14,7 @@ from baton.core.services import bump_version, check_version, validate
 from baton.delivery.models import ProjectTemplate
 from baton.handoffs.kinds import BUILTIN_KINDS
 from baton.handoffs.models import (
+    FIELD_KINDS,
     HandoffTemplate,
 )
 from baton.people.models import Person
@@ -52,7 +53,7 @@ def templates_ensure(workspace: Workspace) -> None:
 
 def _clean_fields(value: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value:
-        errors["fields"] = "List at least one field: {key, label, help, required}."
+        errors["fields"] = "List at least one field: {key, label, help, required, kind}."
         return []
     cleaned: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -69,12 +70,17 @@ def _clean_fields(value: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
             continue
         seen.add(key)
         label = str(item.get("label") or "").strip() or key.replace("_", " ").capitalize()
+        kind = item.get("kind") or "text"
+        if kind not in FIELD_KINDS:
+            errors[f"fields[{i}].kind"] = f"Choose one of: {', '.join(FIELD_KINDS)}."
+            continue
         cleaned.append(
             {
                 "key": key[:60],
                 "label": label[:200],
                 "help": str(item.get("help") or "").strip()[:1000],
                 "required": bool(item.get("required", False)),
+                "kind": kind,
             }
         )
     return cleaned

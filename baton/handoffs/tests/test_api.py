@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from baton.devdata.testing.handoffs import FIELDS
 from baton.handoffs.models import Handoff
@@ -169,11 +172,13 @@ def test_templates_over_http(personas):
 
 
 def test_a_walkthrough_is_attested_never_assumed(personas):
-    """Confirming a brief → creative handoff with `{}` used to record `walkthrough_held: true` that nobody attested."""
+    """Confirming a brief → creative handoff with `{}` used to record `walkthrough_held: true` that nobody attested.
+    (Issue 20: the attestation also says when and how it took place, and records who attested it, so each missing
+    part is named; the tone-of-voice reference is a link now, as its field demands.)"""
     am, member = personas["am"].api(), personas["member"].api()
     fields = {
         "approved_brief_version": "v3",
-        "tone_of_voice_reference": "Brand book p. 12",
+        "tone_of_voice_reference": "https://brand.example.com/book#p12",
         "walkthrough_meeting": "Monday 10:00",
         "deliverables": "Three banners",
     }
@@ -183,13 +188,26 @@ def test_a_walkthrough_is_attested_never_assumed(personas):
         {"kind": "brief_to_creative", "to_person_id": personas["member"].person.id, "fields": fields},
     ).json()["id"]
     assert _post(am, f"/api/v1/handoffs/{hid}/send").status_code == 200
-    for body in ({}, {"walkthrough_held": None}, {"walkthrough_held": False}):
+    everything = ["walkthrough_held", "walkthrough_at", "walkthrough_how"]
+    for body, named in (
+        ({}, everything),
+        ({"walkthrough_held": None}, everything),
+        ({"walkthrough_held": False}, ["walkthrough_held"]),
+        ({"walkthrough_held": True}, ["walkthrough_at", "walkthrough_how"]),
+    ):
         refused = _post(member, f"/api/v1/handoffs/{hid}/confirm", body)
         assert refused.status_code == 422, body
-        assert [e["field"] for e in refused.json()["errors"]] == ["walkthrough_held"]
+        assert sorted(e["field"] for e in refused.json()["errors"]) == sorted(named), body
     assert Handoff.objects.get(pk=hid).status == "sent"
-    ok = _post(member, f"/api/v1/handoffs/{hid}/confirm", {"walkthrough_held": True})
+    when = (timezone.now() - timedelta(hours=2)).isoformat()
+    ok = _post(
+        member,
+        f"/api/v1/handoffs/{hid}/confirm",
+        {"walkthrough_held": True, "walkthrough_at": when, "walkthrough_how": "in_person"},
+    )
     assert ok.status_code == 200 and ok.json()["walkthrough_held"] is True
+    assert ok.json()["walkthrough_how"] == "in_person"
+    assert ok.json()["walkthrough_attested_by_id"] == personas["member"].person.id
 
 
 def test_a_kind_without_walkthrough_records_what_was_said(personas):

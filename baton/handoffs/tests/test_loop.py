@@ -194,8 +194,19 @@ def test_custom_kind_and_walkthrough(personas):
     with pytest.raises(ValidationError) as exc:
         services.handoff_confirm(actor=personas["member"].actor, handoff=handoff, walkthrough_held=False)
     assert "walkthrough_held" in exc.value.message_dict
-    handoff = services.handoff_confirm(actor=personas["member"].actor, handoff=handoff, walkthrough_held=True)
+    with pytest.raises(ValidationError) as exc:  # issue 20: the attestation says when and how
+        services.handoff_confirm(actor=personas["member"].actor, handoff=handoff, walkthrough_held=True)
+    assert set(exc.value.message_dict) == {"walkthrough_at", "walkthrough_how"}
+    handoff = services.handoff_confirm(
+        actor=personas["member"].actor,
+        handoff=handoff,
+        walkthrough_held=True,
+        walkthrough_at=timezone.now() - timedelta(minutes=30),
+        walkthrough_how="in_person",
+    )
     assert handoff.walkthrough_held is True
+    assert handoff.walkthrough_attested_by_id == personas["member"].person.id
+    assert handoff.walkthrough_attested_at is not None
     with pytest.raises(ValidationError) as exc:
         _open(personas, kind="nope")
     assert "kind" in exc.value.message_dict

@@ -177,7 +177,7 @@ def test_the_map_ranks_points_by_risk_times_frequency(personas):
             title=f"Brief {i}",
             fields={
                 "approved_brief_version": "v2",
-                "tone_of_voice_reference": "Guide",
+                "tone_of_voice_reference": "https://brand.example.com/guide",  # issue 20: a reference is a link
                 "walkthrough_meeting": "Mon",
                 "deliverables": "6 pages",
             },

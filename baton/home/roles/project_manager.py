@@ -3,7 +3,8 @@
 Each live project it manages with the share of its budget used (finance's `current_burns`, the burn
 `GET /api/v1/reports/budget-burn` gives: the larger of money and time, as the budget thresholds compare) beside the
 share of its tasks done (delivery's `project_figures`), drawn as two bars with the numbers in a table; its late
-milestones (open, due before today), its blocked tasks and the handoffs waiting on it (handoffs' inbox)."""
+milestones (open, due before today), the milestones done without a scope review ("scope review due", finance's
+`scope_reviews_due`), its blocked tasks and the handoffs waiting on it (handoffs' inbox)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from baton.core.access import Actor
 from baton.core.selectors import event_list
 from baton.delivery.models import MilestoneStatus, Project, TaskStatus
 from baton.delivery.selectors import LIVE_PROJECT_STATUSES, milestone_list, project_figures, project_list, task_list
-from baton.finance.selectors import Burn, current_burns
+from baton.finance.selectors import Burn, current_burns, scope_reviews_due
 from baton.handoffs.models import Handoff
 from baton.handoffs.selectors import Inbox, inbox
 from baton.home.roles.feed import fold_events, iso, money_str
@@ -41,6 +42,7 @@ def build(actor: Actor) -> dict[str, Any]:
             project__project_manager_id=pid, project__archived_at__isnull=True, due_date__lt=today
         )[:10]
     )
+    review_due = list(scope_reviews_due(actor=actor, managed_by=pid)[:10])
     blocked = list(
         task_list(actor=actor, status=TaskStatus.BLOCKED).filter(
             project__project_manager_id=pid, project__archived_at__isnull=True
@@ -64,6 +66,16 @@ def build(actor: Actor) -> dict[str, Any]:
                 "days_late": (today - m.due_date).days if m.due_date else 0,
             }
             for m in late
+        ],
+        "scope_reviews_due": [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "project_id": m.project_id,
+                "project_name": m.project.name,
+                "completed_at": iso(m.completed_at),
+            }
+            for m in review_due
         ],
         "blocked_tasks": [
             {
