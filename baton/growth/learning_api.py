@@ -39,7 +39,7 @@ class TemplateItemOut(Schema):
     owner: ItemOwnerName
 
 
-class TemplateOut(Schema):
+class OnboardingTemplateOut(Schema):
     id: int
     name: str
     role: str = Field(description="The role it is for; empty: any staff role.")
@@ -50,14 +50,14 @@ class TemplateOut(Schema):
     version: int
 
 
-class TemplateIn(InputSchema):
+class OnboardingTemplateIn(InputSchema):
     name: str = Field(max_length=200)
     role: StaffRole | Literal[""] = ""
     items: list[TemplateItem]
     active: bool = True
 
 
-class TemplatePatch(InputSchema):
+class OnboardingTemplatePatch(InputSchema):
     name: str | None = Field(None, max_length=200)
     role: StaffRole | Literal[""] | None = None
     items: list[TemplateItem] | None = None
@@ -70,7 +70,7 @@ class TemplateFilters(ListParams):
     active: bool | None = None
 
 
-@router.get("/onboarding-templates", response={200: Page[TemplateOut], **ERRORS})
+@router.get("/onboarding-templates", response={200: Page[OnboardingTemplateOut], **ERRORS})
 def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> Any:
     """Onboarding checklists: a new person of the template's role (else of any role) gets its plan when created."""
     qs = selectors.template_list(actor_of(request))
@@ -81,14 +81,14 @@ def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> Any
     return paginate(qs, filters)
 
 
-@router.post("/onboarding-templates", response={201: TemplateOut, **ERRORS})
-def create_template(request: HttpRequest, payload: TemplateIn) -> Any:
+@router.post("/onboarding-templates", response={201: OnboardingTemplateOut, **ERRORS})
+def create_template(request: HttpRequest, payload: OnboardingTemplateIn) -> Any:
     body = payload.model_dump()
     return Status(201, onboarding.onboarding_template_save(actor=actor_of(request), **body))
 
 
-@router.patch("/onboarding-templates/{onboarding_template_id}", response={200: TemplateOut, **ERRORS})
-def update_template(request: HttpRequest, onboarding_template_id: int, payload: TemplatePatch) -> Any:
+@router.patch("/onboarding-templates/{onboarding_template_id}", response={200: OnboardingTemplateOut, **ERRORS})
+def update_template(request: HttpRequest, onboarding_template_id: int, payload: OnboardingTemplatePatch) -> Any:
     actor = actor_of(request)
     template = selectors.template_get(actor, onboarding_template_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -121,7 +121,7 @@ class ProgressOut(Schema):
     complete: bool
 
 
-class PlanOut(Schema):
+class OnboardingPlanOut(Schema):
     id: int
     person_id: int
     person_name: str
@@ -171,7 +171,7 @@ class ItemDone(InputSchema):
     done: bool = Field(True, description="false: untick it.")
 
 
-@router.get("/onboarding-plans", response={200: Page[PlanOut], **ERRORS})
+@router.get("/onboarding-plans", response={200: Page[OnboardingPlanOut], **ERRORS})
 def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
     """New hires' plans: one's own, those one is buddy on, one's reports' (everyone's for owners/admins)."""
     qs = selectors.plan_list(actor_of(request), person_id=filters.person_id)
@@ -180,7 +180,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
     return paginate(qs, filters)
 
 
-@router.post("/onboarding-plans", response={201: PlanOut, **ERRORS})
+@router.post("/onboarding-plans", response={201: OnboardingPlanOut, **ERRORS})
 def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
     """Start a plan by hand (owners/admins): a template's items due from the start date, and/or items of its own."""
     actor = actor_of(request)
@@ -189,12 +189,12 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
     return Status(201, selectors.plan_get(actor, plan.pk))
 
 
-@router.get("/onboarding-plans/{onboarding_plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/onboarding-plans/{onboarding_plan_id}", response={200: OnboardingPlanOut, **ERRORS})
 def get_plan(request: HttpRequest, onboarding_plan_id: int) -> Any:
     return selectors.plan_get(actor_of(request), onboarding_plan_id)
 
 
-@router.patch("/onboarding-plans/{onboarding_plan_id}", response={200: PlanOut, **ERRORS})
+@router.patch("/onboarding-plans/{onboarding_plan_id}", response={200: OnboardingPlanOut, **ERRORS})
 def update_plan(request: HttpRequest, onboarding_plan_id: int, payload: PlanPatch) -> Any:
     """Set the buddy or move the start date (owners/admins, the hire's lead)."""
     actor = actor_of(request)
@@ -206,7 +206,8 @@ def update_plan(request: HttpRequest, onboarding_plan_id: int, payload: PlanPatc
 
 
 @router.post(
-    "/onboarding-plans/{onboarding_plan_id}/items/{onboarding_item_id}/complete", response={200: PlanOut, **ERRORS}
+    "/onboarding-plans/{onboarding_plan_id}/items/{onboarding_item_id}/complete",
+    response={200: OnboardingPlanOut, **ERRORS},
 )
 def complete_item(request: HttpRequest, onboarding_plan_id: int, onboarding_item_id: int, payload: ItemDone) -> Any:
     """Tick an item (or untick it with `done: false`): the hire, the buddy, the hire's lead, owners/admins. 409 when
@@ -397,7 +398,7 @@ def get_assignment(request: HttpRequest, lesson_assignment_id: int) -> Any:
     return selectors.assignment_get(actor_of(request), lesson_assignment_id)
 
 
-class AttemptOut(Schema):
+class LessonAttemptOut(Schema):
     id: int
     assignment_id: int
     person_id: int
@@ -438,13 +439,13 @@ class ReviewIn(InputSchema):
     note: str = Field("", max_length=5000)
 
 
-@router.get("/training/attempts", response={200: Page[AttemptOut], **ERRORS})
+@router.get("/training/attempts", response={200: Page[LessonAttemptOut], **ERRORS})
 def list_attempts(request: HttpRequest, filters: Query[AttemptFilters]) -> Any:
     qs = selectors.attempt_list(actor_of(request), assignment_id=filters.assignment_id, person_id=filters.person_id)
     return paginate(qs, filters)
 
 
-@router.post("/training/attempts", response={201: AttemptOut, **ERRORS})
+@router.post("/training/attempts", response={201: LessonAttemptOut, **ERRORS})
 def create_attempt(request: HttpRequest, payload: AttemptIn) -> Any:
     """Take one's own lesson: a quiz is scored at once (passed at the pass mark; a failed one may be retaken), a
     scenario answer waits for the lead's review, a reading is done. 409 once completed or while waiting."""
@@ -456,12 +457,12 @@ def create_attempt(request: HttpRequest, payload: AttemptIn) -> Any:
     )
 
 
-@router.get("/training/attempts/{lesson_attempt_id}", response={200: AttemptOut, **ERRORS})
+@router.get("/training/attempts/{lesson_attempt_id}", response={200: LessonAttemptOut, **ERRORS})
 def get_attempt(request: HttpRequest, lesson_attempt_id: int) -> Any:
     return selectors.attempt_get(actor_of(request), lesson_attempt_id)
 
 
-@router.post("/training/attempts/{lesson_attempt_id}/review", response={200: AttemptOut, **ERRORS})
+@router.post("/training/attempts/{lesson_attempt_id}/review", response={200: LessonAttemptOut, **ERRORS})
 def review_attempt(request: HttpRequest, lesson_attempt_id: int, payload: ReviewIn) -> Any:
     """The lead (or an owner/admin) decides a scenario answer: passed completes the lesson; 409 once decided."""
     actor = actor_of(request)

@@ -60,6 +60,8 @@ events.on_emit("invoice.emailed", record_invoice_touchpoint)
 def goals_from_sales_handoff(actor: Actor, handoff: Handoff) -> None:
     """A client goal for each measurable commitment in a confirmed sales-to-account handoff's fields (in the
     template's order; a metric promised twice, once), made by Baton with `source_handoff_id`; none twice."""
+    if not isinstance(handoff, Handoff):  # the verb emitted on another target (a test, a replay) is none of ours
+        return
     client = handoff.client
     if handoff.kind != "sales_to_account" or client is None:
         return

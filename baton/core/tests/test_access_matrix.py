@@ -56,6 +56,7 @@ from baton.finance.models import (
     RecurringInvoice,
     ReminderSchedule,
 )
+from baton.finance.services import scope_review_record
 from baton.growth.models import (
     Assessment,
     Behaviour,
@@ -655,6 +656,13 @@ def _delivery_records(actor: Actor, client: Client, pm: Person | None, member: P
         project_manager_id=pm.id if pm else None,
     )
     milestone = delivery.milestone_create(actor=actor, project=project, name="Matrix milestone")
+    # Two milestones reached: one with its scope review, one whose review is due (the scope-review lists' rows).
+    for name in ("Reviewed milestone", "Review due"):
+        reached = delivery.milestone_complete(
+            actor=actor, milestone=delivery.milestone_create(actor=actor, project=project, name=name)
+        )
+        if name == "Reviewed milestone":
+            scope_review_record(actor=actor, milestone=reached, outcome="in_scope")
     task = delivery.task_create(
         actor=actor, project=project, title="Matrix task", assignee_id=member.id if member else None
     )

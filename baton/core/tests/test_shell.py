@@ -15,27 +15,27 @@ pytestmark = pytest.mark.django_db
 # What each role finds in its main navigation, written out so a change to the policy or the list is a deliberate one.
 EXPECTED = {
     "owner": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
-        "Growth", "Handoffs", "Activity", "Automations", "Imports", "Settings",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Requests", "Schedule", "Time", "Finance",
+        "Quotes", "Growth", "Handoffs", "Activity", "Automations", "Imports", "Approvals", "Settings",
     ],
     "admin": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
-        "Growth", "Handoffs", "Activity", "Automations", "Imports",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Requests", "Schedule", "Time", "Finance",
+        "Quotes", "Growth", "Handoffs", "Activity", "Automations", "Imports", "Approvals",
     ],
     "finance": [
         "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
         "Growth", "Handoffs", "Activity",
     ],
     "am": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Quotes",
-        "Growth", "Handoffs", "Activity",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Requests", "Schedule", "Time", "Finance",
+        "Quotes", "Growth", "Handoffs", "Activity", "Approvals",
     ],
     "pm": [
-        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Schedule", "Time", "Finance", "Growth",
-        "Handoffs", "Activity",
+        "Home", "People", "Clients", "Projects", "My tasks", "Accounts", "Requests", "Schedule", "Time", "Finance",
+        "Growth", "Handoffs", "Activity",
     ],
     "member": ["Home", "People", "Clients", "Projects", "My tasks", "Schedule", "Time", "Growth", "Handoffs", "Activity"],
-    "client_a": ["Home", "Clients", "Projects", "Invoices", "Portal"],
+    "client_a": ["Home", "Clients", "Projects", "Invoices", "Portal", "Requests", "Approvals", "Files"],
 }  # fmt: skip
 
 

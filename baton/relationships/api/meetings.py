@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baton.core.api_support import ERRORS, PDF_CONTENT, ListParams, Page, actor_of, paginate
-from baton.core.schemas import InputSchema
+from baton.core.schemas import InputSchema, StrictSchema
 from baton.relationships import selectors, services
 from baton.relationships.api._common import _client
 from baton.relationships.pdf import render_meeting_brief, render_qbr
@@ -98,7 +98,7 @@ def schedule_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
 # --- The brief ------------------------------------------------------------------------------------------------------
 
 
-class BriefOut(Schema):
+class MeetingBriefOut(Schema):
     meeting: MeetingOut
     client_id: int
     client_name: str
@@ -158,7 +158,7 @@ def _goal_json(row: dict[str, Any], value_key: str) -> dict[str, Any]:
 
 @router.get(
     "/meetings/{meeting_id}/brief",
-    response={200: BriefOut, **ERRORS},
+    response={200: MeetingBriefOut, **ERRORS},
     tags=["meetings"],
     operation_id="baton_relationships_api_meeting_brief",
 )
@@ -217,7 +217,7 @@ def meeting_brief_pdf(request: HttpRequest, meeting_id: int) -> Any:
 # --- The QBR pack -------------------------------------------------------------------------------------------------
 
 
-class QbrParams(Schema):
+class QbrParams(StrictSchema):
     quarter: str | None = Field(None, description="YYYYQn, e.g. 2026Q3; the current quarter by default.")
     client_facing: bool = Field(False, description="The version for the client (passes core.client_view).")
 

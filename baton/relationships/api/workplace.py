@@ -199,7 +199,7 @@ class DeliverableFilters(ListParams):
     project_id: int | None = None
 
 
-class DecisionIn(InputSchema):
+class DeliverableDecisionIn(InputSchema):
     comment: str = ""
 
 
@@ -248,7 +248,7 @@ def _decide(request: HttpRequest, task_id: int, decision: str, comment: str) -> 
     tags=["deliverables"],
     operation_id="baton_relationships_api_approve_deliverable",
 )
-def approve_deliverable(request: HttpRequest, deliverable_id: int, payload: DecisionIn) -> Any:
+def approve_deliverable(request: HttpRequest, deliverable_id: int, payload: DeliverableDecisionIn) -> Any:
     """The task moves to done; `deliverable.approved`. A task not in review: 409."""
     return _decide(request, deliverable_id, "approved", payload.comment)
 
@@ -259,7 +259,7 @@ def approve_deliverable(request: HttpRequest, deliverable_id: int, payload: Deci
     tags=["deliverables"],
     operation_id="baton_relationships_api_request_deliverable_changes",
 )
-def request_deliverable_changes(request: HttpRequest, deliverable_id: int, payload: DecisionIn) -> Any:
+def request_deliverable_changes(request: HttpRequest, deliverable_id: int, payload: DeliverableDecisionIn) -> Any:
     """The task moves back to in progress; `deliverable.changes_requested`. The comment is required (422)."""
     return _decide(request, deliverable_id, "changes_requested", payload.comment)
 
