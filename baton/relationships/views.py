@@ -365,7 +365,6 @@ def goal_new(request: HttpRequest, client_id: int) -> HttpResponse:
         request,
         client_id,
         GoalForm,
-        MeetingForm,
         lambda actor, client, data: services.goal_create(actor=actor, client=client, **data),
     )
 

@@ -118,3 +118,22 @@ def test_commitments_are_read_with_their_units_and_dates():
     assert found["leads"].target == 2500 and str(found["leads"].target_date) == "2027-03-31"
     assert found["ctr"].target == 2 and found["ctr"].unit == "%"
     assert measurable_commitments("Double inbound leads. Launch before the trade fair.") == []
+
+
+def test_an_account_manager_adds_a_cost_goal_on_the_account_page(personas):
+    web = WebClient()
+    web.force_login(personas["am"].person.membership.user)
+    response = web.post(
+        f"/relationships/accounts/{personas.client_a.id}/goals/",
+        {
+            "title": "Cheaper leads",
+            "metric": "CPL",
+            "unit": "€",
+            "baseline": "0",
+            "target": "40",
+            "lower_is_better": "on",
+        },
+    )
+    assert response.status_code in (200, 302), response
+    goal = ClientGoal.objects.get(client=personas.client_a, title="Cheaper leads")
+    assert goal.lower_is_better and goal.target == Decimal("40.00")
