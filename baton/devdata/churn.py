@@ -124,7 +124,9 @@ def churn_history(
     engagements: list[Engagement] = []
     for client in _past_clients(workspace, rng, past, prefix):
         length = 30 * rng.randint(*months)
-        churned_on = today - timedelta(days=rng.randint(20, 30 * months[0]))
+        # Spread over six years: an agency loses a few clients a year, not its whole book in one (the retention report
+        # and the owner's home read these too).
+        churned_on = today - timedelta(days=rng.randint(20, 6 * 365))
         start = churned_on - timedelta(days=length)
         decline_from = churned_on - timedelta(days=rng.randint(100, 180))
         silent = rng.random() < 0.125  # churns with no warning in its signals
@@ -143,7 +145,7 @@ def churn_history(
                 name=f"{client.name} retainer",
                 start_date=start,
                 end_date=start + timedelta(days=length + 365),
-                value=Decimal(rng.randrange(24_000, 180_000, 1000)),
+                value=Decimal(rng.randrange(12_000, 60_000, 1000)),  # smaller accounts than today's book
                 currency=workspace.currency,
                 recurring=True,
                 status=status,

@@ -45,6 +45,15 @@ def _retainer(
     )
 
 
+def _renewed(
+    actor: Actor, client: Client, name: str, start: date, value: str, service: str, notice: int = 30
+) -> Engagement:
+    """A retainer running since `start` that renewed a year's term before it at the same value: long-standing
+    accounts are in the retention report's cohort a year back, as they would be in an agency's books."""
+    prior = _retainer(actor, client, name, start - timedelta(days=365), value, service, notice=notice)
+    return services.engagement_renew(actor=actor, engagement=prior, version=None, start_date=start)
+
+
 @transaction.atomic
 def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients: list[Client]) -> None:
     """After relationships' demo: its account at risk (the last live client) renews within 60 days."""
@@ -57,7 +66,7 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
         service = SERVICES[i % len(SERVICES)]
         if client == at_risk:  # renews in 45 days, 30 days' notice: inside notice + 60 on an at-risk account
             start = today + timedelta(days=45) - timedelta(days=365)
-            _retainer(actor, client, f"{service} retainer", start, "36000.00", service)
+            _renewed(actor, client, f"{service} retainer", start, "36000.00", service)
         elif i == 0:  # renewed at a higher value: expansion
             first = _retainer(actor, client, f"{service} retainer", today - timedelta(days=500), "24000.00", service)
             services.engagement_renew(actor=actor, engagement=first, version=None, value=Decimal("36000.00"))
@@ -67,7 +76,7 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
         else:
             start = today - timedelta(days=rng.randint(120, 300))
             value = f"{rng.choice([12, 18, 24, 30, 48]) * 1000}.00"
-            _retainer(actor, client, f"{service} retainer", start, value, service, notice=rng.choice([30, 60, 90]))
+            _renewed(actor, client, f"{service} retainer", start, value, service, notice=rng.choice([30, 60, 90]))
     first_client = live[0]
     services.engagement_create(
         actor=actor,

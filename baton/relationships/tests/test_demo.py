@@ -46,7 +46,8 @@ def test_demo_contracts_renew_up_and_down_and_one_at_risk_renews_within_60_days(
     engagements_demo.extend_demo(personas.workspace, system, random.Random(3), clients)
     renewals = list(Engagement.objects.filter(renewed_from__isnull=False).select_related("renewed_from"))
     changes = sorted((mrr(e) or 0) - (mrr(e.renewed_from) or 0) for e in renewals)
-    assert len(changes) == 2 and changes[0] < 0 < changes[1]  # one contraction, one expansion
+    moved = [c for c in changes if c]  # the other long-standing accounts renewed at the same value
+    assert len(moved) == 2 and moved[0] < 0 < moved[1]  # one contraction, one expansion
     at_risk = clients[-1]
     due = renewals_due(actor=personas["owner"].actor, days=60)
     row = next(r for r in due if r["client_id"] == at_risk.pk)
