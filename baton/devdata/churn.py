@@ -76,6 +76,9 @@ def _walk(rng: random.Random, base: dict[str, float], g: dict[str, float]) -> di
     return {s: _clamp(g[s] + 0.4 * (base[s] - g[s]) + rng.gauss(0, 0.1)) for s in g}
 
 
+PAST_SERVICES = ("SEO", "Paid media", "Content", "Web care")
+
+
 def _past_clients(workspace: Workspace, rng: random.Random, n: int, prefix: str) -> list[Client]:
     taken = {name.lower() for name in Client.objects.filter(workspace=workspace).values_list("name", flat=True)}
     names: list[str] = []
@@ -143,6 +146,7 @@ def churn_history(
                 workspace=workspace,
                 client=client,
                 name=f"{client.name} retainer",
+                service=PAST_SERVICES[client.pk % len(PAST_SERVICES)],  # no draw: the history's numbers stay the same
                 start_date=start,
                 end_date=start + timedelta(days=length + 365),
                 value=Decimal(rng.randrange(12_000, 60_000, 1000)),  # smaller accounts than today's book

@@ -407,7 +407,7 @@ class OnboardingItem(TimestampedModel):
         ordering = ["due_on", "position", "id"]
 
     def __str__(self) -> str:
-        return f"Onboarding item #{self.pk}"
+        return self.title  # the template's words ("Shadow a client call"): nothing personal
 
 
 class LessonKind(models.TextChoices):
@@ -465,7 +465,7 @@ class LessonAssignment(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Lesson assignment #{self.pk}"
+        return self.lesson.title
 
 
 class LessonAttempt(TimestampedModel):
@@ -485,4 +485,4 @@ class LessonAttempt(TimestampedModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Lesson attempt #{self.pk}"
+        return f"Attempt at {self.assignment.lesson.title}"  # never the score: the event log is read by all staff

@@ -47,6 +47,9 @@ def extend_demo(workspace: Workspace, actor: Actor, rng: random.Random, clients:
             services.client_request_decline(
                 actor=actor, request=req, reason="They hold personal data; we will share the anonymised summary."
             )
-    approved = delivery.task_create(actor=actor, project=project, title="Key visual, final", status="in_review")
+    # Work already under the client's eyes started long ago: past the start gates (an override, recorded).
+    approved = delivery.task_create(
+        actor=actor, project=project, title="Key visual, final", status="in_review", override=True
+    )
     services.deliverable_decide(actor=portal, task=approved, decision="approved", comment="Love it, go ahead.")
-    delivery.task_create(actor=actor, project=project, title="Landing page copy, v2", status="in_review")
+    delivery.task_create(actor=actor, project=project, title="Landing page copy, v2", status="in_review", override=True)
