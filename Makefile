@@ -60,12 +60,16 @@ lint: deps
 typecheck: deps
 	$(BIN)/mypy baton
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; default 2, the cores CI has; each worker has its own test
+# database). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+
 pytest: deps chromium
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # The same suite on PostgreSQL (DATABASE_URL must point at a server; .ci/run sets it).
 pytest-pg: deps chromium
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # The automation tests with the task queue on Redis: a real RedisHuey queue and consumer (.ci/run starts Redis).
 pytest-redis: deps
@@ -80,10 +84,11 @@ test-week: deps chromium
 	  $(BIN)/pytest -q -n 2 --clock=2027-03-$${day}T23:30:00+00:00 || exit 1; \
 	done
 
-# Scale benchmarks (issue #10): agency-L on SQLite and PostgreSQL, reports vs the bare SQL aggregate, pages, HTTP
-# time-entry creation, memory; prints a pass/miss table. BENCH_SIZE=S|M for a quick run. See bench/run.py.
+# Scale benchmarks (issues #10, #21): agency-S and -L on SQLite and PostgreSQL, reports vs the bare SQL aggregate,
+# pages at S and L, HTTP time-entry creation, memory; prints every goal with pass/miss and writes one JSON per run.
+# BENCH_SIZES=S for a quick run, S,M,L,XL to add sizes. See bench/run.py.
 bench: deps
-	BENCH_SIZE="$${BENCH_SIZE:-L}" $(BIN)/python -m bench.run
+	BENCH_SIZES="$${BENCH_SIZES:-S,$${BENCH_SIZE:-L}}" $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

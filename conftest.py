@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from hypothesis import HealthCheck, settings
 
+from baton.core import health, outage, throttle
 from baton.devdata.testing.personas import Personas, make_personas
 
 # Property tests judge their outcomes, never the machine's speed: CI runs on two busy cores, where generating inputs
@@ -60,3 +61,12 @@ _TRAVELLER = pytest.StashKey["time_machine.travel"]()
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()
+
+
+@pytest.fixture(autouse=True)
+def _forget_outages() -> None:
+    """Each test starts with every dependency answering: no remembered outage, an empty per-process throttle
+    stand-in, no cached banner or readiness (core/outage.py, core/throttle.py, core/health.py)."""
+    outage.reset()
+    throttle.clear_fallback()
+    health.forget()

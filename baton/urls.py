@@ -22,3 +22,6 @@ urlpatterns = [
     path("growth/", include("baton.growth.urls")),
     path("imports/", include("baton.imports.urls")),
 ]
+
+# A 500 names what to run when the static files were never collected (the styled page needs them itself).
+handler500 = "baton.core.deploy.server_error"

@@ -1,11 +1,15 @@
 """Time-entry creation over HTTP under concurrency, against a bare one-INSERT view on the same server.
 
-Starts gunicorn (bench.settings, `BENCH_WORKERS` workers, default 4, of `BENCH_WORKER_CLASS`, default `sync` as in the
-README's production command) on 127.0.0.1, then with a thread pool (`BENCH_THREADS`, default 8, one person and one
-client connection per thread) posts `BENCH_REQUESTS` time entries to `POST /api/v1/time-entries` (bearer tokens, the
-full service: access, validation, rates, rollup, event) and as many rows to `/bench/bare-insert/`; then one client
-alone, sequentially, for the single-request median. Reports throughput, p50/p99 and the peak RSS (VmHWM) of the web
-workers. Run as `python -m bench.http_load --slug S --out F`.
+Starts gunicorn (bench.settings, `BENCH_WORKERS` workers, default 4, of `BENCH_WORKER_CLASS`, default `sync`, and
+`--preload` as in the README's production command) on 127.0.0.1 and waits until it answers; then with a thread pool
+(`BENCH_THREADS`, default 8, one person and one client connection per thread) posts `BENCH_REQUESTS` time entries
+to `POST /api/v1/time-entries` (bearer tokens, the full service: access, validation, rates, rollup, event) and as
+many rows to `/bench/bare-insert/`; then one client alone, sequentially, for the single-request median. The entries
+go to the expensive path (issue 21): an active time-and-materials project with a budget (the finance subscriber
+checks its thresholds on every entry) and tasks, each entry against one of its tasks. Reports throughput, p50/p99
+and the peak RSS (VmHWM) of the web workers after the load and again after every worker has also served the
+largest report (profitability by project over 5 years) and the main pages (home, schedule, the owner's accounts
+portfolio). Run as `python -m bench.http_load --slug S --out F`.
 
 Fair to both views: the same server, workers and client code. Sync workers close the connection after every
 response, so each request of either view opens a new one (no keep-alive; `BENCH_WORKER_CLASS=gthread` keeps them
@@ -35,6 +39,7 @@ from typing import Any
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = int(os.environ.get("BENCH_HTTP_TIMEOUT", "120"))  # workers boot slowly on a loaded machine
 
 
 def _free_port() -> int:
@@ -43,13 +48,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _setup(slug: str, threads: int) -> tuple[list[dict[str, Any]], int]:
+def _setup(slug: str, threads: int) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
     from baton.core.access import Actor
-    from baton.core.models import Workspace
+    from baton.core.models import User, Workspace
     from baton.core.services import api_token_create
-    from baton.delivery.models import Project
+    from baton.delivery.models import Project, Task
     from baton.people.models import Person
 
     workspace = Workspace.objects.get(slug=slug)
@@ -59,12 +67,35 @@ def _setup(slug: str, threads: int) -> tuple[list[dict[str, Any]], int]:
         .select_related("membership__user")
         .order_by("pk")[: threads + 1]
     )
-    project = Project.objects.get(workspace=workspace, name="Internal: agency time")
+    # The expensive path: a budgeted T&M project with tasks (the largest budget, the first by id among equals).
+    project = (
+        Project.objects.filter(
+            workspace=workspace, status="active", billing="time_and_materials", budget_minutes__gt=0, archived_at=None
+        )
+        .filter(tasks__isnull=False)
+        .distinct()
+        .order_by("-budget_minutes", "pk")
+        .first()
+    )
+    assert project is not None, "no active T&M project with a budget and tasks"
+    tasks = list(Task.objects.filter(project=project).order_by("pk").values_list("pk", flat=True))
     clients = []
-    for person in people:
+    for i, person in enumerate(people):
         _, token = api_token_create(actor=actor, user=person.membership.user, name="bench-load")
-        clients.append({"token": token, "person_id": person.pk, "project_id": project.pk})
-    return clients, workspace.pk
+        clients.append(
+            {"token": token, "person_id": person.pk, "project_id": project.pk, "task_id": tasks[i % len(tasks)]}
+        )
+    owner = User.objects.get(email=f"owner@{slug}.baton.test")
+    _, owner_token = api_token_create(actor=actor, user=owner, name="bench-rss")
+    browser = Client()
+    browser.force_login(owner)
+    target = {
+        "project": f"{project.name} (budget {project.budget_minutes:,} min, {len(tasks)} tasks)",
+        "owner_token": owner_token,
+        "session": browser.cookies["sessionid"].value,
+        "portfolio": reverse("relationships:portfolio"),
+    }
+    return clients, workspace.pk, target
 
 
 def _post(conn: http.client.HTTPConnection, path: str, body: dict[str, Any], token: str | None) -> tuple[int, float]:
@@ -84,11 +115,11 @@ def _run(port: int, clients: list[dict[str, Any]], workspace_id: int, bare: bool
 
     def work(i: int) -> list[tuple[int, float]]:
         c = clients[i]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         out = []
         for n in range(per_client):
             day = base + timedelta(days=n // 100 + i * 50)
-            body = {"project_id": c["project_id"], "date": day.isoformat(), "minutes": 1}
+            body = {"project_id": c["project_id"], "task_id": c["task_id"], "date": day.isoformat(), "minutes": 1}
             if bare:
                 body |= {"workspace_id": workspace_id, "person_id": c["person_id"]}
                 out.append(_post(conn, "/bench/bare-insert/", body, None))
@@ -110,6 +141,45 @@ def _run(port: int, clients: list[dict[str, Any]], workspace_id: int, bare: bool
         "p50_ms": round(statistics.median(latencies), 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2),
     }
+
+
+def _read_heavy(port: int, target: dict[str, Any], workers: int) -> dict[str, int]:
+    """The largest report and the main pages, each requested twice per worker (sync workers take requests in turn,
+    so every one serves each); answers each URL's status."""
+    today = date.today()
+    five = today.replace(year=today.year - 5) + timedelta(days=1)
+    monday = today - timedelta(days=today.weekday())
+    api = [f"/api/v1/reports/profitability?group_by=project&from={five}&to={today}"]
+    pages = ["/", f"/schedule/?scale=weeks&start={monday}", target["portfolio"]]
+    statuses: dict[str, int] = {}
+    for url in api + pages:
+        for _ in range(2 * workers):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+            if url in api:
+                headers = {"Authorization": f"Bearer {target['owner_token']}"}
+            else:
+                headers = {"Cookie": f"sessionid={target['session']}"}
+            conn.request("GET", url, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            statuses[url] = response.status
+            conn.close()
+    return statuses
+
+
+def _wait_ready(port: int) -> None:
+    """Until the server answers a request (the port opens before the workers are ready)."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+            conn.request("GET", "/login/")
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer in {TIMEOUT} s")
 
 
 def _rss_kb(master: int) -> int:
@@ -150,13 +220,14 @@ def main() -> None:
     workers = int(os.environ.get("BENCH_WORKERS", "4"))
     worker_class = os.environ.get("BENCH_WORKER_CLASS", "sync")
     total = int(os.environ.get("BENCH_REQUESTS", "1600"))
-    clients, workspace_id = _setup(args.slug, threads)
+    clients, workspace_id, target = _setup(args.slug, threads)
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "baton.wsgi:application",
+            "--preload",  # as bin/run: the warm-up once before forking, so the workers are ready together
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -170,12 +241,7 @@ def main() -> None:
         env=env,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_ready(port)
         per = max(1, total // threads)
         _run(port, clients[:threads], workspace_id, True, 20)  # warm every worker
         _run(port, clients[:threads], workspace_id, False, 20)
@@ -184,9 +250,15 @@ def main() -> None:
         single = _run(port, clients[threads:], workspace_id, False, 200)
         single_bare = _run(port, clients[threads:], workspace_id, True, 200)
         rss = _rss_kb(server.pid)
+        heavy = _read_heavy(port, target, workers)
+        rss_heavy = _rss_kb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     _cleanup(workspace_id)
     result = {
         "workers": workers,
@@ -197,7 +269,10 @@ def main() -> None:
         "ratio": round(concurrent_api["throughput"] / concurrent_bare["throughput"], 2),
         "single": single,
         "single_bare": single_bare,
+        "project": target["project"],
         "peak_rss_mb": round(rss / 1024, 1),
+        "peak_rss_after_reads_mb": round(rss_heavy / 1024, 1),
+        "reads": heavy,
     }
     Path(args.out).write_text(json.dumps(result, indent=1))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -90,27 +91,128 @@ def bare_burn(project_id: int) -> tuple[int, Decimal]:
     return int(row[0] or 0), _dec(row[1])
 
 
-def bare_handoffs(workspace_id: int, tz: str, lo: date, hi: date) -> tuple[int, int, int, int, int, Decimal]:
-    """Handoffs sent in [lo, hi] (days in the workspace's time zone), confirmed, gap questions on them; failures in
-    [lo, hi], their minutes and cost: the headline figures of /reports/handoffs as plain SQL."""
+def _median_of(total: Any, picked: Any) -> int | float | None:
+    """The median from the sum and count (1 or 2) of the middle values, as the report rounds it."""
+    if not picked:
+        return None
+    total = int(total)
+    if int(picked) == 1:
+        return total
+    return total // 2 if total % 2 == 0 else total / 2
+
+
+def bare_handoffs(workspace_id: int, tz: str, lo: date, hi: date) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """The figures of /reports/handoffs as plain SQL, for the whole period and per kind, team (the owner's job title)
+    and month: handoffs sent in [lo, hi] (days in the workspace's time zone), confirmed, confirmed first time, the
+    median minutes to confirm (window functions), gap questions and handoffs with any; failures in [lo, hi], their
+    minutes and cost. Two statements, one per table; the month of sending by comparisons with each month's first
+    instant, as the report does."""
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
-    start = datetime.combine(lo, time.min, tzinfo=ZoneInfo(tz or "UTC"))
-    end = datetime.combine(hi + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz or "UTC"))
-    count, confirmed, gaps = _sql(
-        "SELECT COUNT(*), SUM(CASE WHEN h.status = 'confirmed' THEN 1 ELSE 0 END), "
-        "(SELECT COUNT(*) FROM handoffs_handoffgap g JOIN handoffs_handoff h2 ON h2.id = g.handoff_id "
-        " WHERE h2.workspace_id = %s AND h2.sent_at >= %s AND h2.sent_at < %s) "
-        "FROM handoffs_handoff h WHERE h.workspace_id = %s AND h.sent_at >= %s AND h.sent_at < %s",
-        [workspace_id, start, end, workspace_id, start, end],
-    )[0]
-    failures, minutes, cost = _sql(
-        "SELECT COUNT(*), SUM(remediation_minutes), SUM(remediation_cost) FROM handoffs_handofffailure "
-        "WHERE workspace_id = %s AND occurred_on >= %s AND occurred_on <= %s",
+    from django.db import connection
+
+    instant = connection.ops.adapt_datetimefield_value
+    zone = ZoneInfo(tz or "UTC")
+    start = datetime.combine(lo, time.min, tzinfo=zone)
+    end = datetime.combine(hi + timedelta(days=1), time.min, tzinfo=zone)
+    months, cursor = [], date(lo.year, lo.month, 1)
+    while cursor <= hi:
+        months.append(f"{cursor:%Y-%m}")
+        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    firsts = [datetime.combine(date.fromisoformat(f"{m}-01"), time.min, tzinfo=zone) for m in months[1:]]
+    month_case = (
+        "CASE "
+        + " ".join(f"WHEN h.sent_at < %s THEN {i}" for i in range(len(firsts)))
+        + (f" ELSE {len(months) - 1} END")
+    )
+    if not firsts:
+        month_case = str(len(months) - 1)
+    figures = ", ".join(("confirmed", "first", "mtc", "gaps"))
+    rows = _sql(
+        "WITH h AS MATERIALIZED (SELECT h.kind, COALESCE(NULLIF(p.title, ''), '—') AS team, "
+        f"{month_case} AS month, "
+        "CASE WHEN h.status = 'confirmed' THEN 1 ELSE 0 END AS confirmed, "
+        "CASE WHEN h.status = 'confirmed' AND h.first_time THEN 1 ELSE 0 END AS first, "
+        "CASE WHEN h.status = 'confirmed' THEN h.minutes_to_confirm END AS mtc, "
+        "(SELECT COUNT(*) FROM handoffs_handoffgap g WHERE g.handoff_id = h.id) AS gaps "
+        "FROM handoffs_handoff h JOIN people_person p ON p.id = h.from_person_id "
+        "WHERE h.workspace_id = %s AND h.sent_at >= %s AND h.sent_at < %s), "
+        f"keyed AS MATERIALIZED (SELECT 'all' AS dim, '' AS k, {figures} FROM h "
+        f"UNION ALL SELECT 'kind', kind, {figures} FROM h "
+        f"UNION ALL SELECT 'team', team, {figures} FROM h "
+        f"UNION ALL SELECT 'month', CAST(month AS TEXT), {figures} FROM h), "
+        "counts AS (SELECT dim, k, COUNT(*) AS n, SUM(confirmed) AS confirmed, SUM(first) AS first, "
+        "SUM(gaps) AS gaps, SUM(CASE WHEN gaps > 0 THEN 1 ELSE 0 END) AS raised, COUNT(mtc) AS nm "
+        "FROM keyed GROUP BY dim, k), "
+        "ranked AS (SELECT dim, k, mtc, ROW_NUMBER() OVER (PARTITION BY dim, k ORDER BY mtc) AS rn "
+        "FROM keyed WHERE mtc IS NOT NULL), "
+        "middle AS (SELECT r.dim, r.k, SUM(r.mtc) AS total, COUNT(*) AS picked FROM ranked r "
+        "JOIN counts c ON c.dim = r.dim AND c.k = r.k WHERE r.rn IN ((c.nm + 1) / 2, (c.nm + 2) / 2) "
+        "GROUP BY r.dim, r.k) "
+        "SELECT c.dim, c.k, c.n, c.confirmed, c.first, c.gaps, c.raised, m.total, m.picked "
+        "FROM counts c LEFT JOIN middle m ON m.dim = c.dim AND m.k = c.k",
+        # As the ORM writes them: SQLite stores naive UTC text, so an aware instant in another zone compared as text
+        # would put a handoff sent just before local midnight on a month's first in the wrong month.
+        [*map(instant, firsts), workspace_id, instant(start), instant(end)],
+    )
+    out: dict[tuple[str, str], list[Any]] = {}
+    for dim, key, count, confirmed, first, gaps, raised, middle, picked in rows:
+        key = months[int(key)] if dim == "month" else key
+        out[(dim, key)] = [
+            int(count),
+            int(confirmed or 0),
+            int(first or 0),
+            _median_of(middle, picked),
+            int(gaps or 0),
+            int(raised or 0),
+            0,
+            0,
+            _dec(0),
+        ]
+    month = _month_expr().replace("te.date", "f.occurred_on")
+    failed = "COUNT(*), SUM(f.remediation_minutes), SUM(f.remediation_cost)"
+    rows = _sql(
+        f"WITH f AS (SELECT h.kind, COALESCE(NULLIF(p.title, ''), '—') AS team, {month} AS month, "
+        "f.remediation_minutes, f.remediation_cost FROM handoffs_handofffailure f "
+        "JOIN handoffs_handoff h ON h.id = f.handoff_id JOIN people_person p ON p.id = h.from_person_id "
+        "WHERE f.workspace_id = %s AND f.occurred_on >= %s AND f.occurred_on <= %s) "
+        f"SELECT 'all', '', {failed} FROM f "
+        f"UNION ALL SELECT 'kind', kind, {failed} FROM f GROUP BY kind "
+        f"UNION ALL SELECT 'team', team, {failed} FROM f GROUP BY team "
+        f"UNION ALL SELECT 'month', month, {failed} FROM f GROUP BY month",
         [workspace_id, lo, hi],
-    )[0]
-    return int(count), int(confirmed or 0), int(gaps or 0), int(failures), int(minutes or 0), _dec(cost)
+    )
+    for dim, key, count, minutes, cost in rows:
+        if dim == "all" and not count:
+            continue
+        row = out.setdefault((dim, key), [0, 0, 0, None, 0, 0, 0, 0, _dec(0)])
+        row[6:] = [int(count), int(minutes or 0), _dec(cost)]
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def report_handoffs(body: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """The same figures from the report's body (groups with neither handoffs nor failures left out)."""
+
+    def figures(r: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            r["count"],
+            r["confirmed"],
+            r["first_time_confirmed"],
+            r["median_minutes_to_confirm"],
+            r["gaps"],
+            r["gaps_raised"],
+            r["failures"],
+            r["remediation_minutes"],
+            _dec(r["remediation_cost"]),
+        )
+
+    out = {("all", ""): figures(body)}
+    for dim in ("kind", "team", "month"):
+        for r in body[f"by_{dim}"]:
+            if r["count"] or r["failures"]:
+                out[(dim, r["key"])] = figures(r)
+    return out
 
 
 def reports(slug: str) -> list[dict[str, Any]]:
@@ -190,15 +292,7 @@ def reports(slug: str) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.content[:300]
     bare_ms, bare_h = _timed(lambda: bare_handoffs(workspace.pk, workspace.timezone, lo, today))
     body = response.json()
-    got_h = (
-        body["count"],
-        body["confirmed"],
-        body["gaps"],
-        body["failures"],
-        body["remediation_minutes"],
-        _dec(body["remediation_cost"]),
-    )
-    equal = got_h == bare_h
+    equal = report_handoffs(body) == bare_h
     row("handoff metrics, 1 y", ms, bare_ms, equal, note=f"{body['count']:,} handoffs")
     return results
 
@@ -225,7 +319,7 @@ def pages(slug: str) -> list[dict[str, Any]]:
     targets += [
         ("project list", "owner", "/projects/"),
         ("board", "owner", f"/projects/{project.pk}/board/" if project else "/projects/"),
-        ("schedule, everyone x 12 weeks", "owner", f"/schedule/?scale=weeks&start={monday}"),
+        ("schedule, 12 weeks (first page of people)", "owner", f"/schedule/?scale=weeks&start={monday}"),
         ("client page", "owner", f"/clients/{customer.pk}/" if customer else "/clients/"),
     ]
     from django.urls import reverse
@@ -260,11 +354,43 @@ def pages(slug: str) -> list[dict[str, Any]]:
     return out
 
 
+def density(slug: str) -> dict[str, Any]:
+    """Are the report windows dense (issue 21)? Entries in each 365-day year back from today (the 1-year cases are
+    the last of them) and people logging time in each 91-day quarter (the quarter case is the last)."""
+    from django.db.models import Count
+
+    from baton.core.models import Workspace
+    from baton.timesheets.models import TimeEntry
+
+    workspace = Workspace.objects.get(slug=slug)
+    today = date.today()
+    entries = TimeEntry.objects.filter(workspace=workspace)
+    first = entries.order_by("date").values_list("date", flat=True).first() or today
+    years = []
+    for k in range((today - first).days // 365):
+        lo, hi = today - timedelta(days=365 * (k + 1)), today - timedelta(days=365 * k)
+        years.append(entries.filter(date__gt=lo, date__lte=hi).count())
+    quarters = []
+    for k in (0, 4):
+        lo, hi = today - timedelta(days=91 * (k + 1)), today - timedelta(days=91 * k)
+        window = entries.filter(date__gt=lo, date__lte=hi).aggregate(
+            n=Count("id"), people=Count("person", distinct=True)
+        )
+        quarters.append({"entries": window["n"], "loggers": window["people"]})
+    return {"years": years, "last_quarter": quarters[0], "quarter_a_year_before": quarters[1]}
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--slug", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--parts", default="reports,pages", help="reports,pages (pages only at the smaller sizes)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
     from django.db import connection
@@ -274,7 +400,14 @@ def main() -> None:
         # statistics and visibility map, as generate_agency leaves them, before measuring kept data again.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
-    result = {"vendor": connection.vendor, "reports": reports(args.slug), "pages": pages(args.slug)}
+    result: dict[str, Any] = {"vendor": connection.vendor, "rss_start_mb": _peak_rss_mb()}
+    if "reports" in parts:
+        result["density"] = density(args.slug)
+        result["reports"] = reports(args.slug)
+        result["rss_after_reports_mb"] = _peak_rss_mb()  # peak RSS (VmHWM) of this process, the largest report in
+    if "pages" in parts:
+        result["pages"] = pages(args.slug)
+        result["rss_after_pages_mb"] = _peak_rss_mb()
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=1, default=str)
 

@@ -22,6 +22,7 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
         workspace_id=body["workspace_id"],
         person_id=body["person_id"],
         project_id=body["project_id"],
+        task_id=body.get("task_id"),
         date=date.fromisoformat(body["date"]),
         minutes=body["minutes"],
     )

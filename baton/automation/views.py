@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from baton.automation import editor, process_changes, selectors, services
 from baton.automation.forms import PreferenceForm, WebhookForm
 from baton.automation.models import Rule, Webhook
 from baton.automation.tables import notification_table, rule_table
-from baton.core import access
+from baton.core import access, health
 from baton.core.changes import apply_or_request
 from baton.core.errors import BatonError
 from baton.core.models import ChangeRequest
@@ -50,16 +52,34 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         {"name": s.name, "app": s.app, "description": s.description, "last": latest.get(s.name)}
         for s in registered_sweeps().values()
     ]
+    can_manage = access.allowed(actor, "automation_rule", "create")
     return render(
         request,
         "automation/rules.html",
         {
             "rules": rules,
             "sweeps": sweeps,
-            "can_manage": access.allowed(actor, "automation_rule", "create"),
+            "background": _background_work() if can_manage else None,
+            "can_manage": can_manage,
             "webhook_count": selectors.webhook_list(actor=actor).count(),
         },
     )
+
+
+def _background_work() -> dict[str, object]:
+    """The task queue (depth, scheduled, the next job's age), the scheduler's last beat and Redis, for admins."""
+    now = timezone.now()
+    queue = health.queue_figures(now=now)
+    beat = health.last_beat()
+    return {
+        "queue": queue,
+        "oldest_minutes": (queue.oldest_age_seconds or 0) // 60,
+        "delayed": queue.delayed(settings.QUEUE_DELAY_MINUTES),
+        "delay_minutes": settings.QUEUE_DELAY_MINUTES,
+        "beat": beat,
+        "beat_late": beat is None or now - beat > health.BEAT_LATE,
+        "redis": health.redis_status() if settings.REDIS_URL else "",
+    }
 
 
 def _editor(request: HttpRequest, rule: Rule | None) -> HttpResponse:

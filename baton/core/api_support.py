@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar, get_args
 
 from django.conf import settings
@@ -195,8 +195,13 @@ def rendered_json(body: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
 
 
-def paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
-    return {"count": qs.count(), "results": list(qs[params.offset : params.offset + params.limit])}
+def paginate(
+    qs: QuerySet[Any], params: ListParams, then: Callable[[QuerySet[Any]], Iterable[Any]] | None = None
+) -> dict[str, Any]:
+    """A page of `qs` and its count. `then` turns the sliced page into its rows, e.g. to aggregate only the page's
+    rows after the database has paged the bare ones (delivery's `with_task_counts`)."""
+    page = qs[params.offset : params.offset + params.limit]
+    return {"count": qs.count(), "results": list(then(page) if then else page)}
 
 
 _VERSION_RE = re.compile(r"(\d+)")
@@ -348,13 +353,57 @@ def mark_read_only(api: NinjaAPI) -> None:
 BAD_REQUEST = "Bad Request: a body that is not valid JSON, or a NUL byte in a query parameter"
 
 
+UNKNOWN_QUERY = "Unknown query parameter: this operation does not take {name}."
+
+
+def query_parameters(operation: Any) -> frozenset[str]:
+    """The query parameter names an operation declares (a query schema's fields by their alias: `from`, `to`)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if getattr(model, "__ninja_param_source__", None) == "query":
+            names |= set(getattr(model, "__ninja_flatten_map__", {}))
+    return frozenset(names)
+
+
+def _refusing_unknown_query(get_values: Callable[..., Any], known: frozenset[str]) -> Callable[..., Any]:
+    """`Operation._get_values` that first refuses a query parameter the operation does not declare (422 naming each,
+    with the operation's other bad fields): `?date_from=` on a report taking `from` would otherwise answer all-time."""
+
+    def checked(request: HttpRequest, path_params: Any, temporal_response: HttpResponse) -> Any:
+        unknown = sorted(key for key in request.GET if key not in known)
+        if not unknown:
+            return get_values(request, path_params, temporal_response)
+        errors = [{"loc": ("query", key), "msg": UNKNOWN_QUERY.format(name=key)} for key in unknown]
+        try:
+            get_values(request, path_params, temporal_response)
+        except NinjaValidationError as exc:
+            errors = list(exc.errors) + errors
+        raise NinjaValidationError(errors)
+
+    return checked
+
+
 class BatonAPI(NinjaAPI):
     """The API whose OpenAPI document tells the truth: errors as problem+json (400 included), one key per status
-    code, built once per process (the build walks every schema: about a second of CPU)."""
+    code, built once per process (the build walks every schema: about a second of CPU); and whose operations take no
+    query parameter they do not declare (422 naming it, as an unknown body field is)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._openapi_documents: dict[str, OpenAPISchema] = {}
+
+    def _get_bound_routers(self) -> Any:
+        """The routers as served (ninja clones each operation when binding it): each operation refuses unknown query
+        parameters, the one place every operation, with or without a query schema, passes through."""
+        fresh = self._bound_routers_cache is None
+        routers = super()._get_bound_routers()
+        if fresh:
+            for router in routers:
+                for path_view in router.path_operations.values():
+                    for operation in path_view.operations:
+                        known = query_parameters(operation)
+                        operation._get_values = _refusing_unknown_query(operation._get_values, known)  # type: ignore[method-assign]
+        return routers
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

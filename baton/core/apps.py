@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from baton.core import deploy  # noqa: F401  (registers the `check --deploy` warning about uncollected static files)
+
 
 class CoreConfig(AppConfig):
     name = "baton.core"

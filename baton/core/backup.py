@@ -372,8 +372,16 @@ def _load_sqlite(dump: Path) -> None:
 
 
 def _drop_postgresql_tables() -> None:
-    """For --force: empty the schema of every table and sequence, so the dump loads as into a new database."""
+    """For --force: empty the schema of every table, sequence and function (the migrations' trigger functions, e.g.
+    timesheets 0006's), so the dump loads as into a new database. Functions an extension owns are left alone."""
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+            "WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"
+        )
+        for (function,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
         tables = connection.introspection.table_names(cursor)
         if tables:
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(connection.ops.quote_name(t) for t in tables)} CASCADE")

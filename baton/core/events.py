@@ -17,9 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 
 from baton.core.access import Actor
 from baton.core.models import Event, Workspace
+from baton.core.prepared import PreparedRead
 
 Subscriber = Callable[[Event], None]
 Probe = Callable[[Event], dict[str, Any]]
@@ -28,6 +30,9 @@ _subscribers: list[Subscriber] = []
 _reactions: dict[str, list[Reaction]] = {}
 _probes: list[Probe] = []
 PROBED = "_probed"  # where `probed` keeps its answers on the event while its subscribers run
+# Every write emits an event and asks the probes: their statement for each verb is written once per connection
+# (`core.prepared`) and read afresh for each event, so a rule or webhook added or switched off counts at once.
+_probe_reads: dict[str, tuple[list[str], PreparedRead | None]] = {}
 
 
 def subscribe(callback: Subscriber) -> Subscriber:
@@ -48,8 +53,9 @@ def on_emit(verb: str, reaction: Reaction) -> Reaction:
 
 def probe(question: Probe) -> Probe:
     """Register a question subscribers ask about the event's workspace before doing any work ("does an active rule
-    name this verb?"): a function of the event returning named annotations (`Exists(...)`, `Value(...)`) for the
-    workspace's row. Names are global: prefix them with the app's name."""
+    name this verb?"): a function of the event's verb only (`probed` writes the statement once per verb and
+    connection, for any workspace) returning named annotations (`Exists(...)`, `Value(...)`) for the workspace's row,
+    correlated with it through `OuterRef("pk")`. Names are global: prefix them with the app's name."""
     _probes.append(question)
     return question
 
@@ -61,16 +67,35 @@ def probed(event: Event) -> dict[str, Any]:
     answers: dict[str, Any] | None = getattr(event, PROBED, None)
     if answers is not None:
         return answers
-    questions: dict[str, Any] = {}
-    for question in _probes:
-        questions |= question(event)
+    names, read = _probe_read(event.verb)
     answers = {}
-    if questions:
-        rows = Workspace.objects.filter(pk=event.workspace_id).annotate(**questions).values(*questions)
-        answers = next(iter(rows), None) or {}
+    if read is not None:
+        rows = read.rows(pk=event.workspace_id)
+        answers = dict(zip(names, rows[0], strict=True)) if rows else {}
     if hasattr(event, PROBED):  # its subscribers are running: they share these answers
         setattr(event, PROBED, answers)
     return answers
+
+
+def _questions(verb: str) -> dict[str, Any]:
+    questions: dict[str, Any] = {}
+    for question in _probes:
+        questions |= question(Event(verb=verb))
+    return questions
+
+
+def _probe_read(verb: str) -> tuple[list[str], PreparedRead | None]:
+    """The probes' names for `verb` and their statement on a workspace's row (none: nothing to ask), kept per verb."""
+    key = f"{verb}:{len(_probes)}"  # a probe registered later is asked from then on
+    found = _probe_reads.get(key)
+    if found is None:
+        names = list(_questions(verb))
+
+        def build(pk: int) -> QuerySet[Workspace, tuple[Any, ...]]:
+            return Workspace.objects.filter(pk=pk).annotate(**_questions(verb)).values_list(*names)
+
+        found = _probe_reads[key] = (names, PreparedRead(f"core.probed:{key}", build, pk=-1) if names else None)
+    return found
 
 
 def _share_probes(event: Event, sharing: bool) -> None:

@@ -257,6 +257,26 @@ class SweepRun(models.Model):
         return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M}"
 
 
+class PeriodicRun(models.Model):
+    """One period of one periodic Huey task, claimed before it runs (`core/periodic.py`): a second copy of the same
+    period's job (a scheduler restarted in the same minute, a scheduler on another machine) finds the row and skips.
+    `period_start` is the minute the scheduler queued it for, not when a worker got to it."""
+
+    task = models.CharField(max_length=200)
+    period_start = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=100, blank=True)  # host:pid of the worker that ran it
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "period_start"], name="periodic_run_once")]
+        indexes = [models.Index(fields=["-started_at"], name="periodic_run_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.task} for {self.period_start:%Y-%m-%d %H:%M}"
+
+
 class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", "Pending approval"
     APPROVED = "approved", "Approved"

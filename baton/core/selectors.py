@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db.models import F, Model, QuerySet
@@ -12,7 +13,8 @@ from django.http import Http404
 
 from baton.core import access
 from baton.core.access import Actor
-from baton.core.models import ApiToken, Event, Membership, Workspace, hash_token
+from baton.core.models import ApiToken, Event, Membership, User, Workspace, hash_token
+from baton.core.prepared import PreparedRead
 from baton.core.registry import redact_event
 
 M = TypeVar("M", bound=Model)
@@ -64,30 +66,66 @@ def actor_and_memberships(
     return (Actor.for_membership(membership) if membership else None), memberships
 
 
-def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:
-    """The actor of a bearer token: an unrevoked token of an active user, acting through that user's active membership
-    of the token's workspace. One query (every API request authenticates); the returned token carries its id,
-    workspace, user and last_used_at only."""
-    membership = (
+def _token_read(token_hash: str) -> QuerySet[Membership, tuple[Any, ...]]:
+    """The membership of an unrevoked token of an active user, acting through that user's active membership of the
+    token's workspace, with its workspace, user and person (none: null columns) and the token's id and last use."""
+    columns = [
+        *_TOKEN_COLUMNS,
+        *(f"{relation}__{attname}" for relation, model in _token_joins() for attname in _attnames(model)),
+    ]
+    return (
         Membership.objects.filter(
             is_active=True,
             user__is_active=True,
-            user__api_tokens__token_hash=hash_token(raw),
+            user__api_tokens__token_hash=token_hash,
             user__api_tokens__revoked_at__isnull=True,
             user__api_tokens__workspace_id=F("workspace_id"),  # the same token row (one filter call: one join)
         )
         .annotate(token_id=F("user__api_tokens__id"), token_last_used_at=F("user__api_tokens__last_used_at"))
-        .select_related("workspace", "user", "person")
-        .first()
+        .order_by("pk")
+        .values_list(*columns)[:1]
     )
-    if membership is None:
+
+
+def _attnames(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@cache
+def _token_joins() -> list[tuple[str, type[Model]]]:
+    """The models read with the token's membership: its workspace, its user and its person (people's model, named
+    through the relation: core does not import people)."""
+    person: type[Model] = Membership._meta.get_field("person").related_model  # type: ignore[attr-defined]
+    return [("workspace", Workspace), ("user", User), ("person", person)]
+
+
+_TOKEN_COLUMNS = ["token_id", "token_last_used_at", *_attnames(Membership)]
+# Every API request reads its token: the statement is written once per connection (`core.prepared`), and read afresh
+# each time, so revoking a token, deactivating a user or a membership takes effect on the next request.
+TOKEN_READ = PreparedRead("core.actor_for_token", _token_read, token_hash="0" * 64)
+
+
+def actor_for_token(raw: str) -> tuple[Actor, ApiToken] | None:
+    """The actor of a bearer token: an unrevoked token of an active user, acting through that user's active membership
+    of the token's workspace. One query (every API request authenticates), its SQL written once per connection; the
+    returned token carries its id, workspace, user and last_used_at only."""
+    rows = TOKEN_READ.rows(token_hash=hash_token(raw))
+    if not rows:
         return None
-    token = ApiToken(
-        pk=membership.token_id,
-        workspace=membership.workspace,
-        user=membership.user,
-        last_used_at=membership.token_last_used_at,
-    )
+    row = rows[0]
+    db = Membership.objects.db
+    token_id, last_used_at = row[0], row[1]
+    at = len(_TOKEN_COLUMNS)
+    membership = Membership.from_db(db, _TOKEN_COLUMNS[2:], row[2:at])
+    for relation, model in _token_joins():
+        names = _attnames(model)
+        values = row[at : at + len(names)]
+        at += len(names)
+        related = model.from_db(db, names, values) if values[0] is not None else None
+        Membership._meta.get_field(relation).set_cached_value(membership, related)  # type: ignore[union-attr]
+        if relation == "person" and related is not None:
+            model._meta.get_field("membership").set_cached_value(related, membership)  # type: ignore[union-attr]
+    token = ApiToken(pk=token_id, workspace=membership.workspace, user=membership.user, last_used_at=last_used_at)
     return Actor.for_membership(membership), token
 
 

@@ -35,11 +35,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from huey.contrib.djhuey import db_periodic_task
 
 from baton.core import events, formats
 from baton.core.access import Actor
 from baton.core.models import Event, SweepMark, SweepRun, Workspace
+from baton.core.periodic import periodic_task
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def register_sweep(
     def run_scheduled() -> int:
         return sum(run_sweep(name).values())
 
-    task = _periodic[name] = db_periodic_task(schedule, name=f"sweep_{name}")(run_scheduled)
+    task = _periodic[name] = periodic_task(schedule, name=f"sweep_{name}")(run_scheduled)
     sweep = Sweep(name, func, schedule, description or (func.__doc__ or "").strip().split("\n")[0], app or "?", task)
     _sweeps[name] = sweep
     return sweep

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from baton.core.models import IdempotencyRecord
+from baton.core.periodic import periodic_task, prune_periodic_runs
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
@@ -20,6 +20,11 @@ def prune_idempotency_records(now: datetime | None = None) -> int:
     return deleted
 
 
-@db_periodic_task(crontab(minute="17"))
+@periodic_task(crontab(minute="17"))
 def prune_idempotency_records_hourly() -> int:
     return prune_idempotency_records()
+
+
+@periodic_task(crontab(hour="3", minute="41"))
+def prune_periodic_runs_daily() -> int:
+    return prune_periodic_runs()

@@ -2,19 +2,41 @@
 
 Counters are keyed on the client's address as seen through the trusted reverse proxies (`TRUSTED_PROXY_COUNT`) and
 on the account (an email, a token's prefix), so one client's failures lock that client out of that account and
-nobody else. An unreachable cache counts as no failures: throttling never takes the site down with it."""
+nobody else. An unreachable cache (Redis down) never takes the site down with it: the counters move to a memory cache
+of this process (limits then hold per process, not across processes) until the shared cache answers again, and the
+outage is logged once a minute (`core.outage`), not on every request."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
+from baton.core import outage
 from baton.core.errors import RateLimited
 
-logger = logging.getLogger(__name__)
+T = TypeVar("T")
+OUTAGE = "cache"
+# The per-process stand-in while the shared cache is unreachable.
+_fallback = LocMemCache("baton-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 20000}})
+
+
+def _use(operation: Callable[[BaseCache], T]) -> T:
+    """Run `operation` on the shared cache; on any error of its backend (Redis down, a database error) run it on this
+    process's memory cache instead, and skip the shared one for a few seconds (`outage.RETRY_SECONDS`)."""
+    if not outage.down(OUTAGE):
+        try:
+            result = operation(cache)
+        except Exception as exc:  # any cache backend error: fall back rather than fail the request
+            outage.failed(OUTAGE, exc, "Login and API throttling count in each process's memory until it is back.")
+        else:
+            outage.recovered(OUTAGE)
+            return result
+    return operation(_fallback)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -42,12 +64,9 @@ def _key(kind: str, ident: str) -> str:
 
 
 def count(kind: str, ident: str) -> int:
-    """Failures of `ident` inside the window (0 when the cache cannot be reached)."""
-    try:
-        return int(cache.get(_key(kind, ident), 0))
-    except Exception:  # any cache backend error (Redis down): count nothing rather than fail the request
-        logger.warning("Throttle cache unreachable; counting no failures.", exc_info=True)
-        return 0
+    """Failures of `ident` inside the window."""
+    key = _key(kind, ident)
+    return int(_use(lambda c: c.get(key, 0)) or 0)
 
 
 def check(kind: str, ident: str, limit: int) -> None:
@@ -59,37 +78,37 @@ def check(kind: str, ident: str, limit: int) -> None:
         )
 
 
+def _increment(c: BaseCache, key: str, window: int) -> None:
+    if c.add(key, 1, timeout=window):
+        return
+    try:
+        c.incr(key)
+    except ValueError:  # expired between add() and incr()
+        c.set(key, 1, timeout=window)
+
+
 def record_failure(kind: str, ident: str) -> None:
     key = _key(kind, ident)
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    try:
-        if cache.add(key, 1, timeout=window):
-            return
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window)
-    except Exception:  # as in count()
-        logger.warning("Throttle cache unreachable; failure not counted.", exc_info=True)
+    _use(lambda c: _increment(c, key, window))
 
 
 def reset(kind: str, ident: str) -> None:
-    try:
-        cache.delete(_key(kind, ident))
-    except Exception:  # as in count()
-        logger.warning("Throttle cache unreachable; counter not reset.", exc_info=True)
+    key = _key(kind, ident)
+    _use(lambda c: c.delete(key))
 
 
 def remember(kind: str, ident: str, seconds: int) -> None:
     """Note that `ident` did something good (a login that succeeded from this address), for `seconds`."""
-    try:
-        cache.set(f"baton:ok:{kind}:{ident}", 1, timeout=seconds)
-    except Exception:  # as in count()
-        logger.warning("Throttle cache unreachable; success not remembered.", exc_info=True)
+    key = f"baton:ok:{kind}:{ident}"
+    _use(lambda c: c.set(key, 1, timeout=seconds))
 
 
 def remembered(kind: str, ident: str) -> bool:
-    try:
-        return bool(cache.get(f"baton:ok:{kind}:{ident}"))
-    except Exception:  # as in count()
-        return False
+    key = f"baton:ok:{kind}:{ident}"
+    return bool(_use(lambda c: c.get(key)))
+
+
+def clear_fallback() -> None:
+    """Empty the per-process stand-in (tests)."""
+    _fallback.clear()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import qrcode
 from django.conf import settings
@@ -245,10 +246,15 @@ class TwoFactorGateMiddleware:
         ):
             return self.get_response(request)
         target = reverse("login_verify") if is_enrolled(user) else reverse("two_factor_setup")
-        if request.path in {reverse(name) for name in GATE_OPEN_URL_NAMES}:
+        open_paths = {reverse(name) for name in GATE_OPEN_URL_NAMES}
+        if request.path in open_paths:
             return self.get_response(request)
         if request.headers.get("HX-Request") == "true":
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
+            # A page the gate leaves open (the set-up itself) loads fragments too, such as the bell; sending those back
+            # to the set-up would reload it for ever. Only a page elsewhere is sent on.
+            current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+            if current not in open_paths:
+                response["HX-Redirect"] = target
             return response
         return redirect(target)

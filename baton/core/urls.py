@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from baton.core import account_views, approval_views, oidc, views
+from baton.core import account_views, approval_views, health_views, oidc, views
 
 urlpatterns = [
+    path("healthz", health_views.healthz, name="healthz"),
+    path("readyz", health_views.readyz, name="readyz"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("login/verify/", account_views.login_verify, name="login_verify"),

@@ -82,23 +82,13 @@ def project_list(
     template_id: int | None = None,
     search: str | None = None,
     archived: bool | None = False,
+    counts: bool = True,
 ) -> QuerySet[Project]:
-    """Projects the actor may see, with client, PM, member ids and task counts (no N+1)."""
-    today_ = today()
-    tasks_open = Q(tasks__status__in=[s for s in TaskStatus.values if s != TaskStatus.DONE])
-    qs = (
-        visible_projects(actor)
-        .select_related("client", "project_manager", "template")
-        .prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "name")))
-        .annotate(
-            task_count=Count("tasks"),
-            done_task_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
-            open_task_count=Count("tasks", filter=tasks_open),
-            overdue_task_count=Count("tasks", filter=tasks_open & Q(tasks__due_date__lt=today_)),
-            blocked_task_count=Count("tasks", filter=Q(tasks__status=TaskStatus.BLOCKED)),
-            estimate_minutes=Coalesce(Sum("tasks__estimate_minutes"), Value(0), output_field=IntegerField()),
-        )
-    )
+    """Projects the actor may see, with client, PM, member ids and task counts (no N+1).
+
+    `counts=False` leaves the task counts out: a paged list pages the bare rows in the database first and then counts
+    the tasks of that page only (`with_task_counts`), instead of grouping every project's tasks before the LIMIT."""
+    qs = visible_projects(actor).select_related("client", "project_manager", "template")
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
     if status:
@@ -113,7 +103,31 @@ def project_list(
         qs = qs.filter(Q(name__icontains=search) | Q(client__name__icontains=search))
     if archived is not None:
         qs = qs.filter(archived_at__isnull=not archived)
-    return qs.order_by("name", "id")
+    qs = qs.order_by("name", "id")
+    return _annotate_task_counts(qs) if counts else qs
+
+
+def _annotate_task_counts(qs: QuerySet[Project]) -> QuerySet[Project]:
+    today_ = today()
+    tasks_open = Q(tasks__status__in=[s for s in TaskStatus.values if s != TaskStatus.DONE])
+    return qs.prefetch_related(Prefetch("members", queryset=Person.objects.only("id", "name"))).annotate(
+        task_count=Count("tasks"),
+        done_task_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
+        open_task_count=Count("tasks", filter=tasks_open),
+        overdue_task_count=Count("tasks", filter=tasks_open & Q(tasks__due_date__lt=today_)),
+        blocked_task_count=Count("tasks", filter=Q(tasks__status=TaskStatus.BLOCKED)),
+        estimate_minutes=Coalesce(Sum("tasks__estimate_minutes"), Value(0), output_field=IntegerField()),
+    )
+
+
+def with_task_counts(page: QuerySet[Project]) -> QuerySet[Project]:
+    """One page of `project_list(..., counts=False)` (a sliced queryset) with the task counts of its projects only:
+    the page's ids are a LIMIT/OFFSET subquery, so the grouping reads those projects' tasks and no others. Same rows,
+    same order, same annotations as the page of `project_list(...)`."""
+    ids = page.values("pk")
+    return _annotate_task_counts(
+        Project.objects.filter(pk__in=ids).select_related("client", "project_manager", "template")
+    ).order_by("name", "id")
 
 
 def budget_revisions(*, actor: Actor, project: Project) -> QuerySet[BudgetRevision]:
@@ -160,20 +174,28 @@ def project_get(*, actor: Actor, project_id: int) -> Project:
     return one_or_404(project_list(actor=actor, archived=None).filter(pk=project_id), "project")
 
 
-def project_choices(*, actor: Actor) -> list[tuple[int, str]]:
-    """(id, "Client · Project") of current projects, for pickers."""
+def project_choices(*, actor: Actor, own: bool = False) -> list[tuple[int, str]]:
+    """(id, "Client · Project") of current projects, for pickers. `own`: only the actor's projects (it manages
+    them, belongs to them or has tasks on them), a short list whatever the agency's size (the member's home)."""
+    qs = visible_projects(actor)
+    if own:
+        qs = qs.filter(_own_project_ids(actor))
     rows = (
-        visible_projects(actor)
-        .filter(archived_at__isnull=True)
-        .order_by("client__name", "name")
-        .values_list("id", "client__name", "name")
+        qs.filter(archived_at__isnull=True).order_by("client__name", "name").values_list("id", "client__name", "name")
     )
     return [(pk, f"{client} · {name}") for pk, client, name in rows]
 
 
 def milestone_list(
-    *, actor: Actor, project_id: int | None = None, status: str | None = None, client_id: int | None = None
+    *,
+    actor: Actor,
+    project_id: int | None = None,
+    status: str | None = None,
+    client_id: int | None = None,
+    counts: bool = True,
 ) -> QuerySet[Milestone]:
+    """Milestones the actor may see, with their task counts; `counts=False` leaves the counts out (a home block that
+    shows the first few names only, instead of grouping every matching milestone's tasks before its LIMIT)."""
     access.require(actor, "milestone", "view")
     qs = _scope_by_project(actor, Milestone.objects.filter(workspace=actor.workspace)).select_related(
         "project", "project__client"
@@ -184,8 +206,21 @@ def milestone_list(
         qs = qs.filter(status=status)
     if client_id is not None:
         qs = qs.filter(project__client_id=client_id)
+    qs = qs.order_by("project_id", "due_date", "id")
+    return _annotate_milestone_counts(qs) if counts else qs
+
+
+def _annotate_milestone_counts(qs: QuerySet[Milestone]) -> QuerySet[Milestone]:
     return qs.annotate(
         task_count=Count("tasks"), open_task_count=Count("tasks", filter=~Q(tasks__status=TaskStatus.DONE))
+    )
+
+
+def with_milestone_task_counts(page: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    """One page of `milestone_list(..., counts=False)` (a sliced queryset) with the task counts of its milestones
+    only (see `with_task_counts`)."""
+    return _annotate_milestone_counts(
+        Milestone.objects.filter(pk__in=page.values("pk")).select_related("project", "project__client")
     ).order_by("project_id", "due_date", "id")
 
 

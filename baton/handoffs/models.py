@@ -155,7 +155,21 @@ class Handoff(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["workspace", "status", "due_by"], name="handoff_ws_status_due"),
-            models.Index(fields=["workspace", "sent_at"], name="handoff_ws_sent"),
+            # The metrics report's read of a period from the index alone: a handoff's row is wide (its fields and
+            # their spec), and reading 4,000 of them cost ten times the count at agency-L.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "sent_at",
+                    "kind",
+                    "status",
+                    "first_time",
+                    "minutes_to_confirm",
+                    "from_person",
+                    "id",
+                ],
+                name="handoff_ws_sent_cover",
+            ),
             models.Index(fields=["workspace", "to_person", "status"], name="handoff_ws_to_status"),
             models.Index(fields=["workspace", "from_person", "status"], name="handoff_ws_from_status"),
         ]

@@ -7,14 +7,14 @@ is never found (404).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from baton.core import access
 from baton.core.access import Actor
 from baton.core.models import Workspace
 from baton.core.selectors import one_or_404
-from baton.handoffs.kinds import BUILTIN_POINTS
+from baton.handoffs.kinds import BUILTIN_KINDS, BUILTIN_POINTS
 from baton.handoffs.models import (
     OPEN_STATUSES,
     Handoff,
@@ -292,28 +292,81 @@ def _pct(part: int, whole: int) -> float | None:
     return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")))
 
 
-def _figures(handoffs: list[Any], gaps: dict[int, int], failures: list[Any], money: bool) -> dict[str, Any]:
-    confirmed = [h for h in handoffs if h["status"] == HandoffStatus.CONFIRMED]
-    first = [h for h in confirmed if h["first_time"]]
-    gap_total = sum(gaps.get(h["id"], 0) for h in handoffs)
-    cost = sum((f["remediation_cost"] for f in failures), ZERO)
-    return {
-        "count": len(handoffs),
-        "confirmed": len(confirmed),
-        "first_time_confirmed": len(first),
-        "first_time_confirmed_pct": _pct(len(first), len(confirmed)),
-        "median_minutes_to_confirm": _median(
-            [h["minutes_to_confirm"] for h in confirmed if h["minutes_to_confirm"] is not None]
-        ),
-        "gaps": gap_total,
-        "gaps_raised": sum(1 for h in handoffs if gaps.get(h["id"], 0)),
-        "gaps_per_handoff": float((Decimal(gap_total) / Decimal(len(handoffs))).quantize(Decimal("0.01")))
-        if handoffs
-        else 0.0,
-        "failures": len(failures),
-        "remediation_minutes": sum(f["remediation_minutes"] for f in failures),
-        "remediation_cost": cost.quantize(Decimal("0.01")) if money else None,
-    }
+class _Tally:
+    """One group's figures (the whole period, a kind, a team or a month), tallied as the rows go by."""
+
+    __slots__ = ("confirmed", "cost", "count", "failures", "first", "gaps", "minutes", "raised", "to_confirm")
+
+    def __init__(self) -> None:
+        self.count = self.confirmed = self.first = self.gaps = self.raised = self.failures = self.minutes = 0
+        self.to_confirm: list[int] = []
+        self.cost = ZERO
+
+    def figures(self, money: bool) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "confirmed": self.confirmed,
+            "first_time_confirmed": self.first,
+            "first_time_confirmed_pct": _pct(self.first, self.confirmed),
+            "median_minutes_to_confirm": _median(self.to_confirm),
+            "gaps": self.gaps,
+            "gaps_raised": self.raised,
+            "gaps_per_handoff": float((Decimal(self.gaps) / Decimal(self.count)).quantize(Decimal("0.01")))
+            if self.count
+            else 0.0,
+            "failures": self.failures,
+            "remediation_minutes": self.minutes,
+            "remediation_cost": self.cost.quantize(Decimal("0.01")) if money else None,
+        }
+
+
+def _month_keys(start: date, end: date) -> list[str]:
+    months = []
+    cursor = date(start.year, start.month, 1)
+    while cursor <= end:
+        months.append(f"{cursor:%Y-%m}")
+        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    return months
+
+
+def _month_of_sending(workspace: Workspace, months: list[str]) -> Case:
+    """The index in `months` of the month a handoff was sent in (the workspace's zone), as plain comparisons with each
+    month's first instant: no per-row time zone function (on SQLite a Python call per row)."""
+    tz = _tz(workspace)
+    firsts = [datetime.combine(date.fromisoformat(f"{m}-01"), time.min, tzinfo=tz) for m in months[1:]]
+    whens = [When(sent_at__lt=first, then=Value(i)) for i, first in enumerate(firsts)]
+    return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
+
+
+def _tally_handoffs(
+    rows: Iterable[tuple[Any, ...]], gaps: dict[int, int], months: list[str]
+) -> tuple[_Tally, defaultdict[str, _Tally], defaultdict[str, _Tally], defaultdict[str, _Tally]]:
+    """Each handoff (id, kind, status, first time, minutes to confirm, owner's title, month index) tallied once into
+    the whole period, its kind, its team and its month."""
+    total = _Tally()
+    by_kind: defaultdict[str, _Tally] = defaultdict(_Tally)
+    by_team: defaultdict[str, _Tally] = defaultdict(_Tally)
+    by_month: defaultdict[str, _Tally] = defaultdict(_Tally)
+    confirmed_status = HandoffStatus.CONFIRMED.value
+    for pk, kind, status, first_time, to_confirm, title, month in rows:
+        n = gaps.get(pk, 0)
+        tallies = (total, by_kind[kind], by_team[title or "—"], by_month[months[month]])
+        for t in tallies:
+            t.count += 1
+        if n:
+            for t in tallies:
+                t.gaps += n
+                t.raised += 1
+        if status == confirmed_status:
+            for t in tallies:
+                t.confirmed += 1
+            if first_time:
+                for t in tallies:
+                    t.first += 1
+            if to_confirm is not None:
+                for t in tallies:
+                    t.to_confirm.append(to_confirm)
+    return total, by_kind, by_team, by_month
 
 
 def handoff_metrics(*, actor: Actor, date_from: date | None = None, date_to: date | None = None) -> dict[str, Any]:
@@ -333,20 +386,13 @@ def handoff_metrics(*, actor: Actor, date_from: date | None = None, date_to: dat
     start, end = date_from or default_from, date_to or default_to
     lo, hi = _bounds(workspace, start, end)
     money = access.can_see_rates(actor)
-    tz = _tz(workspace)
-    handoffs = list(
-        # The month of sending is worked out by the database (in the workspace's zone): loading thousands of
-        # aware datetimes only to name their month was a third of the report's time at agency-L.
-        Handoff.objects.filter(workspace=workspace, sent_at__gte=lo, sent_at__lt=hi).values(
-            "id",
-            "kind",
-            "status",
-            "first_time",
-            "minutes_to_confirm",
-            "from_person__title",
-            sent_year=ExtractYear("sent_at", tzinfo=tz),
-            sent_month=ExtractMonth("sent_at", tzinfo=tz),
-        )
+    months = _month_keys(start, end)
+    # Plain tuples, the month of sending as an index into `months` (see _month_of_sending); each row is tallied
+    # once into the whole, its kind, its team and its month.
+    handoffs = (
+        Handoff.objects.filter(workspace=workspace, sent_at__gte=lo, sent_at__lt=hi)
+        .annotate(sent_month=_month_of_sending(workspace, months))
+        .values_list("id", "kind", "status", "first_time", "minutes_to_confirm", "from_person__title", "sent_month")
     )
     # The cohort as a join, not an IN list of thousands of ids (binding them cost more than the count at agency-L).
     gaps = dict(
@@ -355,49 +401,23 @@ def handoff_metrics(*, actor: Actor, date_from: date | None = None, date_to: dat
         .annotate(n=Count("id"))
         .values_list("handoff_id", "n")
     )
-    failures = list(
-        HandoffFailure.objects.filter(workspace=workspace, occurred_on__gte=start, occurred_on__lte=end).values(
-            "id",
-            "handoff__kind",
-            "occurred_on",
-            "remediation_minutes",
-            "remediation_cost",
-            "handoff__from_person__title",
-        )
-    )
+    total, by_kind, by_team, by_month = _tally_handoffs(handoffs, gaps, months)
+    for kind, occurred_on, minutes, cost, title in HandoffFailure.objects.filter(
+        workspace=workspace, occurred_on__gte=start, occurred_on__lte=end
+    ).values_list(
+        "handoff__kind", "occurred_on", "remediation_minutes", "remediation_cost", "handoff__from_person__title"
+    ):
+        for t in (total, by_kind[kind], by_team[title or "—"], by_month[f"{occurred_on:%Y-%m}"]):
+            t.failures += 1
+            t.minutes += minutes
+            t.cost += cost
     names = dict(HandoffTemplate.objects.filter(workspace=workspace).values_list("kind", "name"))
-    report = _figures(handoffs, gaps, failures, money)
+    report = total.figures(money)
     report |= {"from": start, "to": end, "currency": workspace.currency}
     report["funnel"] = {"sent": report["count"], "gaps_raised": report["gaps_raised"], "confirmed": report["confirmed"]}
-
-    def grouped(hkey: Any, fkey: Any, label: Any) -> list[dict[str, Any]]:
-        hs: dict[Any, list[Any]] = defaultdict(list)
-        fs: dict[Any, list[Any]] = defaultdict(list)
-        for h in handoffs:
-            hs[hkey(h)].append(h)
-        for f in failures:
-            fs[fkey(f)].append(f)
-        return [
-            {"key": k, "label": label(k)} | _figures(hs.get(k, []), gaps, fs.get(k, []), money)
-            for k in sorted(set(hs) | set(fs))
-        ]
-
-    report["by_kind"] = grouped(lambda h: h["kind"], lambda f: f["handoff__kind"], lambda k: names.get(k, k))
-    report["by_team"] = grouped(
-        lambda h: h["from_person__title"] or "—", lambda f: f["handoff__from_person__title"] or "—", lambda k: k
-    )
-    months = []
-    cursor = date(start.year, start.month, 1)
-    while cursor <= end:
-        months.append(f"{cursor:%Y-%m}")
-        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
-    by_month = {
-        r["key"]: r
-        for r in grouped(
-            lambda h: f"{h['sent_year']:04d}-{h['sent_month']:02d}", lambda f: f"{f['occurred_on']:%Y-%m}", lambda k: k
-        )
-    }
-    report["by_month"] = [by_month.get(m) or ({"key": m, "label": m} | _figures([], gaps, [], money)) for m in months]
+    report["by_kind"] = [{"key": k, "label": names.get(k, k)} | by_kind[k].figures(money) for k in sorted(by_kind)]
+    report["by_team"] = [{"key": k, "label": k} | by_team[k].figures(money) for k in sorted(by_team)]
+    report["by_month"] = [{"key": m, "label": m} | (by_month.get(m) or _Tally()).figures(money) for m in months]
     return report
 
 
@@ -457,6 +477,15 @@ def _candidates(
     return candidates
 
 
+def _templates_once(actor: Actor) -> list[HandoffTemplate]:
+    """`template_list`'s rows in one read: the built-ins are ensured only when one is missing (a workspace older
+    than a built-in kind), not on every read."""
+    templates = list(HandoffTemplate.objects.filter(workspace=actor.workspace).order_by("-builtin", "name", "id"))
+    if not set(BUILTIN_KINDS) <= {t.kind for t in templates}:
+        templates = list(template_list(actor=actor))
+    return templates
+
+
 def handoff_map(*, actor: Actor, days: int = 90) -> list[MapPoint]:
     """Every handoff point of the workspace — each kind x where it is opened (by hand, a deal won, an AM change,
     each task trigger, rules) — with what happened there in the last `days`: handoffs sent per month, failures
@@ -465,7 +494,7 @@ def handoff_map(*, actor: Actor, days: int = 90) -> list[MapPoint]:
     first (the seeds' framework, steps 1 and 2)."""
     access.require(actor, "handoff_report", "view")
     workspace = actor.workspace
-    templates = list(template_list(actor=actor))
+    templates = _templates_once(actor)
     since = timezone.now() - timedelta(days=days)
     months = Decimal(days) / Decimal(30)
     sent = list(

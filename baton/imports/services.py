@@ -14,7 +14,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core import access, events
+from baton.core import access, events, outage
 from baton.core.access import Actor
 from baton.core.errors import Conflict
 from baton.core.services import bump_version, check_version
@@ -200,4 +200,14 @@ def import_run(*, actor: Actor, run: ImportRun, version: int | None = None, enqu
 
 
 def _enqueue(run_id: int) -> None:
-    tasks.import_task(run_id)
+    """Hand the run to the worker. An unreachable queue (Redis down) fails the run, saying so, rather than the request
+    that committed it: a failed run can be run again, while a queued one would wait for a job that never comes."""
+    try:
+        tasks.import_task(run_id)
+    except outage.QUEUE_ERRORS as exc:
+        outage.failed(outage.QUEUE, exc, "An import that was to be queued is marked failed; run it again later.")
+        ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED,
+            failure=f"The task queue could not be reached ({type(exc).__name__}); run the import again.",
+            finished_at=timezone.now(),
+        )

@@ -58,6 +58,7 @@ LEFT_OUT: dict[str, str] = {
     "core.user_user_permissions": "Django permissions are not used by Baton",
     "sessions.session": "sign-ins end with a move; people sign in again",
     "core.idempotencyrecord": "replayable API responses, kept 24 hours only",
+    "timesheets.projectmonthrollup": "derived: the import's time rollup rows rebuild it through their triggers",
 }
 # Credentials: only in an export made with `include_credentials` (the CLI's --with-credentials), for a move that
 # keeps every login. Otherwise the tables are left out and the columns replaced (see `_scrub`).

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from baton.core import access
+from baton.core import access, outage
 from baton.core.selectors import one_or_404
 from baton.core.web import actor_required, get_actor
 from baton.relationships import services
@@ -69,8 +69,13 @@ def health_backtest(request: HttpRequest) -> HttpResponse:
 def health_backtest_run(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     access.require(actor, "health_backtest", "run")
-    health_backtest_task(actor.workspace.pk)
-    messages.success(request, "The backtest is running; this page shows its result when it is done.")
+    try:
+        health_backtest_task(actor.workspace.pk)
+    except outage.QUEUE_ERRORS as exc:  # the task queue (Redis) is unreachable: say so instead of a 500
+        outage.failed(outage.QUEUE, exc, "A backtest run was refused; it can be started again later.")
+        messages.error(request, "The background queue cannot be reached just now; try again in a few minutes.")
+    else:
+        messages.success(request, "The backtest is running; this page shows its result when it is done.")
     return redirect(reverse("relationships:health_backtest"))
 
 

@@ -208,24 +208,24 @@ def utilization(
     for person in people:
         target = _target(settings, person.title or NO_TITLE)
         rows_of_person = zip(
-            buckets, calendar.totals_by(person.id, measured), calendar.totals_by(person.id, planned), strict=True
+            buckets, calendar.minutes_by(person.id, measured), calendar.minutes_by(person.id, planned), strict=True
         )
-        for (bucket, lo, _), totals, rest in rows_of_person:
+        for (bucket, lo, _), (capacity, booked, time_off), rest in rows_of_person:
             log, billable = logged.get((person.id, bucket), (0, 0))
             # Every figure is a sum of non-negative days: a zero sum is a bucket with nothing on any day.
-            if not (any(totals) or any(rest) or log):
+            if not (capacity or booked or time_off or any(rest) or log):
                 continue
             key, label = _group(group_by, person, lo)
             row = groups.get(key)
             if row is None:
                 row = groups[key] = _empty_row(key, label, person.id if group_by == "person" else None)
-            row["capacity_minutes"] += totals.capacity_minutes
-            row["booked_minutes"] += totals.booked_minutes
+            row["capacity_minutes"] += capacity
+            row["booked_minutes"] += booked
             row["logged_minutes"] += log
             row["billable_minutes"] += billable
-            row["time_off_minutes"] += totals.time_off_minutes
-            row["planned_capacity_minutes"] += rest.capacity_minutes
-            row["planned_booked_minutes"] += rest.booked_minutes
+            row["time_off_minutes"] += time_off
+            row["planned_capacity_minutes"] += rest[0]
+            row["planned_booked_minutes"] += rest[1]
             if person.id not in row["_people"]:
                 row["_people"].add(person.id)
                 row["_targets"].append(target)

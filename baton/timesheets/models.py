@@ -106,6 +106,13 @@ class TimeEntry(TimestampedModel):
                 name="time_missing_rate",
                 condition=~models.Q(missing_rate_currency=""),
             ),
+            # finance's "ready to invoice" (the finance home): approved, billable, uninvoiced time by project up to a
+            # day, read from the index alone (half the entries at agency-L: 2.2 s as a table scan on SQLite, 0.1 s)
+            models.Index(
+                fields=["project", "date", "minutes", "bill_amount_base"],
+                name="time_ready_to_invoice",
+                condition=models.Q(billable=True, approved=True, invoiced=False, invoice_line__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,6 +217,43 @@ class TimeRollup(models.Model):
             models.Index(fields=["workspace", "month"], name="time_rollup_ws_month"),
             models.Index(fields=["person", "month"], name="time_rollup_person_month"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min in {self.month:%Y-%m}"
+
+
+class ProjectMonthRollup(models.Model):
+    """The time rollup summed over people and the billable flag: per project x month, minutes, billable minutes,
+    billable bill cents (the project's currency and the base currency), cost cents and the entry count. A report by
+    client, project, month or account manager reads a fraction of TimeRollup's rows from it.
+
+    Kept equal to TimeRollup by database triggers on timesheets_timerollup (migration
+    `0006_project_month_rollup`): every write to TimeRollup, whatever makes it (the services' upsert, a bulk import,
+    `rebuild`, a cascade), adds its difference here in the same statement, so a row never lags its cells and costs
+    the write path no statement. A row whose entries all go is deleted. Derived data: no version, no events, not
+    exported (an import rebuilds it from TimeRollup's rows)."""
+
+    # No database foreign keys: the triggers write these rows while the cascade of a project's or workspace's
+    # deletion removes its TimeRollup cells, so the rows go through the triggers, not through Django's collector.
+    workspace = models.ForeignKey(Workspace, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    project = models.ForeignKey("delivery.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    minutes = models.BigIntegerField(default=0)
+    billable_minutes = models.BigIntegerField(default=0)
+    billable_bill_cents = models.BigIntegerField(default=0)
+    billable_bill_base_cents = models.BigIntegerField(default=0)
+    cost_cents = models.BigIntegerField(default=0)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="project_month_rollup_one",
+                violation_error_message="One project-month rollup row per project and month.",
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "month"], name="project_month_rollup_ws_month")]
 
     def __str__(self) -> str:
         return f"{self.minutes} min in {self.month:%Y-%m}"

@@ -6,6 +6,9 @@ The change is one `INSERT ... ON CONFLICT DO UPDATE` (SQLite and PostgreSQL both
 logging time into the same new cell at once cannot both insert it. A cell whose last entry goes is deleted, so the
 rollup holds exactly the cells the entries have.
 
+`ProjectMonthRollup` is the same summed over person and billable (per project x month), kept by database triggers
+on TimeRollup's table (migration 0005): nothing here writes it, and every write above (or `rebuild`'s) moves it too.
+
 Readers: `month_split` cuts a date range into whole months (read from the rollup) and the partial edge days (read
 from raw entries), so every figure is identical to the cent to aggregating the entries themselves.
 """
@@ -22,7 +25,7 @@ from django.db.models import Case, Count, DateField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from baton.core.months import month_end, month_start, next_month
-from baton.timesheets.models import TimeEntry, TimeRollup
+from baton.timesheets.models import ProjectMonthRollup, TimeEntry, TimeRollup
 
 CENTS = Decimal(100)
 
@@ -168,9 +171,66 @@ def stored_cells(workspace_id: int) -> Cells:
     }
 
 
+ProjectMonths = dict[tuple[int, date], tuple[int, int, int, int, int, int]]
+
+
+def bare_project_months(workspace_id: int) -> ProjectMonths:
+    """The project-month rollup computed from the raw entries: (project, month) -> (minutes, billable minutes,
+    billable bill cents, billable bill cents in the base currency, cost cents, entries)."""
+    billable = Q(billable=True)
+    rows = (
+        TimeEntry.objects.filter(workspace_id=workspace_id)
+        .annotate(m=TruncMonth("date"))
+        .values_list("project_id", "m")
+        .annotate(
+            total=Sum("minutes"),
+            billable_total=Sum("minutes", filter=billable),
+            bill=Sum("bill_amount", filter=billable),
+            bill_base=Sum("bill_amount_base", filter=billable),
+            cost=Sum("cost_amount"),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    out = {}
+    for project_id, month, m, bm, bill, bill_base, cost, n in rows:
+        month = month.date() if hasattr(month, "date") and callable(month.date) else month
+        out[(project_id, month_of(month))] = (
+            int(m or 0),
+            int(bm or 0),
+            cents(bill),
+            cents(bill_base),
+            cents(cost),
+            int(n or 0),
+        )
+    return out
+
+
+def stored_project_months(workspace_id: int) -> ProjectMonths:
+    return {
+        (r.project_id, r.month): (
+            r.minutes,
+            r.billable_minutes,
+            r.billable_bill_cents,
+            r.billable_bill_base_cents,
+            r.cost_cents,
+            r.entries,
+        )
+        for r in ProjectMonthRollup.objects.filter(workspace_id=workspace_id)
+    }
+
+
+def equal_to_entries(workspace_id: int) -> bool:
+    """Both rollups equal the raw entries' aggregates (`rebuild_rollups --check`, the tests)."""
+    return bare_cells(workspace_id) == stored_cells(workspace_id) and bare_project_months(
+        workspace_id
+    ) == stored_project_months(workspace_id)
+
+
 @transaction.atomic
 def rebuild(workspace_id: int) -> int:
-    """Recompute a workspace's rollup from its entries (one grouped query); returns the number of cells."""
+    """Recompute a workspace's rollup from its entries (one grouped query); returns the number of cells. The
+    project-month rollup follows through its triggers (the deletes take it to nothing, the inserts rebuild it)."""
     TimeRollup.objects.filter(workspace_id=workspace_id).delete()
     rows = [
         TimeRollup(

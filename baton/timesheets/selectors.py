@@ -154,13 +154,19 @@ def timesheet_get(*, actor: Actor, timesheet_id: int) -> Timesheet:
 
 
 def week_totals(timesheets: list[Timesheet]) -> dict[int, dict[str, int]]:
-    """Minutes and billable minutes of each timesheet's week (one query)."""
+    """Minutes and billable minutes of each timesheet's week (one query). One branch per week, not per timesheet: a
+    hundred per-person branches made PostgreSQL give up the (workspace, person, date) index (4.3 s at agency-L)."""
     if not timesheets:
         return {}
-    q = Q()
+    people_by_week: dict[date, set[int]] = {}
     for ts in timesheets:
-        q |= Q(person_id=ts.person_id, date__range=(ts.week_start, ts.week_start + timedelta(days=6)))
-    rows = TimeEntry.objects.filter(q).values("person_id", "date", "minutes", "billable")
+        people_by_week.setdefault(ts.week_start, set()).add(ts.person_id)
+    q = Q()
+    for monday, people in people_by_week.items():
+        q |= Q(person_id__in=sorted(people), date__range=(monday, monday + timedelta(days=6)))
+    rows = TimeEntry.objects.filter(q, workspace_id__in=sorted({ts.workspace_id for ts in timesheets})).values(
+        "person_id", "date", "minutes", "billable"
+    )
     out = {ts.pk: {"minutes": 0, "billable_minutes": 0} for ts in timesheets}
     index = {(ts.person_id, ts.week_start): ts.pk for ts in timesheets}
     for row in rows:

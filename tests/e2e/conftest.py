@@ -12,6 +12,7 @@ from wsgiref.types import WSGIApplication
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("BATON_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -48,6 +49,18 @@ class _SerialWSGIServer(ThreadedWSGIServer):
 
 
 LiveServerThread.server_class = _SerialWSGIServer
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[LiveServer]:
+    """pytest-django's live server, started after the test database exists. Its own fixture asks for no database,
+    so when a browser test came first in a process, the server was built while the database setting still named the
+    file: it shared no connection, the serial wrapper above stayed off, and each request thread opened its own
+    connection to the shared in-memory database, where two requests at once fail with "database table is locked"."""
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(addr)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

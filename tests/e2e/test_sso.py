@@ -211,3 +211,19 @@ def test_two_factor_set_up_and_login_in_the_browser(live_server, personas, page)
     page.get_by_role("textbox", name="Code").fill(codes[0])
     page.get_by_role("button", name="Verify").click()
     assert "does not match" in page.locator(".field .error").inner_text()
+
+
+def test_the_set_up_page_a_workspace_requires_stays_put(live_server, personas, page):
+    """A person whom the workspace requires to set up two-factor reads the set-up page without it reloading: the
+    page's own background requests (the notification bell) are not sent back to the set-up by the gate."""
+    Workspace.objects.filter(pk=personas.workspace.pk).update(two_factor_required=True)
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    _password_login(page, live_server, personas["owner"].email)
+    page.wait_for_url(f"{live_server.url}/account/two-factor/setup/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    settled = len(navigations)
+    page.wait_for_timeout(1500)
+    assert len(navigations) == settled, navigations
+    assert page.url == f"{live_server.url}/account/two-factor/setup/"

@@ -28,6 +28,18 @@ def login(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def add_row(page, base: str, monday, project, task):
+    """Open the week's grid and add the row for Client A · Spring campaign, Landing page; the row."""
+    page.goto(f"{base}/time/?week={monday:%Y-%m-%d}")
+    page.get_by_label("Project", exact=True).select_option(label="Client A · Spring campaign")
+    page.locator("#add-task option", has_text="Landing page").wait_for(state="attached")
+    page.get_by_label("Task", exact=True).select_option(label="Landing page")
+    page.get_by_role("button", name="Add row").click()
+    row = page.locator(f"#row-{project.id}-{task.id}")
+    row.wait_for()
+    return row
+
+
 def test_week_to_invoice(live_server, personas, browser):
     base = live_server.url
     project = make_project(personas, "Spring campaign", budget_amount="5000.00", budget_minutes=3000)
@@ -39,13 +51,7 @@ def test_week_to_invoice(live_server, personas, browser):
     member = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     login(member, base, personas["member"].email)
     member.get_by_role("link", name="Time", exact=True).click()
-    member.goto(f"{base}/time/?week={monday:%Y-%m-%d}")
-    member.get_by_label("Project", exact=True).select_option(label="Client A · Spring campaign")
-    member.locator("#add-task option", has_text="Landing page").wait_for(state="attached")
-    member.get_by_label("Task", exact=True).select_option(label="Landing page")
-    member.get_by_role("button", name="Add row").click()
-    row = member.locator(f"#row-{project.id}-{task.id}")
-    row.wait_for()
+    row = add_row(member, base, monday, project, task)
     hours = ["7:30", "6", "8", "1.5", "4"]
     for offset, value in enumerate(hours):
         day = monday + timedelta(days=offset)
@@ -97,3 +103,34 @@ def test_week_to_invoice(live_server, personas, browser):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
+
+
+def test_a_quick_typist_keeps_every_total(live_server, personas, browser):
+    """Typing on before the last cell's answer has come back: each answer used to land on the row total the request
+    had found when it left, which an earlier answer had since replaced, so the row kept an old figure while the week
+    total moved on (CI once saw 23:00 against 27:00). Every part of the answer now swaps by id, and the cells' posts
+    queue one behind the other."""
+    base = live_server.url
+    project = make_project(personas, "Spring campaign")
+    task = make_task(personas, project, "Landing page")
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)  # last week
+    member = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(member, base, personas["member"].email)
+    row = add_row(member, base, monday, project, task)
+    # The cells' posts are held until the whole week is typed, as on a slow line, then let through in order.
+    held: list = []
+    holding = [True]
+    member.route("**/time/grid/cell/", lambda route: held.append(route) if holding[0] else route.continue_())
+    for offset, value in enumerate(["7:30", "6", "8", "1.5", "4"]):
+        day = monday + timedelta(days=offset)
+        cell = member.get_by_label(f"Spring campaign, Landing page, {day:%A} {day.day} {day:%B}")
+        cell.fill(value)
+        cell.press("Tab")
+    holding[0] = False
+    assert held  # at least the first post was held back
+    for route in held:
+        route.continue_()
+    expect(member.locator("#week-total")).to_have_text("27:00")
+    expect(row.locator("td.total")).to_have_text("27:00")
+    expect(member.locator("#daytotal-4")).to_have_text("4:00")
+    assert sorted(TimeEntry.objects.values_list("minutes", flat=True)) == [90, 240, 360, 450, 480]

@@ -139,14 +139,22 @@ def unprocessed_events(
 
 
 def recover(*, now: datetime | None = None, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Queue again every event whose processing was lost, and every webhook retry whose job was lost."""
+    """Queue again every event whose processing was lost, and every webhook retry whose job was lost: not those whose
+    job still waits in the queue (read once, `tasks.waiting_jobs`)."""
     now = now or timezone.now()
-    queued = 0
+    waiting = tasks.waiting_jobs()
+    if waiting.backed_up:
+        logger.warning("Recovery skipped: over %s jobs wait in the queue.", tasks.QUEUE_SCAN_LIMIT)
+        return 0
+    queued = skipped = 0
     for workspace in Workspace.objects.all():
         for event_id in unprocessed_events(workspace, now=now, older_than=older_than):
+            if event_id in waiting.events:
+                skipped += 1
+                continue
             tasks.process_event_task(event_id)
             queued += 1
-    queued += hooks.retry_due(now=now, grace=older_than)
+    queued += hooks.retry_due(now=now, grace=older_than, skip=waiting.deliveries)
     if queued:
-        logger.info("Recovery queued %s lost job(s).", queued)
+        logger.info("Recovery queued %s lost job(s); %s unfinished event(s) still wait in the queue.", queued, skipped)
     return queued

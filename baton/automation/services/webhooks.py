@@ -22,6 +22,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,7 +37,7 @@ from baton.automation import tasks
 from baton.automation.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 from baton.automation.services import egress
 from baton.automation.services.notifications import notify
-from baton.core import access, events
+from baton.core import access, events, outage
 from baton.core.access import Actor
 from baton.core.models import Event, Role
 from baton.core.services import bump_version, check_version, validate
@@ -262,10 +263,15 @@ def payload_for(event: Event) -> str:
 
 
 def enqueue_attempt(delivery_id: int, delay: int = 0) -> None:
-    if delay > 0:
-        tasks.deliver_webhook.schedule((delivery_id,), delay=delay)
-    else:
-        tasks.deliver_webhook(delivery_id)
+    """Queue an attempt. An unreachable queue (Redis down) is logged once a minute: the delivery stays pending and
+    due, and `retry_due` (the recovery) queues it when the queue is back."""
+    try:
+        if delay > 0:
+            tasks.deliver_webhook.schedule((delivery_id,), delay=delay)
+        else:
+            tasks.deliver_webhook(delivery_id)
+    except outage.QUEUE_ERRORS as exc:
+        outage.failed(outage.QUEUE, exc, "Webhook deliveries stay pending; the recovery queues them when it is back.")
 
 
 def delivery_for_event(webhook: Webhook, event: Event) -> tuple[WebhookDelivery, bool]:
@@ -469,11 +475,18 @@ def webhook_test(*, actor: Actor, webhook: Webhook) -> WebhookDelivery:
 CUT_LOOKAHEAD = timedelta(seconds=60)  # `recover_cut_deliveries` runs every minute
 
 
-def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
+def retry_due(
+    *,
+    now: datetime | None = None,
+    grace: timedelta = timedelta(minutes=2),
+    limit: int = 500,
+    skip: Collection[int] = frozenset(),
+) -> int:
     """Queue deliveries whose job was lost with a worker: a retry overdue by `grace` (its scheduled job went), and an
     attempt cut mid-way (a worker killed while it held the lease): queued at once when its lease ran out, or for the
     moment it runs out when that is within `CUT_LOOKAHEAD`. An attempt that finishes meanwhile makes that job a no-op
-    (the delivery is no longer due), so a healthy in-flight delivery is never sent twice."""
+    (the delivery is no longer due), so a healthy in-flight delivery is never sent twice. Deliveries in `skip` (their
+    job waits in the queue or the schedule) are left alone."""
     now = now or timezone.now()
     due = (
         WebhookDelivery.objects.filter(
@@ -483,7 +496,7 @@ def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minut
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:limit]
     )
-    ids = list(due)
+    ids = [d for d in due if d not in skip]
     for delivery_id in ids:
         enqueue_attempt(delivery_id)
     held = (
@@ -493,7 +506,7 @@ def retry_due(*, now: datetime | None = None, grace: timedelta = timedelta(minut
         .order_by("locked_until")
         .values_list("id", "locked_until")[:limit]
     )
-    cut = list(held)
+    cut = [(d, until) for d, until in held if d not in skip]
     for delivery_id, until in cut:
         wait = (until - now).total_seconds() if until is not None else 0.0
         enqueue_attempt(delivery_id, math.ceil(wait) + 1 if wait > 0 else 0)

@@ -6,12 +6,17 @@ setup: a workspace, a project with a task, a rule on task.status_changed whose a
 status: prints what happened, as JSON: tasks created by the rule, its runs, whether the event was processed.
 webhook URL: a workspace with a webhook to URL on client.updated, and a client update, which queues its event's job.
 deliveries: prints each webhook delivery's status, attempts and lease, as JSON.
+scaleout_setup URL: the scale-out test's workspace: an owner with API tokens, a project, a rule that notifies the
+       actor on time_entry.created and a webhook to URL on it. Prints the tokens, the project and today's date.
+scaleout_wait SECONDS: waits (up to SECONDS) until every time entry's event is processed and delivered and the queue
+       is empty; prints the counts of what happened, as JSON.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import date
 
 import django
@@ -100,6 +105,86 @@ def deliveries() -> list[dict[str, object]]:
     ]
 
 
+def scaleout_setup(url: str) -> dict[str, object]:
+    from django.utils import timezone
+
+    from baton.automation.services import rule_create, webhook_create
+    from baton.core.access import Actor
+    from baton.core.models import Membership
+    from baton.core.services import api_token_create
+    from baton.crm.services import client_create
+    from baton.delivery import services as delivery
+    from baton.people.services import workspace_create
+
+    workspace = workspace_create(
+        slug="scale", name="Scale", currency="USD", owner_email="owner@scale.test", owner_password=None
+    )
+    system = Actor.system(workspace)
+    owner = Membership.objects.get(workspace=workspace).user
+    client = client_create(actor=system, name="Scale Client")
+    project = delivery.project_create(
+        actor=system, client_id=client.id, name="Scale Project", start_date=date(2026, 1, 5)
+    )
+    rule_create(
+        actor=system,
+        name="Tell whoever logs time",
+        trigger="time_entry.created",
+        conditions=[],
+        actions=[{"type": "notify", "params": {"to": "actor"}}],
+    )
+    webhook_create(actor=system, url=url, events=["time_entry.created"])
+    tokens = [api_token_create(actor=system, user=owner, name=f"scale-{i}")[1] for i in range(4)]
+    return {"tokens": tokens, "project_id": project.id, "today": timezone.localdate().isoformat()}
+
+
+def scaleout_status() -> dict[str, int]:
+    from django.db.models import Count, Max
+
+    from baton.automation.models import EventDispatch, Notification, RuleRun, WebhookDelivery
+    from baton.core.models import Event, PeriodicRun
+    from baton.timesheets.models import TimeEntry
+
+    events = Event.objects.filter(verb="time_entry.created")
+    ids = list(events.values_list("id", flat=True))
+    runs = RuleRun.objects.filter(event_id__in=ids)
+    notes = Notification.objects.filter(event_id__in=ids)
+    hooks = WebhookDelivery.objects.filter(event_id__in=ids)
+    per_event = [
+        qs.values("event_id").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0 for qs in (runs, notes, hooks)
+    ]
+    periodic_max = (
+        PeriodicRun.objects.values("task", "period_start").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0
+    )
+    return {
+        "entries": TimeEntry.objects.count(),
+        "events": len(ids),
+        "processed": EventDispatch.objects.filter(pk__in=ids, processed_at__isnull=False).count(),
+        "rule_runs": runs.count(),
+        "notifications": notes.count(),
+        "deliveries": hooks.count(),
+        "delivered": hooks.filter(status="succeeded").count(),
+        "attempts": sum(hooks.values_list("attempts", flat=True)),
+        "max_rule_runs_per_event": per_event[0],
+        "max_notifications_per_event": per_event[1],
+        "max_deliveries_per_event": per_event[2],
+        "periodic_runs": PeriodicRun.objects.count(),
+        "max_periodic_runs_per_period": periodic_max,
+    }
+
+
+def scaleout_wait(seconds: float) -> dict[str, int]:
+    from huey.contrib.djhuey import HUEY
+
+    deadline = time.monotonic() + seconds
+    while True:
+        status = scaleout_status()
+        status["queued"] = HUEY.pending_count()
+        done = status["processed"] == status["events"] == status["delivered"] and not status["queued"]
+        if done or time.monotonic() > deadline:
+            return status
+        time.sleep(0.5)
+
+
 if __name__ == "__main__":
     django.setup()
     command = sys.argv[1]
@@ -109,6 +194,10 @@ if __name__ == "__main__":
         result = webhook(sys.argv[2])
     elif command == "deliveries":
         result = deliveries()
+    elif command == "scaleout_setup":
+        result = scaleout_setup(sys.argv[2])
+    elif command == "scaleout_wait":
+        result = scaleout_wait(float(sys.argv[2]))
     elif command == "again":
         result = again(int(sys.argv[2]))
     else:

@@ -108,8 +108,9 @@ def page_table(body: bytes, selector: str | None) -> tuple[list[str], int, int]:
     """The header cells and the number of data rows of the page's table (a row spanning all columns, "nothing
     matches", is not a data row), and how many pages the list has."""
     tree = html.fromstring(body)
-    pager = " ".join(tree.xpath("string(//nav[@class='pager']/span)").split())
-    pages = int(pager.rsplit(" ", 1)[-1]) if pager.startswith("Page ") else 1
+    spans = [" ".join(span.text_content().split()) for span in tree.xpath("//nav[@class='pager']/span")]
+    pager = next((text for text in spans if text.startswith("Page ")), "")  # not the schedule's range
+    pages = int(pager.rsplit(" ", 1)[-1]) if pager else 1
     tables = tree.xpath(selector or "(//main//table)[1]")
     if not tables:
         return [], 0, pages

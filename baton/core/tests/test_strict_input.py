@@ -305,3 +305,37 @@ def test_nested_read_only_fields_are_named_where_they_are(personas):
     messages = {e["field"]: e["message"] for e in assert_problem(response, 422)["errors"]}
     assert set(messages) == {"lines.0.amount", "total"}
     assert all(m.startswith("Read-only field") for m in messages.values())
+
+
+def test_unknown_query_parameters_are_refused_naming_them(personas):
+    """`?date_from=` on the profitability report (it takes `from` and `to`) answered all-time totals; now 422."""
+    owner = personas["owner"].api()
+    response = owner.get("/api/v1/reports/profitability?group_by=month&date_from=2026-01-01&date_to=2026-02-01")
+    body = assert_problem(response, 422)
+    assert fields_of(body) == {"date_from", "date_to"}
+    assert all("Unknown query parameter" in e["message"] for e in body["errors"])
+    assert "date_from" in body["detail"]
+    # with the operation's other bad fields at once
+    response = owner.get("/api/v1/reports/profitability?group_by=month&from=1899-12-31&typo=1")
+    assert fields_of(assert_problem(response, 422)) == {"from", "typo"}
+    # an operation without any query schema refuses them too; the documented names and paging still work
+    assert fields_of(assert_problem(owner.get("/api/v1/workspace?x=1"), 422)) == {"x"}
+    assert owner.get("/api/v1/workspace").status_code == 200
+    assert owner.get("/api/v1/clients?limit=5&offset=0&status=active").status_code == 200
+    assert owner.get("/api/v1/reports/profitability?group_by=month&from=2026-01-01&to=2026-02-01").status_code == 200
+
+
+def test_unknown_query_parameters_wait_for_authentication(personas):
+    anonymous = HttpClient()
+    assert anonymous.get("/api/v1/clients?nonsense=1").status_code == 401
+
+
+def test_every_operation_refuses_unknown_query_parameters():
+    """The mechanism is on the served operations (ninja binds clones of them), so no endpoint is left out."""
+    served = [
+        operation
+        for router in api._get_bound_routers()
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+    ]
+    assert served and all(op._get_values.__qualname__.startswith("_refusing_unknown_query") for op in served)

@@ -1,15 +1,19 @@
 """Throttling behind a reverse proxy: failures are counted per client (read through TRUSTED_PROXY_COUNT proxies) and
 per account or token prefix, so one client's bad requests lock out that client from that account and nobody else;
-a valid token is never refused; password-reset requests are throttled; an unreachable cache throttles nothing."""
+a valid token is never refused; password-reset requests are throttled; an unreachable cache breaks nothing and
+throttles in each process's memory, logged once a minute."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 
-from baton.core import throttle
+from baton.core import outage, throttle
 from baton.devdata.testing.personas import PASSWORD
 
 PROXY = "10.0.0.1"  # every request reaches Baton from the proxy
@@ -93,12 +97,41 @@ def test_password_reset_requests_are_throttled_per_client(personas, settings):
     assert through_proxy(COLLEAGUE).post("/password-reset/", {"email": "pm@studio.test"}).status_code == 302
 
 
-def test_an_unreachable_cache_throttles_nothing_and_breaks_nothing(personas, settings):
-    # Nothing listens on this port: every cache call fails.
+def test_an_unreachable_cache_breaks_nothing_and_throttles_per_process(personas, settings, caplog):
+    # Nothing listens on this port: every call to the shared cache fails.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:8619/0"}
     }
+    caplog.set_level(logging.WARNING)
     assert login(through_proxy(ATTACKER), "am@studio.test", "nope") == 400
     assert login(through_proxy(ATTACKER), "am@studio.test", PASSWORD) == 302
     assert through_proxy(ATTACKER, Authorization="Bearer wrong").get("/api/v1/me").status_code == 401
+    token = personas["am"].token
+    assert through_proxy(ATTACKER, Authorization=f"Bearer {token}").get("/api/v1/me").status_code == 200
     assert through_proxy(COLLEAGUE).post("/password-reset/", {"email": "am@studio.test"}).status_code == 302
+    # The limits still hold, counted in this process's memory: the attacker is locked out of the account...
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert login(through_proxy(ATTACKER), "am@studio.test", "nope") == 400
+    assert login(through_proxy(ATTACKER), "am@studio.test", PASSWORD) == 429
+    assert login(through_proxy(COLLEAGUE), "am@studio.test", PASSWORD) == 302  # ...its owner elsewhere is not
+    # One loud line for the whole outage, not one per request.
+    lines = [r for r in caplog.records if r.name == "baton.outage"]
+    assert len(lines) == 1 and lines[0].levelno == logging.ERROR
+    assert "Cache is unreachable" in lines[0].getMessage()
+    assert not [r for r in caplog.records if r.name == "baton.core.throttle"]
+
+
+def test_the_shared_cache_is_used_again_once_it_answers(personas, settings, monkeypatch):
+    ticks = [1000.0]
+    monkeypatch.setattr(outage.time, "monotonic", lambda: ticks[0])
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:8619/0"}
+    }
+    throttle.record_failure("login", "x")
+    assert outage.down("cache") and throttle.count("login", "x") == 1  # in the stand-in
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ticks[0] += outage.RETRY_SECONDS + 1
+    assert not outage.down("cache")
+    assert throttle.count("login", "x") == 0  # the shared cache again (it never saw that failure)
+    throttle.record_failure("login", "x")
+    assert cache.get("baton:fail:login:x") == 1

@@ -157,6 +157,12 @@ def test_workspace_requires_it_of_owner_admin_finance(personas, clock):
     assert client.get("/clients/")["Location"] == "/account/two-factor/setup/"
     htmx = client.get("/clients/", headers={"HX-Request": "true"})
     assert htmx.status_code == 204 and htmx["HX-Redirect"] == "/account/two-factor/setup/"
+    # The set-up page's own fragments (the bell) get nothing, not a redirect to the page they are on (a reload loop).
+    bell = client.get(
+        "/notifications/bell/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/account/two-factor/setup/"},
+    )
+    assert bell.status_code == 204 and "HX-Redirect" not in bell
 
     finance = personas["finance"]
     fin_client, response = password_login(finance.email)

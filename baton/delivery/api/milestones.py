@@ -84,9 +84,13 @@ class MilestoneFilters(ListParams):
 )
 def list_milestones(request: HttpRequest, filters: Query[MilestoneFilters]) -> Any:
     qs = selectors.milestone_list(
-        actor=actor_of(request), project_id=filters.project_id, status=filters.status, client_id=filters.client_id
+        actor=actor_of(request),
+        project_id=filters.project_id,
+        status=filters.status,
+        client_id=filters.client_id,
+        counts=False,
     )
-    return paginate(qs, filters)
+    return paginate(qs, filters, then=selectors.with_milestone_task_counts)
 
 
 @router.post(

@@ -165,8 +165,9 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
         template_id=filters.template_id,
         search=filters.search,
         archived=filters.archived,
+        counts=False,
     )
-    return paginate(qs, filters)
+    return paginate(qs, filters, then=selectors.with_task_counts)
 
 
 @router.post("/projects", response={201: ProjectOut, **ERRORS}, operation_id="baton_delivery_api_create_project")

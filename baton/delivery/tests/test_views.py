@@ -10,7 +10,7 @@ from django.test import Client as WebClient
 from django.utils import timezone
 
 from baton.core.models import Event
-from baton.delivery import services
+from baton.delivery import selectors, services
 from baton.delivery.models import Project, Task
 
 
@@ -337,3 +337,65 @@ def test_a_form_shows_whole_hours_without_an_exponent():
     assert str(minutes_to_hours(0)) == "0"
     assert minutes_to_hours(None) is None
     assert minutes_to_hours(100) == Decimal("1.67")
+
+
+# --- Paging before counting -------------------------------------------------------------------------------------
+
+
+def test_a_page_of_projects_counts_its_own_tasks_only(personas, project):
+    """The list pages the bare projects in the database, then counts the tasks of that page only
+    (`with_task_counts`): the second page must carry the counts of its own projects, in the list's order, and the
+    projects of the first page (which have many tasks) must not leak into them."""
+    owner = personas["owner"].actor
+    created = [
+        services.project_create(actor=owner, client_id=personas.client_b.id, name=f"P{i:02d}") for i in range(53)
+    ]
+    # Page 1 ("Client A website", P00..P48) and page 2 (P49..P52): tasks on both sides of the page break.
+    for p, n in [(created[0], 4), (created[48], 3), (created[49], 1), (created[51], 2), (created[52], 5)]:
+        for k in range(n):
+            task = services.task_create(
+                actor=owner,
+                project=p,
+                title=f"{p.name} task {k}",
+                due_date=date(2020, 1, 1) if k % 2 else date(2100, 1, 1),
+            )
+            if k == 2:
+                services.task_change_status(actor=owner, task=task, status="done", override=True)
+    expected = {
+        p.name: (
+            Task.objects.filter(project=p).count(),
+            Task.objects.filter(project=p, status="done").count(),
+            Task.objects.filter(project=p, due_date__lt=date(2026, 1, 1)).exclude(status="done").count(),
+        )
+        for p in Project.objects.filter(workspace=owner.workspace)
+    }
+    full = list(selectors.project_list(actor=owner))
+    paged = list(selectors.with_task_counts(selectors.project_list(actor=owner, counts=False)[50:]))
+    assert [p.name for p in paged] == [p.name for p in full[50:]] == ["P49", "P50", "P51", "P52"]
+    assert [(p.task_count, p.done_task_count, p.overdue_task_count) for p in paged] == [
+        expected[p.name] for p in full[50:]
+    ]
+    assert [p.task_count for p in paged] == [1, 0, 2, 5]
+    text = web(personas["owner"]).get("/projects/?page=2").content.decode()
+    assert "Page 2 of 2" in text and "54 projects" in text
+    assert 'aria-label="0 of 1 tasks done"' in text and 'aria-label="1 of 5 tasks done"' in text
+    assert "2 overdue" in text and "1/5" in text and "1/4" not in text and "1/3" not in text
+    body = personas["owner"].api().get("/api/v1/projects?offset=49&limit=3").json()
+    assert body["count"] == 54
+    assert [(r["name"], r["task_count"], r["overdue_task_count"]) for r in body["results"]] == [
+        ("P48", *expected["P48"][::2]),
+        ("P49", 1, 0),
+        ("P50", 0, 0),
+    ]
+
+
+def test_a_page_of_milestones_counts_its_own_tasks_only(personas, project):
+    owner = personas["owner"].actor
+    milestones = [services.milestone_create(actor=owner, project=project, name=f"M{i}") for i in range(3)]
+    for milestone, n in zip(milestones, (3, 1, 2), strict=True):
+        for k in range(n):
+            services.task_create(actor=owner, project=project, title=f"{milestone.name}.{k}", milestone_id=milestone.id)
+    api = personas["owner"].api()
+    body = api.get(f"/api/v1/milestones?project_id={project.id}&offset=1&limit=2").json()
+    assert body["count"] == 3
+    assert [(r["name"], r["task_count"], r["open_task_count"]) for r in body["results"]] == [("M1", 1, 1), ("M2", 2, 2)]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,11 +61,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
         project_manager_id=_int(pm),
         search=search or None,
         archived=archived,
+        counts=False,
     )
     if download_format(request):
-        table = project_table(projects, with_budgets=access.can_see_budgets(actor))
+        table = project_table(selectors.with_task_counts(projects), with_budgets=access.can_see_budgets(actor))
         return table_response(request, table, "projects")
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_task_counts(cast("QuerySet[Project]", page.object_list))
     ctx = {
         "page": page,
         "projects": page.object_list,

@@ -40,6 +40,18 @@ SIZES = {
         handoffs=20_000,
         touchpoints=100_000,
     ),
+    # Streamed (entries, timesheets, bookings and touchpoints in chunks of 20,000 or less): about 10 GB on
+    # PostgreSQL; see RULES.md for its time and memory.
+    "XL": Size(
+        people=1_000,
+        clients=2_000,
+        projects=15_000,
+        entries=10_000_000,
+        bookings=250_000,
+        years=5,
+        handoffs=100_000,
+        touchpoints=500_000,
+    ),
 }
 
 TITLES = [

@@ -46,10 +46,6 @@ def step_time(w: World, advance: Progress) -> None:
             staffed[person_id].append(by_id[pid])
     # Fixed fees: a third overrun their budget.
     overrun = {p.pk: rng.uniform(1.05, 1.4) if rng.random() < 0.33 else rng.uniform(0.6, 1.0) for p in w.projects}
-    person_days = 0
-    for person in w.staff:
-        person_days += sum(1 for _ in _workdays(person, w.start, w.today))
-    per_day = w.size.entries / max(1, person_days * 0.8)
     rates: dict[tuple[int, int, int], Any] = {}
     approved_before = w.today - timedelta(days=w.today.weekday() + 14)
     invoice_before = (w.today.replace(day=1) - timedelta(days=32)).replace(day=1)
@@ -60,28 +56,29 @@ def step_time(w: World, advance: Progress) -> None:
     total = 0
     target = w.size.entries
     people = list(w.staff)
-    for n, person in enumerate(people):
-        left_people = len(people) - n
-        quota = (target - total) // left_people
-        mine = 0
-        for day in _workdays(person, w.start, w.today):
-            if mine >= quota:
-                break
-            if rng.random() > _busy_factor(day) * 0.97:
-                continue  # holiday, sick, quiet day
+    # Evenly dense (issue 21): everyone logs from the start to today, less holidays, sick and quiet days
+    # (seasonality); each person's share of the entries is in proportion to their days and spread evenly over
+    # them, so every year and quarter holds about the same entries and the same people log time in each.
+    days_of = [[d for d in _workdays(p, w.start, w.today) if rng.random() <= _busy_factor(d) * 0.97] for p in people]
+    all_days = max(1, sum(len(days) for days in days_of))
+    seen_days = 0
+    for n, (person, days) in enumerate(zip(people, days_of, strict=True)):
+        seen_days += len(days)
+        quota = target * seen_days // all_days - total
+        for i, day in enumerate(days):
+            count = (i + 1) * quota // len(days) - i * quota // len(days)
+            if not count:
+                continue
             live = [
                 p
                 for p in staffed[person.pk]
                 if p.start_date <= day <= last[p.pk]
                 and not (p.billing == "fixed_fee" and used_minutes[p.pk] > p.budget_minutes * overrun[p.pk])
             ]
-            count = max(1, int(per_day + rng.random()))
             capacity = person.weekly_capacity_minutes // len(person.working_days)
             if rng.random() < 0.05:
                 capacity = int(capacity * 1.3)  # a crunch day
             for _ in range(count):
-                if mine >= quota:
-                    break
                 project = rng.choice(live) if live else internal
                 minutes = max(15, int(capacity / count * rng.uniform(0.6, 1.15)) // 15 * 15)
                 key = (person.pk, project.pk, day.year)
@@ -116,28 +113,32 @@ def step_time(w: World, advance: Progress) -> None:
                 )
                 used_minutes[project.pk] += minutes
                 weeks.add((person.pk, day - timedelta(days=day.weekday())))
-                mine += 1
                 total += 1
         if len(pending) >= 20_000 or n == len(people) - 1:
             TimeEntry.objects.bulk_create(pending, batch_size=5000)
             advance("time entries", len(pending))
             pending = []
     w.counts["time entries"] = total
-    # Timesheets: approved up to a fortnight ago, the last two weeks open or submitted.
+    # Timesheets: approved up to a fortnight ago, the last two weeks open or submitted (in chunks: 260,000 at XL).
     now = timezone.now()
-    sheets = [
-        Timesheet(
-            workspace=w.workspace,
-            person_id=pid,
-            week_start=monday,
-            status="approved" if monday < approved_before else rng.choice(["draft", "submitted"]),
-            submitted_at=now if monday < approved_before else None,
-            decided_at=now if monday < approved_before else None,
+    sheets: list[Timesheet] = []
+    for pid, monday in sorted(weeks):
+        sheets.append(
+            Timesheet(
+                workspace=w.workspace,
+                person_id=pid,
+                week_start=monday,
+                status="approved" if monday < approved_before else rng.choice(["draft", "submitted"]),
+                submitted_at=now if monday < approved_before else None,
+                decided_at=now if monday < approved_before else None,
+            )
         )
-        for pid, monday in weeks
-    ]
+        if len(sheets) >= 20_000:
+            Timesheet.objects.bulk_create(sheets, batch_size=5000)
+            advance("timesheets", len(sheets))
+            sheets = []
     Timesheet.objects.bulk_create(sheets, batch_size=5000)
-    w.counts["timesheets"] = len(sheets)
+    w.counts["timesheets"] = len(weeks)
     advance("timesheets", len(sheets))
     # Invoices: one per T&M project and month before the last two, issued, most paid; entries linked to the line.
     tm = {p.pk: p for p in w.projects if p.billing == "time_and_materials"}
@@ -211,9 +212,10 @@ def step_bookings(w: World, advance: Progress) -> None:
         for person_id in team:
             by_person[person_id].append(by_id[pid])
     rows: list[Any] = []
+    made = 0
     staff = [p for p in w.staff if by_person[p.pk]]
     horizon = w.today + timedelta(days=84)
-    while len(rows) < w.size.bookings:
+    while made < w.size.bookings:
         person = rng.choice(staff)
         project = rng.choice(by_person[person.pk])
         first = project.start_date
@@ -234,8 +236,13 @@ def step_bookings(w: World, advance: Progress) -> None:
                 tentative=start > w.today and rng.random() < 0.3,
             )
         )
+        made += 1
+        if len(rows) >= 20_000:
+            Booking.objects.bulk_create(rows, batch_size=5000)
+            advance("bookings", len(rows))
+            rows = []
     Booking.objects.bulk_create(rows, batch_size=5000)
-    w.counts["bookings"] = len(rows)
+    w.counts["bookings"] = made
     advance("bookings", len(rows))
 
 

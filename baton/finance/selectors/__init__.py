@@ -123,11 +123,12 @@ def home_figures(actor: Actor) -> dict[str, object] | None:
     }
 
 
-def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, Burn]]:
+def current_burns(actor: Actor, today: date, managed_by: int | None = None) -> tuple[list[Project], dict[int, Burn]]:
     """The current projects of `money_project_table` (client and budget settings joined) with the burn
     `burn_overview` gives each, read in one statement: the spend sums are correlated subqueries on the project rows
     (all time; for a retainer, the current month), plus one grouped query for the monthly minutes of retainers that
-    roll unused time over."""
+    roll unused time over. `managed_by` (a person id): only the projects that person manages (the PM's home), so the
+    sums run over its projects and not the whole agency's."""
     period = month_start(today)
     end = month_end(period)
 
@@ -150,9 +151,11 @@ def current_burns(actor: Actor, today: date) -> tuple[list[Project], dict[int, B
             output_field=DecimalField(max_digits=14, decimal_places=2),
         )
 
+    scope = money_projects(actor)
+    if managed_by is not None:
+        scope = scope.filter(project_manager_id=managed_by)
     projects: list[Project] = list(
-        money_projects(actor)
-        .filter(archived_at__isnull=True)
+        scope.filter(archived_at__isnull=True)
         .exclude(status__in=["done", "cancelled"])
         .select_related("client", "finance_budget")
         .only(  # what the burn and the home's table read (a thousand projects at scale)

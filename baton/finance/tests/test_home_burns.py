@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from baton.core.access import Actor
 from baton.core.models import Membership
-from baton.delivery.models import Billing
+from baton.delivery.models import Billing, Project
 from baton.finance.selectors import burn_overview, current_burns, money_project_table
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,13 @@ def test_current_burns_equal_burn_overview():
     projects, burns = current_burns(owner, today)
     assert {p.billing for p in projects} >= {Billing.RETAINER, Billing.TIME_AND_MATERIALS}
     assert burns[retainer.pk].budget_minutes  # the rollover retainer is among them
+    # The PM's home reads only the projects its PM manages: the same burns as the whole agency's, for those only.
+    pm = Membership.objects.filter(workspace=workspace, role="project_manager").first().person
+    managed = set(Project.objects.filter(project_manager=pm).values_list("pk", flat=True))
+    mine, mine_burns = current_burns(owner, today, managed_by=pm.pk)
+    assert mine and len(mine) < len(projects)
+    assert [p.pk for p in mine] == [p.pk for p in projects if p.pk in managed]
+    assert mine_burns == {pk: burn for pk, burn in burns.items() if pk in managed}
     for role in ("owner", "finance", "account_manager", "project_manager"):
         actor = Actor.for_membership(Membership.objects.filter(workspace=workspace, role=role).first())
         projects, burns = current_burns(actor, today)

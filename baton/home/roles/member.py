@@ -41,6 +41,9 @@ def build(actor: Actor) -> dict[str, Any]:
         else []
     )
     handoffs = inbox_counts(actor=actor)
+    # The timer's picker: the person's own projects (a short list in an agency of thousands of projects), or every
+    # current one for someone on none yet; the Time page offers every project.
+    own_projects = project_choices(actor=actor, own=True) if timer is None else []
     feed = fold_events(list(event_list(actor=actor).filter(actor_id=actor.person_id or 0)[:20]), limit=8)
 
     figures = {
@@ -70,7 +73,8 @@ def build(actor: Actor) -> dict[str, Any]:
         "today": today,
         "timer": timer,
         "days": [{**row, "day": d["date"]} for row, d in zip(figures["days"], days, strict=True)],
-        "projects": project_choices(actor=actor) if timer is None else [],
+        "projects": own_projects or (project_choices(actor=actor) if timer is None else []),
+        "projects_own": bool(own_projects),
         "feed": feed,
         "handoff_inbox": handoffs,
     }

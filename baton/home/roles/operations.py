@@ -23,7 +23,7 @@ SHOWN = 8
 def build(actor: Actor) -> dict[str, Any]:
     """The template's context; `figures` (JSON-able) is what `GET /api/v1/home` answers, the same numbers."""
     now = timezone.now()
-    blocked_qs = blocked_tasks(actor=actor)
+    blocked_qs = blocked_tasks(actor=actor).prefetch_related(None)  # the home shows no dependencies
     blocked = list(blocked_qs[:SHOWN])
     blocked_count = blocked_qs.count() if len(blocked) == SHOWN else len(blocked)
     late_qs = overdue_handoffs(actor=actor)

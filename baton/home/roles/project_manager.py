@@ -35,10 +35,10 @@ def build(actor: Actor) -> dict[str, Any]:
         .filter(status__in=LIVE_PROJECT_STATUSES)
         .order_by("end_date", "name", "id")
     )
-    _, burns = current_burns(actor, today)
+    _, burns = current_burns(actor, today, managed_by=pid)
     rows = [_project_row(p, burns.get(p.pk)) for p in projects]
     late = list(
-        milestone_list(actor=actor, status=MilestoneStatus.OPEN).filter(
+        milestone_list(actor=actor, status=MilestoneStatus.OPEN, counts=False).filter(
             project__project_manager_id=pid, project__archived_at__isnull=True, due_date__lt=today
         )[:10]
     )

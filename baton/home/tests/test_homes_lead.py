@@ -229,12 +229,14 @@ def test_operations_home_lists_what_is_stuck(clock):
 
 def _submit_weeks(workspace: Any, n: int) -> None:
     """`n` people log billable time on a time-and-materials project last week and submit the week (the generated
-    agency's weeks are all approved already, and it bills by fee and retainer only)."""
+    agency bills by fee and retainer only; its weeks are approved up to a fortnight ago and the last two are open or
+    submitted at random, so these people's week is opened again first)."""
     system = Actor.system(workspace)
     client = Client.objects.filter(workspace=workspace).order_by("id").first()
     project = project_create(actor=system, client_id=client.pk, name="Hourly support", status="active")
     monday = date(2026, 6, 8)
-    people = Person.objects.filter(workspace=workspace, active=True, membership__role="member").order_by("id")[:n]
+    people = list(Person.objects.filter(workspace=workspace, active=True, membership__role="member").order_by("id")[:n])
+    Timesheet.objects.filter(person__in=people, week_start=monday).update(status="draft", submitted_at=None)
     for i, person in enumerate(people):
         for day in range(3):
             time_entry_create(

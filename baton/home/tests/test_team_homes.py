@@ -205,6 +205,9 @@ def test_member_home_shows_its_day_timer_and_missing_time(personas, frozen):
     project = delivery.project_create(
         actor=system, client_id=personas.client_a.id, name="Brand refresh", status="active"
     )
+    # On no project yet, the member's timer offers every current one.
+    first = web(personas, "member").get("/").content.decode()
+    assert f'<option value="{project.id}">' in first and "Your projects" not in first
     delivery.task_create(
         actor=system, project=project, title="Logo sketches", assignee_id=member.person.id, due_date=TODAY
     )
@@ -228,6 +231,11 @@ def test_member_home_shows_its_day_timer_and_missing_time(personas, frozen):
     assert figures["missing_minutes"] == 660 and figures["days_under_capacity"] == 2
     assert shown(html, "week_minutes") == ["13 h"] and shown(html, "missing_minutes") == ["11 h"]
     assert figures["timer"]["running"] is False and 'action="/time/timer/start/"' in html
+    # The timer's picker lists the member's own projects (its tasks are on Brand refresh), not the agency's every one.
+    other = delivery.project_create(actor=system, client_id=personas.client_a.id, name="Not mine", status="active")
+    html = web(personas, "member").get("/").content.decode()
+    assert f'<option value="{project.id}">' in html and f'<option value="{other.id}">' not in html
+    assert "Your projects: those you manage" in html
 
     # Start the timer from the home, and it is the timer the API knows; stop it from the home too.
     browser = web(personas, "member")

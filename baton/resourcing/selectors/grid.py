@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
 
 from baton.core.access import Actor
 from baton.core.models import Workspace
+from baton.delivery.models import Project
+from baton.delivery.selectors import visible_projects
 from baton.people.models import Person
 from baton.resourcing.calendar import (
     MANY_PEOPLE,
@@ -30,6 +33,9 @@ from baton.resourcing.selectors.staff import StaffRow, schedule_people_rows, tod
 # --- The schedule grid -----------------------------------------------------------------------------------------------
 
 LOAD_BUCKETS = 5
+# The schedule page draws this many people at a time (issue 21: a page's time must not grow with the team). At or
+# under calendar.MANY_PEOPLE every read binds the page's ids, so a page of a thousand-person team reads only its rows.
+PEOPLE_PER_PAGE = MANY_PEOPLE
 
 
 def load_class(capacity: int, booked: int) -> str:
@@ -112,6 +118,14 @@ class Grid:
     rows: list[Row]
     unstaffed: Row | None
     overbooked_people: int
+    # The page of people drawn (`page`, 1-based, of `pages`) and how many people match the filters in all; a grid
+    # built without a page holds everyone (one page).
+    total_people: int = 0
+    page: int = 1
+    pages: int = 1
+    # The positions of the page's first and last person among everyone (1-based; 0 when nobody matches).
+    first_person: int = 0
+    last_person: int = 0
 
 
 def _columns(start: date, count: int, scale: str, holidays: dict[date, str]) -> list[Column]:
@@ -220,11 +234,13 @@ def schedule_grid(
     skill: str | None = None,
     role: str | None = None,
     project_id: int | None = None,
+    page: int | None = None,
 ) -> Grid:
     """People rows x day (or week) columns with load heatmap cells and booking bars.
 
     One query per data set whatever the number of people: people, capacity periods, holidays, time off, bookings
-    (with their projects and clients), plus the settings row.
+    (with their projects and clients), plus the settings row. With `page` (the schedule page), only that page of
+    `PEOPLE_PER_PAGE` people (after the filters) is drawn and read; without it, everyone (downloads, reports).
     """
     if scale == "weeks":
         start = monday_of(start)
@@ -236,15 +252,36 @@ def schedule_grid(
         end = start + timedelta(days=count - 1)
     settings = settings_for(actor.workspace)
     people = schedule_people_rows(actor=actor, skill=skill, role=role)
+    if project_id is not None:  # the people booked on the project in the range
+        on_project = set(
+            Booking.objects.filter(
+                workspace=actor.workspace, project_id=project_id, start_date__lte=end, end_date__gte=start
+            ).values_list("person_id", flat=True)
+        )
+        people = [p for p in people if p.id in on_project]
+    total, pages = len(people), 1
+    first, last = min(1, total), total
+    if page is not None:  # a page past either end shows the nearest one
+        paged = Paginator(people, PEOPLE_PER_PAGE).get_page(max(1, page))
+        people, page, pages = list(paged), paged.number, paged.paginator.num_pages
+        first, last = paged.start_index(), paged.end_index()
     ids = {p.id for p in people}
     # a large team: the workspace's bookings in the range, others' dropped below (cheaper than binding every id)
     who = Q(person_id__in=ids) | Q(person__isnull=True) if len(ids) <= MANY_PEOPLE else Q()
+    placeholders_here = page is None or page == 1  # the unstaffed placeholders are drawn once, on the first page
+    # The project's and client's names as scalar subqueries of each booking, not a join: with the join, SQLite
+    # drives the query from every project and reads all their bookings (600 ms at agency-L) instead of the range's.
+    project = Project.objects.filter(pk=OuterRef("project_id"))
     bookings = [
         booking
         for booking in map(
             GridBooking._make,
             Booking.objects.filter(who, workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
             .order_by("start_date", "id")
+            .annotate(
+                project_name=Subquery(project.values("name")[:1]),
+                client_name=Subquery(project.values("client__name")[:1]),
+            )
             .values_list(
                 "id",
                 "person_id",
@@ -255,15 +292,12 @@ def schedule_grid(
                 "tentative",
                 "role",
                 "skill",
-                "project__name",
-                "project__client__name",
+                "project_name",
+                "client_name",
             ),
         )
-        if booking.person_id is None or booking.person_id in ids
+        if (booking.person_id is None and placeholders_here) or booking.person_id in ids
     ]
-    if project_id is not None:
-        on_project = {b.person_id for b in bookings if b.project_id == project_id}
-        people = [p for p in people if p.id in on_project]
     holidays = workspace_holidays(actor.workspace, start, end, settings)
     calendar = load_calendar(
         actor.workspace,
@@ -311,7 +345,26 @@ def schedule_grid(
         rows=rows,
         unstaffed=unstaffed,
         overbooked_people=overbooked_people,
+        total_people=total,
+        page=page or 1,
+        pages=pages,
+        first_person=first,
+        last_person=last,
     )
+
+
+def booked_project_choices(*, actor: Actor, start: date, end: date, keep: int | None = None) -> list[tuple[int, str]]:
+    """(id, "Client · Project") of the current projects booked in [start, end]: the schedule's project filter, where
+    any other choice would draw nobody (a few hundred at agency-L, against its 3,000 projects). `keep` (the chosen
+    project) stays listed even with nothing booked in the range."""
+    booked = Booking.objects.filter(workspace=actor.workspace, start_date__lte=end, end_date__gte=start)
+    rows = (
+        visible_projects(actor)
+        .filter(Q(pk__in=booked.values("project_id"), archived_at__isnull=True) | Q(pk=keep or 0))
+        .order_by("client__name", "name")
+        .values_list("id", "client__name", "name")
+    )
+    return [(pk, f"{client} · {name}") for pk, client, name in rows]
 
 
 def overbooked_days(

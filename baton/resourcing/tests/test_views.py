@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
+from baton.delivery import services as delivery
 from baton.resourcing import services
 from baton.resourcing.models import Booking, TimeOff
 from baton.resourcing.tests.conftest import MONDAY
@@ -60,6 +61,16 @@ def test_schedule_filters_and_weeks(personas, make_person, project, project_b):
     book(personas, ann, project)
     book(personas, bob, project_b)
     client = browser(personas["pm"])
+    # The project filter lists the projects booked in the range (any other would draw nobody), and the chosen one.
+    unbooked = delivery.project_create(
+        actor=personas["owner"].actor, client_id=personas.client_a.id, name="Nothing booked", status="active"
+    )
+    page = client.get(SCHEDULE).content.decode()
+    assert f'<option value="{project.id}"' in page and f'<option value="{project_b.id}"' in page
+    assert f'<option value="{unbooked.id}"' not in page
+    later = client.get(f"/schedule/?start={MONDAY + timedelta(weeks=8)}").content.decode()
+    assert f'<option value="{project.id}"' not in later
+    assert f'<option value="{unbooked.id}"' in client.get(f"{SCHEDULE}&project={unbooked.id}").content.decode()
     assert "Bob" not in client.get(f"{SCHEDULE}&skill=react").content.decode().split("<tbody", 1)[1]
     html = client.get(f"{SCHEDULE}&role=art").content.decode()
     assert ">Bob<" in html and ">Ann<" not in html
@@ -98,6 +109,40 @@ def test_query_count_stays_flat_as_people_grow(personas, make_person, project, p
     assert response.content.decode().count('class="person') >= 14
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
     assert len(many) <= 16
+
+
+def test_schedule_draws_one_page_of_people_and_the_download_everyone(personas, make_person, project, monkeypatch):
+    """A large team's schedule draws `PEOPLE_PER_PAGE` people at a time (its time must not grow with the team): the
+    header says which of how many, the pager walks the pages keeping the range and filters, and a download still
+    holds everyone."""
+    from baton.resourcing.selectors import grid as grid_module
+
+    monkeypatch.setattr(grid_module, "PEOPLE_PER_PAGE", 3)
+    for i in range(7):
+        make_person(f"Crowd {i:02d}", skills=["react"])
+    everyone = grid_module.schedule_people_rows(actor=personas["pm"].actor)
+    last_one = everyone[-1]
+    book(personas, last_one, project, 600)  # overbooked, on the last page
+    book(personas, everyone[0], project, 60)  # on the first page
+    client = browser(personas["pm"])
+    staff = len(everyone)
+    pages = -(-staff // 3)
+    first = client.get(f"{SCHEDULE}&scale=weeks").content.decode()
+    assert first.count('class="person') == 3
+    assert f"people 1\u20133 of {staff}" in first and f"Page 1 of {pages}" in first
+    assert "Next people" in first and "Previous people" not in first
+    assert "page=2" in first and f"start={MONDAY}" in first
+    last = client.get(f"{SCHEDULE}&scale=weeks&page={pages}").content.decode()
+    assert f">{last_one.name}<" in last and "1 overbooked on this page" in last and "Next people" not in last
+    assert f"people {3 * (pages - 1) + 1}\u2013{staff} of {staff}" in last
+    assert client.get(f"{SCHEDULE}&page=999").content.decode().count(f"Page {pages} of {pages}") == 2  # clamped
+    # Filters count before the pages: the react people only (seven), and the project's (two).
+    react = client.get(f"{SCHEDULE}&skill=react").content.decode()
+    assert "people 1\u20133 of 7" in react
+    booked = client.get(f"{SCHEDULE}&project={project.id}").content.decode()
+    assert booked.count('class="person') == 2 and "Pages of people" not in booked
+    download = client.get(f"{SCHEDULE}&format=csv").content.decode()  # the bookings of every page
+    assert everyone[0].name in download and last_one.name in download
 
 
 def test_book_someone_with_the_htmx_form(personas, make_person, project, project_b):

@@ -46,12 +46,17 @@ def schedule(request: HttpRequest) -> HttpResponse:
     skill = (request.GET.get("skill") or "").strip() or None
     role = (request.GET.get("role") or "").strip() or None
     project = _int(request.GET.get("project"))
-    grid = selectors.schedule_grid(actor=actor, start=start, scale=scale, skill=skill, role=role, project_id=project)
-    if download_format(request):
+    # A download holds everyone; the page draws one page of people.
+    page = None if download_format(request) else _int(request.GET.get("page")) or 1
+    grid = selectors.schedule_grid(
+        actor=actor, start=start, scale=scale, skill=skill, role=role, project_id=project, page=page
+    )
+    if page is None:
         return table_response(request, schedule_table(grid), f"schedule-{grid.start.isoformat()}")
     step = timedelta(weeks=12 if scale == "weeks" else 4)
     base = {"scale": scale, "skill": skill or "", "role": role or "", "project": project or ""}
-    query = urlencode({**base, "start": grid.start.isoformat()})
+    query = urlencode({**base, "start": grid.start.isoformat(), "page": grid.page})
+    people_query = {**base, "start": grid.start.isoformat()}
     ctx = {
         "grid": grid,
         "scale": scale,
@@ -61,10 +66,12 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "start": grid.start,
         "query": query,
         "here": f"{reverse('resourcing:schedule')}?{query}",
-        "prev_query": urlencode({**base, "start": (grid.start - step).isoformat()}),
-        "next_query": urlencode({**base, "start": (grid.start + step).isoformat()}),
-        "today_query": urlencode({**base, "start": default_start.isoformat()}),
-        "projects": project_choices(actor=actor),
+        "prev_query": urlencode({**base, "start": (grid.start - step).isoformat(), "page": grid.page}),
+        "next_query": urlencode({**base, "start": (grid.start + step).isoformat(), "page": grid.page}),
+        "today_query": urlencode({**base, "start": default_start.isoformat(), "page": grid.page}),
+        "prev_people_query": urlencode({**people_query, "page": grid.page - 1}) if grid.page > 1 else "",
+        "next_people_query": urlencode({**people_query, "page": grid.page + 1}) if grid.page < grid.pages else "",
+        "projects": selectors.booked_project_choices(actor=actor, start=grid.start, end=grid.end, keep=project),
         "skills": selectors.schedule_skills(actor=actor),
         "can_book": access.allowed(actor, "booking", "create"),
         "can_staff": access.allowed(actor, "staffing", "view"),

@@ -47,7 +47,7 @@ def _project(
     # The scope baseline comes along (a one-to-one join): finance checks it right after logging (`events.on_emit`).
     projects = visible_projects(actor).select_related("client", "scope_baseline").filter(pk=project_id)
     if day_of is not None:
-        projects = projects.annotate(**_day_logged_and_week_status_columns(*day_of))
+        projects = projects.annotate(**_day_logged_and_week_status_columns(actor.workspace.pk, *day_of))
     project = projects.first()
     if project is None:
         errors["project_id"] = "No such project in this workspace."
@@ -96,7 +96,7 @@ def _person(actor: Actor, person_id: Any, errors: dict[str, str], *, day: date |
         person_id = actor.person_id
     people = Person.objects.filter(workspace=actor.workspace, pk=person_id).select_related("membership")
     if day is not None:
-        people = people.annotate(**_day_logged_and_week_status_columns(OuterRef("pk"), day))
+        people = people.annotate(**_day_logged_and_week_status_columns(actor.workspace.pk, OuterRef("pk"), day))
     return _person_checked(actor, people.first(), errors)
 
 
@@ -135,11 +135,13 @@ def week_status(person_id: int, day: date) -> str:
     return status or TimesheetStatus.DRAFT
 
 
-def _day_logged_and_week_status_columns(person_id: Any, day: date) -> dict[str, Subquery]:
+def _day_logged_and_week_status_columns(workspace_id: int, person_id: Any, day: date) -> dict[str, Subquery]:
     """Annotations for the person or project read of logging time: the minutes the person has logged on `day` (null:
-    none) and the status of `day`'s week (null: no timesheet, a draft week)."""
+    none) and the status of `day`'s week (null: no timesheet, a draft week). The day's entries are found by workspace,
+    person and day: the `time_ws_person_date` index (by person and day alone, PostgreSQL scanned the person's whole
+    history through the person's foreign-key index)."""
     logged = (
-        TimeEntry.objects.filter(person_id=person_id, date=day)
+        TimeEntry.objects.filter(workspace_id=workspace_id, person_id=person_id, date=day)
         .order_by()
         .values("person_id")
         .annotate(m=Sum("minutes"))
@@ -152,11 +154,11 @@ def _day_logged_and_week_status_columns(person_id: Any, day: date) -> dict[str, 
     }
 
 
-def _day_logged_and_week_status(person_id: int, day: date) -> tuple[int, str]:
+def _day_logged_and_week_status(workspace_id: int, person_id: int, day: date) -> tuple[int, str]:
     """(minutes the person has logged on `day`, `week_status(person_id, day)`) in one query."""
     row = (
         Person.objects.filter(pk=person_id)
-        .annotate(**_day_logged_and_week_status_columns(OuterRef("pk"), day))
+        .annotate(**_day_logged_and_week_status_columns(workspace_id, OuterRef("pk"), day))
         .values_list("day_logged", "week_status")  # type: ignore[misc]
         .first()
     )
@@ -194,10 +196,10 @@ def ensure_entry_editable(entry: TimeEntry) -> None:
 
 
 def _day_total_errors(
-    person_id: int, day: date, minutes: int, exclude_id: int | None, *, logged: int | None = None
+    workspace_id: int, person_id: int, day: date, minutes: int, exclude_id: int | None, *, logged: int | None = None
 ) -> dict[str, str]:
     if logged is None:
-        qs = TimeEntry.objects.filter(person_id=person_id, date=day)
+        qs = TimeEntry.objects.filter(workspace_id=workspace_id, person_id=person_id, date=day)
         if exclude_id:
             qs = qs.exclude(pk=exclude_id)
         logged = qs.aggregate(m=Sum("minutes"))["m"] or 0

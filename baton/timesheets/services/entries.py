@@ -35,19 +35,32 @@ from baton.timesheets.services._common import (
     _task,
     ensure_entry_editable,
     ensure_week_open,
+    week_start_of,
 )
 
 ENTRY_FIELDS = ("person_id", "project_id", "task_id", "date", "minutes", "note", "billable")
 # The lock on (person, day) that logging and changing time hold while they check the day's 24 hours.
 DAY_LOCK = "timesheets.day"
+# SQLite's re-check of a new entry's day under the write lock (`_recheck_day`): the day's minutes, the week's status.
+DAY_RECHECK_SQL = (
+    "SELECT (SELECT COALESCE(SUM(minutes), 0) FROM timesheets_timeentry"
+    " WHERE workspace_id = %s AND person_id = %s AND date = %s),"
+    " (SELECT status FROM timesheets_timesheet WHERE person_id = %s AND week_start = %s)"
+)
 REPRICED_FIELDS = ("bill_rate", "exchange_rate", "bill_amount", "bill_amount_base", "missing_rate_currency")
 
 
 # --- Entries ------------------------------------------------------------------------------------------------------
 
 
-# Complexity: the tuned hot path of logging time (BENCHMARKS.md): one pass, reads folded together.
-@transaction.atomic
+# The tuned hot path of logging time (BENCHMARKS.md, "Time-entry create path"; its statements are counted by
+# tests/test_create_queries.py). What is tuned, and why:
+# - one read carries the project, its client and scope baseline, the person's minutes that day and the week's lock
+#   (by workspace, person and day: the `time_ws_person_date` index); the API's actor comes with its own person;
+# - PostgreSQL: the (person, day) advisory lock is taken first, then everything runs in one transaction;
+# - SQLite (one writer at a time; `transaction_mode` IMMEDIATE takes the write lock at BEGIN): the checks read first,
+#   outside the transaction, and only the writes hold the write lock — which re-reads the day's total and the week's
+#   lock in one raw statement before writing, so two creates racing for one day still cannot pass 24 hours.
 def time_entry_create(
     *,
     actor: Actor,
@@ -64,10 +77,45 @@ def time_entry_create(
 
     `actor_read_now`: the actor, with its membership and person, was read for this request (the API's token auth), so
     its own person is used as read instead of being read again. Callers holding an actor longer leave it off."""
+    fields = {
+        "project_id": project_id,
+        "date": date,
+        "minutes": minutes,
+        "person_id": person_id,
+        "task_id": task_id,
+        "note": note,
+        "billable": billable,
+        "actor_read_now": actor_read_now,
+    }
+    connection = transaction.get_connection()
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        entry = _checked_entry(actor, **fields)
+        with transaction.atomic():  # BEGIN IMMEDIATE: the write lock, from here to the commit
+            _recheck_day(entry, minutes=entry.minutes)
+            return _written_entry(actor, entry)
+    with transaction.atomic():
+        if date is not None:
+            # Before the day's total is read: concurrent entries for one person and day queue here (the 24-hour cap).
+            hold_until_commit(DAY_LOCK, person_id if person_id is not None else actor.person_id, date)
+        entry = _checked_entry(actor, **fields)
+        return _written_entry(actor, entry)
+
+
+# Complexity: one pass over the checks, reads folded together (see above).
+def _checked_entry(
+    actor: Actor,
+    *,
+    project_id: int | None,
+    date: date | None,
+    minutes: Any,
+    person_id: int | None,
+    task_id: int | None,
+    note: str,
+    billable: bool | None,
+    actor_read_now: bool,
+) -> TimeEntry:
+    """The entry to log: checked (the week's lock included) and priced, not saved."""
     access.require(actor, "time_entry", "create")
-    if date is not None:
-        # Before the day's total is read: concurrent entries for one person and day queue here (the 24-hour cap).
-        hold_until_commit(DAY_LOCK, person_id if person_id is not None else actor.person_id, date)
     errors: dict[str, str] = {}
     # The day's total and the week's lock come with the first read that can carry them: the project read when the
     # person is the actor's own and was read with it for this request, else the person read.
@@ -89,8 +137,8 @@ def time_entry_create(
             week = day_read.week_status or TimesheetStatus.DRAFT
             logged = int(day_read.day_logged or 0)
         else:  # the project was not found: its error stands, and so does the day's
-            logged, week = _day_logged_and_week_status(person.pk, date)
-        errors |= _day_total_errors(person.pk, date, mins, None, logged=logged)
+            logged, week = _day_logged_and_week_status(actor.workspace.pk, person.pk, date)
+        errors |= _day_total_errors(actor.workspace.pk, person.pk, date, mins, None, logged=logged)
     if errors or person is None or project is None or date is None:
         raise ValidationError(errors or {"body": "Incomplete entry."})
     entry = TimeEntry(
@@ -107,10 +155,36 @@ def time_entry_create(
     _apply_rates(entry, person, project)
     _apply_amounts(entry)
     validate(entry, exclude=CHECKED_FIELDS, validate_constraints=False)
+    return entry
+
+
+def _recheck_day(entry: TimeEntry, *, minutes: int) -> None:
+    """SQLite, under the write lock: the day's total and the week's lock again, as another writer may have changed
+    them since the checks read them (one raw statement: the ORM would spend longer writing it than SQLite running it,
+    and the lock is held meanwhile)."""
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            DAY_RECHECK_SQL,
+            [
+                entry.workspace_id,
+                entry.person_id,
+                entry.date.isoformat(),
+                entry.person_id,
+                week_start_of(entry.date).isoformat(),
+            ],
+        )
+        logged, week = cursor.fetchone()
+    errors = _day_total_errors(entry.workspace_id, entry.person_id, entry.date, minutes, None, logged=int(logged))
+    if errors:
+        raise ValidationError(errors)
+    ensure_week_open(entry.person_id, entry.date, status=week or TimesheetStatus.DRAFT)
+
+
+def _written_entry(actor: Actor, entry: TimeEntry) -> TimeEntry:
     entry.save()
     rollups.entry_added(entry)
     # Finance reacts in this transaction (`events.on_emit`): budget thresholds and unmanaged scope are checked.
-    events.emit(actor, "time_entry.created", entry, data=_event_data(entry), client_id=project.client_id)
+    events.emit(actor, "time_entry.created", entry, data=_event_data(entry), client_id=entry.project.client_id)
     return entry
 
 
@@ -168,7 +242,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, version: int | None, **
         return entry
     access.require(actor, "time_entry", "update", TimeEntry(person=person, project=project))
     hold_until_commit(DAY_LOCK, entry.person_id, entry.date)  # the day the entry lands on: its total is read next
-    errors |= _day_total_errors(entry.person_id, entry.date, entry.minutes, entry.pk)
+    errors |= _day_total_errors(entry.workspace_id, entry.person_id, entry.date, entry.minutes, entry.pk)
     if errors:
         raise ValidationError(errors)
     if "date" in changed or "person_id" in changed:

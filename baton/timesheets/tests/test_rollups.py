@@ -17,7 +17,7 @@ from baton.core.errors import Conflict
 from baton.devdata.testing.finance import make_project
 from baton.finance import services as finance
 from baton.timesheets import rollups
-from baton.timesheets.models import TimeEntry, TimeRollup
+from baton.timesheets.models import ProjectMonthRollup, TimeEntry, TimeRollup
 from baton.timesheets.services import time_entry_create, time_entry_delete, time_entry_update, timesheet_submit
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ def test_rollup_equals_bare_aggregate_after_any_sequence(personas, steps):
         except (ValidationError, Conflict):
             pass  # refused writes (a full day, a locked week) must leave the rollup alone too
         assert rollups.stored_cells(workspace_id) == rollups.bare_cells(workspace_id), step
+        assert rollups.stored_project_months(workspace_id) == rollups.bare_project_months(workspace_id), step
 
 
 def _projects(personas):
@@ -124,6 +125,35 @@ def test_rebuild_matches_and_command_checks(personas):
     call_command("rebuild_rollups")
     assert rollups.stored_cells(workspace_id) == expected == rollups.bare_cells(workspace_id)
     call_command("rebuild_rollups", "--check")
+    assert rollups.stored_project_months(workspace_id) == rollups.bare_project_months(workspace_id)
+    assert ProjectMonthRollup.objects.filter(workspace_id=workspace_id).count() == len(
+        {(p, m) for p, _, m, _ in expected}
+    )
+
+
+def test_project_month_rollup_follows_every_write_to_the_cells(personas):
+    """The triggers: cells emptied by deletes, a rebuild, a bulk delete of cells: the project-month rows stay the
+    cells' sums, and vanish with them."""
+    owner = personas["owner"].actor
+    workspace_id = owner.workspace.pk
+    keep, drop = make_project(personas, name="Keep"), make_project(personas, name="Drop", billing="fixed_fee")
+    made = [
+        time_entry_create(actor=owner, project_id=p.pk, date=FIRST + timedelta(days=d), minutes=30 + d, billable=b)
+        for p in (keep, drop)
+        for d, b in ((0, True), (1, False), (40, True))
+    ]
+    assert rollups.stored_project_months(workspace_id) == rollups.bare_project_months(workspace_id)
+    for entry in made[:2]:
+        time_entry_delete(actor=owner, entry=entry)
+    assert (keep.pk, FIRST.replace(day=1)) not in rollups.stored_project_months(workspace_id)
+    assert rollups.stored_project_months(workspace_id) == rollups.bare_project_months(workspace_id)
+    rollups.rebuild(workspace_id)
+    assert rollups.stored_project_months(workspace_id) == rollups.bare_project_months(workspace_id)
+    TimeRollup.objects.filter(project=drop).delete()  # a bulk delete of cells (what a cascade issues)
+    assert not ProjectMonthRollup.objects.filter(project_id=drop.pk).exists()
+    assert ProjectMonthRollup.objects.filter(project_id=keep.pk).exists()
+    rollups.rebuild(workspace_id)
+    assert rollups.equal_to_entries(workspace_id)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

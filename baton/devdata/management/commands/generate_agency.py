@@ -1,4 +1,4 @@
-"""`manage.py generate_agency --size S|M|L [--seed N] [--slug S]`: a large agency with years of history, for the
+"""`manage.py generate_agency --size S|M|L|XL [--seed N] [--slug S]`: a large agency with years of history, for the
 benchmarks; the generator itself is `baton.devdata.scale`."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from baton.devdata.scale import SIZES, generate
 
 
 class Command(BaseCommand):
-    help = "Generate a large agency (S, M or L) in bulk for the benchmarks."
+    help = "Generate a large agency (S, M, L or XL) in bulk for the benchmarks."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", choices=sorted(SIZES), default="S")

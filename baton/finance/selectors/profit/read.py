@@ -40,7 +40,7 @@ from baton.delivery.models import Billing
 from baton.finance.selectors.profit._common import AFTER, BEFORE, EDGE, INSIDE, Facts, Inputs
 from baton.finance.selectors.recognition import month_index, to_cents
 from baton.timesheets import rollups
-from baton.timesheets.models import TimeEntry, TimeRollup
+from baton.timesheets.models import ProjectMonthRollup, TimeEntry, TimeRollup
 
 # The field each grouping reads on a time entry or rollup row.
 GROUP_FIELDS = {
@@ -93,20 +93,35 @@ def by_key(group_by: str, cut: rollups.Cut, scope: Q, base: str) -> dict[Any, li
 
 
 def _by_key_months(group_by: str, key_field: str, cut: rollups.Cut, scope: Q, tm_revenue: Q) -> dict[Any, list[int]]:
-    """The cut's whole months from the rollup: [minutes, billable minutes, T&M revenue, cost, entries] per key."""
+    """The cut's whole months from the rollup: [minutes, billable minutes, T&M revenue, cost, entries] per key. Every
+    key but the person reads the project-month rollup (the same sums in a fraction of the rows)."""
     out: dict[Any, list[int]] = {}
-    for key, m, bm, revenue, cost, n in (
-        TimeRollup.objects.filter(scope, cut.months_q())
-        .values_list(key_field)
-        .annotate(
-            m=Sum("minutes"),
-            bm=Sum("minutes", filter=Q(billable=True)),
-            revenue=Sum("bill_base_cents", filter=tm_revenue),
-            cost=Sum("cost_cents"),
-            n=Sum("entries"),
+    qs: QuerySet[Any]
+    if group_by == "person":
+        qs = (
+            TimeRollup.objects.filter(scope, cut.months_q())
+            .values_list(key_field)
+            .annotate(
+                m=Sum("minutes"),
+                bm=Sum("minutes", filter=Q(billable=True)),
+                revenue=Sum("bill_base_cents", filter=tm_revenue),
+                cost=Sum("cost_cents"),
+                n=Sum("entries"),
+            )
         )
-        .order_by()
-    ):
+    else:
+        qs = (
+            ProjectMonthRollup.objects.filter(scope, cut.months_q())
+            .values_list(key_field)
+            .annotate(
+                m=Sum("minutes"),
+                bm=Sum("billable_minutes"),
+                revenue=Sum("billable_bill_base_cents", filter=Q(project__billing=Billing.TIME_AND_MATERIALS)),
+                cost=Sum("cost_cents"),
+                n=Sum("entries"),
+            )
+        )
+    for key, m, bm, revenue, cost, n in qs.order_by():
         if group_by == "month":
             key = f"{key:%Y-%m}"
         out[key] = [int(m or 0), int(bm or 0), int(revenue or 0), int(cost or 0), int(n or 0)]
@@ -161,8 +176,12 @@ def recognition_inputs(
     retainers that do not start on or before the range's first month (they may start at their first time)."""
     foreign = ~Q(project__currency=base)
     out: dict[int, Inputs] = defaultdict(Inputs)
-    qs, inside = _range_rollups(cut, scope)
-    rows = _person_rows(cut, qs, inside) if by_person else _grain_rows(qs, inside, foreign, by_month=by_month)
+    if by_person:
+        qs, inside = _range_rollups(TimeRollup, cut, scope)
+        rows = _person_rows(cut, qs, inside)
+    else:
+        others = [pk for pk, p in projects.items() if p.currency != base]
+        rows = _grain_rows(cut, scope, foreign, others, by_month=by_month)
     _file_range_rows(out, rows, _edge_months(cut), _with_bills(projects, base))
     _add_raw_days(out, cut, scope, foreign, by_person=by_person, by_month=by_month)
     _add_history(out, cut, projects)
@@ -196,12 +215,12 @@ def _grain(always: bool, where: Q | None, value: Any, output_field: Any, foreign
     return Case(When(condition, then=value), default=Value(None), output_field=output_field)
 
 
-def _range_rollups(cut: rollups.Cut, scope: Q) -> tuple[QuerySet[TimeRollup], Q | None]:
+def _range_rollups(model: Any, cut: rollups.Cut, scope: Q) -> tuple[QuerySet[Any], Q | None]:
     """The rollup months of the range's first to last month, and which of them the cut reads whole (INSIDE, at the
     grain; None: none); the others (EDGE: partial months read from raw days) only tell their month."""
     first_of_range = _first_of_range(cut)
     last_of_range = rollups.month_of(cut.date_to) if cut.date_to else None
-    qs = TimeRollup.objects.filter(scope)
+    qs = model.objects.filter(scope)
     if first_of_range is not None:
         qs = qs.filter(month__gte=first_of_range)
     if last_of_range is not None:
@@ -247,18 +266,40 @@ def _person_rows(cut: rollups.Cut, qs: QuerySet[TimeRollup], inside: Q | None) -
     return rows
 
 
-def _grain_rows(qs: QuerySet[TimeRollup], inside: Q | None, foreign: Q, *, by_month: bool) -> list[tuple[Any, ...]]:
+def _grain_rows(cut: rollups.Cut, scope: Q, foreign: Q, others: list[int], *, by_month: bool) -> list[tuple[Any, ...]]:
     """(project, phase, person, month, minutes, billable bill cents, entries, first month) at the grain of a grouping
-    other than by person: per project, per project x month by month; other currencies per person x month."""
-    return _fetch(
+    other than by person: per project, per project x month by month, from the project-month rollup; other
+    currencies (the projects `others`, few) per person x month, from the time rollup through its project index."""
+    qs, inside = _range_rollups(ProjectMonthRollup, cut, scope & ~foreign)
+    rows = _fetch(
         qs.annotate(
             _phase=_phase(inside),
-            _person=_grain(False, inside, F("person_id"), IntegerField(), foreign),
-            _month=_grain(by_month, inside, F("month"), DateField(), foreign),
+            _person=Value(None, output_field=IntegerField()),
+            _month=_grain(True, inside, F("month"), DateField(), foreign)
+            if by_month
+            else Value(None, output_field=DateField()),
         )
         .values_list("project_id", "_phase", "_person", "_month")
         .annotate(
             # bigint, not numeric: integers from the driver without a Decimal per value
+            m=Cast(Sum("minutes"), BigIntegerField()),
+            bill=Cast(Sum("billable_bill_cents"), BigIntegerField()),
+            n=Cast(Sum("entries"), BigIntegerField()),
+            first=Min("month"),
+        )
+        .order_by()
+    )
+    if not others:
+        return rows
+    qs, inside = _range_rollups(TimeRollup, cut, scope & Q(project_id__in=others))
+    rows += _fetch(
+        qs.annotate(
+            _phase=_phase(inside),
+            _person=_grain(True, inside, F("person_id"), IntegerField(), foreign),
+            _month=_grain(True, inside, F("month"), DateField(), foreign),
+        )
+        .values_list("project_id", "_phase", "_person", "_month")
+        .annotate(
             m=Cast(Sum("minutes"), BigIntegerField()),
             bill=Cast(Sum("bill_cents", filter=Q(billable=True)), BigIntegerField()),
             n=Cast(Sum("entries"), BigIntegerField()),
@@ -266,6 +307,7 @@ def _grain_rows(qs: QuerySet[TimeRollup], inside: Q | None, foreign: Q, *, by_mo
         )
         .order_by()
     )
+    return rows
 
 
 def _file_range_rows(
@@ -358,9 +400,9 @@ def _add_history(out: dict[int, Inputs], cut: rollups.Cut, projects: dict[int, F
     if not needed:
         return
     for project_id, m, bill, first in (
-        TimeRollup.objects.filter(project_id__in=needed, month__lt=first_of_range)
+        ProjectMonthRollup.objects.filter(project_id__in=needed, month__lt=first_of_range)
         .values_list("project_id")
-        .annotate(m=Sum("minutes"), bill=Sum("bill_cents", filter=Q(billable=True)), first=Min("month"))
+        .annotate(m=Sum("minutes"), bill=Sum("billable_bill_cents"), first=Min("month"))
         .order_by()
     ):
         inputs = out[project_id]

@@ -11,7 +11,10 @@ from baton.timesheets import rollups
 
 
 class Command(BaseCommand):
-    help = "Rebuild the time rollups (minutes and money per project x person x month) from the time entries."
+    help = (
+        "Rebuild the time rollups (minutes and money per project x person x month, and per project x month) from the "
+        "time entries."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workspace", type=int, help="Only this workspace id.")
@@ -24,7 +27,7 @@ class Command(BaseCommand):
         differ = False
         for workspace in workspaces:
             if options.get("check"):
-                same = rollups.bare_cells(workspace.pk) == rollups.stored_cells(workspace.pk)
+                same = rollups.equal_to_entries(workspace.pk)
                 differ = differ or not same
                 self.stdout.write(f"{workspace.slug}: {'equal' if same else 'DIFFERENT'}")
             else:
