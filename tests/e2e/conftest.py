@@ -87,8 +87,22 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_left_open_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Close every browser context a test leaves open. Its pages would go on polling (the bell every minute, an
+    import's progress every second) against the session's live server during later tests: on SQLite inside the
+    running test's shared connection, on PostgreSQL as "Database access not allowed" in a test without the database.
+    Set up before `page`, so it tears down after it (a failed test's screenshot is taken first)."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    left_open = browser.contexts  # type: ignore[attr-defined]
+    assert not left_open, f"{len(left_open)} browser context(s) left open by an earlier test"
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     yield page
